@@ -1,0 +1,76 @@
+"""Draping: heights for lines and fills that lie on the terrain, in scene metres (float64)."""
+
+from __future__ import annotations
+
+import mapbox_earcut
+import numpy as np
+import shapely
+
+from ydtwin.geo.projection import SceneProjection
+from ydtwin.geo.grid import GridData
+
+__all__ = ["SurfaceHeights", "polygon_triangles", "line_arrays"]
+
+
+class SurfaceHeights:
+    """Height of the drawn surface (terrain above sea, sea level over water) at scene x/y."""
+
+    def __init__(self, grid: GridData | None, projection: SceneProjection, exaggeration: float) -> None:
+        self.grid = grid
+        self.projection = projection
+        self.exaggeration = float(exaggeration)
+
+    def elevation(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """True elevation (m) at scene x/y; NaN outside the grid."""
+        if self.grid is None:
+            return np.zeros(np.shape(x))
+        lon, lat = self.projection.from_scene(x, y)
+        return self.grid.sample(lon, lat)
+
+    def z(self, x: np.ndarray, y: np.ndarray, offset: float) -> np.ndarray:
+        """Scene z of a drape ``offset`` metres (screen-true, not exaggerated) above the surface."""
+        e = np.nan_to_num(self.elevation(x, y), nan=0.0)
+        return np.maximum(e, 0.0) * self.exaggeration + offset
+
+
+def line_arrays(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Lines (and polygon outlines) → (points (n, 2) float64, offsets (m+1,)) of their linestrings."""
+    geoms = np.asarray(geoms, dtype=object)
+    if len(geoms) == 0:
+        return np.empty((0, 2)), np.zeros(1, dtype=np.int64)
+    is_poly = np.isin(shapely.get_type_id(geoms), (3, 6))
+    lines = geoms.copy()
+    if is_poly.any():
+        lines[is_poly] = shapely.boundary(geoms[is_poly])
+    parts = shapely.get_parts(lines)
+    parts = parts[np.isin(shapely.get_type_id(parts), (1, 2))]
+    # LinearRings count as lines too
+    coords, index = shapely.get_coordinates(parts, return_index=True)
+    counts = np.bincount(index, minlength=len(parts))
+    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    return coords, offsets
+
+
+def polygon_triangles(polys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Polygons (with holes) → (vertices (n, 2) float64, triangles (t, 3) int64) by ear clipping."""
+    verts: list[np.ndarray] = []
+    tris: list[np.ndarray] = []
+    base = 0
+    parts = shapely.get_parts(np.asarray(polys, dtype=object))
+    for poly in parts:
+        if poly.geom_type != "Polygon" or poly.is_empty:
+            continue
+        rings = [np.asarray(poly.exterior.coords)[:-1]] + [np.asarray(r.coords)[:-1] for r in poly.interiors]
+        rings = [r for r in rings if len(r) >= 3]
+        if not rings:
+            continue
+        v = np.concatenate(rings)
+        ends = np.cumsum([len(r) for r in rings]).astype(np.uint32)
+        idx = mapbox_earcut.triangulate_float64(v, ends).reshape(-1, 3)
+        if len(idx):
+            verts.append(v)
+            tris.append(idx.astype(np.int64) + base)
+            base += len(v)
+    if not verts:
+        return np.empty((0, 2)), np.empty((0, 3), dtype=np.int64)
+    return np.concatenate(verts), np.concatenate(tris)

@@ -1,0 +1,173 @@
+"""``ydtwin info``: what a geodata file holds (kind, counts, CRS, WGS84 bounds)."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import shapely
+
+from ydtwin.errors import ReadError
+from ydtwin.geo.projection import to_wgs84
+
+
+@dataclass
+class FileInfo:
+    path: str
+    kind: str
+    count: int
+    count_label: str
+    crs: str
+    #: lon_min, lat_min, lon_max, lat_max (WGS84), None when empty
+    bounds_wgs84: tuple[float, float, float, float] | None
+    details: dict[str, str] = field(default_factory=dict)
+
+    def lines(self) -> list[str]:
+        out = [
+            f"file:     {self.path}",
+            f"kind:     {self.kind}",
+            f"{self.count_label + ':':<9} {self.count:,}",
+            f"crs:      {self.crs}",
+        ]
+        if self.bounds_wgs84 is not None:
+            x0, y0, x1, y1 = self.bounds_wgs84
+            out.append(f"bounds:   {x0:.5f} E {y0:.5f} N  to  {x1:.5f} E {y1:.5f} N  (WGS84)")
+        else:
+            out.append("bounds:   (empty)")
+        out += [f"{k + ':':<9} {v}" for k, v in self.details.items()]
+        return out
+
+
+def _crs_label(crs: str) -> str:
+    try:
+        from pyproj import CRS
+
+        c = CRS.from_user_input(crs)
+        code = c.to_epsg()
+        return f"EPSG:{code} ({c.name})" if code else c.name
+    except Exception:
+        return crs
+
+
+def _wgs84_bounds(xmin, ymin, xmax, ymax, crs: str):
+    xs = np.array([xmin, xmax, xmin, xmax, (xmin + xmax) / 2])
+    ys = np.array([ymin, ymin, ymax, ymax, (ymin + ymax) / 2])
+    lon, lat = to_wgs84(xs, ys, crs)
+    if not (np.isfinite(lon).all() and np.isfinite(lat).all()):
+        return None
+    return float(lon.min()), float(lat.min()), float(lon.max()), float(lat.max())
+
+
+def _vector_info(path: Path, data, kind: str, details: dict[str, str]) -> FileInfo:
+    types = Counter(shapely.get_type_id(data.geometries).tolist())
+    names = {int(t): shapely.GeometryType(t).name.title().replace("string", "String") for t in types}
+    type_text = ", ".join(f"{names[t]} {n:,}" for t, n in sorted(types.items()))
+    bounds = None
+    if len(data):
+        bounds = _wgs84_bounds(*shapely.total_bounds(data.geometries), data.crs)
+    if data.attributes:
+        details.setdefault("fields", ", ".join(list(data.attributes)[:12]) + (" …" if len(data.attributes) > 12 else ""))
+    return FileInfo(str(path), f"{kind} ({type_text or 'no features'})", len(data), "features",
+                    _crs_label(data.crs), bounds, details)
+
+
+def describe(path: str | os.PathLike[str]) -> FileInfo:
+    """Inspect a file. Raises ReadError (one line) for anything it cannot read."""
+    path = Path(path)
+    if not path.exists():
+        raise ReadError(path, "file not found")
+    if path.is_dir():
+        if (path / "region.toml").exists():
+            path = path / "region.toml"
+        else:
+            raise ReadError(path, "is a folder", "pass a file")
+    name = path.name.lower()
+    if name.endswith((".geojson", ".json")):
+        from ydtwin.io.geojson import read_geojson
+
+        data, report = read_geojson(path)
+        if report.n_rejected:
+            raise ReadError(
+                path,
+                f"{report.n_rejected} of {report.features} features unusable: {report.summary()}",
+                "fix or remove them (loading would skip them)",
+            )
+        return _vector_info(path, data, "GeoJSON vector", {})
+    if name.endswith(".ydv.npz"):
+        from ydtwin.io import vectorpack
+
+        data, prov, layer_name = vectorpack.read(path)
+        return _vector_info(path, data, "ydtwin vector pack",
+                            {"layer": layer_name, "source": prov.source, "nature": prov.nature})
+    if name.endswith(".toml"):
+        from ydtwin.io.region import read_region_file
+
+        rf = read_region_file(path)
+        r = rf.region
+        return FileInfo(str(path), f"ydtwin region file ({r.title})", len(r.cities), "cities",
+                        f"scene: {r.projection.describe()}", r.bbox,
+                        {"cities": ", ".join(c.name for c in r.cities)})
+    if name.endswith(".npz"):
+        from ydtwin.io.region import read_terrain
+
+        grid, is_land, dem_prov, bathy_prov = read_terrain(path)
+        ny, nx = grid.shape
+        x1 = grid.x0 + (nx - 1) * grid.dx
+        y1 = grid.y0 + (ny - 1) * grid.dy
+        return FileInfo(str(path), f"terrain grid {nx} × {ny}", nx * ny, "cells", _crs_label(grid.crs),
+                        (grid.x0, grid.y0, x1, y1),
+                        {"land": f"{int(is_land.sum()):,} cells, max {float(np.nanmax(grid.values)):.0f} m",
+                         "sea": f"{int((~is_land).sum()):,} cells ({bathy_prov.nature} bathymetry)"})
+    if name.endswith((".las", ".laz")):
+        return _las_info(path)
+    with open(path, "rb") as fh:
+        head = fh.read(64)
+    raise ReadError(path, f"unsupported file type ({_sniff(head)})",
+                    "ydtwin reads GeoJSON, LAS/LAZ, region files and ydtwin packs")
+
+
+def _sniff(head: bytes) -> str:
+    if head.startswith(b"PK"):
+        return "a zip archive"
+    if head.startswith(b"LASF"):
+        return "a LAS file with the wrong extension"
+    if not head:
+        return "empty file"
+    return "unknown content"
+
+
+def _las_info(path: Path) -> FileInfo:
+    import laspy
+
+    size = path.stat().st_size
+    try:
+        with laspy.open(path) as reader:
+            h = reader.header
+            count = int(h.point_count)
+            if not path.name.lower().endswith(".laz"):
+                need = h.offset_to_point_data + count * h.point_format.size
+                if need > size:
+                    raise ReadError(path, f"truncated: header promises {count:,} points ({need:,} bytes) "
+                                    f"but the file has {size:,} bytes")
+            crs = h.parse_crs()
+            mins, maxs = h.mins, h.maxs
+            fmt = h.point_format.id
+            version = f"{h.version.major}.{h.version.minor}"
+    except ReadError:
+        raise
+    except Exception as exc:
+        raise ReadError(path, f"not a readable LAS/LAZ file ({type(exc).__name__}: {exc})") from None
+    bounds = None
+    crs_text = "none in the file (say which when loading)"
+    if crs is not None:
+        crs_text = _crs_label(crs.to_wkt())
+        horiz = crs.sub_crs_list[0] if crs.is_compound else crs
+        try:
+            bounds = _wgs84_bounds(mins[0], mins[1], maxs[0], maxs[1], horiz.to_wkt())
+        except Exception:
+            bounds = None
+    return FileInfo(str(path), f"LAS {version} point cloud (point format {fmt})", count, "points", crs_text,
+                    bounds, {"z range": f"{mins[2]:.2f} to {maxs[2]:.2f}"})

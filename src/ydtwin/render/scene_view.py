@@ -1,0 +1,195 @@
+"""SceneView: keeps a pyvista Plotter in step with a Scene (the model never calls the view)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pyvista as pv
+
+from ydtwin.model.layer import Layer, TerrainLayer
+from ydtwin.model.scene import Scene
+from ydtwin.render.visuals import RenderContext, Visual, visual_for
+
+BACKGROUND_TOP = (0.10, 0.13, 0.20)
+BACKGROUND_BOTTOM = (0.55, 0.63, 0.72)
+VIEW_ELEVATION_DEG = 50.0
+VIEW_ANGLE_DEG = 30.0
+
+
+@dataclass(frozen=True)
+class ViewSpec:
+    """A named camera: look at the middle of ``bounds`` (lon/lat) from the south, tilted down."""
+
+    name: str
+    bounds: tuple[float, float, float, float]
+    elevation_deg: float = VIEW_ELEVATION_DEG
+
+
+class SceneView:
+    """Binds a Scene to a Plotter: one Visual per layer, following the model's events.
+
+    ``request_render`` is how a host coalesces redraws (the Qt shell passes a zero-delay single-shot
+    timer); by default each change renders at once.
+    """
+
+    def __init__(
+        self, scene: Scene, plotter: pv.Plotter, *, request_render: Callable[[], None] | None = None
+    ) -> None:
+        self.scene = scene
+        self.plotter = plotter
+        self._request_render = request_render or plotter.render
+        self.visuals: dict[int, Visual] = {}
+        plotter.set_background(BACKGROUND_BOTTOM, top=BACKGROUND_TOP)
+        plotter.enable_lightkit()
+        self.ctx = RenderContext(scene, plotter)
+        for layer in scene.layers:
+            self._add(layer)
+        self._overlay = None
+        self._update_overlay()
+        scene.layers.events.inserted.connect(self._on_inserted)
+        scene.layers.events.removed.connect(self._on_removed)
+        scene.events.vertical_exaggeration.connect(self._on_exaggeration)
+
+    # --- model events -----------------------------------------------------------------------------
+
+    def _add(self, layer: Layer) -> None:
+        visual = visual_for(layer, self.ctx)
+        visual.attach()
+        self.visuals[layer.id] = visual
+        layer.events.visible.connect(lambda _v, vis=visual: (vis.apply_visibility(), self.request_render()))
+        layer.events.opacity.connect(lambda _v, vis=visual: (vis.apply_opacity(), self.request_render()))
+        layer.events.style.connect(lambda _v, vis=visual: (vis.rebuild(), self.request_render()))
+
+    def _on_inserted(self, index: int, layer: Layer) -> None:
+        if isinstance(layer, TerrainLayer):
+            self.ctx = RenderContext(self.scene, self.plotter)
+            self._rebuild_all()
+        else:
+            self._add(layer)
+        self._update_overlay()
+        self.request_render()
+
+    def _on_removed(self, index: int, layer: Layer) -> None:
+        visual = self.visuals.pop(layer.id, None)
+        if visual is not None:
+            visual.remove()
+            for sig in (layer.events.visible, layer.events.opacity, layer.events.style):
+                sig.disconnect()
+        self._update_overlay()
+        self.request_render()
+
+    def _on_exaggeration(self, _value: float) -> None:
+        self.ctx = RenderContext(self.scene, self.plotter)
+        self._rebuild_all()
+        self.request_render()
+
+    def _rebuild_all(self) -> None:
+        for visual in self.visuals.values():
+            visual.ctx = self.ctx
+            visual.rebuild()
+        for layer in self.scene.layers:
+            if layer.id not in self.visuals:
+                self._add(layer)
+
+    def request_render(self) -> None:
+        self._request_render()
+
+    # --- overlay ----------------------------------------------------------------------------------
+
+    def attribution(self) -> str:
+        """Data sources and the labels of non-real data, from the layers' provenance."""
+        region = self.scene.region
+        lines = [f"ydtwin · {region.title} {region.title_zh}".strip()]
+        marks = []
+        for layer in self.scene.layers:
+            if layer.provenance.nature != "real":
+                marks.append(f"{layer.name}: {layer.provenance.nature.upper()}")
+            if isinstance(layer, TerrainLayer):
+                marks.append(f"terrain ×{self.scene.vertical_exaggeration:g} vertical")
+                if layer.bathymetry_provenance.nature != "real":
+                    marks.append(f"sea floor: {layer.bathymetry_provenance.nature.upper()} (not measured)")
+        if marks:
+            lines.append(" · ".join(marks))
+        sources = []
+        for layer in self.scene.layers:
+            short = layer.provenance.source.split(" (")[0]
+            if short not in sources:
+                sources.append(short)
+        lines.append("Data: " + "; ".join(sources))
+        return "\n".join(lines)
+
+    def _update_overlay(self) -> None:
+        if self._overlay is not None:
+            self.plotter.remove_actor(self._overlay, render=False)
+        self._overlay = self.plotter.add_text(
+            self.attribution(), position="lower_left", font_size=8, color="white", name="ydtwin-attribution"
+        )
+
+    # --- cameras ----------------------------------------------------------------------------------
+
+    def views(self) -> list[str]:
+        return ["region"] + [c.name for c in self.scene.region.cities]
+
+    def view_spec(self, name: str = "region") -> ViewSpec:
+        region = self.scene.region
+        if name.strip().lower() in ("", "region", "home"):
+            return ViewSpec("region", region.bbox)
+        city = region.city(name)
+        bounds = region.city_bounds.get(city.adcode)
+        if bounds is None:
+            lon, lat = city.centre
+            bounds = (lon - 0.3, lat - 0.25, lon + 0.3, lat + 0.25)
+        return ViewSpec(city.name, bounds)
+
+    def set_view(self, name: str = "region") -> ViewSpec:
+        spec = self.view_spec(name)
+        lon0, lat0, lon1, lat1 = spec.bounds
+        x, y = self.scene.projection.to_scene(np.array([lon0, lon1, lon0, lon1]), np.array([lat0, lat0, lat1, lat1]))
+        cx, cy = float(x.mean()), float(y.mean())
+        w, h = float(x.max() - x.min()), float(y.max() - y.min())
+        width, height = self.plotter.window_size
+        aspect = max(width / max(height, 1), 0.1)
+        el = math.radians(spec.elevation_deg)
+        cam = self.plotter.camera
+        cam.view_angle = VIEW_ANGLE_DEG
+        cam.up = (0.0, 0.0, 1.0)
+        direction = np.array([0.0, -math.cos(el), math.sin(el)])
+        corners = np.column_stack([x, y, np.zeros(4)])
+        dist = max(w, h) / math.tan(math.radians(VIEW_ANGLE_DEG) / 2)
+        focal = np.array([cx, cy, 0.0])
+        # fit the box's corners into the viewport (with a margin): a few fixed-point steps on the distance
+        for _ in range(8):
+            cam.focal_point = tuple(focal)
+            cam.position = tuple(focal + dist * direction)
+            ndc = self._to_ndc(corners, aspect)
+            # re-centre the box vertically, then scale the distance to the widest extent
+            shift = (ndc[:, 1].max() + ndc[:, 1].min()) / 2
+            focal = focal + np.array([0.0, shift * h * 0.5, 0.0])
+            extent = max(np.abs(ndc[:, 0]).max(), np.abs(ndc[:, 1] - shift).max())
+            dist *= extent / 0.92
+        cam.focal_point = tuple(focal)
+        cam.position = tuple(focal + dist * direction)
+        self.plotter.renderer.ResetCameraClippingRange()
+        self.request_render()
+        return spec
+
+    def _to_ndc(self, points: np.ndarray, aspect: float) -> np.ndarray:
+        m = self.plotter.camera.GetCompositeProjectionTransformMatrix(aspect, -1, 1)
+        mat = np.array([[m.GetElement(r, c) for c in range(4)] for r in range(4)])
+        hom = np.column_stack([points, np.ones(len(points))]) @ mat.T
+        return hom[:, :2] / hom[:, 3:4]
+
+    def triangles(self) -> int:
+        return sum(v.triangles for v in self.visuals.values())
+
+    def close(self) -> None:
+        for layer in list(self.scene.layers):
+            visual = self.visuals.pop(layer.id, None)
+            if visual is not None:
+                visual.remove()
+        self.scene.layers.events.inserted.disconnect(self._on_inserted)
+        self.scene.layers.events.removed.disconnect(self._on_removed)
+        self.scene.events.vertical_exaggeration.disconnect(self._on_exaggeration)

@@ -1,0 +1,259 @@
+"""Visuals: how each layer type becomes actors. ``VISUALS[type(layer)]`` picks the class.
+
+Every visual builds its meshes per tile: float64 scene coordinates minus the tile's float64 origin,
+cast to float32, with the actor positioned at the origin (see ydtwin.geo.tiles).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyvista as pv
+import shapely
+
+from ydtwin.geo.drape import SurfaceHeights, line_arrays, polygon_triangles
+from ydtwin.geo.tiles import split_by_tiles, to_local
+from ydtwin.model.layer import LabelLayer, Layer, TerrainLayer, VectorLayer
+from ydtwin.model.scene import Scene
+from ydtwin.render import _vtk
+from ydtwin.render.fonts import cjk_font
+
+#: terrain cells per render block (≈ 55 km at 30″): each block is one actor with its own origin
+TERRAIN_BLOCK = 64
+#: line vertices are inserted so no segment is longer than this (m), so lines follow the terrain
+DENSIFY_M = 400.0
+SEA_COLOUR = (0.10, 0.30, 0.52)
+SEA_OPACITY = 0.55
+
+# elevation (m) → colour ramp; below 0 the synthetic sea floor
+_LAND_STOPS = np.array([0.0, 10.0, 50.0, 200.0, 500.0, 1000.0, 1500.0])
+_LAND_RGB = np.array(
+    [
+        [0.56, 0.70, 0.42],
+        [0.47, 0.64, 0.36],
+        [0.58, 0.62, 0.38],
+        [0.62, 0.55, 0.36],
+        [0.55, 0.44, 0.32],
+        [0.70, 0.66, 0.62],
+        [0.95, 0.95, 0.95],
+    ]
+)
+_SEA_STOPS = np.array([-60.0, -20.0, -5.0, 0.0])
+_SEA_RGB = np.array([[0.05, 0.16, 0.33], [0.10, 0.30, 0.50], [0.30, 0.52, 0.66], [0.45, 0.62, 0.70]])
+
+
+def terrain_colours(elevation: np.ndarray, land: np.ndarray) -> np.ndarray:
+    """uint8 RGB per vertex: hypsometric tints on land, depth tints on the (synthetic) sea floor."""
+    e = np.asarray(elevation, dtype=np.float64)
+    rgb_land = np.column_stack([np.interp(e, _LAND_STOPS, _LAND_RGB[:, k]) for k in range(3)])
+    rgb_sea = np.column_stack([np.interp(e, _SEA_STOPS, _SEA_RGB[:, k]) for k in range(3)])
+    rgb = np.where(land[:, None], rgb_land, rgb_sea)
+    return (rgb * 255).round().astype(np.uint8)
+
+
+def line_cells(offsets: np.ndarray) -> np.ndarray:
+    """VTK line connectivity ``[n, i0 … in-1, …]`` for consecutive point runs given by ``offsets``."""
+    counts = np.diff(offsets)
+    n = len(counts)
+    cells = np.empty(int(offsets[-1]) + n, dtype=np.int64)
+    heads = offsets[:-1] + np.arange(n)
+    cells[heads] = counts
+    mask = np.ones(len(cells), dtype=bool)
+    mask[heads] = False
+    cells[mask] = np.arange(int(offsets[-1]))
+    return cells
+
+
+class RenderContext:
+    """What visuals share: the scene, the plotter and the surface lines are draped on."""
+
+    def __init__(self, scene: Scene, plotter: pv.Plotter) -> None:
+        self.scene = scene
+        self.plotter = plotter
+        terrain = next((layer for layer in scene.layers if isinstance(layer, TerrainLayer)), None)
+        self.surface = SurfaceHeights(
+            terrain.elevation if terrain is not None else None, scene.projection, scene.vertical_exaggeration
+        )
+
+
+class Visual:
+    """Actors of one layer. Subclasses implement ``build``."""
+
+    def __init__(self, layer: Layer, ctx: RenderContext) -> None:
+        self.layer = layer
+        self.ctx = ctx
+        self.actors: list = []
+        self.triangles = 0
+
+    def build(self) -> None:
+        raise NotImplementedError
+
+    def attach(self) -> None:
+        self.build()
+        self.apply_visibility()
+        self.apply_opacity()
+
+    def remove(self) -> None:
+        for actor in self.actors:
+            self.ctx.plotter.remove_actor(actor, render=False)
+        self.actors = []
+        self.triangles = 0
+
+    def rebuild(self) -> None:
+        self.remove()
+        self.attach()
+
+    def apply_visibility(self) -> None:
+        for actor in self.actors:
+            actor.SetVisibility(self.layer.visible)
+
+    def apply_opacity(self) -> None:
+        for actor in self.actors:
+            prop = getattr(actor, "prop", None)
+            if prop is not None:
+                prop.opacity = self.layer.opacity * getattr(actor, "_ydtwin_base_opacity", 1.0)
+
+    def _add(self, mesh: pv.DataSet, origin: np.ndarray, *, base_opacity: float = 1.0, **kwargs):
+        actor = self.ctx.plotter.add_mesh(mesh, reset_camera=False, render=False, **kwargs)
+        actor.position = tuple(float(v) for v in origin)
+        actor._ydtwin_base_opacity = base_opacity
+        actor._ydtwin_layer = self.layer.id
+        self.actors.append(actor)
+        self.triangles += mesh.n_cells if isinstance(mesh, pv.PolyData) else 2 * mesh.n_cells
+        return actor
+
+
+class TerrainVisual(Visual):
+    """Terrain blocks (DEM on land, synthetic bathymetry at sea) and the translucent sea surface."""
+
+    def build(self) -> None:
+        layer: TerrainLayer = self.layer  # type: ignore[assignment]
+        grid = layer.elevation
+        proj = self.ctx.scene.projection
+        exag = self.ctx.scene.vertical_exaggeration
+        lon_axis, lat_axis = grid.axes()
+        ny, nx = grid.shape
+        land = layer.land_mask if layer.land_mask is not None else grid.values > 0
+        for j0 in range(0, ny - 1, TERRAIN_BLOCK):
+            j1 = min(j0 + TERRAIN_BLOCK, ny - 1)
+            for i0 in range(0, nx - 1, TERRAIN_BLOCK):
+                i1 = min(i0 + TERRAIN_BLOCK, nx - 1)
+                lon, lat = np.meshgrid(lon_axis[i0 : i1 + 1], lat_axis[j0 : j1 + 1])
+                x, y = proj.to_scene(lon.ravel(), lat.ravel())
+                e = grid.values[j0 : j1 + 1, i0 : i1 + 1].ravel().astype(np.float64)
+                pts = np.column_stack([x, y, e * exag])
+                origin = np.array([x.mean(), y.mean(), 0.0])
+                sg = pv.StructuredGrid()
+                sg.points = to_local(pts, origin)
+                sg.dimensions = (i1 - i0 + 1, j1 - j0 + 1, 1)
+                sg.point_data["elevation_m"] = e.astype(np.float32)
+                sg.point_data["rgb"] = terrain_colours(e, land[j0 : j1 + 1, i0 : i1 + 1].ravel())
+                surf = sg.extract_surface(algorithm="dataset_surface").triangulate().compute_normals(
+                    cell_normals=False, split_vertices=False
+                )
+                self._add(surf, origin, scalars="rgb", rgb=True, smooth_shading=True, specular=0.05,
+                          name=f"terrain-{layer.id}-{i0}-{j0}")
+                # the sea surface over this block: a coarse plane at sea level
+                step = 8
+                si = np.unique(np.r_[np.arange(0, i1 - i0 + 1, step), i1 - i0])
+                sj = np.unique(np.r_[np.arange(0, j1 - j0 + 1, step), j1 - j0])
+                slon, slat = np.meshgrid(lon_axis[i0 + si], lat_axis[j0 + sj])
+                sx, sy = proj.to_scene(slon.ravel(), slat.ravel())
+                sea = pv.StructuredGrid()
+                sea.points = to_local(np.column_stack([sx, sy, np.zeros_like(sx)]), origin)
+                sea.dimensions = (len(si), len(sj), 1)
+                self._add(sea.extract_surface(algorithm="dataset_surface"), origin, base_opacity=SEA_OPACITY,
+                          color=SEA_COLOUR, opacity=SEA_OPACITY, specular=0.3, specular_power=30,
+                          name=f"sea-{layer.id}-{i0}-{j0}")
+
+
+class VectorVisual(Visual):
+    """Lines (and polygon outlines) draped on the terrain; optional fills for polygons."""
+
+    def build(self) -> None:
+        layer: VectorLayer = self.layer  # type: ignore[assignment]
+        scene = self.ctx.scene
+        style = layer.style
+        geoms = layer.data.geometries
+        if len(geoms) == 0:
+            return
+
+        def to_scene(coords: np.ndarray) -> np.ndarray:
+            x, y = scene.projection.to_scene(coords[:, 0], coords[:, 1], layer.data.crs)
+            return np.column_stack([x, y])
+
+        scene_geoms = shapely.segmentize(shapely.transform(geoms, to_scene), DENSIFY_M)
+        is_poly = np.isin(shapely.get_type_id(scene_geoms), (3, 6))
+        # outlines are cut at tile borders as lines, so the cuts add no edges of their own
+        outlines = scene_geoms.copy()
+        outlines[is_poly] = shapely.boundary(scene_geoms[is_poly])
+        for (i, j), part in split_by_tiles(outlines, scene.tiles).items():
+            origin = scene.tiles.origin(i, j)
+            coords, offsets = line_arrays(part)
+            if len(coords):
+                z = self.ctx.surface.z(coords[:, 0], coords[:, 1], style.drape_offset)
+                poly = pv.PolyData(to_local(np.column_stack([coords, z]), origin), lines=line_cells(offsets))
+                self._add(poly, origin, color=style.color, line_width=style.line_width, lighting=False,
+                          name=f"lines-{layer.id}-{i}-{j}")
+        if not (style.fill and is_poly.any()):
+            return
+        for (i, j), part in split_by_tiles(scene_geoms[is_poly], scene.tiles).items():
+            origin = scene.tiles.origin(i, j)
+            verts, tris = polygon_triangles(part[np.isin(shapely.get_type_id(part), (3, 6))])
+            if len(tris):
+                z = self.ctx.surface.z(verts[:, 0], verts[:, 1], style.drape_offset * 0.5)
+                faces = np.column_stack([np.full(len(tris), 3), tris]).ravel()
+                mesh = pv.PolyData(to_local(np.column_stack([verts, z]), origin), faces=faces)
+                self._add(mesh, origin, color=style.color, lighting=False, name=f"fill-{layer.id}-{i}-{j}")
+
+
+class LabelVisual(Visual):
+    """Billboard text at points (always facing the camera), in Chinese when a CJK font is present."""
+
+    def build(self) -> None:
+        layer: LabelLayer = self.layer  # type: ignore[assignment]
+        scene = self.ctx.scene
+        data = layer.data
+        x, y = scene.projection.to_scene(data.x, data.y, data.crs)
+        z = self.ctx.surface.z(x, y, 3000.0)
+        font = cjk_font()
+        zh = data.attributes.get("name_zh")
+        texts = layer.texts()
+        for k in range(len(data)):
+            text = texts[k]
+            if font and zh is not None and str(zh[k]):
+                text = f"{zh[k]} {text}"
+            actor = _vtk.vtkBillboardTextActor3D()
+            actor.SetInput(text)
+            actor.SetPosition(float(x[k]), float(y[k]), float(z[k]))
+            prop = actor.GetTextProperty()
+            prop.SetFontSize(layer.style.font_size)
+            prop.SetColor(*layer.style.color)
+            prop.SetBold(True)
+            prop.SetShadow(True)
+            prop.SetJustificationToCentered()
+            prop.SetBackgroundColor(0.05, 0.05, 0.08)
+            prop.SetBackgroundOpacity(0.55)
+            if font:
+                prop.SetFontFamily(_vtk.VTK_FONT_FILE)
+                prop.SetFontFile(font)
+            actor._ydtwin_layer = layer.id
+            self.ctx.plotter.add_actor(actor, reset_camera=False, render=False, name=f"label-{layer.id}-{k}")
+            self.actors.append(actor)
+
+    def apply_opacity(self) -> None:
+        for actor in self.actors:
+            actor.GetTextProperty().SetOpacity(self.layer.opacity)
+
+
+VISUALS: dict[type, type[Visual]] = {
+    TerrainLayer: TerrainVisual,
+    VectorLayer: VectorVisual,
+    LabelLayer: LabelVisual,
+}
+
+
+def visual_for(layer: Layer, ctx: RenderContext) -> Visual:
+    for cls in type(layer).__mro__:
+        if cls in VISUALS:
+            return VISUALS[cls](layer, ctx)
+    raise TypeError(f"no visual for layer type {type(layer).__name__}")
