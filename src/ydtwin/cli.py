@@ -1,0 +1,168 @@
+"""The ``ydtwin`` command line: the app, headless snapshots and file inspection.
+
+Heavy modules (Qt, VTK) are imported only by the subcommand that needs them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import textwrap
+
+from ydtwin import __version__
+from ydtwin.errors import YdtwinError
+
+EXIT_USER_ERROR = 2
+
+DESCRIPTION = """\
+ydtwin — 3D digital twin of the Yangtze River Delta for joint review of city plans.
+ydtwin — 长三角三维数字孪生，用于各城市规划的联合审查。
+
+Without a command, ydtwin opens the desktop app on the bundled region (Shanghai and the
+seven neighbouring cities: Suzhou, Wuxi, Nantong, Jiaxing, Ningbo, Zhoushan, Huzhou)."""
+
+EPILOG = """\
+examples:
+  ydtwin                                      open the app on the region
+  ydtwin app --view Suzhou                    open the app looking at Suzhou
+  ydtwin snapshot --out region.png            render the region to a PNG (no screen needed)
+  ydtwin snapshot --out nb.png --view Ningbo --size 3840x2160
+  ydtwin info buildings.geojson               what a file holds: kind, count, CRS, bounds
+
+Views are "region" or a city name in English or Chinese (e.g. Shanghai, 上海).
+Data sources and their licences: assets/SOURCES.md."""
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().replace("×", "x").split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"size must look like 1920x1080, not {text!r}") from None
+    if not (16 <= w <= 16384 and 16 <= h <= 16384):
+        raise argparse.ArgumentTypeError("width and height must be between 16 and 16384 pixels")
+    return w, h
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ydtwin",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"ydtwin {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show full tracebacks on errors")
+    parser.add_argument(
+        "--region", metavar="PATH", help="region file (region.toml) or its folder; default: the bundled region"
+    )
+    parser.add_argument(
+        "--boundaries",
+        choices=("corrected", "official"),
+        default="corrected",
+        help="city/district outlines: detailed Amap outlines corrected from GCJ-02 (default), "
+        "or the generalised official outlines",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    app = sub.add_parser("app", help="open the desktop app (the default)", description="Open the desktop app.")
+    app.add_argument("--view", default="region", help="start view: region or a city name")
+
+    snap = sub.add_parser(
+        "snapshot",
+        help="render the scene to an image without a screen",
+        description="Render the scene offscreen (no X server needed) to a PNG, JPEG or TIFF file.",
+    )
+    snap.add_argument("--out", required=True, metavar="FILE", help="image file to write (.png, .jpg, .tif)")
+    snap.add_argument("--size", type=_size, default=(1920, 1080), metavar="WxH", help="pixels (default 1920x1080)")
+    snap.add_argument("--view", default="region", help="region (default) or a city name, e.g. Suzhou or 苏州")
+    snap.add_argument("--exaggeration", type=float, default=None, metavar="X",
+                      help="vertical exaggeration of the terrain (default from the region file)")
+
+    info = sub.add_parser(
+        "info",
+        help="describe a geodata file (kind, count, CRS, bounds)",
+        description="Print what a geodata file holds: kind, feature/point count, CRS and WGS84 bounds. "
+        "Exits with 2 if a file cannot be read.",
+    )
+    info.add_argument("paths", nargs="+", metavar="PATH")
+    return parser
+
+
+def _cmd_info(args) -> int:
+    from ydtwin.io.info import describe
+
+    status = 0
+    for i, path in enumerate(args.paths):
+        try:
+            result = describe(path)
+        except YdtwinError as exc:
+            print(f"ydtwin: {exc}", file=sys.stderr)
+            status = EXIT_USER_ERROR
+            continue
+        if i:
+            print()
+        print("\n".join(result.lines()))
+    return status
+
+
+def _open_scene(args):
+    from ydtwin.io.region import open_scene
+
+    return open_scene(args.region, boundaries=args.boundaries)
+
+
+def _cmd_snapshot(args) -> int:
+    from ydtwin.render.backend import prepare_offscreen
+
+    out = os.fspath(args.out)
+    if not out.lower().endswith((".png", ".jpg", ".jpeg", ".tif", ".tiff")):
+        raise YdtwinError(f"{out}: unsupported image type — use .png, .jpg or .tif")
+    prepare_offscreen()
+    scene = _open_scene(args)
+    if args.exaggeration is not None:
+        try:
+            scene.vertical_exaggeration = args.exaggeration
+        except ValueError as exc:
+            raise YdtwinError(str(exc)) from None
+    try:
+        scene.region.city(args.view) if args.view.lower() not in ("region", "home") else None
+    except KeyError as exc:
+        raise YdtwinError(str(exc.args[0])) from None
+    from ydtwin.render.snapshot import snapshot
+
+    result = snapshot(scene, out, size=args.size, view=args.view)
+    w, h = result.size
+    print(
+        f"wrote {result.path} ({w}x{h}, view {result.view}, {result.triangles:,} triangles, "
+        f"{result.gl.label()}, {result.seconds_build + result.seconds_render:.1f} s)"
+    )
+    return 0
+
+
+def _cmd_app(args) -> int:
+    from ydtwin.qt.app import run
+
+    return run(region=args.region, boundaries=args.boundaries, view=getattr(args, "view", "region"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    command = args.command or "app"
+    handlers = {"app": _cmd_app, "snapshot": _cmd_snapshot, "info": _cmd_info}
+    try:
+        return handlers[command](args)
+    except YdtwinError as exc:
+        if args.debug:
+            raise
+        print(f"ydtwin: {exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # last line of defence: one line, not a traceback
+        if args.debug:
+            raise
+        msg = textwrap.shorten(f"{type(exc).__name__}: {exc}", 300)
+        print(f"ydtwin: unexpected error: {msg} (run with --debug for details)", file=sys.stderr)
+        return 1
