@@ -34,11 +34,23 @@ class FileInfo:
         ]
         if self.bounds_wgs84 is not None:
             x0, y0, x1, y1 = self.bounds_wgs84
-            out.append(f"bounds:   {x0:.5f} E {y0:.5f} N  to  {x1:.5f} E {y1:.5f} N  (WGS84)")
+            out.append(f"bounds:   {_lon(x0)} {_lat(y0)}  to  {_lon(x1)} {_lat(y1)}  (WGS84)")
         else:
             out.append("bounds:   (empty)")
         out += [f"{k + ':':<9} {v}" for k, v in self.details.items()]
         return out
+
+
+_GEOM_NAMES = {0: "Point", 1: "LineString", 2: "LinearRing", 3: "Polygon", 4: "MultiPoint",
+               5: "MultiLineString", 6: "MultiPolygon", 7: "GeometryCollection"}
+
+
+def _lon(v: float) -> str:
+    return f"{abs(v):.5f} {'E' if v >= 0 else 'W'}"
+
+
+def _lat(v: float) -> str:
+    return f"{abs(v):.5f} {'N' if v >= 0 else 'S'}"
 
 
 def _crs_label(crs: str) -> str:
@@ -63,8 +75,7 @@ def _wgs84_bounds(xmin, ymin, xmax, ymax, crs: str):
 
 def _vector_info(path: Path, data, kind: str, details: dict[str, str]) -> FileInfo:
     types = Counter(shapely.get_type_id(data.geometries).tolist())
-    names = {int(t): shapely.GeometryType(t).name.title().replace("string", "String") for t in types}
-    type_text = ", ".join(f"{names[t]} {n:,}" for t, n in sorted(types.items()))
+    type_text = ", ".join(f"{_GEOM_NAMES.get(t, t)} {n:,}" for t, n in sorted(types.items()))
     bounds = None
     if len(data):
         bounds = _wgs84_bounds(*shapely.total_bounds(data.geometries), data.crs)

@@ -1,0 +1,53 @@
+"""Shared test setup.
+
+- ``shared_fixtures``: the real-data folder ``../shared/fixtures`` (skips cleanly when absent).
+- Qt: the viewport needs a real X server (pytest-xvfb provides Xvfb); plain widgets use ``offscreen``.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_FIXTURES = ROOT.parent / "shared" / "fixtures"
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_configure(config) -> None:
+    # pytest-xvfb has set DISPLAY by now when Xvfb is available: the VTK viewport needs xcb there
+    if os.environ.get("DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "xcb")
+    else:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture(scope="session")
+def shared_fixtures() -> Path:
+    if not SHARED_FIXTURES.is_dir():
+        pytest.skip(f"real-data fixtures not present ({SHARED_FIXTURES.name} folder beside the repo)")
+    return SHARED_FIXTURES
+
+
+@pytest.fixture(scope="session")
+def region_data():
+    """The bundled region, loaded once: (Region, layers)."""
+    from ydtwin.io.region import load_region
+
+    return load_region()
+
+
+def run_cli(*args: str, env_extra: dict | None = None, no_display: bool = False, timeout: float = 300):
+    """Run ``python -m ydtwin ARGS`` in a subprocess → CompletedProcess (text)."""
+    env = dict(os.environ)
+    if no_display:
+        env.pop("DISPLAY", None)
+        env.pop("WAYLAND_DISPLAY", None)
+    env.update(env_extra or {})
+    return subprocess.run(
+        [sys.executable, "-m", "ydtwin", *args], capture_output=True, text=True, env=env, timeout=timeout, cwd=ROOT
+    )
