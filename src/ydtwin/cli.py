@@ -125,10 +125,11 @@ def _cmd_snapshot(args) -> int:
             scene.vertical_exaggeration = args.exaggeration
         except ValueError as exc:
             raise YdtwinError(str(exc)) from None
-    try:
-        scene.region.city(args.view) if args.view.lower() not in ("region", "home") else None
-    except KeyError as exc:
-        raise YdtwinError(str(exc.args[0])) from None
+    if args.view.strip().lower() not in ("region", "home"):
+        try:
+            scene.region.city(args.view)
+        except KeyError as exc:
+            raise YdtwinError(str(exc.args[0])) from None
     from ydtwin.render.snapshot import snapshot
 
     result = snapshot(scene, out, size=args.size, view=args.view)

@@ -1,7 +1,6 @@
 """The command line reads well and fails in one line."""
 
 from conftest import run_cli
-
 from ydtwin import __version__
 
 

@@ -2,8 +2,6 @@
 
 import json
 
-import pytest
-
 from conftest import ROOT, run_cli
 
 REGION = ROOT / "assets" / "region" / "yrd8"
@@ -98,3 +96,20 @@ def test_real_las_with_crs(shared_fixtures):
     assert proc.returncode == 0, proc.stderr
     assert "points:" in proc.stdout and "LAS 1.4" in proc.stdout
     assert "bounds:" in proc.stdout and "(empty)" not in proc.stdout
+
+
+def test_polygon_with_hole_and_chinese_path(tmp_path):
+    """A polygon with a hole (ragged rings) in a folder with a Chinese name is read and described."""
+    folder = tmp_path / "苏州规划"
+    folder.mkdir()
+    path = folder / "地块.geojson"
+    doc = {"type": "FeatureCollection", "features": [{
+        "type": "Feature", "properties": {"名称": "园区"},
+        "geometry": {"type": "Polygon", "coordinates": [
+            [[120.70, 31.30], [120.80, 31.30], [120.80, 31.40], [120.70, 31.40], [120.70, 31.30]],
+            [[120.72, 31.32], [120.74, 31.32], [120.73, 31.34], [120.72, 31.32]],
+        ]}}]}
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    proc = run_cli("info", str(path))
+    assert proc.returncode == 0, proc.stderr
+    assert "Polygon 1" in proc.stdout and "地块.geojson" in proc.stdout and "名称" in proc.stdout

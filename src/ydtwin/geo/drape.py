@@ -6,8 +6,8 @@ import mapbox_earcut
 import numpy as np
 import shapely
 
-from ydtwin.geo.projection import SceneProjection
 from ydtwin.geo.grid import GridData
+from ydtwin.geo.projection import SceneProjection
 
 __all__ = ["SurfaceHeights", "polygon_triangles", "line_arrays"]
 

@@ -73,8 +73,18 @@ def _crs_of(doc: dict, path: Path) -> str:
 
 
 def _coords_ok(coords) -> bool:
-    arr = np.asarray(coords, dtype=np.float64)
-    return bool(np.isfinite(arr).all()) and bool((np.abs(arr) < 1e9).all())
+    """Every number in a (ragged, nested) coordinate list is finite and not absurd (|v| < 1e9)."""
+    stack = [coords]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, (int, float)) and not isinstance(item, bool):
+            if not (math.isfinite(item) and abs(item) < 1e9):
+                return False
+        else:
+            raise TypeError("coordinates must be numbers")
+    return True
 
 
 def read_geojson(path: str | os.PathLike[str], *, crs: str | None = None) -> tuple[VectorData, ReadReport]:

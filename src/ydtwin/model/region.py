@@ -40,11 +40,3 @@ class Region:
                 return c
         names = ", ".join(c.name for c in self.cities)
         raise KeyError(f"no city {name!r} in region {self.id} (cities: {names})")
-
-    def contains(self, lon, lat):
-        import numpy as np
-
-        lon = np.asarray(lon)
-        lat = np.asarray(lat)
-        x0, y0, x1, y1 = self.bbox
-        return (lon >= x0) & (lon <= x1) & (lat >= y0) & (lat <= y1)

@@ -42,6 +42,8 @@ class SceneView:
         self.plotter = plotter
         self._request_render = request_render or plotter.render
         self.visuals: dict[int, Visual] = {}
+        #: per layer id: the (signal, slot) pairs this view connected, to disconnect exactly those
+        self._slots: dict[int, list] = {}
         plotter.set_background(BACKGROUND_BOTTOM, top=BACKGROUND_TOP)
         plotter.enable_lightkit()
         self.ctx = RenderContext(scene, plotter)
@@ -59,9 +61,21 @@ class SceneView:
         visual = visual_for(layer, self.ctx)
         visual.attach()
         self.visuals[layer.id] = visual
-        layer.events.visible.connect(lambda _v, vis=visual: (vis.apply_visibility(), self.request_render()))
-        layer.events.opacity.connect(lambda _v, vis=visual: (vis.apply_opacity(), self.request_render()))
-        layer.events.style.connect(lambda _v, vis=visual: (vis.rebuild(), self.request_render()))
+        slots = [
+            (layer.events.visible, lambda _v, vis=visual: (vis.apply_visibility(), self.request_render())),
+            (layer.events.opacity, lambda _v, vis=visual: (vis.apply_opacity(), self.request_render())),
+            (layer.events.style, lambda _v, vis=visual: (vis.rebuild(), self.request_render())),
+        ]
+        for signal, slot in slots:
+            signal.connect(slot)
+        self._slots[layer.id] = slots
+
+    def _drop(self, layer: Layer) -> None:
+        visual = self.visuals.pop(layer.id, None)
+        if visual is not None:
+            visual.remove()
+        for signal, slot in self._slots.pop(layer.id, []):
+            signal.disconnect(slot)
 
     def _on_inserted(self, index: int, layer: Layer) -> None:
         if isinstance(layer, TerrainLayer):
@@ -73,11 +87,7 @@ class SceneView:
         self.request_render()
 
     def _on_removed(self, index: int, layer: Layer) -> None:
-        visual = self.visuals.pop(layer.id, None)
-        if visual is not None:
-            visual.remove()
-            for sig in (layer.events.visible, layer.events.opacity, layer.events.style):
-                sig.disconnect()
+        self._drop(layer)
         self._update_overlay()
         self.request_render()
 
@@ -187,9 +197,7 @@ class SceneView:
 
     def close(self) -> None:
         for layer in list(self.scene.layers):
-            visual = self.visuals.pop(layer.id, None)
-            if visual is not None:
-                visual.remove()
+            self._drop(layer)
         self.scene.layers.events.inserted.disconnect(self._on_inserted)
         self.scene.layers.events.removed.disconnect(self._on_removed)
         self.scene.events.vertical_exaggeration.disconnect(self._on_exaggeration)
