@@ -26,6 +26,7 @@ from ydtwin.model.layer import (
     Provenance,
     Style,
     TerrainLayer,
+    VectorData,
     VectorLayer,
 )
 from ydtwin.model.region import City, Region
@@ -189,7 +190,7 @@ def load_region(
         ("Lakes", "lakes", (2, 4), Style(color=_WATER, line_width=1.0, fill=True, drape_offset=8.0)),
     ):
         sel = np.isin(level, levels)
-        data = type(land)(
+        data = VectorData(
             geometries=land.geometries[sel],
             crs=land.crs,
             attributes={k: v[sel] for k, v in land.attributes.items()},

@@ -43,7 +43,9 @@ def snapshot(
     try:
         view_obj = SceneView(scene, plotter, request_render=lambda: None)
         spec = view_obj.set_view(view)
-        plotter.enable_anti_aliasing("fxaa")
+        # VTK's FXAA is unsupported on EGL/OSMesa windows (it falls back to SSAA with a warning): ask for SSAA there
+        offscreen_only = os.environ.get("VTK_DEFAULT_OPENGL_WINDOW") in ("vtkEGLRenderWindow", "vtkOSOpenGLRenderWindow")
+        plotter.enable_anti_aliasing("ssaa" if offscreen_only else "fxaa")
         t1 = time.perf_counter()
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
