@@ -119,12 +119,15 @@ class MainWindow(QMainWindow):
             cities.addAction(act)
         view_menu.addSeparator()
         layers_menu = view_menu.addMenu("&Layers")
+        self._model_slots = []
         for layer in self.scene.layers:
             act = QAction(layer.display_name(), self, checkable=True)
             act.setChecked(layer.visible)
             # the menu edits the model; the view follows the model's event
             act.toggled.connect(lambda on, lyr=layer: setattr(lyr, "visible", on))
-            layer.events.visible.connect(lambda on, a=act: a.setChecked(on))
+            slot = lambda on, a=act: a.setChecked(on)  # noqa: E731
+            layer.events.visible.connect(slot)
+            self._model_slots.append((layer.events.visible, slot))
             layers_menu.addAction(act)
 
         help_menu = self.menuBar().addMenu("&Help")
@@ -143,6 +146,9 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        for signal, slot in self._model_slots:
+            signal.disconnect(slot)
+        self._model_slots = []
         self.scene_view.close()
         self.viewport.close()
         super().closeEvent(event)
