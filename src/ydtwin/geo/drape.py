@@ -34,17 +34,15 @@ class SurfaceHeights:
 
 
 def line_arrays(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Lines (and polygon outlines) → (points (n, 2) float64, offsets (m+1,)) of their linestrings."""
-    geoms = np.asarray(geoms, dtype=object)
-    if len(geoms) == 0:
+    """Lines → (points (n, 2) float64, offsets (m+1,)) of their linestrings.
+
+    Callers turn polygons into outlines first (before any tile cut, so cuts add no edges).
+    """
+    lines = np.asarray(geoms, dtype=object)
+    if len(lines) == 0:
         return np.empty((0, 2)), np.zeros(1, dtype=np.int64)
-    is_poly = np.isin(shapely.get_type_id(geoms), (3, 6))
-    lines = geoms.copy()
-    if is_poly.any():
-        lines[is_poly] = shapely.boundary(geoms[is_poly])
     parts = shapely.get_parts(lines)
     parts = parts[np.isin(shapely.get_type_id(parts), (1, 2))]
-    # LinearRings count as lines too
     coords, index = shapely.get_coordinates(parts, return_index=True)
     counts = np.bincount(index, minlength=len(parts))
     offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
