@@ -228,6 +228,28 @@ def load_region(
         bounds = {str(code): tuple(float(v) for v in b[i]) for i, code in enumerate(codes)}
     region.city_bounds.update(bounds)
 
+    if "blocks" in rf.files:
+        from ydtwin.io.blocks import (
+            BLOCKS_PROVENANCE,
+            LANDMARKS_PROVENANCE,
+            landmarks,
+            procedural_blocks,
+            read_blocks_model,
+        )
+        from ydtwin.model.buildings import BuildingsLayer
+
+        model = read_blocks_model(rf.file("blocks"))
+        coast, lakes = layers[1].data, layers[2].data
+        blocks = procedural_blocks(
+            model, region.projection, districts=districts, land=coast, lakes=lakes, rivers=rivers,
+            city_names={c.adcode: c.name for c in region.cities},
+        )
+        layers.append(BuildingsLayer("City blocks", blocks, provenance=BLOCKS_PROVENANCE, group="Buildings",
+                                     role="procedural-blocks", replaces="none"))
+        layers.append(BuildingsLayer("Landmarks", landmarks(model, region.projection),
+                                     provenance=LANDMARKS_PROVENANCE, group="Buildings", role="landmarks",
+                                     replaces="none"))
+
     labels = PointData(
         x=np.array([c.centre[0] for c in region.cities]),
         y=np.array([c.centre[1] for c in region.cities]),

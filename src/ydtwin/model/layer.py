@@ -92,6 +92,8 @@ class LayerEvents(SignalGroup):
     visible = Signal(bool)
     opacity = Signal(float)
     style = Signal(object)
+    #: the layer's data (or a mask over it) changed: views rebuild
+    data = Signal(object)
 
 
 _ids = itertools.count(1)

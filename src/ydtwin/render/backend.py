@@ -85,3 +85,12 @@ def gl_info(render_window) -> GLInfo:
         return m.group(1).strip() if m else "unknown"
 
     return GLInfo(vendor=field("vendor"), renderer=field("renderer"), version=field("version"))
+
+
+def cell_picker():
+    """A cell picker with a tight tolerance (exact hits on triangles)."""
+    from ydtwin.render import _vtk
+
+    picker = _vtk.vtkCellPicker()
+    picker.SetTolerance(0.0005)
+    return picker

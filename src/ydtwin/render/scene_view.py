@@ -9,14 +9,37 @@ from dataclasses import dataclass
 import numpy as np
 import pyvista as pv
 
+from ydtwin.geo.lod import TriangleBudget
+from ydtwin.model.buildings import BuildingsLayer
 from ydtwin.model.layer import Layer, TerrainLayer
 from ydtwin.model.scene import Scene
+from ydtwin.render import buildings as _buildings  # noqa: F401  (registers the buildings visual)
 from ydtwin.render.visuals import RenderContext, Visual, visual_for
 
 BACKGROUND_TOP = (0.10, 0.13, 0.20)
 BACKGROUND_BOTTOM = (0.55, 0.63, 0.72)
 VIEW_ELEVATION_DEG = 50.0
 VIEW_ANGLE_DEG = 30.0
+
+
+def _parse_bbox(text: str) -> tuple[float, float, float, float] | None:
+    """'lon0,lat0,lon1,lat1' → a box, else None."""
+    parts = text.replace(" ", "").split(",")
+    if len(parts) != 4:
+        return None
+    try:
+        x0, y0, x1, y1 = (float(p) for p in parts)
+    except ValueError:
+        return None
+    if not (x1 > x0 and y1 > y0):
+        raise ValueError(f"view box {text!r} must be lon_min,lat_min,lon_max,lat_max")
+    return x0, y0, x1, y1
+
+
+def _lonlat(x, y, crs):
+    from ydtwin.geo.projection import to_wgs84
+
+    return to_wgs84(x, y, crs)
 
 
 @dataclass(frozen=True)
@@ -36,7 +59,12 @@ class SceneView:
     """
 
     def __init__(
-        self, scene: Scene, plotter: pv.Plotter, *, request_render: Callable[[], None] | None = None
+        self,
+        scene: Scene,
+        plotter: pv.Plotter,
+        *,
+        request_render: Callable[[], None] | None = None,
+        budget: TriangleBudget | None = None,
     ) -> None:
         self.scene = scene
         self.plotter = plotter
@@ -46,11 +74,17 @@ class SceneView:
         self._slots: dict[int, list] = {}
         plotter.set_background(BACKGROUND_BOTTOM, top=BACKGROUND_TOP)
         plotter.enable_lightkit()
-        self.ctx = RenderContext(scene, plotter)
+        self.ctx = RenderContext(scene, plotter, budget)
+        self._legend_actor = None
+        self._bar_title: str | None = None
         for layer in scene.layers:
             self._add(layer)
         self._overlay = None
         self._update_overlay()
+        self._update_legend()
+        self._end_tag = plotter.renderer.AddObserver("EndEvent", lambda *_: self._frame_done())
+        #: seconds the last frame took (the renderer's own measure)
+        self.last_frame_s = 0.0
         scene.layers.events.inserted.connect(self._on_inserted)
         scene.layers.events.removed.connect(self._on_removed)
         scene.events.vertical_exaggeration.connect(self._on_exaggeration)
@@ -59,12 +93,16 @@ class SceneView:
 
     def _add(self, layer: Layer) -> None:
         visual = visual_for(layer, self.ctx)
+        self.ctx.budget_shares = max(1, sum(isinstance(v.layer, BuildingsLayer) for v in self.visuals.values())
+                                     + isinstance(layer, BuildingsLayer))
         visual.attach()
         self.visuals[layer.id] = visual
         slots = [
-            (layer.events.visible, lambda _v, vis=visual: (vis.apply_visibility(), self.request_render())),
+            (layer.events.visible, lambda _v, vis=visual: (vis.apply_visibility(), self._update_legend(),
+                                                          self.request_render())),
             (layer.events.opacity, lambda _v, vis=visual: (vis.apply_opacity(), self.request_render())),
-            (layer.events.style, lambda _v, vis=visual: (vis.rebuild(), self.request_render())),
+            (layer.events.style, lambda _v, vis=visual: (vis.rebuild(), self._update_legend(), self.request_render())),
+            (layer.events.data, lambda _v, vis=visual: (vis.rebuild(), self.request_render())),
         ]
         for signal, slot in slots:
             signal.connect(slot)
@@ -79,22 +117,28 @@ class SceneView:
 
     def _on_inserted(self, index: int, layer: Layer) -> None:
         if isinstance(layer, TerrainLayer):
-            self.ctx = RenderContext(self.scene, self.plotter)
+            self.ctx = RenderContext(self.scene, self.plotter, self.ctx.budget)
             self._rebuild_all()
         else:
             self._add(layer)
         self._update_overlay()
+        self._update_legend()
         self.request_render()
 
     def _on_removed(self, index: int, layer: Layer) -> None:
         self._drop(layer)
         self._update_overlay()
+        self._update_legend()
         self.request_render()
 
     def _on_exaggeration(self, _value: float) -> None:
-        self.ctx = RenderContext(self.scene, self.plotter)
+        self.ctx = RenderContext(self.scene, self.plotter, self.ctx.budget)
         self._rebuild_all()
         self.request_render()
+
+    def _frame_done(self) -> None:
+        self.last_frame_s = float(self.plotter.renderer.GetLastRenderTimeInSeconds())
+        self.ctx.budget.record(self.triangles(), self.last_frame_s)
 
     def _rebuild_all(self) -> None:
         for visual in self.visuals.values():
@@ -138,6 +182,55 @@ class SceneView:
             self.attribution(), position="lower_left", font_size=8, color="white", name="ydtwin-attribution"
         )
 
+    def _update_legend(self) -> None:
+        """One legend for the visible layers' entries (non-real data marked), one bar for a numeric colour-by."""
+        entries: list = []
+        bar = None
+        for visual in self.visuals.values():
+            entries.extend(visual.legend_entries())
+            bar = bar or visual.scalar_bar()
+        if self._legend_actor is not None:
+            self.plotter.remove_legend(render=False)
+            self._legend_actor = None
+        if entries:
+            self._legend_actor = self.plotter.add_legend(
+                [[label, colour] for label, colour in entries], bcolor=(0.08, 0.09, 0.12), border=False,
+                loc="upper left", size=(0.26, min(0.045 * len(entries) + 0.02, 0.5)), face="rectangle",
+                font_family="arial",
+            )
+        if self._bar_title is not None:
+            self.plotter.remove_scalar_bar(self._bar_title, render=False)
+            self._bar_title = None
+        if bar is not None:
+            title, clim, _cmap = bar
+            mapper = next(
+                (a.mapper for v in self.visuals.values() if v.scalar_bar() for a in v.actors), None
+            )
+            if mapper is not None:
+                self.plotter.add_scalar_bar(title, mapper=mapper, vertical=True, position_x=0.9, position_y=0.25,
+                                            height=0.5, width=0.05, fmt="%.0f", color="white", title_font_size=12,
+                                            label_font_size=11)
+                self._bar_title = title
+
+    # --- identify -----------------------------------------------------------------------------------
+
+    def pick(self, x: int, y: int) -> dict | None:
+        """Attributes of what is under display pixel (x, y) (VTK convention: origin bottom-left)."""
+        from ydtwin.render.backend import cell_picker
+
+        picker = cell_picker()
+        if not picker.Pick(x, y, 0, self.plotter.renderer):
+            return None
+        actor = picker.GetActor()
+        cell = picker.GetCellId()
+        for visual in self.visuals.values():
+            if actor in visual.actors:
+                info = visual.describe_pick(actor, cell)
+                if info is not None:
+                    info["picked_xyz"] = tuple(round(float(v), 2) for v in picker.GetPickPosition())
+                return info
+        return None
+
     # --- cameras ----------------------------------------------------------------------------------
 
     def views(self) -> list[str]:
@@ -147,6 +240,16 @@ class SceneView:
         region = self.scene.region
         if name.strip().lower() in ("", "region", "home"):
             return ViewSpec("region", region.bbox)
+        box = _parse_bbox(name)
+        if box is not None:
+            return ViewSpec(name, box, elevation_deg=45.0)
+        for layer in self.scene.layers:
+            if isinstance(layer, BuildingsLayer) and name in (layer.name, f"layer:{layer.name}") and len(layer.data):
+                lon, lat = _lonlat(layer.data.xy[:, 0], layer.data.xy[:, 1], layer.data.crs)
+                # the middle 98 % of the vertices: a few strays should not set the view
+                x0, x1 = np.percentile(lon, [1, 99])
+                y0, y1 = np.percentile(lat, [1, 99])
+                return ViewSpec(layer.name, (x0, y0, x1, y1), elevation_deg=45.0)
         city = region.city(name)
         bounds = region.city_bounds.get(city.adcode)
         if bounds is None:
@@ -196,6 +299,7 @@ class SceneView:
         return sum(v.triangles for v in self.visuals.values())
 
     def close(self) -> None:
+        self.plotter.renderer.RemoveObserver(self._end_tag)
         for layer in list(self.scene.layers):
             self._drop(layer)
         self.scene.layers.events.inserted.disconnect(self._on_inserted)

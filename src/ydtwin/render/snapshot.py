@@ -7,7 +7,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from ydtwin.geo.lod import TriangleBudget
 from ydtwin.render.backend import GLInfo, prepare_offscreen
+
+#: triangles a still may draw (one actor stays far below VTK's limits; tiles are split anyway)
+STILL_BUDGET = 60_000_000
 
 
 @dataclass
@@ -41,7 +45,8 @@ def snapshot(
     theme.multi_samples = 0
     plotter = pv.Plotter(off_screen=True, window_size=list(size), lighting=None, theme=theme)
     try:
-        view_obj = SceneView(scene, plotter, request_render=lambda: None)
+        # a still is not interactive: draw every tile at the finest level its screen-space error asks for
+        view_obj = SceneView(scene, plotter, request_render=lambda: None, budget=TriangleBudget.fixed(STILL_BUDGET))
         spec = view_obj.set_view(view)
         # VTK's FXAA is unsupported on EGL/OSMesa windows (it falls back to SSAA with a warning): ask for SSAA there
         offscreen_only = os.environ.get("VTK_DEFAULT_OPENGL_WINDOW") in ("vtkEGLRenderWindow", "vtkOSOpenGLRenderWindow")

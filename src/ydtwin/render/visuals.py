@@ -11,6 +11,7 @@ import pyvista as pv
 import shapely
 
 from ydtwin.geo.drape import SurfaceHeights, line_arrays, polygon_triangles
+from ydtwin.geo.lod import TriangleBudget
 from ydtwin.geo.tiles import split_by_tiles, to_local
 from ydtwin.model.layer import LabelLayer, Layer, TerrainLayer, VectorLayer
 from ydtwin.model.scene import Scene
@@ -66,9 +67,13 @@ def line_cells(offsets: np.ndarray) -> np.ndarray:
 class RenderContext:
     """What visuals share: the scene, the plotter and the surface lines are draped on."""
 
-    def __init__(self, scene: Scene, plotter: pv.Plotter) -> None:
+    def __init__(self, scene: Scene, plotter: pv.Plotter, budget: TriangleBudget | None = None) -> None:
         self.scene = scene
         self.plotter = plotter
+        #: the per-frame triangle budget that level-of-detail visuals share (fed with measured frame times)
+        self.budget = budget or TriangleBudget()
+        #: how many level-of-detail visuals share the budget (set by the view)
+        self.budget_shares = 1
         terrain = next((layer for layer in scene.layers if isinstance(layer, TerrainLayer)), None)
         self.surface = SurfaceHeights(
             terrain.elevation if terrain is not None else None, scene.projection, scene.vertical_exaggeration
@@ -101,6 +106,18 @@ class Visual:
     def rebuild(self) -> None:
         self.remove()
         self.attach()
+
+    def legend_entries(self) -> list[tuple[str, tuple[float, float, float]]]:
+        """(label, colour) rows this visual adds to the legend."""
+        return []
+
+    def scalar_bar(self) -> tuple[str, tuple[float, float], str] | None:
+        """(title, range, colormap) when the visual colours by a numeric attribute."""
+        return None
+
+    def describe_pick(self, actor, cell_id: int) -> dict | None:
+        """Attributes of what was picked at ``cell_id`` of ``actor`` (one of this visual's), if anything."""
+        return None
 
     def apply_visibility(self) -> None:
         for actor in self.actors:

@@ -1,0 +1,251 @@
+"""Buildings on screen: quadtree tiles, far-LOD aggregates, culling and a per-frame triangle budget.
+
+``BuildingsVisual`` builds every tile mesh once (full detail for leaves, aggregated prisms for every
+node; see ydtwin.geo.lod) as hidden actors. Before each render (the renderer's StartEvent) it selects the
+tiles to draw for the current camera and toggles visibility; after it (EndEvent) it feeds the measured
+frame time to the triangle budget. Each actor stays far below VTK's 2^31 cell-value limit.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+import pyvista as pv
+
+from ydtwin.geo.extrude import ring_signed_areas
+from ydtwin.geo.lod import BuildingGeometry, Camera, Quadtree, Tile, build_tiles, select_within_budget
+from ydtwin.model.buildings import BuildingsLayer
+from ydtwin.render.visuals import VISUALS, Visual
+
+DEFAULT_COLOUR = (0.86, 0.84, 0.80)
+PROCEDURAL_COLOUR = (0.78, 0.76, 0.72)
+NUMERIC_CMAP = "plasma"
+CATEGORY_COLOURS = np.array(
+    [
+        [0.90, 0.42, 0.32], [0.30, 0.60, 0.85], [0.95, 0.75, 0.30], [0.45, 0.75, 0.45], [0.70, 0.50, 0.85],
+        [0.55, 0.80, 0.85], [0.95, 0.60, 0.75], [0.65, 0.65, 0.40], [0.85, 0.85, 0.85], [0.50, 0.40, 0.35],
+        [0.35, 0.45, 0.70], [0.80, 0.30, 0.50],
+    ]
+)
+OTHER_COLOUR = np.array([0.6, 0.6, 0.6])
+
+
+class BuildingsVisual(Visual):
+    #: for benchmarks/tests: culling and LOD can be switched off (brute force: every leaf in full)
+    lod_enabled = True
+
+    def __init__(self, layer, ctx) -> None:
+        super().__init__(layer, ctx)
+        self.tree: Quadtree | None = None
+        self.tiles: dict[tuple[int, str], Tile] = {}
+        self.tile_actors: dict[tuple[int, str], object] = {}
+        self.selected: list[tuple[int, str]] = []
+        self.drawn_triangles = 0
+        self.max_error_px = 2.0
+        self._observers: list[tuple[object, int]] = []
+        self._legend: list[tuple[str, tuple[float, float, float]]] = []
+        self._scalar_bar: tuple[str, tuple[float, float], str] | None = None
+        self._t_start = 0.0
+
+    # --- build -------------------------------------------------------------------------------------
+
+    def geometry(self) -> BuildingGeometry:
+        layer: BuildingsLayer = self.layer  # type: ignore[assignment]
+        data = layer.data
+        proj = self.ctx.scene.projection
+        x, y = proj.to_scene(data.xy[:, 0], data.xy[:, 1], data.crs)
+        xy = np.column_stack([x, y])
+        areas = ring_signed_areas(xy, data.ring_offsets)
+        part_area = np.add.reduceat(areas, data.part_offsets[:-1]) if data.n_parts else np.zeros(0)
+        area = np.bincount(data.part_building, weights=part_area, minlength=len(data))
+        tmp = type(data)(xy, data.ring_offsets, data.part_offsets, data.part_building, data.height,
+                         data.min_height, data.height_rule, data.flags, "scene")
+        centre = tmp.centres()
+        ground = self.ctx.surface.z(centre[:, 0], centre[:, 1], 0.0)
+        return BuildingGeometry(xy, data.ring_offsets, data.part_offsets, data.part_building,
+                                ground + data.min_height, ground + data.height, area, centre)
+
+    def build(self) -> None:
+        layer: BuildingsLayer = self.layer  # type: ignore[assignment]
+        if len(layer.data) == 0:
+            return
+        geom = self.geometry()
+        self.tree = Quadtree(geom.centre)
+        self.tiles = build_tiles(self.tree, geom, visible=~layer.hidden)
+        scalars, kwargs = self._colouring()
+        for key, tile in self.tiles.items():
+            mesh = pv.PolyData.from_regular_faces(tile.vertices, tile.triangles)
+            mesh.cell_data["building"] = tile.triangle_building
+            if scalars is not None:
+                mesh.cell_data["colour"] = scalars(tile)
+                actor = self._add(mesh, tile.origin, scalars="colour", show_scalar_bar=False, **kwargs,
+                                  name=f"bld-{layer.id}-{key[0]}-{key[1]}")
+            else:
+                actor = self._add(mesh, tile.origin, name=f"bld-{layer.id}-{key[0]}-{key[1]}", **kwargs)
+            actor._ydtwin_tile = key
+            actor.SetVisibility(False)
+            self.tile_actors[key] = actor
+        self.triangles = 0
+        self._observe()
+        self.update_lod()
+
+    def _colouring(self):
+        """(per-tile scalar function or None, add_mesh keyword arguments) for the layer's colour-by."""
+        layer: BuildingsLayer = self.layer  # type: ignore[assignment]
+        common = {"ambient": 0.25, "diffuse": 0.8, "specular": 0.05, "interpolation": "flat"}
+        base = PROCEDURAL_COLOUR if layer.provenance.nature != "real" else DEFAULT_COLOUR
+        self._legend = [(layer.display_name(), base)]
+        self._scalar_bar = None
+        attr = layer.color_by
+        if not attr:
+            return None, {"color": layer.style.color if layer.style.color != (0.9, 0.9, 0.9) else base, **common}
+        values = layer.values_for(attr)
+        numeric = values.dtype.kind in "iuf" or _all_numbers(values)
+        if numeric:
+            v = values.astype(np.float64)
+            finite = v[np.isfinite(v)]
+            lo, hi = (float(np.percentile(finite, 1)), float(np.percentile(finite, 99))) if len(finite) else (0, 1)
+            if hi <= lo:
+                hi = lo + 1.0
+            self._legend = []
+            self._scalar_bar = (f"{layer.name}: {attr}", (lo, hi), NUMERIC_CMAP)
+
+            def scalars(tile: Tile) -> np.ndarray:
+                return _tile_values(tile, v, numeric=True).astype(np.float32)
+
+            return scalars, {"cmap": NUMERIC_CMAP, "clim": (lo, hi), "nan_color": "lightgrey", **common}
+        labels = np.array(["" if x is None else str(x) for x in values], dtype=object)
+        uniq, codes, counts = np.unique(labels, return_inverse=True, return_counts=True)
+        top = np.argsort(-counts)[: len(CATEGORY_COLOURS)]
+        remap = np.full(len(uniq), len(top), dtype=np.int64)
+        remap[top] = np.arange(len(top))
+        code = remap[codes.ravel()].astype(np.float64)
+        palette = np.vstack([CATEGORY_COLOURS[: len(top)], OTHER_COLOUR])
+        self._legend = [(f"{attr}: {uniq[t] or '(none)'}", tuple(CATEGORY_COLOURS[i])) for i, t in enumerate(top)]
+        if len(uniq) > len(top):
+            self._legend.append((f"{attr}: other ({len(uniq) - len(top)})", tuple(OTHER_COLOUR)))
+        lut = pv.LookupTable(cmap=_listed(palette))
+        lut.scalar_range = (0, len(palette) - 1)
+        lut.n_values = len(palette)
+
+        def cat_scalars(tile: Tile) -> np.ndarray:
+            return _tile_values(tile, code, numeric=False).astype(np.float32)
+
+        return cat_scalars, {"cmap": lut, "clim": (-0.5, len(palette) - 0.5), **common}
+
+    def legend_entries(self) -> list[tuple[str, tuple[float, float, float]]]:
+        return list(self._legend) if self.layer.visible else []
+
+    def scalar_bar(self):
+        return self._scalar_bar if self.layer.visible else None
+
+    # --- per frame ---------------------------------------------------------------------------------
+
+    def _observe(self) -> None:
+        ren = self.ctx.plotter.renderer
+        self._observers = [
+            (ren, ren.AddObserver("StartEvent", lambda *_: self.update_lod())),
+        ]
+
+    def camera(self) -> Camera:
+        ren = self.ctx.plotter.renderer
+        cam = ren.GetActiveCamera()
+        w, h = ren.GetSize()
+        aspect = w / max(h, 1)
+        planes = [0.0] * 24
+        cam.GetFrustumPlanes(aspect, planes)
+        pf = h / (2 * math.tan(math.radians(cam.GetViewAngle()) / 2))
+        return Camera(np.array(cam.GetPosition()), np.array(planes).reshape(6, 4), pf)
+
+    def update_lod(self) -> None:
+        if self.tree is None or not self.layer.visible:
+            return
+        self._t_start = time.perf_counter()
+        if self.lod_enabled:
+            share = self.ctx.budget.budget // max(self.ctx.budget_shares, 1)
+            keys, self.max_error_px = select_within_budget(self.tree, self.tiles, self.camera(), share)
+        else:
+            keys = [k for k in self.tiles if k[1] == "full"]
+        chosen = set(keys)
+        for key, actor in self.tile_actors.items():
+            actor.SetVisibility(key in chosen)
+        self.selected = keys
+        self.drawn_triangles = sum(self.tiles[k].n_triangles for k in keys)
+        self.triangles = self.drawn_triangles
+
+    def apply_visibility(self) -> None:
+        if not self.layer.visible:
+            for actor in self.actors:
+                actor.SetVisibility(False)
+            self.triangles = 0
+        else:
+            self.update_lod()
+
+    def remove(self) -> None:
+        for obj, tag in self._observers:
+            obj.RemoveObserver(tag)
+        self._observers = []
+        self.tile_actors = {}
+        self.tiles = {}
+        self.tree = None
+        super().remove()
+
+    # --- identify ----------------------------------------------------------------------------------
+
+    def describe_pick(self, actor, cell_id: int) -> dict | None:
+        key = getattr(actor, "_ydtwin_tile", None)
+        if key is None or key not in self.tiles or cell_id < 0:
+            return None
+        tile = self.tiles[key]
+        layer: BuildingsLayer = self.layer  # type: ignore[assignment]
+        b = int(tile.triangle_building[cell_id])
+        if b >= 0:
+            rec = {"layer": layer.name, "building": b, **layer.data.attribute_record(b)}
+            rec["provenance"] = layer.provenance.nature
+            return rec
+        cell = int(tile.triangle_cell[cell_id]) if tile.triangle_cell is not None else -1
+        members = tile.cell_buildings[cell] if tile.cell_buildings is not None and cell >= 0 else np.zeros(0, int)
+        h = layer.data.height[members]
+        return {
+            "layer": layer.name,
+            "aggregate": f"{len(members)} buildings (zoom in for each)",
+            "height_m": f"mean {h.mean():.1f}, max {h.max():.1f}" if len(h) else "",
+            "provenance": layer.provenance.nature,
+        }
+
+
+def _all_numbers(values: np.ndarray) -> bool:
+    return all(v is None or isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool)
+               for v in values[:1000])
+
+
+def _tile_values(tile: Tile, per_building: np.ndarray, *, numeric: bool) -> np.ndarray:
+    """Per-triangle values: the building's, or for aggregate prisms the cell's mean (numeric) or mode."""
+    out = np.full(tile.n_triangles, np.nan)
+    own = tile.triangle_building >= 0
+    out[own] = per_building[tile.triangle_building[own]]
+    if tile.cell_buildings is not None and (~own).any():
+        cells = tile.triangle_cell[~own]
+        cell_vals = np.empty(len(tile.cell_buildings))
+        for k, members in enumerate(tile.cell_buildings):
+            vals = per_building[members]
+            vals = vals[np.isfinite(vals)]
+            if not len(vals):
+                cell_vals[k] = np.nan
+            elif numeric:
+                cell_vals[k] = vals.mean()
+            else:
+                cell_vals[k] = np.bincount(vals.astype(np.int64)).argmax()
+        out[~own] = cell_vals[cells]
+    return out
+
+
+def _listed(palette: np.ndarray):
+    from matplotlib.colors import ListedColormap
+
+    return ListedColormap(palette)
+
+
+VISUALS[BuildingsLayer] = BuildingsVisual
