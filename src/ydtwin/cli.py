@@ -28,9 +28,13 @@ examples:
   ydtwin app --view Suzhou                    open the app looking at Suzhou
   ydtwin snapshot --out region.png            render the region to a PNG (no screen needed)
   ydtwin snapshot --out nb.png --view Ningbo --size 3840x2160
-  ydtwin info buildings.geojson               what a file holds: kind, count, CRS, bounds
+  ydtwin info buildings.geojson               what a file holds: kind, count, CRS, bounds, heights
+  ydtwin snapshot --out sz.png --layer footprints.gpkg --view footprints --color-by height
+  ydtwin snapshot --out a.png --layer amap.geojson --crs GCJ-02 --view 120.6,31.28,120.7,31.34
 
-Views are "region" or a city name in English or Chinese (e.g. Shanghai, 上海).
+Views are "region", a city name in English or Chinese (e.g. Shanghai, 上海), a loaded layer's name
+(its file name without extension) or a box lon_min,lat_min,lon_max,lat_max.
+Building files: GeoJSON, GeoPackage, Shapefile, GeoParquet, FlatGeobuf, OSM PBF, CityJSON.
 Data sources and their licences: assets/SOURCES.md."""
 
 
@@ -42,6 +46,23 @@ def _size(text: str) -> tuple[int, int]:
     if not (16 <= w <= 16384 and 16 <= h <= 16384):
         raise argparse.ArgumentTypeError("width and height must be between 16 and 16384 pixels")
     return w, h
+
+
+def _add_layer_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("building footprints")
+    g.add_argument("--layer", action="append", default=[], metavar="FILE",
+                   help="load building footprints from FILE (repeatable)")
+    g.add_argument("--crs", default=None, metavar="CRS",
+                   help="CRS of the --layer files when they do not say (EPSG:xxxx, WKT, PROJ) or GCJ-02 / BD-09")
+    g.add_argument("--color-by", default="", metavar="ATTR",
+                   help="colour the loaded buildings by an attribute (height, height_rule or any field)")
+    g.add_argument("--replace", choices=("area", "city", "none"), default="area",
+                   help="loaded footprints hide the procedural blocks in their area (default), their whole "
+                   "cities, or nowhere")
+    g.add_argument("--storey-height", type=float, default=3.0, metavar="M",
+                   help="metres per storey for buildings known only by their levels (default 3)")
+    g.add_argument("--default-height", type=float, default=10.0, metavar="M",
+                   help="height of buildings with neither height nor levels (default 10)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -66,7 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     app = sub.add_parser("app", help="open the desktop app (the default)", description="Open the desktop app.")
-    app.add_argument("--view", default="region", help="start view: region or a city name")
+    app.add_argument("--view", default="region", help="start view: region, a city name, a layer or a box")
+    _add_layer_options(app)
 
     snap = sub.add_parser(
         "snapshot",
@@ -75,9 +97,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     snap.add_argument("--out", required=True, metavar="FILE", help="image file to write (.png, .jpg, .tif)")
     snap.add_argument("--size", type=_size, default=(1920, 1080), metavar="WxH", help="pixels (default 1920x1080)")
-    snap.add_argument("--view", default="region", help="region (default) or a city name, e.g. Suzhou or 苏州")
+    snap.add_argument("--view", default="region",
+                      help="region (default), a city name (Suzhou or 苏州), a loaded layer's name, or a box "
+                      "lon_min,lat_min,lon_max,lat_max")
     snap.add_argument("--exaggeration", type=float, default=None, metavar="X",
                       help="vertical exaggeration of the terrain (default from the region file)")
+    _add_layer_options(snap)
 
     info = sub.add_parser(
         "info",
@@ -112,6 +137,53 @@ def _open_scene(args):
     return open_scene(args.region, boundaries=args.boundaries)
 
 
+def load_layers(scene, args, *, progress=None) -> list:
+    """Read each --layer file as building footprints and add it to the scene; returns the layers."""
+    from pathlib import Path
+
+    from ydtwin.io.buildings import HeightRules, read_buildings
+    from ydtwin.model.buildings import BuildingsLayer
+    from ydtwin.model.layer import Provenance
+
+    layers = []
+    for path in getattr(args, "layer", []) or []:
+        rules = HeightRules(storey_height_m=args.storey_height, default_height_m=args.default_height)
+        data, report = read_buildings(path, crs=args.crs, rules=rules, region_bbox=scene.region.bbox,
+                                      progress=progress)
+        name = Path(path).name.split(".")[0]
+        transformations = (f"from {report.crs.splitlines()[0][:80]} to WGS84",) if report.crs != "EPSG:4326" else ()
+        layer = BuildingsLayer(
+            name, data, group="Buildings", replaces=args.replace,
+            provenance=Provenance(source=f"{Path(path).name} ({report.format})", licence="as supplied by its owner",
+                                  transformations=transformations),
+        )
+        if args.color_by:
+            try:
+                layer.color_by = args.color_by
+            except ValueError as exc:
+                raise YdtwinError(str(exc)) from None
+        scene.add(layer)
+        rejected = f"; rejected {report.summary()}" if report.n_rejected else ""
+        print(f"loaded {name}: {len(data):,} buildings from {report.features:,} features "
+              f"(heights: {', '.join(f'{k} {v:,}' for k, v in report.rules.items())}){rejected}")
+        layers.append(layer)
+    return layers
+
+
+def _check_view(scene, view: str) -> None:
+    from ydtwin.model.buildings import BuildingsLayer
+
+    text = view.strip()
+    if text.lower() in ("region", "home") or text.count(",") == 3:
+        return
+    if any(isinstance(layer, BuildingsLayer) and text in (layer.name, f"layer:{layer.name}") for layer in scene.layers):
+        return
+    try:
+        scene.region.city(text)
+    except KeyError as exc:
+        raise YdtwinError(str(exc.args[0])) from None
+
+
 def _cmd_snapshot(args) -> int:
     from ydtwin.render.backend import prepare_offscreen
 
@@ -125,14 +197,14 @@ def _cmd_snapshot(args) -> int:
             scene.vertical_exaggeration = args.exaggeration
         except ValueError as exc:
             raise YdtwinError(str(exc)) from None
-    if args.view.strip().lower() not in ("region", "home"):
-        try:
-            scene.region.city(args.view)
-        except KeyError as exc:
-            raise YdtwinError(str(exc.args[0])) from None
+    load_layers(scene, args)
+    _check_view(scene, args.view)
     from ydtwin.render.snapshot import snapshot
 
-    result = snapshot(scene, out, size=args.size, view=args.view)
+    try:
+        result = snapshot(scene, out, size=args.size, view=args.view)
+    except ValueError as exc:
+        raise YdtwinError(str(exc)) from None
     w, h = result.size
     print(
         f"wrote {result.path} ({w}x{h}, view {result.view}, {result.triangles:,} triangles, "
@@ -144,7 +216,7 @@ def _cmd_snapshot(args) -> int:
 def _cmd_app(args) -> int:
     from ydtwin.qt.app import run
 
-    return run(region=args.region, boundaries=args.boundaries, view=getattr(args, "view", "region"))
+    return run(region=args.region, boundaries=args.boundaries, view=getattr(args, "view", "region"), args=args)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -23,7 +23,10 @@ from ydtwin.geo.extrude import ExtrudedMesh, extrude
 __all__ = ["Quadtree", "QuadNode", "Tile", "TriangleBudget", "build_tiles", "select"]
 
 AGG_CELLS = 16  # aggregate grid cells per node side
-MAX_TRIANGLES_PER_MESH = 8_000_000  # ≤ 32 M cell values per actor, well under VTK's 2^31/16
+MAX_TRIANGLES_PER_MESH = 8_000_000
+#: screen-space error (pixels) an aggregate may show before its children are drawn: an aggregate cell is
+#: then at most this many pixels wide, where single buildings would be a pixel or two
+MAX_ERROR_PX = 8.0  # ≤ 32 M cell values per actor, well under VTK's 2^31/16
 
 
 @dataclass
@@ -332,7 +335,7 @@ class TriangleBudget:
 
 def select_within_budget(
     tree: Quadtree, tiles: dict[tuple[int, str], Tile], camera: Camera, budget: int, *,
-    max_error_px: float = 2.0, cull: bool = True,
+    max_error_px: float = MAX_ERROR_PX, cull: bool = True,
 ) -> tuple[list[tuple[int, str]], float]:
     """The finest selection (error threshold from ``max_error_px`` up) whose triangles fit ``budget``."""
     err = max_error_px

@@ -261,6 +261,8 @@ def _process(batch, path, crs, rules, box, report, *, default_geographic) -> Bui
                 report.reject("features with coordinates that cannot be lon/lat", (odd & keep).sum())
                 keep &= ~odd
 
+    if "_repaired" in attrs:  # repaired by the source's own parser
+        flags[np.asarray(attrs["_repaired"], dtype=bool)] |= FLAG_REPAIRED
     idx = np.flatnonzero(keep)
     valid = shapely.is_valid(geoms[idx])
     for i in idx[~valid]:
@@ -441,9 +443,13 @@ class _GeoJSONSource(_Source):
         self.rejected = dict(self._report.rejected)
         data = self._data
         n = len(data.geometries)
+        repaired = np.zeros(n, dtype=bool)
+        repaired[self._report.repaired] = True
         for s in range(0, n, self.batch_size):
             sl = slice(s, s + self.batch_size)
-            yield _Batch(data.geometries[sl], {k: v[sl] for k, v in data.attributes.items()})
+            attrs = {k: v[sl] for k, v in data.attributes.items()}
+            attrs["_repaired"] = repaired[sl]
+            yield _Batch(data.geometries[sl], attrs)
 
 
 class _OGRSource(_Source):

@@ -33,6 +33,8 @@ class ReadReport:
     kept: int = 0
     rejected: dict[str, int] = field(default_factory=dict)
     first_rejected: dict[str, int] = field(default_factory=dict)
+    #: positions (among the kept features) of geometries that were invalid and repaired
+    repaired: list[int] = field(default_factory=list)
 
     def reject(self, reason: str, index: int) -> None:
         self.rejected[reason] = self.rejected.get(reason, 0) + 1
@@ -153,6 +155,7 @@ def read_geojson(path: str | os.PathLike[str], *, crs: str | None = None) -> tup
                     report.reject("polygons with no area left after repair", i)
                     continue
                 fixed = shapely.union_all(parts)
+            report.repaired.append(len(geoms))
             geom = fixed
         geoms.append(geom)
         p = feat.get("properties")

@@ -96,6 +96,14 @@ def describe(path: str | os.PathLike[str]) -> FileInfo:
         else:
             raise ReadError(path, "is a folder", "pass a file")
     name = path.name.lower()
+    from ydtwin.io.buildings import sniff_format
+
+    try:
+        fmt = sniff_format(path)
+    except ReadError:
+        fmt = ""
+    if fmt in ("gpkg", "shapefile", "flatgeobuf", "geoparquet", "osm-pbf", "cityjson", "cityjsonseq", "geojsonseq"):
+        return _buildings_info(path, fmt)
     if name.endswith((".geojson", ".json")):
         from ydtwin.io.geojson import read_geojson
 
@@ -106,7 +114,10 @@ def describe(path: str | os.PathLike[str]) -> FileInfo:
                 f"{report.n_rejected} of {report.features} features unusable: {report.summary()}",
                 "fix or remove them (loading would skip them)",
             )
-        return _vector_info(path, data, "GeoJSON vector", {})
+        info = _vector_info(path, data, "GeoJSON vector", {})
+        if len(data) and np.isin(shapely.get_type_id(data.geometries), (3, 6)).any():
+            info.details.update(_building_details(path))
+        return info
     if name.endswith(".ydv.npz"):
         from ydtwin.io import vectorpack
 
@@ -137,7 +148,49 @@ def describe(path: str | os.PathLike[str]) -> FileInfo:
     with open(path, "rb") as fh:
         head = fh.read(64)
     raise ReadError(path, f"unsupported file type ({_sniff(head)})",
-                    "ydtwin reads GeoJSON, LAS/LAZ, region files and ydtwin packs")
+                    "ydtwin reads GeoJSON, GeoPackage, Shapefile, GeoParquet, FlatGeobuf, OSM PBF, CityJSON, "
+                    "LAS/LAZ, region files and ydtwin packs")
+
+
+def _building_details(path: Path) -> dict[str, str]:
+    """What loading the file as building footprints gives: counts, height rules, flags, rejects."""
+    from ydtwin.io.buildings import read_buildings
+
+    data, report = read_buildings(path)
+    return _details_from(report, data)
+
+
+def _buildings_info(path: Path, fmt: str) -> FileInfo:
+    from ydtwin.io.buildings import read_buildings
+
+    data, report = read_buildings(path)
+    b = data.bounds()
+    bounds = (float(np.nanmin(b[:, 0])), float(np.nanmin(b[:, 1])), float(np.nanmax(b[:, 2])),
+              float(np.nanmax(b[:, 3]))) if len(data) else None
+    details = _details_from(report, data)
+    if data.attributes:
+        keys = list(data.attributes)
+        details["fields"] = ", ".join(keys[:12]) + (" …" if len(keys) > 12 else "")
+    names = {"gpkg": "GeoPackage", "shapefile": "Shapefile", "flatgeobuf": "FlatGeobuf", "geoparquet": "GeoParquet",
+             "osm-pbf": "OSM PBF", "cityjson": "CityJSON", "cityjsonseq": "CityJSONSeq", "geojsonseq": "GeoJSONSeq"}
+    return FileInfo(str(path), f"{names.get(fmt, fmt)} building footprints", report.features, "features",
+                    _crs_label(report.crs), bounds, details)
+
+
+def _details_from(report, data) -> dict[str, str]:
+    details = {
+        "buildings": f"{len(data):,} of {report.features:,} features usable as footprints",
+        "heights": ", ".join(f"{rule} {n:,}" for rule, n in report.rules.items()),
+    }
+    if report.flags:
+        details["flagged"] = ", ".join(f"{name} {n:,}" for name, n in report.flags.items())
+    details["rejected"] = report.summary() or "none"
+    if len(data):
+        h = data.height
+        details["height m"] = f"{h.min():.1f} to {h.max():.1f} (median {np.median(h):.1f})"
+    for note in report.notes:
+        details.setdefault("note", note)
+    return details
 
 
 def _sniff(head: bytes) -> str:

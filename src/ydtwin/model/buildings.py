@@ -196,6 +196,26 @@ class BuildingsData:
             attrs,
         )
 
+    def scene_geometry(self, projection, ground=None):
+        """Footprints in scene metres with absolute base/top z, ready for ``ydtwin.geo.lod.build_tiles``.
+
+        ``ground(x, y)`` gives the scene z of the ground at building centres (default 0).
+        """
+        from ydtwin.geo.extrude import ring_signed_areas
+        from ydtwin.geo.lod import BuildingGeometry
+
+        x, y = projection.to_scene(self.xy[:, 0], self.xy[:, 1], self.crs)
+        xy = np.column_stack([x, y])
+        areas = ring_signed_areas(xy, self.ring_offsets)
+        part_area = np.add.reduceat(areas, self.part_offsets[:-1]) if self.n_parts else np.zeros(0)
+        area = np.bincount(self.part_building, weights=part_area, minlength=len(self))
+        scene = BuildingsData(xy, self.ring_offsets, self.part_offsets, self.part_building, self.height,
+                              self.min_height, self.height_rule, self.flags, "scene")
+        centre = scene.centres()
+        g = np.zeros(len(self)) if ground is None else np.asarray(ground(centre[:, 0], centre[:, 1]), dtype=np.float64)
+        return BuildingGeometry(xy, self.ring_offsets, self.part_offsets, self.part_building, g + self.min_height,
+                                g + self.height, area, centre)
+
     def rule_counts(self) -> dict[str, int]:
         counts = np.bincount(self.height_rule, minlength=len(HEIGHT_RULES))
         return {HEIGHT_RULES[i]: int(c) for i, c in enumerate(counts) if c}

@@ -43,6 +43,9 @@ class Scene:
         self.tiles = TileGrid(*self.extent, tile_size=tile_size)
         self.origin = np.zeros(3, dtype=np.float64)
         self.origin_lonlat = (float(self.projection.lon_0), float(self.projection.lat_0))
+        # loaded footprints replace the procedural/schematic buildings under them
+        self.layers.events.inserted.connect(self._on_layers_changed)
+        self.layers.events.removed.connect(self._on_layers_changed)
 
     @property
     def crs(self) -> str:
@@ -73,3 +76,70 @@ class Scene:
 
     def layers_of(self, kind: type[Layer]) -> list[Layer]:
         return [layer for layer in self.layers if isinstance(layer, kind)]
+
+    # --- real footprints replace generated ones -----------------------------------------------------------
+
+    #: side (m) of the cells real footprints claim in "area" mode; a claimed cell's neighbours are claimed too
+    REPLACE_CELL_M = 400.0
+
+    def _on_layers_changed(self, *_args) -> None:
+        self.update_replacements()
+
+    def update_replacements(self) -> None:
+        """Hide generated (procedural/schematic) buildings where real footprints were loaded.
+
+        A real layer with ``replaces="area"`` claims the cells (REPLACE_CELL_M) its buildings stand in and
+        their neighbours; with ``replaces="city"`` it claims the whole cities its buildings are in.
+        """
+        from ydtwin.model.buildings import BuildingsLayer
+
+        layers = [layer for layer in self.layers if isinstance(layer, BuildingsLayer)]
+        generated = [layer for layer in layers if layer.provenance.nature in ("procedural", "schematic")]
+        real = [layer for layer in layers if layer not in generated and layer.replaces != "none" and len(layer.data)]
+        if not generated or (not real and not any(layer.hidden.any() for layer in generated)):
+            return
+        cell = self.REPLACE_CELL_M
+        claimed: set[int] = set()
+        cities: set[str] = set()
+        for layer in real:
+            x, y = self._centres(layer)
+            if layer.replaces == "area":
+                ix = np.floor(x / cell).astype(np.int64)
+                iy = np.floor(y / cell).astype(np.int64)
+                for dx in (-1, 0, 1):
+                    for dy in (-1, 0, 1):
+                        claimed.update(((ix + dx) * 1_000_003 + (iy + dy)).tolist())
+            else:
+                cities.update(self._cities_at(layer))
+        keys = np.array(sorted(claimed), dtype=np.int64)
+        for layer in generated:
+            x, y = self._centres(layer)
+            hide = np.zeros(len(layer.data), dtype=bool)
+            if len(keys):
+                k = np.floor(x / cell).astype(np.int64) * 1_000_003 + np.floor(y / cell).astype(np.int64)
+                hide |= np.isin(k, keys)
+            if cities and "city" in layer.data.attributes:
+                hide |= np.isin(layer.data.attributes["city"].astype(str), sorted(cities))
+            layer.hidden = hide
+
+    def _centres(self, layer) -> tuple[np.ndarray, np.ndarray]:
+        c = layer.data.centres()
+        return self.projection.to_scene(c[:, 0], c[:, 1], layer.data.crs)
+
+    def _cities_at(self, layer) -> set[str]:
+        """Names of the region's cities that contain any of the layer's buildings."""
+        import shapely
+
+        try:
+            bounds_layer = self.layer("city-boundaries")
+        except KeyError:
+            return set()
+        data = bounds_layer.data
+        names = data.attributes.get("name")
+        if names is None:
+            return set()
+        c = layer.data.centres()
+        lon, lat = c[:, 0], c[:, 1]
+        tree = shapely.STRtree(shapely.points(lon, lat))
+        poly_idx, _ = tree.query(data.geometries, predicate="contains")
+        return {str(names[i]) for i in np.unique(poly_idx)}

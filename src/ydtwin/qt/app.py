@@ -10,7 +10,17 @@ import traceback
 
 from PyQt6.QtCore import Qt, QTimer
 from PyQt6.QtGui import QAction, QKeySequence
-from PyQt6.QtWidgets import QApplication, QComboBox, QLabel, QMainWindow, QMessageBox, QToolBar
+from PyQt6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QToolBar,
+)
 from pyvistaqt import QtInteractor
 
 from ydtwin import __version__
@@ -44,9 +54,54 @@ class MainWindow(QMainWindow):
         self._tris = QLabel(f"{self.scene_view.triangles():,} triangles")
         self.statusBar().addPermanentWidget(self._tris)
         self.statusBar().addPermanentWidget(self._backend)
-        self.statusBar().showMessage("Drag: rotate · Shift-drag or middle: pan · wheel: zoom · R: home view", 0)
+        self.statusBar().showMessage(
+            "Drag: rotate · Shift-drag or middle: pan · wheel: zoom · click: identify · R: home view", 0
+        )
         self._initial_view = view
         self._shown_once = False
+        self._build_identify()
+        self._press_pos: tuple[int, int] | None = None
+        iren = self.viewport.iren.interactor
+        iren.AddObserver("LeftButtonPressEvent", self._on_press, 10.0)
+        iren.AddObserver("LeftButtonReleaseEvent", self._on_release, 10.0)
+        # status after every frame, including those the mouse drives
+        self.viewport.renderer.AddObserver("EndEvent", lambda *_: self._update_status())
+
+    # ---- identify --------------------------------------------------------------------------------
+
+    def _build_identify(self) -> None:
+        dock = QDockWidget("Identify · 属性", self)
+        dock.setObjectName("identify-dock")
+        self.identify_table = QTableWidget(0, 2, dock)
+        self.identify_table.setHorizontalHeaderLabels(["Attribute", "Value"])
+        self.identify_table.horizontalHeader().setStretchLastSection(True)
+        self.identify_table.verticalHeader().setVisible(False)
+        dock.setWidget(self.identify_table)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        self.identify_dock = dock
+
+    def _on_press(self, obj, _event) -> None:
+        self._press_pos = tuple(obj.GetEventPosition())
+
+    def _on_release(self, obj, _event) -> None:
+        pos = tuple(obj.GetEventPosition())
+        if self._press_pos is not None and abs(pos[0] - self._press_pos[0]) + abs(pos[1] - self._press_pos[1]) <= 3:
+            self.identify_at(*pos)
+        self._press_pos = None
+
+    def identify_at(self, x: int, y: int) -> dict | None:
+        """Pick at display pixel (x, y) (VTK convention, origin bottom-left) and show what is there."""
+        info = self.scene_view.pick(x, y)
+        self.show_identify(info)
+        return info
+
+    def show_identify(self, info: dict | None) -> None:
+        rows = list(info.items()) if info else [("", "nothing here (click a building)")]
+        self.identify_table.setRowCount(len(rows))
+        for r, (k, v) in enumerate(rows):
+            self.identify_table.setItem(r, 0, QTableWidgetItem(str(k)))
+            self.identify_table.setItem(r, 1, QTableWidgetItem(str(v)))
+        self.identify_table.resizeColumnToContents(0)
 
     def showEvent(self, event) -> None:  # noqa: N802 (Qt API)
         super().showEvent(event)
@@ -66,6 +121,10 @@ class MainWindow(QMainWindow):
     def _render_now(self) -> None:
         self._render_pending = False
         self.viewport.render()
+
+    def _update_status(self) -> None:
+        ms = self.scene_view.last_frame_s * 1000
+        self._tris.setText(f"{self.scene_view.triangles():,} triangles · {ms:.0f} ms/frame")
 
     def _show_backend(self) -> None:
         try:
@@ -171,13 +230,17 @@ def install_exception_hooks() -> None:
     threading.excepthook = lambda args: hook(args.exc_type, args.exc_value, args.exc_traceback)
 
 
-def run(*, region: str | None = None, boundaries: str = "corrected", view: str = "region") -> int:
+def run(*, region: str | None = None, boundaries: str = "corrected", view: str = "region", args=None) -> int:
     install_exception_hooks()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("ydtwin")
     app.setOrganizationName("ydtwin")
     app.setApplicationVersion(__version__)
     scene = open_scene(region, boundaries=boundaries)  # type: ignore[arg-type]
+    if args is not None and getattr(args, "layer", None):
+        from ydtwin.cli import load_layers
+
+        load_layers(scene, args)
     window = MainWindow(scene, view=view)
     window.show()
     return app.exec()

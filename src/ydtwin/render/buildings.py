@@ -14,8 +14,16 @@ import time
 import numpy as np
 import pyvista as pv
 
-from ydtwin.geo.extrude import ring_signed_areas
-from ydtwin.geo.lod import BuildingGeometry, Camera, Quadtree, Tile, build_tiles, select_within_budget
+from ydtwin.geo.lod import (
+    MAX_ERROR_PX,
+    MAX_TRIANGLES_PER_MESH,
+    BuildingGeometry,
+    Camera,
+    Quadtree,
+    Tile,
+    build_tiles,
+    select_within_budget,
+)
 from ydtwin.model.buildings import BuildingsLayer
 from ydtwin.render.visuals import VISUALS, Visual
 
@@ -43,7 +51,7 @@ class BuildingsVisual(Visual):
         self.tile_actors: dict[tuple[int, str], object] = {}
         self.selected: list[tuple[int, str]] = []
         self.drawn_triangles = 0
-        self.max_error_px = 2.0
+        self.max_error_px = MAX_ERROR_PX
         self._observers: list[tuple[object, int]] = []
         self._legend: list[tuple[str, tuple[float, float, float]]] = []
         self._scalar_bar: tuple[str, tuple[float, float], str] | None = None
@@ -53,19 +61,8 @@ class BuildingsVisual(Visual):
 
     def geometry(self) -> BuildingGeometry:
         layer: BuildingsLayer = self.layer  # type: ignore[assignment]
-        data = layer.data
-        proj = self.ctx.scene.projection
-        x, y = proj.to_scene(data.xy[:, 0], data.xy[:, 1], data.crs)
-        xy = np.column_stack([x, y])
-        areas = ring_signed_areas(xy, data.ring_offsets)
-        part_area = np.add.reduceat(areas, data.part_offsets[:-1]) if data.n_parts else np.zeros(0)
-        area = np.bincount(data.part_building, weights=part_area, minlength=len(data))
-        tmp = type(data)(xy, data.ring_offsets, data.part_offsets, data.part_building, data.height,
-                         data.min_height, data.height_rule, data.flags, "scene")
-        centre = tmp.centres()
-        ground = self.ctx.surface.z(centre[:, 0], centre[:, 1], 0.0)
-        return BuildingGeometry(xy, data.ring_offsets, data.part_offsets, data.part_building,
-                                ground + data.min_height, ground + data.height, area, centre)
+        surface = self.ctx.surface
+        return layer.data.scene_geometry(self.ctx.scene.projection, lambda x, y: surface.z(x, y, 0.0))
 
     def build(self) -> None:
         layer: BuildingsLayer = self.layer  # type: ignore[assignment]
@@ -76,17 +73,29 @@ class BuildingsVisual(Visual):
         self.tiles = build_tiles(self.tree, geom, visible=~layer.hidden)
         scalars, kwargs = self._colouring()
         for key, tile in self.tiles.items():
-            mesh = pv.PolyData.from_regular_faces(tile.vertices, tile.triangles)
-            mesh.cell_data["building"] = tile.triangle_building
-            if scalars is not None:
-                mesh.cell_data["colour"] = scalars(tile)
-                actor = self._add(mesh, tile.origin, scalars="colour", show_scalar_bar=False, **kwargs,
-                                  name=f"bld-{layer.id}-{key[0]}-{key[1]}")
-            else:
-                actor = self._add(mesh, tile.origin, name=f"bld-{layer.id}-{key[0]}-{key[1]}", **kwargs)
-            actor._ydtwin_tile = key
-            actor.SetVisibility(False)
-            self.tile_actors[key] = actor
+            values = scalars(tile) if scalars is not None else None
+            actors = []
+            # one actor per ≤ MAX_TRIANGLES_PER_MESH triangles: far below VTK's 2^31 cell-value limit
+            for c0 in range(0, tile.n_triangles, MAX_TRIANGLES_PER_MESH):
+                sl = slice(c0, c0 + MAX_TRIANGLES_PER_MESH)
+                tris = tile.triangles[sl]
+                if tile.n_triangles <= MAX_TRIANGLES_PER_MESH:
+                    mesh = pv.PolyData.from_regular_faces(tile.vertices, tris)
+                else:  # a chunk keeps only the vertices it uses
+                    used, local = np.unique(tris, return_inverse=True)
+                    mesh = pv.PolyData.from_regular_faces(tile.vertices[used], local.reshape(-1, 3))
+                mesh.cell_data["building"] = tile.triangle_building[sl]
+                name = f"bld-{layer.id}-{key[0]}-{key[1]}-{c0}"
+                if values is not None:
+                    mesh.cell_data["colour"] = values[sl]
+                    actor = self._add(mesh, tile.origin, scalars="colour", show_scalar_bar=False, name=name, **kwargs)
+                else:
+                    actor = self._add(mesh, tile.origin, name=name, **kwargs)
+                actor._ydtwin_tile = key
+                actor._ydtwin_first_cell = c0
+                actor.SetVisibility(False)
+                actors.append(actor)
+            self.tile_actors[key] = actors
         self.triangles = 0
         self._observe()
         self.update_lod()
@@ -169,8 +178,9 @@ class BuildingsVisual(Visual):
         else:
             keys = [k for k in self.tiles if k[1] == "full"]
         chosen = set(keys)
-        for key, actor in self.tile_actors.items():
-            actor.SetVisibility(key in chosen)
+        for key, actors in self.tile_actors.items():
+            for actor in actors:
+                actor.SetVisibility(key in chosen)
         self.selected = keys
         self.drawn_triangles = sum(self.tiles[k].n_triangles for k in keys)
         self.triangles = self.drawn_triangles
@@ -200,6 +210,7 @@ class BuildingsVisual(Visual):
             return None
         tile = self.tiles[key]
         layer: BuildingsLayer = self.layer  # type: ignore[assignment]
+        cell_id += getattr(actor, "_ydtwin_first_cell", 0)
         b = int(tile.triangle_building[cell_id])
         if b >= 0:
             rec = {"layer": layer.name, "building": b, **layer.data.attribute_record(b)}
