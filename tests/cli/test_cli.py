@@ -26,3 +26,41 @@ def test_bad_region_file_is_one_line(tmp_path):
     proc = run_cli("--region", str(tmp_path / "missing.toml"), "snapshot", "--out", str(tmp_path / "x.png"))
     assert proc.returncode == 2
     assert "region file not found" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_snapshot_with_real_footprints_headless(tmp_path, shared_fixtures):
+    """`ydtwin snapshot --layer` shows loaded footprints without an X server; the view can be the layer."""
+    import numpy as np
+    from PIL import Image
+
+    out = tmp_path / "苏州.png"
+    proc = run_cli("snapshot", "--out", str(out), "--size", "640x400", "--layer",
+                   str(shared_fixtures / "osm" / "suzhou_osm_buildings.geojson"), "--color-by", "height",
+                   "--view", "120.70,31.31,120.73,31.335", no_display=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "loaded suzhou_osm_buildings: 2,000 buildings" in proc.stdout
+    img = np.asarray(Image.open(out).convert("RGB")).astype(int)
+    assert img.std() > 10
+    # the 450 m IFS tower is yellow at the top of the height ramp: plenty of warm, saturated pixels
+    warm = (img[..., 0] > 200) & (img[..., 1] > 150) & (img[..., 2] < 90)
+    assert warm.sum() > 50
+
+
+def test_snapshot_with_a_bad_layer_is_one_line(tmp_path):
+    bad = tmp_path / "bad.geojson"
+    bad.write_text('{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, '
+                   '"geometry": {"type": "Polygon", "coordinates": [[[351900, 3457700], [351950, 3457700], '
+                   '[351950, 3457750], [351900, 3457700]]]}}]}', encoding="utf-8")
+    proc = run_cli("snapshot", "--out", str(tmp_path / "x.png"), "--layer", str(bad), no_display=True)
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "bad.geojson" in lines[0] and "cannot be lon/lat" in lines[0]
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_info_reports_heights_and_rejects_of_building_files(tmp_path, shared_fixtures):
+    proc = run_cli("info", str(shared_fixtures / "pbf" / "test.osm.pbf"))
+    assert proc.returncode == 0, proc.stderr
+    assert "OSM PBF building footprints" in proc.stdout
+    assert "heights:  levels 10, default 2,161" in proc.stdout
+    assert "48 building ways with missing nodes" in proc.stdout

@@ -73,7 +73,13 @@ class SceneView:
         #: per layer id: the (signal, slot) pairs this view connected, to disconnect exactly those
         self._slots: dict[int, list] = {}
         plotter.set_background(BACKGROUND_BOTTOM, top=BACKGROUND_TOP)
-        plotter.enable_lightkit()
+        # a sun from the north-west (the cartographic hillshade convention) and a weak camera light to fill
+        # the shaded walls: two lights cost software GL far less per pixel than a five-light kit
+        plotter.remove_all_lights()
+        sun = pv.Light(position=(-0.55, 0.6, 1.0), light_type="scene light", intensity=0.85)
+        sun.positional = False
+        plotter.add_light(sun)
+        plotter.add_light(pv.Light(light_type="headlight", intensity=0.3))
         self.ctx = RenderContext(scene, plotter, budget)
         self._legend_actor = None
         self._bar_title: str | None = None

@@ -140,7 +140,20 @@ class Visual:
 
 
 class TerrainVisual(Visual):
-    """Terrain blocks (DEM on land, synthetic bathymetry at sea) and the translucent sea surface."""
+    """Terrain blocks (DEM on land, synthetic bathymetry at sea) and the translucent sea surface.
+
+    Each block has a full-resolution mesh and a half-resolution one (a quarter of the triangles); before
+    each render the coarse one is drawn where a DEM cell would cover fewer than ``COARSE_BELOW_PX`` pixels.
+    """
+
+    COARSE_BELOW_PX = 3.0
+
+    def __init__(self, layer, ctx) -> None:
+        super().__init__(layer, ctx)
+        #: (full actor, coarse actor, block centre (scene), cell size (m))
+        self.blocks: list[tuple[object, object, np.ndarray, float]] = []
+        self._observer: int | None = None
+        self._sea_triangles = 0
 
     def build(self) -> None:
         layer: TerrainLayer = self.layer  # type: ignore[assignment]
@@ -159,16 +172,25 @@ class TerrainVisual(Visual):
                 e = grid.values[j0 : j1 + 1, i0 : i1 + 1].ravel().astype(np.float64)
                 pts = np.column_stack([x, y, e * exag])
                 origin = np.array([x.mean(), y.mean(), 0.0])
-                sg = pv.StructuredGrid()
-                sg.points = to_local(pts, origin)
-                sg.dimensions = (i1 - i0 + 1, j1 - j0 + 1, 1)
-                sg.point_data["elevation_m"] = e.astype(np.float32)
-                sg.point_data["rgb"] = terrain_colours(e, land[j0 : j1 + 1, i0 : i1 + 1].ravel())
-                surf = sg.extract_surface(algorithm="dataset_surface").triangulate().compute_normals(
-                    cell_normals=False, split_vertices=False
-                )
-                self._add(surf, origin, scalars="rgb", rgb=True, smooth_shading=True, specular=0.05,
-                          name=f"terrain-{layer.id}-{i0}-{j0}")
+                rgb = terrain_colours(e, land[j0 : j1 + 1, i0 : i1 + 1].ravel())
+                dims = (i1 - i0 + 1, j1 - j0 + 1)
+                actors = []
+                for step in (1, 2):
+                    si = np.unique(np.r_[np.arange(0, dims[0], step), dims[0] - 1])
+                    sj = np.unique(np.r_[np.arange(0, dims[1], step), dims[1] - 1])
+                    idx = (sj[:, None] * dims[0] + si[None, :]).ravel()
+                    sg = pv.StructuredGrid()
+                    sg.points = to_local(pts[idx], origin)
+                    sg.dimensions = (len(si), len(sj), 1)
+                    sg.point_data["elevation_m"] = e[idx].astype(np.float32)
+                    sg.point_data["rgb"] = rgb[idx]
+                    surf = sg.extract_surface(algorithm="dataset_surface").triangulate().compute_normals(
+                        cell_normals=False, split_vertices=False
+                    )
+                    actors.append(self._add(surf, origin, scalars="rgb", rgb=True, smooth_shading=True,
+                                            specular=0.05, name=f"terrain-{layer.id}-{i0}-{j0}-{step}"))
+                cell_m = float(np.hypot(*(pts[1, :2] - pts[0, :2])))
+                self.blocks.append((actors[0], actors[1], origin, cell_m))
                 # the sea surface over this block: a coarse plane at sea level
                 step = 8
                 si = np.unique(np.r_[np.arange(0, i1 - i0 + 1, step), i1 - i0])
@@ -181,6 +203,42 @@ class TerrainVisual(Visual):
                 self._add(sea.extract_surface(algorithm="dataset_surface"), origin, base_opacity=SEA_OPACITY,
                           color=SEA_COLOUR, opacity=SEA_OPACITY, specular=0.3, specular_power=30,
                           name=f"sea-{layer.id}-{i0}-{j0}")
+        terrain = {id(a) for blk in self.blocks for a in blk[:2]}
+        self._sea_triangles = sum(a.GetMapper().GetInput().GetNumberOfCells() for a in self.actors
+                                  if id(a) not in terrain)
+        ren = self.ctx.plotter.renderer
+        self._observer = ren.AddObserver("StartEvent", lambda *_: self.update_lod())
+        self.update_lod()
+
+    def update_lod(self) -> None:
+        """Full or half resolution per block, from the size of a DEM cell on screen."""
+        if not self.blocks:
+            return
+        visible = self.layer.visible
+        ren = self.ctx.plotter.renderer
+        cam = ren.GetActiveCamera()
+        pos = np.array(cam.GetPosition())
+        h = ren.GetSize()[1]
+        pf = h / (2 * np.tan(np.radians(cam.GetViewAngle()) / 2))
+        tris = 0
+        for full, coarse, centre, cell_m in self.blocks:
+            d = max(float(np.linalg.norm(pos - centre)), 1.0)
+            use_full = bool(cell_m * pf / d >= self.COARSE_BELOW_PX)
+            full.SetVisibility(visible and use_full)
+            coarse.SetVisibility(visible and not use_full)
+            tris += (full if use_full else coarse).GetMapper().GetInput().GetNumberOfCells() if visible else 0
+        self.triangles = tris + (self._sea_triangles if visible else 0)
+
+    def apply_visibility(self) -> None:
+        super().apply_visibility()
+        self.update_lod()
+
+    def remove(self) -> None:
+        if self._observer is not None:
+            self.ctx.plotter.renderer.RemoveObserver(self._observer)
+            self._observer = None
+        self.blocks = []
+        super().remove()
 
 
 class VectorVisual(Visual):
