@@ -327,3 +327,24 @@ def test_dbf_code_page_sniffing_leaves_utf8_alone(tmp_path):
     path.with_suffix(".cpg").unlink(missing_ok=True)
     data, _ = read_buildings(path, region_bbox=REGION)
     assert data.attributes["name"][0] == "嘉兴"
+
+
+def test_big_geojson_is_streamed_in_batches_not_parsed_whole(tmp_path, monkeypatch):
+    """Above the in-memory guard a GeoJSON file goes to GDAL's streaming reader, batch by batch."""
+    import ydtwin.io.geojson as gj
+
+    lon, lat = BASE
+    path = _write_geojson(tmp_path / "big.geojson",
+                          [_feature(_square(lon + (i % 50) * 0.001, lat + (i // 50) * 0.001), height=10 + i % 7)
+                           for i in range(1000)])
+    monkeypatch.setattr(gj, "MAX_BYTES", 10_000)  # pretend the file is bigger than the guard
+
+    def refuse(*_a, **_k):
+        raise AssertionError("the whole-file parser must not be used for a file above the guard")
+
+    monkeypatch.setattr(gj, "read_geojson", refuse)
+    seen = []
+    data, report = read_buildings(path, region_bbox=REGION, batch_size=128,
+                                  progress=lambda done, total: seen.append(done))
+    assert len(data) == 1000 and report.rules == {"explicit": 1000}
+    assert seen == sorted(seen) and len(seen) == 8 and seen[-1] == 1000

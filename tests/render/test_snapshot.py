@@ -63,14 +63,19 @@ def _pixel(plotter, scene, lon, lat, z=0.0):
 
 
 def test_numbers_before_pixels(rendered):
-    """Every layer has actors; the terrain is ~480k triangles; tile-local coordinates are float32 within 60 km."""
+    """Every layer has actors; the terrain is ~480k triangles at full resolution, a quarter of that from afar;
+    tile-local coordinates are float32 within 60 km."""
     scene, view, plotter, _ = rendered
     for layer in scene.layers:
         assert view.visuals[layer.id].actors, layer.name
-    assert 400_000 < view.triangles() < 700_000
     terrain = next(v for v in view.visuals.values() if v.layer.role == "terrain")
+    full = sum(blk[0]._ydtwin_mesh.n_cells for blk in terrain.blocks)
+    coarse = sum(blk[1]._ydtwin_mesh.n_cells for blk in terrain.blocks)
+    assert 400_000 < full < 600_000 and 3.5 < full / coarse < 4.5
+    # the regional overview draws the coarse terrain and aggregated buildings: well under the full terrain
+    assert coarse < view.triangles() < full
     for actor in terrain.actors:
-        pts = actor.mapper.dataset.points
+        pts = actor._ydtwin_mesh.points
         assert pts.dtype == np.float32
         assert np.abs(pts[:, :2]).max() < 60_000
         assert np.abs(np.array(actor.position)).max() > 0 or len(terrain.actors) == 1

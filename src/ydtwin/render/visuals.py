@@ -134,6 +134,8 @@ class Visual:
         actor.position = tuple(float(v) for v in origin)
         actor._ydtwin_base_opacity = base_opacity
         actor._ydtwin_layer = self.layer.id
+        # the mesh as built (pyvista's mapper.dataset is not it once smooth shading adds a normals stage)
+        actor._ydtwin_mesh = mesh
         self.actors.append(actor)
         self.triangles += mesh.n_cells if isinstance(mesh, pv.PolyData) else 2 * mesh.n_cells
         return actor
@@ -150,8 +152,8 @@ class TerrainVisual(Visual):
 
     def __init__(self, layer, ctx) -> None:
         super().__init__(layer, ctx)
-        #: (full actor, coarse actor, block centre (scene), cell size (m))
-        self.blocks: list[tuple[object, object, np.ndarray, float]] = []
+        #: (full actor, coarse actor, block centre (scene), cell size (m), (full, coarse) triangle counts)
+        self.blocks: list[tuple[object, object, np.ndarray, float, tuple[int, int]]] = []
         self._observer: int | None = None
         self._sea_triangles = 0
 
@@ -175,6 +177,7 @@ class TerrainVisual(Visual):
                 rgb = terrain_colours(e, land[j0 : j1 + 1, i0 : i1 + 1].ravel())
                 dims = (i1 - i0 + 1, j1 - j0 + 1)
                 actors = []
+                counts = []
                 for step in (1, 2):
                     si = np.unique(np.r_[np.arange(0, dims[0], step), dims[0] - 1])
                     sj = np.unique(np.r_[np.arange(0, dims[1], step), dims[1] - 1])
@@ -189,8 +192,9 @@ class TerrainVisual(Visual):
                     )
                     actors.append(self._add(surf, origin, scalars="rgb", rgb=True, smooth_shading=True,
                                             specular=0.05, name=f"terrain-{layer.id}-{i0}-{j0}-{step}"))
+                    counts.append(surf.n_cells)
                 cell_m = float(np.hypot(*(pts[1, :2] - pts[0, :2])))
-                self.blocks.append((actors[0], actors[1], origin, cell_m))
+                self.blocks.append((actors[0], actors[1], origin, cell_m, (counts[0], counts[1])))
                 # the sea surface over this block: a coarse plane at sea level
                 step = 8
                 si = np.unique(np.r_[np.arange(0, i1 - i0 + 1, step), i1 - i0])
@@ -203,9 +207,7 @@ class TerrainVisual(Visual):
                 self._add(sea.extract_surface(algorithm="dataset_surface"), origin, base_opacity=SEA_OPACITY,
                           color=SEA_COLOUR, opacity=SEA_OPACITY, specular=0.3, specular_power=30,
                           name=f"sea-{layer.id}-{i0}-{j0}")
-        terrain = {id(a) for blk in self.blocks for a in blk[:2]}
-        self._sea_triangles = sum(a.GetMapper().GetInput().GetNumberOfCells() for a in self.actors
-                                  if id(a) not in terrain)
+        self._sea_triangles = self.triangles - sum(sum(blk[4]) for blk in self.blocks)
         ren = self.ctx.plotter.renderer
         self._observer = ren.AddObserver("StartEvent", lambda *_: self.update_lod())
         self.update_lod()
@@ -221,12 +223,12 @@ class TerrainVisual(Visual):
         h = ren.GetSize()[1]
         pf = h / (2 * np.tan(np.radians(cam.GetViewAngle()) / 2))
         tris = 0
-        for full, coarse, centre, cell_m in self.blocks:
+        for full, coarse, centre, cell_m, (n_full, n_coarse) in self.blocks:
             d = max(float(np.linalg.norm(pos - centre)), 1.0)
             use_full = bool(cell_m * pf / d >= self.COARSE_BELOW_PX)
             full.SetVisibility(visible and use_full)
             coarse.SetVisibility(visible and not use_full)
-            tris += (full if use_full else coarse).GetMapper().GetInput().GetNumberOfCells() if visible else 0
+            tris += (n_full if use_full else n_coarse) if visible else 0
         self.triangles = tris + (self._sea_triangles if visible else 0)
 
     def apply_visibility(self) -> None:
