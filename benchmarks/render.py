@@ -109,6 +109,7 @@ def run_synthetic(n: int, frames: int, size: tuple[int, int], seed: int) -> dict
         drawn.clear()
         t = _orbit(plotter, focal, radius, height, frames, note)
         result[f"fps_lod_{label}"] = round(1 / float(np.mean(t)), 3)
+        result[f"frame_ms_lod_{label}"] = round(float(np.mean(t)) * 1000, 1)
         result[f"triangles_lod_{label}"] = int(np.mean(drawn))
     result["budget_triangles"] = view.ctx.budget.budget
     # brute force: every leaf in full, VTK's frustum culler removed
@@ -118,6 +119,7 @@ def run_synthetic(n: int, frames: int, size: tuple[int, int], seed: int) -> dict
     for label, (radius, height) in (("overview", overview), ("street", street)):
         t = _orbit(plotter, focal, radius, height, max(2, frames // 4), lambda: None)
         result[f"fps_brute_{label}"] = round(1 / float(np.mean(t)), 3)
+        result[f"frame_ms_brute_{label}"] = round(float(np.mean(t)) * 1000, 1)
     BuildingsVisual.lod_enabled = True
     result["fps_brute"] = result["fps_brute_overview"]
     result["fps_lod"] = result["fps_lod_overview"]

@@ -53,3 +53,27 @@ def test_layer_toggle_goes_through_the_model(window, qtbot):
     actors = window.scene_view.visuals[layer.id].actors
     assert actors and not any(a.GetVisibility() for a in actors)
     layer.visible = True
+
+
+def test_click_on_a_landmark_fills_the_identify_panel(window, qtbot):
+    """A click (press and release without a drag) on the Shanghai Tower shows its record in the panel."""
+    window.set_view("121.495,31.228,121.507,31.240")
+    window.viewport.render()
+    scene = window.scene
+    x, y = scene.projection.to_scene(121.5010, 31.2355)
+    ren = window.viewport.renderer
+    ren.SetWorldPoint(float(x), float(y), 250.0, 1.0)
+    ren.WorldToDisplay()
+    dx, dy, _ = ren.GetDisplayPoint()
+    from PyQt6.QtCore import QPoint, Qt
+    from PyQt6.QtTest import QTest
+
+    widget = window.viewport.interactor
+    ratio = widget.devicePixelRatioF()
+    pos = QPoint(int(round(dx / ratio)), int(round((widget.height() * ratio - 1 - dy) / ratio)))
+    QTest.mouseClick(widget, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, pos)
+    qtbot.wait(50)
+    table = window.identify_table
+    rows = {table.item(r, 0).text(): table.item(r, 1).text() for r in range(table.rowCount())}
+    assert rows.get("name") == "Shanghai Tower" and rows.get("height_m") == "632.0"
+    assert rows.get("provenance") == "schematic"

@@ -63,7 +63,9 @@ class MainWindow(QMainWindow):
         self._press_pos: tuple[int, int] | None = None
         iren = self.viewport.iren.interactor
         iren.AddObserver("LeftButtonPressEvent", self._on_press, 10.0)
-        iren.AddObserver("LeftButtonReleaseEvent", self._on_release, 10.0)
+        # the navigation style grabs the mouse between press and release, so the release is seen as the
+        # end of its interaction
+        iren.GetInteractorStyle().AddObserver("EndInteractionEvent", lambda *_: self._on_release(iren, None))
         # status after every frame, including those the mouse drives
         self.viewport.renderer.AddObserver("EndEvent", lambda *_: self._update_status())
 
