@@ -44,22 +44,29 @@ class ExtrudedMesh:
 
 
 def ring_signed_areas(xy: np.ndarray, ring_offsets: np.ndarray) -> np.ndarray:
-    """Shoelace area per open ring (positive = counter-clockwise)."""
-    n = len(xy)
-    if n == 0:
-        return np.zeros(len(ring_offsets) - 1)
-    idx = np.arange(n)
-    ring_of = np.repeat(np.arange(len(ring_offsets) - 1), np.diff(ring_offsets))
-    nxt = idx + 1
-    last = ring_offsets[1:] - 1
-    nxt[last] = ring_offsets[:-1]
-    # relative to each ring's first vertex: keeps the products small and exact enough
-    ox = xy[ring_offsets[:-1], 0][ring_of]
-    oy = xy[ring_offsets[:-1], 1][ring_of]
-    x0, y0 = xy[:, 0] - ox, xy[:, 1] - oy
-    x1, y1 = xy[nxt, 0] - ox, xy[nxt, 1] - oy
-    cross = x0 * y1 - x1 * y0
-    return 0.5 * np.bincount(ring_of, weights=cross, minlength=len(ring_offsets) - 1)
+    """Shoelace area per open ring (positive = counter-clockwise), one compiled pass."""
+    ring_offsets = np.ascontiguousarray(ring_offsets, dtype=np.int64)
+    out = np.zeros(len(ring_offsets) - 1)
+    if len(xy):
+        _ring_areas_kernel(np.ascontiguousarray(xy, dtype=np.float64), ring_offsets, out)
+    return out
+
+
+@numba.njit(cache=True)
+def _ring_areas_kernel(xy, ring_offsets, out):
+    for r in range(len(ring_offsets) - 1):
+        a = ring_offsets[r]
+        n = ring_offsets[r + 1] - a
+        if n < 3:
+            continue
+        # relative to the ring's first vertex: keeps the products small
+        ox = xy[a, 0]
+        oy = xy[a, 1]
+        s = 0.0
+        for k in range(n):
+            k2 = k + 1 if k + 1 < n else 0
+            s += (xy[a + k, 0] - ox) * (xy[a + k2, 1] - oy) - (xy[a + k2, 0] - ox) * (xy[a + k, 1] - oy)
+        out[r] = 0.5 * s
 
 
 def normalise_rings(

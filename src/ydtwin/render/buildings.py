@@ -56,6 +56,9 @@ class BuildingsVisual(Visual):
         self._legend: list[tuple[str, tuple[float, float, float]]] = []
         self._scalar_bar: tuple[str, tuple[float, float], str] | None = None
         self._t_start = 0.0
+        self._template = None
+        #: actors added to the renderer directly (not through pyvista's add_mesh)
+        self._direct: list = []
 
     # --- build -------------------------------------------------------------------------------------
 
@@ -69,6 +72,8 @@ class BuildingsVisual(Visual):
         if len(layer.data) == 0:
             return
         geom = self.geometry()
+        self._template = None
+        self._direct = []
         self.tree = Quadtree(geom.centre)
         self.tiles = build_tiles(self.tree, geom, visible=~layer.hidden)
         scalars, kwargs = self._colouring()
@@ -85,20 +90,41 @@ class BuildingsVisual(Visual):
                     used, local = np.unique(tris, return_inverse=True)
                     mesh = pv.PolyData.from_regular_faces(tile.vertices[used], local.reshape(-1, 3))
                 mesh.cell_data["building"] = tile.triangle_building[sl]
-                name = f"bld-{layer.id}-{key[0]}-{key[1]}-{c0}"
                 if values is not None:
                     mesh.cell_data["colour"] = values[sl]
-                    actor = self._add(mesh, tile.origin, scalars="colour", show_scalar_bar=False, name=name, **kwargs)
-                else:
-                    actor = self._add(mesh, tile.origin, name=name, **kwargs)
+                actor = self._tile_actor(mesh, tile.origin, values is not None, kwargs)
                 actor._ydtwin_tile = key
                 actor._ydtwin_first_cell = c0
                 actor.SetVisibility(False)
                 actors.append(actor)
             self.tile_actors[key] = actors
         self.triangles = 0
+        self._template = None
         self._observe()
         self.update_lod()
+
+    def _tile_actor(self, mesh: pv.PolyData, origin: np.ndarray, coloured: bool, kwargs: dict):
+        """The first tile goes through add_mesh (styles, lookup table); the others share its property and a
+        copy of its mapper and are added to the renderer directly: pyvista's add_mesh looks every actor up
+        by name, which makes adding a thousand tiles quadratic."""
+        if self._template is None:
+            extra = {"scalars": "colour", "show_scalar_bar": False} if coloured else {}
+            actor = self._add(mesh, origin, name=f"bld-{self.layer.id}-template", **extra, **kwargs)
+            self._template = actor
+            return actor
+        mapper = type(self._template.mapper)()
+        mapper.ShallowCopy(self._template.mapper)
+        mapper.SetInputData(mesh)
+        actor = pv.Actor(mapper=mapper, prop=self._template.prop)
+        actor.position = tuple(float(v) for v in origin)
+        actor._ydtwin_base_opacity = 1.0
+        actor._ydtwin_layer = self.layer.id
+        actor._ydtwin_mesh = mesh
+        self.ctx.plotter.renderer.AddActor(actor)
+        self.actors.append(actor)
+        self._direct.append(actor)
+        self.triangles += mesh.n_cells
+        return actor
 
     def _colouring(self):
         """(per-tile scalar function or None, add_mesh keyword arguments) for the layer's colour-by."""
@@ -197,6 +223,11 @@ class BuildingsVisual(Visual):
         for obj, tag in self._observers:
             obj.RemoveObserver(tag)
         self._observers = []
+        direct = {id(a) for a in self._direct}
+        for actor in self._direct:
+            self.ctx.plotter.renderer.RemoveActor(actor)
+        self.actors = [a for a in self.actors if id(a) not in direct]
+        self._direct = []
         self.tile_actors = {}
         self.tiles = {}
         self.tree = None
