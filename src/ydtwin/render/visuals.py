@@ -12,14 +12,19 @@ import shapely
 
 from ydtwin.geo.drape import SurfaceHeights, line_arrays, polygon_triangles
 from ydtwin.geo.lod import TriangleBudget
-from ydtwin.geo.tiles import split_by_tiles, to_local
+from ydtwin.geo.tiles import TileGrid, split_by_tiles, to_local
 from ydtwin.model.layer import LabelLayer, Layer, TerrainLayer, VectorLayer
 from ydtwin.model.scene import Scene
 from ydtwin.render import _vtk
 from ydtwin.render.fonts import cjk_font
 
-#: terrain cells per render block (≈ 55 km at 30″): each block is one actor with its own origin
-TERRAIN_BLOCK = 64
+#: terrain cells per render block (≈ 100 × 120 km at 30″): each block is one actor per level of detail with
+#: its own origin (local coordinates ≤ 60 km: float32 spacing ≤ 4 mm). Few, big actors: on a GPU each
+#: drawn actor costs tens of microseconds of CPU however small it is.
+TERRAIN_BLOCK = 128
+#: lines and fills are cut into tiles of this size (m), each with its float64 origin: ≤ 100 km from it,
+#: float32 spacing ≤ 8 mm, and a handful of actors per layer instead of one per 50 km scene tile
+VECTOR_TILE_M = 200_000.0
 #: line vertices are inserted so no segment is longer than this (m), so lines follow the terrain
 DENSIFY_M = 400.0
 SEA_COLOUR = (0.10, 0.30, 0.52)
@@ -196,7 +201,7 @@ class TerrainVisual(Visual):
                 cell_m = float(np.hypot(*(pts[1, :2] - pts[0, :2])))
                 self.blocks.append((actors[0], actors[1], origin, cell_m, (counts[0], counts[1])))
                 # the sea surface over this block: a coarse plane at sea level
-                step = 8
+                step = 16
                 si = np.unique(np.r_[np.arange(0, i1 - i0 + 1, step), i1 - i0])
                 sj = np.unique(np.r_[np.arange(0, j1 - j0 + 1, step), j1 - j0])
                 slon, slat = np.meshgrid(lon_axis[i0 + si], lat_axis[j0 + sj])
@@ -263,8 +268,9 @@ class VectorVisual(Visual):
         # outlines are cut at tile borders as lines, so the cuts add no edges of their own
         outlines = scene_geoms.copy()
         outlines[is_poly] = shapely.boundary(scene_geoms[is_poly])
-        for (i, j), part in split_by_tiles(outlines, scene.tiles).items():
-            origin = scene.tiles.origin(i, j)
+        grid = TileGrid(*scene.extent, tile_size=VECTOR_TILE_M)
+        for (i, j), part in split_by_tiles(outlines, grid).items():
+            origin = grid.origin(i, j)
             coords, offsets = line_arrays(part)
             if len(coords):
                 z = self.ctx.surface.z(coords[:, 0], coords[:, 1], style.drape_offset)
@@ -273,8 +279,8 @@ class VectorVisual(Visual):
                           name=f"lines-{layer.id}-{i}-{j}")
         if not (style.fill and is_poly.any()):
             return
-        for (i, j), part in split_by_tiles(scene_geoms[is_poly], scene.tiles).items():
-            origin = scene.tiles.origin(i, j)
+        for (i, j), part in split_by_tiles(scene_geoms[is_poly], grid).items():
+            origin = grid.origin(i, j)
             verts, tris = polygon_triangles(part[np.isin(shapely.get_type_id(part), (3, 6))])
             if len(tris):
                 z = self.ctx.surface.z(verts[:, 0], verts[:, 1], style.drape_offset * 0.5)
