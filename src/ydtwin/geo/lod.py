@@ -5,7 +5,8 @@
 - :func:`build_tiles`: per leaf the full-detail mesh (the extrusion engine); per node a far-LOD mesh of
   aggregated block prisms (one box per grid cell: the cell's built area at its area-weighted mean height),
   with buildings taller than ``landmark_m`` kept in full so skylines survive at a distance.
-- :func:`select`: frustum culling and screen-space error: a node's aggregate is drawn when its geometric
+- :func:`select` (through :class:`LodIndex`, vectorised per quadtree level): frustum culling and
+  screen-space error: a node's aggregate is drawn when its geometric
   error projects to fewer than ``max_error_px`` pixels, otherwise its children are visited; leaves close
   enough draw full detail. :class:`TriangleBudget` raises the error threshold until the selection fits
   a per-frame triangle budget derived from measured frame times.
@@ -13,7 +14,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -254,51 +254,95 @@ class Camera:
     pixel_factor: float
 
 
-def _visible(bounds, planes: np.ndarray) -> bool:
-    x0, x1, y0, y1, z0, z1 = bounds
-    for a, b, c, d in planes:
-        # the box corner furthest along the plane normal
-        px = x1 if a >= 0 else x0
-        py = y1 if b >= 0 else y0
-        pz = z1 if c >= 0 else z0
-        if a * px + b * py + c * pz + d < 0:
-            return False
-    return True
+class LodIndex:
+    """The quadtree and its tiles as flat arrays, so a frame's selection is a few numpy operations per level.
 
+    Selection semantics (per node, top down): skipped when outside the frustum; its aggregate is drawn when
+    its screen-space error is within the threshold; otherwise its children are visited; a leaf without an
+    acceptable aggregate draws its full-detail mesh.
+    """
 
-def _distance(bounds, pos) -> float:
-    x0, x1, y0, y1, z0, z1 = bounds
-    dx = max(x0 - pos[0], 0.0, pos[0] - x1)
-    dy = max(y0 - pos[1], 0.0, pos[1] - y1)
-    dz = max(z0 - pos[2], 0.0, pos[2] - z1)
-    return math.sqrt(dx * dx + dy * dy + dz * dz)
+    def __init__(self, tree: Quadtree, tiles: dict[tuple[int, str], Tile]) -> None:
+        n = len(tree.nodes)
+        self.n = n
+        self.parent = np.full(n, -1, dtype=np.int64)
+        self.depth = np.zeros(n, dtype=np.int64)
+        self.error = np.array([node.agg_error for node in tree.nodes], dtype=np.float64)
+        self.has_agg = np.array([(node.id, "aggregate") in tiles for node in tree.nodes], dtype=bool)
+        self.has_full = np.array([(node.id, "full") in tiles for node in tree.nodes], dtype=bool)
+        self.has_children = np.array([bool(node.children) for node in tree.nodes], dtype=bool)
+        self.bounds = np.zeros((n, 6))
+        self.agg_tris = np.zeros(n, dtype=np.int64)
+        self.full_tris = np.zeros(n, dtype=np.int64)
+        for node in tree.nodes:
+            for child in node.children:
+                self.parent[child.id] = node.id
+                self.depth[child.id] = node.level + 1
+            agg = tiles.get((node.id, "aggregate"))
+            full = tiles.get((node.id, "full"))
+            if agg is not None:
+                self.bounds[node.id] = agg.bounds
+                self.agg_tris[node.id] = agg.n_triangles
+            elif full is not None:
+                self.bounds[node.id] = full.bounds
+            else:  # nothing drawable here (all hidden): an empty box, never visible
+                self.bounds[node.id] = (np.inf, -np.inf, np.inf, -np.inf, np.inf, -np.inf)
+            if full is not None:
+                self.full_tris[node.id] = full.n_triangles
+        self.levels = [np.flatnonzero(self.depth == d) for d in range(int(self.depth.max()) + 1 if n else 0)]
+
+    def frame(self, camera: Camera, *, cull: bool = True) -> tuple[np.ndarray, np.ndarray]:
+        """(visible, screen-space error in pixels per metre of error) for the camera: per node."""
+        b = self.bounds
+        if cull:
+            visible = np.isfinite(b[:, 0])
+            for a, bb, c, d in camera.planes:
+                px = np.where(a >= 0, b[:, 1], b[:, 0])
+                py = np.where(bb >= 0, b[:, 3], b[:, 2])
+                pz = np.where(c >= 0, b[:, 5], b[:, 4])
+                visible &= a * px + bb * py + c * pz + d >= 0
+        else:
+            visible = np.isfinite(b[:, 0])
+        pos = camera.position
+        with np.errstate(invalid="ignore"):
+            dx = np.maximum(np.maximum(b[:, 0] - pos[0], 0.0), pos[0] - b[:, 1])
+            dy = np.maximum(np.maximum(b[:, 2] - pos[1], 0.0), pos[1] - b[:, 3])
+            dz = np.maximum(np.maximum(b[:, 4] - pos[2], 0.0), pos[2] - b[:, 5])
+        dist = np.maximum(np.sqrt(dx * dx + dy * dy + dz * dz), 1.0)
+        return visible, self.error * camera.pixel_factor / dist
+
+    def select(self, visible: np.ndarray, sse: np.ndarray, max_error_px: float) -> tuple[np.ndarray, np.ndarray]:
+        """(nodes drawn as aggregates, nodes drawn in full) for one error threshold."""
+        reached = np.zeros(self.n, dtype=bool)
+        refine = np.zeros(self.n, dtype=bool)
+        agg = np.zeros(self.n, dtype=bool)
+        full = np.zeros(self.n, dtype=bool)
+        for level, ids in enumerate(self.levels):
+            if level == 0:
+                reached[ids] = True
+            else:
+                par = self.parent[ids]
+                reached[ids] = reached[par] & refine[par]
+            here = reached[ids] & visible[ids]
+            a = here & self.has_agg[ids] & (sse[ids] <= max_error_px)
+            agg[ids] = a
+            refine[ids] = here & ~a & self.has_children[ids]
+            full[ids] = here & ~a & ~self.has_children[ids] & self.has_full[ids]
+        return np.flatnonzero(agg), np.flatnonzero(full)
+
+    def triangles(self, agg: np.ndarray, full: np.ndarray) -> int:
+        return int(self.agg_tris[agg].sum() + self.full_tris[full].sum())
 
 
 def select(
-    tree: Quadtree, tiles: dict[tuple[int, str], Tile], camera: Camera, max_error_px: float, *, cull: bool = True
+    tree: Quadtree, tiles: dict[tuple[int, str], Tile], camera: Camera, max_error_px: float, *, cull: bool = True,
+    index: LodIndex | None = None,
 ) -> list[tuple[int, str]]:
     """Keys of the tiles to draw this frame."""
-    out: list[tuple[int, str]] = []
-
-    def visit(node: QuadNode) -> None:
-        agg = tiles.get((node.id, "aggregate"))
-        if agg is None and not node.children and (node.id, "full") not in tiles:
-            return
-        bounds = agg.bounds if agg is not None else tiles[(node.id, "full")].bounds
-        if cull and not _visible(bounds, camera.planes):
-            return
-        d = max(_distance(bounds, camera.position), 1.0)
-        sse = node.agg_error * camera.pixel_factor / d
-        if agg is not None and sse <= max_error_px:
-            out.append((node.id, "aggregate"))
-        elif node.children:
-            for child in node.children:
-                visit(child)
-        elif (node.id, "full") in tiles:
-            out.append((node.id, "full"))
-
-    visit(tree.root)
-    return out
+    index = index or LodIndex(tree, tiles)
+    visible, sse = index.frame(camera, cull=cull)
+    agg, full = index.select(visible, sse, max_error_px)
+    return [(int(i), "aggregate") for i in agg] + [(int(i), "full") for i in full]
 
 
 class TriangleBudget:
@@ -335,13 +379,15 @@ class TriangleBudget:
 
 def select_within_budget(
     tree: Quadtree, tiles: dict[tuple[int, str], Tile], camera: Camera, budget: int, *,
-    max_error_px: float = MAX_ERROR_PX, cull: bool = True,
+    max_error_px: float = MAX_ERROR_PX, cull: bool = True, index: LodIndex | None = None,
 ) -> tuple[list[tuple[int, str]], float]:
     """The finest selection (error threshold from ``max_error_px`` up) whose triangles fit ``budget``."""
+    index = index or LodIndex(tree, tiles)
+    visible, sse = index.frame(camera, cull=cull)
     err = max_error_px
     for _ in range(24):
-        keys = select(tree, tiles, camera, err, cull=cull)
-        if sum(tiles[k].n_triangles for k in keys) <= budget:
-            return keys, err
+        agg, full = index.select(visible, sse, err)
+        if index.triangles(agg, full) <= budget:
+            break
         err *= 1.6
-    return keys, err
+    return [(int(i), "aggregate") for i in agg] + [(int(i), "full") for i in full], err

@@ -19,6 +19,7 @@ from ydtwin.geo.lod import (
     MAX_TRIANGLES_PER_MESH,
     BuildingGeometry,
     Camera,
+    LodIndex,
     Quadtree,
     Tile,
     build_tiles,
@@ -47,6 +48,7 @@ class BuildingsVisual(Visual):
     def __init__(self, layer, ctx) -> None:
         super().__init__(layer, ctx)
         self.tree: Quadtree | None = None
+        self.index: LodIndex | None = None
         self.tiles: dict[tuple[int, str], Tile] = {}
         self.tile_actors: dict[tuple[int, str], object] = {}
         self.selected: list[tuple[int, str]] = []
@@ -76,6 +78,7 @@ class BuildingsVisual(Visual):
         self._direct = []
         self.tree = Quadtree(geom.centre)
         self.tiles = build_tiles(self.tree, geom, visible=~layer.hidden)
+        self.index = LodIndex(self.tree, self.tiles)
         scalars, kwargs = self._colouring()
         for key, tile in self.tiles.items():
             values = scalars(tile) if scalars is not None else None
@@ -200,7 +203,8 @@ class BuildingsVisual(Visual):
         self._t_start = time.perf_counter()
         if self.lod_enabled:
             share = self.ctx.budget.budget // max(self.ctx.budget_shares, 1)
-            keys, self.max_error_px = select_within_budget(self.tree, self.tiles, self.camera(), share)
+            keys, self.max_error_px = select_within_budget(self.tree, self.tiles, self.camera(), share,
+                                                           index=self.index)
         else:
             keys = [k for k in self.tiles if k[1] == "full"]
         chosen = set(keys)
@@ -231,6 +235,7 @@ class BuildingsVisual(Visual):
         self.tile_actors = {}
         self.tiles = {}
         self.tree = None
+        self.index = None
         super().remove()
 
     # --- identify ----------------------------------------------------------------------------------
