@@ -102,3 +102,14 @@ def test_budget_follows_measured_frame_times_and_bounds_the_selection(city):
     fixed = TriangleBudget.fixed(1000)
     fixed.record(10**9, 0.001)
     assert fixed.budget == 1000
+
+
+def test_leaves_stay_small_enough_for_float32_local_coordinates():
+    """Sparse data must not end in a 100 km leaf: leaves are split down to max_size (float32 step ≤ 2 mm)."""
+    rng = np.random.default_rng(4)
+    centres = rng.uniform(-150_000, 150_000, (3_000, 2))  # few buildings over 300 km
+    tree = Quadtree(centres, max_items=12_000, max_size=25_000.0)
+    leaves = tree.leaves()
+    assert max(leaf.size for leaf in leaves) <= 25_000.0
+    assert sum(len(leaf.items) for leaf in leaves) == 3_000
+    assert np.spacing(np.float32(25_000 / np.sqrt(2))) < 0.002

@@ -54,7 +54,12 @@ class QuadNode:
 
 
 class Quadtree:
-    def __init__(self, centres: np.ndarray, *, max_items: int = 12_000, min_size: float = 500.0) -> None:
+    """Splits a node while it holds more than ``max_items`` buildings or is larger than ``max_size`` (m),
+    down to ``min_size``: a leaf's full-detail mesh stays within max_size/√2 of its float64 origin."""
+
+    def __init__(
+        self, centres: np.ndarray, *, max_items: int = 12_000, min_size: float = 500.0, max_size: float = 25_000.0
+    ) -> None:
         centres = np.asarray(centres, dtype=np.float64)
         self.centres = centres
         if len(centres):
@@ -64,13 +69,14 @@ class Quadtree:
             lo = hi = np.zeros(2)
         size = float(max(hi - lo)) * 1.0001 + 1.0
         self.nodes: list[QuadNode] = []
+        self.max_size = max_size
         self.root = self._build(0, float(lo[0]), float(lo[1]), size, np.arange(len(centres)), max_items, min_size)
 
     def _build(self, level, x0, y0, size, items, max_items, min_size) -> QuadNode:
         node = QuadNode(level, x0, y0, size, items)
         node.id = len(self.nodes)
         self.nodes.append(node)
-        if len(items) > max_items and size / 2 >= min_size:
+        if (len(items) > max_items or size > self.max_size) and size / 2 >= min_size and len(items) > 0:
             half = size / 2
             c = self.centres[items]
             qx = (c[:, 0] >= x0 + half).astype(np.int64)
