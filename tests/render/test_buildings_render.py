@@ -127,3 +127,39 @@ def test_loaded_footprints_hide_the_procedural_blocks_under_them(plotter_scene):
     assert blocks.hidden[suzhou].all() and not blocks.hidden[~suzhou].any()
     layer.replaces = "area"
     scene.update_replacements()
+
+
+def test_every_tile_is_coloured_by_its_own_buildings(plotter_scene, monkeypatch):
+    """With one building per quadtree leaf, each tower is its own tile (actors copied from a template):
+    the 300 m tower takes the top of the colour ramp and the 60 m one the bottom."""
+    from ydtwin.model.buildings import BuildingsData, BuildingsLayer
+    from ydtwin.model.layer import Provenance
+    from ydtwin.render.buildings import BuildingsVisual
+
+    scene, view, plotter, _layer, _before, _after = plotter_scene
+    monkeypatch.setattr(BuildingsVisual, "quadtree_max_items", 1)
+    monkeypatch.setattr(BuildingsVisual, "lod_enabled", False)  # every leaf in full: three copied actors
+    lon0, lat0, step, d = LON + 0.02, LAT - 0.02, 0.012, 0.002  # towers ~1.1 km apart: one leaf each
+    geoms = np.array([shapely.box(lon0 + i * step, lat0, lon0 + i * step + d, lat0 + d) for i in range(3)],
+                     dtype=object)
+    data = BuildingsData.from_geometries(geoms, height=np.array([300.0, 150.0, 60.0]), crs="EPSG:4326")
+    layer = BuildingsLayer("spread towers", data, provenance=Provenance("test", "CC0", nature="synthetic"),
+                           color_by="height", replaces="none")
+    scene.add(layer)
+    try:
+        visual = view.visuals[layer.id]
+        assert len([k for k in visual.tiles if k[1] == "full"]) == 3
+        view.set_view(f"{lon0 - 0.01},{lat0 - 0.01},{lon0 + 2 * step + 0.01},{lat0 + 0.01}")
+        plotter.render()
+        img = plotter.screenshot(return_img=True).astype(float)
+        assert all(k[1] == "full" for k in visual.selected) and len(visual.selected) == 3
+        h = plotter.window_size[1]
+        colours = []
+        for i in range(3):
+            x, y = _display_xy(plotter, lon0 + i * step + d / 2, lat0 + d / 2, data.height[i] * 0.5, scene)
+            colours.append(img[h - 1 - y, x])
+        west, _middle, east = colours
+        assert west[0] + west[1] > 2.5 * west[2], colours  # plasma's top: yellow
+        assert east[2] > east[1] and east[2] > 0.8 * east[0], colours  # plasma's bottom: blue-violet
+    finally:
+        scene.layers.remove(layer)

@@ -303,10 +303,13 @@ class LodIndex:
         if cull:
             visible = np.isfinite(b[:, 0])
             for a, bb, c, d in camera.planes:
+                if not visible.any():
+                    break
                 px = np.where(a >= 0, b[:, 1], b[:, 0])
                 py = np.where(bb >= 0, b[:, 3], b[:, 2])
                 pz = np.where(c >= 0, b[:, 5], b[:, 4])
-                visible &= a * px + bb * py + c * pz + d >= 0
+                with np.errstate(invalid="ignore"):  # empty nodes carry infinite boxes
+                    visible &= a * px + bb * py + c * pz + d >= 0
         else:
             visible = np.isfinite(b[:, 0])
         pos = camera.position

@@ -44,6 +44,8 @@ OTHER_COLOUR = np.array([0.6, 0.6, 0.6])
 class BuildingsVisual(Visual):
     #: for benchmarks/tests: culling and LOD can be switched off (brute force: every leaf in full)
     lod_enabled = True
+    #: buildings per quadtree leaf before it splits
+    quadtree_max_items = 12_000
 
     def __init__(self, layer, ctx) -> None:
         super().__init__(layer, ctx)
@@ -76,7 +78,7 @@ class BuildingsVisual(Visual):
         geom = self.geometry()
         self._template = None
         self._direct = []
-        self.tree = Quadtree(geom.centre)
+        self.tree = Quadtree(geom.centre, max_items=self.quadtree_max_items)
         self.tiles = build_tiles(self.tree, geom, visible=~layer.hidden)
         self.index = LodIndex(self.tree, self.tiles)
         scalars, kwargs = self._colouring()
@@ -95,6 +97,8 @@ class BuildingsVisual(Visual):
                 mesh.cell_data["building"] = tile.triangle_building[sl]
                 if values is not None:
                     mesh.cell_data["colour"] = values[sl]
+                    # the actors that copy the template's mapper colour by the mesh's ACTIVE cell scalars
+                    mesh.set_active_scalars("colour", preference="cell")
                 actor = self._tile_actor(mesh, tile.origin, values is not None, kwargs)
                 actor._ydtwin_tile = key
                 actor._ydtwin_first_cell = c0
