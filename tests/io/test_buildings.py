@@ -181,7 +181,8 @@ def test_projected_geopackage_round_trips_within_a_metre(tmp_path):
         assert shapely.hausdorff_distance(a, b) * m_per_deg < 1.0
 
 
-def test_shapefile_gbk_without_cpg(tmp_path):
+@pytest.mark.parametrize("keep_cpg", [False, True])
+def test_shapefile_gbk_with_and_without_cpg(tmp_path, keep_cpg):
     import pyogrio.raw
 
     lon, lat = BASE
@@ -191,16 +192,19 @@ def test_shapefile_gbk_without_cpg(tmp_path):
     pyogrio.raw.write(path, shapely.to_wkb(geoms), field_data=[names, np.array([88.0, 66.0])],
                       fields=["name", "height"], crs="EPSG:4326", driver="ESRI Shapefile", geometry_type="Polygon",
                       encoding="GBK")
-    for extra in (path.with_suffix(".cpg"), path.with_suffix(".CPG")):
-        extra.unlink(missing_ok=True)
     dbf = path.with_suffix(".dbf")
     raw = bytearray(dbf.read_bytes())
-    raw[29] = 0  # no code page mark either
-    dbf.write_bytes(bytes(raw))
     assert "苏州中心".encode("gbk") in raw  # really GBK bytes on disk
+    if keep_cpg:
+        assert path.with_suffix(".cpg").exists()
+    else:
+        for extra in (path.with_suffix(".cpg"), path.with_suffix(".CPG")):
+            extra.unlink(missing_ok=True)
+        raw[29] = 0  # no code page mark either
+        dbf.write_bytes(bytes(raw))
     data, report = read_buildings(path, region_bbox=REGION)
     assert list(data.attributes["name"]) == ["苏州中心", "金鸡湖大厦"]
-    assert any("GB18030" in n for n in report.notes)
+    assert any("GB18030" in n for n in report.notes) != keep_cpg
 
 
 def test_geoparquet_in_web_mercator(tmp_path):
