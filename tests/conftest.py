@@ -19,6 +19,10 @@ SHARED_FIXTURES = ROOT.parent / "shared" / "fixtures"
 
 @pytest.hookimpl(trylast=True)
 def pytest_configure(config) -> None:
+    # settings (QSettings) and caches of the app under test go to a throwaway place, not the user's
+    import tempfile
+
+    os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="ydtwin-test-config-")
     # pytest-xvfb has set DISPLAY by now when Xvfb is available: the VTK viewport needs xcb there
     if os.environ.get("DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "xcb")

@@ -20,6 +20,8 @@ def window(qtbot):
     win.resize(1000, 700)
     win.show()
     qtbot.waitExposed(win)
+    # buildings are prepared in the background: wait until every visual is on screen
+    qtbot.waitUntil(lambda: win.scene_view.pending == 0, timeout=60_000)
     qtbot.wait(300)
     yield win
     win.close()
@@ -62,7 +64,7 @@ def test_click_on_a_landmark_fills_the_identify_panel(window, qtbot):
     scene = window.scene
     x, y = scene.projection.to_scene(121.5010, 31.2355)
     ren = window.viewport.renderer
-    ren.SetWorldPoint(float(x), float(y), 250.0, 1.0)
+    ren.SetWorldPoint(float(x), float(y), 560.0, 1.0)  # above every block in front of it
     ren.WorldToDisplay()
     dx, dy, _ = ren.GetDisplayPoint()
     from PyQt6.QtCore import QPoint, Qt

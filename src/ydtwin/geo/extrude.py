@@ -18,12 +18,15 @@ counter-clockwise and holes clockwise — :func:`normalise_rings` makes them so,
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import numba
 import numpy as np
 
-__all__ = ["ExtrudedMesh", "extrude", "normalise_rings", "part_counts", "ring_signed_areas"]
+__all__ = ["ExtrudedMesh", "extrude", "normalise_rings", "part_counts", "ring_signed_areas", "warm_up"]
+
+_KERNEL_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,7 @@ def ring_signed_areas(xy: np.ndarray, ring_offsets: np.ndarray) -> np.ndarray:
     return out
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _ring_areas_kernel(xy, ring_offsets, out):
     for r in range(len(ring_offsets) - 1):
         a = ring_offsets[r]
@@ -91,7 +94,7 @@ def normalise_rings(
     return out[: new_offsets[-1]], new_offsets
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _normalise_kernel(xy, ring_offsets, is_outer, out, new_offsets):
     n_rings = len(ring_offsets) - 1
     w = 0
@@ -157,7 +160,7 @@ def _area2(ax, ay, bx, by, cx, cy):
     return (bx - ax) * (cy - ay) - (by - ay) * (cx - ax)
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _bridge_holes(px, py, nxt, prv, vid, hole_first, hole_len, nholes, node_count):
     """Splice every hole into the outer ring (node 0's loop) through a mutually visible vertex pair."""
     # holes in order of decreasing max x: each bridge then goes to the right, away from unmerged holes
@@ -256,7 +259,7 @@ def _bridge_holes(px, py, nxt, prv, vid, hole_first, hole_len, nholes, node_coun
     return node_count
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, nogil=True)
 def _is_ear(px, py, nxt, prv, a, b, c, allow_flat):
     ax, ay, bx, by, cx, cy = px[a], py[a], px[b], py[b], px[c], py[c]
     area = _area2(ax, ay, bx, by, cx, cy)
@@ -276,7 +279,7 @@ def _is_ear(px, py, nxt, prv, a, b, c, allow_flat):
     return True
 
 
-@numba.njit(parallel=True, cache=True)
+@numba.njit(parallel=True, cache=True, nogil=True)
 def _extrude_kernel(xy, ring_offsets, part_offsets, zb, zt, vert_off, tri_off, roof_n, floors, verts, tris):
     n_parts = len(part_offsets) - 1
     for pi in numba.prange(n_parts):
@@ -428,7 +431,32 @@ def extrude(
     verts = np.empty((n_vertices, 3), dtype=np.float32)
     tris = np.empty((int(tri_off[-1]), 3), dtype=np.int32)
     if n_parts:
-        _extrude_kernel(xy, ring_offsets, part_offsets, base, top, vert_off, tri_off, roof.astype(np.int64),
-                        floors, verts, tris)
+        # numba's default (workqueue) thread pool must not be entered from two threads at once; meshes are
+        # prepared in worker threads, so parallel kernel calls are serialised
+        with _KERNEL_LOCK:
+            _extrude_kernel(xy, ring_offsets, part_offsets, base, top, vert_off, tri_off, roof.astype(np.int64),
+                            floors, verts, tris)
     tri_part = np.repeat(np.arange(n_parts, dtype=np.int32), total)
     return ExtrudedMesh(verts, tris, tri_part, int(roof.sum()))
+
+
+_warm = False
+
+
+def warm_up() -> None:
+    """Compile (or load from the cache) every kernel now, on the calling thread.
+
+    Call it on the UI thread before kernels run in workers: loading compiled code initialises LLVM, and
+    doing that in a worker while a software-GL driver (Mesa llvmpipe, LLVM too) compiles shaders on the UI
+    thread crashes the process.
+    """
+    global _warm
+    if _warm:
+        return
+    xy = np.array([[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]])
+    rings = np.array([0, 4], dtype=np.int64)
+    parts = np.array([0, 1], dtype=np.int64)
+    xy, rings = normalise_rings(xy, rings, parts)
+    ring_signed_areas(xy, rings)
+    extrude(xy, rings, parts, 0.0, 1.0, floors=True)
+    _warm = True

@@ -14,6 +14,7 @@ GCJ-02/BD-09 inputs are NOT a PROJ CRS: ``to_wgs84`` handles them first with ``y
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -35,19 +36,47 @@ def is_special_datum(crs: str) -> bool:
     return crs.strip().upper() in GCJ02_NAMES | BD09_NAMES
 
 
+#: creating pyproj objects (CRS, Transformer) from two threads at once crashes PROJ's database access:
+#: every creation goes through this lock; using a thread's own Transformer needs none
+PYPROJ_LOCK = threading.RLock()
+
+
 def parse_crs(text: str) -> CRS:
     """Parse any CRS pyproj knows (EPSG code, WKT, PROJ string, authority URN). Raises ValueError."""
     if is_special_datum(text):
         raise ValueError(f"{text} is a web-map datum, not a PROJ CRS; convert it with ydtwin.geo.datum first")
     try:
-        return CRS.from_user_input(text)
+        with PYPROJ_LOCK:
+            return CRS.from_user_input(text)
     except Exception as exc:  # pyproj raises CRSError with a long message
         raise ValueError(f"unknown CRS {text!r}") from exc
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=256)
+def _is_wgs84(crs: str) -> bool:
+    with PYPROJ_LOCK:
+        return CRS.from_user_input(crs).equals(CRS.from_user_input(WGS84), ignore_axis_order=True)
+
+
+# pyproj Transformers must not be shared between threads (buildings are prepared in worker threads):
+# every thread keeps its own cache
+_local = threading.local()
+
+
+def _thread_cache() -> dict:
+    cache = getattr(_local, "cache", None)
+    if cache is None:
+        cache = _local.cache = {}
+    return cache
+
+
 def _transformer(src: str, dst: str) -> Transformer:
-    return Transformer.from_crs(CRS.from_user_input(src), CRS.from_user_input(dst), always_xy=True)
+    cache = _thread_cache()
+    key = ("plain", src, dst)
+    if key not in cache:
+        with PYPROJ_LOCK:
+            cache[key] = Transformer.from_crs(CRS.from_user_input(src), CRS.from_user_input(dst), always_xy=True)
+    return cache[key]
 
 
 def to_wgs84(x, y, crs: str) -> tuple[np.ndarray, np.ndarray]:
@@ -59,7 +88,7 @@ def to_wgs84(x, y, crs: str) -> tuple[np.ndarray, np.ndarray]:
         return datum.gcj02_to_wgs84(x, y)
     if key in BD09_NAMES:
         return datum.bd09_to_wgs84(x, y)
-    if CRS.from_user_input(crs).equals(CRS.from_user_input(WGS84), ignore_axis_order=True):
+    if _is_wgs84(crs):
         return x, y
     lon, lat = _transformer(crs, WGS84).transform(x, y)
     return np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64)
@@ -115,6 +144,11 @@ class SceneProjection:
 
 @lru_cache(maxsize=16)
 def _scene_crs(lon_0: float, lat_0: float, k: float, geodetic: str) -> CRS:
+    with PYPROJ_LOCK:
+        return _make_scene_crs(lon_0, lat_0, k, geodetic)
+
+
+def _make_scene_crs(lon_0: float, lat_0: float, k: float, geodetic: str) -> CRS:
     conv = TransverseMercatorConversion(
         latitude_natural_origin=lat_0,
         longitude_natural_origin=lon_0,
@@ -125,8 +159,13 @@ def _scene_crs(lon_0: float, lat_0: float, k: float, geodetic: str) -> CRS:
     return ProjectedCRS(conversion=conv, geodetic_crs=CRS.from_user_input(geodetic), name="ydtwin scene TM")
 
 
-@lru_cache(maxsize=16)
 def _scene_transformer(proj: SceneProjection, src: str, *, inverse: bool) -> Transformer:
-    if inverse:
-        return Transformer.from_crs(proj.crs, CRS.from_user_input(src), always_xy=True)
-    return Transformer.from_crs(CRS.from_user_input(src), proj.crs, always_xy=True)
+    cache = _thread_cache()
+    key = ("scene", proj, src, inverse)
+    if key not in cache:
+        with PYPROJ_LOCK:
+            if inverse:
+                cache[key] = Transformer.from_crs(proj.crs, CRS.from_user_input(src), always_xy=True)
+            else:
+                cache[key] = Transformer.from_crs(CRS.from_user_input(src), proj.crs, always_xy=True)
+    return cache[key]

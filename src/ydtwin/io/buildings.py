@@ -25,7 +25,7 @@ import numpy as np
 import shapely
 
 from ydtwin.errors import ReadError, YdtwinError
-from ydtwin.geo.projection import WGS84, is_special_datum, parse_crs, to_wgs84
+from ydtwin.geo.projection import PYPROJ_LOCK, WGS84, is_special_datum, parse_crs, to_wgs84
 from ydtwin.model.buildings import (
     FLAG_ABSURD_BASE,
     FLAG_ABSURD_HEIGHT,
@@ -196,9 +196,10 @@ def _crs_name(crs: str) -> str:
     if is_special_datum(crs):
         return crs
     try:
-        c = parse_crs(crs)
-        auth = c.to_authority()
-        return f"{auth[0]}:{auth[1]} ({c.name})" if auth else c.name
+        with PYPROJ_LOCK:
+            c = parse_crs(crs)
+            auth = c.to_authority()
+            return f"{auth[0]}:{auth[1]} ({c.name})" if auth else c.name
     except ValueError:
         return crs
 
@@ -207,7 +208,8 @@ def _is_geographic(crs: str) -> bool:
     if is_special_datum(crs):
         return True
     try:
-        return parse_crs(crs).is_geographic
+        with PYPROJ_LOCK:
+            return parse_crs(crs).is_geographic
     except ValueError:
         return False
 
@@ -547,12 +549,14 @@ class _GeoParquetSource(_Source):
         else:
             from pyproj import CRS
 
-            self.crs = CRS.from_user_input(crs if isinstance(crs, str) else json.dumps(crs)).to_wkt()
+            with PYPROJ_LOCK:
+                self.crs = CRS.from_user_input(crs if isinstance(crs, str) else json.dumps(crs)).to_wkt()
         self.total = self._file.metadata.num_rows
         self.geographic = _is_geographic(crs_override or self.crs)
 
     def batches(self):
-        for rb in self._file.iter_batches(batch_size=self.batch_size):
+        # one thread: the caller may be a worker beside a UI thread that must keep a core
+        for rb in self._file.iter_batches(batch_size=self.batch_size, use_threads=False):
             names = rb.schema.names
             wkb = rb.column(self._col).to_numpy(zero_copy_only=False)
             geoms = shapely.from_wkb(wkb, on_invalid="ignore")
@@ -728,11 +732,12 @@ def _cityjson_crs(ref: str) -> str:
         return str(ref)
     code = f"EPSG:{m.group(1)}"
     try:
-        c = parse_crs(code)
-        if c.is_compound:
-            sub = c.sub_crs_list[0].to_authority()
-            if sub:
-                return f"{sub[0]}:{sub[1]}"
+        with PYPROJ_LOCK:
+            c = parse_crs(code)
+            if c.is_compound:
+                sub = c.sub_crs_list[0].to_authority()
+                if sub:
+                    return f"{sub[0]}:{sub[1]}"
     except ValueError:
         pass
     return code

@@ -40,6 +40,8 @@ class BuildingsData:
     flags: np.ndarray  # (n,) uint8, FLAG_* bits
     crs: str
     attributes: dict[str, np.ndarray] = field(default_factory=dict)
+    #: derived arrays computed once (the data itself never changes)
+    _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         n = len(self.height)
@@ -118,7 +120,10 @@ class BuildingsData:
         if len(self.xy) == 0:
             return out
         vb = self.vertex_building()
-        order = np.argsort(vb, kind="stable")
+        if len(vb) < 2 or bool((vb[1:] >= vb[:-1]).all()):
+            order = np.arange(len(vb))  # parts are stored building by building: already grouped
+        else:
+            order = np.argsort(vb, kind="stable")
         vb_sorted = vb[order]
         starts = np.flatnonzero(np.r_[True, vb_sorted[1:] != vb_sorted[:-1]])
         ids = vb_sorted[starts]
@@ -130,9 +135,11 @@ class BuildingsData:
         return out
 
     def centres(self) -> np.ndarray:
-        """(n, 2) centre of each building's bounding box."""
-        b = self.bounds()
-        return np.column_stack([(b[:, 0] + b[:, 2]) / 2, (b[:, 1] + b[:, 3]) / 2])
+        """(n, 2) centre of each building's bounding box (computed once)."""
+        if "centres" not in self._cache:
+            b = self.bounds()
+            self._cache["centres"] = np.column_stack([(b[:, 0] + b[:, 2]) / 2, (b[:, 1] + b[:, 3]) / 2])
+        return self._cache["centres"]
 
     def geometries(self, index: np.ndarray | None = None) -> np.ndarray:
         """Shapely (Multi)Polygons for all buildings or the given indices (for picking, exports, tests)."""

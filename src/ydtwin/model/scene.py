@@ -99,21 +99,22 @@ class Scene:
         if not generated or (not real and not any(layer.hidden.any() for layer in generated)):
             return
         cell = self.REPLACE_CELL_M
-        claimed: set[int] = set()
+        claimed: list[np.ndarray] = []
         cities: set[str] = set()
         for layer in real:
-            x, y = self._centres(layer)
+            x, y = self.building_centres(layer)
             if layer.replaces == "area":
                 ix = np.floor(x / cell).astype(np.int64)
                 iy = np.floor(y / cell).astype(np.int64)
+                occupied = np.unique(ix * 1_000_003 + iy)
                 for dx in (-1, 0, 1):
                     for dy in (-1, 0, 1):
-                        claimed.update(((ix + dx) * 1_000_003 + (iy + dy)).tolist())
+                        claimed.append(occupied + dx * 1_000_003 + dy)
             else:
                 cities.update(self._cities_at(layer))
-        keys = np.array(sorted(claimed), dtype=np.int64)
+        keys = np.unique(np.concatenate(claimed)) if claimed else np.zeros(0, dtype=np.int64)
         for layer in generated:
-            x, y = self._centres(layer)
+            x, y = self.building_centres(layer)
             hide = np.zeros(len(layer.data), dtype=bool)
             if len(keys):
                 k = np.floor(x / cell).astype(np.int64) * 1_000_003 + np.floor(y / cell).astype(np.int64)
@@ -122,9 +123,14 @@ class Scene:
                 hide |= np.isin(layer.data.attributes["city"].astype(str), sorted(cities))
             layer.hidden = hide
 
-    def _centres(self, layer) -> tuple[np.ndarray, np.ndarray]:
-        c = layer.data.centres()
-        return self.projection.to_scene(c[:, 0], c[:, 1], layer.data.crs)
+    def building_centres(self, layer) -> tuple[np.ndarray, np.ndarray]:
+        """Scene x/y of a buildings layer's centres (cached with the data, which never changes)."""
+        key = ("scene-centres", self.projection)
+        cache = layer.data._cache
+        if key not in cache:
+            c = layer.data.centres()
+            cache[key] = self.projection.to_scene(c[:, 0], c[:, 1], layer.data.crs)
+        return cache[key]
 
     def _cities_at(self, layer) -> set[str]:
         """Names of the region's cities that contain any of the layer's buildings."""

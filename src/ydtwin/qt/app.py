@@ -7,27 +7,40 @@ import logging
 import sys
 import threading
 import traceback
+from pathlib import Path
 
-from PyQt6.QtCore import Qt, QTimer
+from PyQt6.QtCore import QSettings, Qt, QTimer
 from PyQt6.QtGui import QAction, QKeySequence
 from PyQt6.QtWidgets import (
     QApplication,
     QComboBox,
     QDockWidget,
+    QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
+    QPlainTextEdit,
+    QProgressBar,
     QTableWidget,
     QTableWidgetItem,
     QToolBar,
+    QToolButton,
 )
 from pyvistaqt import QtInteractor
 
 from ydtwin import __version__
 from ydtwin.io.region import open_scene
 from ydtwin.model.scene import Scene
+from ydtwin.qt.workers import BackgroundRunner, LoadJob
 from ydtwin.render.backend import gl_info
 from ydtwin.render.scene_view import SceneView
+
+#: what File ▸ Open offers (building footprints)
+OPEN_FILTER = (
+    "Building footprints (*.geojson *.json *.geojsonl *.geojsons *.gpkg *.shp *.fgb *.parquet *.geoparquet "
+    "*.pbf *.city.json *.jsonl);;All files (*)"
+)
+MAX_RECENT = 10
 
 log = logging.getLogger("ydtwin")
 
@@ -45,7 +58,10 @@ class MainWindow(QMainWindow):
         self.viewport = QtInteractor(self, auto_update=False, multi_samples=0)
         self.setCentralWidget(self.viewport.interactor)
         self._render_pending = False
-        self.scene_view = SceneView(scene, self.viewport, request_render=self.request_render)
+        self.runner = BackgroundRunner(self)
+        self.settings = QSettings("ydtwin", "ydtwin")
+        self.scene_view = SceneView(scene, self.viewport, request_render=self.request_render,
+                                    run_in_background=self.runner.run)
         self.viewport.enable_terrain_style(mouse_wheel_zooms=True)
         self.viewport.enable_anti_aliasing("fxaa")
         self._build_toolbar()
@@ -60,6 +76,10 @@ class MainWindow(QMainWindow):
         self._initial_view = view
         self._shown_once = False
         self._build_identify()
+        self._build_log()
+        self._build_progress()
+        self.setAcceptDrops(True)
+        self.job: LoadJob | None = None
         self._press_pos: tuple[int, int] | None = None
         iren = self.viewport.iren.interactor
         iren.AddObserver("LeftButtonPressEvent", self._on_press, 10.0)
@@ -81,6 +101,153 @@ class MainWindow(QMainWindow):
         dock.setWidget(self.identify_table)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
         self.identify_dock = dock
+
+    # ---- log, progress, opening files ------------------------------------------------------------
+
+    def _build_log(self) -> None:
+        dock = QDockWidget("Log · 日志", self)
+        dock.setObjectName("log-dock")
+        self.log_view = QPlainTextEdit(dock)
+        self.log_view.setReadOnly(True)
+        self.log_view.setMaximumBlockCount(2000)
+        dock.setWidget(self.log_view)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+        self.log_dock = dock
+
+    def log_message(self, text: str, *, error: bool = False) -> None:
+        """One line in the log panel; errors also show (non-blocking) in the status bar."""
+        line = ("ERROR " if error else "") + text.replace("\n", " ")
+        self.log_view.appendPlainText(line)
+        (log.error if error else log.info)(text)
+        if error:
+            self.statusBar().showMessage(text, 15000)
+
+    def _build_progress(self) -> None:
+        self.progress = QProgressBar(self)
+        self.progress.setMaximumWidth(220)
+        self.progress.setTextVisible(True)
+        self.cancel_button = QToolButton(self)
+        self.cancel_button.setText("Cancel · 取消")
+        self.cancel_button.clicked.connect(self.cancel_loading)
+        self.statusBar().addPermanentWidget(self.progress)
+        self.statusBar().addPermanentWidget(self.cancel_button)
+        self.progress.hide()
+        self.cancel_button.hide()
+
+    def open_dialog(self) -> None:
+        folder = str(self.settings.value("paths/last_folder", str(Path.home())))
+        paths, _ = QFileDialog.getOpenFileNames(self, "Open building footprints · 打开建筑轮廓", folder, OPEN_FILTER)
+        for path in paths:
+            self.open_file(path)
+
+    def open_file(self, path: str | Path, *, crs: str | None = None) -> LoadJob | None:
+        """Read a building file in the background (progress and Cancel in the status bar), then add it."""
+        from ydtwin.io.buildings import read_buildings
+        from ydtwin.model.buildings import BuildingsLayer
+        from ydtwin.model.layer import Provenance
+
+        path = Path(path)
+        if self.job is not None:
+            self.log_message(f"{path.name}: still loading {self.job.path.name}; try again when it is done", error=True)
+            return None
+        job = LoadJob(path, crs=crs)
+        self.job = job
+        self.settings.setValue("paths/last_folder", str(path.parent))
+        self.progress.setRange(0, 0)
+        self.progress.setFormat(f"{path.name} %p%")
+        self.progress.show()
+        self.cancel_button.show()
+        progress = self.runner.progress_relay(self._progress)
+        region_bbox = self.scene.region.bbox
+
+        scene = self.scene
+
+        def work():
+            # small batches: each C call that holds the GIL stays short, so the UI thread keeps its turns
+            data, report = read_buildings(path, crs=crs, region_bbox=region_bbox, progress=progress,
+                                          cancel=job.cancelled.is_set, batch_size=4096)
+            layer = BuildingsLayer(
+                path.name.split(".")[0], data, group="Buildings",
+                provenance=Provenance(source=f"{path.name} ({report.format})", licence="as supplied by its owner"),
+            )
+            scene.building_centres(layer)  # computed here, not on the UI thread when the layer is added
+            return layer, report
+
+        self.runner.run(work, lambda result: self._loaded(job, result), lambda exc: self._load_failed(job, exc))
+        return job
+
+    def cancel_loading(self) -> None:
+        if self.job is not None:
+            self.job.cancel()
+            self.progress.setFormat("cancelling…")
+
+    def _progress(self, done: int, total: int) -> None:
+        if total > 0:
+            self.progress.setRange(0, total)
+            self.progress.setValue(min(done, total))
+        else:
+            self.progress.setRange(0, 0)
+
+    def _finish_job(self) -> None:
+        self.job = None
+        self.progress.hide()
+        self.cancel_button.hide()
+
+    def _loaded(self, job: LoadJob, result) -> None:
+        self._finish_job()
+        layer, report = result
+        self.scene.add(layer)
+        self._remember_recent(job.path)
+        rejected = f"; set aside: {report.summary()}" if report.n_rejected else ""
+        rules = ", ".join(f"{k} {v:,}" for k, v in report.rules.items())
+        self.log_message(f"{job.path.name}: {len(layer.data):,} buildings (heights: {rules}){rejected}")
+        self.statusBar().showMessage(f"Loaded {job.path.name}: {len(layer.data):,} buildings", 8000)
+
+    def _load_failed(self, job: LoadJob, exc: BaseException) -> None:
+        from ydtwin.errors import YdtwinError
+        from ydtwin.io.buildings import Cancelled
+
+        self._finish_job()
+        if isinstance(exc, Cancelled):
+            self.log_message(f"{job.path.name}: loading cancelled")
+            self.statusBar().showMessage(f"Cancelled loading {job.path.name}", 8000)
+        elif isinstance(exc, YdtwinError):
+            self.log_message(str(exc), error=True)
+        else:
+            log.error("%s", getattr(exc, "__ydtwin_traceback__", exc))
+            self.log_message(f"{job.path.name}: could not be read ({type(exc).__name__}: {exc})", error=True)
+
+    def _remember_recent(self, path: Path) -> None:
+        recent = [p for p in self.recent_files() if p != str(path)]
+        self.settings.setValue("files/recent", [str(path), *recent][:MAX_RECENT])
+        self._fill_recent_menu()
+
+    def recent_files(self) -> list[str]:
+        value = self.settings.value("files/recent", [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(v) for v in (value or [])]
+
+    def _fill_recent_menu(self) -> None:
+        menu = getattr(self, "_recent_menu", None)
+        if menu is None:
+            return
+        menu.clear()
+        for path in self.recent_files():
+            act = QAction(path, self)
+            act.triggered.connect(lambda _=False, p=path: self.open_file(p))
+            menu.addAction(act)
+        menu.setEnabled(bool(self.recent_files()))
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        for url in event.mimeData().urls():
+            if url.isLocalFile():
+                self.open_file(url.toLocalFile())
+        event.acceptProposedAction()
 
     def _on_press(self, obj, _event) -> None:
         self._press_pos = tuple(obj.GetEventPosition())
@@ -163,6 +330,13 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
+        open_action = QAction("&Open building footprints…", self)
+        open_action.setShortcut(QKeySequence.StandardKey.Open)
+        open_action.triggered.connect(self.open_dialog)
+        file_menu.addAction(open_action)
+        self._recent_menu = file_menu.addMenu("Open &recent")
+        self._fill_recent_menu()
+        file_menu.addSeparator()
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -207,6 +381,9 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        if self.job is not None:
+            self.job.cancel()
+        self.runner.wait(10_000)
         for signal, slot in self._model_slots:
             signal.disconnect(slot)
         self._model_slots = []
@@ -237,6 +414,7 @@ def run(*, region: str | None = None, boundaries: str = "corrected", view: str =
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("ydtwin")
     app.setOrganizationName("ydtwin")
+    app.setOrganizationDomain("ydtwin.invalid")
     app.setApplicationVersion(__version__)
     scene = open_scene(region, boundaries=boundaries)  # type: ignore[arg-type]
     if args is not None and getattr(args, "layer", None):

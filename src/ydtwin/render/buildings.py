@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import math
 import time
+from dataclasses import dataclass
 
 import numpy as np
 import pyvista as pv
 
+from ydtwin.geo.extrude import warm_up
 from ydtwin.geo.lod import (
     MAX_ERROR_PX,
     MAX_TRIANGLES_PER_MESH,
@@ -41,6 +43,17 @@ CATEGORY_COLOURS = np.array(
 OTHER_COLOUR = np.array([0.6, 0.6, 0.6])
 
 
+@dataclass
+class _Prepared:
+    tree: Quadtree
+    tiles: dict
+    index: LodIndex
+    values: dict | None
+    kwargs: dict
+    legend: list
+    scalar_bar: tuple | None
+
+
 class BuildingsVisual(Visual):
     #: for benchmarks/tests: culling and LOD can be switched off (brute force: every leaf in full)
     lod_enabled = True
@@ -63,6 +76,8 @@ class BuildingsVisual(Visual):
         self._template = None
         #: actors added to the renderer directly (not through pyvista's add_mesh)
         self._direct: list = []
+        #: token of the background preparation in flight (None when none)
+        self._pending: object | None = None
 
     # --- build -------------------------------------------------------------------------------------
 
@@ -71,19 +86,51 @@ class BuildingsVisual(Visual):
         surface = self.ctx.surface
         return layer.data.scene_geometry(self.ctx.scene.projection, lambda x, y: surface.z(x, y, 0.0))
 
+    def prepare(self) -> _Prepared:
+        """Everything but the VTK objects (numpy, numba, pyproj; no OpenGL): safe in a worker thread."""
+        layer: BuildingsLayer = self.layer  # type: ignore[assignment]
+        geom = self.geometry()
+        tree = Quadtree(geom.centre, max_items=self.quadtree_max_items)
+        tiles = build_tiles(tree, geom, visible=~layer.hidden)
+        index = LodIndex(tree, tiles)
+        scalars, kwargs = self._colouring()
+        values = {key: scalars(tile) for key, tile in tiles.items()} if scalars is not None else None
+        return _Prepared(tree, tiles, index, values, kwargs, list(self._legend), self._scalar_bar)
+
     def build(self) -> None:
         layer: BuildingsLayer = self.layer  # type: ignore[assignment]
         if len(layer.data) == 0:
             return
-        geom = self.geometry()
+        runner = getattr(self.ctx, "run_in_background", None)
+        if runner is None:
+            self.realise(self.prepare())
+            return
+        # the host runs the heavy part off its UI thread and hands the result back on it; the kernels are
+        # loaded here first (LLVM initialisation must not race a software-GL driver's shader compiler)
+        warm_up()
+        token = object()
+        self._pending = token
+        runner(self.prepare, lambda prepared: self._prepared_ready(token, prepared))
+
+    def _prepared_ready(self, token, prepared: _Prepared) -> None:
+        if token is not self._pending:  # removed or rebuilt meanwhile
+            return
+        self._pending = None
+        self.realise(prepared)
+        self.apply_opacity()
+        ready = getattr(self.ctx, "visual_ready", None)
+        if ready is not None:
+            ready(self)
+
+    def realise(self, prepared: _Prepared) -> None:
+        """Create the tile actors (UI thread): a cheap loop over tiles."""
         self._template = None
         self._direct = []
-        self.tree = Quadtree(geom.centre, max_items=self.quadtree_max_items)
-        self.tiles = build_tiles(self.tree, geom, visible=~layer.hidden)
-        self.index = LodIndex(self.tree, self.tiles)
-        scalars, kwargs = self._colouring()
+        self.tree, self.tiles, self.index = prepared.tree, prepared.tiles, prepared.index
+        self._legend, self._scalar_bar = prepared.legend, prepared.scalar_bar
+        kwargs = prepared.kwargs
         for key, tile in self.tiles.items():
-            values = scalars(tile) if scalars is not None else None
+            values = prepared.values[key] if prepared.values is not None else None
             actors = []
             # one actor per ≤ MAX_TRIANGLES_PER_MESH triangles: far below VTK's 2^31 cell-value limit
             for c0 in range(0, tile.n_triangles, MAX_TRIANGLES_PER_MESH):
@@ -228,6 +275,7 @@ class BuildingsVisual(Visual):
             self.update_lod()
 
     def remove(self) -> None:
+        self._pending = None
         for obj, tag in self._observers:
             obj.RemoveObserver(tag)
         self._observers = []

@@ -65,10 +65,14 @@ class SceneView:
         *,
         request_render: Callable[[], None] | None = None,
         budget: TriangleBudget | None = None,
+        run_in_background: Callable[[Callable[[], object], Callable[[object], None]], None] | None = None,
     ) -> None:
         self.scene = scene
         self.plotter = plotter
         self._request_render = request_render or plotter.render
+        #: ``run_in_background(work, done)``: the host runs ``work()`` off its UI thread and calls ``done(result)``
+        #: back on it (the Qt shell uses a thread pool); None: everything is built at once
+        self._run_in_background = run_in_background
         self.visuals: dict[int, Visual] = {}
         #: per layer id: the (signal, slot) pairs this view connected, to disconnect exactly those
         self._slots: dict[int, list] = {}
@@ -83,7 +87,7 @@ class SceneView:
         sun.positional = False
         plotter.add_light(sun)
         plotter.add_light(pv.Light(light_type="headlight", intensity=0.3))
-        self.ctx = RenderContext(scene, plotter, budget)
+        self.ctx = self._context(budget)
         self._legend_actor = None
         self._bar_title: str | None = None
         for layer in scene.layers:
@@ -126,7 +130,7 @@ class SceneView:
 
     def _on_inserted(self, index: int, layer: Layer) -> None:
         if isinstance(layer, TerrainLayer):
-            self.ctx = RenderContext(self.scene, self.plotter, self.ctx.budget)
+            self.ctx = self._context(self.ctx.budget)
             self._rebuild_all()
         else:
             self._add(layer)
@@ -141,9 +145,26 @@ class SceneView:
         self.request_render()
 
     def _on_exaggeration(self, _value: float) -> None:
-        self.ctx = RenderContext(self.scene, self.plotter, self.ctx.budget)
+        self.ctx = self._context(self.ctx.budget)
         self._rebuild_all()
         self.request_render()
+
+    def _context(self, budget: TriangleBudget | None) -> RenderContext:
+        ctx = RenderContext(self.scene, self.plotter, budget)
+        ctx.run_in_background = self._run_in_background
+        ctx.visual_ready = self._visual_ready
+        return ctx
+
+    def _visual_ready(self, visual: Visual) -> None:
+        """A visual finished building in the background: legend and a new frame."""
+        if self.visuals.get(visual.layer.id) is visual:
+            self._update_legend()
+            self.request_render()
+
+    @property
+    def pending(self) -> int:
+        """How many visuals are still being prepared in the background."""
+        return sum(getattr(v, "_pending", None) is not None for v in self.visuals.values())
 
     def _frame_done(self) -> None:
         self.last_frame_s = float(self.plotter.renderer.GetLastRenderTimeInSeconds())
@@ -185,11 +206,15 @@ class SceneView:
         return "\n".join(lines)
 
     def _update_overlay(self) -> None:
+        text = self.attribution()
+        if self._overlay is not None and text == getattr(self, "_overlay_text", None):
+            return
         if self._overlay is not None:
             self.plotter.remove_actor(self._overlay, render=False)
         self._overlay = self.plotter.add_text(
-            self.attribution(), position="lower_left", font_size=8, color="white", name="ydtwin-attribution"
+            text, position="lower_left", font_size=8, color="white", name="ydtwin-attribution", render=False
         )
+        self._overlay_text = text
 
     def _update_legend(self) -> None:
         """One legend for the visible layers' entries (non-real data marked), one bar for a numeric colour-by."""
@@ -198,6 +223,18 @@ class SceneView:
         for visual in self.visuals.values():
             entries.extend(visual.legend_entries())
             bar = bar or visual.scalar_bar()
+        if (entries, bar) == getattr(self, "_legend_state", None):
+            return
+        self._legend_state = (entries, bar)
+        # pyvista renders when a legend or bar is added: the host's coalesced render is enough
+        suppressed = self.plotter.suppress_rendering
+        self.plotter.suppress_rendering = True
+        try:
+            self._replace_legend(entries, bar)
+        finally:
+            self.plotter.suppress_rendering = suppressed
+
+    def _replace_legend(self, entries: list, bar) -> None:
         if self._legend_actor is not None:
             self.plotter.remove_legend(render=False)
             self._legend_actor = None

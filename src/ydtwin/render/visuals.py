@@ -79,6 +79,10 @@ class RenderContext:
         self.budget = budget or TriangleBudget()
         #: how many level-of-detail visuals share the budget (set by the view)
         self.budget_shares = 1
+        #: set by the view: ``run_in_background(work, done)`` or None (build at once), and the callback a
+        #: visual calls when its background build has become actors
+        self.run_in_background = None
+        self.visual_ready = None
         terrain = next((layer for layer in scene.layers if isinstance(layer, TerrainLayer)), None)
         self.surface = SurfaceHeights(
             terrain.elevation if terrain is not None else None, scene.projection, scene.vertical_exaggeration
