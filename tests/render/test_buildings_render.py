@@ -36,8 +36,11 @@ def plotter_scene(region_data):
                            color_by="use")
     theme = pv.themes.Theme()
     theme.multi_samples = 0
+    from ydtwin.geo.lod import TriangleBudget
+
     plotter = pv.Plotter(off_screen=True, window_size=[800, 600], theme=theme, lighting=None)
-    view = SceneView(scene, plotter, request_render=lambda: None)
+    # a fixed budget (as for stills): the selection depends on the view only, not on this box's frame times
+    view = SceneView(scene, plotter, request_render=plotter.render, budget=TriangleBudget.fixed(5_000_000))
     view.set_view(f"{LON - 0.01},{LAT - 0.008},{LON + 0.016},{LAT + 0.01}")
     before = plotter.screenshot(return_img=True)
     scene.add(layer)

@@ -78,6 +78,8 @@ class BuildingsVisual(Visual):
         self._direct: list = []
         #: token of the background preparation in flight (None when none)
         self._pending: object | None = None
+        #: tiles drawn at least once since they were built (their first frame includes the upload)
+        self._drawn: set = set()
 
     # --- build -------------------------------------------------------------------------------------
 
@@ -127,6 +129,7 @@ class BuildingsVisual(Visual):
         self._template = None
         self._direct = []
         self.tree, self.tiles, self.index = prepared.tree, prepared.tiles, prepared.index
+        self._drawn = set()
         self._legend, self._scalar_bar = prepared.legend, prepared.scalar_bar
         kwargs = prepared.kwargs
         for key, tile in self.tiles.items():
@@ -259,6 +262,9 @@ class BuildingsVisual(Visual):
         else:
             keys = [k for k in self.tiles if k[1] == "full"]
         chosen = set(keys)
+        if not chosen <= self._drawn:
+            self._drawn |= chosen
+            self.ctx.uploads_this_frame = True
         for key, actors in self.tile_actors.items():
             for actor in actors:
                 actor.SetVisibility(key in chosen)

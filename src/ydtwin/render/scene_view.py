@@ -168,6 +168,9 @@ class SceneView:
 
     def _frame_done(self) -> None:
         self.last_frame_s = float(self.plotter.renderer.GetLastRenderTimeInSeconds())
+        if self.ctx.uploads_this_frame:  # first draw of some tiles: slow for a reason that does not last
+            self.ctx.uploads_this_frame = False
+            return
         self.ctx.budget.record(self.triangles(), self.last_frame_s)
 
     def _rebuild_all(self) -> None:

@@ -83,6 +83,9 @@ class RenderContext:
         #: visual calls when its background build has become actors
         self.run_in_background = None
         self.visual_ready = None
+        #: set when this frame draws something for the first time (its upload to the GPU makes the frame
+        #: slow and says nothing about the machine's steady speed): the budget skips such frames
+        self.uploads_this_frame = False
         terrain = next((layer for layer in scene.layers if isinstance(layer, TerrainLayer)), None)
         self.surface = SurfaceHeights(
             terrain.elevation if terrain is not None else None, scene.projection, scene.vertical_exaggeration
@@ -165,6 +168,7 @@ class TerrainVisual(Visual):
         self.blocks: list[tuple[object, object, np.ndarray, float, tuple[int, int]]] = []
         self._observer: int | None = None
         self._sea_triangles = 0
+        self._drawn: set[int] = set()
 
     def build(self) -> None:
         layer: TerrainLayer = self.layer  # type: ignore[assignment]
@@ -235,6 +239,10 @@ class TerrainVisual(Visual):
         for full, coarse, centre, cell_m, (n_full, n_coarse) in self.blocks:
             d = max(float(np.linalg.norm(pos - centre)), 1.0)
             use_full = bool(cell_m * pf / d >= self.COARSE_BELOW_PX)
+            shown = full if use_full else coarse
+            if visible and id(shown) not in self._drawn:
+                self._drawn.add(id(shown))
+                self.ctx.uploads_this_frame = True
             full.SetVisibility(visible and use_full)
             coarse.SetVisibility(visible and not use_full)
             tris += (n_full if use_full else n_coarse) if visible else 0
@@ -249,6 +257,7 @@ class TerrainVisual(Visual):
             self.ctx.plotter.renderer.RemoveObserver(self._observer)
             self._observer = None
         self.blocks = []
+        self._drawn = set()
         super().remove()
 
 
