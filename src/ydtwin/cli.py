@@ -88,6 +88,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     app = sub.add_parser("app", help="open the desktop app (the default)", description="Open the desktop app.")
     app.add_argument("--view", default="region", help="start view: region, a city name, a layer or a box")
+    app.add_argument("--safe-mode", action="store_true",
+                     help="start without the remembered window layout (and, later, without third-party plugins)")
+    app.add_argument("--reset-settings", action="store_true",
+                     help="forget remembered settings (window layout, recent files, folders) before starting")
     _add_layer_options(app)
 
     snap = sub.add_parser(
@@ -216,7 +220,8 @@ def _cmd_snapshot(args) -> int:
 def _cmd_app(args) -> int:
     from ydtwin.qt.app import run
 
-    return run(region=args.region, boundaries=args.boundaries, view=getattr(args, "view", "region"), args=args)
+    return run(region=args.region, boundaries=args.boundaries, view=getattr(args, "view", "region"), args=args,
+               safe_mode=getattr(args, "safe_mode", False), reset_settings=getattr(args, "reset_settings", False))
 
 
 def main(argv: list[str] | None = None) -> int:

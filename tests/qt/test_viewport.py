@@ -79,3 +79,41 @@ def test_click_on_a_landmark_fills_the_identify_panel(window, qtbot):
     rows = {table.item(r, 0).text(): table.item(r, 1).text() for r in range(table.rowCount())}
     assert rows.get("name") == "Shanghai Tower" and rows.get("height_m") == "632.0"
     assert rows.get("provenance") == "schematic"
+
+
+def test_cursor_readout_gives_lon_lat_of_the_ground(window, qtbot):
+    """The status bar's cursor position comes from the depth buffer: a pixel over Taihu reads Taihu."""
+    window.set_view("Suzhou")
+    window.viewport.render()
+    lon0, lat0 = 120.25, 31.20  # Taihu, flat water: the drawn surface is at sea level
+    x, y = window.scene.projection.to_scene(lon0, lat0)
+    ren = window.viewport.renderer
+    ren.SetWorldPoint(float(x), float(y), 0.0, 1.0)
+    ren.WorldToDisplay()
+    dx, dy, _ = ren.GetDisplayPoint()
+    lon, lat, z = window.scene_view.world_at(int(dx), int(dy))
+    assert abs(lon - lon0) < 0.01 and abs(lat - lat0) < 0.01 and abs(z) < 100
+    window._cursor_pos = (int(dx), int(dy))
+    window._update_cursor()
+    assert "°E" in window._cursor.text() and "°N" in window._cursor.text()
+
+
+def test_window_layout_is_remembered(qtbot):
+    from ydtwin.io.region import open_scene
+    from ydtwin.qt.app import MainWindow
+
+    scene = open_scene()
+    first = MainWindow(scene)
+    qtbot.addWidget(first)
+    first.resize(900, 640)
+    first.show()
+    qtbot.waitExposed(first)
+    first.close()
+    second = MainWindow(open_scene())
+    qtbot.addWidget(second)
+    assert (second.width(), second.height()) == (900, 640)
+    second.close()
+    safe = MainWindow(open_scene(), safe_mode=True)
+    qtbot.addWidget(safe)
+    assert (safe.width(), safe.height()) == (1400, 900)  # the default, not the remembered layout
+    safe.close()

@@ -48,8 +48,10 @@ log = logging.getLogger("ydtwin")
 class MainWindow(QMainWindow):
     """Main window: the viewport in the centre, a view chooser, the render backend in the status bar."""
 
-    def __init__(self, scene: Scene, *, view: str = "region") -> None:
+    def __init__(self, scene: Scene, *, view: str = "region", safe_mode: bool = False) -> None:
         super().__init__()
+        self.safe_mode = safe_mode
+        self._closed = False
         self.scene = scene
         region = scene.region
         self.setWindowTitle(f"ydtwin — {region.title_zh} {region.title}".strip())
@@ -68,6 +70,9 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._backend = QLabel("")
         self._tris = QLabel(f"{self.scene_view.triangles():,} triangles")
+        self._cursor = QLabel("")
+        self._cursor.setMinimumWidth(260)
+        self.statusBar().addPermanentWidget(self._cursor)
         self.statusBar().addPermanentWidget(self._tris)
         self.statusBar().addPermanentWidget(self._backend)
         self.statusBar().showMessage(
@@ -75,6 +80,11 @@ class MainWindow(QMainWindow):
         )
         self._initial_view = view
         self._shown_once = False
+        if not safe_mode:
+            geometry = self.settings.value("window/geometry")
+            if geometry is not None:
+                self.restoreGeometry(geometry)
+        self._build_layers()
         self._build_identify()
         self._build_log()
         self._build_progress()
@@ -83,11 +93,42 @@ class MainWindow(QMainWindow):
         self._press_pos: tuple[int, int] | None = None
         iren = self.viewport.iren.interactor
         iren.AddObserver("LeftButtonPressEvent", self._on_press, 10.0)
+        iren.AddObserver("MouseMoveEvent", self._on_move, 10.0)
+        self._cursor_timer = QTimer(self)
+        self._cursor_timer.setSingleShot(True)
+        self._cursor_timer.setInterval(60)  # at most ~16 depth reads a second
+        self._cursor_timer.timeout.connect(self._update_cursor)
+        self._cursor_pos: tuple[int, int] | None = None
         # the navigation style grabs the mouse between press and release, so the release is seen as the
         # end of its interaction
         iren.GetInteractorStyle().AddObserver("EndInteractionEvent", lambda *_: self._on_release(iren, None))
         # status after every frame, including those the mouse drives
         self.viewport.renderer.AddObserver("EndEvent", lambda *_: self._update_status())
+
+    # ---- layers ----------------------------------------------------------------------------------
+
+    def _build_layers(self) -> None:
+        from ydtwin.qt.layers_panel import LayersPanel
+
+        dock = QDockWidget("Layers · 图层", self)
+        dock.setObjectName("layers-dock")
+        self.layers_panel = LayersPanel(self.scene, zoom_to=self.zoom_to_layer, parent=dock)
+        dock.setWidget(self.layers_panel)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+        self.layers_dock = dock
+
+    def zoom_to_layer(self, layer) -> None:
+        from ydtwin.qt.layers_panel import layer_bounds_wgs84
+
+        box = layer_bounds_wgs84(layer)
+        if box is None:
+            self.statusBar().showMessage(f"{layer.name}: nothing to zoom to", 5000)
+            return
+        x0, y0, x1, y1 = box
+        # a little margin, and never closer than ~500 m across
+        pad_x = max((x1 - x0) * 0.05, 0.003)
+        pad_y = max((y1 - y0) * 0.05, 0.003)
+        self.set_view(f"{x0 - pad_x},{y0 - pad_y},{x1 + pad_x},{y1 + pad_y}")
 
     # ---- identify --------------------------------------------------------------------------------
 
@@ -249,6 +290,21 @@ class MainWindow(QMainWindow):
                 self.open_file(url.toLocalFile())
         event.acceptProposedAction()
 
+    def _on_move(self, obj, _event) -> None:
+        self._cursor_pos = tuple(obj.GetEventPosition())
+        if not self._cursor_timer.isActive():
+            self._cursor_timer.start()
+
+    def _update_cursor(self) -> None:
+        if self._cursor_pos is None or self._closed:
+            return
+        where = self.scene_view.world_at(*self._cursor_pos)
+        if where is None:
+            self._cursor.setText("")
+            return
+        lon, lat, z = where
+        self._cursor.setText(f"{lon:.5f}°E {lat:.5f}°N  z {z:,.0f} m")
+
     def _on_press(self, obj, _event) -> None:
         self._press_pos = tuple(obj.GetEventPosition())
 
@@ -276,8 +332,18 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if not self._shown_once:
             self._shown_once = True
+            if not self.safe_mode:
+                state = self.settings.value("window/state")
+                if state is not None:
+                    self.restoreState(state)
             # the camera fit needs the viewport's real size: set the first view once the window is laid out
-            QTimer.singleShot(0, lambda: (self.set_view(self._initial_view), self._show_backend()))
+            QTimer.singleShot(0, self._first_view)
+
+    def _first_view(self) -> None:
+        if self._closed:  # closed before the event loop got here
+            return
+        self.set_view(self._initial_view)
+        self._show_backend()
 
     # ---- rendering -------------------------------------------------------------------------------
 
@@ -289,7 +355,8 @@ class MainWindow(QMainWindow):
 
     def _render_now(self) -> None:
         self._render_pending = False
-        self.viewport.render()
+        if not self._closed:
+            self.viewport.render()
 
     def _update_status(self) -> None:
         ms = self.scene_view.last_frame_s * 1000
@@ -381,12 +448,20 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        if self._closed:
+            super().closeEvent(event)
+            return
+        self._closed = True
+        self._cursor_timer.stop()
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
         if self.job is not None:
             self.job.cancel()
         self.runner.wait(10_000)
         for signal, slot in self._model_slots:
             signal.disconnect(slot)
         self._model_slots = []
+        self.layers_panel.close_panel()
         self.scene_view.close()
         self.viewport.close()
         super().closeEvent(event)
@@ -409,18 +484,21 @@ def install_exception_hooks() -> None:
     threading.excepthook = lambda args: hook(args.exc_type, args.exc_value, args.exc_traceback)
 
 
-def run(*, region: str | None = None, boundaries: str = "corrected", view: str = "region", args=None) -> int:
+def run(*, region: str | None = None, boundaries: str = "corrected", view: str = "region", args=None,
+        safe_mode: bool = False, reset_settings: bool = False) -> int:
     install_exception_hooks()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("ydtwin")
     app.setOrganizationName("ydtwin")
     app.setOrganizationDomain("ydtwin.invalid")
+    if reset_settings:
+        QSettings("ydtwin", "ydtwin").clear()
     app.setApplicationVersion(__version__)
     scene = open_scene(region, boundaries=boundaries)  # type: ignore[arg-type]
     if args is not None and getattr(args, "layer", None):
         from ydtwin.cli import load_layers
 
         load_layers(scene, args)
-    window = MainWindow(scene, view=view)
+    window = MainWindow(scene, view=view, safe_mode=safe_mode)
     window.show()
     return app.exec()

@@ -1,6 +1,6 @@
 """The one place that names VTK modules (pyvista's ``_vtk_core`` pattern)."""
 
 from vtkmodules.vtkCommonCore import VTK_FONT_FILE
-from vtkmodules.vtkRenderingCore import vtkBillboardTextActor3D, vtkCellPicker, vtkTextProperty
+from vtkmodules.vtkRenderingCore import vtkBillboardTextActor3D, vtkCellPicker, vtkTextProperty, vtkWorldPointPicker
 
-__all__ = ["VTK_FONT_FILE", "vtkBillboardTextActor3D", "vtkCellPicker", "vtkTextProperty"]
+__all__ = ["VTK_FONT_FILE", "vtkBillboardTextActor3D", "vtkCellPicker", "vtkTextProperty", "vtkWorldPointPicker"]

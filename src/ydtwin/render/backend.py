@@ -94,3 +94,10 @@ def cell_picker():
     picker = _vtk.vtkCellPicker()
     picker.SetTolerance(0.0005)
     return picker
+
+
+def world_point_picker():
+    """Reads the depth buffer at a pixel: cheap enough to follow the mouse."""
+    from ydtwin.render import _vtk
+
+    return _vtk.vtkWorldPointPicker()

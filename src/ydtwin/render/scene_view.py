@@ -261,6 +261,22 @@ class SceneView:
                                             label_font_size=11)
                 self._bar_title = title
 
+    # --- cursor -------------------------------------------------------------------------------------
+
+    def world_at(self, x: int, y: int) -> tuple[float, float, float] | None:
+        """(lon, lat, height m) under display pixel (x, y), from the last frame's depth buffer; None on sky."""
+        from ydtwin.render.backend import world_point_picker
+
+        picker = world_point_picker()
+        picker.Pick(x, y, 0, self.plotter.renderer)
+        px, py, pz = picker.GetPickPosition()
+        # a pick on the background lands on the far plane: reject points far outside the scene box
+        x0, y0, x1, y1 = self.scene.extent
+        if not (x0 - 1e5 <= px <= x1 + 1e5 and y0 - 1e5 <= py <= y1 + 1e5) or abs(pz) > 2e4:
+            return None
+        lon, lat = self.scene.projection.from_scene(px, py)
+        return float(lon), float(lat), float(pz)
+
     # --- identify -----------------------------------------------------------------------------------
 
     def pick(self, x: int, y: int) -> dict | None:

@@ -1,0 +1,232 @@
+"""The layers panel: a tree of the scene's layers by group. It edits the model; the view follows the model.
+
+No actor is touched here: visibility, opacity, colour-by and removal are model changes (psygnal events),
+and zoom-to asks the window to move the camera to the layer's WGS84 box.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+from PyQt6.QtCore import Qt
+from PyQt6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QPushButton,
+    QSlider,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ydtwin.model.buildings import BuildingsLayer
+from ydtwin.model.layer import LabelLayer, Layer, TerrainLayer, VectorLayer
+from ydtwin.model.scene import Scene
+
+LAYER_ROLE = Qt.ItemDataRole.UserRole
+OTHER_GROUP = "Other"
+
+
+def layer_bounds_wgs84(layer: Layer) -> tuple[float, float, float, float] | None:
+    """lon_min, lat_min, lon_max, lat_max of a layer's data, or None when it has none."""
+    from ydtwin.geo.projection import to_wgs84
+
+    if isinstance(layer, BuildingsLayer):
+        if not len(layer.data):
+            return None
+        b = layer.data.bounds()
+        x0, y0, x1, y1 = np.nanmin(b[:, 0]), np.nanmin(b[:, 1]), np.nanmax(b[:, 2]), np.nanmax(b[:, 3])
+        crs = layer.data.crs
+    elif isinstance(layer, VectorLayer):
+        import shapely
+
+        if not len(layer.data):
+            return None
+        x0, y0, x1, y1 = shapely.total_bounds(layer.data.geometries)
+        crs = layer.data.crs
+    elif isinstance(layer, LabelLayer):
+        if not len(layer.data):
+            return None
+        x0, x1 = float(np.min(layer.data.x)), float(np.max(layer.data.x))
+        y0, y1 = float(np.min(layer.data.y)), float(np.max(layer.data.y))
+        crs = layer.data.crs
+    elif isinstance(layer, TerrainLayer):
+        lon, lat = layer.elevation.axes()
+        return float(lon.min()), float(lat.min()), float(lon.max()), float(lat.max())
+    else:
+        return None
+    lon, lat = to_wgs84(np.array([x0, x1, x0, x1]), np.array([y0, y0, y1, y1]), crs)
+    return float(lon.min()), float(lat.min()), float(lon.max()), float(lat.max())
+
+
+class LayersPanel(QWidget):
+    """Groups → layers with a visibility check box; opacity, colour-by, zoom-to and remove for the selection."""
+
+    def __init__(self, scene: Scene, *, zoom_to: Callable[[Layer], None] | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.scene = scene
+        self.zoom_to = zoom_to
+        self.tree = QTreeWidget(self)
+        self.tree.setHeaderHidden(True)
+        self.tree.setColumnCount(1)
+        self.opacity = QSlider(Qt.Orientation.Horizontal, self)
+        self.opacity.setRange(0, 100)
+        self.color_by = QComboBox(self)
+        self.zoom_button = QPushButton("Zoom to · 缩放至", self)
+        self.remove_button = QPushButton("Remove · 移除", self)
+        form = QFormLayout()
+        form.addRow("Opacity · 不透明度", self.opacity)
+        form.addRow("Colour by · 着色", self.color_by)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.zoom_button)
+        buttons.addWidget(self.remove_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(self.tree, 1)
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+
+        self._items: dict[int, QTreeWidgetItem] = {}
+        self._slots: list = []
+        self._updating = False
+        self.tree.itemChanged.connect(self._item_changed)
+        self.tree.currentItemChanged.connect(lambda *_: self._selection_changed())
+        self.opacity.valueChanged.connect(self._opacity_changed)
+        self.color_by.currentIndexChanged.connect(self._color_by_changed)
+        self.zoom_button.clicked.connect(self._zoom)
+        self.remove_button.clicked.connect(self._remove)
+        scene.layers.events.inserted.connect(self._rebuild)
+        scene.layers.events.removed.connect(self._rebuild)
+        self._rebuild()
+
+    # --- model → panel --------------------------------------------------------------------------------
+
+    def _disconnect_layers(self) -> None:
+        for signal, slot in self._slots:
+            signal.disconnect(slot)
+        self._slots = []
+
+    def _rebuild(self, *_args) -> None:
+        current = self.current_layer()
+        self._updating = True
+        self._disconnect_layers()
+        self.tree.clear()
+        self._items = {}
+        groups: dict[str, QTreeWidgetItem] = {}
+        # topmost drawn first in the list: the last added layer is on top
+        for layer in reversed(list(self.scene.layers)):
+            name = layer.group or OTHER_GROUP
+            group = groups.get(name)
+            if group is None:
+                group = QTreeWidgetItem(self.tree, [name])
+                group.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                group.setExpanded(True)
+                groups[name] = group
+            item = QTreeWidgetItem(group, [layer.display_name()])
+            item.setData(0, LAYER_ROLE, layer.id)
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(0, Qt.CheckState.Checked if layer.visible else Qt.CheckState.Unchecked)
+            prov = layer.provenance
+            tip = f"{prov.source}\nlicence: {prov.licence}\nnature: {prov.nature}\nCRS: {_short_crs(layer)}"
+            item.setToolTip(0, tip)
+            self._items[layer.id] = item
+            slot_v = lambda on, it=item: self._set_check(it, on)  # noqa: E731
+            slot_o = lambda _v, lid=layer.id: self._refresh_controls(lid)  # noqa: E731
+            layer.events.visible.connect(slot_v)
+            layer.events.opacity.connect(slot_o)
+            layer.events.style.connect(slot_o)
+            self._slots += [(layer.events.visible, slot_v), (layer.events.opacity, slot_o), (layer.events.style, slot_o)]
+        self.tree.expandAll()
+        self._updating = False
+        if current is not None and current.id in self._items:
+            self.tree.setCurrentItem(self._items[current.id])
+        self._selection_changed()
+
+    def _set_check(self, item: QTreeWidgetItem, on: bool) -> None:
+        self._updating = True
+        item.setCheckState(0, Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+        self._updating = False
+
+    def _refresh_controls(self, layer_id: int) -> None:
+        layer = self.current_layer()
+        if layer is not None and layer.id == layer_id:
+            self._selection_changed()
+
+    def _selection_changed(self) -> None:
+        layer = self.current_layer()
+        self._updating = True
+        enabled = layer is not None
+        for widget in (self.opacity, self.zoom_button, self.remove_button):
+            widget.setEnabled(enabled)
+        self.color_by.clear()
+        if layer is not None:
+            self.opacity.setValue(round(layer.opacity * 100))
+        if isinstance(layer, BuildingsLayer):
+            self.color_by.addItem("(single colour · 单色)", "")
+            for name in layer.colorable():
+                self.color_by.addItem(name, name)
+            self.color_by.setCurrentIndex(max(self.color_by.findData(layer.color_by), 0))
+            self.color_by.setEnabled(True)
+        else:
+            self.color_by.setEnabled(False)
+        self._updating = False
+
+    # --- panel → model --------------------------------------------------------------------------------
+
+    def current_layer(self) -> Layer | None:
+        item = self.tree.currentItem()
+        if item is None:
+            return None
+        return self._layer_by_id(item.data(0, LAYER_ROLE))
+
+    def _layer_by_id(self, layer_id) -> Layer | None:
+        if layer_id is None:
+            return None
+        return next((layer for layer in self.scene.layers if layer.id == layer_id), None)
+
+    def select(self, layer: Layer) -> None:
+        self.tree.setCurrentItem(self._items[layer.id])
+
+    def _item_changed(self, item: QTreeWidgetItem, _column: int) -> None:
+        if self._updating:
+            return
+        layer = self._layer_by_id(item.data(0, LAYER_ROLE))
+        if layer is not None:
+            layer.visible = item.checkState(0) == Qt.CheckState.Checked
+
+    def _opacity_changed(self, value: int) -> None:
+        layer = self.current_layer()
+        if layer is not None and not self._updating:
+            layer.opacity = value / 100
+
+    def _color_by_changed(self, _index: int) -> None:
+        layer = self.current_layer()
+        if isinstance(layer, BuildingsLayer) and not self._updating:
+            layer.color_by = self.color_by.currentData() or ""
+
+    def _zoom(self) -> None:
+        layer = self.current_layer()
+        if layer is not None and self.zoom_to is not None:
+            self.zoom_to(layer)
+
+    def _remove(self) -> None:
+        layer = self.current_layer()
+        if layer is not None:
+            self.scene.layers.remove(layer)
+
+    def close_panel(self) -> None:
+        self._disconnect_layers()
+        self.scene.layers.events.inserted.disconnect(self._rebuild)
+        self.scene.layers.events.removed.disconnect(self._rebuild)
+
+
+def _short_crs(layer: Layer) -> str:
+    try:
+        crs = layer.crs
+    except NotImplementedError:
+        return "?"
+    return crs if len(crs) < 60 else "WKT (" + crs.split('"')[1] + ")" if '"' in crs else crs[:60]

@@ -1,0 +1,80 @@
+"""The layers panel edits the model and follows it (plain widgets: no viewport, no VTK)."""
+
+import numpy as np
+import pytest
+import shapely
+from PyQt6.QtCore import Qt
+
+from ydtwin.model.buildings import BuildingsData, BuildingsLayer
+from ydtwin.model.layer import Provenance
+
+
+@pytest.fixture
+def panel(qtbot):
+    from ydtwin.io.region import open_scene
+    from ydtwin.qt.layers_panel import LayersPanel
+
+    scene = open_scene()
+    zoomed = []
+    widget = LayersPanel(scene, zoom_to=zoomed.append)
+    widget.zoomed = zoomed
+    qtbot.addWidget(widget)
+    yield widget
+    widget.close_panel()
+
+
+def _item(panel, name):
+    layer = panel.scene.layer(name)
+    return layer, panel._items[layer.id]
+
+
+def test_tree_groups_every_layer(panel):
+    groups = {panel.tree.topLevelItem(i).text(0): panel.tree.topLevelItem(i).childCount()
+              for i in range(panel.tree.topLevelItemCount())}
+    assert sum(groups.values()) == len(panel.scene.layers)
+    assert {"Base region", "Cities", "Buildings"} <= set(groups)
+    _layer, item = _item(panel, "procedural-blocks")
+    assert "procedural" in item.text(0) and "procedural" in item.toolTip(0)
+
+
+def test_check_box_and_model_stay_in_step(panel):
+    layer, item = _item(panel, "district-boundaries")
+    item.setCheckState(0, Qt.CheckState.Unchecked)
+    assert layer.visible is False
+    layer.visible = True  # the model changes elsewhere (a menu, a project file)
+    assert item.checkState(0) == Qt.CheckState.Checked
+
+
+def test_opacity_and_colour_by_edit_the_selected_layer(panel):
+    layer, item = _item(panel, "procedural-blocks")
+    panel.tree.setCurrentItem(item)
+    panel.opacity.setValue(40)
+    assert layer.opacity == pytest.approx(0.4)
+    assert panel.color_by.isEnabled()
+    panel.color_by.setCurrentIndex(panel.color_by.findData("use"))
+    assert layer.color_by == "use"
+    other, other_item = _item(panel, "coast")
+    panel.tree.setCurrentItem(other_item)
+    assert not panel.color_by.isEnabled() and panel.opacity.value() == round(other.opacity * 100)
+
+
+def test_new_layers_appear_and_removal_goes_through_the_model(panel):
+    geoms = np.array([shapely.box(120.6, 31.3, 120.601, 31.301)], dtype=object)
+    data = BuildingsData.from_geometries(geoms, height=np.array([20.0]), crs="EPSG:4326")
+    layer = BuildingsLayer("mine", data, group="Buildings", provenance=Provenance("test", "CC0"))
+    panel.scene.add(layer)
+    assert layer.id in panel._items
+    panel.select(layer)
+    panel.zoom_button.click()
+    assert panel.zoomed == [layer]
+    panel.remove_button.click()
+    assert layer not in list(panel.scene.layers) and layer.id not in panel._items
+
+
+def test_layer_bounds_for_zooming(panel):
+    from ydtwin.qt.layers_panel import layer_bounds_wgs84
+
+    box = layer_bounds_wgs84(panel.scene.layer("city-boundaries"))
+    assert 119.0 <= box[0] < box[2] <= 123.3 and 28.7 <= box[1] < box[3] <= 32.9
+    blocks = layer_bounds_wgs84(panel.scene.layer("procedural-blocks"))
+    assert box[0] <= blocks[0] and blocks[2] <= box[2]
