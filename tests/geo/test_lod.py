@@ -5,7 +5,16 @@ import math
 import numpy as np
 import pytest
 
-from ydtwin.geo.lod import AGG_CELLS, Camera, Quadtree, TriangleBudget, build_tiles, select, select_within_budget
+from ydtwin.geo.lod import (
+    AGG_CELLS,
+    MAX_BUDGET_ERROR_PX,
+    Camera,
+    Quadtree,
+    TriangleBudget,
+    build_tiles,
+    select,
+    select_within_budget,
+)
 from ydtwin.geo.synthetic import synthetic_footprints
 from ydtwin.model.buildings import BuildingsData
 
@@ -92,13 +101,17 @@ def test_budget_follows_measured_frame_times_and_bounds_the_selection(city):
     for _ in range(20):
         budget.record(1_000_000, 0.2)  # software GL: 5 M triangles/s
     assert budget.budget == pytest.approx(250_000, rel=0.01)
+    assert TriangleBudget().target_fps == 12.0  # the default asks for 12 frames/s
     fast = TriangleBudget(target_fps=20)
     for _ in range(20):
         fast.record(60_000_000, 0.1)  # a big GPU
     assert fast.budget == pytest.approx(30_000_000, rel=0.01)
-    near = _camera((0, -600, 400), (0, 0, 0))
-    keys, err = select_within_budget(tree, tiles, near, 60_000)
-    assert sum(tiles[k].n_triangles for k in keys) <= 60_000 and err > 2.0
+    across = _camera((0, -16_000, 800), (0, 0, 0))  # the city's edge, looking across it
+    unbounded = sum(tiles[k].n_triangles for k in select(tree, tiles, across, 8.0))
+    keys, err = select_within_budget(tree, tiles, across, unbounded // 2)
+    drawn = sum(tiles[k].n_triangles for k in keys)
+    assert drawn < unbounded and err > 8.0
+    assert drawn <= unbounded // 2 or err == MAX_BUDGET_ERROR_PX  # coarsened no further than the cap
     fixed = TriangleBudget.fixed(1000)
     fixed.record(10**9, 0.001)
     assert fixed.budget == 1000

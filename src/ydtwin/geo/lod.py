@@ -26,7 +26,9 @@ AGG_CELLS = 16  # aggregate grid cells per node side
 MAX_TRIANGLES_PER_MESH = 8_000_000
 #: screen-space error (pixels) an aggregate may show before its children are drawn: an aggregate cell is
 #: then at most this many pixels wide, where single buildings would be a pixel or two
-MAX_ERROR_PX = 8.0  # ≤ 32 M cell values per actor, well under VTK's 2^31/16
+MAX_ERROR_PX = 8.0
+#: how far a tight triangle budget may coarsen the selection (pixels of screen-space error)
+MAX_BUDGET_ERROR_PX = 32.0  # ≤ 32 M cell values per actor, well under VTK's 2^31/16
 
 
 @dataclass
@@ -361,7 +363,7 @@ class TriangleBudget:
     machine instead of assuming either. ``target_fps`` is what interaction should keep.
     """
 
-    def __init__(self, *, target_fps: float = 20.0, initial: int = 250_000, floor: int = 50_000,
+    def __init__(self, *, target_fps: float = 12.0, initial: int = 250_000, floor: int = 100_000,
                  ceiling: int = 200_000_000) -> None:
         self.target_fps = target_fps
         self.budget = initial
@@ -390,13 +392,17 @@ def select_within_budget(
     tree: Quadtree, tiles: dict[tuple[int, str], Tile], camera: Camera, budget: int, *,
     max_error_px: float = MAX_ERROR_PX, cull: bool = True, index: LodIndex | None = None,
 ) -> tuple[list[tuple[int, str]], float]:
-    """The finest selection (error threshold from ``max_error_px`` up) whose triangles fit ``budget``."""
+    """The finest selection (error threshold from ``max_error_px`` up) whose triangles fit ``budget``.
+
+    The threshold never passes ``MAX_BUDGET_ERROR_PX``: beyond that, aggregates near the camera turn into
+    big boxes, and a slower frame is the better trade.
+    """
     index = index or LodIndex(tree, tiles)
     visible, sse = index.frame(camera, cull=cull)
     err = max_error_px
-    for _ in range(24):
+    while True:
         agg, full = index.select(visible, sse, err)
-        if index.triangles(agg, full) <= budget:
+        if index.triangles(agg, full) <= budget or err >= MAX_BUDGET_ERROR_PX:
             break
-        err *= 1.6
+        err = min(err * 1.6, MAX_BUDGET_ERROR_PX)
     return [(int(i), "aggregate") for i in agg] + [(int(i), "full") for i in full], err

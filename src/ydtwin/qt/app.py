@@ -153,6 +153,7 @@ class MainWindow(QMainWindow):
         self.log_view.setMaximumBlockCount(2000)
         dock.setWidget(self.log_view)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+        self.resizeDocks([dock], [110], Qt.Orientation.Vertical)
         self.log_dock = dock
 
     def log_message(self, text: str, *, error: bool = False) -> None:
