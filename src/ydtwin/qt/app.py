@@ -6,6 +6,7 @@ import faulthandler
 import logging
 import sys
 import threading
+import time
 import traceback
 from pathlib import Path
 
@@ -63,7 +64,8 @@ class MainWindow(QMainWindow):
         self.runner = BackgroundRunner(self)
         self.settings = QSettings("ydtwin", "ydtwin")
         self.scene_view = SceneView(scene, self.viewport, request_render=self.request_render,
-                                    run_in_background=self.runner.run)
+                                    run_in_background=self.runner.run,
+                                    defer=lambda fn: QTimer.singleShot(0, fn))
         self.viewport.enable_terrain_style(mouse_wheel_zooms=True)
         self.viewport.enable_anti_aliasing("fxaa")
         self._build_toolbar()
@@ -90,6 +92,7 @@ class MainWindow(QMainWindow):
         self._build_progress()
         self.setAcceptDrops(True)
         self.job: LoadJob | None = None
+        self._last_progress = 0.0
         self._press_pos: tuple[int, int] | None = None
         iren = self.viewport.iren.interactor
         iren.AddObserver("LeftButtonPressEvent", self._on_press, 10.0)
@@ -224,6 +227,10 @@ class MainWindow(QMainWindow):
             self.progress.setFormat("cancelling…")
 
     def _progress(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self._last_progress < 0.25 and done < total:  # a few repaints a second are plenty
+            return
+        self._last_progress = now
         if total > 0:
             self.progress.setRange(0, total)
             self.progress.setValue(min(done, total))

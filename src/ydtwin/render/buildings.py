@@ -28,6 +28,7 @@ from ydtwin.geo.lod import (
     select_within_budget,
 )
 from ydtwin.model.buildings import BuildingsLayer
+from ydtwin.render import _vtk
 from ydtwin.render.visuals import VISUALS, Visual
 
 DEFAULT_COLOUR = (0.86, 0.84, 0.80)
@@ -117,22 +118,60 @@ class BuildingsVisual(Visual):
     def _prepared_ready(self, token, prepared: _Prepared) -> None:
         if token is not self._pending:  # removed or rebuilt meanwhile
             return
-        self._pending = None
-        self.realise(prepared)
-        self.apply_opacity()
-        ready = getattr(self.ctx, "visual_ready", None)
-        if ready is not None:
-            ready(self)
 
-    def realise(self, prepared: _Prepared) -> None:
-        """Create the tile actors (UI thread): a cheap loop over tiles."""
+        def finished() -> None:
+            self._pending = None
+            self.apply_opacity()
+            ready = getattr(self.ctx, "visual_ready", None)
+            if ready is not None:
+                ready(self)
+
+        self.realise(prepared, token=token, then=finished)
+
+    #: seconds of actor creation per event-loop turn when the host can defer work (keeps the UI responsive)
+    REALISE_SLICE_S = 0.03
+
+    def realise(self, prepared: _Prepared, *, token: object | None = None, then=None) -> None:
+        """Create the tile actors on the UI thread. With a host ``ctx.defer`` the tiles are created a slice of
+        ``REALISE_SLICE_S`` at a time across event-loop turns; otherwise all at once."""
         self._template = None
         self._direct = []
-        self.tree, self.tiles, self.index = prepared.tree, prepared.tiles, prepared.index
-        self._drawn = set()
         self._legend, self._scalar_bar = prepared.legend, prepared.scalar_bar
+        steps = self._realise_steps(prepared)
+        defer = getattr(self.ctx, "defer", None) if token is not None else None
+
+        def finish() -> None:
+            self.tree, self.tiles, self.index = prepared.tree, prepared.tiles, prepared.index
+            self._drawn = set()
+            self.triangles = 0
+            self._template = None
+            self._observe()
+            self.update_lod()
+            if then is not None:
+                then()
+
+        if defer is None:
+            for _ in steps:
+                pass
+            finish()
+            return
+
+        def pump() -> None:
+            if token is not self._pending:  # removed meanwhile: remove() took the actors made so far
+                return
+            t0 = time.perf_counter()
+            for _ in steps:
+                if time.perf_counter() - t0 > self.REALISE_SLICE_S:
+                    defer(pump)
+                    return
+            finish()
+
+        pump()
+
+    def _realise_steps(self, prepared: _Prepared):
+        """Create the actors tile by tile (a generator: one step per tile)."""
         kwargs = prepared.kwargs
-        for key, tile in self.tiles.items():
+        for key, tile in prepared.tiles.items():
             values = prepared.values[key] if prepared.values is not None else None
             actors = []
             # one actor per ≤ MAX_TRIANGLES_PER_MESH triangles: far below VTK's 2^31 cell-value limit
@@ -155,10 +194,7 @@ class BuildingsVisual(Visual):
                 actor.SetVisibility(False)
                 actors.append(actor)
             self.tile_actors[key] = actors
-        self.triangles = 0
-        self._template = None
-        self._observe()
-        self.update_lod()
+            yield key
 
     def _tile_actor(self, mesh: pv.PolyData, origin: np.ndarray, coloured: bool, kwargs: dict):
         """The first tile goes through add_mesh (styles, lookup table); the others share its property and a
@@ -169,7 +205,8 @@ class BuildingsVisual(Visual):
             actor = self._add(mesh, origin, name=f"bld-{self.layer.id}-template", **extra, **kwargs)
             self._template = actor
             return actor
-        mapper = type(self._template.mapper)()
+        # a plain VTK mapper: pyvista's builds a lookup table per instance (0.4 ms each, ×hundreds of tiles)
+        mapper = _vtk.vtkPolyDataMapper()
         mapper.ShallowCopy(self._template.mapper)
         mapper.SetInputData(mesh)
         actor = pv.Actor(mapper=mapper, prop=self._template.prop)

@@ -66,6 +66,7 @@ class SceneView:
         request_render: Callable[[], None] | None = None,
         budget: TriangleBudget | None = None,
         run_in_background: Callable[[Callable[[], object], Callable[[object], None]], None] | None = None,
+        defer: Callable[[Callable[[], None]], None] | None = None,
     ) -> None:
         self.scene = scene
         self.plotter = plotter
@@ -73,6 +74,8 @@ class SceneView:
         #: ``run_in_background(work, done)``: the host runs ``work()`` off its UI thread and calls ``done(result)``
         #: back on it (the Qt shell uses a thread pool); None: everything is built at once
         self._run_in_background = run_in_background
+        #: ``defer(fn)``: run ``fn`` on a later turn of the host's event loop (spreads actor creation)
+        self._defer = defer
         self.visuals: dict[int, Visual] = {}
         #: per layer id: the (signal, slot) pairs this view connected, to disconnect exactly those
         self._slots: dict[int, list] = {}
@@ -152,6 +155,7 @@ class SceneView:
     def _context(self, budget: TriangleBudget | None) -> RenderContext:
         ctx = RenderContext(self.scene, self.plotter, budget)
         ctx.run_in_background = self._run_in_background
+        ctx.defer = self._defer
         ctx.visual_ready = self._visual_ready
         return ctx
 

@@ -83,6 +83,8 @@ class RenderContext:
         #: visual calls when its background build has become actors
         self.run_in_background = None
         self.visual_ready = None
+        #: set by the view: ``defer(fn)`` runs ``fn`` on a later turn of the host's event loop, or None
+        self.defer = None
         #: set when this frame draws something for the first time (its upload to the GPU makes the frame
         #: slow and says nothing about the machine's steady speed): the budget skips such frames
         self.uploads_this_frame = False
