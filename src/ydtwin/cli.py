@@ -90,6 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
     app.add_argument("--view", default="region", help="start view: region, a city name, a layer or a box")
     app.add_argument("--safe-mode", action="store_true",
                      help="start without the remembered window layout (and, later, without third-party plugins)")
+    app.add_argument("--lang", choices=("auto", "en", "zh_CN"), default=None,
+                     help="interface language for this start (default: the preference, else the system's)")
     app.add_argument("--reset-settings", action="store_true",
                      help="forget remembered settings (window layout, recent files, folders) before starting")
     _add_layer_options(app)
@@ -221,7 +223,8 @@ def _cmd_app(args) -> int:
     from ydtwin.qt.app import run
 
     return run(region=args.region, boundaries=args.boundaries, view=getattr(args, "view", "region"), args=args,
-               safe_mode=getattr(args, "safe_mode", False), reset_settings=getattr(args, "reset_settings", False))
+               safe_mode=getattr(args, "safe_mode", False), reset_settings=getattr(args, "reset_settings", False),
+               language=getattr(args, "lang", None))
 
 
 def main(argv: list[str] | None = None) -> int:

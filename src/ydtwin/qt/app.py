@@ -36,10 +36,10 @@ from ydtwin.qt.workers import BackgroundRunner, LoadJob
 from ydtwin.render.backend import gl_info
 from ydtwin.render.scene_view import SceneView
 
-#: what File ▸ Open offers (building footprints)
+#: what File ▸ Open offers (building footprints); the label in front is translated
 OPEN_FILTER = (
-    "Building footprints (*.geojson *.json *.geojsonl *.geojsons *.gpkg *.shp *.fgb *.parquet *.geoparquet "
-    "*.pbf *.city.json *.jsonl);;All files (*)"
+    " (*.geojson *.json *.geojsonl *.geojsons *.gpkg *.shp *.fgb *.parquet *.geoparquet "
+    "*.pbf *.city.json *.jsonl);;* (*)"
 )
 MAX_RECENT = 10
 
@@ -78,7 +78,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self._tris)
         self.statusBar().addPermanentWidget(self._backend)
         self.statusBar().showMessage(
-            "Drag: rotate · Shift-drag or middle: pan · wheel: zoom · click: identify · R: home view", 0
+            self.tr("Drag: rotate · Shift-drag or middle: pan · wheel: zoom · click: identify · R: home view"), 0
         )
         self._initial_view = view
         self._shown_once = False
@@ -113,7 +113,7 @@ class MainWindow(QMainWindow):
     def _build_layers(self) -> None:
         from ydtwin.qt.layers_panel import LayersPanel
 
-        dock = QDockWidget("Layers · 图层", self)
+        dock = QDockWidget(self.tr("Layers"), self)
         dock.setObjectName("layers-dock")
         self.layers_panel = LayersPanel(self.scene, zoom_to=self.zoom_to_layer, parent=dock)
         dock.setWidget(self.layers_panel)
@@ -125,7 +125,7 @@ class MainWindow(QMainWindow):
 
         box = layer_bounds_wgs84(layer)
         if box is None:
-            self.statusBar().showMessage(f"{layer.name}: nothing to zoom to", 5000)
+            self.statusBar().showMessage(self.tr("{0}: nothing to zoom to").format(layer.name), 5000)
             return
         x0, y0, x1, y1 = box
         # a little margin, and never closer than ~500 m across
@@ -136,10 +136,10 @@ class MainWindow(QMainWindow):
     # ---- identify --------------------------------------------------------------------------------
 
     def _build_identify(self) -> None:
-        dock = QDockWidget("Identify · 属性", self)
+        dock = QDockWidget(self.tr("Identify"), self)
         dock.setObjectName("identify-dock")
         self.identify_table = QTableWidget(0, 2, dock)
-        self.identify_table.setHorizontalHeaderLabels(["Attribute", "Value"])
+        self.identify_table.setHorizontalHeaderLabels([self.tr("Attribute"), self.tr("Value")])
         self.identify_table.horizontalHeader().setStretchLastSection(True)
         self.identify_table.verticalHeader().setVisible(False)
         dock.setWidget(self.identify_table)
@@ -149,7 +149,7 @@ class MainWindow(QMainWindow):
     # ---- log, progress, opening files ------------------------------------------------------------
 
     def _build_log(self) -> None:
-        dock = QDockWidget("Log · 日志", self)
+        dock = QDockWidget(self.tr("Log"), self)
         dock.setObjectName("log-dock")
         self.log_view = QPlainTextEdit(dock)
         self.log_view.setReadOnly(True)
@@ -172,7 +172,7 @@ class MainWindow(QMainWindow):
         self.progress.setMaximumWidth(220)
         self.progress.setTextVisible(True)
         self.cancel_button = QToolButton(self)
-        self.cancel_button.setText("Cancel · 取消")
+        self.cancel_button.setText(self.tr("Cancel"))
         self.cancel_button.clicked.connect(self.cancel_loading)
         self.statusBar().addPermanentWidget(self.progress)
         self.statusBar().addPermanentWidget(self.cancel_button)
@@ -181,7 +181,8 @@ class MainWindow(QMainWindow):
 
     def open_dialog(self) -> None:
         folder = str(self.settings.value("paths/last_folder", str(Path.home())))
-        paths, _ = QFileDialog.getOpenFileNames(self, "Open building footprints · 打开建筑轮廓", folder, OPEN_FILTER)
+        paths, _ = QFileDialog.getOpenFileNames(self, self.tr("Open building footprints"), folder,
+                                                self.tr("Building footprints") + OPEN_FILTER)
         for path in paths:
             self.open_file(path)
 
@@ -224,7 +225,7 @@ class MainWindow(QMainWindow):
     def cancel_loading(self) -> None:
         if self.job is not None:
             self.job.cancel()
-            self.progress.setFormat("cancelling…")
+            self.progress.setFormat(self.tr("cancelling…"))
 
     def _progress(self, done: int, total: int) -> None:
         now = time.monotonic()
@@ -250,7 +251,8 @@ class MainWindow(QMainWindow):
         rejected = f"; set aside: {report.summary()}" if report.n_rejected else ""
         rules = ", ".join(f"{k} {v:,}" for k, v in report.rules.items())
         self.log_message(f"{job.path.name}: {len(layer.data):,} buildings (heights: {rules}){rejected}")
-        self.statusBar().showMessage(f"Loaded {job.path.name}: {len(layer.data):,} buildings", 8000)
+        self.statusBar().showMessage(self.tr("Loaded {0}: {1} buildings").format(job.path.name, f"{len(layer.data):,}"),
+                                     8000)
 
     def _load_failed(self, job: LoadJob, exc: BaseException) -> None:
         from ydtwin.errors import YdtwinError
@@ -259,7 +261,7 @@ class MainWindow(QMainWindow):
         self._finish_job()
         if isinstance(exc, Cancelled):
             self.log_message(f"{job.path.name}: loading cancelled")
-            self.statusBar().showMessage(f"Cancelled loading {job.path.name}", 8000)
+            self.statusBar().showMessage(self.tr("Cancelled loading {0}").format(job.path.name), 8000)
         elif isinstance(exc, YdtwinError):
             self.log_message(str(exc), error=True)
         else:
@@ -329,7 +331,7 @@ class MainWindow(QMainWindow):
         return info
 
     def show_identify(self, info: dict | None) -> None:
-        rows = list(info.items()) if info else [("", "nothing here (click a building)")]
+        rows = list(info.items()) if info else [("", self.tr("nothing here (click a building)"))]
         self.identify_table.setRowCount(len(rows))
         for r, (k, v) in enumerate(rows):
             self.identify_table.setItem(r, 0, QTableWidgetItem(str(k)))
@@ -368,7 +370,7 @@ class MainWindow(QMainWindow):
 
     def _update_status(self) -> None:
         ms = self.scene_view.last_frame_s * 1000
-        self._tris.setText(f"{self.scene_view.triangles():,} triangles · {ms:.0f} ms/frame")
+        self._tris.setText(self.tr("{0} triangles · {1} ms/frame").format(f"{self.scene_view.triangles():,}", f"{ms:.0f}"))
 
     def _show_backend(self) -> None:
         try:
@@ -392,43 +394,46 @@ class MainWindow(QMainWindow):
             self._views.blockSignals(False)
 
     def _build_toolbar(self) -> None:
-        bar = QToolBar("View", self)
+        bar = QToolBar(self.tr("View"), self)
         bar.setObjectName("view-toolbar")
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
         self._views = QComboBox(bar)
-        self._views.addItem("Whole region · 全域", "region")
+        self._views.addItem(self.tr("Whole region"), "region")
         for city in self.scene.region.cities:
             self._views.addItem(city.label(), city.name)
         self._views.currentIndexChanged.connect(lambda i: self.set_view(self._views.itemData(i)))
-        bar.addWidget(QLabel(" View: ", bar))
+        bar.addWidget(QLabel(" " + self.tr("View:") + " ", bar))
         bar.addWidget(self._views)
 
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        open_action = QAction("&Open building footprints…", self)
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        open_action = QAction(self.tr("&Open building footprints…"), self)
         open_action.setShortcut(QKeySequence.StandardKey.Open)
         open_action.triggered.connect(self.open_dialog)
         file_menu.addAction(open_action)
-        self._recent_menu = file_menu.addMenu("Open &recent")
+        self._recent_menu = file_menu.addMenu(self.tr("Open &recent"))
         self._fill_recent_menu()
         file_menu.addSeparator()
-        quit_action = QAction("&Quit", self)
+        prefs = QAction(self.tr("&Preferences…"), self)
+        prefs.triggered.connect(self.preferences)
+        file_menu.addAction(prefs)
+        quit_action = QAction(self.tr("&Quit"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
 
-        view_menu = self.menuBar().addMenu("&View")
-        home = QAction("&Home (whole region)", self)
+        view_menu = self.menuBar().addMenu(self.tr("&View"))
+        home = QAction(self.tr("&Home (whole region)"), self)
         home.setShortcuts([QKeySequence("Home"), QKeySequence("R")])
         home.triggered.connect(lambda: self.set_view("region"))
         view_menu.addAction(home)
-        cities = view_menu.addMenu("&City")
+        cities = view_menu.addMenu(self.tr("&City"))
         for city in self.scene.region.cities:
             act = QAction(city.label(), self)
             act.triggered.connect(lambda _=False, n=city.name: self.set_view(n))
             cities.addAction(act)
         view_menu.addSeparator()
-        layers_menu = view_menu.addMenu("&Layers")
+        layers_menu = view_menu.addMenu(self.tr("&Layers"))
         self._model_slots = []
         for layer in self.scene.layers:
             act = QAction(layer.display_name(), self, checkable=True)
@@ -440,15 +445,35 @@ class MainWindow(QMainWindow):
             self._model_slots.append((layer.events.visible, slot))
             layers_menu.addAction(act)
 
-        help_menu = self.menuBar().addMenu("&Help")
-        about = QAction("&About ydtwin", self)
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        about = QAction(self.tr("&About ydtwin"), self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
+
+    def preferences(self) -> None:
+        """Preferences: the interface language (applied at the next start, like most desktop GIS)."""
+        from PyQt6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout
+
+        dialog = QDialog(self)
+        dialog.setWindowTitle(self.tr("Preferences"))
+        form = QFormLayout(dialog)
+        lang = QComboBox(dialog)
+        for code, label in LANGUAGES.items():
+            lang.addItem(label, code)
+        lang.setCurrentIndex(max(lang.findData(str(self.settings.value("ui/language", "auto"))), 0))
+        form.addRow(self.tr("Language (next start)"), lang)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(dialog.accept)
+        buttons.rejected.connect(dialog.reject)
+        form.addRow(buttons)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.settings.setValue("ui/language", lang.currentData())
+            self.statusBar().showMessage(self.tr("The language changes at the next start"), 8000)
 
     def _about(self) -> None:
         QMessageBox.about(
             self,
-            "About ydtwin",
+            self.tr("About ydtwin"),
             f"<b>ydtwin {__version__}</b><br>3D digital twin of the Yangtze River Delta for joint review of "
             "city plans.<br><br>Licence: GPL-3.0-or-later.<br><br><small>"
             + self.scene_view.attribution().replace("\n", "<br>")
@@ -475,6 +500,36 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
+#: interface languages: settings value → name shown (each in its own language)
+LANGUAGES = {"auto": "Automatic · 自动", "en": "English", "zh_CN": "简体中文"}
+I18N_DIR = Path(__file__).resolve().parent / "i18n"
+
+
+def install_translators(app: QApplication, language: str = "auto") -> list:
+    """Qt's own Chinese (qtbase_zh_CN) and ydtwin's translations for ``language`` ("auto": the system's)."""
+    from PyQt6.QtCore import QLibraryInfo, QLocale, QTranslator
+
+    if language == "auto":
+        language = "zh_CN" if QLocale.system().name().startswith("zh") else "en"
+    if language == "en":
+        return []
+    installed = []
+    qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    for name, folder in ((f"qtbase_{language}", qt_dir), (f"ydtwin_{language}", str(I18N_DIR))):
+        translator = QTranslator(app)
+        if translator.load(name, folder):
+            app.installTranslator(translator)
+            installed.append(translator)
+        else:
+            log.warning("no translation %s in %s", name, folder)
+    return installed
+
+
+def remove_translators(app: QApplication, translators: list) -> None:
+    for translator in translators:
+        app.removeTranslator(translator)
+
+
 def install_exception_hooks() -> None:
     """Unhandled exceptions are logged and shown in the status bar; they never abort the process."""
     faulthandler.enable()
@@ -493,7 +548,7 @@ def install_exception_hooks() -> None:
 
 
 def run(*, region: str | None = None, boundaries: str = "corrected", view: str = "region", args=None,
-        safe_mode: bool = False, reset_settings: bool = False) -> int:
+        safe_mode: bool = False, reset_settings: bool = False, language: str | None = None) -> int:
     install_exception_hooks()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("ydtwin")
@@ -501,6 +556,7 @@ def run(*, region: str | None = None, boundaries: str = "corrected", view: str =
     app.setOrganizationDomain("ydtwin.invalid")
     if reset_settings:
         QSettings("ydtwin", "ydtwin").clear()
+    install_translators(app, language or str(QSettings("ydtwin", "ydtwin").value("ui/language", "auto")))
     app.setApplicationVersion(__version__)
     scene = open_scene(region, boundaries=boundaries)  # type: ignore[arg-type]
     if args is not None and getattr(args, "layer", None):

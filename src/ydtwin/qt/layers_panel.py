@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-from PyQt6.QtCore import Qt
+from PyQt6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
 from PyQt6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -28,6 +28,39 @@ from ydtwin.model.scene import Scene
 
 LAYER_ROLE = Qt.ItemDataRole.UserRole
 OTHER_GROUP = "Other"
+
+#: names of the bundled region's groups and layers, for the translation files (shown translated; the model
+#: keeps its English names)
+_NAMES = [
+    QT_TRANSLATE_NOOP("LayersPanel", "Other"),
+    QT_TRANSLATE_NOOP("LayersPanel", "Base region"),
+    QT_TRANSLATE_NOOP("LayersPanel", "Cities"),
+    QT_TRANSLATE_NOOP("LayersPanel", "Buildings"),
+    QT_TRANSLATE_NOOP("LayersPanel", "Terrain"),
+    QT_TRANSLATE_NOOP("LayersPanel", "Coastline and islands"),
+    QT_TRANSLATE_NOOP("LayersPanel", "Lakes"),
+    QT_TRANSLATE_NOOP("LayersPanel", "Rivers"),
+    QT_TRANSLATE_NOOP("LayersPanel", "District boundaries"),
+    QT_TRANSLATE_NOOP("LayersPanel", "City boundaries"),
+    QT_TRANSLATE_NOOP("LayersPanel", "City names"),
+    QT_TRANSLATE_NOOP("LayersPanel", "City blocks"),
+    QT_TRANSLATE_NOOP("LayersPanel", "Landmarks"),
+    QT_TRANSLATE_NOOP("LayersPanel", "procedural"),
+    QT_TRANSLATE_NOOP("LayersPanel", "schematic"),
+    QT_TRANSLATE_NOOP("LayersPanel", "synthetic"),
+    QT_TRANSLATE_NOOP("LayersPanel", "illustrative"),
+]
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("LayersPanel", text)
+
+
+def display_name(layer: Layer) -> str:
+    """The layer's name in the interface language, with its nature when it is not real data."""
+    tag = layer.provenance.label()
+    name = _t(layer.name)
+    return f"{name} ({_t(tag)})" if tag else name
 
 
 def layer_bounds_wgs84(layer: Layer) -> tuple[float, float, float, float] | None:
@@ -76,11 +109,11 @@ class LayersPanel(QWidget):
         self.opacity = QSlider(Qt.Orientation.Horizontal, self)
         self.opacity.setRange(0, 100)
         self.color_by = QComboBox(self)
-        self.zoom_button = QPushButton("Zoom to · 缩放至", self)
-        self.remove_button = QPushButton("Remove · 移除", self)
+        self.zoom_button = QPushButton(self.tr("Zoom to"), self)
+        self.remove_button = QPushButton(self.tr("Remove"), self)
         form = QFormLayout()
-        form.addRow("Opacity · 不透明度", self.opacity)
-        form.addRow("Colour by · 着色", self.color_by)
+        form.addRow(self.tr("Opacity"), self.opacity)
+        form.addRow(self.tr("Colour by"), self.color_by)
         buttons = QHBoxLayout()
         buttons.addWidget(self.zoom_button)
         buttons.addWidget(self.remove_button)
@@ -122,11 +155,11 @@ class LayersPanel(QWidget):
             name = layer.group or OTHER_GROUP
             group = groups.get(name)
             if group is None:
-                group = QTreeWidgetItem(self.tree, [name])
+                group = QTreeWidgetItem(self.tree, [_t(name)])
                 group.setFlags(Qt.ItemFlag.ItemIsEnabled)
                 group.setExpanded(True)
                 groups[name] = group
-            item = QTreeWidgetItem(group, [layer.display_name()])
+            item = QTreeWidgetItem(group, [display_name(layer)])
             item.setData(0, LAYER_ROLE, layer.id)
             item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(0, Qt.CheckState.Checked if layer.visible else Qt.CheckState.Unchecked)
@@ -166,7 +199,7 @@ class LayersPanel(QWidget):
         if layer is not None:
             self.opacity.setValue(round(layer.opacity * 100))
         if isinstance(layer, BuildingsLayer):
-            self.color_by.addItem("(single colour · 单色)", "")
+            self.color_by.addItem(self.tr("(single colour)"), "")
             for name in layer.colorable():
                 self.color_by.addItem(name, name)
             self.color_by.setCurrentIndex(max(self.color_by.findData(layer.color_by), 0))

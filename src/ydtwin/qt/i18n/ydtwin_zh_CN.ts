@@ -1,0 +1,283 @@
+<?xml version='1.0' encoding='utf-8'?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>LayersPanel</name>
+    <message>
+        <location filename="../layers_panel.py" line="35" />
+        <source>Other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="36" />
+        <source>Base region</source>
+        <translation>基础地理</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="37" />
+        <source>Cities</source>
+        <translation>城市</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="38" />
+        <source>Buildings</source>
+        <translation>建筑</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="39" />
+        <source>Terrain</source>
+        <translation>地形</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="40" />
+        <source>Coastline and islands</source>
+        <translation>海岸线与岛屿</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="41" />
+        <source>Lakes</source>
+        <translation>湖泊</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="42" />
+        <source>Rivers</source>
+        <translation>河流</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="43" />
+        <source>District boundaries</source>
+        <translation>区县边界</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="44" />
+        <source>City boundaries</source>
+        <translation>城市边界</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="45" />
+        <source>City names</source>
+        <translation>城市名称</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="46" />
+        <source>City blocks</source>
+        <translation>城市街区</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="47" />
+        <source>Landmarks</source>
+        <translation>地标建筑</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="48" />
+        <source>procedural</source>
+        <translation>程序生成</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="49" />
+        <source>schematic</source>
+        <translation>示意</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="50" />
+        <source>synthetic</source>
+        <translation>合成</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="51" />
+        <source>illustrative</source>
+        <translation>示例</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="112" />
+        <source>Zoom to</source>
+        <translation>缩放至</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="113" />
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="115" />
+        <source>Opacity</source>
+        <translation>不透明度</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="116" />
+        <source>Colour by</source>
+        <translation>着色依据</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="202" />
+        <source>(single colour)</source>
+        <translation>（单色）</translation>
+    </message>
+</context><context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../app.py" line="81" />
+        <source>Drag: rotate · Shift-drag or middle: pan · wheel: zoom · click: identify · R: home view</source>
+        <translation>拖动：旋转 · Shift+拖动或中键：平移 · 滚轮：缩放 · 单击：查询 · R：全域视图</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="116" />
+        <source>Layers</source>
+        <translation>图层</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="128" />
+        <source>{0}: nothing to zoom to</source>
+        <translation>{0}：没有可缩放的范围</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="139" />
+        <source>Identify</source>
+        <translation>属性查询</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="142" />
+        <source>Attribute</source>
+        <translation>属性</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="142" />
+        <source>Value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="152" />
+        <source>Log</source>
+        <translation>日志</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="175" />
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="184" />
+        <source>Open building footprints</source>
+        <translation>打开建筑轮廓</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="185" />
+        <source>Building footprints</source>
+        <translation>建筑轮廓</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="228" />
+        <source>cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="254" />
+        <source>Loaded {0}: {1} buildings</source>
+        <translation>已加载 {0}：{1} 栋建筑</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="264" />
+        <source>Cancelled loading {0}</source>
+        <translation>已取消加载 {0}</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="334" />
+        <source>nothing here (click a building)</source>
+        <translation>此处无对象（请单击建筑）</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="373" />
+        <source>{0} triangles · {1} ms/frame</source>
+        <translation>{0} 个三角形 · 每帧 {1} 毫秒</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="397" />
+        <source>View</source>
+        <translation>视图</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="401" />
+        <source>Whole region</source>
+        <translation>全域</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="405" />
+        <source>View:</source>
+        <translation>视图：</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="409" />
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="410" />
+        <source>&amp;Open building footprints…</source>
+        <translation>打开建筑轮廓(&amp;O)…</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="414" />
+        <source>Open &amp;recent</source>
+        <translation>最近打开(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="417" />
+        <source>&amp;Preferences…</source>
+        <translation>首选项(&amp;P)…</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="420" />
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="425" />
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="426" />
+        <source>&amp;Home (whole region)</source>
+        <translation>全域视图(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="430" />
+        <source>&amp;City</source>
+        <translation>城市(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="436" />
+        <source>&amp;Layers</source>
+        <translation>图层(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="448" />
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="449" />
+        <source>&amp;About ydtwin</source>
+        <translation>关于 ydtwin(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="458" />
+        <source>Preferences</source>
+        <translation>首选项</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="464" />
+        <source>Language (next start)</source>
+        <translation>界面语言（下次启动生效）</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="471" />
+        <source>The language changes at the next start</source>
+        <translation>界面语言将在下次启动时更改</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="476" />
+        <source>About ydtwin</source>
+        <translation>关于 ydtwin</translation>
+    </message>
+</context></TS>
