@@ -40,7 +40,8 @@ def test_city_view_moves_the_camera(window, qtbot):
     """Choosing Ningbo in the toolbar points the camera at Ningbo (focal point within its outline box)."""
     idx = window._views.findData("Ningbo")
     window._views.setCurrentIndex(idx)
-    qtbot.wait(100)
+    assert window.flying  # animated, not a jump
+    qtbot.waitUntil(lambda: not window.flying, timeout=10_000)
     fx, fy, _ = window.viewport.camera.focal_point
     lon, lat = window.scene.projection.from_scene(fx, fy)
     b = window.scene.region.city_bounds["330200"]
@@ -117,3 +118,37 @@ def test_window_layout_is_remembered(qtbot):
     qtbot.addWidget(safe)
     assert (safe.width(), safe.height()) == (1400, 900)  # the default, not the remembered layout
     safe.close()
+
+
+def test_bookmarks_and_projects_round_trip(window, qtbot, tmp_path, shared_fixtures):
+    """A bookmark and a loaded layer go into a project file; opening it restores both in a fresh window."""
+    from ydtwin.io.region import open_scene
+    from ydtwin.qt.app import MainWindow
+
+    window.set_view("Zhoushan")
+    window.add_bookmark("舟山 islands")
+    osm = shared_fixtures / "osm" / "suzhou_osm_buildings.geojson"
+    window.open_file(osm)
+    qtbot.waitUntil(lambda: window.job is None, timeout=60_000)
+    layer = window.scene.layer("suzhou_osm_buildings")
+    layer.color_by = "height"
+    window.scene.layer("district-boundaries").visible = False
+    path = window.save_project(tmp_path / "评审.ydtwin.json")
+    assert path is not None and path.exists()
+
+    other = MainWindow(open_scene())
+    qtbot.addWidget(other)
+    other.show()
+    qtbot.waitExposed(other)
+    assert other.open_project(path)
+    qtbot.waitUntil(lambda: other.job is None and "suzhou_osm_buildings" in [x.name for x in other.scene.layers],
+                    timeout=60_000)
+    assert other.scene.layer("suzhou_osm_buildings").color_by == "height"
+    assert other.scene.layer("district-boundaries").visible is False
+    assert [b.name for b in other.bookmarks] == ["舟山 islands"]
+    other.fly_to(other.bookmarks[0], seconds=0.1)
+    qtbot.waitUntil(lambda: not other.flying, timeout=5_000)
+    fx, fy, _ = other.viewport.camera.focal_point
+    lon, lat = other.scene.projection.from_scene(fx, fy)
+    assert 121.5 < float(lon) < 123.2 and 29.5 < float(lat) < 31.0  # Zhoushan
+    other.close()

@@ -10,6 +10,7 @@ import time
 import traceback
 from pathlib import Path
 
+import numpy as np
 from PyQt6.QtCore import QSettings, Qt, QTimer
 from PyQt6.QtGui import QAction, QKeySequence
 from PyQt6.QtWidgets import (
@@ -61,6 +62,12 @@ class MainWindow(QMainWindow):
         self.viewport = QtInteractor(self, auto_update=False, multi_samples=0)
         self.setCentralWidget(self.viewport.interactor)
         self._render_pending = False
+        self.bookmarks: list = []
+        self._layer_sources: dict[int, tuple[Path, str | None]] = {}
+        self._project_queue: list = []
+        self._fly_timer = QTimer(self)
+        self._fly_timer.timeout.connect(self._fly_step)
+        self._fly_frames: list = []
         self.runner = BackgroundRunner(self)
         self.settings = QSettings("ydtwin", "ydtwin")
         self.scene_view = SceneView(scene, self.viewport, request_render=self.request_render,
@@ -246,6 +253,14 @@ class MainWindow(QMainWindow):
     def _loaded(self, job: LoadJob, result) -> None:
         self._finish_job()
         layer, report = result
+        entry = getattr(job, "entry", None)
+        if entry is not None:  # opened from a project: its style
+            layer.replaces = entry.replaces
+            layer.visible = entry.visible
+            layer.opacity = entry.opacity
+            if entry.color_by in layer.colorable():
+                layer.color_by = entry.color_by
+        self._layer_sources[layer.id] = (job.path, job.crs)
         self.scene.add(layer)
         self._remember_recent(job.path)
         rejected = f"; set aside: {report.summary()}" if report.n_rejected else ""
@@ -253,12 +268,14 @@ class MainWindow(QMainWindow):
         self.log_message(f"{job.path.name}: {len(layer.data):,} buildings (heights: {rules}){rejected}")
         self.statusBar().showMessage(self.tr("Loaded {0}: {1} buildings").format(job.path.name, f"{len(layer.data):,}"),
                                      8000)
+        QTimer.singleShot(0, self._next_project_layer)
 
     def _load_failed(self, job: LoadJob, exc: BaseException) -> None:
         from ydtwin.errors import YdtwinError
         from ydtwin.io.buildings import Cancelled
 
         self._finish_job()
+        QTimer.singleShot(0, self._next_project_layer)
         if isinstance(exc, Cancelled):
             self.log_message(f"{job.path.name}: loading cancelled")
             self.statusBar().showMessage(self.tr("Cancelled loading {0}").format(job.path.name), 8000)
@@ -393,6 +410,158 @@ class MainWindow(QMainWindow):
             self._views.setCurrentIndex(idx)
             self._views.blockSignals(False)
 
+    # ---- fly-to, bookmarks -----------------------------------------------------------------------
+
+    FLY_SECONDS = 0.9
+    FLY_STEP_MS = 30
+
+    def fly_to(self, target, *, seconds: float | None = None) -> None:
+        """Animate the camera to a view name (region, city, layer, box) or a Viewpoint."""
+        from ydtwin.model.project import Viewpoint
+
+        try:
+            goal = target if isinstance(target, Viewpoint) else self.scene_view.viewpoint_for(str(target))
+        except (KeyError, ValueError) as exc:
+            self.statusBar().showMessage(str(exc.args[0] if exc.args else exc), 8000)
+            return
+        start = self.scene_view.viewpoint()
+        sv = self.scene_view
+        f0, e0 = sv._scene_xyz(start.target), sv._scene_xyz(start.eye)
+        f1, e1 = sv._scene_xyz(goal.target), sv._scene_xyz(goal.eye)
+        d0, d1 = np.linalg.norm(e0 - f0), np.linalg.norm(e1 - f1)
+        u0, u1 = (e0 - f0) / max(d0, 1e-9), (e1 - f1) / max(d1, 1e-9)
+        steps = max(1, round((self.FLY_SECONDS if seconds is None else seconds) * 1000 / self.FLY_STEP_MS))
+        self._fly_timer.stop()
+        self._fly_frames = []
+        for k in range(1, steps + 1):
+            t = k / steps
+            t = t * t * (3 - 2 * t)  # ease in and out
+            focal = f0 + (f1 - f0) * t
+            direction = u0 + (u1 - u0) * t
+            direction /= max(np.linalg.norm(direction), 1e-9)
+            dist = d0 * (d1 / max(d0, 1e-9)) ** t  # geometric: zooming feels even
+            angle = start.view_angle + (goal.view_angle - start.view_angle) * t
+            self._fly_frames.append((focal, focal + direction * dist, angle))
+        self._fly_timer.start(self.FLY_STEP_MS)
+
+    def _fly_step(self) -> None:
+        if not self._fly_frames or self._closed:
+            self._fly_timer.stop()
+            return
+        focal, eye, angle = self._fly_frames.pop(0)
+        cam = self.viewport.camera
+        cam.focal_point = tuple(float(v) for v in focal)
+        cam.position = tuple(float(v) for v in eye)
+        cam.up = (0.0, 0.0, 1.0)
+        cam.view_angle = float(angle)
+        self.viewport.renderer.ResetCameraClippingRange()
+        self.viewport.render()
+        if not self._fly_frames:
+            self._fly_timer.stop()
+
+    @property
+    def flying(self) -> bool:
+        return self._fly_timer.isActive()
+
+    def add_bookmark(self, name: str | None = None) -> None:
+        from PyQt6.QtWidgets import QInputDialog
+
+        if name is None:
+            name, ok = QInputDialog.getText(self, self.tr("Add bookmark"), self.tr("Name of this view:"))
+            if not ok or not name.strip():
+                return
+        self.bookmarks = [b for b in self.bookmarks if b.name != name.strip()]
+        self.bookmarks.append(self.scene_view.viewpoint(name.strip()))
+        self._fill_bookmarks_menu()
+
+    def _fill_bookmarks_menu(self) -> None:
+        menu = self._bookmarks_menu
+        menu.clear()
+        add = QAction(self.tr("&Add current view…"), self)
+        add.setShortcut(QKeySequence("Ctrl+D"))
+        add.triggered.connect(lambda: self.add_bookmark())
+        menu.addAction(add)
+        if self.bookmarks:
+            menu.addSeparator()
+        for vp in self.bookmarks:
+            act = QAction(vp.name, self)
+            act.triggered.connect(lambda _=False, v=vp: self.fly_to(v))
+            menu.addAction(act)
+
+    # ---- projects ---------------------------------------------------------------------------------
+
+    def current_project(self):
+        from ydtwin.model.project import LayerEntry, Project
+
+        entries = []
+        for layer in self.scene.layers:
+            source = self._layer_sources.get(layer.id)
+            if source is not None:
+                path, crs = source
+                entries.append(LayerEntry(str(path), crs=crs, color_by=getattr(layer, "color_by", ""),
+                                          visible=layer.visible, opacity=layer.opacity,
+                                          replaces=getattr(layer, "replaces", "area")))
+        base = {layer.role: {"visible": layer.visible, "opacity": layer.opacity}
+                for layer in self.scene.layers if layer.role and layer.id not in self._layer_sources}
+        return Project(region=None, layers=entries, base_layers=base, viewpoints=list(self.bookmarks))
+
+    def save_project(self, path: str | Path | None = None) -> Path | None:
+        from ydtwin.model.project import SUFFIX, save_project
+
+        if path is None:
+            folder = str(self.settings.value("paths/last_project_folder", str(Path.home())))
+            path, _ = QFileDialog.getSaveFileName(self, self.tr("Save project"), folder,
+                                                  self.tr("ydtwin project") + f" (*{SUFFIX})")
+            if not path:
+                return None
+            if not path.endswith(SUFFIX):
+                path += SUFFIX
+        try:
+            saved = save_project(self.current_project(), path)
+        except OSError as exc:
+            self.log_message(f"{path}: could not be saved ({exc})", error=True)
+            return None
+        self.settings.setValue("paths/last_project_folder", str(Path(path).parent))
+        self.log_message(self.tr("Project saved: {0}").format(saved))
+        return saved
+
+    def open_project(self, path: str | Path | None = None) -> bool:
+        from ydtwin.errors import YdtwinError
+        from ydtwin.model.project import SUFFIX, load_project
+
+        if path is None:
+            folder = str(self.settings.value("paths/last_project_folder", str(Path.home())))
+            path, _ = QFileDialog.getOpenFileName(self, self.tr("Open project"), folder,
+                                                  self.tr("ydtwin project") + f" (*{SUFFIX} *.json)")
+            if not path:
+                return False
+        try:
+            project = load_project(path)
+        except YdtwinError as exc:
+            self.log_message(str(exc), error=True)
+            return False
+        for role, state in project.base_layers.items():
+            try:
+                layer = self.scene.layer(role)
+            except KeyError:
+                continue
+            layer.visible = bool(state.get("visible", True))
+            layer.opacity = float(state.get("opacity", 1.0))
+        self.bookmarks = list(project.viewpoints)
+        self._fill_bookmarks_menu()
+        self._project_queue = list(project.layers)
+        self._next_project_layer()
+        self.log_message(self.tr("Project opened: {0}").format(path))
+        return True
+
+    def _next_project_layer(self) -> None:
+        if not self._project_queue or self.job is not None:
+            return
+        entry = self._project_queue.pop(0)
+        job = self.open_file(entry.path, crs=entry.crs)
+        if job is not None:
+            job.entry = entry
+
     def _build_toolbar(self) -> None:
         bar = QToolBar(self.tr("View"), self)
         bar.setObjectName("view-toolbar")
@@ -401,7 +570,7 @@ class MainWindow(QMainWindow):
         self._views.addItem(self.tr("Whole region"), "region")
         for city in self.scene.region.cities:
             self._views.addItem(city.label(), city.name)
-        self._views.currentIndexChanged.connect(lambda i: self.set_view(self._views.itemData(i)))
+        self._views.currentIndexChanged.connect(lambda i: self.fly_to(self._views.itemData(i)))
         bar.addWidget(QLabel(" " + self.tr("View:") + " ", bar))
         bar.addWidget(self._views)
 
@@ -414,6 +583,14 @@ class MainWindow(QMainWindow):
         self._recent_menu = file_menu.addMenu(self.tr("Open &recent"))
         self._fill_recent_menu()
         file_menu.addSeparator()
+        open_project = QAction(self.tr("Open &project…"), self)
+        open_project.triggered.connect(lambda: self.open_project())
+        file_menu.addAction(open_project)
+        save_project = QAction(self.tr("&Save project…"), self)
+        save_project.setShortcut(QKeySequence.StandardKey.Save)
+        save_project.triggered.connect(lambda: self.save_project())
+        file_menu.addAction(save_project)
+        file_menu.addSeparator()
         prefs = QAction(self.tr("&Preferences…"), self)
         prefs.triggered.connect(self.preferences)
         file_menu.addAction(prefs)
@@ -425,12 +602,14 @@ class MainWindow(QMainWindow):
         view_menu = self.menuBar().addMenu(self.tr("&View"))
         home = QAction(self.tr("&Home (whole region)"), self)
         home.setShortcuts([QKeySequence("Home"), QKeySequence("R")])
-        home.triggered.connect(lambda: self.set_view("region"))
+        home.triggered.connect(lambda: self.fly_to("region"))
         view_menu.addAction(home)
+        self._bookmarks_menu = view_menu.addMenu(self.tr("&Bookmarks"))
+        self._fill_bookmarks_menu()
         cities = view_menu.addMenu(self.tr("&City"))
         for city in self.scene.region.cities:
             act = QAction(city.label(), self)
-            act.triggered.connect(lambda _=False, n=city.name: self.set_view(n))
+            act.triggered.connect(lambda _=False, n=city.name: self.fly_to(n))
             cities.addAction(act)
         view_menu.addSeparator()
         layers_menu = view_menu.addMenu(self.tr("&Layers"))
@@ -486,6 +665,7 @@ class MainWindow(QMainWindow):
             return
         self._closed = True
         self._cursor_timer.stop()
+        self._fly_timer.stop()
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         if self.job is not None:

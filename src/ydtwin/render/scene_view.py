@@ -12,6 +12,7 @@ import pyvista as pv
 from ydtwin.geo.lod import TriangleBudget
 from ydtwin.model.buildings import BuildingsLayer
 from ydtwin.model.layer import Layer, TerrainLayer
+from ydtwin.model.project import Viewpoint
 from ydtwin.model.scene import Scene
 from ydtwin.render import buildings as _buildings  # noqa: F401  (registers the buildings visual)
 from ydtwin.render.visuals import RenderContext, Visual, visual_for
@@ -357,6 +358,42 @@ class SceneView:
         self.plotter.renderer.ResetCameraClippingRange()
         self.request_render()
         return spec
+
+    # --- viewpoints (lon/lat + height: they survive a change of scene projection) ---------------------
+
+    def viewpoint(self, name: str = "") -> Viewpoint:
+        """The current camera as a Viewpoint."""
+        cam = self.plotter.camera
+        return Viewpoint(name, self._lonlatz(cam.position), self._lonlatz(cam.focal_point), float(cam.view_angle))
+
+    def viewpoint_for(self, view: str) -> Viewpoint:
+        """Where ``set_view(view)`` would put the camera, without moving it."""
+        cam = self.plotter.camera
+        saved = (cam.position, cam.focal_point, cam.up, cam.view_angle)
+        request, self._request_render = self._request_render, (lambda: None)
+        try:
+            spec = self.set_view(view)
+            return self.viewpoint(spec.name)
+        finally:
+            self._request_render = request
+            cam.position, cam.focal_point, cam.up, cam.view_angle = saved
+
+    def apply_viewpoint(self, vp: Viewpoint) -> None:
+        cam = self.plotter.camera
+        cam.focal_point = tuple(self._scene_xyz(vp.target))
+        cam.position = tuple(self._scene_xyz(vp.eye))
+        cam.up = (0.0, 0.0, 1.0)
+        cam.view_angle = vp.view_angle
+        self.plotter.renderer.ResetCameraClippingRange()
+        self.request_render()
+
+    def _lonlatz(self, xyz) -> tuple[float, float, float]:
+        lon, lat = self.scene.projection.from_scene(xyz[0], xyz[1])
+        return float(lon), float(lat), float(xyz[2])
+
+    def _scene_xyz(self, lonlatz) -> np.ndarray:
+        x, y = self.scene.projection.to_scene(lonlatz[0], lonlatz[1])
+        return np.array([float(x), float(y), float(lonlatz[2])])
 
     def _to_ndc(self, points: np.ndarray, aspect: float) -> np.ndarray:
         m = self.plotter.camera.GetCompositeProjectionTransformMatrix(aspect, -1, 1)

@@ -116,167 +116,223 @@
 </context><context>
     <name>MainWindow</name>
     <message>
-        <location filename="../app.py" line="81" />
+        <location filename="../app.py" line="88" />
         <source>Drag: rotate · Shift-drag or middle: pan · wheel: zoom · click: identify · R: home view</source>
         <translation>拖动：旋转 · Shift+拖动或中键：平移 · 滚轮：缩放 · 单击：查询 · R：全域视图</translation>
     </message>
     <message>
-        <location filename="../app.py" line="116" />
+        <location filename="../app.py" line="123" />
         <source>Layers</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../app.py" line="128" />
+        <location filename="../app.py" line="135" />
         <source>{0}: nothing to zoom to</source>
         <translation>{0}：没有可缩放的范围</translation>
     </message>
     <message>
-        <location filename="../app.py" line="139" />
+        <location filename="../app.py" line="146" />
         <source>Identify</source>
         <translation>属性查询</translation>
     </message>
     <message>
-        <location filename="../app.py" line="142" />
+        <location filename="../app.py" line="149" />
         <source>Attribute</source>
         <translation>属性</translation>
     </message>
     <message>
-        <location filename="../app.py" line="142" />
+        <location filename="../app.py" line="149" />
         <source>Value</source>
         <translation>值</translation>
     </message>
     <message>
-        <location filename="../app.py" line="152" />
+        <location filename="../app.py" line="159" />
         <source>Log</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../app.py" line="175" />
+        <location filename="../app.py" line="182" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../app.py" line="184" />
+        <location filename="../app.py" line="191" />
         <source>Open building footprints</source>
         <translation>打开建筑轮廓</translation>
     </message>
     <message>
-        <location filename="../app.py" line="185" />
+        <location filename="../app.py" line="192" />
         <source>Building footprints</source>
         <translation>建筑轮廓</translation>
     </message>
     <message>
-        <location filename="../app.py" line="228" />
+        <location filename="../app.py" line="235" />
         <source>cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="254" />
+        <location filename="../app.py" line="269" />
         <source>Loaded {0}: {1} buildings</source>
         <translation>已加载 {0}：{1} 栋建筑</translation>
     </message>
     <message>
-        <location filename="../app.py" line="264" />
+        <location filename="../app.py" line="281" />
         <source>Cancelled loading {0}</source>
         <translation>已取消加载 {0}</translation>
     </message>
     <message>
-        <location filename="../app.py" line="334" />
+        <location filename="../app.py" line="351" />
         <source>nothing here (click a building)</source>
         <translation>此处无对象（请单击建筑）</translation>
     </message>
     <message>
-        <location filename="../app.py" line="373" />
+        <location filename="../app.py" line="390" />
         <source>{0} triangles · {1} ms/frame</source>
         <translation>{0} 个三角形 · 每帧 {1} 毫秒</translation>
     </message>
     <message>
-        <location filename="../app.py" line="397" />
+        <location filename="../app.py" line="470" />
+        <source>Add bookmark</source>
+        <translation>添加书签</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="470" />
+        <source>Name of this view:</source>
+        <translation>此视图的名称：</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="480" />
+        <source>&amp;Add current view…</source>
+        <translation>添加当前视图(&amp;A)…</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="513" />
+        <source>Save project</source>
+        <translation>保存项目</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="535" />
+        <location filename="../app.py" line="514" />
+        <source>ydtwin project</source>
+        <translation>ydtwin 项目</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="525" />
+        <source>Project saved: {0}</source>
+        <translation>项目已保存：{0}</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="534" />
+        <source>Open project</source>
+        <translation>打开项目</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="554" />
+        <source>Project opened: {0}</source>
+        <translation>项目已打开：{0}</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="566" />
         <source>View</source>
         <translation>视图</translation>
     </message>
     <message>
-        <location filename="../app.py" line="401" />
+        <location filename="../app.py" line="570" />
         <source>Whole region</source>
         <translation>全域</translation>
     </message>
     <message>
-        <location filename="../app.py" line="405" />
+        <location filename="../app.py" line="574" />
         <source>View:</source>
         <translation>视图：</translation>
     </message>
     <message>
-        <location filename="../app.py" line="409" />
+        <location filename="../app.py" line="578" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="410" />
+        <location filename="../app.py" line="579" />
         <source>&amp;Open building footprints…</source>
         <translation>打开建筑轮廓(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="414" />
+        <location filename="../app.py" line="583" />
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="417" />
+        <location filename="../app.py" line="586" />
+        <source>Open &amp;project…</source>
+        <translation>打开项目(&amp;P)…</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="589" />
+        <source>&amp;Save project…</source>
+        <translation>保存项目(&amp;S)…</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="594" />
         <source>&amp;Preferences…</source>
         <translation>首选项(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="420" />
+        <location filename="../app.py" line="597" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="425" />
+        <location filename="../app.py" line="602" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="426" />
+        <location filename="../app.py" line="603" />
         <source>&amp;Home (whole region)</source>
         <translation>全域视图(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="430" />
+        <location filename="../app.py" line="607" />
+        <source>&amp;Bookmarks</source>
+        <translation>书签(&amp;B)</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="609" />
         <source>&amp;City</source>
         <translation>城市(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="436" />
+        <location filename="../app.py" line="615" />
         <source>&amp;Layers</source>
         <translation>图层(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="448" />
+        <location filename="../app.py" line="627" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="449" />
+        <location filename="../app.py" line="628" />
         <source>&amp;About ydtwin</source>
         <translation>关于 ydtwin(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="458" />
+        <location filename="../app.py" line="637" />
         <source>Preferences</source>
         <translation>首选项</translation>
     </message>
     <message>
-        <location filename="../app.py" line="464" />
+        <location filename="../app.py" line="643" />
         <source>Language (next start)</source>
         <translation>界面语言（下次启动生效）</translation>
     </message>
     <message>
-        <location filename="../app.py" line="471" />
+        <location filename="../app.py" line="650" />
         <source>The language changes at the next start</source>
         <translation>界面语言将在下次启动时更改</translation>
     </message>
     <message>
-        <location filename="../app.py" line="476" />
+        <location filename="../app.py" line="655" />
         <source>About ydtwin</source>
         <translation>关于 ydtwin</translation>
     </message>
