@@ -80,6 +80,13 @@ def test_click_on_a_landmark_fills_the_identify_panel(window, qtbot):
     rows = {table.item(r, 0).text(): table.item(r, 1).text() for r in range(table.rowCount())}
     assert rows.get("name") == "Shanghai Tower" and rows.get("height_m") == "632.0"
     assert rows.get("provenance") == "schematic"
+    landmarks = window.scene.layer("landmarks")
+    assert window.scene_view.highlighted == (landmarks.id, 0)  # the picked tower is outlined
+    info = window.identify_at(2, 2)  # a corner of the view: a procedural block there
+    blocks = window.scene.layer("procedural-blocks")
+    assert info["layer"] == blocks.name and window.scene_view.highlighted == (blocks.id, info["building"])
+    window.scene_view.highlight(None, -1)
+    assert window.scene_view.highlighted is None
 
 
 def test_cursor_readout_gives_lon_lat_of_the_ground(window, qtbot):

@@ -74,6 +74,12 @@ class MainWindow(QMainWindow):
                                     run_in_background=self.runner.run,
                                     defer=lambda fn: QTimer.singleShot(0, fn))
         self.viewport.enable_terrain_style(mouse_wheel_zooms=True)
+        # north (+y: grid north of the scene projection, within 1.3° of true north across the region) and a
+        # scale bar true at the focal distance
+        self.viewport.add_north_arrow_widget(viewport=(0.93, 0.0, 1.0, 0.1), color="#E8E8E8")
+        from ydtwin.render.decorations import ScaleBar
+
+        self.scale_bar = ScaleBar(self.viewport.renderer)
         self.viewport.enable_anti_aliasing("fxaa")
         self._build_toolbar()
         self._build_menus()
@@ -666,6 +672,7 @@ class MainWindow(QMainWindow):
         self._closed = True
         self._cursor_timer.stop()
         self._fly_timer.stop()
+        self.scale_bar.remove()
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         if self.job is not None:

@@ -1,8 +1,14 @@
 """The one place that names VTK modules (pyvista's ``_vtk_core`` pattern)."""
 
 from vtkmodules.vtkCommonCore import VTK_FONT_FILE
+from vtkmodules.vtkCommonCore import vtkPoints
+from vtkmodules.vtkCommonDataModel import vtkCellArray, vtkPolyData
 from vtkmodules.vtkRenderingCore import (
+    vtkActor2D,
     vtkBillboardTextActor3D,
+    vtkCoordinate,
+    vtkPolyDataMapper2D,
+    vtkTextActor,
     vtkCellPicker,
     vtkPolyDataMapper,
     vtkTextProperty,
@@ -10,6 +16,7 @@ from vtkmodules.vtkRenderingCore import (
 )
 
 __all__ = [
-    "VTK_FONT_FILE", "vtkBillboardTextActor3D", "vtkCellPicker", "vtkPolyDataMapper", "vtkTextProperty",
+    "VTK_FONT_FILE", "vtkActor2D", "vtkBillboardTextActor3D", "vtkCellArray", "vtkCellPicker", "vtkCoordinate",
+    "vtkPoints", "vtkPolyData", "vtkPolyDataMapper", "vtkPolyDataMapper2D", "vtkTextActor", "vtkTextProperty",
     "vtkWorldPointPicker",
 ]

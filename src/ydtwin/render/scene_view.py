@@ -93,6 +93,9 @@ class SceneView:
         plotter.add_light(pv.Light(light_type="headlight", intensity=0.3))
         self.ctx = self._context(budget)
         self._legend_actor = None
+        self._highlight = None
+        #: (layer id, building index) outlined after a pick, or None
+        self.highlighted: tuple[int, int] | None = None
         self._bar_title: str | None = None
         for layer in scene.layers:
             self._add(layer)
@@ -284,22 +287,58 @@ class SceneView:
 
     # --- identify -----------------------------------------------------------------------------------
 
-    def pick(self, x: int, y: int) -> dict | None:
-        """Attributes of what is under display pixel (x, y) (VTK convention: origin bottom-left)."""
+    def pick(self, x: int, y: int, *, highlight: bool = True) -> dict | None:
+        """Attributes of what is under display pixel (x, y) (VTK convention: origin bottom-left); the picked
+        building is outlined until the next pick."""
         from ydtwin.render.backend import cell_picker
 
         picker = cell_picker()
-        if not picker.Pick(x, y, 0, self.plotter.renderer):
-            return None
-        actor = picker.GetActor()
-        cell = picker.GetCellId()
-        for visual in self.visuals.values():
-            if actor in visual.actors:
-                info = visual.describe_pick(actor, cell)
-                if info is not None:
-                    info["picked_xyz"] = tuple(round(float(v), 2) for v in picker.GetPickPosition())
-                return info
-        return None
+        hit = picker.Pick(x, y, 0, self.plotter.renderer)
+        info = None
+        if hit:
+            actor = picker.GetActor()
+            cell = picker.GetCellId()
+            for visual in self.visuals.values():
+                if actor in visual.actors:
+                    info = visual.describe_pick(actor, cell)
+                    if info is not None:
+                        info["picked_xyz"] = tuple(round(float(v), 2) for v in picker.GetPickPosition())
+                        if highlight and isinstance(info.get("building"), int):
+                            self.highlight(visual.layer, info["building"])
+                    break
+        if highlight and (info is None or not isinstance(info.get("building"), int)):
+            self.highlight(None, -1)
+        return info
+
+    HIGHLIGHT_COLOUR = (1.0, 0.85, 0.1)
+
+    def highlight(self, layer: Layer | None, building: int) -> None:
+        """Outline one building of a buildings layer (None: clear the outline)."""
+        if self._highlight is not None:
+            self.plotter.remove_actor(self._highlight, render=False)
+            self._highlight = None
+        self.highlighted = None
+        if layer is None or not isinstance(layer, BuildingsLayer) or not 0 <= building < len(layer.data):
+            self.request_render()
+            return
+        from ydtwin.geo.extrude import extrude
+
+        keep = np.zeros(len(layer.data), dtype=bool)
+        keep[building] = True
+        one = layer.data.subset(keep)
+        surface = self.ctx.surface
+        geom = one.scene_geometry(self.scene.projection, lambda x, y: surface.z(x, y, 0.0))
+        origin = np.array([geom.centre[0, 0], geom.centre[0, 1], 0.0])
+        mesh = extrude(geom.xy - origin[:2], geom.ring_offsets, geom.part_offsets, geom.base_z[geom.part_building],
+                       geom.top_z[geom.part_building])
+        poly = pv.PolyData.from_regular_faces(mesh.vertices, mesh.triangles).extract_feature_edges(
+            feature_angle=30, boundary_edges=True, non_manifold_edges=False, manifold_edges=False)
+        actor = self.plotter.add_mesh(poly, color=self.HIGHLIGHT_COLOUR, line_width=3, lighting=False,
+                                      reset_camera=False, render=False, pickable=False, name="ydtwin-highlight")
+        actor.position = tuple(float(v) for v in origin)
+        self._highlight = actor
+        self.highlighted = (layer.id, building)
+        self.request_render()
 
     # --- cameras ----------------------------------------------------------------------------------
 

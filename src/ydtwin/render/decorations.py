@@ -1,0 +1,92 @@
+"""Map furniture drawn over the scene: a scale bar that follows the camera."""
+
+from __future__ import annotations
+
+import math
+
+from ydtwin.render import _vtk
+
+NICE = (1, 2, 5)
+
+
+def nice_length(max_metres: float) -> float:
+    """The largest 1-2-5 × 10^k length (m) not above ``max_metres``."""
+    if max_metres <= 0:
+        return 0.0
+    k = math.floor(math.log10(max_metres))
+    best = 10.0**k
+    for n in NICE:
+        if n * 10.0**k <= max_metres:
+            best = n * 10.0**k
+    return best
+
+
+def format_length(metres: float) -> str:
+    return f"{metres / 1000:g} km" if metres >= 1000 else f"{metres:g} m"
+
+
+class ScaleBar:
+    """A bar of a round length at the focal distance (bottom right), updated before every frame.
+
+    In a perspective view the scale varies across the image; the bar is true at the camera's focal point.
+    """
+
+    MAX_PX = 160
+    MARGIN_PX = (270, 52)  # from the right edge (clear of the north arrow), from the bottom (above the credits)
+
+    def __init__(self, renderer) -> None:
+        self.renderer = renderer
+        self.points = _vtk.vtkPoints()
+        for _ in range(6):
+            self.points.InsertNextPoint(0.0, 0.0, 0.0)
+        lines = _vtk.vtkCellArray()
+        for a, b in ((0, 1), (2, 3), (4, 5)):  # the bar and its two end ticks
+            lines.InsertNextCell(2)
+            lines.InsertCellPoint(a)
+            lines.InsertCellPoint(b)
+        poly = _vtk.vtkPolyData()
+        poly.SetPoints(self.points)
+        poly.SetLines(lines)
+        self.poly = poly
+        mapper = _vtk.vtkPolyDataMapper2D()
+        mapper.SetInputData(poly)
+        self.bar = _vtk.vtkActor2D()
+        self.bar.SetMapper(mapper)
+        self.bar.GetProperty().SetColor(1.0, 1.0, 1.0)
+        self.bar.GetProperty().SetLineWidth(2.5)
+        self.text = _vtk.vtkTextActor()
+        prop = self.text.GetTextProperty()
+        prop.SetFontSize(13)
+        prop.SetColor(1.0, 1.0, 1.0)
+        prop.SetShadow(True)
+        prop.SetJustificationToCentered()
+        renderer.AddViewProp(self.bar)
+        renderer.AddViewProp(self.text)
+        self.length_m = 0.0
+        self.length_px = 0.0
+        self._tag = renderer.AddObserver("StartEvent", lambda *_: self.update())
+
+    def metres_per_pixel(self) -> float:
+        cam = self.renderer.GetActiveCamera()
+        height = max(self.renderer.GetSize()[1], 1)
+        return 2.0 * cam.GetDistance() * math.tan(math.radians(cam.GetViewAngle()) / 2.0) / height
+
+    def update(self) -> None:
+        m_per_px = self.metres_per_pixel()
+        length = nice_length(self.MAX_PX * m_per_px)
+        px = length / m_per_px if m_per_px > 0 else 0.0
+        w, _h = self.renderer.GetSize()
+        x1 = w - self.MARGIN_PX[0] + self.MAX_PX / 2 + px / 2
+        x0 = x1 - px
+        y = self.MARGIN_PX[1]
+        for i, (x, yy) in enumerate(((x0, y), (x1, y), (x0, y - 5), (x0, y + 5), (x1, y - 5), (x1, y + 5))):
+            self.points.SetPoint(i, x, yy, 0.0)
+        self.points.Modified()
+        self.text.SetInput(format_length(length))
+        self.text.SetPosition((x0 + x1) / 2, y + 7)
+        self.length_m, self.length_px = length, px
+
+    def remove(self) -> None:
+        self.renderer.RemoveObserver(self._tag)
+        self.renderer.RemoveViewProp(self.bar)
+        self.renderer.RemoveViewProp(self.text)
