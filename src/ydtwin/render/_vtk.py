@@ -1,16 +1,15 @@
 """The one place that names VTK modules (pyvista's ``_vtk_core`` pattern)."""
 
-from vtkmodules.vtkCommonCore import VTK_FONT_FILE
-from vtkmodules.vtkCommonCore import vtkPoints
+from vtkmodules.vtkCommonCore import VTK_FONT_FILE, vtkPoints
 from vtkmodules.vtkCommonDataModel import vtkCellArray, vtkPolyData
 from vtkmodules.vtkRenderingCore import (
     vtkActor2D,
     vtkBillboardTextActor3D,
+    vtkCellPicker,
     vtkCoordinate,
+    vtkPolyDataMapper,
     vtkPolyDataMapper2D,
     vtkTextActor,
-    vtkCellPicker,
-    vtkPolyDataMapper,
     vtkTextProperty,
     vtkWorldPointPicker,
 )
