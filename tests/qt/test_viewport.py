@@ -159,3 +159,51 @@ def test_bookmarks_and_projects_round_trip(window, qtbot, tmp_path, shared_fixtu
     lon, lat = other.scene.projection.from_scene(fx, fy)
     assert 121.5 < float(lon) < 123.2 and 29.5 < float(lat) < 31.0  # Zhoushan
     other.close()
+
+
+def test_picking_stays_exact_after_moving_to_a_150_percent_screen(window, qtbot):
+    """Simulate the move to a 150 % screen (the ratio changes, the logical size does not): after
+    pixel_ratio_changed the render window has the new device size and a click still picks the tower."""
+    from PyQt6.QtCore import QPoint, Qt
+    from PyQt6.QtTest import QTest
+
+    widget = window.viewport.interactor
+    widget.devicePixelRatioF = lambda: 1.5  # what Qt reports on the new screen
+    window.pixel_ratio_changed()
+    w, h = window.viewport.render_window.GetSize()
+    assert (w, h) == (round(widget.width() * 1.5), round(widget.height() * 1.5))
+    window.set_view("121.495,31.228,121.507,31.240")
+    window.viewport.render()
+    x, y = window.scene.projection.to_scene(121.5010, 31.2355)
+    ren = window.viewport.renderer
+    ren.SetWorldPoint(float(x), float(y), 560.0, 1.0)
+    ren.WorldToDisplay()
+    dx, dy, _ = ren.GetDisplayPoint()
+    pos = QPoint(int(round(dx / 1.5)), int(round((h - 1 - dy) / 1.5)))
+    QTest.mouseClick(widget, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, pos)
+    qtbot.wait(50)
+    table = window.identify_table
+    rows = {table.item(r, 0).text(): table.item(r, 1).text() for r in range(table.rowCount())}
+    assert rows.get("name") == "Shanghai Tower"
+    del widget.devicePixelRatioF
+    window.pixel_ratio_changed()
+
+
+def test_unhandled_errors_are_logged_not_fatal(window, qtbot):
+    """An exception escaping a slot reaches the hook: logged, shown in the status bar, the app goes on; a
+    native crash would leave its stacks in crash.log."""
+    import faulthandler
+    import sys
+
+    from ydtwin.qt.app import install_exception_hooks, log_folder
+
+    install_exception_hooks()
+    assert faulthandler.is_enabled()
+    try:
+        raise RuntimeError("a slot went wrong")
+    except RuntimeError:
+        sys.excepthook(*sys.exc_info())
+    assert "a slot went wrong" in window.statusBar().currentMessage()
+    assert "a slot went wrong" in (log_folder() / "ydtwin.log").read_text(encoding="utf-8")
+    assert (log_folder() / "crash.log").exists()
+    window.viewport.render()  # still alive

@@ -369,8 +369,21 @@ class MainWindow(QMainWindow):
                 state = self.settings.value("window/state")
                 if state is not None:
                     self.restoreState(state)
+            if self.windowHandle() is not None:
+                self.windowHandle().screenChanged.connect(lambda _screen: self.pixel_ratio_changed())
             # the camera fit needs the viewport's real size: set the first view once the window is laid out
             QTimer.singleShot(0, self._first_view)
+
+    def pixel_ratio_changed(self) -> None:
+        """The window moved to a screen with another scaling: give VTK the new device-pixel size.
+
+        The Qt VTK widget sizes its render window from the pixel ratio only when the widget's logical size
+        changes, but scales mouse events with the current ratio; after a move between a 100 % and a 150 %
+        screen the two disagree and every pick lands in the wrong place until the window is resized.
+        """
+        widget = self.viewport.interactor
+        widget.resizeGL(widget.width(), widget.height())
+        self.request_render()
 
     def _first_view(self) -> None:
         if self._closed:  # closed before the event loop got here
@@ -717,9 +730,32 @@ def remove_translators(app: QApplication, translators: list) -> None:
         app.removeTranslator(translator)
 
 
+def log_folder() -> Path:
+    """Where the app writes ydtwin.log and crash.log (the platform's per-user application data folder)."""
+    from PyQt6.QtCore import QStandardPaths
+
+    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppLocalDataLocation)
+    folder = Path(base or Path.home() / ".ydtwin") / "logs"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+_crash_file = None
+
+
 def install_exception_hooks() -> None:
-    """Unhandled exceptions are logged and shown in the status bar; they never abort the process."""
-    faulthandler.enable()
+    """Unhandled exceptions are logged and shown in the status bar; they never abort the process. A native
+    crash leaves the Python stacks of every thread in crash.log; the session's log goes to ydtwin.log."""
+    global _crash_file
+    folder = log_folder()
+    if _crash_file is None:
+        _crash_file = open(folder / "crash.log", "a", encoding="utf-8")  # noqa: SIM115 - open for the process
+    faulthandler.enable(file=_crash_file, all_threads=True)
+    if not any(isinstance(h, logging.FileHandler) for h in log.handlers):
+        handler = logging.FileHandler(folder / "ydtwin.log", encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
 
     def hook(exc_type, exc, tb) -> None:
         text = "".join(traceback.format_exception(exc_type, exc, tb))
