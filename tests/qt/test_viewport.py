@@ -207,3 +207,28 @@ def test_unhandled_errors_are_logged_not_fatal(window, qtbot):
     assert "a slot went wrong" in (log_folder() / "ydtwin.log").read_text(encoding="utf-8")
     assert (log_folder() / "crash.log").exists()
     window.viewport.render()  # still alive
+
+
+def test_keyboard_and_districts(window, qtbot):
+    """Arrow keys orbit (never past the zenith), + zooms; a district is a fly-to target."""
+    import numpy as np
+    from PyQt6.QtCore import Qt
+
+    cam = window.viewport.camera
+    window.viewport.interactor.setFocus()
+    before = np.array(cam.position)
+    qtbot.keyClick(window.viewport.interactor, Qt.Key.Key_Right)
+    assert not np.allclose(np.array(cam.position), before)
+    for _ in range(30):
+        window.orbit(elevation=5)
+    d = np.array(cam.position) - np.array(cam.focal_point)
+    assert 88.0 <= np.degrees(np.arcsin(d[2] / np.linalg.norm(d))) <= 89.5
+    dist = cam.distance
+    window.orbit(zoom=1.25)
+    assert cam.distance == pytest.approx(dist / 1.25, rel=1e-6)
+    districts = window.scene_view.districts()
+    huangpu = next(code for _city, code, name in districts if name == "黄浦区")
+    window.fly_to(f"district:{huangpu}", seconds=0.1)
+    qtbot.waitUntil(lambda: not window.flying, timeout=5_000)
+    lon, lat = window.scene.projection.from_scene(*cam.focal_point[:2])
+    assert 121.45 < float(lon) < 121.53 and 31.18 < float(lat) < 31.26  # Huangpu, central Shanghai

@@ -100,6 +100,7 @@ class MainWindow(QMainWindow):
             if geometry is not None:
                 self.restoreGeometry(geometry)
         self._build_layers()
+        self._build_keyboard()
         self._build_identify()
         self._build_log()
         self._build_progress()
@@ -429,6 +430,48 @@ class MainWindow(QMainWindow):
             self._views.setCurrentIndex(idx)
             self._views.blockSignals(False)
 
+    # ---- keyboard navigation ----------------------------------------------------------------------
+
+    def _build_keyboard(self) -> None:
+        """Arrows orbit and tilt, + and − zoom, while the viewport has the focus (panels keep their keys).
+
+        An event filter on the viewport, not QShortcuts: the VTK widget claims every key it is given."""
+        self._keys = {
+            Qt.Key.Key_Left: {"azimuth": -10}, Qt.Key.Key_Right: {"azimuth": 10},
+            Qt.Key.Key_Up: {"elevation": 5}, Qt.Key.Key_Down: {"elevation": -5},
+            Qt.Key.Key_Plus: {"zoom": 1.25}, Qt.Key.Key_Equal: {"zoom": 1.25}, Qt.Key.Key_Minus: {"zoom": 0.8},
+        }
+        self.viewport.interactor.installEventFilter(self)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt API)
+        from PyQt6.QtCore import QEvent
+
+        if event.type() == QEvent.Type.KeyPress and obj is self.viewport.interactor:
+            move = self._keys.get(event.key())
+            if move is not None:
+                self.orbit(**move)
+                return True
+        return super().eventFilter(obj, event)
+
+    def orbit(self, *, azimuth: float = 0.0, elevation: float = 0.0, zoom: float = 1.0) -> None:
+        cam = self.viewport.camera
+        if azimuth:
+            cam.Azimuth(azimuth)
+        if elevation:
+            # keep between 5° and 89° above the horizon: no flip through the zenith, no view from below
+            focal, pos = np.array(cam.focal_point), np.array(cam.position)
+            d = pos - focal
+            current = np.degrees(np.arcsin(d[2] / max(np.linalg.norm(d), 1e-9)))
+            step = float(np.clip(current + elevation, 5.0, 89.0) - current)
+            if step:
+                cam.Elevation(step)
+                cam.OrthogonalizeViewUp()
+                cam.up = (0.0, 0.0, 1.0)
+        if zoom != 1.0:
+            cam.Dolly(zoom)
+        self.viewport.renderer.ResetCameraClippingRange()
+        self.request_render()
+
     # ---- fly-to, bookmarks -----------------------------------------------------------------------
 
     FLY_SECONDS = 0.9
@@ -630,6 +673,16 @@ class MainWindow(QMainWindow):
             act = QAction(city.label(), self)
             act.triggered.connect(lambda _=False, n=city.name: self.fly_to(n))
             cities.addAction(act)
+        districts = view_menu.addMenu(self.tr("&District"))
+        by_city: dict[str, list] = {}
+        for city_code, code, name in self.scene_view.districts():
+            by_city.setdefault(city_code, []).append((code, name))
+        for city in self.scene.region.cities:
+            sub = districts.addMenu(city.label())
+            for code, name in by_city.get(city.adcode, []):
+                act = QAction(name, self)
+                act.triggered.connect(lambda _=False, c=code: self.fly_to(f"district:{c}"))
+                sub.addAction(act)
         view_menu.addSeparator()
         layers_menu = view_menu.addMenu(self.tr("&Layers"))
         self._model_slots = []

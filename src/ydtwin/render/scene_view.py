@@ -359,12 +359,50 @@ class SceneView:
                 x0, x1 = np.percentile(lon, [1, 99])
                 y0, y1 = np.percentile(lat, [1, 99])
                 return ViewSpec(layer.name, (x0, y0, x1, y1), elevation_deg=45.0)
+        district = self._district_bounds(name)
+        if district is not None:
+            return ViewSpec(district[0], district[1], elevation_deg=50.0)
         city = region.city(name)
         bounds = region.city_bounds.get(city.adcode)
         if bounds is None:
             lon, lat = city.centre
             bounds = (lon - 0.3, lat - 0.25, lon + 0.3, lat + 0.25)
         return ViewSpec(city.name, bounds)
+
+    def districts(self) -> list[tuple[str, str, str]]:
+        """(city adcode, district adcode, district name) of the region's districts, from the boundaries layer."""
+        try:
+            data = self.scene.layer("district-boundaries").data
+        except KeyError:
+            return []
+        attrs = data.attributes
+        codes = attrs.get("adcode")
+        if codes is None:
+            return []
+        names = attrs.get("name_zh", attrs.get("name", codes))
+        cities = attrs.get("city_adcode", np.full(len(codes), ""))
+        return [(str(cities[i]), str(codes[i]), str(names[i])) for i in range(len(codes))]
+
+    def _district_bounds(self, name: str):
+        """("district name", lon/lat box) for "district:<adcode>" or a district's unique name, else None."""
+        try:
+            data = self.scene.layer("district-boundaries").data
+        except KeyError:
+            return None
+        import shapely
+
+        text = name.strip()
+        codes = [str(c) for c in data.attributes.get("adcode", [])]
+        names = [str(n) for n in data.attributes.get("name_zh", data.attributes.get("name", codes))]
+        if text.startswith("district:"):
+            hits = [i for i, c in enumerate(codes) if c == text.split(":", 1)[1]]
+        else:
+            hits = [i for i, n in enumerate(names) if n == text]
+        if len(hits) != 1:
+            return None
+        i = hits[0]
+        lon, lat = _lonlat(*shapely.get_coordinates(data.geometries[i]).T, data.crs)
+        return names[i], (float(lon.min()), float(lat.min()), float(lon.max()), float(lat.max()))
 
     def set_view(self, name: str = "region") -> ViewSpec:
         spec = self.view_spec(name)

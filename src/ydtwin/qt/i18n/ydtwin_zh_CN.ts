@@ -116,223 +116,228 @@
 </context><context>
     <name>MainWindow</name>
     <message>
-        <location filename="../app.py" line="88" />
+        <location filename="../app.py" line="94" />
         <source>Drag: rotate · Shift-drag or middle: pan · wheel: zoom · click: identify · R: home view</source>
         <translation>拖动：旋转 · Shift+拖动或中键：平移 · 滚轮：缩放 · 单击：查询 · R：全域视图</translation>
     </message>
     <message>
-        <location filename="../app.py" line="123" />
+        <location filename="../app.py" line="130" />
         <source>Layers</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../app.py" line="135" />
+        <location filename="../app.py" line="142" />
         <source>{0}: nothing to zoom to</source>
         <translation>{0}：没有可缩放的范围</translation>
     </message>
     <message>
-        <location filename="../app.py" line="146" />
+        <location filename="../app.py" line="153" />
         <source>Identify</source>
         <translation>属性查询</translation>
     </message>
     <message>
-        <location filename="../app.py" line="149" />
+        <location filename="../app.py" line="156" />
         <source>Attribute</source>
         <translation>属性</translation>
     </message>
     <message>
-        <location filename="../app.py" line="149" />
+        <location filename="../app.py" line="156" />
         <source>Value</source>
         <translation>值</translation>
     </message>
     <message>
-        <location filename="../app.py" line="159" />
+        <location filename="../app.py" line="166" />
         <source>Log</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../app.py" line="182" />
+        <location filename="../app.py" line="189" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../app.py" line="191" />
+        <location filename="../app.py" line="198" />
         <source>Open building footprints</source>
         <translation>打开建筑轮廓</translation>
     </message>
     <message>
-        <location filename="../app.py" line="192" />
+        <location filename="../app.py" line="199" />
         <source>Building footprints</source>
         <translation>建筑轮廓</translation>
     </message>
     <message>
-        <location filename="../app.py" line="235" />
+        <location filename="../app.py" line="242" />
         <source>cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="269" />
+        <location filename="../app.py" line="276" />
         <source>Loaded {0}: {1} buildings</source>
         <translation>已加载 {0}：{1} 栋建筑</translation>
     </message>
     <message>
-        <location filename="../app.py" line="281" />
+        <location filename="../app.py" line="288" />
         <source>Cancelled loading {0}</source>
         <translation>已取消加载 {0}</translation>
     </message>
     <message>
-        <location filename="../app.py" line="351" />
+        <location filename="../app.py" line="358" />
         <source>nothing here (click a building)</source>
         <translation>此处无对象（请单击建筑）</translation>
     </message>
     <message>
-        <location filename="../app.py" line="390" />
+        <location filename="../app.py" line="410" />
         <source>{0} triangles · {1} ms/frame</source>
         <translation>{0} 个三角形 · 每帧 {1} 毫秒</translation>
     </message>
     <message>
-        <location filename="../app.py" line="470" />
+        <location filename="../app.py" line="532" />
         <source>Add bookmark</source>
         <translation>添加书签</translation>
     </message>
     <message>
-        <location filename="../app.py" line="470" />
+        <location filename="../app.py" line="532" />
         <source>Name of this view:</source>
         <translation>此视图的名称：</translation>
     </message>
     <message>
-        <location filename="../app.py" line="480" />
+        <location filename="../app.py" line="542" />
         <source>&amp;Add current view…</source>
         <translation>添加当前视图(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="513" />
+        <location filename="../app.py" line="575" />
         <source>Save project</source>
         <translation>保存项目</translation>
     </message>
     <message>
-        <location filename="../app.py" line="535" />
-        <location filename="../app.py" line="514" />
+        <location filename="../app.py" line="597" />
+        <location filename="../app.py" line="576" />
         <source>ydtwin project</source>
         <translation>ydtwin 项目</translation>
     </message>
     <message>
-        <location filename="../app.py" line="525" />
+        <location filename="../app.py" line="587" />
         <source>Project saved: {0}</source>
         <translation>项目已保存：{0}</translation>
     </message>
     <message>
-        <location filename="../app.py" line="534" />
+        <location filename="../app.py" line="596" />
         <source>Open project</source>
         <translation>打开项目</translation>
     </message>
     <message>
-        <location filename="../app.py" line="554" />
+        <location filename="../app.py" line="616" />
         <source>Project opened: {0}</source>
         <translation>项目已打开：{0}</translation>
     </message>
     <message>
-        <location filename="../app.py" line="566" />
+        <location filename="../app.py" line="628" />
         <source>View</source>
         <translation>视图</translation>
     </message>
     <message>
-        <location filename="../app.py" line="570" />
+        <location filename="../app.py" line="632" />
         <source>Whole region</source>
         <translation>全域</translation>
     </message>
     <message>
-        <location filename="../app.py" line="574" />
+        <location filename="../app.py" line="636" />
         <source>View:</source>
         <translation>视图：</translation>
     </message>
     <message>
-        <location filename="../app.py" line="578" />
+        <location filename="../app.py" line="640" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="579" />
+        <location filename="../app.py" line="641" />
         <source>&amp;Open building footprints…</source>
         <translation>打开建筑轮廓(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="583" />
+        <location filename="../app.py" line="645" />
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="586" />
+        <location filename="../app.py" line="648" />
         <source>Open &amp;project…</source>
         <translation>打开项目(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="589" />
+        <location filename="../app.py" line="651" />
         <source>&amp;Save project…</source>
         <translation>保存项目(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="594" />
+        <location filename="../app.py" line="656" />
         <source>&amp;Preferences…</source>
         <translation>首选项(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="597" />
+        <location filename="../app.py" line="659" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="602" />
+        <location filename="../app.py" line="664" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="603" />
+        <location filename="../app.py" line="665" />
         <source>&amp;Home (whole region)</source>
         <translation>全域视图(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="607" />
+        <location filename="../app.py" line="669" />
         <source>&amp;Bookmarks</source>
         <translation>书签(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="609" />
+        <location filename="../app.py" line="671" />
         <source>&amp;City</source>
         <translation>城市(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="615" />
+        <location filename="../app.py" line="676" />
+        <source>&amp;District</source>
+        <translation>区县(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="687" />
         <source>&amp;Layers</source>
         <translation>图层(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="627" />
+        <location filename="../app.py" line="699" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="628" />
+        <location filename="../app.py" line="700" />
         <source>&amp;About ydtwin</source>
         <translation>关于 ydtwin(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="637" />
+        <location filename="../app.py" line="709" />
         <source>Preferences</source>
         <translation>首选项</translation>
     </message>
     <message>
-        <location filename="../app.py" line="643" />
+        <location filename="../app.py" line="715" />
         <source>Language (next start)</source>
         <translation>界面语言（下次启动生效）</translation>
     </message>
     <message>
-        <location filename="../app.py" line="650" />
+        <location filename="../app.py" line="722" />
         <source>The language changes at the next start</source>
         <translation>界面语言将在下次启动时更改</translation>
     </message>
     <message>
-        <location filename="../app.py" line="655" />
+        <location filename="../app.py" line="727" />
         <source>About ydtwin</source>
         <translation>关于 ydtwin</translation>
     </message>
