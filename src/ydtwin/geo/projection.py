@@ -53,7 +53,8 @@ def parse_crs(text: str) -> CRS:
 
 
 @lru_cache(maxsize=256)
-def _is_wgs84(crs: str) -> bool:
+def is_wgs84(crs: str) -> bool:
+    """Whether a CRS (any spelling pyproj knows) is WGS84 lon/lat. Raises for an unknown CRS."""
     with PYPROJ_LOCK:
         return CRS.from_user_input(crs).equals(CRS.from_user_input(WGS84), ignore_axis_order=True)
 
@@ -88,7 +89,7 @@ def to_wgs84(x, y, crs: str) -> tuple[np.ndarray, np.ndarray]:
         return datum.gcj02_to_wgs84(x, y)
     if key in BD09_NAMES:
         return datum.bd09_to_wgs84(x, y)
-    if _is_wgs84(crs):
+    if is_wgs84(crs):
         return x, y
     lon, lat = _transformer(crs, WGS84).transform(x, y)
     return np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64)

@@ -25,7 +25,7 @@ import numpy as np
 import shapely
 
 from ydtwin.errors import ReadError, YdtwinError
-from ydtwin.geo.projection import PYPROJ_LOCK, WGS84, is_special_datum, parse_crs, to_wgs84
+from ydtwin.geo.projection import PYPROJ_LOCK, WGS84, is_special_datum, is_wgs84, parse_crs, to_wgs84
 from ydtwin.model.buildings import (
     FLAG_ABSURD_BASE,
     FLAG_ABSURD_HEIGHT,
@@ -204,6 +204,17 @@ def _crs_name(crs: str) -> str:
         return crs
 
 
+def _already_wgs84(crs: str) -> bool:
+    if crs.upper() in ("EPSG:4326", "OGC:CRS84", "CRS84"):
+        return True
+    if is_special_datum(crs):
+        return False
+    try:
+        return is_wgs84(crs)
+    except Exception:  # unknown CRS: the transform reports it
+        return False
+
+
 def _is_geographic(crs: str) -> bool:
     if is_special_datum(crs):
         return True
@@ -280,8 +291,8 @@ def _process(batch, path, crs, rules, box, report, *, default_geographic) -> Bui
     # tiny slivers or polygons that repaired into nothing
     idx = np.flatnonzero(keep)
 
-    # to WGS84
-    if len(idx) and crs.upper() not in ("EPSG:4326", "OGC:CRS84", "CRS84"):
+    # to WGS84 (skipped when the file is in WGS84 already, however it spells it)
+    if len(idx) and not _already_wgs84(crs):
         try:
             geoms[idx] = shapely.transform(geoms[idx], lambda xy: np.column_stack(to_wgs84(xy[:, 0], xy[:, 1], crs)))
         except Exception as exc:  # pyproj errors on impossible transforms
