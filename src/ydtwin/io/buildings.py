@@ -432,6 +432,11 @@ class _Source:
         raise NotImplementedError
 
 
+#: GeoJSON above this size is streamed by GDAL (which reads without holding Python's GIL) instead of being
+#: parsed in one piece by ydtwin's checked parser (json.loads holds the GIL: seconds for 100 MB)
+STREAM_GEOJSON_ABOVE = 16 * 1024 * 1024
+
+
 class _GeoJSONSource(_Source):
     """Small GeoJSON through ydtwin's own checked parser; big ones streamed by GDAL."""
 
@@ -440,7 +445,7 @@ class _GeoJSONSource(_Source):
         from ydtwin.io.geojson import MAX_BYTES, read_geojson
 
         self._ogr = None
-        if path.stat().st_size > MAX_BYTES:
+        if path.stat().st_size > min(MAX_BYTES, STREAM_GEOJSON_ABOVE):
             self._ogr = _OGRSource(path, batch_size, crs_override)
             self.crs, self.total, self.geographic = self._ogr.crs, self._ogr.total, self._ogr.geographic
             return
