@@ -11,7 +11,7 @@ import traceback
 from pathlib import Path
 
 import numpy as np
-from PyQt6.QtCore import QSettings, Qt, QTimer
+from PyQt6.QtCore import QCoreApplication, QSettings, Qt, QTimer
 from PyQt6.QtGui import QAction, QKeySequence
 from PyQt6.QtWidgets import (
     QApplication,
@@ -72,7 +72,8 @@ class MainWindow(QMainWindow):
         self.settings = QSettings("ydtwin", "ydtwin")
         self.scene_view = SceneView(scene, self.viewport, request_render=self.request_render,
                                     run_in_background=self.runner.run,
-                                    defer=lambda fn: QTimer.singleShot(0, fn))
+                                    defer=lambda fn: QTimer.singleShot(0, fn),
+                                    translate=lambda text: QCoreApplication.translate("LayersPanel", text))
         self.viewport.enable_terrain_style(mouse_wheel_zooms=True)
         # north (+y: grid north of the scene projection, within 1.3° of true north across the region) and a
         # scale bar true at the focal distance

@@ -225,7 +225,10 @@ class BuildingsVisual(Visual):
         layer: BuildingsLayer = self.layer  # type: ignore[assignment]
         common = {"ambient": 0.25, "diffuse": 0.8, "specular": 0.05, "interpolation": "flat"}
         base = PROCEDURAL_COLOUR if layer.provenance.nature != "real" else DEFAULT_COLOUR
-        self._legend = [(layer.display_name(), base)]
+        tr = self.ctx.translate
+        tag = layer.provenance.label()
+        label = f"{tr(layer.name)} ({tr(tag)})" if tag else tr(layer.name)
+        self._legend = [(label, base)]
         self._scalar_bar = None
         attr = layer.color_by
         if not attr:

@@ -68,6 +68,7 @@ class SceneView:
         budget: TriangleBudget | None = None,
         run_in_background: Callable[[Callable[[], object], Callable[[object], None]], None] | None = None,
         defer: Callable[[Callable[[], None]], None] | None = None,
+        translate: Callable[[str], str] | None = None,
     ) -> None:
         self.scene = scene
         self.plotter = plotter
@@ -77,6 +78,8 @@ class SceneView:
         self._run_in_background = run_in_background
         #: ``defer(fn)``: run ``fn`` on a later turn of the host's event loop (spreads actor creation)
         self._defer = defer
+        #: the host's translation of layer names and natures shown in the scene (identity by default)
+        self._translate = translate or (lambda text: text)
         self.visuals: dict[int, Visual] = {}
         #: per layer id: the (signal, slot) pairs this view connected, to disconnect exactly those
         self._slots: dict[int, list] = {}
@@ -160,6 +163,7 @@ class SceneView:
         ctx = RenderContext(self.scene, self.plotter, budget)
         ctx.run_in_background = self._run_in_background
         ctx.defer = self._defer
+        ctx.translate = self._translate
         ctx.visual_ready = self._visual_ready
         return ctx
 
@@ -245,6 +249,17 @@ class SceneView:
         finally:
             self.plotter.suppress_rendering = suppressed
 
+    @staticmethod
+    def _use_cjk_font(prop) -> None:
+        """Chinese labels need a CJK font file (VTK's built-in fonts have no CJK glyphs)."""
+        from ydtwin.render import _vtk
+        from ydtwin.render.fonts import cjk_font
+
+        font = cjk_font()
+        if font:
+            prop.SetFontFamily(_vtk.VTK_FONT_FILE)
+            prop.SetFontFile(font)
+
     def _replace_legend(self, entries: list, bar) -> None:
         if self._legend_actor is not None:
             self.plotter.remove_legend(render=False)
@@ -255,6 +270,8 @@ class SceneView:
                 loc="upper left", size=(0.26, min(0.045 * len(entries) + 0.02, 0.5)), face="rectangle",
                 font_family="arial",
             )
+            if any(not label.isascii() for label, _colour in entries):
+                self._use_cjk_font(self._legend_actor.GetEntryTextProperty())
         if self._bar_title is not None:
             self.plotter.remove_scalar_bar(self._bar_title, render=False)
             self._bar_title = None

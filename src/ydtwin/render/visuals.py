@@ -85,6 +85,8 @@ class RenderContext:
         self.visual_ready = None
         #: set by the view: ``defer(fn)`` runs ``fn`` on a later turn of the host's event loop, or None
         self.defer = None
+        #: set by the view: the host's translation of names shown in the scene (legend entries)
+        self.translate = lambda text: text
         #: set when this frame draws something for the first time (its upload to the GPU makes the frame
         #: slow and says nothing about the machine's steady speed): the budget skips such frames
         self.uploads_this_frame = False
