@@ -353,3 +353,42 @@ def test_big_geojson_is_streamed_in_batches_not_parsed_whole(tmp_path, monkeypat
                                   progress=lambda done, total: seen.append(done))
     assert len(data) == 1000 and report.rules == {"explicit": 1000}
     assert seen == sorted(seen) and len(seen) == 8 and seen[-1] == 1000
+
+
+def test_flatgeobuf(tmp_path):
+    import pyogrio.raw
+
+    lon, lat = BASE
+    geoms = np.array([_square(lon + 0.001 * i, lat, hole=i == 1) for i in range(3)], dtype=object)
+    fgb = tmp_path / "b.fgb"
+    pyogrio.raw.write(fgb, shapely.to_wkb(geoms), field_data=[np.array([12.0, 24.0, 36.0])], fields=["height"],
+                      crs="EPSG:4326", driver="FlatGeobuf", geometry_type="Polygon")
+    data, report = read_buildings(fgb, region_bbox=REGION)
+    # FlatGeobuf stores features in its spatial index's order
+    assert report.format == "flatgeobuf" and sorted(data.height.tolist()) == [12.0, 24.0, 36.0]
+    rings = np.diff(data.part_offsets)
+    assert rings[data.height == 24.0].tolist() == [2] and rings[data.height != 24.0].tolist() == [1, 1]
+
+
+def test_cityjsonseq(tmp_path):
+    fwd = Transformer.from_crs("EPSG:4326", "EPSG:4549", always_xy=True)
+    x0, y0 = fwd.transform(*BASE)
+    header = {"type": "CityJSON", "version": "2.0", "transform": {"scale": [0.01, 0.01, 0.01], "translate": [x0, y0, 0]},
+              "metadata": {"referenceSystem": "https://www.opengis.net/def/crs/EPSG/0/4549"}, "CityObjects": {},
+              "vertices": []}
+    lines = [json.dumps(header)]
+    for k in range(3):
+        dx = k * 3000  # 30 m apart, in 0.01 m units
+        verts = [[dx, 0, 0], [dx + 1000, 0, 0], [dx + 1000, 1000, 0], [dx, 1000, 0],
+                 [dx, 0, 1500 * (k + 1)], [dx + 1000, 0, 1500 * (k + 1)], [dx + 1000, 1000, 1500 * (k + 1)],
+                 [dx, 1000, 1500 * (k + 1)]]
+        solid = {"type": "Solid", "lod": "1", "boundaries": [[[[0, 3, 2, 1]], [[4, 5, 6, 7]], [[0, 1, 5, 4]],
+                                                              [[1, 2, 6, 5]], [[2, 3, 7, 6]], [[3, 0, 4, 7]]]]}
+        lines.append(json.dumps({"type": "CityJSONFeature", "id": f"b{k}",
+                                 "CityObjects": {f"b{k}": {"type": "Building", "geometry": [solid]}},
+                                 "vertices": verts}))
+    path = tmp_path / "city.city.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    data, report = read_buildings(path, region_bbox=REGION)
+    assert report.format == "cityjsonseq" and len(data) == 3
+    assert data.height.tolist() == pytest.approx([15.0, 30.0, 45.0])
