@@ -56,3 +56,28 @@ def run_cli(*args: str, env_extra: dict | None = None, no_display: bool = False,
     return subprocess.run(
         [sys.executable, "-m", "ydtwin", *args], capture_output=True, text=True, env=env, timeout=timeout, cwd=ROOT
     )
+
+
+@pytest.fixture
+def make_window(qtbot):
+    """``make_window(view=…, size=(w, h))`` → a shown MainWindow whose buildings are all on screen."""
+    from ydtwin.io.region import open_scene
+    from ydtwin.qt.app import MainWindow
+
+    windows = []
+
+    def make(view: str = "region", size: tuple[int, int] = (1000, 700)):
+        win = MainWindow(open_scene(), view=view)
+        qtbot.addWidget(win)
+        win.resize(*size)
+        win.show()
+        qtbot.waitExposed(win)
+        # buildings are prepared in the background: wait until every visual is on screen
+        qtbot.waitUntil(lambda: win.scene_view.pending == 0, timeout=60_000)
+        qtbot.wait(300)
+        windows.append(win)
+        return win
+
+    yield make
+    for win in windows:
+        win.close()

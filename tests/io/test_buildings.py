@@ -335,14 +335,14 @@ def test_dbf_code_page_sniffing_leaves_utf8_alone(tmp_path):
 
 def test_big_geojson_is_streamed_in_batches_not_parsed_whole(tmp_path, monkeypatch):
     """A big GeoJSON file goes to GDAL's streaming reader, batch by batch, not to json.loads."""
-    import ydtwin.io.buildings as buildings
+    import ydtwin.io.footprint_sources as sources
     import ydtwin.io.geojson as gj
 
     lon, lat = BASE
     path = _write_geojson(tmp_path / "big.geojson",
                           [_feature(_square(lon + (i % 50) * 0.001, lat + (i // 50) * 0.001), height=10 + i % 7)
                            for i in range(1000)])
-    monkeypatch.setattr(buildings, "STREAM_GEOJSON_ABOVE", 10_000)  # pretend the file is big
+    monkeypatch.setattr(sources, "STREAM_GEOJSON_ABOVE", 10_000)  # pretend the file is big
 
     def refuse(*_a, **_k):
         raise AssertionError("the whole-file parser must not be used for a file above the guard")

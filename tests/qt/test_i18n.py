@@ -6,7 +6,7 @@ from PyQt6.QtCore import QCoreApplication
 
 @pytest.fixture
 def chinese(qapp):
-    from ydtwin.qt.app import install_translators, remove_translators
+    from ydtwin.qt.support import install_translators, remove_translators
 
     translators = install_translators(qapp, "zh_CN")
     yield translators
@@ -20,7 +20,7 @@ def test_both_translation_files_load(chinese):
 
 
 def test_english_installs_nothing(qapp):
-    from ydtwin.qt.app import install_translators
+    from ydtwin.qt.support import install_translators
 
     assert install_translators(qapp, "en") == []
     assert QCoreApplication.translate("MainWindow", "&File") == "&File"
@@ -30,7 +30,7 @@ def test_every_string_is_translated():
     """The shipped .ts has no unfinished message, and the compiled .qm is there."""
     import xml.etree.ElementTree as ET
 
-    from ydtwin.qt.app import I18N_DIR
+    from ydtwin.qt.support import I18N_DIR
 
     ts = I18N_DIR / "ydtwin_zh_CN.ts"
     messages = list(ET.parse(ts).iter("message"))

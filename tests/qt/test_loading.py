@@ -38,20 +38,8 @@ def footprints_200k(tmp_path_factory):
 
 
 @pytest.fixture
-def window(qtbot):
-    from ydtwin.io.region import open_scene
-    from ydtwin.qt.app import MainWindow
-
-    win = MainWindow(open_scene(), view="Suzhou")
-    qtbot.addWidget(win)
-    win.resize(900, 600)
-    win.show()
-    qtbot.waitExposed(win)
-    # buildings are prepared in the background: wait until every visual is on screen
-    qtbot.waitUntil(lambda: win.scene_view.pending == 0, timeout=60_000)
-    qtbot.wait(300)
-    yield win
-    win.close()
+def window(make_window):
+    return make_window(view="Suzhou", size=(900, 600))
 
 
 class Heartbeat:

@@ -11,20 +11,8 @@ if not os.environ.get("DISPLAY") or os.environ.get("QT_QPA_PLATFORM") != "xcb":
 
 
 @pytest.fixture
-def window(qtbot):
-    from ydtwin.io.region import open_scene
-    from ydtwin.qt.app import MainWindow
-
-    win = MainWindow(open_scene(), view="region")
-    qtbot.addWidget(win)
-    win.resize(1000, 700)
-    win.show()
-    qtbot.waitExposed(win)
-    # buildings are prepared in the background: wait until every visual is on screen
-    qtbot.waitUntil(lambda: win.scene_view.pending == 0, timeout=60_000)
-    qtbot.wait(300)
-    yield win
-    win.close()
+def window(make_window):
+    return make_window()
 
 
 def test_window_shows_the_region(window, qtbot):
@@ -195,7 +183,7 @@ def test_unhandled_errors_are_logged_not_fatal(window, qtbot):
     import faulthandler
     import sys
 
-    from ydtwin.qt.app import install_exception_hooks, log_folder
+    from ydtwin.qt.support import install_exception_hooks, log_folder
 
     install_exception_hooks()
     assert faulthandler.is_enabled()

@@ -96,7 +96,7 @@ def describe(path: str | os.PathLike[str]) -> FileInfo:
         else:
             raise ReadError(path, "is a folder", "pass a file")
     name = path.name.lower()
-    from ydtwin.io.buildings import sniff_format
+    from ydtwin.io.footprint_sources import sniff_format
 
     try:
         fmt = sniff_format(path)

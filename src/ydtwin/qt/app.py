@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import faulthandler
 import logging
 import sys
-import threading
 import time
-import traceback
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +30,7 @@ from pyvistaqt import QtInteractor
 from ydtwin import __version__
 from ydtwin.io.region import open_scene
 from ydtwin.model.scene import Scene
+from ydtwin.qt.support import LANGUAGES, install_exception_hooks, install_translators
 from ydtwin.qt.workers import BackgroundRunner, LoadJob
 from ydtwin.render.backend import gl_info
 from ydtwin.render.scene_view import SceneView
@@ -487,24 +485,9 @@ class MainWindow(QMainWindow):
         except (KeyError, ValueError) as exc:
             self.statusBar().showMessage(str(exc.args[0] if exc.args else exc), 8000)
             return
-        start = self.scene_view.viewpoint()
-        sv = self.scene_view
-        f0, e0 = sv._scene_xyz(start.target), sv._scene_xyz(start.eye)
-        f1, e1 = sv._scene_xyz(goal.target), sv._scene_xyz(goal.eye)
-        d0, d1 = np.linalg.norm(e0 - f0), np.linalg.norm(e1 - f1)
-        u0, u1 = (e0 - f0) / max(d0, 1e-9), (e1 - f1) / max(d1, 1e-9)
         steps = max(1, round((self.FLY_SECONDS if seconds is None else seconds) * 1000 / self.FLY_STEP_MS))
         self._fly_timer.stop()
-        self._fly_frames = []
-        for k in range(1, steps + 1):
-            t = k / steps
-            t = t * t * (3 - 2 * t)  # ease in and out
-            focal = f0 + (f1 - f0) * t
-            direction = u0 + (u1 - u0) * t
-            direction /= max(np.linalg.norm(direction), 1e-9)
-            dist = d0 * (d1 / max(d0, 1e-9)) ** t  # geometric: zooming feels even
-            angle = start.view_angle + (goal.view_angle - start.view_angle) * t
-            self._fly_frames.append((focal, focal + direction * dist, angle))
+        self._fly_frames = self.scene_view.fly_frames(goal, steps)
         self._fly_timer.start(self.FLY_STEP_MS)
 
     def _fly_step(self) -> None:
@@ -512,12 +495,7 @@ class MainWindow(QMainWindow):
             self._fly_timer.stop()
             return
         focal, eye, angle = self._fly_frames.pop(0)
-        cam = self.viewport.camera
-        cam.focal_point = tuple(float(v) for v in focal)
-        cam.position = tuple(float(v) for v in eye)
-        cam.up = (0.0, 0.0, 1.0)
-        cam.view_angle = float(angle)
-        self.viewport.renderer.ResetCameraClippingRange()
+        self.scene_view.set_camera(focal, eye, angle)
         self.viewport.render()
         if not self._fly_frames:
             self._fly_timer.stop()
@@ -752,76 +730,6 @@ class MainWindow(QMainWindow):
         self.scene_view.close()
         self.viewport.close()
         super().closeEvent(event)
-
-
-#: interface languages: settings value → name shown (each in its own language)
-LANGUAGES = {"auto": "Automatic · 自动", "en": "English", "zh_CN": "简体中文"}
-I18N_DIR = Path(__file__).resolve().parent / "i18n"
-
-
-def install_translators(app: QApplication, language: str = "auto") -> list:
-    """Qt's own Chinese (qtbase_zh_CN) and ydtwin's translations for ``language`` ("auto": the system's)."""
-    from PyQt6.QtCore import QLibraryInfo, QLocale, QTranslator
-
-    if language == "auto":
-        language = "zh_CN" if QLocale.system().name().startswith("zh") else "en"
-    if language == "en":
-        return []
-    installed = []
-    qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-    for name, folder in ((f"qtbase_{language}", qt_dir), (f"ydtwin_{language}", str(I18N_DIR))):
-        translator = QTranslator(app)
-        if translator.load(name, folder):
-            app.installTranslator(translator)
-            installed.append(translator)
-        else:
-            log.warning("no translation %s in %s", name, folder)
-    return installed
-
-
-def remove_translators(app: QApplication, translators: list) -> None:
-    for translator in translators:
-        app.removeTranslator(translator)
-
-
-def log_folder() -> Path:
-    """Where the app writes ydtwin.log and crash.log (the platform's per-user application data folder)."""
-    from PyQt6.QtCore import QStandardPaths
-
-    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppLocalDataLocation)
-    folder = Path(base or Path.home() / ".ydtwin") / "logs"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-_crash_file = None
-
-
-def install_exception_hooks() -> None:
-    """Unhandled exceptions are logged and shown in the status bar; they never abort the process. A native
-    crash leaves the Python stacks of every thread in crash.log; the session's log goes to ydtwin.log."""
-    global _crash_file
-    folder = log_folder()
-    if _crash_file is None:
-        _crash_file = open(folder / "crash.log", "a", encoding="utf-8")  # noqa: SIM115 - open for the process
-    faulthandler.enable(file=_crash_file, all_threads=True)
-    if not any(isinstance(h, logging.FileHandler) for h in log.handlers):
-        handler = logging.FileHandler(folder / "ydtwin.log", encoding="utf-8")
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
-        log.addHandler(handler)
-        log.setLevel(logging.INFO)
-
-    def hook(exc_type, exc, tb) -> None:
-        text = "".join(traceback.format_exception(exc_type, exc, tb))
-        log.error("unhandled exception:\n%s", text)
-        print(text, file=sys.stderr)
-        app = QApplication.instance()
-        for w in app.topLevelWidgets() if app else []:
-            if isinstance(w, MainWindow):
-                w.statusBar().showMessage(f"Error: {exc_type.__name__}: {exc}", 15000)
-
-    sys.excepthook = hook
-    threading.excepthook = lambda args: hook(args.exc_type, args.exc_value, args.exc_traceback)
 
 
 def run(*, region: str | None = None, boundaries: str = "corrected", view: str = "region", args=None,

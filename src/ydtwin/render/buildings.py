@@ -73,7 +73,6 @@ class BuildingsVisual(Visual):
         self._observers: list[tuple[object, int]] = []
         self._legend: list[tuple[str, tuple[float, float, float]]] = []
         self._scalar_bar: tuple[str, tuple[float, float], str] | None = None
-        self._t_start = 0.0
         self._template = None
         #: actors added to the renderer directly (not through pyvista's add_mesh)
         self._direct: list = []
@@ -294,7 +293,6 @@ class BuildingsVisual(Visual):
     def update_lod(self) -> None:
         if self.tree is None or not self.layer.visible:
             return
-        self._t_start = time.perf_counter()
         if self.lod_enabled:
             share = self.ctx.budget.budget // max(self.ctx.budget_shares, 1)
             keys, self.max_error_px = select_within_budget(self.tree, self.tiles, self.camera(), share,

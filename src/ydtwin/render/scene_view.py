@@ -472,6 +472,22 @@ class SceneView:
             self._request_render = request
             cam.position, cam.focal_point, cam.up, cam.view_angle = saved
 
+    def fly_frames(self, goal: Viewpoint, steps: int) -> list[tuple[np.ndarray, np.ndarray, float]]:
+        """Camera frames (focal, eye, view angle; scene metres) from the current view to ``goal``."""
+        from ydtwin.geo.camera import fly_path
+
+        start = self.viewpoint()
+        return fly_path(self._scene_xyz(start.target), self._scene_xyz(start.eye), self._scene_xyz(goal.target),
+                        self._scene_xyz(goal.eye), steps, start_angle=start.view_angle, goal_angle=goal.view_angle)
+
+    def set_camera(self, focal, eye, view_angle: float) -> None:
+        cam = self.plotter.camera
+        cam.focal_point = tuple(float(v) for v in focal)
+        cam.position = tuple(float(v) for v in eye)
+        cam.up = (0.0, 0.0, 1.0)
+        cam.view_angle = float(view_angle)
+        self.plotter.renderer.ResetCameraClippingRange()
+
     def apply_viewpoint(self, vp: Viewpoint) -> None:
         cam = self.plotter.camera
         cam.focal_point = tuple(self._scene_xyz(vp.target))

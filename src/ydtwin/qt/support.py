@@ -1,0 +1,83 @@
+"""What the app sets up around its windows: interface languages, log files, crash handlers."""
+
+from __future__ import annotations
+
+import faulthandler
+import logging
+import sys
+import threading
+import traceback
+from pathlib import Path
+
+from PyQt6.QtWidgets import QApplication, QMainWindow
+
+log = logging.getLogger("ydtwin")
+
+#: interface languages: settings value → name shown (each in its own language)
+LANGUAGES = {"auto": "Automatic · 自动", "en": "English", "zh_CN": "简体中文"}
+I18N_DIR = Path(__file__).resolve().parent / "i18n"
+
+
+def install_translators(app: QApplication, language: str = "auto") -> list:
+    """Qt's own Chinese (qtbase_zh_CN) and ydtwin's translations for ``language`` ("auto": the system's)."""
+    from PyQt6.QtCore import QLibraryInfo, QLocale, QTranslator
+
+    if language == "auto":
+        language = "zh_CN" if QLocale.system().name().startswith("zh") else "en"
+    if language == "en":
+        return []
+    installed = []
+    qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    for name, folder in ((f"qtbase_{language}", qt_dir), (f"ydtwin_{language}", str(I18N_DIR))):
+        translator = QTranslator(app)
+        if translator.load(name, folder):
+            app.installTranslator(translator)
+            installed.append(translator)
+        else:
+            log.warning("no translation %s in %s", name, folder)
+    return installed
+
+
+def remove_translators(app: QApplication, translators: list) -> None:
+    for translator in translators:
+        app.removeTranslator(translator)
+
+
+def log_folder() -> Path:
+    """Where the app writes ydtwin.log and crash.log (the platform's per-user application data folder)."""
+    from PyQt6.QtCore import QStandardPaths
+
+    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppLocalDataLocation)
+    folder = Path(base or Path.home() / ".ydtwin") / "logs"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+_crash_file = None
+
+
+def install_exception_hooks() -> None:
+    """Unhandled exceptions are logged and shown in the status bar; they never abort the process. A native
+    crash leaves the Python stacks of every thread in crash.log; the session's log goes to ydtwin.log."""
+    global _crash_file
+    folder = log_folder()
+    if _crash_file is None:
+        _crash_file = open(folder / "crash.log", "a", encoding="utf-8")  # noqa: SIM115 - open for the process
+    faulthandler.enable(file=_crash_file, all_threads=True)
+    if not any(isinstance(h, logging.FileHandler) for h in log.handlers):
+        handler = logging.FileHandler(folder / "ydtwin.log", encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+
+    def hook(exc_type, exc, tb) -> None:
+        text = "".join(traceback.format_exception(exc_type, exc, tb))
+        log.error("unhandled exception:\n%s", text)
+        print(text, file=sys.stderr)
+        app = QApplication.instance()
+        for w in app.topLevelWidgets() if app else []:
+            if isinstance(w, QMainWindow):
+                w.statusBar().showMessage(f"Error: {exc_type.__name__}: {exc}", 15000)
+
+    sys.excepthook = hook
+    threading.excepthook = lambda args: hook(args.exc_type, args.exc_value, args.exc_traceback)
