@@ -101,7 +101,7 @@ def test_budget_follows_measured_frame_times_and_bounds_the_selection(city):
     for _ in range(20):
         budget.record(1_000_000, 0.2)  # software GL: 5 M triangles/s
     assert budget.budget == pytest.approx(250_000, rel=0.01)
-    assert TriangleBudget().target_fps == 12.0  # the default asks for 12 frames/s
+    assert TriangleBudget().target_fps == 15.0  # the default asks for 15 frames/s (frames well under 100 ms)
     fast = TriangleBudget(target_fps=20)
     for _ in range(20):
         fast.record(60_000_000, 0.1)  # a big GPU

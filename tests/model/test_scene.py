@@ -64,3 +64,32 @@ def test_non_real_data_is_labelled():
     assert _layer().display_name() == "roads (schematic)"
     with pytest.raises(ValueError):
         Provenance(source="x", licence="y", nature="made-up")  # type: ignore[arg-type]
+
+
+def test_big_geometry_batches_are_converted_in_chunks_with_the_same_result(monkeypatch):
+    """Ragged arrays are built GEOMETRY_CHUNK buildings at a time (short GIL holds): same data as at once."""
+    import ydtwin.model.buildings as mb
+
+    rng = np.random.default_rng(3)
+    geoms = []
+    for i in range(23):
+        x, y = 120.0 + i * 0.01, 31.0
+        box = shapely.box(x, y, x + 0.002, y + 0.002)
+        if i % 5 == 0:  # a multipolygon now and then, and a hole
+            geoms.append(shapely.MultiPolygon([box, shapely.box(x + 0.003, y, x + 0.004, y + 0.001)]))
+        elif i % 7 == 0:
+            geoms.append(box.difference(shapely.box(x + 0.0005, y + 0.0005, x + 0.001, y + 0.001)))
+        else:
+            geoms.append(box)
+    geoms = np.array(geoms, dtype=object)
+    kw = dict(height=rng.uniform(5, 50, 23), crs="EPSG:4326", min_height=np.zeros(23), height_rule=2,
+              flags=np.arange(23, dtype=np.uint8) % 2, attributes={"name": np.array([f"b{i}" for i in range(23)],
+                                                                                      dtype=object)})
+    whole = mb.BuildingsData.from_geometries(geoms, **kw)
+    monkeypatch.setattr(mb, "GEOMETRY_CHUNK", 4)
+    chunked = mb.BuildingsData.from_geometries(geoms, **kw)
+    for field in ("xy", "ring_offsets", "part_offsets", "part_building", "height", "min_height", "height_rule",
+                  "flags"):
+        assert np.array_equal(getattr(whole, field), getattr(chunked, field)), field
+    assert list(chunked.attributes["name"]) == list(whole.attributes["name"])
+    assert shapely.equals(chunked.geometries(), geoms).all()

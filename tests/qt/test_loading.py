@@ -43,15 +43,17 @@ def window(make_window):
 
 
 class Heartbeat:
-    """A 10 ms timer on the UI thread; the longest gap between its ticks is how long the UI was blocked."""
+    """A 5 ms precise timer on the UI thread; the longest gap between its ticks is how long the UI was blocked
+    (to within the interval: a gap is the blocking plus up to one interval)."""
 
     def __init__(self) -> None:
-        from PyQt6.QtCore import QTimer
+        from PyQt6.QtCore import Qt, QTimer
 
         self.last = time.perf_counter()
         self.worst = 0.0
         self.timer = QTimer()
-        self.timer.setInterval(10)
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.setInterval(5)
         self.timer.timeout.connect(self._tick)
 
     def _tick(self) -> None:
@@ -72,11 +74,12 @@ def _names(window):
     return [layer.name for layer in window.scene.layers]
 
 
-#: the longest the UI thread may stall while 200k footprints load. Issue 4 asks for 100 ms; on this 2-core box
-#: with software GL a single frame of the city takes 70–110 ms and creating the tiles' actors ~80 ms, so the
-#: measured worst case is ~220–320 ms today (reading, extrusion and tiling run off the UI thread; actors are
-#: created in 30 ms slices; what remains is a frame plus the layer insertion in one turn, and GIL hand-offs).
-MAX_STALL_S = 0.8
+#: the longest the UI thread may stall while 200k footprints load (issue 4: 100 ms). Measured on a 2-core VM
+#: with software GL: 70–92 ms, the longest stretch being one frame of the city at full detail right after
+#: the layer is ready (reading, extrusion and tiling run in worker threads at a lower priority; frames are
+#: lighter while they run; actors are created in 15 ms slices; the GIL is handed over every 1 ms; the
+#: start-up heap is frozen so that garbage collections stay short).
+MAX_STALL_S = 0.1
 
 
 def test_200k_footprints_load_without_blocking_the_ui(window, qtbot, footprints_200k):

@@ -166,3 +166,57 @@ def test_every_tile_is_coloured_by_its_own_buildings(plotter_scene, monkeypatch)
         assert east[2] > east[1] and east[2] > 0.8 * east[0], colours  # plasma's bottom: blue-violet
     finally:
         scene.layers.remove(layer)
+
+
+def test_replacements_prepared_ahead_are_what_adding_the_layer_applies(plotter_scene):
+    """A worker computes what a new layer will hide; adding it on the UI thread only applies the result."""
+    from ydtwin.model.buildings import BuildingsData, BuildingsLayer
+    from ydtwin.model.layer import Provenance
+
+    scene, _view, _plotter, _layer, _before, _after = plotter_scene
+    blocks = scene.layer("procedural-blocks")
+    lon, lat = 120.65, 31.32  # central Suzhou: generated blocks stand there
+    geoms = np.array([shapely.box(lon + i * 0.002, lat, lon + i * 0.002 + 0.001, lat + 0.001) for i in range(5)],
+                     dtype=object)
+    data = BuildingsData.from_geometries(geoms, height=np.full(5, 20.0), crs="EPSG:4326")
+    extra = BuildingsLayer("extra", data, provenance=Provenance("test", "CC0", nature="synthetic"))
+    before = blocks.hidden.copy()
+    scene.prepare_replacements(extra)
+    assert (blocks.hidden == before).all()  # preparing edits no layer
+    computed = []
+    original = scene.replacement_masks.__func__
+
+    def spy(self, real, generated):
+        computed.append(len(self._replacements))
+        return original(self, real, generated)
+
+    scene.replacement_masks = spy.__get__(scene)
+    try:
+        cached = len(scene._replacements)
+        scene.add(extra)
+        assert computed == [cached]  # the prepared entry was found: nothing new was computed
+        assert len(scene._replacements) == cached
+        assert blocks.hidden.sum() > before.sum()
+        newly = blocks.hidden & ~before
+        c = blocks.data.centres()[newly]
+        assert (np.abs(c[:, 0] - lon) < 0.03).all() and (np.abs(c[:, 1] - lat) < 0.03).all()
+    finally:
+        del scene.replacement_masks
+        scene.layers.remove(extra)
+    assert (blocks.hidden == before).all()
+
+
+def test_frames_are_lighter_while_the_host_is_busy(plotter_scene):
+    scene, view, plotter, layer, _before, _after = plotter_scene
+    from ydtwin.render.scene_view import BUSY_DETAIL
+
+    plotter.renderer.SetUseFXAA(True)
+    plotter.render()
+    assert view.ctx.detail == 1.0 and plotter.renderer.GetUseFXAA()
+    view.set_host_busy(True)
+    plotter.render()
+    assert view.ctx.detail == BUSY_DETAIL and not plotter.renderer.GetUseFXAA()
+    view.set_host_busy(False)
+    plotter.render()
+    assert view.ctx.detail == 1.0 and plotter.renderer.GetUseFXAA()
+    plotter.renderer.SetUseFXAA(False)

@@ -363,7 +363,7 @@ class TriangleBudget:
     machine instead of assuming either. ``target_fps`` is what interaction should keep.
     """
 
-    def __init__(self, *, target_fps: float = 12.0, initial: int = 250_000, floor: int = 100_000,
+    def __init__(self, *, target_fps: float = 15.0, initial: int = 250_000, floor: int = 100_000,
                  ceiling: int = 200_000_000) -> None:
         self.target_fps = target_fps
         self.budget = initial

@@ -25,7 +25,15 @@ import shapely
 from ydtwin.errors import ReadError, YdtwinError
 from ydtwin.geo.projection import PYPROJ_LOCK, WGS84, is_special_datum, is_wgs84, parse_crs
 
-__all__ = ["SOURCES", "crs_name", "is_geographic", "sniff_format", "already_wgs84"]
+__all__ = ["SOURCES", "crs_name", "is_geographic", "preload_readers", "sniff_format", "already_wgs84"]
+
+
+def preload_readers() -> None:
+    """Import the format libraries now. An app calls this at start: importing a compiled library holds the
+    GIL for up to a few hundred milliseconds, which in a reader thread would freeze the UI thread meanwhile."""
+    import osmium  # noqa: F401
+    import pyarrow.parquet  # noqa: F401
+    import pyogrio.raw  # noqa: F401
 
 
 @dataclass

@@ -26,6 +26,8 @@ FLAG_ABSURD_HEIGHT = 1  # the file's height was ≤ 0 or > 1000 m; a later rule 
 FLAG_REPAIRED = 2  # the geometry was invalid and was repaired (polygonal parts kept)
 FLAG_ABSURD_BASE = 4  # min_height was negative or not below the height; the base was set to the ground
 FLAGS = {"absurd height": FLAG_ABSURD_HEIGHT, "repaired geometry": FLAG_REPAIRED, "absurd base": FLAG_ABSURD_BASE}
+#: buildings per shapely call when geometries become ragged arrays (each call holds the GIL throughout)
+GEOMETRY_CHUNK = 2048
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,21 @@ class BuildingsData:
         n = len(geoms)
         if n == 0:
             return cls.empty(crs)
+        if n > GEOMETRY_CHUNK:
+            # shapely's ring extraction holds the GIL for its whole call: in chunks, a UI thread waiting for the
+            # GIL gets it back every few milliseconds
+            def part(v, sl):
+                return v[sl] if isinstance(v, np.ndarray) and v.ndim == 1 and len(v) == n else v
+
+            return cls.concatenate([
+                cls.from_geometries(
+                    geoms[sl], height=part(np.asarray(height), sl), crs=crs,
+                    min_height=None if min_height is None else part(np.asarray(min_height), sl),
+                    height_rule=part(np.asarray(height_rule), sl), flags=part(np.asarray(flags), sl),
+                    attributes={k: v[sl] for k, v in (attributes or {}).items()},
+                )
+                for sl in (slice(i, i + GEOMETRY_CHUNK) for i in range(0, n, GEOMETRY_CHUNK))
+            ])
         _typ, coords, offsets = shapely.to_ragged_array(geoms)
         if len(offsets) == 2:  # all polygons
             rings, parts = offsets

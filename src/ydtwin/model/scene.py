@@ -44,6 +44,8 @@ class Scene:
         self.origin = np.zeros(3, dtype=np.float64)
         self.origin_lonlat = (float(self.projection.lon_0), float(self.projection.lat_0))
         # loaded footprints replace the procedural/schematic buildings under them
+        self._replacements: dict[tuple, dict[int, np.ndarray]] = {}
+        self._replacement_data: dict[tuple, list] = {}
         self.layers.events.inserted.connect(self._on_layers_changed)
         self.layers.events.removed.connect(self._on_layers_changed)
 
@@ -98,6 +100,27 @@ class Scene:
         real = [layer for layer in layers if layer not in generated and layer.replaces != "none" and len(layer.data)]
         if not generated or (not real and not any(layer.hidden.any() for layer in generated)):
             return
+        masks = self.replacement_masks(real, generated)
+        for layer in generated:
+            layer.hidden = masks[id(layer.data)]
+
+    def prepare_replacements(self, new_layer) -> None:
+        """Compute (and keep) what adding ``new_layer`` will hide, so that adding it later only applies the
+        result. Safe in a worker thread: it reads the layers' data, which never changes, and edits no layer."""
+        from ydtwin.model.buildings import BuildingsLayer
+
+        layers = [layer for layer in [*self.layers, new_layer] if isinstance(layer, BuildingsLayer)]
+        generated = [layer for layer in layers if layer.provenance.nature in ("procedural", "schematic")]
+        real = [layer for layer in layers if layer not in generated and layer.replaces != "none" and len(layer.data)]
+        if generated and real:
+            self.replacement_masks(real, generated)
+
+    def replacement_masks(self, real: list, generated: list) -> dict[int, np.ndarray]:
+        """``{id(generated layer's data): hidden mask}`` for these real layers (the last few results kept)."""
+        key = (tuple((id(layer.data), layer.replaces) for layer in real), tuple(id(layer.data) for layer in generated))
+        cached = self._replacements.get(key)
+        if cached is not None:
+            return cached
         cell = self.REPLACE_CELL_M
         claimed: list[np.ndarray] = []
         cities: set[str] = set()
@@ -113,6 +136,7 @@ class Scene:
             else:
                 cities.update(self._cities_at(layer))
         keys = np.unique(np.concatenate(claimed)) if claimed else np.zeros(0, dtype=np.int64)
+        masks = {}
         for layer in generated:
             x, y = self.building_centres(layer)
             hide = np.zeros(len(layer.data), dtype=bool)
@@ -121,7 +145,14 @@ class Scene:
                 hide |= np.isin(k, keys)
             if cities and "city" in layer.data.attributes:
                 hide |= np.isin(layer.data.attributes["city"].astype(str), sorted(cities))
-            layer.hidden = hide
+            masks[id(layer.data)] = hide
+        # the key holds ids, so the data they name must stay alive while the entry is kept
+        self._replacements[key] = masks
+        self._replacement_data[key] = [layer.data for layer in (*real, *generated)]
+        while len(self._replacements) > 4:
+            oldest = next(iter(self._replacements))
+            del self._replacements[oldest], self._replacement_data[oldest]
+        return masks
 
     def building_centres(self, layer) -> tuple[np.ndarray, np.ndarray]:
         """Scene x/y of a buildings layer's centres (cached with the data, which never changes)."""

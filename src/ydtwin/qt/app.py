@@ -30,7 +30,13 @@ from pyvistaqt import QtInteractor
 from ydtwin import __version__
 from ydtwin.io.region import open_scene
 from ydtwin.model.scene import Scene
-from ydtwin.qt.support import LANGUAGES, install_exception_hooks, install_translators
+from ydtwin.qt.support import (
+    LANGUAGES,
+    install_exception_hooks,
+    install_translators,
+    settle_heap,
+    share_the_interpreter,
+)
 from ydtwin.qt.workers import BackgroundRunner, LoadJob
 from ydtwin.render.backend import gl_info
 from ydtwin.render.scene_view import SceneView
@@ -50,6 +56,10 @@ class MainWindow(QMainWindow):
 
     def __init__(self, scene: Scene, *, view: str = "region", safe_mode: bool = False) -> None:
         super().__init__()
+        from ydtwin.io.footprint_sources import preload_readers
+
+        preload_readers()  # here, not in the first reader thread (an import there would stall the UI)
+        share_the_interpreter()
         self.safe_mode = safe_mode
         self._closed = False
         self.scene = scene
@@ -59,7 +69,12 @@ class MainWindow(QMainWindow):
         # the window HOLDS the interactor; no render timer: redraws are requested by model events
         self.viewport = QtInteractor(self, auto_update=False, multi_samples=0)
         self.setCentralWidget(self.viewport.interactor)
-        self._render_pending = False
+        # redraw requests are coalesced into one repaint, which runs from a timer: the event loop handles input
+        # (and other timers) between the work that asked for the frame and the frame itself
+        self._render_timer = QTimer(self)
+        self._render_timer.setSingleShot(True)
+        self._render_timer.setInterval(1)
+        self._render_timer.timeout.connect(self._render_now)
         self.bookmarks: list = []
         self._layer_sources: dict[int, tuple[Path, str | None]] = {}
         self._project_queue: list = []
@@ -199,7 +214,7 @@ class MainWindow(QMainWindow):
         for path in paths:
             self.open_file(path)
 
-    def open_file(self, path: str | Path, *, crs: str | None = None) -> LoadJob | None:
+    def open_file(self, path: str | Path, *, crs: str | None = None, replaces: str | None = None) -> LoadJob | None:
         """Read a building file in the background (progress and Cancel in the status bar), then add it."""
         from ydtwin.io.buildings import read_buildings
         from ydtwin.model.buildings import BuildingsLayer
@@ -216,6 +231,7 @@ class MainWindow(QMainWindow):
         self.progress.setFormat(f"{path.name} %p%")
         self.progress.show()
         self.cancel_button.show()
+        self.scene_view.set_host_busy(True)
         progress = self.runner.progress_relay(self._progress)
         region_bbox = self.scene.region.bbox
 
@@ -229,7 +245,11 @@ class MainWindow(QMainWindow):
                 path.name.split(".")[0], data, group="Buildings",
                 provenance=Provenance(source=f"{path.name} ({report.format})", licence="as supplied by its owner"),
             )
-            scene.building_centres(layer)  # computed here, not on the UI thread when the layer is added
+            if replaces is not None:  # the project's setting, known before the layer is added
+                layer.replaces = replaces
+            # what adding the layer hides of the generated buildings: computed here, applied on the UI thread
+            scene.building_centres(layer)
+            scene.prepare_replacements(layer)
             return layer, report
 
         self.runner.run(work, lambda result: self._loaded(job, result), lambda exc: self._load_failed(job, exc))
@@ -253,6 +273,7 @@ class MainWindow(QMainWindow):
 
     def _finish_job(self) -> None:
         self.job = None
+        self.scene_view.set_host_busy(False)
         self.progress.hide()
         self.cancel_button.hide()
 
@@ -268,6 +289,7 @@ class MainWindow(QMainWindow):
                 layer.color_by = entry.color_by
         self._layer_sources[layer.id] = (job.path, job.crs)
         self.scene.add(layer)
+        settle_heap()
         self._remember_recent(job.path)
         rejected = f"; set aside: {report.summary()}" if report.n_rejected else ""
         rules = ", ".join(f"{k} {v:,}" for k, v in report.rules.items())
@@ -390,19 +412,20 @@ class MainWindow(QMainWindow):
             return
         self.set_view(self._initial_view)
         self._show_backend()
+        settle_heap()  # the start-up heap stays: full garbage collections later need not walk it
 
     # ---- rendering -------------------------------------------------------------------------------
 
     def request_render(self) -> None:
-        """Coalesce redraw requests from model events into one render per event-loop turn."""
-        if not self._render_pending:
-            self._render_pending = True
-            QTimer.singleShot(0, self._render_now)
+        """Coalesce redraw requests from model events into one frame, drawn on a later turn of the event loop."""
+        if not self._render_timer.isActive():
+            self._render_timer.start()
 
     def _render_now(self) -> None:
-        self._render_pending = False
         if not self._closed:
-            self.viewport.render()
+            # a repaint of the GL widget renders once; ``viewport.render()`` would render, then the widget's
+            # repaint that the finished frame schedules would render the same frame a second time
+            self.viewport.update()
 
     def _update_status(self) -> None:
         ms = self.scene_view.last_frame_s * 1000
@@ -599,7 +622,7 @@ class MainWindow(QMainWindow):
         if not self._project_queue or self.job is not None:
             return
         entry = self._project_queue.pop(0)
-        job = self.open_file(entry.path, crs=entry.crs)
+        job = self.open_file(entry.path, crs=entry.crs, replaces=entry.replaces)
         if job is not None:
             job.entry = entry
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import faulthandler
+import gc
 import logging
 import sys
 import threading
@@ -81,3 +82,28 @@ def install_exception_hooks() -> None:
 
     sys.excepthook = hook
     threading.excepthook = lambda args: hook(args.exc_type, args.exc_value, args.exc_traceback)
+
+
+def settle_heap() -> None:
+    """Move every object alive now out of the cyclic garbage collector's sight (``gc.freeze``).
+
+    The app's long-lived heap (Qt, VTK and pyvista wrappers, the scene) is large; a full collection walks all
+    of it while holding the GIL, ~60–100 ms on a modest machine, and readers that create many short-lived
+    objects trigger such collections while the UI wants to draw. Frozen objects are still freed by reference
+    counting; only reference cycles among them stay until exit.
+    """
+    gc.freeze()
+
+
+#: seconds a thread running Python may keep the GIL while another waits for it (Python's default: 5 ms)
+GIL_SWITCH_INTERVAL_S = 0.001
+
+
+def share_the_interpreter() -> None:
+    """Hand the GIL over faster while readers run in worker threads.
+
+    A frame calls back into Python a dozen times (level of detail, the GL widget's context callbacks); each
+    callback waits until a worker gives up the GIL, up to the switch interval. At Python's default of 5 ms
+    that adds tens of milliseconds to a frame drawn while a file loads.
+    """
+    sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)

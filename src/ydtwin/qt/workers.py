@@ -10,6 +10,7 @@ from __future__ import annotations
 import concurrent.futures
 import logging
 import os
+import sys
 import threading
 import traceback
 from collections.abc import Callable
@@ -46,6 +47,7 @@ class BackgroundRunner(QObject):
             error: Callable[[BaseException], None] | None = None) -> None:
         def task() -> None:  # worker thread
             _leave_a_core_for_the_ui()
+            _yield_to_the_ui()
             try:
                 result = work()
             except BaseException as exc:  # noqa: BLE001 - every failure goes back to the UI as a value
@@ -85,6 +87,25 @@ def _leave_a_core_for_the_ui() -> None:
         numba.set_num_threads(max(1, min(numba.config.NUMBA_NUM_THREADS, (os.cpu_count() or 2) - 1)))
     except Exception:  # numba not importable: nothing to limit
         pass
+
+
+def _yield_to_the_ui() -> None:
+    """Run this worker (and the threads it starts: GDAL, compiled kernels) below the UI thread's priority, so a
+    frame or an event on the UI thread gets a core at once instead of sharing one with a reader."""
+    try:
+        if sys.platform.startswith("linux"):  # nice is per thread on Linux; new threads inherit it
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), WORKER_NICE)
+        elif sys.platform == "win32":
+            import ctypes
+
+            kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+            kernel32.SetThreadPriority(kernel32.GetCurrentThread(), -1)  # THREAD_PRIORITY_BELOW_NORMAL
+    except (OSError, AttributeError):  # not permitted or not available: same priority as the UI
+        pass
+
+
+#: how much lower than the UI thread the workers run (Linux nice increment)
+WORKER_NICE = 10
 
 
 class LoadJob:

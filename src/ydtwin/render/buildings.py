@@ -128,7 +128,7 @@ class BuildingsVisual(Visual):
         self.realise(prepared, token=token, then=finished)
 
     #: seconds of actor creation per event-loop turn when the host can defer work (keeps the UI responsive)
-    REALISE_SLICE_S = 0.03
+    REALISE_SLICE_S = 0.015
 
     def realise(self, prepared: _Prepared, *, token: object | None = None, then=None) -> None:
         """Create the tile actors on the UI thread. With a host ``ctx.defer`` the tiles are created a slice of
@@ -294,7 +294,7 @@ class BuildingsVisual(Visual):
         if self.tree is None or not self.layer.visible:
             return
         if self.lod_enabled:
-            share = self.ctx.budget.budget // max(self.ctx.budget_shares, 1)
+            share = int(self.ctx.budget.budget * self.ctx.detail) // max(self.ctx.budget_shares, 1)
             keys, self.max_error_px = select_within_budget(self.tree, self.tiles, self.camera(), share,
                                                            index=self.index)
         else:

@@ -21,6 +21,8 @@ BACKGROUND_TOP = (0.10, 0.13, 0.20)
 BACKGROUND_BOTTOM = (0.55, 0.63, 0.72)
 VIEW_ELEVATION_DEG = 50.0
 VIEW_ANGLE_DEG = 30.0
+#: share of the triangle budget a frame uses while background work runs (software GL shares the CPU with it)
+BUSY_DETAIL = 0.5
 
 
 def _parse_bbox(text: str) -> tuple[float, float, float, float] | None:
@@ -106,6 +108,13 @@ class SceneView:
         self._update_overlay()
         self._update_legend()
         self._end_tag = plotter.renderer.AddObserver("EndEvent", lambda *_: self._frame_done())
+        #: set by the host while it works in the background (a file loading): frames are drawn lighter
+        #: meanwhile (see ``BUSY_DETAIL``), so that they share the machine without stalling the host's UI
+        self.host_busy = False
+        self._busy_frame = False
+        self._fxaa_when_idle = False
+        # before the visuals' own level-of-detail observers (higher priority runs first)
+        self._start_tag = plotter.renderer.AddObserver("StartEvent", lambda *_: self._before_frame(), 1.0)
         #: seconds the last frame took (the renderer's own measure)
         self.last_frame_s = 0.0
         scene.layers.events.inserted.connect(self._on_inserted)
@@ -177,6 +186,29 @@ class SceneView:
     def pending(self) -> int:
         """How many visuals are still being prepared in the background."""
         return sum(getattr(v, "_pending", None) is not None for v in self.visuals.values())
+
+    @property
+    def busy(self) -> bool:
+        """Background work is under way: the host's, or visuals still being prepared."""
+        return self.host_busy or self.pending > 0
+
+    def set_host_busy(self, busy: bool) -> None:
+        if busy != self.host_busy:
+            self.host_busy = busy
+            self.request_render()
+
+    def _before_frame(self) -> None:
+        """While busy: a share of the triangle budget and no FXAA pass; full quality again when idle."""
+        busy = self.busy
+        if busy != self._busy_frame:
+            ren = self.plotter.renderer
+            if busy:
+                self._fxaa_when_idle = bool(ren.GetUseFXAA())
+                ren.SetUseFXAA(False)
+            else:
+                ren.SetUseFXAA(self._fxaa_when_idle)
+            self._busy_frame = busy
+        self.ctx.detail = BUSY_DETAIL if busy else 1.0
 
     def _frame_done(self) -> None:
         self.last_frame_s = float(self.plotter.renderer.GetLastRenderTimeInSeconds())
@@ -516,6 +548,7 @@ class SceneView:
 
     def close(self) -> None:
         self.plotter.renderer.RemoveObserver(self._end_tag)
+        self.plotter.renderer.RemoveObserver(self._start_tag)
         for layer in list(self.scene.layers):
             self._drop(layer)
         self.scene.layers.events.inserted.disconnect(self._on_inserted)

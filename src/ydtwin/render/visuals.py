@@ -79,6 +79,8 @@ class RenderContext:
         self.budget = budget or TriangleBudget()
         #: how many level-of-detail visuals share the budget (set by the view)
         self.budget_shares = 1
+        #: share of the budget this frame may use (the view lowers it while background work runs)
+        self.detail = 1.0
         #: set by the view: ``run_in_background(work, done)`` or None (build at once), and the callback a
         #: visual calls when its background build has become actors
         self.run_in_background = None
@@ -240,9 +242,11 @@ class TerrainVisual(Visual):
         h = ren.GetSize()[1]
         pf = h / (2 * np.tan(np.radians(cam.GetViewAngle()) / 2))
         tris = 0
+        # a lower detail (background work running) asks for bigger cells on screen before full resolution
+        threshold = self.COARSE_BELOW_PX / max(self.ctx.detail, 1e-3)
         for full, coarse, centre, cell_m, (n_full, n_coarse) in self.blocks:
             d = max(float(np.linalg.norm(pos - centre)), 1.0)
-            use_full = bool(cell_m * pf / d >= self.COARSE_BELOW_PX)
+            use_full = bool(cell_m * pf / d >= threshold)
             shown = full if use_full else coarse
             if visible and id(shown) not in self._drawn:
                 self._drawn.add(id(shown))
