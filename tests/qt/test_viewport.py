@@ -220,3 +220,38 @@ def test_keyboard_and_districts(window, qtbot):
     qtbot.waitUntil(lambda: not window.flying, timeout=5_000)
     lon, lat = window.scene.projection.from_scene(*cam.focal_point[:2])
     assert 121.45 < float(lon) < 121.53 and 31.18 < float(lat) < 31.26  # Huangpu, central Shanghai
+
+
+def test_mouse_navigation_draws_each_frame_once(window, qtbot):
+    """Dragging orbits the camera, and each mouse move renders the scene once (not once by the interactor
+    and again by the widget's repaint)."""
+    from PyQt6.QtCore import QEvent, QPointF, Qt
+    from PyQt6.QtGui import QMouseEvent
+    from PyQt6.QtWidgets import QApplication
+
+    widget = window.viewport.interactor
+    renders = []
+    tag = window.viewport.render_window.AddObserver("StartEvent", lambda *_: renders.append(1))
+    before = window.viewport.screenshot(return_img=True)
+    position = window.viewport.camera.position
+
+    def send(kind, x, buttons):
+        local = QPointF(x, widget.height() / 2)
+        QApplication.sendEvent(widget, QMouseEvent(kind, local, QPointF(widget.mapToGlobal(local.toPoint())),
+                                                   Qt.MouseButton.LeftButton, buttons, Qt.KeyboardModifier.NoModifier))
+
+    x0 = widget.width() // 3
+    send(QEvent.Type.MouseButtonPress, x0, Qt.MouseButton.LeftButton)
+    qtbot.wait(50)
+    renders.clear()
+    for i in range(1, 9):
+        send(QEvent.Type.MouseMove, x0 + 12 * i, Qt.MouseButton.LeftButton)
+        QApplication.processEvents()
+    moves_renders = len(renders)
+    send(QEvent.Type.MouseButtonRelease, x0 + 96, Qt.MouseButton.NoButton)
+    qtbot.wait(100)
+    window.viewport.render_window.RemoveObserver(tag)
+    assert window.viewport.camera.position != position
+    assert 4 <= moves_renders <= 8  # one frame per move at most (Qt may merge repaints), never two
+    after = window.viewport.screenshot(return_img=True)
+    assert after.std() > 20 and (abs(after.astype(int) - before.astype(int)).sum(axis=2) > 30).mean() > 0.05

@@ -25,7 +25,6 @@ from PyQt6.QtWidgets import (
     QToolBar,
     QToolButton,
 )
-from pyvistaqt import QtInteractor
 
 from ydtwin import __version__
 from ydtwin.io.region import open_scene
@@ -37,6 +36,7 @@ from ydtwin.qt.support import (
     settle_heap,
     share_the_interpreter,
 )
+from ydtwin.qt.viewport import Viewport
 from ydtwin.qt.workers import BackgroundRunner, LoadJob
 from ydtwin.render.backend import gl_info
 from ydtwin.render.scene_view import SceneView
@@ -67,7 +67,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"ydtwin — {region.title_zh} {region.title}".strip())
         self.resize(1400, 900)
         # the window HOLDS the interactor; no render timer: redraws are requested by model events
-        self.viewport = QtInteractor(self, auto_update=False, multi_samples=0)
+        self.viewport = Viewport(self, auto_update=False, multi_samples=0)
         self.setCentralWidget(self.viewport.interactor)
         # redraw requests are coalesced into one repaint, which runs from a timer: the event loop handles input
         # (and other timers) between the work that asked for the frame and the frame itself
