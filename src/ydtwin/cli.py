@@ -31,6 +31,10 @@ examples:
   ydtwin info buildings.geojson               what a file holds: kind, count, CRS, bounds, heights
   ydtwin snapshot --out sz.png --layer footprints.gpkg --view footprints --color-by height
   ydtwin snapshot --out a.png --layer amap.geojson --crs GCJ-02 --view 120.6,31.28,120.7,31.34
+  ydtwin plugins list                         plugins found, their state and what they contribute
+  ydtwin plugins validate --all               check every plugin (manifest, files, data)
+  ydtwin plugins new my-plans                 scaffold a working data plugin
+  ydtwin plugins install my-plans.zip         install a plugin (folder or .zip) for this user
 
 Views are "region", a city name in English or Chinese (e.g. Shanghai, 上海), a loaded layer's name
 (its file name without extension) or a box lon_min,lat_min,lon_max,lat_max.
@@ -65,6 +69,12 @@ def _add_layer_options(p: argparse.ArgumentParser) -> None:
                    help="height of buildings with neither height nor levels (default 10)")
 
 
+def _add_plugin_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--plugins", default="all", metavar="NAMES",
+                   help="plan plugins to show: all (default), none, or names separated by commas "
+                   "(e.g. suzhou,shanghai)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ydtwin",
@@ -89,12 +99,13 @@ def build_parser() -> argparse.ArgumentParser:
     app = sub.add_parser("app", help="open the desktop app (the default)", description="Open the desktop app.")
     app.add_argument("--view", default="region", help="start view: region, a city name, a layer or a box")
     app.add_argument("--safe-mode", action="store_true",
-                     help="start without the remembered window layout (and, later, without third-party plugins)")
+                     help="start without the remembered window layout and without third-party plugin code")
     app.add_argument("--lang", choices=("auto", "en", "zh_CN"), default=None,
                      help="interface language for this start (default: the preference, else the system's)")
     app.add_argument("--reset-settings", action="store_true",
                      help="forget remembered settings (window layout, recent files, folders) before starting")
     _add_layer_options(app)
+    _add_plugin_options(app)
 
     snap = sub.add_parser(
         "snapshot",
@@ -109,6 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     snap.add_argument("--exaggeration", type=float, default=None, metavar="X",
                       help="vertical exaggeration of the terrain (default from the region file)")
     _add_layer_options(snap)
+    _add_plugin_options(snap)
 
     info = sub.add_parser(
         "info",
@@ -117,7 +129,126 @@ def build_parser() -> argparse.ArgumentParser:
         "Exits with 2 if a file cannot be read.",
     )
     info.add_argument("paths", nargs="+", metavar="PATH")
+
+    plugins = sub.add_parser("plugins", help="list, check, install or create plugins",
+                             description="Plugins add planned projects, layers, themes, readers, panels and "
+                             "review rules. See docs/plugins.md.")
+    psub = plugins.add_subparsers(dest="plugins_command", metavar="ACTION", required=True)
+    psub.add_parser("list", help="plugins found, their state and what they contribute")
+    val = psub.add_parser("validate", help="check plugins: manifest, files, data (exit 2 on problems)")
+    val.add_argument("paths", nargs="*", metavar="PATH", help="plugin folders")
+    val.add_argument("--all", action="store_true", help="every plugin ydtwin finds")
+    inst = psub.add_parser("install", help="install a plugin folder or .zip for this user")
+    inst.add_argument("source", metavar="PATH|ZIP")
+    inst.add_argument("--replace", action="store_true", help="replace an installed plugin of the same name")
+    new = psub.add_parser("new", help="scaffold a working data plugin")
+    new.add_argument("name", metavar="NAME")
+    new.add_argument("--dir", default=".", metavar="DIR", help="where to create it (default: here)")
+    for action, text in (("trust", "run this plugin's code (this exact version)"),
+                         ("distrust", "stop running this plugin's code"),
+                         ("enable", "switch a plugin on"), ("disable", "switch a plugin off")):
+        a = psub.add_parser(action, help=text)
+        a.add_argument("name", metavar="NAME")
     return parser
+
+
+def _cmd_plugins(args) -> int:
+    from pathlib import Path
+
+    from ydtwin.plugins.discovery import discover, read_manifest
+    from ydtwin.plugins.install import install, scaffold
+    from ydtwin.plugins.manager import PluginManager
+    from ydtwin.plugins.validate import validate
+
+    action = args.plugins_command
+    if action == "list":
+        manager = PluginManager()
+        for found in manager.discovered:
+            status = manager.status(found)
+            version = found.manifest.version if found.manifest else "?"
+            line = f"{found.name:28} {version:8} {found.origin:11} {status:10} {manager.summary(found)}"
+            reason = manager.reason(found)
+            print(line.rstrip() + (f"  ({reason})" if reason and status != "active" else ""))
+        return 0
+    if action == "validate":
+        if not args.all and not args.paths:
+            raise YdtwinError("plugins validate: give plugin folders or --all")
+        everything = discover()
+        targets = everything if args.all else [read_manifest(Path(p), "path") for p in args.paths]
+        scene_bbox = None
+        try:
+            from ydtwin.io.region import read_region_file
+
+            scene_bbox = read_region_file(args.region).region.bbox
+        except YdtwinError:
+            pass
+        failed = 0
+        for found in targets:
+            problems = validate(found, everything, region_bbox=scene_bbox)
+            if problems:
+                failed += 1
+                print(f"FAIL {found.name} ({found.path}):")
+                for problem in problems:
+                    print(f"  - {problem}")
+            else:
+                m = found.manifest
+                c = m.contributions
+                print(f"ok   {found.name} {m.version}: {len(c.projects)} projects, {len(c.layers)} layers, "
+                      f"{len(c.themes)} themes, {len(c.readers)} readers, {len(c.panels)} panels, "
+                      f"{len(c.rules)} rules")
+        print(f"{len(targets) - failed} of {len(targets)} plugins valid")
+        return EXIT_USER_ERROR if failed else 0
+    if action == "install":
+        folder = install(args.source, replace=args.replace)
+        found = read_manifest(folder, "user")
+        print(f"installed {found.name} {found.manifest.version} to {folder}")
+        if found.manifest.has_code:
+            print(f"it carries code: it runs only after `ydtwin plugins trust {found.name}` (or Trust in the app)")
+        return 0
+    if action == "new":
+        folder = scaffold(args.name, args.dir)
+        problems = validate(read_manifest(folder, "path"), discover())
+        if problems:  # the template itself is checked: this would be a bug in ydtwin
+            raise YdtwinError(f"the new plugin does not validate: {'; '.join(problems)}")
+        print(f"created {folder} (valid). Edit its ydtwin.toml and data/projects.geojson, then "
+              f"`ydtwin plugins install {folder}`")
+        return 0
+    manager = PluginManager()
+    name = args.name if args.name.startswith("ydtwin-") else f"ydtwin-{args.name}"
+    try:
+        manager.plugin(name)
+    except KeyError:
+        raise YdtwinError(f"no plugin named {name} (see `ydtwin plugins list`)") from None
+    {"trust": manager.trust, "distrust": manager.distrust,
+     "enable": lambda n: manager.set_enabled(n, True), "disable": lambda n: manager.set_enabled(n, False)}[action](name)
+    print(f"{name}: {manager.status(manager.plugin(name))}")
+    return 0
+
+
+def plugin_names(args) -> list[str] | None:
+    """--plugins → None (all) or a list of names ([] for none)."""
+    text = getattr(args, "plugins", "all") or "all"
+    if text.strip().lower() == "all":
+        return None
+    if text.strip().lower() == "none":
+        return []
+    return [n.strip() for n in text.split(",") if n.strip()]
+
+
+def add_plugin_layers(scene, args, *, safe_mode: bool = False, manager=None):
+    """The --plugins selection's layers added to the scene → the PluginManager used."""
+    from ydtwin.plugins.manager import PluginManager
+
+    names = plugin_names(args)
+    manager = manager or PluginManager(safe_mode=safe_mode)
+    if names != []:
+        known = {d.name for d in manager.discovered}
+        for n in names or []:
+            full = n if n.startswith("ydtwin-") else f"ydtwin-{n}"
+            if full not in known:
+                raise YdtwinError(f"--plugins: no plugin named {n} (see `ydtwin plugins list`)")
+        manager.add_to_scene(scene, names)
+    return manager
 
 
 def _cmd_info(args) -> int:
@@ -204,6 +335,7 @@ def _cmd_snapshot(args) -> int:
         except ValueError as exc:
             raise YdtwinError(str(exc)) from None
     load_layers(scene, args)
+    add_plugin_layers(scene, args)
     _check_view(scene, args.view)
     from ydtwin.render.snapshot import snapshot
 
@@ -231,7 +363,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     command = args.command or "app"
-    handlers = {"app": _cmd_app, "snapshot": _cmd_snapshot, "info": _cmd_info}
+    handlers = {"app": _cmd_app, "snapshot": _cmd_snapshot, "info": _cmd_info, "plugins": _cmd_plugins}
     try:
         return handlers[command](args)
     except YdtwinError as exc:
