@@ -126,6 +126,7 @@ def load_layers(found: Discovered) -> list[VectorLayer]:
                       fill=contrib.style.fill)
         out.append(VectorLayer(
             contrib.name, data, style=style, group="Plans", role=f"plugin-layer:{contrib.id}",
+            opacity=0.35 if contrib.style.fill else 1.0,  # filled areas must not hide what lies under them
             provenance=Provenance(source=f"plugin {manifest.name} {manifest.version}", licence=contrib.licence,
                                   nature=contrib.provenance),
         ))

@@ -15,6 +15,7 @@ from ydtwin.model.layer import Layer, TerrainLayer
 from ydtwin.model.project import Viewpoint
 from ydtwin.model.scene import Scene
 from ydtwin.render import buildings as _buildings  # noqa: F401  (registers the buildings visual)
+from ydtwin.render import plans as _plans  # noqa: F401 - registers the plans visual
 from ydtwin.render.visuals import RenderContext, Visual, visual_for
 
 BACKGROUND_TOP = (0.10, 0.13, 0.20)
@@ -266,10 +267,14 @@ class SceneView:
     def _update_legend(self) -> None:
         """One legend for the visible layers' entries (non-real data marked), one bar for a numeric colour-by."""
         entries: list = []
+        statuses: list = []
         bar = None
         for visual in self.visuals.values():
             entries.extend(visual.legend_entries())
+            statuses.extend(getattr(visual, "status_entries", list)())
             bar = bar or visual.scalar_bar()
+        # plan layers share themes and statuses: each row once
+        entries = list(dict.fromkeys([*entries, *statuses]))
         if (entries, bar) == getattr(self, "_legend_state", None):
             return
         self._legend_state = (entries, bar)
@@ -299,7 +304,7 @@ class SceneView:
         if entries:
             self._legend_actor = self.plotter.add_legend(
                 [[label, colour] for label, colour in entries], bcolor=(0.08, 0.09, 0.12), border=False,
-                loc="upper left", size=(0.26, min(0.045 * len(entries) + 0.02, 0.5)), face="rectangle",
+                loc="upper left", size=(0.2, min(0.032 * len(entries) + 0.02, 0.45)), face="rectangle",
                 font_family="arial",
             )
             if any(not label.isascii() for label, _colour in entries):
