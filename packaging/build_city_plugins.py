@@ -233,7 +233,8 @@ def build(out: Path) -> None:
             'version = "0.1.0"',
             "schema_version = 1",
             'requires_ydtwin = ">=0.1"',
-            f"description = {_toml_str(datum_note + 'Names of public plans; schematic geometry placed on the region outlines; status and phases illustrative. Not an official plan.')}",
+            "description = " + _toml_str(datum_note + "Names of public plans; schematic geometry placed on the region "
+                                         "outlines; status and phases illustrative. Not an official plan."),
             'author = "ydtwin"',
             'licence = "CC-BY-4.0"',
             "",
@@ -263,7 +264,8 @@ def build(out: Path) -> None:
     buffers = []
     for key, _t, _z, waypoints in eco["corridors"]:
         band = to_ll(to_m(LineString(waypoints)).buffer(1000.0))
-        buffers.append({"type": "Feature", "id": f"{key}-buffer", "properties": {"id": f"{key}-buffer", "corridor": key},
+        buffers.append({"type": "Feature", "id": f"{key}-buffer",
+                        "properties": {"id": f"{key}-buffer", "corridor": key},
                         "geometry": mapping(_round(band, False))})
     header = [
         "# A theme that is not a city: regional blue-green corridors with their own colour and layer.",
@@ -273,7 +275,8 @@ def build(out: Path) -> None:
         'version = "0.1.0"',
         "schema_version = 1",
         'requires_ydtwin = ">=0.1"',
-        'description = "A regional theme arriving as a plugin: four schematic blue-green corridors across city borders and their 1 km protection buffers. Illustrative."',
+        'description = "A regional theme arriving as a plugin: four schematic blue-green corridors across city borders '
+        'and their 1 km protection buffers. Illustrative."',
         'author = "ydtwin"',
         'licence = "CC-BY-4.0"',
         "",

@@ -21,7 +21,7 @@ from ydtwin.plugins.manifest import PanelContribution, ReaderContribution, RuleC
 from ydtwin.plugins.projects import PluginDataError, load_layers, load_projects
 from ydtwin.plugins.trust import PluginSettings
 
-__all__ = ["PluginManager", "READER_TIMEOUT_S", "Registered"]
+__all__ = ["PluginManager", "READER_TIMEOUT_S", "Registered", "plugin_of"]
 
 log = logging.getLogger("ydtwin.plugins")
 
@@ -46,6 +46,8 @@ class PluginManager:
                  discovered: list[Discovered] | None = None,
                  on_failure: Callable[[str, str], None] | None = None, **discover_kwargs) -> None:
         self.safe_mode = safe_mode
+        #: seconds a third-party reader may run before it is abandoned and its plugin disabled
+        self.reader_timeout_s = READER_TIMEOUT_S
         self.settings = settings if settings is not None else PluginSettings()
         self.discovered = discovered if discovered is not None else discover(**discover_kwargs)
         self.guard = Guard(on_failure=on_failure, on_disable=lambda name, _reason: self._dispose(name))
@@ -239,7 +241,7 @@ class PluginManager:
 
         reader: ReaderContribution = entry.contribution  # type: ignore[assignment]
         fn = self._resolve(entry.plugin, reader.python)
-        timeout = None if entry.builtin else READER_TIMEOUT_S
+        timeout = None if entry.builtin else self.reader_timeout_s
         result = self.guard.call(entry.plugin, f"reader {reader.id}", fn, Path(path), timeout=timeout, **options)
         data = result[0] if isinstance(result, tuple) else result
         if not isinstance(data, (BuildingsData, VectorData)):
@@ -274,17 +276,36 @@ class PluginManager:
                                               ("panels", c.panels), ("rules", c.rules)) if v]
         return ", ".join(parts) or "nothing"
 
-    def add_to_scene(self, scene, only: list[str] | None = None) -> list:
-        """Add the active plugins' extra layers and plans to a scene (``only``: plugin names, short or full)
-        → the layers added."""
+    def layers(self, only: list[str] | None = None) -> list:
+        """The active plugins' extra layers and plans (``only``: plugin names, short or full; None: all)."""
         wanted = None if only is None else {n if n.startswith("ydtwin-") else f"ydtwin-{n}" for n in only}
-        added = []
-        extra = self.extra_layers()
-        plans = self.plan_layers()
-        for layer in [*extra, *plans]:
-            plugin = getattr(layer, "plugin", None) or layer.provenance.source.split()[1]
-            if wanted is not None and plugin not in wanted:
-                continue
+        out = []
+        for layer in [*self.extra_layers(), *self.plan_layers()]:
+            if wanted is None or plugin_of(layer) in wanted:
+                out.append(layer)
+        return out
+
+    def add_to_scene(self, scene, only: list[str] | None = None) -> list:
+        """Add ``layers(only)`` to a scene → the layers added."""
+        added = self.layers(only)
+        for layer in added:
             scene.add(layer)
-            added.append(layer)
         return added
+
+    def rescan(self, **discover_kwargs) -> None:
+        """Discover again (after an install): every plugin's registrations are renewed."""
+        for name in list(self._disposers):
+            self._dispose(name)
+        self._plans.clear()
+        self._layers.clear()
+        self._problems.clear()
+        self.discovered = discover(**discover_kwargs)
+        for found in self.discovered:
+            if self.status(found) == ACTIVE:
+                self._activate(found)
+
+
+def plugin_of(layer) -> str:
+    """The plugin a layer came from ('' for layers that are not from a plugin)."""
+    source = layer.provenance.source
+    return source.split()[1] if source.startswith("plugin ") else ""

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from PyQt6.QtCore import QCoreApplication, QSettings, Qt, QTimer
+from PyQt6.QtCore import QCoreApplication, QSettings, Qt, QTimer, pyqtSignal
 from PyQt6.QtGui import QAction, QKeySequence
 from PyQt6.QtWidgets import (
     QApplication,
@@ -24,6 +24,7 @@ from PyQt6.QtWidgets import (
     QTableWidgetItem,
     QToolBar,
     QToolButton,
+    QWidget,
 )
 
 from ydtwin import __version__
@@ -54,7 +55,11 @@ log = logging.getLogger("ydtwin")
 class MainWindow(QMainWindow):
     """Main window: the viewport in the centre, a view chooser, the render backend in the status bar."""
 
-    def __init__(self, scene: Scene, *, view: str = "region", safe_mode: bool = False) -> None:
+    #: a plugin failed somewhere (any thread): (plugin, one line) → the log panel
+    plugin_problem = pyqtSignal(str, str)
+
+    def __init__(self, scene: Scene, *, view: str = "region", safe_mode: bool = False, plugins=None,
+                 plugin_names: list[str] | None = None) -> None:
         super().__init__()
         from ydtwin.io.footprint_sources import preload_readers
 
@@ -83,6 +88,19 @@ class MainWindow(QMainWindow):
         self._fly_frames: list = []
         self.runner = BackgroundRunner(self)
         self.settings = QSettings("ydtwin", "ydtwin")
+        # plugins: found without running their code; their plans and layers join the scene as model layers
+        from ydtwin.plugins.manager import PluginManager
+
+        self._plugin_messages: list[tuple[str, str]] = []
+        self.plugin_problem.connect(self._plugin_failed)
+        self.plugins = plugins or PluginManager(safe_mode=safe_mode,
+                                                on_failure=lambda name, text: self.plugin_problem.emit(name, text))
+        if plugins is not None:
+            plugins.guard.on_failure = lambda name, text: self.plugin_problem.emit(name, text)
+        self._plugin_names = plugin_names
+        self._plugin_hosts: dict[str, object] = {}
+        self._plugin_docks: dict[str, QDockWidget] = {}
+        self.sync_plugin_layers()
         self.scene_view = SceneView(scene, self.viewport, request_render=self.request_render,
                                     run_in_background=self.runner.run,
                                     defer=lambda fn: QTimer.singleShot(0, fn),
@@ -117,6 +135,7 @@ class MainWindow(QMainWindow):
         self._build_keyboard()
         self._build_identify()
         self._build_log()
+        self._build_plugins()
         self._build_progress()
         self.setAcceptDrops(True)
         self.job: LoadJob | None = None
@@ -147,6 +166,93 @@ class MainWindow(QMainWindow):
         dock.setWidget(self.layers_panel)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
         self.layers_dock = dock
+
+    # ---- plugins ---------------------------------------------------------------------------------
+
+    def _build_plugins(self) -> None:
+        from ydtwin.qt.plugins_panel import PluginsPanel, make_dock
+
+        self.plugins_panel = PluginsPanel(self.plugins, changed=self.sync_plugin_layers,
+                                          open_panel=self.open_plugin_panel, install=self.install_plugin)
+        self.plugins_dock = make_dock(self, self.plugins_panel)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.plugins_dock)
+        self.tabifyDockWidget(self.layers_dock, self.plugins_dock)
+        self.layers_dock.raise_()
+        for name, text in self._plugin_messages:
+            self.log_message(f"plugin {name}: {text}", error=True)
+        self._plugin_messages = []
+
+    def _plugin_failed(self, name: str, text: str) -> None:
+        if not hasattr(self, "log_view"):  # before the log panel exists: shown when it does
+            self._plugin_messages.append((name, text))
+            return
+        self.log_message(f"plugin {name}: {text}", error=True)
+        if hasattr(self, "plugins_panel"):
+            self.plugins_panel.refresh()
+
+    def sync_plugin_layers(self) -> None:
+        """The scene holds exactly the active plugins' plans and layers (after enabling, disabling, trusting)."""
+        from ydtwin.plugins.manager import plugin_of
+
+        wanted = self.plugins.layers(self._plugin_names)
+        keep = {id(layer) for layer in wanted}
+        for layer in list(self.scene.layers):
+            if plugin_of(layer) and id(layer) not in keep:
+                self.scene.layers.remove(layer)
+        present = {id(layer) for layer in self.scene.layers}
+        for layer in wanted:
+            if id(layer) not in present:
+                self.scene.add(layer)
+        active = {d.name for d in self.plugins.active()}
+        for name in list(self._plugin_hosts):
+            if name not in active:
+                self._plugin_hosts.pop(name).dispose()
+                prefix = name.removeprefix("ydtwin-") + "."
+                for panel_id in [k for k in self._plugin_docks if k.startswith(prefix)]:
+                    self._plugin_docks.pop(panel_id).close()
+
+    def open_plugin_panel(self, panel_id: str):
+        """Create a plugin's panel (imported now, through the guard) in a dock → the dock, or None."""
+        from ydtwin.plugins.guard import PluginFailure
+        from ydtwin.qt.plugins_panel import PluginHost
+
+        if panel_id in self._plugin_docks:
+            self._plugin_docks[panel_id].show()
+            self._plugin_docks[panel_id].raise_()
+            return self._plugin_docks[panel_id]
+        try:
+            entry, factory = self.plugins.panel_factory(panel_id)
+            host = self._plugin_hosts.setdefault(entry.plugin, PluginHost(entry.plugin, self))
+            widget = self.plugins.guard.call(entry.plugin, f"panel {panel_id}", factory, host)
+            if not isinstance(widget, QWidget):
+                raise PluginFailure(entry.plugin, f"panel {panel_id}",
+                                    f"returned {type(widget).__name__}, not a QWidget")
+        except (PluginFailure, KeyError) as exc:
+            if isinstance(exc, KeyError):
+                self.log_message(f"no plugin panel {panel_id}", error=True)
+            self.plugins_panel.refresh()
+            return None
+        dock = QDockWidget(entry.contribution.title, self)
+        dock.setObjectName(f"plugin-panel-{panel_id}")
+        dock.setWidget(widget)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        self._plugin_docks[panel_id] = dock
+        return dock
+
+    def install_plugin(self, path: str) -> bool:
+        from ydtwin.errors import YdtwinError
+        from ydtwin.plugins.install import install
+
+        try:
+            folder = install(path)
+        except YdtwinError as exc:
+            self.log_message(str(exc), error=True)
+            return False
+        self.log_message(self.tr("Plugin installed: {0}").format(folder.name))
+        self.plugins.rescan()
+        self.sync_plugin_layers()
+        self.plugins_panel.refresh()
+        return True
 
     def zoom_to_layer(self, layer) -> None:
         from ydtwin.qt.layers_panel import layer_bounds_wgs84
@@ -237,7 +343,12 @@ class MainWindow(QMainWindow):
 
         scene = self.scene
 
+        reader = self.plugins.reader_for(path)
+        plugins = self.plugins
+
         def work():
+            if reader is not None and not reader.builtin:  # a plugin's reader: guarded, with a time limit
+                return self._read_with_plugin(plugins, reader, path)
             # small batches: each C call that holds the GIL stays short, so the UI thread keeps its turns
             data, report = read_buildings(path, crs=crs, region_bbox=region_bbox, progress=progress,
                                           cancel=job.cancelled.is_set, batch_size=4096)
@@ -254,6 +365,21 @@ class MainWindow(QMainWindow):
 
         self.runner.run(work, lambda result: self._loaded(job, result), lambda exc: self._load_failed(job, exc))
         return job
+
+    @staticmethod
+    def _read_with_plugin(plugins, reader, path: Path):
+        """(layer, None) from a plugin's reader (worker thread)."""
+        from ydtwin.model.buildings import BuildingsData, BuildingsLayer
+        from ydtwin.model.layer import Provenance, VectorLayer
+
+        result = plugins.read(reader, path)
+        data = result[0] if isinstance(result, tuple) else result
+        provenance = Provenance(source=f"{path.name} (plugin {reader.plugin} reader {reader.contribution.id})",
+                                licence="as supplied by its owner")
+        name = path.name.split(".")[0]
+        if isinstance(data, BuildingsData):
+            return BuildingsLayer(name, data, group="Buildings", provenance=provenance), None
+        return VectorLayer(name, data, group="Plugins", provenance=provenance), None
 
     def cancel_loading(self) -> None:
         if self.job is not None:
@@ -279,9 +405,11 @@ class MainWindow(QMainWindow):
 
     def _loaded(self, job: LoadJob, result) -> None:
         self._finish_job()
+        from ydtwin.model.buildings import BuildingsLayer
+
         layer, report = result
         entry = getattr(job, "entry", None)
-        if entry is not None:  # opened from a project: its style
+        if entry is not None and isinstance(layer, BuildingsLayer):  # opened from a project: its style
             layer.replaces = entry.replaces
             layer.visible = entry.visible
             layer.opacity = entry.opacity
@@ -291,9 +419,12 @@ class MainWindow(QMainWindow):
         self.scene.add(layer)
         settle_heap()
         self._remember_recent(job.path)
-        rejected = f"; set aside: {report.summary()}" if report.n_rejected else ""
-        rules = ", ".join(f"{k} {v:,}" for k, v in report.rules.items())
-        self.log_message(f"{job.path.name}: {len(layer.data):,} buildings (heights: {rules}){rejected}")
+        if report is None:  # read by a plugin
+            self.log_message(f"{job.path.name}: {len(layer.data):,} features ({layer.provenance.source})")
+        else:
+            rejected = f"; set aside: {report.summary()}" if report.n_rejected else ""
+            rules = ", ".join(f"{k} {v:,}" for k, v in report.rules.items())
+            self.log_message(f"{job.path.name}: {len(layer.data):,} buildings (heights: {rules}){rejected}")
         self.statusBar().showMessage(self.tr("Loaded {0}: {1} buildings").format(job.path.name, f"{len(layer.data):,}"),
                                      8000)
         QTimer.singleShot(0, self._next_project_layer)
@@ -771,6 +902,11 @@ def run(*, region: str | None = None, boundaries: str = "corrected", view: str =
         from ydtwin.cli import load_layers
 
         load_layers(scene, args)
-    window = MainWindow(scene, view=view, safe_mode=safe_mode)
+    names = None
+    if args is not None:
+        from ydtwin.cli import plugin_names
+
+        names = plugin_names(args)
+    window = MainWindow(scene, view=view, safe_mode=safe_mode, plugin_names=names)
     window.show()
     return app.exec()
