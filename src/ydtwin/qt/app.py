@@ -92,6 +92,8 @@ class MainWindow(QMainWindow):
         from ydtwin.plugins.manager import PluginManager
 
         self._plugin_messages: list[tuple[str, str]] = []
+        #: settings being written by a worker (read back from here until the write is done)
+        self._pending_settings: dict[str, object] = {}
         self.plugin_problem.connect(self._plugin_failed)
         self.plugins = plugins or PluginManager(safe_mode=safe_mode,
                                                 on_failure=lambda name, text: self.plugin_problem.emit(name, text))
@@ -332,7 +334,7 @@ class MainWindow(QMainWindow):
             return None
         job = LoadJob(path, crs=crs)
         self.job = job
-        self.settings.setValue("paths/last_folder", str(path.parent))
+        self.store_setting("paths/last_folder", str(path.parent))
         self.progress.setRange(0, 0)
         self.progress.setFormat(f"{path.name} %p%")
         self.progress.show()
@@ -445,12 +447,25 @@ class MainWindow(QMainWindow):
             self.log_message(f"{job.path.name}: could not be read ({type(exc).__name__}: {exc})", error=True)
 
     def _remember_recent(self, path: Path) -> None:
-        recent = [p for p in self.recent_files() if p != str(path)]
-        self.settings.setValue("files/recent", [str(path), *recent][:MAX_RECENT])
+        recent = [str(path), *(p for p in self.recent_files() if p != str(path))][:MAX_RECENT]
+        self.store_setting("files/recent", recent)
         self._fill_recent_menu()
 
+    def store_setting(self, key: str, value) -> None:
+        """Remember a setting without the UI thread waiting for the disk: QSettings writes its file when it
+        syncs (~0.1 s on a busy disk); a QSettings of the worker's own syncs there (distinct QSettings
+        objects may share a file from different threads)."""
+        self._pending_settings[key] = value
+
+        def write() -> None:
+            store = QSettings("ydtwin", "ydtwin")
+            store.setValue(key, value)
+            store.sync()
+
+        self.runner.run(write, lambda _r: self._pending_settings.pop(key, None))
+
     def recent_files(self) -> list[str]:
-        value = self.settings.value("files/recent", [])
+        value = self._pending_settings.get("files/recent") or self.settings.value("files/recent", [])
         if isinstance(value, str):
             value = [value]
         return [str(v) for v in (value or [])]

@@ -33,8 +33,10 @@ class BackgroundRunner(QObject):
     """``run(work, done, error=None)``: ``work()`` in a worker thread, ``done(result)`` / ``error(exc)`` on the
     UI thread. Failures come back as values; nothing is raised into Qt's event loop."""
 
-    def __init__(self, parent: QObject | None = None, *, max_threads: int = 2) -> None:
+    def __init__(self, parent: QObject | None = None, *, max_threads: int | None = None) -> None:
         super().__init__(parent)
+        if max_threads is None:  # every core but one: the UI thread and the GL driver's threads keep one
+            max_threads = max(1, min(4, (os.cpu_count() or 2) - 1))
         self._executor = concurrent.futures.ThreadPoolExecutor(max_workers=max_threads,
                                                                thread_name_prefix="ydtwin-worker")
         self._futures: set[concurrent.futures.Future] = set()

@@ -180,7 +180,10 @@ class SceneView:
     def _visual_ready(self, visual: Visual) -> None:
         """A visual finished building in the background: legend and a new frame."""
         if self.visuals.get(visual.layer.id) is visual:
-            self._update_legend()
+            if self._defer is not None:  # the legend's new texts in a turn of their own, not with the last actors
+                self._defer(lambda: (self._update_legend(), self.request_render()))
+            else:
+                self._update_legend()
             self.request_render()
 
     @property
@@ -199,7 +202,10 @@ class SceneView:
             self.request_render()
 
     def _before_frame(self) -> None:
-        """While busy: a share of the triangle budget and no FXAA pass; full quality again when idle."""
+        """While busy: a share of the buildings' triangle budget and no FXAA pass; full quality when idle.
+
+        (The terrain keeps its level of detail: switching its blocks would upload meshes never drawn before,
+        a slow frame exactly when frames should be light.)"""
         busy = self.busy
         if busy != self._busy_frame:
             ren = self.plotter.renderer

@@ -242,8 +242,7 @@ class TerrainVisual(Visual):
         h = ren.GetSize()[1]
         pf = h / (2 * np.tan(np.radians(cam.GetViewAngle()) / 2))
         tris = 0
-        # a lower detail (background work running) asks for bigger cells on screen before full resolution
-        threshold = self.COARSE_BELOW_PX / max(self.ctx.detail, 1e-3)
+        threshold = self.COARSE_BELOW_PX
         for full, coarse, centre, cell_m, (n_full, n_coarse) in self.blocks:
             d = max(float(np.linalg.norm(pos - centre)), 1.0)
             use_full = bool(cell_m * pf / d >= threshold)
