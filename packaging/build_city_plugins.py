@@ -101,7 +101,12 @@ class Builder:
             if any(poly.contains(p) for poly in self.poly_m.values()) or \
                     min(self.poly_m, key=lambda n: self.poly_m[n].distance(p)) != city:
                 raise ValueError(f"{city}: waypoint {item} is not in the city ({self.where(p)})")
-        return to_ll(LineString([(p.x, p.y) for p in pts]))
+        line = LineString([(p.x, p.y) for p in pts])
+        others = shapely.union_all([g for n, g in self.poly_m.items() if n != city])
+        share = shapely.intersection(line, others).length / line.length
+        if share > 0.03:
+            raise ValueError(f"{city}: {share:.0%} of the line runs through a neighbouring city")
+        return to_ll(line)
 
     def zone(self, city: str, z: Z, key: str):
         c = to_m(Point(z.lon, z.lat))
@@ -124,8 +129,8 @@ class Builder:
         half = s.length_km * 500
         piece = shapely.ops.substring(line, max(0.0, at - half), min(line.length, at + half))
         band = shapely.intersection(piece.buffer(s.depth_km * 1000 + s.gap_m), self.poly_m[city])
-        if s.gap_m:
-            band = shapely.difference(band, piece.buffer(s.gap_m))
+        # the neighbour's land, widened by the gap, is cut away (outlines of two cities may overlap slightly)
+        band = shapely.difference(band, self.poly_m[s.neighbour].buffer(max(s.gap_m, 1.0)))
         return to_ll(_largest(band))
 
     def point(self, city: str, p: P):
