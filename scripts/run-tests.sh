@@ -6,5 +6,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh test
 echo "== layering contracts (import-linter)"
 .venv/bin/lint-imports
+echo "== plugins (every plugin in plugins/: manifest, files, data)"
+.venv/bin/ydtwin plugins validate plugins/*/
 echo "== tests"
 exec .venv/bin/python -m pytest "$@"

@@ -437,7 +437,11 @@ class MainWindow(QMainWindow):
 
         self._finish_job()
         QTimer.singleShot(0, self._next_project_layer)
-        if isinstance(exc, Cancelled):
+        from ydtwin.plugins.guard import PluginFailure
+
+        if isinstance(exc, PluginFailure):  # the guard has reported it already (one line in the log)
+            self.statusBar().showMessage(str(exc), 15000)
+        elif isinstance(exc, Cancelled):
             self.log_message(f"{job.path.name}: loading cancelled")
             self.statusBar().showMessage(self.tr("Cancelled loading {0}").format(job.path.name), 8000)
         elif isinstance(exc, YdtwinError):
