@@ -130,7 +130,10 @@ def test_raising_failing_and_looping_readers_are_reported_and_disabled(tmp_path)
     make_plugin(root, "ydtwin-noimport", READER.replace("MODULE", "noimport_mod"),
                 files={"noimport_mod.py": "import a_module_that_does_not_exist\n"})
     make_plugin(root, "ydtwin-looper", READER.replace("MODULE", "looper_mod"),
-                files={"looper_mod.py": "def read(path):\n    while True:\n        pass\n"})
+                # "forever" for the guard (0.5 s limit); it ends after 3 s so that it does not spin through the
+                # rest of the test session (Python cannot stop an abandoned thread)
+                files={"looper_mod.py": "import time\n\ndef read(path):\n    end = time.time() + 3\n"
+                                        "    while time.time() < end:\n        pass\n"})
     make_plugin(root, "ydtwin-wrongtype", READER.replace("MODULE", "wrongtype_mod"),
                 files={"wrongtype_mod.py": "def read(path):\n    return {'not': 'data'}\n"})
     make_plugin(root, "ydtwin-good", PROJECT)
@@ -308,3 +311,26 @@ def test_plugin_settings_survive_a_corrupt_file(tmp_path):
     settings.set_enabled("ydtwin-x", False)
     assert json.loads(path.read_text())["disabled"] == ["ydtwin-x"]
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".plugins-")]
+
+
+def test_entry_point_plugins_are_found_without_importing_their_package(tmp_path, monkeypatch):
+    import importlib.metadata
+
+    import ydtwin.plugins.discovery as discovery
+
+    pkg = tmp_path / "site" / "ep_plugin_pkg"
+    make_plugin(tmp_path / "site", "ep_plugin_pkg", PROJECT)
+    manifest = pkg / "ydtwin.toml"
+    manifest.write_text(manifest.read_text().replace('name = "ep_plugin_pkg"', 'name = "ydtwin-epplug"')
+                        .replace("ep_plugin_pkg.road", "epplug.road"), encoding="utf-8")
+    (pkg / "__init__.py").write_text("raise RuntimeError('the package was imported')\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    eps = [importlib.metadata.EntryPoint("epplug", "ep_plugin_pkg:ydtwin.toml", "ydtwin.plugins"),
+           importlib.metadata.EntryPoint("ghost", "no_such_package_xyz:ydtwin.toml", "ydtwin.plugins"),
+           importlib.metadata.EntryPoint("odd", "ep_plugin_pkg:other.toml", "ydtwin.plugins")]
+    monkeypatch.setattr(discovery.importlib.metadata, "entry_points", lambda group: eps)
+    found = {d.name: d for d in discover(builtin=False, repo=False, user=False, entry_points=True)}
+    assert found["ydtwin-epplug"].ok and found["ydtwin-epplug"].origin == "entry_point"
+    assert "ep_plugin_pkg" not in sys.modules
+    errors = " ".join(d.error for d in found.values())
+    assert "'ghost'" in errors and "not installed" in errors and "must name ydtwin.toml" in errors

@@ -51,7 +51,7 @@ class PlansLayer(VectorLayer):
     kind = "plans"
 
     def __init__(self, name: str, data: VectorData, *, themes: dict[str, ThemeStyle], plugin: str,
-                 city: str = "", **kwargs) -> None:
+                 city: str = "", name_zh: str = "", **kwargs) -> None:
         missing = [f for f in PLAN_FIELDS if f not in data.attributes]
         if missing:
             raise ValueError(f"plans layer {name!r} lacks the attributes {missing}")
@@ -60,6 +60,8 @@ class PlansLayer(VectorLayer):
         self.themes = dict(themes)
         self.plugin = plugin
         self.city = city
+        #: the name in Chinese (the plugin's), shown when the interface is Chinese
+        self.name_zh = name_zh
 
     def colours(self) -> np.ndarray:
         """(n, 3) RGB per project: its theme's colour shaded by its status (grey for an unknown theme)."""
@@ -71,11 +73,12 @@ class PlansLayer(VectorLayer):
             out[i] = status_colour(style.rgb if style else (0.6, 0.6, 0.6), str(status[i]))
         return out
 
-    def legend_entries(self) -> list[tuple[str, tuple[float, float, float]]]:
-        """(label, colour) for the themes present (in the theme colour), then one entry per status present."""
+    def legend_entries(self, chinese: bool = False) -> list[tuple[str, tuple[float, float, float]]]:
+        """(label, colour) for the themes present, in the theme colour (Chinese titles when asked and known)."""
         themes = list(dict.fromkeys(str(t) for t in self.data.attributes["theme"]))
         entries = []
         for t in themes:
             style = self.themes.get(t)
-            entries.append((style.title if style else t, style.rgb if style else (0.6, 0.6, 0.6)))
+            title = (style.title_zh or style.title) if style and chinese else (style.title if style else t)
+            entries.append((title, style.rgb if style else (0.6, 0.6, 0.6)))
         return entries

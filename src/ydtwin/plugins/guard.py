@@ -95,11 +95,14 @@ class Guard:
         """Import ``ref`` on first use, through the guard."""
         return self.call(plugin, f"import {ref}", resolve, ref)
 
-    def call(self, plugin: str, what: str, fn: Callable, *args, timeout: float | None = None, **kwargs):
+    def call(self, plugin: str, what: str, fn: Callable, *args, timeout: float | None = None,
+             passthrough: tuple[type[BaseException], ...] = (), **kwargs):
         """``fn(*args, **kwargs)`` for ``plugin``; returns its result or raises ``PluginFailure``.
 
         With ``timeout`` (seconds) the call runs in a worker thread; past the limit it is abandoned and
-        the plugin disabled (a plugin that loops forever must not freeze the caller).
+        the plugin disabled (a plugin that loops forever must not freeze the caller). Exceptions of the
+        ``passthrough`` types are the plugin's way of answering (a reader's ``ReadError`` for a bad file, a
+        cancelled read): they reach the caller unchanged and do not count as failures.
         """
         rec = self.record(plugin)
         if rec.disabled_reason:
@@ -107,6 +110,8 @@ class Guard:
         if timeout is None:
             try:
                 return fn(*args, **kwargs)
+            except passthrough:
+                raise
             except Exception as exc:  # noqa: BLE001 - plugin code: every failure becomes a value
                 self._failed(plugin, what, exc, traceback.format_exc())
         result: list = []
@@ -127,6 +132,8 @@ class Guard:
             self.disable(plugin, f"{what} did not finish within {timeout:g} s")
             raise PluginFailure(plugin, what, problem)
         if error:
+            if isinstance(error[0][0], passthrough):
+                raise error[0][0]
             self._failed(plugin, what, *error[0])
         return result[0]
 

@@ -241,8 +241,12 @@ class PluginManager:
 
         reader: ReaderContribution = entry.contribution  # type: ignore[assignment]
         fn = self._resolve(entry.plugin, reader.python)
+        from ydtwin.errors import YdtwinError
+
         timeout = None if entry.builtin else self.reader_timeout_s
-        result = self.guard.call(entry.plugin, f"reader {reader.id}", fn, Path(path), timeout=timeout, **options)
+        # a reader says "bad file" or "cancelled" with ydtwin's own one-line errors: not a plugin failure
+        result = self.guard.call(entry.plugin, f"reader {reader.id}", fn, Path(path), timeout=timeout,
+                                 passthrough=(YdtwinError,), **options)
         data = result[0] if isinstance(result, tuple) else result
         if not isinstance(data, (BuildingsData, VectorData)):
             self.guard._report(entry.plugin, f"reader {reader.id}",

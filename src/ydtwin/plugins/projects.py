@@ -100,10 +100,12 @@ def load_projects(found: Discovered, themes: dict[str, ThemeStyle]) -> PlansLaye
     natures = {p.provenance for p in manifest.contributions.projects}
     nature = "real" if natures == {"real"} else ("schematic" if natures == {"schematic"} else "illustrative")
     city = manifest.city.name if manifest.city else ""
+    city_zh = manifest.city.name_zh if manifest.city else ""
     return PlansLayer(
         f"{city or manifest.display_name} plans" if city else manifest.display_name,
         VectorData(np.array(geoms, dtype=object), "EPSG:4326", attributes),
         themes=themes, plugin=manifest.name, city=city,
+        name_zh=f"{city_zh}规划" if city_zh else manifest.display_name_zh,
         provenance=Provenance(source=f"plugin {manifest.name} {manifest.version}",
                               licence=manifest.licence or "see the plugin", nature=nature,
                               notes=manifest.description),

@@ -351,9 +351,14 @@ class MainWindow(QMainWindow):
         def work():
             if reader is not None and not reader.builtin:  # a plugin's reader: guarded, with a time limit
                 return self._read_with_plugin(plugins, reader, path)
-            # small batches: each C call that holds the GIL stays short, so the UI thread keeps its turns
-            data, report = read_buildings(path, crs=crs, region_bbox=region_bbox, progress=progress,
-                                          cancel=job.cancelled.is_set, batch_size=4096)
+            # the built-in reader (through the same guard when the built-in plugin is active); small batches:
+            # each C call that holds the GIL stays short, so the UI thread keeps its turns
+            options = dict(crs=crs, region_bbox=region_bbox, progress=progress, cancel=job.cancelled.is_set,
+                           batch_size=4096)
+            if reader is not None:
+                data, report = plugins.read(reader, path, **options)
+            else:
+                data, report = read_buildings(path, **options)
             layer = BuildingsLayer(
                 path.name.split(".")[0], data, group="Buildings",
                 provenance=Provenance(source=f"{path.name} ({report.format})", licence="as supplied by its owner"),

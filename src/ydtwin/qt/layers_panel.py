@@ -49,6 +49,11 @@ _NAMES = [
     QT_TRANSLATE_NOOP("LayersPanel", "schematic"),
     QT_TRANSLATE_NOOP("LayersPanel", "synthetic"),
     QT_TRANSLATE_NOOP("LayersPanel", "illustrative"),
+    QT_TRANSLATE_NOOP("LayersPanel", "Plans"),
+    QT_TRANSLATE_NOOP("LayersPanel", "Plugins"),
+    QT_TRANSLATE_NOOP("LayersPanel", "planned"),
+    QT_TRANSLATE_NOOP("LayersPanel", "under construction"),
+    QT_TRANSLATE_NOOP("LayersPanel", "built"),
 ]
 
 
@@ -56,10 +61,17 @@ def _t(text: str) -> str:
     return QCoreApplication.translate("LayersPanel", text)
 
 
+def chinese_interface() -> bool:
+    """Whether the interface speaks Chinese (ydtwin's Chinese translations are installed)."""
+    return _t("Base region") != "Base region"
+
+
 def display_name(layer: Layer) -> str:
     """The layer's name in the interface language, with its nature when it is not real data."""
     tag = layer.provenance.label()
     name = _t(layer.name)
+    if name == layer.name and getattr(layer, "name_zh", "") and chinese_interface():
+        name = layer.name_zh  # a plugin's own Chinese name
     return f"{name} ({_t(tag)})" if tag else name
 
 

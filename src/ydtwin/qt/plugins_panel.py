@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PyQt6.QtCore import Qt
+from PyQt6.QtCore import QCoreApplication, Qt
 from PyQt6.QtWidgets import (
     QDockWidget,
     QFileDialog,
@@ -78,6 +78,14 @@ class PluginsPanel(QWidget):
 
     COLUMNS = ("Plugin", "Status", "Version", "From", "Contributes", "Problem")
 
+    def _headers(self) -> list[str]:
+        return [self.tr("Plugin"), self.tr("Status"), self.tr("Version"), self.tr("From"), self.tr("Contributes"),
+                self.tr("Problem")]
+
+    def _status(self, status: str) -> str:
+        return {"active": self.tr("active"), "disabled": self.tr("disabled"), "untrusted": self.tr("untrusted"),
+                "safe mode": self.tr("safe mode"), "broken": self.tr("broken"), "failed": self.tr("failed")}[status]
+
     def __init__(self, manager: PluginManager, *, changed: Callable[[], None], open_panel: Callable[[str], None],
                  install: Callable[[str], None], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -87,7 +95,7 @@ class PluginsPanel(QWidget):
         self._install = install
         self.tree = QTreeWidget(self)
         self.tree.setColumnCount(len(self.COLUMNS))
-        self.tree.setHeaderLabels([self.tr(c) for c in self.COLUMNS])
+        self.tree.setHeaderLabels(self._headers())
         self.tree.setRootIsDecorated(True)
         self.tree.itemSelectionChanged.connect(self._update_buttons)
         self.toggle_button = QPushButton(self.tr("Disable"), self)
@@ -113,7 +121,7 @@ class PluginsPanel(QWidget):
             status = self.manager.status(found)
             m = found.manifest
             item = QTreeWidgetItem([
-                found.name, self.tr(status), m.version if m else "?", found.origin, self.manager.summary(found),
+                found.name, self._status(status), m.version if m else "?", found.origin, self.manager.summary(found),
                 self.manager.reason(found) if status != ACTIVE else "",
             ])
             item.setData(0, Qt.ItemDataRole.UserRole, found.name)
@@ -190,7 +198,7 @@ class PluginsPanel(QWidget):
 
 
 def make_dock(window, panel: PluginsPanel) -> QDockWidget:
-    dock = QDockWidget(window.tr("Plugins"), window)
+    dock = QDockWidget(QCoreApplication.translate("MainWindow", "Plugins"), window)
     dock.setObjectName("plugins-dock")
     dock.setWidget(panel)
     return dock

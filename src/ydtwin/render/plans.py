@@ -112,7 +112,9 @@ class PlansVisual(Visual):
             return []
         layer: PlansLayer = self.layer  # type: ignore[assignment]
         translate = self.ctx.translate
-        return [(translate(label), colour) for label, colour in layer.legend_entries()]
+        # themes come with their own Chinese titles: used when the host speaks Chinese
+        chinese = translate("Base region") != "Base region"
+        return [(translate(label), colour) for label, colour in layer.legend_entries(chinese)]
 
     def status_entries(self) -> list[tuple[str, tuple[float, float, float]]]:
         """The status shades, on a neutral grey (shown once however many plan layers are visible)."""

@@ -89,256 +89,406 @@
         <translation>示例</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="112" />
+        <location filename="../layers_panel.py" line="52" />
+        <source>Plans</source>
+        <translation>规划</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="53" />
+        <source>Plugins</source>
+        <translation>插件</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="54" />
+        <source>planned</source>
+        <translation>规划中</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="55" />
+        <source>under construction</source>
+        <translation>在建</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="56" />
+        <source>built</source>
+        <translation>已建成</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="124" />
         <source>Zoom to</source>
         <translation>缩放至</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="113" />
+        <location filename="../layers_panel.py" line="125" />
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="115" />
+        <location filename="../layers_panel.py" line="127" />
         <source>Opacity</source>
         <translation>不透明度</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="116" />
+        <location filename="../layers_panel.py" line="128" />
         <source>Colour by</source>
         <translation>着色依据</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="202" />
+        <location filename="../layers_panel.py" line="214" />
         <source>(single colour)</source>
         <translation>（单色）</translation>
     </message>
 </context><context>
     <name>MainWindow</name>
     <message>
-        <location filename="../app.py" line="94" />
+        <location filename="../app.py" line="128" />
         <source>Drag: rotate · Shift-drag or middle: pan · wheel: zoom · click: identify · R: home view</source>
         <translation>拖动：旋转 · Shift+拖动或中键：平移 · 滚轮：缩放 · 单击：查询 · R：全域视图</translation>
     </message>
     <message>
-        <location filename="../app.py" line="130" />
+        <location filename="../app.py" line="165" />
         <source>Layers</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../app.py" line="142" />
+        <location filename="../app.py" line="253" />
+        <source>Plugin installed: {0}</source>
+        <translation>已安装插件：{0}</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="264" />
         <source>{0}: nothing to zoom to</source>
         <translation>{0}：没有可缩放的范围</translation>
     </message>
     <message>
-        <location filename="../app.py" line="153" />
+        <location filename="../app.py" line="275" />
         <source>Identify</source>
         <translation>属性查询</translation>
     </message>
     <message>
-        <location filename="../app.py" line="156" />
+        <location filename="../app.py" line="278" />
         <source>Attribute</source>
         <translation>属性</translation>
     </message>
     <message>
-        <location filename="../app.py" line="156" />
+        <location filename="../app.py" line="278" />
         <source>Value</source>
         <translation>值</translation>
     </message>
     <message>
-        <location filename="../app.py" line="166" />
+        <location filename="../app.py" line="288" />
         <source>Log</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../app.py" line="189" />
+        <location filename="../app.py" line="311" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../app.py" line="198" />
+        <location filename="../app.py" line="320" />
         <source>Open building footprints</source>
         <translation>打开建筑轮廓</translation>
     </message>
     <message>
-        <location filename="../app.py" line="199" />
+        <location filename="../app.py" line="321" />
         <source>Building footprints</source>
         <translation>建筑轮廓</translation>
     </message>
     <message>
-        <location filename="../app.py" line="242" />
+        <location filename="../app.py" line="394" />
         <source>cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="276" />
+        <location filename="../app.py" line="435" />
         <source>Loaded {0}: {1} buildings</source>
         <translation>已加载 {0}：{1} 栋建筑</translation>
     </message>
     <message>
-        <location filename="../app.py" line="288" />
+        <location filename="../app.py" line="451" />
         <source>Cancelled loading {0}</source>
         <translation>已取消加载 {0}</translation>
     </message>
     <message>
-        <location filename="../app.py" line="358" />
+        <location filename="../app.py" line="534" />
         <source>nothing here (click a building)</source>
         <translation>此处无对象（请单击建筑）</translation>
     </message>
     <message>
-        <location filename="../app.py" line="410" />
+        <location filename="../app.py" line="587" />
         <source>{0} triangles · {1} ms/frame</source>
         <translation>{0} 个三角形 · 每帧 {1} 毫秒</translation>
     </message>
     <message>
-        <location filename="../app.py" line="532" />
+        <location filename="../app.py" line="689" />
         <source>Add bookmark</source>
         <translation>添加书签</translation>
     </message>
     <message>
-        <location filename="../app.py" line="532" />
+        <location filename="../app.py" line="689" />
         <source>Name of this view:</source>
         <translation>此视图的名称：</translation>
     </message>
     <message>
-        <location filename="../app.py" line="542" />
+        <location filename="../app.py" line="699" />
         <source>&amp;Add current view…</source>
         <translation>添加当前视图(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="575" />
+        <location filename="../app.py" line="732" />
         <source>Save project</source>
         <translation>保存项目</translation>
     </message>
     <message>
-        <location filename="../app.py" line="597" />
-        <location filename="../app.py" line="576" />
+        <location filename="../app.py" line="754" />
+        <location filename="../app.py" line="733" />
         <source>ydtwin project</source>
         <translation>ydtwin 项目</translation>
     </message>
     <message>
-        <location filename="../app.py" line="587" />
+        <location filename="../app.py" line="744" />
         <source>Project saved: {0}</source>
         <translation>项目已保存：{0}</translation>
     </message>
     <message>
-        <location filename="../app.py" line="596" />
+        <location filename="../app.py" line="753" />
         <source>Open project</source>
         <translation>打开项目</translation>
     </message>
     <message>
-        <location filename="../app.py" line="616" />
+        <location filename="../app.py" line="773" />
         <source>Project opened: {0}</source>
         <translation>项目已打开：{0}</translation>
     </message>
     <message>
-        <location filename="../app.py" line="628" />
+        <location filename="../app.py" line="785" />
         <source>View</source>
         <translation>视图</translation>
     </message>
     <message>
-        <location filename="../app.py" line="632" />
+        <location filename="../app.py" line="789" />
         <source>Whole region</source>
         <translation>全域</translation>
     </message>
     <message>
-        <location filename="../app.py" line="636" />
+        <location filename="../app.py" line="793" />
         <source>View:</source>
         <translation>视图：</translation>
     </message>
     <message>
-        <location filename="../app.py" line="640" />
+        <location filename="../app.py" line="797" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="641" />
+        <location filename="../app.py" line="798" />
         <source>&amp;Open building footprints…</source>
         <translation>打开建筑轮廓(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="645" />
+        <location filename="../app.py" line="802" />
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="648" />
+        <location filename="../app.py" line="805" />
         <source>Open &amp;project…</source>
         <translation>打开项目(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="651" />
+        <location filename="../app.py" line="808" />
         <source>&amp;Save project…</source>
         <translation>保存项目(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="656" />
+        <location filename="../app.py" line="813" />
         <source>&amp;Preferences…</source>
         <translation>首选项(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="659" />
+        <location filename="../app.py" line="816" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="664" />
+        <location filename="../app.py" line="821" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="665" />
+        <location filename="../app.py" line="822" />
         <source>&amp;Home (whole region)</source>
         <translation>全域视图(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="669" />
+        <location filename="../app.py" line="826" />
         <source>&amp;Bookmarks</source>
         <translation>书签(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="671" />
+        <location filename="../app.py" line="828" />
         <source>&amp;City</source>
         <translation>城市(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="676" />
+        <location filename="../app.py" line="833" />
         <source>&amp;District</source>
         <translation>区县(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="687" />
+        <location filename="../app.py" line="844" />
         <source>&amp;Layers</source>
         <translation>图层(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="699" />
+        <location filename="../app.py" line="856" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="700" />
+        <location filename="../app.py" line="857" />
         <source>&amp;About ydtwin</source>
         <translation>关于 ydtwin(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="709" />
+        <location filename="../app.py" line="866" />
         <source>Preferences</source>
         <translation>首选项</translation>
     </message>
     <message>
-        <location filename="../app.py" line="715" />
+        <location filename="../app.py" line="872" />
         <source>Language (next start)</source>
         <translation>界面语言（下次启动生效）</translation>
     </message>
     <message>
-        <location filename="../app.py" line="722" />
+        <location filename="../app.py" line="879" />
         <source>The language changes at the next start</source>
         <translation>界面语言将在下次启动时更改</translation>
     </message>
     <message>
-        <location filename="../app.py" line="727" />
+        <location filename="../app.py" line="884" />
         <source>About ydtwin</source>
         <translation>关于 ydtwin</translation>
+    </message>
+    <message>
+        <location filename="../plugins_panel.py" line="201" />
+        <source>Plugins</source>
+        <translation>插件</translation>
+    </message>
+</context><context>
+    <name>PluginsPanel</name>
+    <message>
+        <location filename="../plugins_panel.py" line="82" />
+        <source>Plugin</source>
+        <translation>插件</translation>
+    </message>
+    <message>
+        <location filename="../plugins_panel.py" line="82" />
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../plugins_panel.py" line="82" />
+        <source>Version</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <location filename="../plugins_panel.py" line="82" />
+        <source>From</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <location filename="../plugins_panel.py" line="82" />
+        <source>Contributes</source>
+        <translation>提供内容</translation>
+    </message>
+    <message>
+        <location filename="../plugins_panel.py" line="83" />
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <location filename="../plugins_panel.py" line="86" />
+        <source>active</source>
+        <translation>已启用</translation>
+    </message>
+    <message>
+        <location filename="../plugins_panel.py" line="86" />
+        <source>disabled</source>
+        <translation>已停用</translation>
+    </message>
+    <message>
+        <location filename="../plugins_panel.py" line="86" />
+        <source>untrusted</source>
+        <translation>未信任</translation>
+    </message>
+    <message>
+        <location filename="../plugins_panel.py" line="87" />
+        <source>safe mode</source>
+        <translation>安全模式</translation>
+    </message>
+    <message>
+        <location filename="../plugins_panel.py" line="87" />
+        <source>broken</source>
+        <translation>损坏</translation>
+    </message>
+    <message>
+        <location filename="../plugins_panel.py" line="87" />
+        <source>failed</source>
+        <translation>出错已停用</translation>
+    </message>
+    <message>
+        <location filename="../plugins_panel.py" line="162" />
+        <location filename="../plugins_panel.py" line="157" />
+        <location filename="../plugins_panel.py" line="101" />
+        <source>Disable</source>
+        <translation>停用</translation>
+    </message>
+    <message>
+        <location filename="../plugins_panel.py" line="165" />
+        <location filename="../plugins_panel.py" line="103" />
+        <source>Trust</source>
+        <translation>信任</translation>
+    </message>
+    <message>
+        <location filename="../plugins_panel.py" line="104" />
+        <source>Run this plugin's code (this exact version)</source>
+        <translation>运行此插件的代码（仅限当前版本）</translation>
+    </message>
+    <message>
+        <location filename="../plugins_panel.py" line="106" />
+        <source>Install…</source>
+        <translation>安装…</translation>
+    </message>
+    <message>
+        <location filename="../plugins_panel.py" line="131" />
+        <source>panel: {0}</source>
+        <translation>面板：{0}</translation>
+    </message>
+    <message>
+        <location filename="../plugins_panel.py" line="157" />
+        <source>Open panel</source>
+        <translation>打开面板</translation>
+    </message>
+    <message>
+        <location filename="../plugins_panel.py" line="162" />
+        <source>Enable</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <location filename="../plugins_panel.py" line="165" />
+        <source>Distrust</source>
+        <translation>取消信任</translation>
+    </message>
+    <message>
+        <location filename="../plugins_panel.py" line="194" />
+        <source>Install a plugin</source>
+        <translation>安装插件</translation>
+    </message>
+    <message>
+        <location filename="../plugins_panel.py" line="195" />
+        <source>Plugin archive</source>
+        <translation>插件压缩包</translation>
     </message>
 </context></TS>
