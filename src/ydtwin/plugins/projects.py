@@ -126,10 +126,12 @@ def load_layers(found: Discovered) -> list[VectorLayer]:
         data = VectorData(_to_wgs84(data.geometries, contrib.crs), "EPSG:4326", data.attributes)
         style = Style(color=hex_to_rgb(contrib.style.colour), line_width=contrib.style.line_width,
                       fill=contrib.style.fill)
-        out.append(VectorLayer(
+        layer = VectorLayer(
             contrib.name, data, style=style, group="Plans", role=f"plugin-layer:{contrib.id}",
             opacity=0.35 if contrib.style.fill else 1.0,  # filled areas must not hide what lies under them
             provenance=Provenance(source=f"plugin {manifest.name} {manifest.version}", licence=contrib.licence,
                                   nature=contrib.provenance),
-        ))
+        )
+        layer.name_zh = contrib.name_zh  # shown when the interface is Chinese
+        out.append(layer)
     return out
