@@ -35,6 +35,7 @@ examples:
   ydtwin plugins validate --all               check every plugin (manifest, files, data)
   ydtwin plugins new my-plans                 scaffold a working data plugin
   ydtwin plugins install my-plans.zip         install a plugin (folder or .zip) for this user
+  ydtwin review check --out findings.json     cross-border checks of all eight cities' plans
 
 Views are "region", a city name in English or Chinese (e.g. Shanghai, 上海), a loaded layer's name
 (its file name without extension) or a box lon_min,lat_min,lon_max,lat_max.
@@ -149,7 +150,47 @@ def build_parser() -> argparse.ArgumentParser:
                          ("enable", "switch a plugin on"), ("disable", "switch a plugin off")):
         a = psub.add_parser(action, help=text)
         a.add_argument("name", metavar="NAME")
+
+    review = sub.add_parser("review", help="cross-border checks of the cities' plans",
+                            description="Joint review of the plan plugins' projects.")
+    rsub = review.add_subparsers(dest="review_command", metavar="ACTION", required=True)
+    chk = rsub.add_parser("check", help="run the review rules and write the findings as JSON")
+    chk.add_argument("--out", required=True, metavar="FILE", help="findings.json to write")
+    chk.add_argument("--year", type=int, default=None, metavar="Y",
+                     help="the plans as of year Y (projects opening after Y are left out)")
+    _add_plugin_options(chk)
     return parser
+
+
+def _cmd_review(args) -> int:
+    import json
+    import tempfile
+    from collections import Counter
+    from pathlib import Path
+
+    from ydtwin.io.region import load_region
+    from ydtwin.plugins.manager import PluginManager
+    from ydtwin.review.checks import run_checks
+
+    region, layers = load_region(args.region, boundaries=args.boundaries)
+    bounds = next(layer for layer in layers if layer.role == "city-boundaries")
+    outlines = dict(zip((str(n) for n in bounds.data.attributes["name"]), bounds.data.geometries, strict=True))
+    manager = PluginManager()
+    names = plugin_names(args)
+    plans = [layer for layer in manager.layers(names) if getattr(layer, "kind", "") == "plans"]
+    rules = [entry.contribution for entry in manager.rules.values() if entry.contribution.check]
+    findings = run_checks(plans, outlines, region.projection, rules, year=args.year)
+    doc = {"region": region.id, "year": args.year, "plugins": sorted(layer.plugin for layer in plans),
+           "rules": [rule.id for rule in rules], "findings": [f.to_json() for f in findings]}
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("w", dir=out.parent, suffix=".tmp", delete=False, encoding="utf-8") as tmp:
+        json.dump(doc, tmp, ensure_ascii=False, indent=1)
+    Path(tmp.name).replace(out)
+    counts = Counter(f.kind for f in findings)
+    print(f"wrote {out}: {len(findings)} findings over {len(plans)} plan layers "
+          f"({', '.join(f'{k} {v}' for k, v in sorted(counts.items()))})")
+    return 0
 
 
 def _cmd_plugins(args) -> int:
@@ -363,7 +404,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     command = args.command or "app"
-    handlers = {"app": _cmd_app, "snapshot": _cmd_snapshot, "info": _cmd_info, "plugins": _cmd_plugins}
+    handlers = {"app": _cmd_app, "snapshot": _cmd_snapshot, "info": _cmd_info, "plugins": _cmd_plugins,
+                "review": _cmd_review}
     try:
         return handlers[command](args)
     except YdtwinError as exc:

@@ -1,7 +1,6 @@
 """The plugin engine: manifests, discovery without code, the guard, trust, installs — with hostile plugins."""
 
 import json
-import os
 import sys
 import textwrap
 import time

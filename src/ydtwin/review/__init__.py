@@ -1,7 +1,7 @@
 """Joint review: cross-border interconnection checks, findings and review sessions.
 
-Pure logic (no Qt, no VTK) over the cities' planned projects; the review UI sits in ``ydtwin.qt`` on
-top of it. The checks arrive with the plugin engine that supplies the projects.
+Pure logic (no Qt, no VTK) over the cities' planned projects (``ydtwin.review.checks``); the rules are the
+plugins' ``rules`` contributions (the built-in ones ship in ydtwin's built-in plugin).
 """
 
 #: the kinds of finding a cross-border check can report (the public vocabulary of findings.json)

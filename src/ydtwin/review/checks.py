@@ -1,0 +1,312 @@
+"""The automatic cross-border checks over the cities' planned projects.
+
+Input: plan layers (``ydtwin.model.plans.PlansLayer``), the cities' outlines (WGS84) and the rules to run
+(any objects with ``id``, ``check``, ``params``, ``severity`` — the ``rules`` contributions of plugins; the
+built-in ones ship in ydtwin's built-in plugin). Output: ``Finding`` values, deterministic (sorted, ids
+derived from the projects involved). Distances are measured in the region's scene projection (metres,
+scale error < 0.06 % across the region).
+
+Checks:
+
+- ``interconnection``: every corridor end that reaches a neighbouring city's border (within ``border_m``,
+  or over open water nearer that city than ``water_m``) looks for the neighbour's corridor ends of the same
+  family within ``search_m``: none → ``dangling``; the nearest → ``connected`` (≤ ``connect_m``) or ``offset``
+  (metres at the border); then ``class_mismatch`` (corridor class, or lanes/tracks), ``grade_mismatch``
+  (bridge / tunnel / at grade) and ``phase_mismatch`` (opening years ``phase_years`` or more apart). Where
+  three or more offsets between two cities point the same way by about the GCJ-02 shift at that place,
+  one ``datum_suspect`` names the city whose data looks like unconverted GCJ-02.
+- ``buffer_conflict``: zones of ``kinds_a`` within ``buffer_m`` of a *neighbouring city's* zones of
+  ``kinds_b`` (e.g. industry next to an ecological or water-source protection zone).
+- ``crossing_conflict``: corridors of ``classes`` that cross a neighbouring city's zones of ``kinds_b``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import shapely
+import shapely.ops
+
+from ydtwin.geo.datum import wgs84_to_gcj02
+
+__all__ = ["Finding", "run_checks"]
+
+#: corridor classes that can connect to each other (a metro may continue as a rail line, not as a road)
+FAMILIES = {"road": "road", "rail": "rail", "metro": "rail", "pipe": "pipe", "power": "power",
+            "fibre": "fibre", "green": "green"}
+SEVERITY = {"connected": "info", "offset": "warning", "dangling": "warning", "class_mismatch": "warning",
+            "grade_mismatch": "warning", "phase_mismatch": "warning", "datum_suspect": "error",
+            "conflict": "error"}
+
+
+@dataclass
+class Finding:
+    id: str
+    kind: str
+    severity: str
+    rule: str
+    cities: list[str]
+    projects: list[str]
+    location: tuple[float, float]
+    message: str
+    details: dict = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "kind": self.kind, "severity": self.severity, "rule": self.rule,
+                "cities": self.cities, "projects": self.projects,
+                "location": [round(self.location[0], 6), round(self.location[1], 6)], "message": self.message,
+                **({"details": self.details} if self.details else {})}
+
+
+def _fid(kind: str, projects: list[str]) -> str:
+    return f"{kind}:" + hashlib.sha1("|".join([kind, *sorted(projects)]).encode()).hexdigest()[:10]
+
+
+@dataclass
+class _Project:
+    id: str
+    title: str
+    city: str
+    kind: str
+    capacity: int
+    grade: str
+    start: int
+    end: int
+    geom_xy: object  # shapely geometry in scene metres
+
+
+class _Context:
+    def __init__(self, plans, outlines: dict, projection, year: int | None) -> None:
+        self.projection = projection
+
+        def to_xy(g):
+            return shapely.transform(g, lambda c: np.column_stack(projection.to_scene(c[:, 0], c[:, 1])))
+
+        self.outlines = {c: to_xy(g) for c, g in outlines.items()}
+        self.projects: list[_Project] = []
+        for layer in plans:
+            a = layer.data.attributes
+            for i, g in enumerate(layer.data.geometries):
+                if year is not None and int(a["end"][i]) > year:
+                    continue
+                city = str(a["city"][i])
+                if not city:  # a theme plugin's regional projects: no city to meet at a border
+                    continue
+                self.projects.append(_Project(str(a["id"][i]), str(a["title"][i]), city, str(a["kind"][i]),
+                                              int(a["capacity"][i]), str(a["grade"][i]), int(a["start"][i]),
+                                              int(a["end"][i]), to_xy(g)))
+        self.projects.sort(key=lambda p: p.id)
+
+    def lonlat(self, x: float, y: float) -> tuple[float, float]:
+        lon, lat = self.projection.from_scene(np.array([x]), np.array([y]))
+        return float(lon[0]), float(lat[0])
+
+    def corridors(self) -> list[_Project]:
+        return [p for p in self.projects if p.kind in FAMILIES and p.geom_xy.geom_type in ("LineString",
+                                                                                            "MultiLineString")]
+
+    def zones(self, kinds) -> list[_Project]:
+        return [p for p in self.projects if p.kind in kinds and p.geom_xy.geom_type in ("Polygon", "MultiPolygon")]
+
+
+def _ends(geom) -> list[np.ndarray]:
+    parts = list(geom.geoms) if geom.geom_type == "MultiLineString" else [geom]
+    out = []
+    for part in parts:
+        c = np.asarray(part.coords)[:, :2]
+        out.extend([c[0], c[-1]])
+    return out
+
+
+def _border_city(ctx: _Context, p: _Project, end: np.ndarray, border_m: float, water_m: float) -> str | None:
+    """The neighbouring city whose border this end reaches, or None."""
+    pt = shapely.Point(end)
+    on_land = [c for c, poly in ctx.outlines.items() if poly.contains(pt)]
+    best, best_d = None, math.inf
+    for city, poly in ctx.outlines.items():
+        if city == p.city:
+            continue
+        d = poly.distance(pt)
+        limit = border_m if on_land else water_m
+        if d <= limit and d < best_d:
+            best, best_d = city, d
+    if best is not None and ctx.outlines.get(p.city) is not None and ctx.outlines[p.city].distance(pt) > max(
+            border_m, water_m):
+        return None  # far from its own city: not one of its border crossings
+    return best
+
+
+def _interconnection(ctx: _Context, rule) -> list[Finding]:
+    prm = {"border_m": 800.0, "water_m": 6000.0, "search_m": 1500.0, "connect_m": 25.0, "phase_years": 3,
+           **rule.params}
+    corridors = ctx.corridors()
+    findings: list[Finding] = []
+    seen: set[tuple[str, str]] = set()
+    offsets: dict[tuple[str, str], list] = {}
+    for p in corridors:
+        for end in _ends(p.geom_xy):
+            neighbour = _border_city(ctx, p, end, prm["border_m"], prm["water_m"])
+            if neighbour is None:
+                continue
+            candidates = []
+            for q in corridors:
+                if q.city != neighbour or FAMILIES[q.kind] != FAMILIES[p.kind]:
+                    continue
+                for qe in _ends(q.geom_xy):
+                    d = float(np.hypot(*(qe - end)))
+                    if d <= prm["search_m"]:
+                        candidates.append((d, q.id, q, qe))
+            loc = ctx.lonlat(*end)
+            if not candidates:
+                fid_projects = [p.id]
+                findings.append(Finding(
+                    _fid("dangling", fid_projects + [neighbour]), "dangling", SEVERITY["dangling"], rule.id,
+                    [p.city, neighbour], fid_projects, loc,
+                    f"{p.title} ({p.city}) reaches the {neighbour} border with no {FAMILIES[p.kind]} corridor "
+                    f"of {neighbour} within {prm['search_m']:.0f} m",
+                ))
+                continue
+            d, _qid, q, qe = min(candidates, key=lambda c: (c[0], c[1]))
+            pair = tuple(sorted((p.id, q.id)))
+            if pair in seen:
+                continue
+            seen.add(pair)
+            projects = list(pair)
+            cities = sorted({p.city, q.city})
+            mid = ctx.lonlat(*((end + qe) / 2))
+            a, b = (p, q) if p.id == pair[0] else (q, p)
+            a_end, b_end = (end, qe) if a is p else (qe, end)
+            if d <= prm["connect_m"]:
+                findings.append(Finding(_fid("connected", projects), "connected", SEVERITY["connected"], rule.id,
+                                        cities, projects, mid, f"{a.title} meets {b.title} at the border",
+                                        {"distance_m": round(d, 1)}))
+            else:
+                findings.append(Finding(
+                    _fid("offset", projects), "offset", SEVERITY["offset"], rule.id, cities, projects, mid,
+                    f"{a.title} ({a.city}) and {b.title} ({b.city}) meet the border {d:.0f} m apart",
+                    {"distance_m": round(d, 1)}))
+                offsets.setdefault((a.city, b.city), []).append((a_end, b_end, a, b))
+            if a.kind != b.kind:
+                findings.append(Finding(_fid("class_mismatch", projects), "class_mismatch",
+                                        SEVERITY["class_mismatch"], rule.id, cities, projects, mid,
+                                        f"a {a.kind} ({a.city}) meets a {b.kind} ({b.city})"))
+            elif a.capacity and b.capacity and a.capacity != b.capacity:
+                unit = {"road": "lanes", "rail": "tracks", "metro": "tracks"}.get(a.kind, "units of capacity")
+                findings.append(Finding(_fid("class_mismatch", projects), "class_mismatch",
+                                        SEVERITY["class_mismatch"], rule.id, cities, projects, mid,
+                                        f"{a.capacity} {unit} ({a.city}) meet {b.capacity} {unit} ({b.city})",
+                                        {"capacity": {a.city: a.capacity, b.city: b.capacity}}))
+            if a.grade and b.grade and a.grade != b.grade:
+                findings.append(Finding(_fid("grade_mismatch", projects), "grade_mismatch",
+                                        SEVERITY["grade_mismatch"], rule.id, cities, projects, mid,
+                                        f"{a.title} runs {a.grade.replace('_', ' ')} ({a.city}) but "
+                                        f"{b.title} {b.grade.replace('_', ' ')} ({b.city}) at the border"))
+            if abs(a.end - b.end) >= int(prm["phase_years"]):
+                findings.append(Finding(_fid("phase_mismatch", projects), "phase_mismatch",
+                                        SEVERITY["phase_mismatch"], rule.id, cities, projects, mid,
+                                        f"opens {a.end} in {a.city} and {b.end} in {b.city} "
+                                        f"({abs(a.end - b.end)} years apart)",
+                                        {"years": {a.city: a.end, b.city: b.end}}))
+    findings.extend(_datum(ctx, rule, offsets))
+    return findings
+
+
+def _gcj_shift_m(ctx: _Context, x: float, y: float) -> np.ndarray:
+    """The GCJ-02 shift at a scene point, in scene metres."""
+    lon, lat = ctx.lonlat(x, y)
+    glon, glat = wgs84_to_gcj02(lon, lat)
+    gx, gy = ctx.projection.to_scene(np.array([glon]), np.array([glat]))
+    return np.array([float(gx[0]) - x, float(gy[0]) - y])
+
+
+def _datum(ctx: _Context, rule, offsets: dict) -> list[Finding]:
+    findings = []
+    for (city_a, city_b), items in sorted(offsets.items()):
+        if len(items) < 3:
+            continue
+        vectors = np.array([ae - be for ae, be, _a, _b in items])  # from b's end to a's end
+        mean = vectors.mean(axis=0)
+        spread = np.linalg.norm(vectors - mean, axis=1).max()
+        centre = np.mean([(ae + be) / 2 for ae, be, _a, _b in items], axis=0)
+        gcj = _gcj_shift_m(ctx, *centre)
+        if spread > 0.3 * np.linalg.norm(gcj):
+            continue
+        for shifted, sign in ((city_a, 1.0), (city_b, -1.0)):
+            if np.linalg.norm(sign * mean - gcj) <= 0.3 * np.linalg.norm(gcj):
+                projects = sorted({p.id for _ae, _be, a, b in items for p in (a, b)})
+                findings.append(Finding(
+                    _fid("datum_suspect", projects), "datum_suspect", SEVERITY["datum_suspect"], rule.id,
+                    sorted({city_a, city_b}), projects, ctx.lonlat(*centre),
+                    f"{len(items)} links between {city_a} and {city_b} are offset the same way by "
+                    f"{np.linalg.norm(mean):.0f} m, the GCJ-02 shift here ({np.linalg.norm(gcj):.0f} m): "
+                    f"{shifted}'s data looks like unconverted GCJ-02 (web-map) coordinates",
+                    {"suspect_city": shifted, "mean_offset_m": [round(float(v), 1) for v in sign * mean],
+                     "gcj02_shift_m": [round(float(v), 1) for v in gcj]}))
+    return findings
+
+
+def _as_list(value) -> list[str]:
+    return list(value) if isinstance(value, (list, tuple)) else [str(value)]
+
+
+def _buffer_conflict(ctx: _Context, rule) -> list[Finding]:
+    kinds_a = _as_list(rule.params.get("kinds_a", ["industrial", "port"]))
+    kinds_b = _as_list(rule.params.get("kinds_b", ["ecological", "water_source"]))
+    buffer_m = float(rule.params.get("buffer_m", 1000.0))
+    findings = []
+    for a in ctx.zones(kinds_a):
+        for b in ctx.zones(kinds_b):
+            if a.city == b.city:
+                continue
+            d = float(a.geom_xy.distance(b.geom_xy))
+            if d <= buffer_m:
+                pa, pb = shapely.ops.nearest_points(a.geom_xy, b.geom_xy)
+                mid = ctx.lonlat((pa.x + pb.x) / 2, (pa.y + pb.y) / 2)
+                projects = sorted([a.id, b.id])
+                findings.append(Finding(
+                    _fid(rule.id, projects), "conflict", rule.severity or SEVERITY["conflict"], rule.id,
+                    sorted({a.city, b.city}), projects, mid,
+                    f"{a.title} ({a.city}, {a.kind.replace('_', ' ')}) is {d:.0f} m from {b.title} "
+                    f"({b.city}, {b.kind.replace('_', ' ')}); the rule asks for {buffer_m:.0f} m",
+                    {"distance_m": round(d, 1)}))
+    return findings
+
+
+def _crossing_conflict(ctx: _Context, rule) -> list[Finding]:
+    classes = _as_list(rule.params.get("classes", ["road", "rail", "metro", "pipe", "power"]))
+    kinds_b = _as_list(rule.params.get("kinds_b", ["ecological", "water_source"]))
+    findings = []
+    for a in ctx.corridors():
+        if a.kind not in classes:
+            continue
+        for b in ctx.zones(kinds_b):
+            if a.city == b.city or not a.geom_xy.intersects(b.geom_xy):
+                continue
+            inside = a.geom_xy.intersection(b.geom_xy)
+            c = inside.centroid if not inside.is_empty else a.geom_xy.centroid
+            projects = sorted([a.id, b.id])
+            findings.append(Finding(
+                _fid(rule.id, projects), "conflict", rule.severity or SEVERITY["conflict"], rule.id,
+                sorted({a.city, b.city}), projects, ctx.lonlat(c.x, c.y),
+                f"{a.title} ({a.city}) crosses {b.title} ({b.city}) for {inside.length:.0f} m"))
+    return findings
+
+
+CHECKS = {"interconnection": _interconnection, "buffer_conflict": _buffer_conflict,
+          "crossing_conflict": _crossing_conflict}
+
+
+def run_checks(plans, outlines: dict, projection, rules, *, year: int | None = None) -> list[Finding]:
+    """Every declarative rule's findings, sorted (by kind, cities and id). Unknown checks raise."""
+    ctx = _Context(plans, outlines, projection, year)
+    findings: list[Finding] = []
+    for rule in rules:
+        check = CHECKS.get(rule.check or "")
+        if check is None:
+            raise ValueError(f"rule {rule.id}: unknown check {rule.check!r} (known: {', '.join(CHECKS)})")
+        findings.extend(check(ctx, rule))
+    unique = {f.id: f for f in findings}
+    return sorted(unique.values(), key=lambda f: (f.kind, f.cities, f.id))

@@ -1,0 +1,172 @@
+"""Cross-border checks: the bundled plans' deliberate cases found exactly, synthetic cases, determinism."""
+
+import json
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+import shapely
+from pyproj import Geod
+
+from conftest import run_cli
+from ydtwin.model.layer import Provenance, VectorData
+from ydtwin.model.plans import PLAN_FIELDS, PlansLayer
+from ydtwin.review.checks import run_checks
+
+GEOD = Geod(ellps="WGS84")
+RULES = [
+    SimpleNamespace(id="builtins.interconnection", check="interconnection", severity="warning",
+                    params={"border_m": 800, "water_m": 6000, "search_m": 1500, "connect_m": 25, "phase_years": 3}),
+    SimpleNamespace(id="builtins.industry-near-protection", check="buffer_conflict", severity="error",
+                    params={"kinds_a": ["industrial", "port"], "kinds_b": ["ecological", "water_source"],
+                            "buffer_m": 1000}),
+    SimpleNamespace(id="builtins.corridor-through-protection", check="crossing_conflict", severity="warning",
+                    params={"classes": ["road", "rail"], "kinds_b": ["ecological", "water_source"]}),
+]
+
+
+@pytest.fixture(scope="module")
+def bundled(region_data, tmp_path_factory):
+    from ydtwin.plugins.manager import PluginManager
+    from ydtwin.plugins.trust import PluginSettings
+
+    region, layers = region_data
+    bounds = next(layer for layer in layers if layer.role == "city-boundaries")
+    outlines = dict(zip((str(n) for n in bounds.data.attributes["name"]), bounds.data.geometries, strict=True))
+    m = PluginManager(settings=PluginSettings(tmp_path_factory.mktemp("s") / "p.json"), user=False,
+                      entry_points=False)
+    plans = [layer for layer in m.layers() if layer.kind == "plans"]
+    rules = [e.contribution for e in m.rules.values()]
+    return plans, outlines, region.projection, rules
+
+
+def test_the_bundled_plans_give_exactly_the_deliberate_findings(bundled):
+    plans, outlines, projection, rules = bundled
+    findings = run_checks(plans, outlines, projection, rules)
+    problems = sorted((f.kind, tuple(f.projects)) for f in findings if f.kind != "connected")
+    assert problems == sorted([
+        ("class_mismatch", ("jiaxing.xitang-lize-road", "suzhou.lize-xitang-road")),
+        ("conflict", ("jiaxing.jiashan-industry", "shanghai.jinze-water-source")),
+        ("dangling", ("jiaxing.pinghu-jinshan-road",)),
+        ("datum_suspect", ("suzhou.suxichang-south", "suzhou.taihu-pipeline", "suzhou.xiangcheng-xishan-road",
+                           "wuxi.suxichang-south", "wuxi.taihu-pipeline", "wuxi.xishan-xiangcheng-road")),
+        ("grade_mismatch", ("suzhou.suxichang-south", "wuxi.suxichang-south")),
+        ("offset", ("shanghai.jiayi-road", "suzhou.loujiang-road")),
+        ("offset", ("suzhou.taihu-pipeline", "wuxi.taihu-pipeline")),
+        ("offset", ("suzhou.suxichang-south", "wuxi.suxichang-south")),
+        ("offset", ("suzhou.xiangcheng-xishan-road", "wuxi.xishan-xiangcheng-road")),
+        ("phase_mismatch", ("jiaxing.pingjin-rail", "shanghai.jinping-rail")),
+        ("phase_mismatch", ("shanghai.metro-11-huaqiao", "suzhou.s1-kunshan")),  # real: 2013 vs 2023
+    ])
+    connected = {tuple(f.projects) for f in findings if f.kind == "connected"}
+    for pair in [("shanghai.hsr", "suzhou.hsr"), ("huzhou.hsr", "suzhou.hsr"), ("nantong.tsjy", "suzhou.tsjy"),
+                 ("jiaxing.tsjy", "suzhou.tsjy"), ("jiaxing.tsjy", "ningbo.tsjy"),
+                 ("ningbo.yz-rail", "zhoushan.yz-rail"), ("shanghai.yingdian-road", "suzhou.xinle-road"),
+                 ("shanghai.donghai-bridge", "zhoushan.donghai-bridge")]:
+        assert pair in connected, pair
+    datum = next(f for f in findings if f.kind == "datum_suspect")
+    assert datum.details["suspect_city"] == "Wuxi" and datum.severity == "error"
+
+
+def test_the_offset_is_measured_within_ten_metres(bundled):
+    plans, outlines, projection, rules = bundled
+    layers = {layer.plugin: layer for layer in plans}
+    ends = []
+    for plugin, pid, which in (("ydtwin-shanghai", "shanghai.jiayi-road", -1),
+                               ("ydtwin-suzhou", "suzhou.loujiang-road", 0)):
+        data = layers[plugin].data
+        g = data.geometries[list(data.attributes["id"]).index(pid)]
+        ends.append(shapely.get_coordinates(g)[which])
+    true_m = GEOD.inv(*ends[0], *ends[1])[2]
+    finding = next(f for f in run_checks(plans, outlines, projection, rules)
+                   if f.kind == "offset" and "shanghai.jiayi-road" in f.projects)
+    assert abs(finding.details["distance_m"] - true_m) <= 10
+    assert abs(finding.details["distance_m"] - 350) <= 10
+
+
+def test_deterministic_fast_and_by_year(bundled):
+    import time
+
+    plans, outlines, projection, rules = bundled
+    t0 = time.perf_counter()
+    a = [f.to_json() for f in run_checks(plans, outlines, projection, rules)]
+    seconds = time.perf_counter() - t0
+    b = [f.to_json() for f in run_checks(plans, outlines, projection, rules)]
+    assert a == b and len({f["id"] for f in a}) == len(a)
+    print(f"checks over all eight cities: {seconds * 1000:.0f} ms")
+    in_2030 = run_checks(plans, outlines, projection, rules, year=2030)
+    # Jiaxing's side opens in 2035: in 2030 Shanghai's railway ends at the border with nothing beyond
+    assert ("dangling", ["shanghai.jinping-rail"]) in [(f.kind, f.projects) for f in in_2030]
+    assert not any("jiaxing.pingjin-rail" in f.projects for f in in_2030)
+
+
+# --- synthetic cases: two square cities side by side, border at lon 121.0 ---------------------------------
+
+
+def _plans(city, rows):
+    geoms = np.array([g for g, _ in rows], dtype=object)
+    attrs = {f: [] for f in PLAN_FIELDS}
+    for i, (_g, a) in enumerate(rows):
+        full = {"id": f"{city.lower()}.p{i}", "title": f"{city} {i}", "title_zh": "", "theme": "transportation",
+                "kind": "road", "status": "planned", "start": 2025, "end": 2030, "owner": "x", "capacity": 4,
+                "grade": "at_grade", "city": city, "plugin": f"ydtwin-{city.lower()}", **a}
+        for f in PLAN_FIELDS:
+            attrs[f].append(full[f])
+    attributes = {f: np.array(v, dtype=object) for f, v in attrs.items()}
+    for f in ("start", "end", "capacity"):
+        attributes[f] = np.array(attrs[f], dtype=np.int64)
+    return PlansLayer(city, VectorData(geoms, "EPSG:4326", attributes), themes={}, plugin=f"ydtwin-{city.lower()}",
+                      city=city, provenance=Provenance("test", "CC0", nature="synthetic"))
+
+
+def test_synthetic_pairs(region_data):
+    region, _ = region_data
+    outlines = {"West": shapely.box(120.9, 31.0, 121.0, 31.2), "East": shapely.box(121.0, 31.0, 121.1, 31.2)}
+    dy = 200 / 111_000  # 200 m north
+    line = shapely.LineString
+    west = _plans("West", [
+        (line([(120.95, 31.05), (121.0, 31.05)]), {}),                            # connected
+        (line([(120.95, 31.10), (121.0, 31.10)]), {}),                            # offset 200 m
+        (line([(120.95, 31.15), (121.0, 31.15)]), {"kind": "road", "capacity": 6}),  # 6 lanes vs 2
+        (line([(120.95, 31.18), (121.0, 31.18)]), {}),                            # dangling
+        (shapely.box(120.99, 31.02, 120.998, 31.03), {"kind": "industrial", "theme": "industry"}),
+    ])
+    east = _plans("East", [
+        (line([(121.0, 31.05), (121.05, 31.05)]), {}),
+        (line([(121.0, 31.10 + dy), (121.05, 31.10 + dy)]), {"end": 2040}),
+        (line([(121.0, 31.15), (121.05, 31.15)]), {"capacity": 2, "grade": "tunnel"}),
+        (shapely.box(121.004, 31.02, 121.01, 31.03), {"kind": "water_source", "theme": "ecological"}),
+    ])
+    found = {(f.kind, tuple(f.projects)): f for f in run_checks([west, east], outlines, region.projection, RULES)}
+    assert ("connected", ("east.p0", "west.p0")) in found
+    off = found[("offset", ("east.p1", "west.p1"))]
+    assert abs(off.details["distance_m"] - 200) <= 10
+    assert ("phase_mismatch", ("east.p1", "west.p1")) in found
+    assert found[("class_mismatch", ("east.p2", "west.p2"))].details["capacity"] == {"West": 6, "East": 2}
+    assert ("grade_mismatch", ("east.p2", "west.p2")) in found
+    assert ("dangling", ("west.p3",)) in found
+    conflict = found[("conflict", ("east.p3", "west.p4"))]
+    assert conflict.severity == "error" and 500 < conflict.details["distance_m"] < 700
+    lon, lat = off.location
+    assert abs(lon - 121.0) < 0.001 and abs(lat - (31.10 + dy / 2)) < 0.001
+    with pytest.raises(ValueError, match="unknown check"):
+        run_checks([west], outlines, region.projection, [SimpleNamespace(id="x", check="nope", params={},
+                                                                         severity="info")])
+
+
+def test_review_check_cli_writes_findings_json(tmp_path):
+    out = tmp_path / "findings.json"
+    proc = run_cli("review", "check", "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    kinds = {f["kind"] for f in doc["findings"]}
+    assert {"connected", "offset", "dangling", "class_mismatch", "grade_mismatch", "phase_mismatch",
+            "datum_suspect", "conflict"} <= kinds
+    for f in doc["findings"]:
+        assert {"id", "kind", "severity", "cities", "projects", "location", "message"} <= set(f)
+        assert 119 < f["location"][0] < 123.5 and 28.8 < f["location"][1] < 32.8
+    only = run_cli("review", "check", "--out", str(tmp_path / "two.json"), "--plugins", "shanghai,suzhou")
+    assert only.returncode == 0
+    two = json.loads((tmp_path / "two.json").read_text())
+    assert set(two["plugins"]) == {"ydtwin-shanghai", "ydtwin-suzhou"}
+    assert all(set(f["cities"]) <= {"Shanghai", "Suzhou"} for f in two["findings"] if f["kind"] != "dangling")
