@@ -36,6 +36,8 @@ examples:
   ydtwin plugins new my-plans                 scaffold a working data plugin
   ydtwin plugins install my-plans.zip         install a plugin (folder or .zip) for this user
   ydtwin review check --out findings.json     cross-border checks of all eight cities' plans
+  ydtwin review new review.json               a review session with those findings (statuses, threads)
+  ydtwin review report review.json --out report.html   (or report.pdf) with a still of each finding
 
 Views are "region", a city name in English or Chinese (e.g. Shanghai, 上海), a loaded layer's name
 (its file name without extension) or a box lon_min,lat_min,lon_max,lat_max.
@@ -159,10 +161,41 @@ def build_parser() -> argparse.ArgumentParser:
     chk.add_argument("--year", type=int, default=None, metavar="Y",
                      help="the plans as of year Y (projects opening after Y are left out)")
     _add_plugin_options(chk)
+    new = rsub.add_parser("new", help="start a review session with the checks' findings")
+    new.add_argument("session", metavar="SESSION", help="session file to create (JSON)")
+    new.add_argument("--title", default="Joint review", help="the session's title")
+    new.add_argument("--year", type=int, default=None, metavar="Y", help="the plans as of year Y")
+    new.add_argument("--include-connected", action="store_true",
+                     help="also record the clean connections (info), not only the problems")
+    _add_plugin_options(new)
+    rep = rsub.add_parser("report", help="a self-contained HTML (or PDF) report of a session")
+    rep.add_argument("session", metavar="SESSION")
+    rep.add_argument("--out", required=True, metavar="FILE", help="report.html or report.pdf")
+    rep.add_argument("--format", choices=("html", "pdf"), default=None, help="default: from the extension")
+    rep.add_argument("--size", type=_size, default=(960, 540), metavar="WxH", help="size of each still")
+    _add_plugin_options(rep)
     return parser
 
 
+def _review_findings(args):
+    from ydtwin.io.region import load_region
+    from ydtwin.plugins.manager import PluginManager
+    from ydtwin.review.checks import run_checks
+
+    region, layers = load_region(args.region, boundaries=args.boundaries)
+    bounds = next(layer for layer in layers if layer.role == "city-boundaries")
+    outlines = dict(zip((str(n) for n in bounds.data.attributes["name"]), bounds.data.geometries, strict=True))
+    manager = PluginManager()
+    plans = [layer for layer in manager.layers(plugin_names(args)) if getattr(layer, "kind", "") == "plans"]
+    rules = [entry.contribution for entry in manager.rules.values() if entry.contribution.check]
+    return region, plans, rules, run_checks(plans, outlines, region.projection, rules, year=args.year)
+
+
 def _cmd_review(args) -> int:
+    if args.review_command == "new":
+        return _cmd_review_new(args)
+    if args.review_command == "report":
+        return _cmd_review_report(args)
     import json
     import tempfile
     from collections import Counter
@@ -190,6 +223,66 @@ def _cmd_review(args) -> int:
     counts = Counter(f.kind for f in findings)
     print(f"wrote {out}: {len(findings)} findings over {len(plans)} plan layers "
           f"({', '.join(f'{k} {v}' for k, v in sorted(counts.items()))})")
+    return 0
+
+
+def _cmd_review_new(args) -> int:
+    from pathlib import Path
+
+    from ydtwin.review.report import finding_view
+    from ydtwin.review.session import Session
+
+    path = Path(args.session)
+    if path.exists():
+        raise YdtwinError(f"{path}: already exists (a session is never overwritten by 'new')")
+    region, plans, rules, findings = _review_findings(args)
+    session = Session(path=path, title=args.title,
+                      scenario={"region": region.id, "year": args.year, "plugins": sorted(p.plugin for p in plans),
+                                "rules": [r.id for r in rules]})
+    kept = [f for f in findings if args.include_connected or f.kind != "connected"]
+    for f in kept:
+        session.add_finding(f.to_json(), viewpoint={"view": finding_view(f.to_json())})
+    session.save()
+    print(f"wrote {path}: {len(kept)} findings, all open")
+    return 0
+
+
+def _cmd_review_report(args) -> int:
+    import tempfile
+    from pathlib import Path
+
+    from ydtwin.review.report import finding_view, report_html
+    from ydtwin.review.session import Session
+
+    session = Session.open(args.session, read_only=True)
+    session.recover()  # a report shows every edit, saved or still in the journal
+    fmt = args.format or ("pdf" if str(args.out).lower().endswith(".pdf") else "html")
+    from ydtwin.render.backend import prepare_offscreen
+
+    prepare_offscreen()
+    from ydtwin.render.snapshot import snapshots
+
+    scene = _open_scene(args)
+    add_plugin_layers(scene, args)
+    recs = sorted(session.findings.values(), key=lambda r: r["finding"]["id"])
+    with tempfile.TemporaryDirectory() as tmp:
+        jobs = [(Path(tmp) / f"{i}.png", (r.get("viewpoint") or {}).get("view") or finding_view(r["finding"]))
+                for i, r in enumerate(recs)]
+        snapshots(scene, jobs, size=args.size)
+        images = {r["finding"]["id"]: p.read_bytes() for r, (p, _v) in zip(recs, jobs, strict=True)}
+    if fmt == "html":
+        out = Path(args.out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(report_html(session, images), encoding="utf-8")
+    else:
+        from ydtwin.qt.pdf import html_to_pdf
+        from ydtwin.review.report import SEVERITY_ORDER
+
+        order = sorted(recs, key=lambda r: (SEVERITY_ORDER.get(r["finding"].get("severity"), 3),
+                                            r["finding"]["kind"], r["finding"]["id"]))
+        named = {f"finding-{n}.png": images[r["finding"]["id"]] for n, r in enumerate(order, 1)}
+        out = html_to_pdf(report_html(session, images, inline=False), named, args.out)
+    print(f"wrote {out} ({len(recs)} findings, {fmt})")
     return 0
 
 

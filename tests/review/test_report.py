@@ -1,0 +1,50 @@
+"""`ydtwin review new` and `review report`: a session of the findings, an HTML page with its stills, a PDF."""
+
+import base64
+import io
+import re
+
+import numpy as np
+import pytest
+
+from conftest import run_cli
+
+pytestmark = pytest.mark.render
+
+
+def test_session_report_html_and_pdf(tmp_path):
+    from PIL import Image
+
+    from ydtwin.review.session import Session
+
+    session = tmp_path / "review.json"
+    proc = run_cli("review", "new", str(session), "--plugins", "shanghai,suzhou,jiaxing")
+    assert proc.returncode == 0 and "findings, all open" in proc.stdout, proc.stderr
+    again = run_cli("review", "new", str(session))
+    assert again.returncode == 2 and "already exists" in again.stderr
+    s = Session.open(session)
+    offset = next(k for k, r in s.findings.items() if r["finding"]["kind"] == "offset")
+    s.set_status(offset, "agreed", author="李", city="Suzhou")
+    s.comment(offset, "太仓段南移 350 米 <b>not bold</b>", author="李", city="Suzhou")
+    s.close()  # not saved: the report still shows the journal's edits
+
+    html_out = tmp_path / "report.html"
+    proc = run_cli("review", "report", str(session), "--out", str(html_out), "--size", "480x270",
+                   "--plugins", "shanghai,suzhou,jiaxing", no_display=True)
+    assert proc.returncode == 0, proc.stderr
+    text = html_out.read_text(encoding="utf-8")
+    assert "Summary by city pair" in text and "Shanghai – Suzhou" in text
+    assert "太仓段南移 350 米 &lt;b&gt;not bold&lt;/b&gt;" in text and "agreed" in text
+    images = re.findall(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"', text)
+    assert len(images) == len(s.findings) and len(images) >= 4
+    for data in images:
+        img = np.asarray(Image.open(io.BytesIO(base64.b64decode(data))))
+        assert img.shape[:2] == (270, 480) and img.std() > 5  # a real picture, not a blank frame
+    assert "http" not in re.sub(r'lang="en"', "", text).split("<body>")[1]  # self-contained: nothing fetched
+
+    pdf = tmp_path / "report.pdf"
+    proc = run_cli("review", "report", str(session), "--out", str(pdf), "--size", "320x180",
+                   "--plugins", "shanghai,suzhou,jiaxing", no_display=True)
+    assert proc.returncode == 0, proc.stderr
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF") and len(data) > 20_000 and b"/Image" in data
