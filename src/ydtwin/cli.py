@@ -188,7 +188,28 @@ def _review_findings(args):
     manager = PluginManager()
     plans = [layer for layer in manager.layers(plugin_names(args)) if getattr(layer, "kind", "") == "plans"]
     rules = [entry.contribution for entry in manager.rules.values() if entry.contribution.check]
-    return region, plans, rules, run_checks(plans, outlines, region.projection, rules, year=args.year)
+    findings = run_checks(plans, outlines, region.projection, rules, year=args.year)
+    findings += _code_rule_findings(manager, plans, args.year)
+    return region, plans, rules, findings
+
+
+def _code_rule_findings(manager, plans, year) -> list:
+    """Findings of the plugins' code rules, each through the guard (a failing rule is one line on stderr)."""
+    from ydtwin.plugins.guard import PluginFailure
+    from ydtwin.review.checks import code_rule_context, findings_from_code_rule
+
+    context = code_rule_context(plans, year=year)
+    out = []
+    for rule_id, entry in sorted(manager.rules.items()):
+        if entry.contribution.python is None:
+            continue
+        try:
+            result = manager.run_rule(rule_id, context)
+            out += manager.guard.call(entry.plugin, f"rule {rule_id} result", findings_from_code_rule,
+                                      entry.contribution, result)
+        except PluginFailure as exc:
+            print(f"ydtwin: {exc}", file=sys.stderr)
+    return out
 
 
 def _cmd_review(args) -> int:
@@ -213,6 +234,8 @@ def _cmd_review(args) -> int:
     plans = [layer for layer in manager.layers(names) if getattr(layer, "kind", "") == "plans"]
     rules = [entry.contribution for entry in manager.rules.values() if entry.contribution.check]
     findings = run_checks(plans, outlines, region.projection, rules, year=args.year)
+    findings += _code_rule_findings(manager, plans, args.year)
+    rules += [entry.contribution for entry in manager.rules.values() if entry.contribution.python]
     doc = {"region": region.id, "year": args.year, "plugins": sorted(layer.plugin for layer in plans),
            "rules": [rule.id for rule in rules], "findings": [f.to_json() for f in findings]}
     out = Path(args.out)

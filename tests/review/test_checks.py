@@ -170,3 +170,45 @@ def test_review_check_cli_writes_findings_json(tmp_path):
     two = json.loads((tmp_path / "two.json").read_text())
     assert set(two["plugins"]) == {"ydtwin-shanghai", "ydtwin-suzhou"}
     assert all(set(f["cities"]) <= {"Shanghai", "Suzhou"} for f in two["findings"] if f["kind"] != "dangling")
+
+
+def test_code_rules_from_a_trusted_plugin_join_the_findings(tmp_path):
+    import sys as _sys
+    from pathlib import Path
+
+    _sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "plugins"))
+    from test_engine import make_plugin
+
+    rules = """
+    [[contributions.rules]]
+    id = "SHORT.long-rail"
+    title = "Long railways"
+    python = "rule_mod:long_rail"
+    severity = "info"
+
+    [[contributions.rules]]
+    id = "SHORT.broken"
+    title = "Broken"
+    python = "rule_mod:broken"
+    """
+    make_plugin(tmp_path / "plugins", "ydtwin-ruler", rules, files={"rule_mod.py": """
+        def long_rail(context):
+            rails = [p for p in context["projects"] if p["kind"] == "rail"]
+            return [{"message": f"{len(rails)} railway sections", "projects": [p["id"] for p in rails][:2],
+                     "location": [121.0, 31.0], "cities": ["Shanghai"]}]
+
+        def broken(context):
+            return "not a list"
+        """})
+    env = {"YDTWIN_PLUGIN_PATH": str(tmp_path / "plugins"), "XDG_CONFIG_HOME": str(tmp_path / "cfg")}
+    out = tmp_path / "f.json"
+    untrusted = run_cli("review", "check", "--out", str(out), env_extra=env)
+    assert untrusted.returncode == 0 and "ruler.long-rail" not in out.read_text()  # untrusted code never runs
+    assert run_cli("plugins", "trust", "ruler", env_extra=env).returncode == 0
+    proc = run_cli("review", "check", "--out", str(out), env_extra=env)
+    assert proc.returncode == 0
+    doc = json.loads(out.read_text())
+    mine = [f for f in doc["findings"] if f["kind"] == "ruler.long-rail"]
+    assert len(mine) == 1 and mine[0]["message"].endswith("railway sections") and mine[0]["severity"] == "info"
+    assert "ruler.broken" in proc.stderr and "not a list" in proc.stderr
+    assert any(f["kind"] == "offset" for f in doc["findings"])  # the built-in checks still ran

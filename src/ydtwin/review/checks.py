@@ -28,11 +28,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
+import shapely.geometry
 import shapely.ops
 
 from ydtwin.geo.datum import wgs84_to_gcj02
 
-__all__ = ["Finding", "run_checks"]
+__all__ = ["Finding", "code_rule_context", "findings_from_code_rule", "run_checks"]
 
 #: corridor classes that can connect to each other (a metro may continue as a rail line, not as a road)
 FAMILIES = {"road": "road", "rail": "rail", "metro": "rail", "pipe": "pipe", "power": "power",
@@ -310,3 +311,39 @@ def run_checks(plans, outlines: dict, projection, rules, *, year: int | None = N
         findings.extend(check(ctx, rule))
     unique = {f.id: f for f in findings}
     return sorted(unique.values(), key=lambda f: (f.kind, f.cities, f.id))
+
+
+def code_rule_context(plans, *, year: int | None = None) -> dict:
+    """What a code rule (``python(context) -> list[dict]``) gets: plain data, no ydtwin objects."""
+    projects = []
+    for layer in plans:
+        a = layer.data.attributes
+        for i, g in enumerate(layer.data.geometries):
+            if year is not None and int(a["end"][i]) > year:
+                continue
+            row = {k: (v[i].item() if hasattr(v[i], "item") else v[i]) for k, v in a.items()}
+            row["geometry"] = shapely.geometry.mapping(g)
+            projects.append(row)
+    return {"year": year, "projects": projects}
+
+
+def findings_from_code_rule(rule, result) -> list[Finding]:
+    """A code rule's return value → findings; anything malformed raises ValueError (a plugin failure)."""
+    if not isinstance(result, list):
+        raise ValueError(f"returned {type(result).__name__}, not a list of findings")
+    out = []
+    for item in result:
+        if not isinstance(item, dict) or not isinstance(item.get("message"), str):
+            raise ValueError("each finding must be a dict with a 'message'")
+        projects = [str(p) for p in item.get("projects", [])]
+        loc = item.get("location", (0.0, 0.0))
+        try:
+            location = (float(loc[0]), float(loc[1]))
+        except (TypeError, ValueError, IndexError):
+            raise ValueError(f"location {loc!r} is not (lon, lat)") from None
+        severity = item.get("severity", rule.severity)
+        if severity not in ("info", "warning", "error"):
+            raise ValueError(f"severity {severity!r}")
+        out.append(Finding(_fid(rule.id, projects + [item["message"]]), rule.id, severity, rule.id,
+                           sorted(str(c) for c in item.get("cities", [])), projects, location, item["message"]))
+    return out
