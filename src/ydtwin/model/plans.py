@@ -63,11 +63,21 @@ class PlansLayer(VectorLayer):
         #: the name in Chinese (the plugin's), shown when the interface is Chinese
         self.name_zh = name_zh
 
-    def colours(self) -> np.ndarray:
-        """(n, 3) RGB per project: its theme's colour shaded by its status (grey for an unknown theme)."""
+    def status_at(self, year: int | None) -> np.ndarray:
+        """Each project's status in ``year``: built once open (end ≤ year), under construction from its start,
+        planned before; ``None``: the status the plugin gives."""
+        status = self.data.attributes["status"].astype(str)
+        if year is None:
+            return status
+        start, end = self.data.attributes["start"].astype(int), self.data.attributes["end"].astype(int)
+        return np.where(end <= year, "built", np.where(start <= year, "under_construction", "planned"))
+
+    def colours(self, year: int | None = None) -> np.ndarray:
+        """(n, 3) RGB per project: its theme's colour shaded by its status (in ``year`` when given; grey for
+        an unknown theme)."""
         out = np.empty((len(self.data), 3))
         theme = self.data.attributes["theme"]
-        status = self.data.attributes["status"]
+        status = self.status_at(year)
         for i in range(len(self.data)):
             style = self.themes.get(str(theme[i]))
             out[i] = status_colour(style.rgb if style else (0.6, 0.6, 0.6), str(status[i]))

@@ -14,6 +14,7 @@ from ydtwin.model.region import Region
 
 class SceneEvents(SignalGroup):
     vertical_exaggeration = Signal(float)
+    plan_year = Signal(object)  # int or None
 
 
 class Scene:
@@ -65,6 +66,20 @@ class Scene:
         if value != self._exaggeration:
             self._exaggeration = value
             self.events.vertical_exaggeration.emit(value)
+
+    @property
+    def plan_year(self) -> int | None:
+        """The year the plans are shown at (None: each project as its status says)."""
+        return getattr(self, "_plan_year", None)
+
+    @plan_year.setter
+    def plan_year(self, value: int | None) -> None:
+        value = None if value is None else int(value)
+        if value is not None and not (1900 <= value <= 2200):
+            raise ValueError("plan year must be between 1900 and 2200")
+        if value != self.plan_year:
+            self._plan_year = value
+            self.events.plan_year.emit(value)
 
     def add(self, layer: Layer) -> Layer:
         self.layers.append(layer)

@@ -48,6 +48,8 @@ OPEN_FILTER = (
     "*.pbf *.city.json *.jsonl);;* (*)"
 )
 MAX_RECENT = 10
+#: the plan-year slider's range
+YEAR_RANGE = (2010, 2040)
 
 log = logging.getLogger("ydtwin")
 
@@ -138,6 +140,7 @@ class MainWindow(QMainWindow):
         self._build_identify()
         self._build_log()
         self._build_plugins()
+        self._build_review()
         self._build_progress()
         self.setAcceptDrops(True)
         self.job: LoadJob | None = None
@@ -183,6 +186,18 @@ class MainWindow(QMainWindow):
         for name, text in self._plugin_messages:
             self.log_message(f"plugin {name}: {text}", error=True)
         self._plugin_messages = []
+
+    def _build_review(self) -> None:
+        from ydtwin.qt.review_panel import ReviewPanel
+
+        dock = QDockWidget(self.tr("Review"), self)
+        dock.setObjectName("review-dock")
+        self.review_panel = ReviewPanel(self, parent=dock)
+        dock.setWidget(self.review_panel)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        self.tabifyDockWidget(self.identify_dock, dock)
+        self.identify_dock.raise_()
+        self.review_dock = dock
 
     def _plugin_failed(self, name: str, text: str) -> None:
         if not hasattr(self, "log_view"):  # before the log panel exists: shown when it does
@@ -722,7 +737,8 @@ class MainWindow(QMainWindow):
                                           replaces=getattr(layer, "replaces", "area")))
         base = {layer.role: {"visible": layer.visible, "opacity": layer.opacity}
                 for layer in self.scene.layers if layer.role and layer.id not in self._layer_sources}
-        return Project(region=None, layers=entries, base_layers=base, viewpoints=list(self.bookmarks))
+        return Project(region=None, layers=entries, base_layers=base, viewpoints=list(self.bookmarks),
+                       plan_year=self.scene.plan_year)
 
     def save_project(self, path: str | Path | None = None) -> Path | None:
         from ydtwin.model.project import SUFFIX, save_project
@@ -768,6 +784,7 @@ class MainWindow(QMainWindow):
             layer.opacity = float(state.get("opacity", 1.0))
         self.bookmarks = list(project.viewpoints)
         self._fill_bookmarks_menu()
+        self.set_plan_year(project.plan_year)
         self._project_queue = list(project.layers)
         self._next_project_layer()
         self.log_message(self.tr("Project opened: {0}").format(path))
@@ -792,6 +809,35 @@ class MainWindow(QMainWindow):
         self._views.currentIndexChanged.connect(lambda i: self.fly_to(self._views.itemData(i)))
         bar.addWidget(QLabel(" " + self.tr("View:") + " ", bar))
         bar.addWidget(self._views)
+        # the joint timeline: one plan year for every city's projects (status shading by phase)
+        from PyQt6.QtWidgets import QCheckBox, QSlider
+
+        bar.addSeparator()
+        self.year_check = QCheckBox(self.tr("Plan year"), bar)
+        self.year_check.setToolTip(self.tr("Show every city's projects as they stand in this year"))
+        self.year_slider = QSlider(Qt.Orientation.Horizontal, bar)
+        self.year_slider.setRange(YEAR_RANGE[0], YEAR_RANGE[1])
+        self.year_slider.setValue(2030)
+        self.year_slider.setFixedWidth(180)
+        self.year_slider.setEnabled(False)
+        self.year_label = QLabel("", bar)
+        self.year_check.toggled.connect(self._year_changed)
+        self.year_slider.valueChanged.connect(self._year_changed)
+        bar.addWidget(self.year_check)
+        bar.addWidget(self.year_slider)
+        bar.addWidget(self.year_label)
+
+    def _year_changed(self, *_args) -> None:
+        on = self.year_check.isChecked()
+        self.year_slider.setEnabled(on)
+        self.year_label.setText(f" {self.year_slider.value()} " if on else "")
+        self.scene.plan_year = self.year_slider.value() if on else None
+
+    def set_plan_year(self, year: int | None) -> None:
+        """Drive the timeline (None: as the plugins say)."""
+        if year is not None:
+            self.year_slider.setValue(int(year))
+        self.year_check.setChecked(year is not None)
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("&File"))

@@ -41,7 +41,7 @@ class PlansVisual(Visual):
             return np.column_stack([x, y])
 
         geoms = shapely.segmentize(shapely.transform(data.geometries, to_scene), DENSIFY_M)
-        colours = layer.colours()
+        colours = layer.colours(self.ctx.scene.plan_year)
         kinds = data.attributes["kind"].astype(str)
         types = shapely.get_type_id(geoms)
         is_line = np.isin(types, (1, 5))
@@ -120,7 +120,7 @@ class PlansVisual(Visual):
         """The status shades, on a neutral grey (shown once however many plan layers are visible)."""
         if not self.layer.visible:
             return []
-        present = set(self.layer.data.attributes["status"].astype(str))
+        present = set(self.layer.status_at(self.ctx.scene.plan_year))
         translate = self.ctx.translate
         return [(translate(STATUS_TITLES[s]), status_colour((0.72, 0.72, 0.72), s))
                 for s in ("planned", "under_construction", "built") if s in present]

@@ -121,6 +121,7 @@ class SceneView:
         scene.layers.events.inserted.connect(self._on_inserted)
         scene.layers.events.removed.connect(self._on_removed)
         scene.events.vertical_exaggeration.connect(self._on_exaggeration)
+        scene.events.plan_year.connect(self._on_plan_year)
 
     # --- model events -----------------------------------------------------------------------------
 
@@ -161,6 +162,16 @@ class SceneView:
     def _on_removed(self, index: int, layer: Layer) -> None:
         self._drop(layer)
         self._update_overlay()
+        self._update_legend()
+        self.request_render()
+
+    def _on_plan_year(self, _year) -> None:
+        """The timeline moved: plans are shaded by their status in that year."""
+        from ydtwin.render.plans import PlansVisual
+
+        for visual in self.visuals.values():
+            if isinstance(visual, PlansVisual):
+                visual.rebuild()
         self._update_legend()
         self.request_render()
 
@@ -280,6 +291,8 @@ class SceneView:
             statuses.extend(getattr(visual, "status_entries", list)())
             bar = bar or visual.scalar_bar()
         # plan layers share themes and statuses: each row once
+        # statuses from light (planned) to dark (built), whatever order the layers list them in
+        statuses = sorted(dict.fromkeys(statuses), key=lambda e: -sum(e[1]))
         entries = list(dict.fromkeys([*entries, *statuses]))
         if (entries, bar) == getattr(self, "_legend_state", None):
             return
@@ -565,3 +578,4 @@ class SceneView:
         self.scene.layers.events.inserted.disconnect(self._on_inserted)
         self.scene.layers.events.removed.disconnect(self._on_removed)
         self.scene.events.vertical_exaggeration.disconnect(self._on_exaggeration)
+        self.scene.events.plan_year.disconnect(self._on_plan_year)

@@ -141,233 +141,248 @@
 </context><context>
     <name>MainWindow</name>
     <message>
-        <location filename="../app.py" line="128" />
+        <location filename="../app.py" line="130" />
         <source>Drag: rotate · Shift-drag or middle: pan · wheel: zoom · click: identify · R: home view</source>
         <translation>拖动：旋转 · Shift+拖动或中键：平移 · 滚轮：缩放 · 单击：查询 · R：全域视图</translation>
     </message>
     <message>
-        <location filename="../app.py" line="165" />
+        <location filename="../app.py" line="168" />
         <source>Layers</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../app.py" line="253" />
+        <location filename="../app.py" line="193" />
+        <source>Review</source>
+        <translation>联合审查</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="268" />
         <source>Plugin installed: {0}</source>
         <translation>已安装插件：{0}</translation>
     </message>
     <message>
-        <location filename="../app.py" line="264" />
+        <location filename="../app.py" line="279" />
         <source>{0}: nothing to zoom to</source>
         <translation>{0}：没有可缩放的范围</translation>
     </message>
     <message>
-        <location filename="../app.py" line="275" />
+        <location filename="../app.py" line="290" />
         <source>Identify</source>
         <translation>属性查询</translation>
     </message>
     <message>
-        <location filename="../app.py" line="278" />
+        <location filename="../app.py" line="293" />
         <source>Attribute</source>
         <translation>属性</translation>
     </message>
     <message>
-        <location filename="../app.py" line="278" />
+        <location filename="../app.py" line="293" />
         <source>Value</source>
         <translation>值</translation>
     </message>
     <message>
-        <location filename="../app.py" line="288" />
+        <location filename="../app.py" line="303" />
         <source>Log</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../app.py" line="311" />
+        <location filename="../app.py" line="326" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../app.py" line="320" />
+        <location filename="../app.py" line="335" />
         <source>Open building footprints</source>
         <translation>打开建筑轮廓</translation>
     </message>
     <message>
-        <location filename="../app.py" line="321" />
+        <location filename="../app.py" line="336" />
         <source>Building footprints</source>
         <translation>建筑轮廓</translation>
     </message>
     <message>
-        <location filename="../app.py" line="394" />
+        <location filename="../app.py" line="409" />
         <source>cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="435" />
+        <location filename="../app.py" line="450" />
         <source>Loaded {0}: {1} buildings</source>
         <translation>已加载 {0}：{1} 栋建筑</translation>
     </message>
     <message>
-        <location filename="../app.py" line="451" />
+        <location filename="../app.py" line="466" />
         <source>Cancelled loading {0}</source>
         <translation>已取消加载 {0}</translation>
     </message>
     <message>
-        <location filename="../app.py" line="534" />
+        <location filename="../app.py" line="549" />
         <source>nothing here (click a building)</source>
         <translation>此处无对象（请单击建筑）</translation>
     </message>
     <message>
-        <location filename="../app.py" line="587" />
+        <location filename="../app.py" line="602" />
         <source>{0} triangles · {1} ms/frame</source>
         <translation>{0} 个三角形 · 每帧 {1} 毫秒</translation>
     </message>
     <message>
-        <location filename="../app.py" line="689" />
+        <location filename="../app.py" line="704" />
         <source>Add bookmark</source>
         <translation>添加书签</translation>
     </message>
     <message>
-        <location filename="../app.py" line="689" />
+        <location filename="../app.py" line="704" />
         <source>Name of this view:</source>
         <translation>此视图的名称：</translation>
     </message>
     <message>
-        <location filename="../app.py" line="699" />
+        <location filename="../app.py" line="714" />
         <source>&amp;Add current view…</source>
         <translation>添加当前视图(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="732" />
+        <location filename="../app.py" line="748" />
         <source>Save project</source>
         <translation>保存项目</translation>
     </message>
     <message>
-        <location filename="../app.py" line="754" />
-        <location filename="../app.py" line="733" />
+        <location filename="../app.py" line="770" />
+        <location filename="../app.py" line="749" />
         <source>ydtwin project</source>
         <translation>ydtwin 项目</translation>
     </message>
     <message>
-        <location filename="../app.py" line="744" />
+        <location filename="../app.py" line="760" />
         <source>Project saved: {0}</source>
         <translation>项目已保存：{0}</translation>
     </message>
     <message>
-        <location filename="../app.py" line="753" />
+        <location filename="../app.py" line="769" />
         <source>Open project</source>
         <translation>打开项目</translation>
     </message>
     <message>
-        <location filename="../app.py" line="773" />
+        <location filename="../app.py" line="790" />
         <source>Project opened: {0}</source>
         <translation>项目已打开：{0}</translation>
     </message>
     <message>
-        <location filename="../app.py" line="785" />
+        <location filename="../app.py" line="802" />
         <source>View</source>
         <translation>视图</translation>
     </message>
     <message>
-        <location filename="../app.py" line="789" />
+        <location filename="../app.py" line="806" />
         <source>Whole region</source>
         <translation>全域</translation>
     </message>
     <message>
-        <location filename="../app.py" line="793" />
+        <location filename="../app.py" line="810" />
         <source>View:</source>
         <translation>视图：</translation>
     </message>
     <message>
-        <location filename="../app.py" line="797" />
+        <location filename="../app.py" line="816" />
+        <source>Plan year</source>
+        <translation>规划年份</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="817" />
+        <source>Show every city's projects as they stand in this year</source>
+        <translation>按该年份显示各城市项目的状态</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="843" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="798" />
+        <location filename="../app.py" line="844" />
         <source>&amp;Open building footprints…</source>
         <translation>打开建筑轮廓(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="802" />
+        <location filename="../app.py" line="848" />
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="805" />
+        <location filename="../app.py" line="851" />
         <source>Open &amp;project…</source>
         <translation>打开项目(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="808" />
+        <location filename="../app.py" line="854" />
         <source>&amp;Save project…</source>
         <translation>保存项目(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="813" />
+        <location filename="../app.py" line="859" />
         <source>&amp;Preferences…</source>
         <translation>首选项(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="816" />
+        <location filename="../app.py" line="862" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="821" />
+        <location filename="../app.py" line="867" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="822" />
+        <location filename="../app.py" line="868" />
         <source>&amp;Home (whole region)</source>
         <translation>全域视图(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="826" />
+        <location filename="../app.py" line="872" />
         <source>&amp;Bookmarks</source>
         <translation>书签(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="828" />
+        <location filename="../app.py" line="874" />
         <source>&amp;City</source>
         <translation>城市(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="833" />
+        <location filename="../app.py" line="879" />
         <source>&amp;District</source>
         <translation>区县(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="844" />
+        <location filename="../app.py" line="890" />
         <source>&amp;Layers</source>
         <translation>图层(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="856" />
+        <location filename="../app.py" line="902" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="857" />
+        <location filename="../app.py" line="903" />
         <source>&amp;About ydtwin</source>
         <translation>关于 ydtwin(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="866" />
+        <location filename="../app.py" line="912" />
         <source>Preferences</source>
         <translation>首选项</translation>
     </message>
     <message>
-        <location filename="../app.py" line="872" />
+        <location filename="../app.py" line="918" />
         <source>Language (next start)</source>
         <translation>界面语言（下次启动生效）</translation>
     </message>
     <message>
-        <location filename="../app.py" line="879" />
+        <location filename="../app.py" line="925" />
         <source>The language changes at the next start</source>
         <translation>界面语言将在下次启动时更改</translation>
     </message>
     <message>
-        <location filename="../app.py" line="884" />
+        <location filename="../app.py" line="930" />
         <source>About ydtwin</source>
         <translation>关于 ydtwin</translation>
     </message>
@@ -490,5 +505,78 @@
         <location filename="../plugins_panel.py" line="195" />
         <source>Plugin archive</source>
         <translation>插件压缩包</translation>
+    </message>
+</context><context>
+    <name>ReviewPanel</name>
+    <message>
+        <location filename="../review_panel.py" line="41" />
+        <source>Run checks</source>
+        <translation>运行检查</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="43" />
+        <source>Save session…</source>
+        <translation>保存审查会话…</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="139" />
+        <location filename="../review_panel.py" line="49" />
+        <source>all</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="54" />
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="54" />
+        <source>Severity</source>
+        <translation>严重程度</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="54" />
+        <source>Cities</source>
+        <translation>城市</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="55" />
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="55" />
+        <source>Finding</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="64" />
+        <source>Set status of selected</source>
+        <translation>设置所选状态</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="97" />
+        <source>No city outlines in this region: nothing to check</source>
+        <translation>此区域没有城市边界：无可检查内容</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="123" />
+        <source>Review checks: {0} findings</source>
+        <translation>审查检查：{0} 个问题</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="216" />
+        <source>Save review session</source>
+        <translation>保存审查会话</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="217" />
+        <source>Review session</source>
+        <translation>审查会话</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="229" />
+        <source>Review session saved: {0}</source>
+        <translation>审查会话已保存：{0}</translation>
     </message>
 </context></TS>

@@ -1,0 +1,230 @@
+"""The review panel: run the cross-border checks, filter the findings, fly to them, set their status.
+
+The checks run in a worker thread over the plan layers on the scene (at the timeline's plan year); the
+findings are pinned in the scene as labelled markers (a model layer, "Findings"), and kept in a review
+session that can be saved (atomically, with its journal) and reported.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+from PyQt6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ydtwin.review.session import STATUSES, Session
+
+log = logging.getLogger("ydtwin")
+
+__all__ = ["ReviewPanel"]
+
+ALL = "*"
+
+
+class ReviewPanel(QWidget):
+    COLUMNS = 5
+
+    def __init__(self, window, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.window = window
+        self.session = Session(title="Joint review")
+        self.running = False
+        self.run_button = QPushButton(self.tr("Run checks"), self)
+        self.run_button.clicked.connect(self.run_checks)
+        self.save_button = QPushButton(self.tr("Save session…"), self)
+        self.save_button.clicked.connect(self._ask_save)
+        self.city_filter = QComboBox(self)
+        self.kind_filter = QComboBox(self)
+        self.status_filter = QComboBox(self)
+        for combo in (self.city_filter, self.kind_filter, self.status_filter):
+            combo.addItem(self.tr("all"), ALL)
+            combo.currentIndexChanged.connect(self.refresh)
+        for status in STATUSES:
+            self.status_filter.addItem(self.tr(status), status)
+        self.table = QTableWidget(0, self.COLUMNS, self)
+        self.table.setHorizontalHeaderLabels([self.tr("Kind"), self.tr("Severity"), self.tr("Cities"),
+                                              self.tr("Status"), self.tr("Finding")])
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.cellDoubleClicked.connect(lambda row, _col: self.fly_to_row(row))
+        self.set_status_combo = QComboBox(self)
+        for status in STATUSES:
+            self.set_status_combo.addItem(self.tr(status), status)
+        self.apply_button = QPushButton(self.tr("Set status of selected"), self)
+        self.apply_button.clicked.connect(self._apply_status)
+        top = QHBoxLayout()
+        top.addWidget(self.run_button)
+        top.addWidget(self.save_button)
+        top.addStretch(1)
+        filters = QHBoxLayout()
+        for combo in (self.city_filter, self.kind_filter, self.status_filter):
+            filters.addWidget(combo)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.set_status_combo)
+        bottom.addWidget(self.apply_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addLayout(top)
+        layout.addLayout(filters)
+        layout.addWidget(self.table)
+        layout.addLayout(bottom)
+        self._rows: list[str] = []
+
+    # --- checks ----------------------------------------------------------------------------------------
+
+    def run_checks(self) -> None:
+        if self.running:
+            return
+        from ydtwin.model.plans import PlansLayer
+        from ydtwin.review.checks import run_checks
+
+        win = self.window
+        plans = [layer for layer in win.scene.layers if isinstance(layer, PlansLayer) and layer.visible]
+        try:
+            bounds = win.scene.layer("city-boundaries")
+        except KeyError:
+            win.log_message(self.tr("No city outlines in this region: nothing to check"), error=True)
+            return
+        outlines = dict(zip((str(n) for n in bounds.data.attributes["name"]), bounds.data.geometries, strict=True))
+        rules = [e.contribution for e in win.plugins.rules.values() if e.contribution.check]
+        year = win.scene.plan_year
+        projection = win.scene.projection
+        self.running = True
+        self.run_button.setEnabled(False)
+        win.runner.run(lambda: run_checks(plans, outlines, projection, rules, year=year), self._checked,
+                       self._failed)
+
+    def _checked(self, findings) -> None:
+        from ydtwin.review.report import finding_view
+
+        self.running = False
+        self.run_button.setEnabled(True)
+        for f in findings:
+            if f.kind == "connected":
+                continue
+            data = f.to_json()
+            if data["id"] not in self.session.findings:
+                self.session.add_finding(data, viewpoint={"view": finding_view(data)})
+        self._fill_filters()
+        self.refresh()
+        self.pin_markers()
+        counts = len([f for f in findings if f.kind != "connected"])
+        self.window.log_message(self.tr("Review checks: {0} findings").format(counts))
+
+    def _failed(self, exc: BaseException) -> None:
+        self.running = False
+        self.run_button.setEnabled(True)
+        self.window.log_message(f"review checks failed: {type(exc).__name__}: {exc}", error=True)
+
+    # --- table -----------------------------------------------------------------------------------------
+
+    def _fill_filters(self) -> None:
+        cities = sorted({c for r in self.session.findings.values() for c in r["finding"].get("cities", [])})
+        kinds = sorted({r["finding"]["kind"] for r in self.session.findings.values()})
+        for combo, values in ((self.city_filter, cities), (self.kind_filter, kinds)):
+            current = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(self.tr("all"), ALL)
+            for v in values:
+                combo.addItem(v.replace("_", " "), v)
+            i = combo.findData(current)
+            combo.setCurrentIndex(max(i, 0))
+            combo.blockSignals(False)
+
+    def visible_ids(self) -> list[str]:
+        city, kind, status = (c.currentData() for c in (self.city_filter, self.kind_filter, self.status_filter))
+        out = []
+        for fid in sorted(self.session.findings):
+            rec = self.session.findings[fid]
+            f = rec["finding"]
+            if city not in (None, ALL) and city not in f.get("cities", []):
+                continue
+            if kind not in (None, ALL) and f["kind"] != kind:
+                continue
+            if status not in (None, ALL) and rec["status"] != status:
+                continue
+            out.append(fid)
+        return out
+
+    def refresh(self) -> None:
+        self._rows = self.visible_ids()
+        self.table.setRowCount(len(self._rows))
+        for row, fid in enumerate(self._rows):
+            rec = self.session.findings[fid]
+            f = rec["finding"]
+            values = (f["kind"].replace("_", " "), f.get("severity", ""), ", ".join(f.get("cities", [])),
+                      self.tr(rec["status"]), f["message"])
+            for col, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                item.setToolTip(f["message"])
+                self.table.setItem(row, col, item)
+        self.table.resizeColumnsToContents()
+
+    def fly_to_row(self, row: int) -> None:
+        rec = self.session.findings[self._rows[row]]
+        view = (rec.get("viewpoint") or {}).get("view")
+        if view:
+            self.window.set_view(view)
+
+    def selected_ids(self) -> list[str]:
+        rows = sorted({i.row() for i in self.table.selectedIndexes()})
+        return [self._rows[r] for r in rows if r < len(self._rows)]
+
+    def set_status(self, ids: list[str], status: str) -> None:
+        import getpass
+
+        for fid in ids:
+            self.session.set_status(fid, status, author=getpass.getuser(), city="")
+        self.refresh()
+
+    def _apply_status(self) -> None:
+        self.set_status(self.selected_ids(), self.set_status_combo.currentData())
+
+    # --- markers and session -----------------------------------------------------------------------------
+
+    def pin_markers(self) -> None:
+        """The findings as labelled markers in the scene (one model layer, replaced on each run)."""
+        from ydtwin.model.layer import LabelLayer, PointData, Provenance, Style
+
+        scene = self.window.scene
+        for layer in [layer for layer in scene.layers if layer.role == "review-findings"]:
+            scene.layers.remove(layer)
+        recs = [self.session.findings[k] for k in sorted(self.session.findings)]
+        if not recs:
+            return
+        lon = np.array([r["finding"]["location"][0] for r in recs])
+        lat = np.array([r["finding"]["location"][1] for r in recs])
+        names = np.array([f"! {r['finding']['kind'].replace('_', ' ')}" for r in recs], dtype=object)
+        layer = LabelLayer("Findings", PointData(lon, lat, "EPSG:4326", {"name": names}), group="Review",
+                           role="review-findings", style=Style(color=(1.0, 0.35, 0.25), font_size=13),
+                           provenance=Provenance("ydtwin review checks", "computed", nature="illustrative"))
+        scene.add(layer)
+
+    def _ask_save(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save review session"), "",
+                                              self.tr("Review session") + " (*.ydreview *.json)")
+        if path:
+            self.save(path)
+
+    def save(self, path) -> None:
+        from ydtwin.errors import YdtwinError
+
+        try:
+            out = self.session.save(path)
+        except (OSError, YdtwinError) as exc:
+            self.window.log_message(f"{path}: could not save the session ({exc})", error=True)
+            return
+        self.window.log_message(self.tr("Review session saved: {0}").format(out))
+

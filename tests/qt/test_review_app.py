@@ -1,0 +1,60 @@
+"""Review in the app: the timeline drives every city's plans, checks fill the panel, markers are pinned."""
+
+import os
+
+import pytest
+
+pytestmark = [pytest.mark.viewport]
+
+if not os.environ.get("DISPLAY") or os.environ.get("QT_QPA_PLATFORM") != "xcb":
+    pytest.skip("the Qt+VTK viewport needs an X server (Xvfb via pytest-xvfb)", allow_module_level=True)
+
+
+@pytest.fixture
+def window(make_window):
+    return make_window(view="Shanghai", size=(1200, 800))
+
+
+def test_plan_year_shades_every_citys_plans(window, qtbot):
+    from ydtwin.model.plans import PlansLayer
+    from ydtwin.render.plans import PlansVisual
+
+    sh = next(layer for layer in window.scene.layers if isinstance(layer, PlansLayer) and layer.city == "Shanghai")
+    visual = window.scene_view.visuals[sh.id]
+    before = [a.GetMapper().GetInput() for a in visual.actors]
+    window.set_plan_year(2015)
+    assert window.scene.plan_year == 2015 and window.year_slider.isEnabled()
+    assert isinstance(window.scene_view.visuals[sh.id], PlansVisual)
+    after = [a.GetMapper().GetInput() for a in window.scene_view.visuals[sh.id].actors]
+    assert after != before  # rebuilt in the year's shades
+    i = list(sh.data.attributes["id"]).index("shanghai.hsr")
+    assert sh.status_at(2015)[i] == "planned" and sh.status_at(2024)[i] == "built"
+    window.set_plan_year(None)
+    assert window.scene.plan_year is None and not window.year_slider.isEnabled()
+    window.viewport.render()
+
+
+def test_checks_fill_the_panel_pin_markers_and_statuses_change(window, qtbot, tmp_path):
+    panel = window.review_panel
+    panel.run_checks()
+    qtbot.waitUntil(lambda: not panel.running, timeout=60_000)
+    kinds = {r["finding"]["kind"] for r in panel.session.findings.values()}
+    assert {"offset", "dangling", "class_mismatch", "phase_mismatch", "datum_suspect", "conflict"} <= kinds
+    assert panel.table.rowCount() == len(panel.session.findings)
+    assert "Findings" in [layer.name for layer in window.scene.layers]
+    panel.kind_filter.setCurrentIndex(panel.kind_filter.findData("offset"))
+    assert panel.table.rowCount() == 4
+    panel.table.selectAll()
+    panel.set_status(panel.selected_ids(), "agreed")
+    assert all(panel.session.findings[f]["status"] == "agreed" for f in panel.visible_ids())
+    panel.status_filter.setCurrentIndex(panel.status_filter.findData("open"))
+    assert panel.table.rowCount() == 0
+    panel.status_filter.setCurrentIndex(0)
+    panel.fly_to_row(0)
+    qtbot.waitUntil(lambda: not window.flying, timeout=10_000)
+    panel.save(tmp_path / "review.ydreview")
+    from ydtwin.review.session import Session
+
+    saved = Session.open(tmp_path / "review.ydreview", read_only=True)
+    assert sum(r["status"] == "agreed" for r in saved.findings.values()) == 4
+    window.viewport.render()
