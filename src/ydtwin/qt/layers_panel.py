@@ -51,6 +51,8 @@ _NAMES = [
     QT_TRANSLATE_NOOP("LayersPanel", "illustrative"),
     QT_TRANSLATE_NOOP("LayersPanel", "Plans"),
     QT_TRANSLATE_NOOP("LayersPanel", "Plugins"),
+    QT_TRANSLATE_NOOP("LayersPanel", "Review"),
+    QT_TRANSLATE_NOOP("LayersPanel", "Findings"),
     QT_TRANSLATE_NOOP("LayersPanel", "planned"),
     QT_TRANSLATE_NOOP("LayersPanel", "under construction"),
     QT_TRANSLATE_NOOP("LayersPanel", "built"),

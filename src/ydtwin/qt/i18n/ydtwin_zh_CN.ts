@@ -100,41 +100,51 @@
     </message>
     <message>
         <location filename="../layers_panel.py" line="54" />
+        <source>Review</source>
+        <translation>联合审查</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="55" />
+        <source>Findings</source>
+        <translation>审查问题</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="56" />
         <source>planned</source>
         <translation>规划中</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="55" />
+        <location filename="../layers_panel.py" line="57" />
         <source>under construction</source>
         <translation>在建</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="56" />
+        <location filename="../layers_panel.py" line="58" />
         <source>built</source>
         <translation>已建成</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="124" />
+        <location filename="../layers_panel.py" line="126" />
         <source>Zoom to</source>
         <translation>缩放至</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="125" />
+        <location filename="../layers_panel.py" line="127" />
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="127" />
+        <location filename="../layers_panel.py" line="129" />
         <source>Opacity</source>
         <translation>不透明度</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="128" />
+        <location filename="../layers_panel.py" line="130" />
         <source>Colour by</source>
         <translation>着色依据</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="214" />
+        <location filename="../layers_panel.py" line="216" />
         <source>(single colour)</source>
         <translation>（单色）</translation>
     </message>
