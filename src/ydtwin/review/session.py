@@ -18,6 +18,7 @@ import json
 import os
 import socket
 import tempfile
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -82,7 +83,7 @@ class Session:
     def _edit(self, edit: dict) -> None:
         if self.read_only:
             raise YdtwinError("this session is open read-only")
-        edit = {"time": _now(), **edit}
+        edit = {"time": _now(), "edit": uuid.uuid4().hex, **edit}
         self._apply(edit)
         if self.path is not None:
             line = json.dumps(edit, ensure_ascii=False) + "\n"
@@ -105,11 +106,11 @@ class Session:
         if rec is None:
             raise KeyError(f"no finding {edit['id']} in this session")
         if op == "set_status":
-            rec["history"].append({k: edit[k] for k in ("time", "author", "city")} | {"from": rec["status"],
-                                                                                     "to": edit["status"]})
+            rec["history"].append({k: edit.get(k) for k in ("time", "edit", "author", "city")}
+                                  | {"from": rec["status"], "to": edit["status"]})
             rec["status"] = edit["status"]
         elif op == "comment":
-            rec["comments"].append({k: edit[k] for k in ("time", "author", "city", "text")})
+            rec["comments"].append({k: edit.get(k) for k in ("time", "edit", "author", "city", "text")})
         else:
             raise ValueError(f"unknown edit {op!r}")
 
@@ -194,9 +195,9 @@ class Session:
         if rec is None:
             return False
         if edit["op"] == "comment":
-            return {k: edit[k] for k in ("time", "author", "city", "text")} in rec["comments"]
+            return any(c.get("edit") == edit.get("edit") for c in rec["comments"])
         if edit["op"] == "set_status":
-            return any(h["time"] == edit["time"] and h["to"] == edit["status"] for h in rec["history"])
+            return any(h.get("edit") == edit.get("edit") for h in rec["history"])
         return edit["op"] == "add_finding" and rec["finding"] == edit["finding"]
 
     def acquire_lock(self) -> None:
