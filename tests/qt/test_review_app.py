@@ -58,3 +58,20 @@ def test_checks_fill_the_panel_pin_markers_and_statuses_change(window, qtbot, tm
     saved = Session.open(tmp_path / "review.ydreview", read_only=True)
     assert sum(r["status"] == "agreed" for r in saved.findings.values()) == 4
     window.viewport.render()
+
+
+def test_unsaved_review_edits_are_offered_back_at_the_next_start(window, make_window, qtbot):
+    panel = window.review_panel
+    finding = {"id": "manual:1", "kind": "offset", "severity": "warning", "cities": ["Shanghai", "Suzhou"],
+               "projects": [], "location": [121.19, 31.46], "message": "checked on site"}
+    panel.session.add_finding(finding, viewpoint={"view": "121.1,31.4,121.3,31.5"})
+    for i in range(50):
+        panel.session.comment("manual:1", f"note {i}", author="Li", city="Suzhou")
+    # no save: the app "crashes"; the next start finds the journal
+    second = make_window(view="Shanghai", size=(900, 600))
+    assert second.review_panel.recover_button.isVisible() or second.review_panel._recoverable
+    assert "unsaved review session was found" in second.log_view.toPlainText()
+    assert second.review_panel.recover() == 51
+    rec = second.review_panel.session.findings["manual:1"]
+    assert [c["text"] for c in rec["comments"]] == [f"note {i}" for i in range(50)]
+    assert second.review_panel.table.rowCount() == 1

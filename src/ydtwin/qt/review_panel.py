@@ -8,6 +8,7 @@ session that can be saved (atomically, with its journal) and reported.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import numpy as np
 from PyQt6.QtWidgets import (
@@ -25,9 +26,17 @@ from ydtwin.review.session import STATUSES, Session
 
 log = logging.getLogger("ydtwin")
 
-__all__ = ["ReviewPanel"]
+__all__ = ["AUTOSAVE_S", "ReviewPanel", "autosave_path"]
 
 ALL = "*"
+#: seconds between autosaves of the review session
+AUTOSAVE_S = 180
+
+
+def autosave_path() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("ydtwin", appauthor=False)) / "review" / "autosave.ydreview"
 
 
 class ReviewPanel(QWidget):
@@ -36,8 +45,8 @@ class ReviewPanel(QWidget):
     def __init__(self, window, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.window = window
-        self.session = Session(title="Joint review")
         self.running = False
+        self._start_session()
         self.run_button = QPushButton(self.tr("Run checks"), self)
         self.run_button.clicked.connect(self.run_checks)
         self.save_button = QPushButton(self.tr("Save session…"), self)
@@ -63,9 +72,13 @@ class ReviewPanel(QWidget):
             self.set_status_combo.addItem(self.tr(status), status)
         self.apply_button = QPushButton(self.tr("Set status of selected"), self)
         self.apply_button.clicked.connect(self._apply_status)
+        self.recover_button = QPushButton(self.tr("Recover unsaved review"), self)
+        self.recover_button.clicked.connect(self.recover)
+        self.recover_button.setVisible(bool(self._recoverable))
         top = QHBoxLayout()
         top.addWidget(self.run_button)
         top.addWidget(self.save_button)
+        top.addWidget(self.recover_button)
         top.addStretch(1)
         filters = QHBoxLayout()
         for combo in (self.city_filter, self.kind_filter, self.status_filter):
@@ -80,6 +93,66 @@ class ReviewPanel(QWidget):
         layout.addWidget(self.table)
         layout.addLayout(bottom)
         self._rows: list[str] = []
+        # autosave: the session file is written every few minutes (every edit is in its journal at once)
+        from PyQt6.QtCore import QTimer
+
+        self._autosave = QTimer(self)
+        self._autosave.setInterval(AUTOSAVE_S * 1000)
+        self._autosave.timeout.connect(self.autosave)
+        self._autosave.start()
+        if self._recoverable:
+            window.log_message(self.tr("An unsaved review session was found ({0} edits): Review ▸ Recover")
+                               .format(self._recoverable))
+
+    def _start_session(self) -> None:
+        """A new session journalled to the autosave file from its first edit; an earlier one left there by a
+        crash is kept aside for ``recover()``."""
+        path = autosave_path()
+        self._recoverable = 0
+        self._previous = None
+        if path.exists() or Path(f"{path}.journal").exists():
+            try:
+                previous = Session.open(path, lock=False)
+                self._recoverable = len(previous.pending) + sum(
+                    len(r["comments"]) + len(r["history"]) for r in previous.findings.values())
+                if self._recoverable or previous.findings:
+                    self._previous = previous
+                    self._recoverable = max(self._recoverable, len(previous.findings))
+            except Exception as exc:  # an unreadable leftover must not stop the app
+                log.warning("autosaved review session unreadable: %s", exc)
+            aside = path.with_name(path.name + ".previous")
+            for suffix in ("", ".journal"):
+                src = Path(f"{path}{suffix}")
+                if src.exists():
+                    src.replace(Path(f"{aside}{suffix}"))
+            if self._previous is not None:
+                self._previous.path = aside
+        self.session = Session(path=path, title="Joint review")
+
+    def recover(self) -> int:
+        """Restore the session a crash left behind (every edit, saved or only journalled) → edits restored."""
+        previous = self._previous
+        if previous is None:
+            return 0
+        n = previous.recover()
+        previous.path = autosave_path()
+        self.session = previous
+        self.session.save()
+        self._previous = None
+        self._recoverable = 0
+        self.recover_button.setVisible(False)
+        self._fill_filters()
+        self.refresh()
+        self.pin_markers()
+        self.window.log_message(self.tr("Review session recovered: {0} findings").format(len(self.session.findings)))
+        return n
+
+    def autosave(self) -> None:
+        if self.session.path is not None and self.session.findings:
+            try:
+                self.session.save()
+            except OSError as exc:
+                self.window.log_message(f"review autosave failed: {exc}", error=True)
 
     # --- checks ----------------------------------------------------------------------------------------
 

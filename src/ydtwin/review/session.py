@@ -87,6 +87,7 @@ class Session:
         self._apply(edit)
         if self.path is not None:
             line = json.dumps(edit, ensure_ascii=False) + "\n"
+            self.journal_path.parent.mkdir(parents=True, exist_ok=True)
             with open(self.journal_path, "a", encoding="utf-8") as f:
                 f.write(line)
                 f.flush()

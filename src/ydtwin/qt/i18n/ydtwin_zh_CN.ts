@@ -519,73 +519,88 @@
 </context><context>
     <name>ReviewPanel</name>
     <message>
-        <location filename="../review_panel.py" line="41" />
+        <location filename="../review_panel.py" line="50" />
         <source>Run checks</source>
         <translation>运行检查</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="43" />
+        <location filename="../review_panel.py" line="52" />
         <source>Save session…</source>
         <translation>保存审查会话…</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="139" />
-        <location filename="../review_panel.py" line="49" />
+        <location filename="../review_panel.py" line="212" />
+        <location filename="../review_panel.py" line="58" />
         <source>all</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="54" />
+        <location filename="../review_panel.py" line="63" />
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="54" />
+        <location filename="../review_panel.py" line="63" />
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="54" />
+        <location filename="../review_panel.py" line="63" />
         <source>Cities</source>
         <translation>城市</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="55" />
+        <location filename="../review_panel.py" line="64" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="55" />
+        <location filename="../review_panel.py" line="64" />
         <source>Finding</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="64" />
+        <location filename="../review_panel.py" line="73" />
         <source>Set status of selected</source>
         <translation>设置所选状态</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="97" />
+        <location filename="../review_panel.py" line="75" />
+        <source>Recover unsaved review</source>
+        <translation>恢复未保存的审查</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="104" />
+        <source>An unsaved review session was found ({0} edits): Review ▸ Recover</source>
+        <translation>发现未保存的审查会话（{0} 处修改）：联合审查 ▸ 恢复</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="147" />
+        <source>Review session recovered: {0} findings</source>
+        <translation>审查会话已恢复：{0} 个问题</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="170" />
         <source>No city outlines in this region: nothing to check</source>
         <translation>此区域没有城市边界：无可检查内容</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="123" />
+        <location filename="../review_panel.py" line="196" />
         <source>Review checks: {0} findings</source>
         <translation>审查检查：{0} 个问题</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="216" />
+        <location filename="../review_panel.py" line="289" />
         <source>Save review session</source>
         <translation>保存审查会话</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="217" />
+        <location filename="../review_panel.py" line="290" />
         <source>Review session</source>
         <translation>审查会话</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="229" />
+        <location filename="../review_panel.py" line="302" />
         <source>Review session saved: {0}</source>
         <translation>审查会话已保存：{0}</translation>
     </message>
