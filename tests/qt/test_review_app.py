@@ -75,3 +75,20 @@ def test_unsaved_review_edits_are_offered_back_at_the_next_start(window, make_wi
     rec = second.review_panel.session.findings["manual:1"]
     assert [c["text"] for c in rec["comments"]] == [f"note {i}" for i in range(50)]
     assert second.review_panel.table.rowCount() == 1
+
+
+def test_a_manual_finding_is_placed_where_the_planner_clicks(window, qtbot):
+    panel = window.review_panel
+    w, h = window.viewport.render_window.GetSize()
+    window.viewport.render()
+    panel.add_button.setChecked(True)
+    assert panel.placing
+    fid = panel.place_at(w // 2, h // 2, message="pipe crossing to be checked on site")
+    assert not panel.placing and fid.startswith("manual:")
+    rec = panel.session.findings[fid]
+    lon, lat = rec["finding"]["location"]
+    fx, fy, _ = window.viewport.camera.focal_point
+    clon, clat = window.scene.projection.from_scene(fx, fy)
+    assert abs(lon - float(clon)) < 0.05 and abs(lat - float(clat)) < 0.05  # near the view's centre
+    assert "Shanghai" in rec["finding"]["cities"] and panel.table.rowCount() == 1
+    assert "Findings" in [layer.name for layer in window.scene.layers]

@@ -536,7 +536,10 @@ class MainWindow(QMainWindow):
     def _on_release(self, obj, _event) -> None:
         pos = tuple(obj.GetEventPosition())
         if self._press_pos is not None and abs(pos[0] - self._press_pos[0]) + abs(pos[1] - self._press_pos[1]) <= 3:
-            self.identify_at(*pos)
+            if getattr(self, "review_panel", None) is not None and self.review_panel.placing:
+                self.review_panel.place_at(*pos)  # a manual finding where the planner clicked
+            else:
+                self.identify_at(*pos)
         self._press_pos = None
 
     def identify_at(self, x: int, y: int) -> dict | None:

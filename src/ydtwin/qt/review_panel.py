@@ -72,12 +72,18 @@ class ReviewPanel(QWidget):
             self.set_status_combo.addItem(self.tr(status), status)
         self.apply_button = QPushButton(self.tr("Set status of selected"), self)
         self.apply_button.clicked.connect(self._apply_status)
+        self.placing = False
+        self.add_button = QPushButton(self.tr("Add finding…"), self)
+        self.add_button.setToolTip(self.tr("Then click in the scene where the finding is"))
+        self.add_button.setCheckable(True)
+        self.add_button.toggled.connect(self._placing)
         self.recover_button = QPushButton(self.tr("Recover unsaved review"), self)
         self.recover_button.clicked.connect(self.recover)
         self.recover_button.setVisible(bool(self._recoverable))
         top = QHBoxLayout()
         top.addWidget(self.run_button)
         top.addWidget(self.save_button)
+        top.addWidget(self.add_button)
         top.addWidget(self.recover_button)
         top.addStretch(1)
         filters = QHBoxLayout()
@@ -128,6 +134,51 @@ class ReviewPanel(QWidget):
             if self._previous is not None:
                 self._previous.path = aside
         self.session = Session(path=path, title="Joint review")
+
+    def _placing(self, on: bool) -> None:
+        self.placing = on
+        if on:
+            self.window.statusBar().showMessage(self.tr("Click in the scene where the finding is"), 10000)
+
+    def place_at(self, x: int, y: int, message: str | None = None):
+        """A manual finding at display pixel (x, y): asks for its text (unless given) → its id, or None."""
+        self.add_button.setChecked(False)
+        point = self.window.scene_view.world_at(x, y)
+        if point is None:
+            self.window.statusBar().showMessage(self.tr("No ground under the cursor"), 5000)
+            return None
+        if message is None:
+            from PyQt6.QtWidgets import QInputDialog
+
+            message, ok = QInputDialog.getText(self, self.tr("New finding"), self.tr("What was found here?"))
+            if not ok or not message.strip():
+                return None
+        return self.add_manual_finding(point[0], point[1], message.strip())
+
+    def add_manual_finding(self, lon: float, lat: float, message: str) -> str:
+        import getpass
+        import uuid
+
+        from ydtwin.review.report import finding_view
+
+        cities = []
+        try:
+            import shapely
+
+            bounds = self.window.scene.layer("city-boundaries")
+            pt = shapely.Point(lon, lat)
+            cities = [str(n) for n, g in zip(bounds.data.attributes["name"], bounds.data.geometries, strict=True)
+                      if g.buffer(0.01).contains(pt)]
+        except KeyError:
+            pass
+        fid = f"manual:{uuid.uuid4().hex[:10]}"
+        finding = {"id": fid, "kind": "manual", "severity": "warning", "rule": "manual", "cities": cities,
+                   "projects": [], "location": [lon, lat], "message": message, "author": getpass.getuser()}
+        self.session.add_finding(finding, viewpoint={"view": finding_view(finding)})
+        self._fill_filters()
+        self.refresh()
+        self.pin_markers()
+        return fid
 
     def recover(self) -> int:
         """Restore the session a crash left behind (every edit, saved or only journalled) → edits restored."""

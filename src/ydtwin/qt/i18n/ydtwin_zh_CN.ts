@@ -226,173 +226,173 @@
         <translation>已取消加载 {0}</translation>
     </message>
     <message>
-        <location filename="../app.py" line="549" />
+        <location filename="../app.py" line="552" />
         <source>nothing here (click a building)</source>
         <translation>此处无对象（请单击建筑）</translation>
     </message>
     <message>
-        <location filename="../app.py" line="602" />
+        <location filename="../app.py" line="605" />
         <source>{0} triangles · {1} ms/frame</source>
         <translation>{0} 个三角形 · 每帧 {1} 毫秒</translation>
     </message>
     <message>
-        <location filename="../app.py" line="704" />
+        <location filename="../app.py" line="707" />
         <source>Add bookmark</source>
         <translation>添加书签</translation>
     </message>
     <message>
-        <location filename="../app.py" line="704" />
+        <location filename="../app.py" line="707" />
         <source>Name of this view:</source>
         <translation>此视图的名称：</translation>
     </message>
     <message>
-        <location filename="../app.py" line="714" />
+        <location filename="../app.py" line="717" />
         <source>&amp;Add current view…</source>
         <translation>添加当前视图(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="748" />
+        <location filename="../app.py" line="751" />
         <source>Save project</source>
         <translation>保存项目</translation>
     </message>
     <message>
-        <location filename="../app.py" line="770" />
-        <location filename="../app.py" line="749" />
+        <location filename="../app.py" line="773" />
+        <location filename="../app.py" line="752" />
         <source>ydtwin project</source>
         <translation>ydtwin 项目</translation>
     </message>
     <message>
-        <location filename="../app.py" line="760" />
+        <location filename="../app.py" line="763" />
         <source>Project saved: {0}</source>
         <translation>项目已保存：{0}</translation>
     </message>
     <message>
-        <location filename="../app.py" line="769" />
+        <location filename="../app.py" line="772" />
         <source>Open project</source>
         <translation>打开项目</translation>
     </message>
     <message>
-        <location filename="../app.py" line="790" />
+        <location filename="../app.py" line="793" />
         <source>Project opened: {0}</source>
         <translation>项目已打开：{0}</translation>
     </message>
     <message>
-        <location filename="../app.py" line="802" />
+        <location filename="../app.py" line="805" />
         <source>View</source>
         <translation>视图</translation>
     </message>
     <message>
-        <location filename="../app.py" line="806" />
+        <location filename="../app.py" line="809" />
         <source>Whole region</source>
         <translation>全域</translation>
     </message>
     <message>
-        <location filename="../app.py" line="810" />
+        <location filename="../app.py" line="813" />
         <source>View:</source>
         <translation>视图：</translation>
     </message>
     <message>
-        <location filename="../app.py" line="816" />
+        <location filename="../app.py" line="819" />
         <source>Plan year</source>
         <translation>规划年份</translation>
     </message>
     <message>
-        <location filename="../app.py" line="817" />
+        <location filename="../app.py" line="820" />
         <source>Show every city's projects as they stand in this year</source>
         <translation>按该年份显示各城市项目的状态</translation>
     </message>
     <message>
-        <location filename="../app.py" line="843" />
+        <location filename="../app.py" line="846" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="844" />
+        <location filename="../app.py" line="847" />
         <source>&amp;Open building footprints…</source>
         <translation>打开建筑轮廓(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="848" />
+        <location filename="../app.py" line="851" />
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="851" />
+        <location filename="../app.py" line="854" />
         <source>Open &amp;project…</source>
         <translation>打开项目(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="854" />
+        <location filename="../app.py" line="857" />
         <source>&amp;Save project…</source>
         <translation>保存项目(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="859" />
+        <location filename="../app.py" line="862" />
         <source>&amp;Preferences…</source>
         <translation>首选项(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="862" />
+        <location filename="../app.py" line="865" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="867" />
+        <location filename="../app.py" line="870" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="868" />
+        <location filename="../app.py" line="871" />
         <source>&amp;Home (whole region)</source>
         <translation>全域视图(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="872" />
+        <location filename="../app.py" line="875" />
         <source>&amp;Bookmarks</source>
         <translation>书签(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="874" />
+        <location filename="../app.py" line="877" />
         <source>&amp;City</source>
         <translation>城市(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="879" />
+        <location filename="../app.py" line="882" />
         <source>&amp;District</source>
         <translation>区县(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="890" />
+        <location filename="../app.py" line="893" />
         <source>&amp;Layers</source>
         <translation>图层(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="902" />
+        <location filename="../app.py" line="905" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="903" />
+        <location filename="../app.py" line="906" />
         <source>&amp;About ydtwin</source>
         <translation>关于 ydtwin(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="912" />
+        <location filename="../app.py" line="915" />
         <source>Preferences</source>
         <translation>首选项</translation>
     </message>
     <message>
-        <location filename="../app.py" line="918" />
+        <location filename="../app.py" line="921" />
         <source>Language (next start)</source>
         <translation>界面语言（下次启动生效）</translation>
     </message>
     <message>
-        <location filename="../app.py" line="925" />
+        <location filename="../app.py" line="928" />
         <source>The language changes at the next start</source>
         <translation>界面语言将在下次启动时更改</translation>
     </message>
     <message>
-        <location filename="../app.py" line="930" />
+        <location filename="../app.py" line="933" />
         <source>About ydtwin</source>
         <translation>关于 ydtwin</translation>
     </message>
@@ -529,7 +529,7 @@
         <translation>保存审查会话…</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="212" />
+        <location filename="../review_panel.py" line="263" />
         <location filename="../review_panel.py" line="58" />
         <source>all</source>
         <translation>全部</translation>
@@ -565,42 +565,72 @@
         <translation>设置所选状态</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="75" />
+        <location filename="../review_panel.py" line="76" />
+        <source>Add finding…</source>
+        <translation>添加问题…</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="77" />
+        <source>Then click in the scene where the finding is</source>
+        <translation>然后在场景中点击问题所在位置</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="80" />
         <source>Recover unsaved review</source>
         <translation>恢复未保存的审查</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="104" />
+        <location filename="../review_panel.py" line="110" />
         <source>An unsaved review session was found ({0} edits): Review ▸ Recover</source>
         <translation>发现未保存的审查会话（{0} 处修改）：联合审查 ▸ 恢复</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="147" />
+        <location filename="../review_panel.py" line="141" />
+        <source>Click in the scene where the finding is</source>
+        <translation>在场景中点击问题所在位置</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="148" />
+        <source>No ground under the cursor</source>
+        <translation>光标下没有地面</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="153" />
+        <source>New finding</source>
+        <translation>新问题</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="153" />
+        <source>What was found here?</source>
+        <translation>此处发现了什么问题？</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="198" />
         <source>Review session recovered: {0} findings</source>
         <translation>审查会话已恢复：{0} 个问题</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="170" />
+        <location filename="../review_panel.py" line="221" />
         <source>No city outlines in this region: nothing to check</source>
         <translation>此区域没有城市边界：无可检查内容</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="196" />
+        <location filename="../review_panel.py" line="247" />
         <source>Review checks: {0} findings</source>
         <translation>审查检查：{0} 个问题</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="289" />
+        <location filename="../review_panel.py" line="340" />
         <source>Save review session</source>
         <translation>保存审查会话</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="290" />
+        <location filename="../review_panel.py" line="341" />
         <source>Review session</source>
         <translation>审查会话</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="302" />
+        <location filename="../review_panel.py" line="353" />
         <source>Review session saved: {0}</source>
         <translation>审查会话已保存：{0}</translation>
     </message>
