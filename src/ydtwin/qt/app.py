@@ -199,6 +199,23 @@ class MainWindow(QMainWindow):
         self.identify_dock.raise_()
         self.review_dock = dock
 
+    def open_compare(self) -> None:
+        """Two linked viewports: this scene (A) and a second scenario (B) built in the background."""
+        from ydtwin.qt.compare import CompareWindow, second_scene
+
+        if getattr(self, "compare_window", None) is not None and self.compare_window.isVisible():
+            self.compare_window.raise_()
+            return
+        self.compare_window = None
+        self.statusBar().showMessage(self.tr("Preparing the second scenario…"), 5000)
+
+        def ready(scene_b) -> None:
+            self.compare_window = CompareWindow(self, scene_b)
+            self.compare_window.show()
+
+        self.runner.run(lambda: second_scene(self), ready,
+                        lambda exc: self.log_message(f"compare: {type(exc).__name__}: {exc}", error=True))
+
     def _plugin_failed(self, name: str, text: str) -> None:
         if not hasattr(self, "log_view"):  # before the log panel exists: shown when it does
             self._plugin_messages.append((name, text))
@@ -902,6 +919,9 @@ class MainWindow(QMainWindow):
             self._model_slots.append((layer.events.visible, slot))
             layers_menu.addAction(act)
 
+        compare = QAction(self.tr("Compare &scenarios…"), self)
+        compare.triggered.connect(self.open_compare)
+        view_menu.addAction(compare)
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         about = QAction(self.tr("&About ydtwin"), self)
         about.triggered.connect(self._about)

@@ -2,6 +2,28 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>CompareWindow</name>
+    <message>
+        <location filename="../compare.py" line="90" />
+        <source>Compare scenarios</source>
+        <translation>方案对比</translation>
+    </message>
+    <message>
+        <location filename="../compare.py" line="109" />
+        <source>Swipe</source>
+        <translation>卷帘</translation>
+    </message>
+    <message>
+        <location filename="../compare.py" line="136" />
+        <source>Plans</source>
+        <translation>规划</translation>
+    </message>
+    <message>
+        <location filename="../compare.py" line="146" />
+        <source>year</source>
+        <translation>年份</translation>
+    </message>
+</context><context>
     <name>LayersPanel</name>
     <message>
         <location filename="../layers_panel.py" line="35" />
@@ -166,233 +188,243 @@
         <translation>联合审查</translation>
     </message>
     <message>
-        <location filename="../app.py" line="268" />
+        <location filename="../app.py" line="210" />
+        <source>Preparing the second scenario…</source>
+        <translation>正在准备第二个方案…</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="285" />
         <source>Plugin installed: {0}</source>
         <translation>已安装插件：{0}</translation>
     </message>
     <message>
-        <location filename="../app.py" line="279" />
+        <location filename="../app.py" line="296" />
         <source>{0}: nothing to zoom to</source>
         <translation>{0}：没有可缩放的范围</translation>
     </message>
     <message>
-        <location filename="../app.py" line="290" />
+        <location filename="../app.py" line="307" />
         <source>Identify</source>
         <translation>属性查询</translation>
     </message>
     <message>
-        <location filename="../app.py" line="293" />
+        <location filename="../app.py" line="310" />
         <source>Attribute</source>
         <translation>属性</translation>
     </message>
     <message>
-        <location filename="../app.py" line="293" />
+        <location filename="../app.py" line="310" />
         <source>Value</source>
         <translation>值</translation>
     </message>
     <message>
-        <location filename="../app.py" line="303" />
+        <location filename="../app.py" line="320" />
         <source>Log</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../app.py" line="326" />
+        <location filename="../app.py" line="343" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../app.py" line="335" />
+        <location filename="../app.py" line="352" />
         <source>Open building footprints</source>
         <translation>打开建筑轮廓</translation>
     </message>
     <message>
-        <location filename="../app.py" line="336" />
+        <location filename="../app.py" line="353" />
         <source>Building footprints</source>
         <translation>建筑轮廓</translation>
     </message>
     <message>
-        <location filename="../app.py" line="409" />
+        <location filename="../app.py" line="426" />
         <source>cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="450" />
+        <location filename="../app.py" line="467" />
         <source>Loaded {0}: {1} buildings</source>
         <translation>已加载 {0}：{1} 栋建筑</translation>
     </message>
     <message>
-        <location filename="../app.py" line="466" />
+        <location filename="../app.py" line="483" />
         <source>Cancelled loading {0}</source>
         <translation>已取消加载 {0}</translation>
     </message>
     <message>
-        <location filename="../app.py" line="552" />
+        <location filename="../app.py" line="569" />
         <source>nothing here (click a building)</source>
         <translation>此处无对象（请单击建筑）</translation>
     </message>
     <message>
-        <location filename="../app.py" line="605" />
+        <location filename="../app.py" line="622" />
         <source>{0} triangles · {1} ms/frame</source>
         <translation>{0} 个三角形 · 每帧 {1} 毫秒</translation>
     </message>
     <message>
-        <location filename="../app.py" line="707" />
+        <location filename="../app.py" line="724" />
         <source>Add bookmark</source>
         <translation>添加书签</translation>
     </message>
     <message>
-        <location filename="../app.py" line="707" />
+        <location filename="../app.py" line="724" />
         <source>Name of this view:</source>
         <translation>此视图的名称：</translation>
     </message>
     <message>
-        <location filename="../app.py" line="717" />
+        <location filename="../app.py" line="734" />
         <source>&amp;Add current view…</source>
         <translation>添加当前视图(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="751" />
+        <location filename="../app.py" line="768" />
         <source>Save project</source>
         <translation>保存项目</translation>
     </message>
     <message>
-        <location filename="../app.py" line="773" />
-        <location filename="../app.py" line="752" />
+        <location filename="../app.py" line="790" />
+        <location filename="../app.py" line="769" />
         <source>ydtwin project</source>
         <translation>ydtwin 项目</translation>
     </message>
     <message>
-        <location filename="../app.py" line="763" />
+        <location filename="../app.py" line="780" />
         <source>Project saved: {0}</source>
         <translation>项目已保存：{0}</translation>
     </message>
     <message>
-        <location filename="../app.py" line="772" />
+        <location filename="../app.py" line="789" />
         <source>Open project</source>
         <translation>打开项目</translation>
     </message>
     <message>
-        <location filename="../app.py" line="793" />
+        <location filename="../app.py" line="810" />
         <source>Project opened: {0}</source>
         <translation>项目已打开：{0}</translation>
     </message>
     <message>
-        <location filename="../app.py" line="805" />
+        <location filename="../app.py" line="822" />
         <source>View</source>
         <translation>视图</translation>
     </message>
     <message>
-        <location filename="../app.py" line="809" />
+        <location filename="../app.py" line="826" />
         <source>Whole region</source>
         <translation>全域</translation>
     </message>
     <message>
-        <location filename="../app.py" line="813" />
+        <location filename="../app.py" line="830" />
         <source>View:</source>
         <translation>视图：</translation>
     </message>
     <message>
-        <location filename="../app.py" line="819" />
+        <location filename="../app.py" line="836" />
         <source>Plan year</source>
         <translation>规划年份</translation>
     </message>
     <message>
-        <location filename="../app.py" line="820" />
+        <location filename="../app.py" line="837" />
         <source>Show every city's projects as they stand in this year</source>
         <translation>按该年份显示各城市项目的状态</translation>
     </message>
     <message>
-        <location filename="../app.py" line="846" />
+        <location filename="../app.py" line="863" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="847" />
+        <location filename="../app.py" line="864" />
         <source>&amp;Open building footprints…</source>
         <translation>打开建筑轮廓(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="851" />
+        <location filename="../app.py" line="868" />
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="854" />
+        <location filename="../app.py" line="871" />
         <source>Open &amp;project…</source>
         <translation>打开项目(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="857" />
+        <location filename="../app.py" line="874" />
         <source>&amp;Save project…</source>
         <translation>保存项目(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="862" />
+        <location filename="../app.py" line="879" />
         <source>&amp;Preferences…</source>
         <translation>首选项(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="865" />
+        <location filename="../app.py" line="882" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="870" />
+        <location filename="../app.py" line="887" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="871" />
+        <location filename="../app.py" line="888" />
         <source>&amp;Home (whole region)</source>
         <translation>全域视图(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="875" />
+        <location filename="../app.py" line="892" />
         <source>&amp;Bookmarks</source>
         <translation>书签(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="877" />
+        <location filename="../app.py" line="894" />
         <source>&amp;City</source>
         <translation>城市(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="882" />
+        <location filename="../app.py" line="899" />
         <source>&amp;District</source>
         <translation>区县(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="893" />
+        <location filename="../app.py" line="910" />
         <source>&amp;Layers</source>
         <translation>图层(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="905" />
+        <location filename="../app.py" line="922" />
+        <source>Compare &amp;scenarios…</source>
+        <translation>方案对比(&amp;S)…</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="925" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="906" />
+        <location filename="../app.py" line="926" />
         <source>&amp;About ydtwin</source>
         <translation>关于 ydtwin(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="915" />
+        <location filename="../app.py" line="935" />
         <source>Preferences</source>
         <translation>首选项</translation>
     </message>
     <message>
-        <location filename="../app.py" line="921" />
+        <location filename="../app.py" line="941" />
         <source>Language (next start)</source>
         <translation>界面语言（下次启动生效）</translation>
     </message>
     <message>
-        <location filename="../app.py" line="928" />
+        <location filename="../app.py" line="948" />
         <source>The language changes at the next start</source>
         <translation>界面语言将在下次启动时更改</translation>
     </message>
     <message>
-        <location filename="../app.py" line="933" />
+        <location filename="../app.py" line="953" />
         <source>About ydtwin</source>
         <translation>关于 ydtwin</translation>
     </message>
