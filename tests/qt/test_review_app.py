@@ -143,3 +143,32 @@ def test_compare_two_scenarios_with_linked_cameras_and_a_swipe(window, qtbot):
     cmp_.close()
     window.set_plan_year(None)
     window.viewport.render()
+
+
+def test_projects_table_and_a_locked_session_opens_read_only(window, qtbot, tmp_path):
+    from ydtwin.review.session import Session
+
+    projects = window.review_panel.projects
+    total = projects.table.rowCount()
+    assert total >= 64
+    projects.city.setCurrentIndex(projects.city.findData("Suzhou"))
+    suzhou = projects.table.rowCount()
+    assert 8 <= suzhou < total
+    projects.theme.setCurrentIndex(projects.theme.findData("transportation"))
+    assert 0 < projects.table.rowCount() < suzhou
+    window.set_plan_year(2015)
+    projects.status.setCurrentIndex(projects.status.findData("built"))
+    assert all(projects.table.item(r, 4).text() == "built" for r in range(projects.table.rowCount()))
+    window.set_plan_year(None)
+
+    path = tmp_path / "held.ydreview"
+    s = Session(path=path, title="held")
+    s.add_finding({"id": "x:1", "kind": "offset", "severity": "warning", "cities": ["Shanghai"], "projects": [],
+                   "location": [121.2, 31.3], "message": "m"})
+    s.save()
+    holder = Session.open(path)  # another planner has it
+    asked = []
+    assert window.review_panel.open_session(path, ask=lambda text: asked.append(text) or True)
+    assert "being edited by" in asked[0] and window.review_panel.session.read_only
+    assert "(read-only)" in window.log_view.toPlainText()
+    holder.close()

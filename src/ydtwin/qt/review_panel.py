@@ -18,6 +18,7 @@ from PyQt6.QtWidgets import (
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -51,14 +52,19 @@ class ReviewPanel(QWidget):
         self.run_button.clicked.connect(self.run_checks)
         self.save_button = QPushButton(self.tr("Save session…"), self)
         self.save_button.clicked.connect(self._ask_save)
+        self.open_button = QPushButton(self.tr("Open session…"), self)
+        self.open_button.clicked.connect(self._ask_open)
         self.city_filter = QComboBox(self)
         self.kind_filter = QComboBox(self)
         self.status_filter = QComboBox(self)
-        for combo in (self.city_filter, self.kind_filter, self.status_filter):
+        self.severity_filter = QComboBox(self)
+        for combo in (self.city_filter, self.kind_filter, self.status_filter, self.severity_filter):
             combo.addItem(self.tr("all"), ALL)
             combo.currentIndexChanged.connect(self.refresh)
         for status in STATUSES:
             self.status_filter.addItem(self.tr(status), status)
+        for severity in ("error", "warning", "info"):
+            self.severity_filter.addItem(self.tr(severity), severity)
         self.table = QTableWidget(0, self.COLUMNS, self)
         self.table.setHorizontalHeaderLabels([self.tr("Kind"), self.tr("Severity"), self.tr("Cities"),
                                               self.tr("Status"), self.tr("Finding")])
@@ -82,22 +88,31 @@ class ReviewPanel(QWidget):
         self.recover_button.setVisible(bool(self._recoverable))
         top = QHBoxLayout()
         top.addWidget(self.run_button)
+        top.addWidget(self.open_button)
         top.addWidget(self.save_button)
         top.addWidget(self.add_button)
         top.addWidget(self.recover_button)
         top.addStretch(1)
         filters = QHBoxLayout()
-        for combo in (self.city_filter, self.kind_filter, self.status_filter):
+        for combo in (self.city_filter, self.kind_filter, self.status_filter, self.severity_filter):
             filters.addWidget(combo)
         bottom = QHBoxLayout()
         bottom.addWidget(self.set_status_combo)
         bottom.addWidget(self.apply_button)
+        findings_page = QWidget(self)
+        fl = QVBoxLayout(findings_page)
+        fl.setContentsMargins(0, 0, 0, 0)
+        fl.addLayout(filters)
+        fl.addWidget(self.table)
+        fl.addLayout(bottom)
+        self.projects = ProjectsTable(window, self)
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(findings_page, self.tr("Findings"))
+        self.tabs.addTab(self.projects, self.tr("Projects"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
         layout.addLayout(top)
-        layout.addLayout(filters)
-        layout.addWidget(self.table)
-        layout.addLayout(bottom)
+        layout.addWidget(self.tabs)
         self._rows: list[str] = []
         # autosave: the session file is written every few minutes (every edit is in its journal at once)
         from PyQt6.QtCore import QTimer
@@ -268,7 +283,8 @@ class ReviewPanel(QWidget):
             combo.blockSignals(False)
 
     def visible_ids(self) -> list[str]:
-        city, kind, status = (c.currentData() for c in (self.city_filter, self.kind_filter, self.status_filter))
+        city, kind, status, severity = (c.currentData() for c in (self.city_filter, self.kind_filter,
+                                                                   self.status_filter, self.severity_filter))
         out = []
         for fid in sorted(self.session.findings):
             rec = self.session.findings[fid]
@@ -278,6 +294,8 @@ class ReviewPanel(QWidget):
             if kind not in (None, ALL) and f["kind"] != kind:
                 continue
             if status not in (None, ALL) and rec["status"] != status:
+                continue
+            if severity not in (None, ALL) and f.get("severity") != severity:
                 continue
             out.append(fid)
         return out
@@ -309,6 +327,9 @@ class ReviewPanel(QWidget):
     def set_status(self, ids: list[str], status: str) -> None:
         import getpass
 
+        if self.session.read_only:
+            self.window.log_message(self.tr("This review session is open read-only"), error=True)
+            return
         for fid in ids:
             self.session.set_status(fid, status, author=getpass.getuser(), city="")
         self.refresh()
@@ -336,6 +357,45 @@ class ReviewPanel(QWidget):
                            provenance=Provenance("ydtwin review checks", "computed", nature="illustrative"))
         scene.add(layer)
 
+    def _ask_open(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Open review session"), "",
+                                              self.tr("Review session") + " (*.ydreview *.json)")
+        if path:
+            self.open_session(path)
+
+    def open_session(self, path, *, ask=None) -> bool:
+        """Open a session file; when another planner holds it, say who and offer it read-only (``ask(text)``
+        answers the question; by default a dialog)."""
+        from ydtwin.errors import YdtwinError
+        from ydtwin.review.session import SessionLocked
+
+        try:
+            session = Session.open(path)
+        except SessionLocked as exc:
+            if ask is None:
+                from PyQt6.QtWidgets import QMessageBox
+
+                def ask(text):
+                    return QMessageBox.question(self, self.tr("Session in use"), text) == \
+                        QMessageBox.StandardButton.Yes
+            if not ask(self.tr("{0}\n\nOpen it read-only?").format(exc)):
+                return False
+            session = Session.open(path, read_only=True)
+        except YdtwinError as exc:
+            self.window.log_message(str(exc), error=True)
+            return False
+        n = session.recover()
+        if self.session.path is not None and self.session.path != session.path:
+            self.session.close()
+        self.session = session
+        self._fill_filters()
+        self.refresh()
+        self.pin_markers()
+        ro = self.tr(" (read-only)") if session.read_only else ""
+        self.window.log_message(self.tr("Review session opened: {0}{1}").format(path, ro)
+                                + (f" — {n} journalled edits restored" if n else ""))
+        return True
+
     def _ask_save(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Save review session"), "",
                                               self.tr("Review session") + " (*.ydreview *.json)")
@@ -352,3 +412,95 @@ class ReviewPanel(QWidget):
             return
         self.window.log_message(self.tr("Review session saved: {0}").format(out))
 
+
+
+class ProjectsTable(QWidget):
+    """Every planned project on the scene, filtered by city, theme, status (at the plan year) and phase."""
+
+    def __init__(self, window, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.window = window
+        self.city = QComboBox(self)
+        self.theme = QComboBox(self)
+        self.status = QComboBox(self)
+        self.opens_by = QComboBox(self)
+        for combo in (self.city, self.theme, self.status, self.opens_by):
+            combo.addItem(self.tr("all"), ALL)
+        for status in ("planned", "under_construction", "built"):
+            self.status.addItem(self.tr(status.replace("_", " ")), status)
+        for year in range(2015, 2041, 5):
+            self.opens_by.addItem(self.tr("opens by {0}").format(year), year)
+        self.table = QTableWidget(0, 6, self)
+        self.table.setHorizontalHeaderLabels([self.tr("Project"), self.tr("City"), self.tr("Theme"),
+                                              self.tr("Kind"), self.tr("Status"), self.tr("Phase")])
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.cellDoubleClicked.connect(self._fly)
+        row = QHBoxLayout()
+        for combo in (self.city, self.theme, self.status, self.opens_by):
+            combo.currentIndexChanged.connect(self.refresh)
+            row.addWidget(combo)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(row)
+        layout.addWidget(self.table)
+        self._rows: list[tuple] = []
+        window.scene.layers.events.inserted.connect(lambda *_: self.fill())
+        window.scene.layers.events.removed.connect(lambda *_: self.fill())
+        window.scene.events.plan_year.connect(lambda *_: self.refresh())
+        self.fill()
+
+    def _layers(self):
+        from ydtwin.model.plans import PlansLayer
+
+        return [layer for layer in self.window.scene.layers if isinstance(layer, PlansLayer)]
+
+    def fill(self) -> None:
+        cities = sorted({layer.city for layer in self._layers() if layer.city})
+        themes = sorted({str(t) for layer in self._layers() for t in layer.data.attributes["theme"]})
+        for combo, values in ((self.city, cities), (self.theme, themes)):
+            current = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(self.tr("all"), ALL)
+            for v in values:
+                combo.addItem(v, v)
+            combo.setCurrentIndex(max(combo.findData(current), 0))
+            combo.blockSignals(False)
+        self.refresh()
+
+    def refresh(self) -> None:
+        year = self.window.scene.plan_year
+        city, theme, status, by = (c.currentData() for c in (self.city, self.theme, self.status, self.opens_by))
+        rows = []
+        for layer in self._layers():
+            a = layer.data.attributes
+            statuses = layer.status_at(year)
+            for i in range(len(layer.data)):
+                if city not in (None, ALL) and layer.city != city:
+                    continue
+                if theme not in (None, ALL) and str(a["theme"][i]) != theme:
+                    continue
+                if status not in (None, ALL) and statuses[i] != status:
+                    continue
+                if by not in (None, ALL) and int(a["end"][i]) > by:
+                    continue
+                rows.append((layer, i, str(statuses[i])))
+        self._rows = rows
+        self.table.setRowCount(len(rows))
+        for r, (layer, i, st) in enumerate(rows):
+            a = layer.data.attributes
+            style = layer.themes.get(str(a["theme"][i]))
+            values = (str(a["title"][i]), layer.city or layer.plugin, style.title if style else str(a["theme"][i]),
+                      str(a["kind"][i]), self.tr(st.replace("_", " ")), f"{a['start'][i]}–{a['end'][i]}")
+            for c, v in enumerate(values):
+                self.table.setItem(r, c, QTableWidgetItem(v))
+        self.table.resizeColumnsToContents()
+
+    def _fly(self, row: int, _col: int = 0) -> None:
+        layer, i, _st = self._rows[row]
+        x0, y0, x1, y1 = layer.data.geometries[i].bounds
+        pad = max(x1 - x0, y1 - y0) * 0.3 + 0.01
+        self.window.set_view(f"{x0 - pad},{y0 - pad},{x1 + pad},{y1 + pad}")

@@ -549,120 +549,213 @@
         <translation>插件压缩包</translation>
     </message>
 </context><context>
-    <name>ReviewPanel</name>
+    <name>ProjectsTable</name>
     <message>
-        <location filename="../review_panel.py" line="50" />
-        <source>Run checks</source>
-        <translation>运行检查</translation>
-    </message>
-    <message>
-        <location filename="../review_panel.py" line="52" />
-        <source>Save session…</source>
-        <translation>保存审查会话…</translation>
-    </message>
-    <message>
-        <location filename="../review_panel.py" line="263" />
-        <location filename="../review_panel.py" line="58" />
+        <location filename="../review_panel.py" line="467" />
+        <location filename="../review_panel.py" line="428" />
         <source>all</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="63" />
+        <location filename="../review_panel.py" line="432" />
+        <source>opens by {0}</source>
+        <translation>{0} 年前开通</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="434" />
+        <source>Project</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="434" />
+        <source>City</source>
+        <translation>城市</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="434" />
+        <source>Theme</source>
+        <translation>主题</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="435" />
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="63" />
-        <source>Severity</source>
-        <translation>严重程度</translation>
-    </message>
-    <message>
-        <location filename="../review_panel.py" line="63" />
-        <source>Cities</source>
-        <translation>城市</translation>
-    </message>
-    <message>
-        <location filename="../review_panel.py" line="64" />
+        <location filename="../review_panel.py" line="435" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="64" />
+        <location filename="../review_panel.py" line="435" />
+        <source>Phase</source>
+        <translation>建设周期</translation>
+    </message>
+</context><context>
+    <name>ReviewPanel</name>
+    <message>
+        <location filename="../review_panel.py" line="51" />
+        <source>Run checks</source>
+        <translation>运行检查</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="53" />
+        <source>Save session…</source>
+        <translation>保存审查会话…</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="55" />
+        <source>Open session…</source>
+        <translation>打开审查会话…</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="278" />
+        <location filename="../review_panel.py" line="62" />
+        <source>all</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="69" />
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="69" />
+        <source>Severity</source>
+        <translation>严重程度</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="69" />
+        <source>Cities</source>
+        <translation>城市</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="70" />
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="70" />
         <source>Finding</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="73" />
+        <location filename="../review_panel.py" line="79" />
         <source>Set status of selected</source>
         <translation>设置所选状态</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="76" />
+        <location filename="../review_panel.py" line="82" />
         <source>Add finding…</source>
         <translation>添加问题…</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="77" />
+        <location filename="../review_panel.py" line="83" />
         <source>Then click in the scene where the finding is</source>
         <translation>然后在场景中点击问题所在位置</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="80" />
+        <location filename="../review_panel.py" line="86" />
         <source>Recover unsaved review</source>
         <translation>恢复未保存的审查</translation>
     </message>
     <message>
         <location filename="../review_panel.py" line="110" />
+        <source>Findings</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="111" />
+        <source>Projects</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="125" />
         <source>An unsaved review session was found ({0} edits): Review ▸ Recover</source>
         <translation>发现未保存的审查会话（{0} 处修改）：联合审查 ▸ 恢复</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="141" />
+        <location filename="../review_panel.py" line="156" />
         <source>Click in the scene where the finding is</source>
         <translation>在场景中点击问题所在位置</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="148" />
+        <location filename="../review_panel.py" line="163" />
         <source>No ground under the cursor</source>
         <translation>光标下没有地面</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="153" />
+        <location filename="../review_panel.py" line="168" />
         <source>New finding</source>
         <translation>新问题</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="153" />
+        <location filename="../review_panel.py" line="168" />
         <source>What was found here?</source>
         <translation>此处发现了什么问题？</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="198" />
+        <location filename="../review_panel.py" line="213" />
         <source>Review session recovered: {0} findings</source>
         <translation>审查会话已恢复：{0} 个问题</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="221" />
+        <location filename="../review_panel.py" line="236" />
         <source>No city outlines in this region: nothing to check</source>
         <translation>此区域没有城市边界：无可检查内容</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="247" />
+        <location filename="../review_panel.py" line="262" />
         <source>Review checks: {0} findings</source>
         <translation>审查检查：{0} 个问题</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="340" />
-        <source>Save review session</source>
-        <translation>保存审查会话</translation>
+        <location filename="../review_panel.py" line="331" />
+        <source>This review session is open read-only</source>
+        <translation>此审查会话以只读方式打开</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="341" />
+        <location filename="../review_panel.py" line="361" />
+        <source>Open review session</source>
+        <translation>打开审查会话</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="401" />
+        <location filename="../review_panel.py" line="362" />
         <source>Review session</source>
         <translation>审查会话</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="353" />
+        <location filename="../review_panel.py" line="379" />
+        <source>Session in use</source>
+        <translation>会话正在使用</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="381" />
+        <source>{0}
+
+Open it read-only?</source>
+        <translation>{0}
+
+以只读方式打开？</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="394" />
+        <source> (read-only)</source>
+        <translation>（只读）</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="395" />
+        <source>Review session opened: {0}{1}</source>
+        <translation>已打开审查会话：{0}{1}</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="400" />
+        <source>Save review session</source>
+        <translation>保存审查会话</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="413" />
         <source>Review session saved: {0}</source>
         <translation>审查会话已保存：{0}</translation>
     </message>
