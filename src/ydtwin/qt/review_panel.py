@@ -14,6 +14,7 @@ import numpy as np
 from PyQt6.QtWidgets import (
     QComboBox,
     QFileDialog,
+    QGridLayout,
     QHBoxLayout,
     QPushButton,
     QTableWidget,
@@ -32,6 +33,12 @@ __all__ = ["AUTOSAVE_S", "ReviewPanel", "autosave_path"]
 ALL = "*"
 #: seconds between autosaves of the review session
 AUTOSAVE_S = 180
+
+
+def _narrow(combo: QComboBox) -> None:
+    """A combo box that does not widen its panel to its longest entry."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(8)
 
 
 def autosave_path() -> Path:
@@ -86,16 +93,16 @@ class ReviewPanel(QWidget):
         self.recover_button = QPushButton(self.tr("Recover unsaved review"), self)
         self.recover_button.clicked.connect(self.recover)
         self.recover_button.setVisible(bool(self._recoverable))
-        top = QHBoxLayout()
-        top.addWidget(self.run_button)
-        top.addWidget(self.open_button)
-        top.addWidget(self.save_button)
-        top.addWidget(self.add_button)
-        top.addWidget(self.recover_button)
-        top.addStretch(1)
-        filters = QHBoxLayout()
-        for combo in (self.city_filter, self.kind_filter, self.status_filter, self.severity_filter):
-            filters.addWidget(combo)
+        # buttons and filters in small grids: the panel must not squeeze the viewport
+        top = QGridLayout()
+        for i, b in enumerate((self.run_button, self.add_button, self.open_button, self.save_button,
+                               self.recover_button)):
+            top.addWidget(b, i // 2, i % 2)
+        filters = QGridLayout()
+        for i, combo in enumerate((self.city_filter, self.kind_filter, self.status_filter, self.severity_filter)):
+            _narrow(combo)
+            filters.addWidget(combo, i // 2, i % 2)
+        _narrow(self.set_status_combo)
         bottom = QHBoxLayout()
         bottom.addWidget(self.set_status_combo)
         bottom.addWidget(self.apply_button)
@@ -438,10 +445,11 @@ class ProjectsTable(QWidget):
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.cellDoubleClicked.connect(self._fly)
-        row = QHBoxLayout()
-        for combo in (self.city, self.theme, self.status, self.opens_by):
+        row = QGridLayout()
+        for i, combo in enumerate((self.city, self.theme, self.status, self.opens_by)):
             combo.currentIndexChanged.connect(self.refresh)
-            row.addWidget(combo)
+            _narrow(combo)
+            row.addWidget(combo, i // 2, i % 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(row)
