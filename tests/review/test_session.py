@@ -137,3 +137,26 @@ def test_two_cities_edits_merge_with_every_comment(tmp_path):
     assert merged.findings["dangling:x"]["status"] == "deferred"  # changed by one side only
     assert [c["id"] for c in conflicts] == ["phase:y"]
     assert conflicts[0]["statuses"] == {"a": "agreed", "b": "resolved"}
+
+
+def test_saved_sessions_follow_the_published_schema(tmp_path):
+    """Structural check of a saved session against docs/review-session.schema.json (required keys, enums)."""
+    from pathlib import Path
+
+    schema = json.loads((Path(__file__).resolve().parents[2] / "docs" / "review-session.schema.json").read_text())
+    s = Session(path=tmp_path / "s.ydreview", title="t", scenario={"year": 2030})
+    s.add_finding(FINDING, viewpoint={"view": "1,2,3,4"})
+    s.set_status("offset:abc", "deferred", author="a", city="Suzhou")
+    s.comment("offset:abc", "x", author="a", city="Suzhou")
+    doc = json.loads(s.save().read_text())
+    assert set(schema["required"]) <= set(doc) and set(doc) <= set(schema["properties"])
+    assert doc["format"] == schema["properties"]["format"]["const"]
+    item = schema["properties"]["findings"]["items"]
+    for rec in doc["findings"]:
+        assert set(item["required"]) <= set(rec)
+        assert set(item["properties"]["finding"]["required"]) <= set(rec["finding"])
+        assert rec["status"] in item["properties"]["status"]["enum"]
+        for h in rec["history"]:
+            assert set(item["properties"]["history"]["items"]["required"]) <= set(h)
+        for c in rec["comments"]:
+            assert set(item["properties"]["comments"]["items"]["required"]) <= set(c)
