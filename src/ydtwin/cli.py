@@ -187,10 +187,10 @@ def _review_findings(args):
     outlines = dict(zip((str(n) for n in bounds.data.attributes["name"]), bounds.data.geometries, strict=True))
     manager = PluginManager()
     plans = [layer for layer in manager.layers(plugin_names(args)) if getattr(layer, "kind", "") == "plans"]
-    rules = [entry.contribution for entry in manager.rules.values() if entry.contribution.check]
-    findings = run_checks(plans, outlines, region.projection, rules, year=args.year)
+    declarative = [entry.contribution for entry in manager.rules.values() if entry.contribution.check]
+    findings = run_checks(plans, outlines, region.projection, declarative, year=args.year)
     findings += _code_rule_findings(manager, plans, args.year)
-    return region, plans, rules, findings
+    return region, plans, [entry.contribution for entry in manager.rules.values()], findings
 
 
 def _code_rule_findings(manager, plans, year) -> list:
@@ -222,20 +222,7 @@ def _cmd_review(args) -> int:
     from collections import Counter
     from pathlib import Path
 
-    from ydtwin.io.region import load_region
-    from ydtwin.plugins.manager import PluginManager
-    from ydtwin.review.checks import run_checks
-
-    region, layers = load_region(args.region, boundaries=args.boundaries)
-    bounds = next(layer for layer in layers if layer.role == "city-boundaries")
-    outlines = dict(zip((str(n) for n in bounds.data.attributes["name"]), bounds.data.geometries, strict=True))
-    manager = PluginManager()
-    names = plugin_names(args)
-    plans = [layer for layer in manager.layers(names) if getattr(layer, "kind", "") == "plans"]
-    rules = [entry.contribution for entry in manager.rules.values() if entry.contribution.check]
-    findings = run_checks(plans, outlines, region.projection, rules, year=args.year)
-    findings += _code_rule_findings(manager, plans, args.year)
-    rules += [entry.contribution for entry in manager.rules.values() if entry.contribution.python]
+    region, plans, rules, findings = _review_findings(args)
     doc = {"region": region.id, "year": args.year, "plugins": sorted(layer.plugin for layer in plans),
            "rules": [rule.id for rule in rules], "findings": [f.to_json() for f in findings]}
     out = Path(args.out)

@@ -108,11 +108,7 @@ class Scene:
         A real layer with ``replaces="area"`` claims the cells (REPLACE_CELL_M) its buildings stand in and
         their neighbours; with ``replaces="city"`` it claims the whole cities its buildings are in.
         """
-        from ydtwin.model.buildings import BuildingsLayer
-
-        layers = [layer for layer in self.layers if isinstance(layer, BuildingsLayer)]
-        generated = [layer for layer in layers if layer.provenance.nature in ("procedural", "schematic")]
-        real = [layer for layer in layers if layer not in generated and layer.replaces != "none" and len(layer.data)]
+        real, generated = self._replacement_roles(self.layers)
         if not generated or (not real and not any(layer.hidden.any() for layer in generated)):
             return
         masks = self.replacement_masks(real, generated)
@@ -122,13 +118,19 @@ class Scene:
     def prepare_replacements(self, new_layer) -> None:
         """Compute (and keep) what adding ``new_layer`` will hide, so that adding it later only applies the
         result. Safe in a worker thread: it reads the layers' data, which never changes, and edits no layer."""
-        from ydtwin.model.buildings import BuildingsLayer
-
-        layers = [layer for layer in [*self.layers, new_layer] if isinstance(layer, BuildingsLayer)]
-        generated = [layer for layer in layers if layer.provenance.nature in ("procedural", "schematic")]
-        real = [layer for layer in layers if layer not in generated and layer.replaces != "none" and len(layer.data)]
+        real, generated = self._replacement_roles([*self.layers, new_layer])
         if generated and real:
             self.replacement_masks(real, generated)
+
+    @staticmethod
+    def _replacement_roles(layers) -> tuple[list, list]:
+        """(real layers that replace, generated layers that can be replaced) among ``layers``."""
+        from ydtwin.model.buildings import BuildingsLayer
+
+        buildings = [layer for layer in layers if isinstance(layer, BuildingsLayer)]
+        generated = [layer for layer in buildings if layer.provenance.nature in ("procedural", "schematic")]
+        real = [layer for layer in buildings if layer not in generated and layer.replaces != "none" and len(layer.data)]
+        return real, generated
 
     def replacement_masks(self, real: list, generated: list) -> dict[int, np.ndarray]:
         """``{id(generated layer's data): hidden mask}`` for these real layers (the last few results kept)."""

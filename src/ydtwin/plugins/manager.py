@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ydtwin.model.plans import PlansLayer, ThemeStyle, hex_to_rgb
 from ydtwin.plugins.discovery import Discovered, discover
-from ydtwin.plugins.guard import Guard, PluginFailure
+from ydtwin.plugins.guard import Guard
 from ydtwin.plugins.manifest import PanelContribution, ReaderContribution, RuleContribution
 from ydtwin.plugins.projects import PluginDataError, load_layers, load_projects
 from ydtwin.plugins.trust import PluginSettings
@@ -247,13 +247,15 @@ class PluginManager:
         # a reader says "bad file" or "cancelled" with ydtwin's own one-line errors: not a plugin failure
         result = self.guard.call(entry.plugin, f"reader {reader.id}", fn, Path(path), timeout=timeout,
                                  passthrough=(YdtwinError,), **options)
-        data = result[0] if isinstance(result, tuple) else result
-        if not isinstance(data, (BuildingsData, VectorData)):
-            self.guard._report(entry.plugin, f"reader {reader.id}",
-                               f"returned {type(data).__name__}, not BuildingsData or VectorData", "")
-            raise PluginFailure(entry.plugin, f"reader {reader.id}",
-                                f"returned {type(data).__name__}, not BuildingsData or VectorData")
-        return result
+
+        def check(value):
+            data = value[0] if isinstance(value, tuple) else value
+            if not isinstance(data, (BuildingsData, VectorData)):
+                raise TypeError(f"returned {type(data).__name__}, not BuildingsData or VectorData")
+            return value
+
+        # an unusable result is a failure of the plugin, counted like any other
+        return self.guard.call(entry.plugin, f"reader {reader.id}", check, result)
 
     def panel_factory(self, panel_id: str):
         """The panel's factory (imported now, through the guard)."""
@@ -311,5 +313,4 @@ class PluginManager:
 
 def plugin_of(layer) -> str:
     """The plugin a layer came from ('' for layers that are not from a plugin)."""
-    source = layer.provenance.source
-    return source.split()[1] if source.startswith("plugin ") else ""
+    return getattr(layer, "plugin", "") or ""

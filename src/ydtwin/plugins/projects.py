@@ -133,5 +133,6 @@ def load_layers(found: Discovered) -> list[VectorLayer]:
                                   nature=contrib.provenance),
         )
         layer.name_zh = contrib.name_zh  # shown when the interface is Chinese
+        layer.plugin = manifest.name
         out.append(layer)
     return out

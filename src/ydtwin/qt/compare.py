@@ -161,17 +161,18 @@ class CompareWindow(QWidget):
 
     def set_scenario(self, i: int, *, year: int | None = None, plugins: list[str] | None = None) -> None:
         """Scenario ``i`` (0: A, 1: B): its plan year (None: as planned) and which plugins' plans show."""
-        from ydtwin.model.plans import PlansLayer
 
         c = self.controls[i]
         if year is not None:
             c["year"].setValue(year)
         c["year_on"].setChecked(year is not None)
         if plugins is not None:
+            from ydtwin.plugins.manager import plugin_of
+
             wanted = {p if p.startswith("ydtwin-") else f"ydtwin-{p}" for p in plugins}
             for layer in self.scenes[i].layers:
-                if isinstance(layer, PlansLayer):
-                    layer.visible = layer.plugin in wanted
+                if plugin_of(layer):  # every layer a plugin brought: its plans and its styled layers
+                    layer.visible = plugin_of(layer) in wanted
             for act in c["plans"].actions():
                 layer = next(lyr for lyr in self.scenes[i].layers if lyr.name == act.text())
                 act.setChecked(layer.visible)
