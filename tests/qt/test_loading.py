@@ -75,12 +75,12 @@ def _names(window):
 
 
 #: the longest the UI thread may stall while 200k footprints load. Issue 4 asks for 100 ms. On this 2-core
-#: shared VM with software GL the measured worst case is 70–120 ms (median ~90 ms over a dozen runs): the
-#: longest stretch is one frame of the city drawn while a worker prepares the tiles (reading, extrusion and
-#: tiling run in one worker thread at a lower priority; frames are lighter while it runs; actors are created
-#: in 15 ms slices; the GIL is handed over every 1 ms; the start-up heap is frozen; settings are written
-#: off the UI thread). The assertion keeps a margin for the machine's noise and catches regressions (it was
-#: 220–320 ms before this work).
+#: shared VM with software GL the measured worst case is 77–107 ms: the longest stretch is one frame of the
+#: city drawn while a worker prepares the tiles, plus the window's composition after it (reading, extrusion
+#: and tiling run in one worker thread at a lower priority; frames are lighter while it runs; actors are
+#: created in 15 ms slices kept apart from frames; the GIL is handed over every 1 ms; the start-up heap is
+#: frozen; settings are written off the UI thread; docs/architecture.md §8). The assertion keeps a margin for
+#: the machine's noise and catches regressions (it was 220–320 ms before this work).
 MAX_STALL_S = 0.15
 
 

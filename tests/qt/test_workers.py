@@ -61,3 +61,45 @@ def test_settle_heap_freezes_what_is_alive_and_the_interpreter_switches_fast():
     finally:
         gc.unfreeze()
         sys.setswitchinterval(before_interval)
+
+
+def test_deferred_pieces_run_one_per_turn_and_apart_from_frames(qtbot):
+    import time
+
+    from PyQt6.QtCore import QObject
+
+    from ydtwin.qt.support import FrameSeparatedQueue
+
+    owner = QObject()
+    state = {"frame": False}
+    queue = FrameSeparatedQueue(owner, lambda: state["frame"])
+    ran = []
+    for k in range(3):
+        queue.defer(lambda k=k: ran.append((k, time.perf_counter())))
+    qtbot.waitUntil(lambda: len(ran) == 3, timeout=5_000)
+    assert [k for k, _t in ran] == [0, 1, 2]
+    # one piece per turn, a gap between them
+    assert all(b[1] - a[1] >= FrameSeparatedQueue.GAP_MS / 1000 * 0.8 for a, b in zip(ran, ran[1:]))
+
+    # a frame is pending: the piece waits for it, then runs a gap after it
+    state["frame"] = True
+    queue.defer(lambda: ran.append(("after frame", time.perf_counter())))
+    qtbot.wait(60)
+    assert len(ran) == 3
+    state["frame"] = False
+    painted = time.perf_counter()
+    queue.frame_done()
+    qtbot.waitUntil(lambda: len(ran) == 4, timeout=5_000)
+    assert ran[3][1] - painted >= FrameSeparatedQueue.GAP_MS / 1000 * 0.8
+
+    # a frame that never comes (hidden window) holds the work back only so long
+    state["frame"] = True
+    start = time.perf_counter()
+    queue.defer(lambda: ran.append(("no frame", time.perf_counter())))
+    qtbot.waitUntil(lambda: len(ran) == 5, timeout=5_000)
+    assert FrameSeparatedQueue.FRAME_WAIT_S * 0.8 <= ran[4][1] - start < 2.0
+
+    queue.defer(lambda: ran.append("dropped"))
+    queue.clear()
+    qtbot.wait(50)
+    assert len(ran) == 5

@@ -81,6 +81,31 @@ def test_numbers_before_pixels(rendered):
         assert np.abs(np.array(actor.position)).max() > 0 or len(terrain.actors) == 1
 
 
+def test_terrain_blocks_outside_the_view_are_not_drawn(rendered):
+    """Zoomed to one city, terrain blocks (and their sea) outside the frustum are hidden; the region view shows
+    them all again."""
+    _scene, view, plotter, _ = rendered
+    terrain = next(v for v in view.visuals.values() if v.layer.role == "terrain")
+
+    def drawn():
+        return sum(a.GetVisibility() for a in terrain.actors), terrain.triangles
+
+    view.set_view("region")
+    terrain.update_lod()
+    region_actors, region_tris = drawn()
+    assert region_actors == 2 * len(terrain.blocks)  # every block: one of its two levels, and its sea
+    view.set_view("Suzhou")
+    terrain.update_lod()
+    city_actors, _city_tris = drawn()
+    assert 0 < city_actors < region_actors
+    shown = [k for k, blk in enumerate(terrain.blocks) if blk[0].GetVisibility() or blk[1].GetVisibility()]
+    assert all(terrain._sea_actors[k].GetVisibility() for k in shown)
+    assert sum(a.GetVisibility() for a in terrain._sea_actors) == len(shown)
+    view.set_view("region")
+    terrain.update_lod()
+    assert drawn() == (region_actors, region_tris)
+
+
 def test_region_image_shows_sea_land_and_lake(rendered):
     """Semantic probes: East China Sea pixel is blue, the Jiaxing plain green, Taihu water-blue; not blank."""
     scene, _, plotter, img = rendered

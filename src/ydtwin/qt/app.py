@@ -32,6 +32,7 @@ from ydtwin.io.region import open_scene
 from ydtwin.model.scene import Scene
 from ydtwin.qt.support import (
     LANGUAGES,
+    FrameSeparatedQueue,
     install_exception_hooks,
     install_translators,
     settle_heap,
@@ -82,6 +83,10 @@ class MainWindow(QMainWindow):
         self._render_timer.setSingleShot(True)
         self._render_timer.setInterval(1)
         self._render_timer.timeout.connect(self._render_now)
+        #: a repaint was asked of the viewport and has not been drawn yet
+        self._frame_asked = False
+        self._work = FrameSeparatedQueue(self, lambda: self._frame_asked or self._render_timer.isActive())
+        self.viewport.painted = self._painted
         self.bookmarks: list = []
         self._layer_sources: dict[int, tuple[Path, str | None]] = {}
         self._project_queue: list = []
@@ -107,7 +112,7 @@ class MainWindow(QMainWindow):
         self.sync_plugin_layers()
         self.scene_view = SceneView(scene, self.viewport, request_render=self.request_render,
                                     run_in_background=self.runner.run,
-                                    defer=lambda fn: QTimer.singleShot(0, fn),
+                                    defer=self._work.defer,
                                     translate=lambda text: QCoreApplication.translate("LayersPanel", text))
         self.viewport.enable_terrain_style(mouse_wheel_zooms=True)
         # north (+y: grid north of the scene projection, within 1.3° of true north across the region) and a
@@ -615,7 +620,12 @@ class MainWindow(QMainWindow):
         if not self._closed:
             # a repaint of the GL widget renders once; ``viewport.render()`` would render, then the widget's
             # repaint that the finished frame schedules would render the same frame a second time
+            self._frame_asked = True
             self.viewport.update()
+
+    def _painted(self) -> None:
+        self._frame_asked = False
+        self._work.frame_done()
 
     def _update_status(self) -> None:
         ms = self.scene_view.last_frame_s * 1000
@@ -962,6 +972,7 @@ class MainWindow(QMainWindow):
             super().closeEvent(event)
             return
         self._closed = True
+        self._work.clear()
         self._cursor_timer.stop()
         self._fly_timer.stop()
         self.scale_bar.remove()

@@ -107,3 +107,66 @@ def share_the_interpreter() -> None:
     that adds tens of milliseconds to a frame drawn while a file loads.
     """
     sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
+
+
+class FrameSeparatedQueue:
+    """Work the UI thread does in pieces (tile actors, legends) on later event-loop turns, one piece per
+    turn, never in the same turn as a frame.
+
+    With ``QTimer.singleShot(0, …)`` a piece and the frame it asked for run back to back (the timer and the
+    repaint are both due in one pass of the event loop), so the UI does not answer for the sum of both. Here
+    a piece waits ``GAP_MS`` after the previous one and after a frame: input and other timers run in between.
+    A frame that never comes (a hidden window) holds the queue at most ``FRAME_WAIT_S``.
+    """
+
+    GAP_MS = 6
+    FRAME_WAIT_S = 0.25
+
+    def __init__(self, parent, frame_pending) -> None:
+        from PyQt6.QtCore import QTimer
+
+        self._jobs: list = []
+        self._frame_pending = frame_pending
+        self._waiting_since: float | None = None
+        self._timer = QTimer(parent)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._run_one)
+
+    def __len__(self) -> int:
+        return len(self._jobs)
+
+    def defer(self, fn) -> None:
+        self._jobs.append(fn)
+        if not self._timer.isActive():
+            self._timer.start(self.GAP_MS)
+
+    def clear(self) -> None:
+        """Drop the pieces not run yet (the window is closing)."""
+        self._jobs.clear()
+        self._timer.stop()
+
+    def frame_done(self) -> None:
+        """The viewport drew a frame: the next piece runs a gap after it."""
+        self._waiting_since = None
+        if self._jobs:
+            self._timer.start(self.GAP_MS)
+
+    def _run_one(self) -> None:
+        import time
+
+        if not self._jobs:
+            return
+        if self._frame_pending():
+            now = time.perf_counter()
+            if self._waiting_since is None:
+                self._waiting_since = now
+            if now - self._waiting_since < self.FRAME_WAIT_S:
+                self._timer.start(self.GAP_MS)  # ``frame_done`` restarts it sooner
+                return
+        self._waiting_since = None
+        fn = self._jobs.pop(0)
+        try:
+            fn()
+        finally:
+            if self._jobs and not self._timer.isActive():
+                self._timer.start(self.GAP_MS)

@@ -28,6 +28,9 @@ class Viewport(QtInteractor):
         except RuntimeError:  # the widget is being destroyed
             pass
 
+    #: called after each frame the widget drew (the host keeps its deferred work apart from frames)
+    painted = None
+
     def paintGL(self) -> None:
         iren = self.iren.interactor if self.iren is not None else None
         if iren is None:
@@ -38,3 +41,5 @@ class Viewport(QtInteractor):
             super().paintGL()
         finally:
             iren.EnableRenderOff()
+            if self.painted is not None:
+                self.painted()

@@ -210,7 +210,8 @@ class SceneView:
     def set_host_busy(self, busy: bool) -> None:
         if busy != self.host_busy:
             self.host_busy = busy
-            self.request_render()
+            if not busy:  # back to full detail now; lighter frames need no frame of their own
+                self.request_render()
 
     def _before_frame(self) -> None:
         """While busy: a share of the buildings' triangle budget and no FXAA pass; full quality when idle.
@@ -329,7 +330,8 @@ class SceneView:
             if any(not label.isascii() for label, _colour in entries):
                 self._use_cjk_font(self._legend_actor.GetEntryTextProperty())
         if self._bar_title is not None:
-            self.plotter.remove_scalar_bar(self._bar_title, render=False)
+            if self._bar_title in self.plotter.scalar_bars:  # not already taken with its actors
+                self.plotter.remove_scalar_bar(self._bar_title, render=False)
             self._bar_title = None
         if bar is not None:
             title, clim, _cmap = bar

@@ -172,8 +172,11 @@ class TerrainVisual(Visual):
         super().__init__(layer, ctx)
         #: (full actor, coarse actor, block centre (scene), cell size (m), (full, coarse) triangle counts)
         self.blocks: list[tuple[object, object, np.ndarray, float, tuple[int, int]]] = []
+        #: per block: its sea surface actor and scene bounds (xmin, xmax, ymin, ymax, zmin, zmax)
+        self._sea_actors: list = []
+        self._sea_counts: list[int] = []
+        self._block_bounds = np.zeros((0, 6))
         self._observer: int | None = None
-        self._sea_triangles = 0
         self._drawn: set[int] = set()
 
     def build(self) -> None:
@@ -184,6 +187,7 @@ class TerrainVisual(Visual):
         lon_axis, lat_axis = grid.axes()
         ny, nx = grid.shape
         land = layer.land_mask if layer.land_mask is not None else grid.values > 0
+        bounds = []
         for j0 in range(0, ny - 1, TERRAIN_BLOCK):
             j1 = min(j0 + TERRAIN_BLOCK, ny - 1)
             for i0 in range(0, nx - 1, TERRAIN_BLOCK):
@@ -214,6 +218,8 @@ class TerrainVisual(Visual):
                     counts.append(surf.n_cells)
                 cell_m = float(np.hypot(*(pts[1, :2] - pts[0, :2])))
                 self.blocks.append((actors[0], actors[1], origin, cell_m, (counts[0], counts[1])))
+                lo, hi = pts.min(axis=0), pts.max(axis=0)
+                bounds.append((lo[0], hi[0], lo[1], hi[1], min(lo[2], 0.0), max(hi[2], 0.0)))
                 # the sea surface over this block: a coarse plane at sea level
                 step = 16
                 si = np.unique(np.r_[np.arange(0, i1 - i0 + 1, step), i1 - i0])
@@ -223,37 +229,53 @@ class TerrainVisual(Visual):
                 sea = pv.StructuredGrid()
                 sea.points = to_local(np.column_stack([sx, sy, np.zeros_like(sx)]), origin)
                 sea.dimensions = (len(si), len(sj), 1)
-                self._add(sea.extract_surface(algorithm="dataset_surface"), origin, base_opacity=SEA_OPACITY,
-                          color=SEA_COLOUR, opacity=SEA_OPACITY, specular=0.3, specular_power=30,
-                          name=f"sea-{layer.id}-{i0}-{j0}")
-        self._sea_triangles = self.triangles - sum(sum(blk[4]) for blk in self.blocks)
+                sea_surf = sea.extract_surface(algorithm="dataset_surface")
+                self._sea_actors.append(self._add(sea_surf, origin, base_opacity=SEA_OPACITY, color=SEA_COLOUR,
+                                                  opacity=SEA_OPACITY, specular=0.3, specular_power=30,
+                                                  name=f"sea-{layer.id}-{i0}-{j0}"))
+                self._sea_counts.append(2 * sea_surf.n_cells)
+        self._block_bounds = np.array(bounds, dtype=np.float64).reshape(-1, 6)
         ren = self.ctx.plotter.renderer
         self._observer = ren.AddObserver("StartEvent", lambda *_: self.update_lod())
         self.update_lod()
 
     def update_lod(self) -> None:
-        """Full or half resolution per block, from the size of a DEM cell on screen."""
+        """Per block: hidden when outside the view frustum, else full or half resolution from the size of a
+        DEM cell on screen (at the block's nearest point)."""
         if not self.blocks:
             return
         visible = self.layer.visible
         ren = self.ctx.plotter.renderer
         cam = ren.GetActiveCamera()
         pos = np.array(cam.GetPosition())
-        h = ren.GetSize()[1]
+        w, h = ren.GetSize()
         pf = h / (2 * np.tan(np.radians(cam.GetViewAngle()) / 2))
+        planes = [0.0] * 24
+        cam.GetFrustumPlanes(w / max(h, 1), planes)
+        b = self._block_bounds
+        inside = np.ones(len(b), dtype=bool)
+        for a, bb, c, d in np.reshape(planes, (6, 4)):
+            px = np.where(a >= 0, b[:, 1], b[:, 0])
+            py = np.where(bb >= 0, b[:, 3], b[:, 2])
+            pz = np.where(c >= 0, b[:, 5], b[:, 4])
+            inside &= a * px + bb * py + c * pz + d >= 0
+        near = np.maximum(np.maximum(b[:, 0::2] - pos, 0.0), pos - b[:, 1::2])
+        dist = np.maximum(np.sqrt((near * near).sum(axis=1)), 1.0)
         tris = 0
         threshold = self.COARSE_BELOW_PX
-        for full, coarse, centre, cell_m, (n_full, n_coarse) in self.blocks:
-            d = max(float(np.linalg.norm(pos - centre)), 1.0)
-            use_full = bool(cell_m * pf / d >= threshold)
+        for k, (full, coarse, _centre, cell_m, (n_full, n_coarse)) in enumerate(self.blocks):
+            shown_block = visible and bool(inside[k])
+            use_full = bool(cell_m * pf / dist[k] >= threshold)
             shown = full if use_full else coarse
-            if visible and id(shown) not in self._drawn:
+            if shown_block and id(shown) not in self._drawn:
                 self._drawn.add(id(shown))
                 self.ctx.uploads_this_frame = True
-            full.SetVisibility(visible and use_full)
-            coarse.SetVisibility(visible and not use_full)
-            tris += (n_full if use_full else n_coarse) if visible else 0
-        self.triangles = tris + (self._sea_triangles if visible else 0)
+            full.SetVisibility(shown_block and use_full)
+            coarse.SetVisibility(shown_block and not use_full)
+            self._sea_actors[k].SetVisibility(shown_block)
+            if shown_block:
+                tris += (n_full if use_full else n_coarse) + self._sea_counts[k]
+        self.triangles = tris
 
     def apply_visibility(self) -> None:
         super().apply_visibility()
@@ -264,6 +286,8 @@ class TerrainVisual(Visual):
             self.ctx.plotter.renderer.RemoveObserver(self._observer)
             self._observer = None
         self.blocks = []
+        self._sea_actors, self._sea_counts = [], []
+        self._block_bounds = np.zeros((0, 6))
         self._drawn = set()
         super().remove()
 
