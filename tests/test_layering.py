@@ -8,6 +8,7 @@ import sys
 from conftest import ROOT
 
 PURE = ["ydtwin", "ydtwin.model", "ydtwin.geo", "ydtwin.io", "ydtwin.plugins", "ydtwin.review",
+        "ydtwin.flythrough", "ydtwin.flythrough.path", "ydtwin.flythrough.presets",
         "ydtwin.io.region", "ydtwin.io.info", "ydtwin.cli"]
 
 

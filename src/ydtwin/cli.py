@@ -38,6 +38,10 @@ examples:
   ydtwin review check --out findings.json     cross-border checks of all eight cities' plans
   ydtwin review new review.json               a review session with those findings (statuses, threads)
   ydtwin review report review.json --out report.html   (or report.pdf) with a still of each finding
+  ydtwin snapshot --out poster.jpg --size 16384x9216 --view Suzhou --title "苏州 2035"   tiled 16K still
+  ydtwin path preset orbit --around Shanghai --seconds 10 --out orbit.json
+  ydtwin path preset review --out review-tour.json      one stop per finding, with its caption
+  ydtwin flythrough orbit.json --out orbit.mp4 --size 1920x1080 --fps 30
 
 Views are "region", a city name in English or Chinese (e.g. Shanghai, 上海), a loaded layer's name
 (its file name without extension) or a box lon_min,lat_min,lon_max,lat_max.
@@ -70,6 +74,30 @@ def _add_layer_options(p: argparse.ArgumentParser) -> None:
                    help="metres per storey for buildings known only by their levels (default 3)")
     g.add_argument("--default-height", type=float, default=10.0, metavar="M",
                    help="height of buildings with neither height nor levels (default 10)")
+
+
+def _add_overlay_options(p: argparse.ArgumentParser, *, date_default: bool = True) -> None:
+    g = p.add_argument_group("overlays")
+    g.add_argument("--title", default=None, help="title, top left")
+    g.add_argument("--caption", default="", help="caption, bottom centre")
+    g.add_argument("--date", default="today" if date_default else "", metavar="TEXT",
+                   help="date shown bottom right ('today' = the ISO date; '' for none)")
+    for name, what in (("legend", "legend"), ("scale-bar", "scale bar"), ("north-arrow", "north arrow"),
+                       ("labels", "place labels"), ("attribution", "data sources and labels of non-real data")):
+        g.add_argument(f"--no-{name}", action="store_true", help=f"no {what}")
+
+
+def _overlay_options(args, *, title: str = ""):
+    from ydtwin.render.export import today
+    from ydtwin.render.overlay import OverlayOptions
+
+    when = args.date
+    return OverlayOptions(
+        title=title if args.title is None else args.title, caption=args.caption,
+        legend=not args.no_legend, scale_bar=not args.no_scale_bar, north_arrow=not args.no_north_arrow,
+        labels=not args.no_labels, attribution=not args.no_attribution,
+        date=today() if when == "today" else when,
+    )
 
 
 def _add_plugin_options(p: argparse.ArgumentParser) -> None:
@@ -122,8 +150,52 @@ def build_parser() -> argparse.ArgumentParser:
                       "lon_min,lat_min,lon_max,lat_max")
     snap.add_argument("--exaggeration", type=float, default=None, metavar="X",
                       help="vertical exaggeration of the terrain (default from the region file)")
+    _add_overlay_options(snap)
+    snap.add_argument("--transparent", action="store_true", help="transparent background (PNG, TIFF)")
+    snap.add_argument("--quality", type=int, default=92, metavar="Q", help="JPEG quality 1–100 (default 92)")
+    snap.add_argument("--tile", type=int, default=None, metavar="PX",
+                      help="render in tiles of at most PX pixels (default: as large as the GL context allows)")
     _add_layer_options(snap)
     _add_plugin_options(snap)
+
+    fly = sub.add_parser(
+        "flythrough", help="render a camera path to a video (MP4, GIF) or PNG sequence without a screen",
+        description="Render a flight path (JSON, see `ydtwin path preset`) offscreen to MP4 (H.264), GIF or a "
+                    "folder of PNG frames. The file appears only when complete.")
+    fly.add_argument("path", metavar="PATH.json", help="flight path file")
+    fly.add_argument("--out", required=True, metavar="FILE", help="tour.mp4, tour.gif, or a folder for PNG frames")
+    fly.add_argument("--size", type=_size, default=None, metavar="WxH", help="frame size (default: the path's; ≤ 3840x2160)")
+    fly.add_argument("--fps", type=int, default=None, help="frames per second (default: the path's)")
+    fly.add_argument("--quality", type=int, default=8, metavar="Q", help="MP4 quality 0–10 (default 8)")
+    fly.add_argument("--format", choices=("mp4", "gif", "png"), default=None, help="default: from --out")
+    _add_overlay_options(fly, date_default=False)
+    _add_layer_options(fly)
+    _add_plugin_options(fly)
+
+    path = sub.add_parser("path", help="make flight paths for `ydtwin flythrough`",
+                          description="Make flight paths (JSON) for `ydtwin flythrough` and the app's path editor.")
+    pathsub = path.add_subparsers(dest="path_command", metavar="ACTION", required=True)
+    preset = pathsub.add_parser("preset", help="a ready-made path: orbit, tour, corridor or review",
+                                description="A ready-made path: orbit (around a city or lon,lat), tour (city to "
+                                            "city), corridor (along a planned project) or review (one stop per "
+                                            "finding, with its caption).")
+    preset.add_argument("kind", choices=("orbit", "tour", "corridor", "review"))
+    preset.add_argument("--out", required=True, metavar="PATH.json")
+    preset.add_argument("--around", default="Shanghai", metavar="PLACE", help="orbit: a city name or lon,lat")
+    preset.add_argument("--radius", type=float, default=None, metavar="M", help="orbit: radius in metres")
+    preset.add_argument("--cities", default=None, metavar="NAMES",
+                        help="tour: cities separated by commas (default: all eight)")
+    preset.add_argument("--project", default=None, metavar="NAME",
+                        help="corridor: a planned linear project's id or name (see `ydtwin review check`)")
+    preset.add_argument("--height", type=float, default=600.0, metavar="M", help="corridor: flying height")
+    preset.add_argument("--findings", default=None, metavar="FILE",
+                        help="review: findings.json or a session file (default: run the checks now)")
+    preset.add_argument("--year", type=int, default=None, metavar="Y", help="review: the plans as of year Y")
+    preset.add_argument("--seconds", type=float, default=None, metavar="S",
+                        help="orbit: whole turn; tour/review: each flight; corridor: whole flight")
+    preset.add_argument("--size", type=_size, default=(1920, 1080), metavar="WxH")
+    preset.add_argument("--fps", type=int, default=30)
+    _add_plugin_options(preset)
 
     info = sub.add_parser(
         "info",
@@ -465,34 +537,193 @@ def _check_view(scene, view: str) -> None:
         raise YdtwinError(str(exc.args[0])) from None
 
 
-def _cmd_snapshot(args) -> int:
+def _export_scene(args):
+    """The scene an export renders: region, --layer files, --plugins (exaggeration when asked)."""
     from ydtwin.render.backend import prepare_offscreen
 
-    out = os.fspath(args.out)
-    if not out.lower().endswith((".png", ".jpg", ".jpeg", ".tif", ".tiff")):
-        raise YdtwinError(f"{out}: unsupported image type — use .png, .jpg or .tif")
     prepare_offscreen()
     scene = _open_scene(args)
-    if args.exaggeration is not None:
+    if getattr(args, "exaggeration", None) is not None:
         try:
             scene.vertical_exaggeration = args.exaggeration
         except ValueError as exc:
             raise YdtwinError(str(exc)) from None
     load_layers(scene, args)
     add_plugin_layers(scene, args)
+    return scene
+
+
+def _cmd_snapshot(args) -> int:
+    import time
+
+    out = os.fspath(args.out)
+    if not out.lower().endswith((".png", ".jpg", ".jpeg", ".tif", ".tiff")):
+        raise YdtwinError(f"{out}: unsupported image type — use .png, .jpg or .tif")
+    if not 1 <= args.quality <= 100:
+        raise YdtwinError(f"--quality {args.quality}: 1–100")
+    t0 = time.perf_counter()
+    scene = _export_scene(args)
     _check_view(scene, args.view)
-    from ydtwin.render.snapshot import snapshot
+    from ydtwin.render.backend import gl_info
+    from ydtwin.render.export import ExportError, Exporter
+
+    exporter = Exporter(scene)
+    try:
+        exporter.set_view(args.view)
+        spec = exporter.view.view_spec(args.view)
+        result = exporter.still(out, args.size, _overlay_options(args), transparent=args.transparent,
+                                quality=args.quality, tile_px=args.tile)
+        info = gl_info(exporter.render_window)
+    except (ExportError, ValueError) as exc:
+        raise YdtwinError(str(exc)) from None
+    finally:
+        exporter.close()
+    w, h = result.size
+    tiles = f", {result.tiles} tiles" if result.tiles > 1 else ""
+    print(f"wrote {result.path} ({w}x{h}, view {spec.name}, {result.triangles:,} triangles, "
+          f"{info.label()}{tiles}, {time.perf_counter() - t0:.1f} s)")
+    return 0
+
+
+def _cmd_flythrough(args) -> int:
+    import time
+
+    from ydtwin.flythrough.path import FlightPath, PathError
 
     try:
-        result = snapshot(scene, out, size=args.size, view=args.view)
+        path = FlightPath.load(args.path)
+    except PathError as exc:
+        raise YdtwinError(str(exc)) from None
+    t0 = time.perf_counter()
+    scene = _export_scene(args)
+    from ydtwin.render.export import Cancelled, ExportError, Exporter, render_flythrough
+
+    exporter = Exporter(scene)
+    last = [0.0]
+
+    def progress(done: int, total: int, eta: float) -> None:
+        now = time.perf_counter()
+        if now - last[0] > 2.0 or done == total:
+            last[0] = now
+            print(f"  frame {done}/{total} · {eta:.0f} s left", file=sys.stderr, flush=True)
+
+    try:
+        result = render_flythrough(exporter, path, args.out, size=args.size, fps=args.fps, fmt=args.format,
+                                   quality=args.quality, options=_overlay_options(args, title=path.title),
+                                   progress=progress)
+    except ExportError as exc:
+        raise YdtwinError(str(exc)) from None
+    except Cancelled as exc:  # Ctrl+C arrives as KeyboardInterrupt; this is for completeness
+        raise YdtwinError(str(exc)) from None
+    finally:
+        exporter.close()
+    w, h = result.size
+    print(f"wrote {result.path} ({result.frames} frames, {w}x{h} at {result.fps} fps, "
+          f"{result.frames / result.fps:.1f} s of video; {result.seconds:.1f} s to render, "
+          f"{time.perf_counter() - t0:.1f} s in all)")
+    return 0
+
+
+def _place(region, text: str) -> tuple[str, float, float]:
+    """A city name (English or Chinese) or "lon,lat" → (name, lon, lat)."""
+    if "," in text:
+        try:
+            lon, lat = (float(v) for v in text.split(","))
+        except ValueError:
+            raise YdtwinError(f"{text!r} is neither a city nor lon,lat") from None
+        return f"{lon:.4f}, {lat:.4f}", lon, lat
+    try:
+        city = region.city(text)
+    except KeyError as exc:
+        raise YdtwinError(str(exc.args[0])) from None
+    return f"{city.name_zh} {city.name}", float(city.centre[0]), float(city.centre[1])
+
+
+def _cmd_path(args) -> int:
+    from ydtwin.flythrough import presets
+    from ydtwin.io.region import load_region
+
+    region, _layers = load_region(args.region, boundaries=args.boundaries)
+    proj = region.projection
+    common = {"size": args.size, "fps": args.fps}
+    secs = args.seconds
+    try:
+        if args.kind == "orbit":
+            name, lon, lat = _place(region, args.around)
+            path = presets.orbit(proj, lon, lat, seconds=secs or 10.0, radius_m=args.radius or 12_000.0,
+                                 title=f"Orbit: {name}", **common)
+        elif args.kind == "tour":
+            names = [n.strip() for n in args.cities.split(",")] if args.cities else [c.name for c in region.cities]
+            stops = [_place(region, n) for n in names if n]
+            path = presets.tour(proj, stops, seconds=secs or 6.0, **common)
+        elif args.kind == "corridor":
+            path = _corridor_path(args, proj, common)
+        else:
+            findings = _findings_for_tour(args)
+            path = presets.review(proj, findings, seconds=secs or 4.0, **common)
     except ValueError as exc:
         raise YdtwinError(str(exc)) from None
-    w, h = result.size
-    print(
-        f"wrote {result.path} ({w}x{h}, view {result.view}, {result.triangles:,} triangles, "
-        f"{result.gl.label()}, {result.seconds_build + result.seconds_render:.1f} s)"
-    )
+    out = path.save(args.out)
+    print(f"wrote {out}: {args.kind}, {len(path.keyframes)} keyframes, {path.duration:.1f} s "
+          f"({path.frame_count()} frames at {path.fps} fps)")
     return 0
+
+
+def _corridor_path(args, proj, common):
+    import shapely
+
+    from ydtwin.flythrough import presets
+    from ydtwin.plugins.manager import PluginManager
+
+    if not args.project:
+        raise YdtwinError("corridor: name the project with --project (an id or name from the plans)")
+    manager = PluginManager()
+    want = args.project.strip().lower()
+    for layer in manager.layers(plugin_names(args)):
+        if getattr(layer, "kind", "") != "plans":
+            continue
+        attrs = layer.data.attributes
+        for k, geom in enumerate(layer.data.geometries):
+            ids = {str(attrs[key][k]).strip().lower() for key in ("id", "title", "title_zh") if key in attrs}
+            if want in ids and shapely.get_type_id(geom) in (1, 5):
+                line = shapely.line_merge(geom) if shapely.get_type_id(geom) == 5 else geom
+                parts = list(getattr(line, "geoms", [line]))
+                coords = max(parts, key=lambda g: g.length).coords
+                title = str(attrs["title"][k]) if "title" in attrs else args.project
+                seconds = args.seconds
+                kwargs = {}
+                if seconds:  # the whole flight in that many seconds
+                    x, y = proj.to_scene(*zip(*[(c[0], c[1]) for c in coords]))
+                    length = float(shapely.LineString(list(zip(x, y))).length)
+                    kwargs["speed_mps"] = max(length / seconds, 1.0)
+                return presets.corridor(proj, [(c[0], c[1]) for c in coords], height_m=args.height, title=title,
+                                        caption=title, **kwargs, **common)
+    raise YdtwinError(f"corridor: no linear planned project {args.project!r} (ids and names: `ydtwin review check`)")
+
+
+def _findings_for_tour(args) -> list[dict]:
+    import json
+    from pathlib import Path
+
+    from ydtwin.review.report import SEVERITY_ORDER
+
+    if args.findings:
+        p = Path(args.findings)
+        try:
+            doc = json.loads(p.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise YdtwinError(f"{p}: cannot be read as JSON ({exc})") from None
+        if isinstance(doc, dict) and isinstance(doc.get("findings"), list):
+            found = doc["findings"]
+        elif isinstance(doc, dict) and isinstance(doc.get("findings"), dict):  # a review session
+            found = [rec.get("finding", {}) for rec in doc["findings"].values()]
+        else:
+            raise YdtwinError(f"{p}: neither findings.json nor a review session")
+    else:
+        _region, _plans, _rules, objs = _review_findings(args)
+        found = [f.to_json() for f in objs]
+    found = [f for f in found if isinstance(f, dict) and f.get("kind") != "connected"]
+    return sorted(found, key=lambda f: (SEVERITY_ORDER.get(f.get("severity"), 3), str(f.get("id", ""))))
 
 
 def _cmd_app(args) -> int:
@@ -508,7 +739,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     command = args.command or "app"
     handlers = {"app": _cmd_app, "snapshot": _cmd_snapshot, "info": _cmd_info, "plugins": _cmd_plugins,
-                "review": _cmd_review}
+                "review": _cmd_review, "flythrough": _cmd_flythrough, "path": _cmd_path}
     try:
         return handlers[command](args)
     except YdtwinError as exc:

@@ -1,5 +1,6 @@
 """The one place that names VTK modules (pyvista's ``_vtk_core`` pattern)."""
 
+from vtkmodules.util.numpy_support import vtk_to_numpy
 from vtkmodules.vtkCommonCore import VTK_FONT_FILE, vtkPoints
 from vtkmodules.vtkCommonDataModel import vtkCellArray, vtkPolyData
 from vtkmodules.vtkRenderingCore import (
@@ -11,11 +12,13 @@ from vtkmodules.vtkRenderingCore import (
     vtkPolyDataMapper2D,
     vtkTextActor,
     vtkTextProperty,
+    vtkWindowToImageFilter,
     vtkWorldPointPicker,
 )
+from vtkmodules.vtkRenderingOpenGL2 import vtkTextureObject
 
 __all__ = [
     "VTK_FONT_FILE", "vtkActor2D", "vtkBillboardTextActor3D", "vtkCellArray", "vtkCellPicker", "vtkCoordinate",
     "vtkPoints", "vtkPolyData", "vtkPolyDataMapper", "vtkPolyDataMapper2D", "vtkTextActor", "vtkTextProperty",
-    "vtkWorldPointPicker",
+    "vtkTextureObject", "vtkWindowToImageFilter", "vtkWorldPointPicker", "vtk_to_numpy",
 ]

@@ -284,6 +284,20 @@ class SceneView:
 
     def _update_legend(self) -> None:
         """One legend for the visible layers' entries (non-real data marked), one bar for a numeric colour-by."""
+        entries, bar = self.legend_rows()
+        if (entries, bar) == getattr(self, "_legend_state", None):
+            return
+        self._legend_state = (entries, bar)
+        # pyvista renders when a legend or bar is added: the host's coalesced render is enough
+        suppressed = self.plotter.suppress_rendering
+        self.plotter.suppress_rendering = True
+        try:
+            self._replace_legend(entries, bar)
+        finally:
+            self.plotter.suppress_rendering = suppressed
+
+    def legend_rows(self) -> tuple[list, object]:
+        """(legend rows (label, rgb), scalar bar or None) of the visible layers."""
         entries: list = []
         statuses: list = []
         bar = None
@@ -295,16 +309,7 @@ class SceneView:
         # statuses from light (planned) to dark (built), whatever order the layers list them in
         statuses = sorted(dict.fromkeys(statuses), key=lambda e: -sum(e[1]))
         entries = list(dict.fromkeys([*entries, *statuses]))
-        if (entries, bar) == getattr(self, "_legend_state", None):
-            return
-        self._legend_state = (entries, bar)
-        # pyvista renders when a legend or bar is added: the host's coalesced render is enough
-        suppressed = self.plotter.suppress_rendering
-        self.plotter.suppress_rendering = True
-        try:
-            self._replace_legend(entries, bar)
-        finally:
-            self.plotter.suppress_rendering = suppressed
+        return entries, bar
 
     @staticmethod
     def _use_cjk_font(prop) -> None:

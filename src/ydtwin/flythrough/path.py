@@ -1,0 +1,238 @@
+"""Flythrough paths as data: keyframes in lon/lat + height, tracks (plan year, layer visibility, captions),
+saved as JSON with a published schema (no executable content); sampled frame by frame for rendering.
+
+Positions are geographic (WGS84 lon/lat degrees, height in metres above the scene's datum), so a path stays
+valid when the scene's projection changes; a :class:`Sampler` turns it into scene-metre camera poses.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from ydtwin.geo.camera import EASES, CameraSpline, Key, Pose
+
+PATH_FORMAT = "ydtwin-flightpath/1"
+#: the largest video frame (4K UHD); stills go further (tiled)
+MAX_VIDEO_SIZE = (3840, 2160)
+
+
+class PathError(ValueError):
+    """A path file that cannot be used: one line naming the file and what is wrong."""
+
+
+def _lonlath(value: list[float], what: str) -> list[float]:
+    if len(value) != 3:
+        raise ValueError(f"{what} must be [lon, lat, height]")
+    lon, lat, h = value
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        raise ValueError(f"{what} {lon}, {lat} is not a lon/lat position")
+    if not math.isfinite(h) or abs(h) > 1_000_000:
+        raise ValueError(f"{what} height {h} m is out of range")
+    return [float(v) for v in value]
+
+
+class Keyframe(BaseModel):
+    """A camera position on the path; ``seconds`` is the segment that starts here, ``hold`` a pause first."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str = ""
+    eye: list[float] = Field(description="[lon, lat, height m] of the camera")
+    target: list[float] = Field(description="[lon, lat, height m] the camera looks at")
+    view_angle: float = Field(30.0, ge=1.0, le=120.0, description="vertical field of view, degrees")
+    roll: float = Field(0.0, ge=-180.0, le=180.0, description="turn about the viewing direction, degrees")
+    seconds: float = Field(4.0, ge=0.0, le=3600.0, description="duration of the segment to the next keyframe")
+    hold: float = Field(0.0, ge=0.0, le=3600.0, description="seconds the camera rests here first")
+    ease: Literal["linear", "in", "out", "in-out"] = "in-out"
+
+    @field_validator("eye")
+    @classmethod
+    def _eye(cls, v):
+        return _lonlath(v, "eye")
+
+    @field_validator("target")
+    @classmethod
+    def _target(cls, v):
+        return _lonlath(v, "target")
+
+    @model_validator(mode="after")
+    def _distinct(self):
+        if self.eye == self.target:
+            raise ValueError("eye and target must differ")
+        return self
+
+
+class YearKey(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    time: float = Field(ge=0.0)
+    year: int = Field(ge=1900, le=2200)
+
+
+class LayerKey(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    time: float = Field(ge=0.0)
+    layer: str = Field(min_length=1, description="a layer's name or role")
+    visible: bool
+
+
+class Caption(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    start: float = Field(ge=0.0)
+    end: float = Field(ge=0.0)
+    text: str
+
+    @model_validator(mode="after")
+    def _order(self):
+        if self.end < self.start:
+            raise ValueError("a caption ends before it starts")
+        return self
+
+
+class Tracks(BaseModel):
+    """What changes besides the camera: the plan year (from each key on), layers shown or hidden (from
+    each key on), captions (shown between start and end)."""
+
+    model_config = ConfigDict(extra="forbid")
+    plan_year: list[YearKey] = []
+    layers: list[LayerKey] = []
+    captions: list[Caption] = []
+
+
+class FlightPath(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    format: Literal["ydtwin-flightpath/1"] = PATH_FORMAT
+    title: str = ""
+    closed: bool = Field(False, description="the last keyframe flies back to the first (an orbit)")
+    keyframes: list[Keyframe] = Field(min_length=1)
+    tracks: Tracks = Tracks()
+    fps: int = Field(30, ge=1, le=120)
+    size: list[int] = Field([1920, 1080], description="[width, height] pixels of a video frame")
+
+    @field_validator("size")
+    @classmethod
+    def _size(cls, v):
+        if len(v) != 2 or not (16 <= v[0] <= MAX_VIDEO_SIZE[0] and 16 <= v[1] <= MAX_VIDEO_SIZE[1]):
+            raise ValueError(f"size must be [width, height] within {MAX_VIDEO_SIZE[0]}x{MAX_VIDEO_SIZE[1]}")
+        return v
+
+    # --- timing -----------------------------------------------------------------------------------
+
+    @property
+    def duration(self) -> float:
+        """Seconds from the first frame to the last (the same rule as :class:`CameraSpline`)."""
+        keys = self.keyframes
+        closed = self.closed and len(keys) > 2
+        segments = keys if closed else keys[:-1]
+        return sum(k.hold + k.seconds for k in segments) + (0.0 if closed else keys[-1].hold)
+
+    def frame_count(self, fps: int | None = None) -> int:
+        """Frames of a video at ``fps``: one at t = 0 and one per 1/fps up to the end."""
+        return int(math.floor(self.duration * (fps or self.fps) + 1e-6)) + 1
+
+    # --- files ------------------------------------------------------------------------------------
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write the path as JSON, atomically (temp file + fsync + replace)."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = json.dumps(self.model_dump(mode="json"), ensure_ascii=False, indent=1)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(text)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return path
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> FlightPath:
+        path = Path(path)
+        try:
+            raw = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise PathError(f"{path}: no such file") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise PathError(f"{path}: cannot be read ({exc})") from None
+        try:
+            data = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise PathError(f"{path}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
+        if not isinstance(data, dict):
+            raise PathError(f"{path}: a flight path is a JSON object")
+        if data.get("format") not in (None, PATH_FORMAT):
+            raise PathError(f"{path}: format {data.get('format')!r} is not {PATH_FORMAT}")
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            where = ".".join(str(p) for p in err["loc"]) or "path"
+            raise PathError(f"{path}: {where}: {err['msg']}") from None
+
+
+def json_schema() -> dict:
+    schema = FlightPath.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "ydtwin flight path"
+    return schema
+
+
+@dataclass(frozen=True)
+class FrameState:
+    """Everything that one frame shows besides the scene itself."""
+
+    time: float
+    pose: Pose
+    plan_year: int | None
+    layers: dict[str, bool]
+    caption: str
+
+
+class Sampler:
+    """A flight path in a scene's projection: the camera pose and track state at any time."""
+
+    def __init__(self, path: FlightPath, projection) -> None:
+        self.path = path
+        self.projection = projection
+        keys = []
+        for k in path.keyframes:
+            keys.append(Key(tuple(self._xyz(k.eye)), tuple(self._xyz(k.target)), k.view_angle, k.roll, k.seconds,
+                            k.hold, k.ease))
+        self.spline = CameraSpline(keys, closed=path.closed)
+        self.duration = self.spline.duration
+        self._years = sorted(path.tracks.plan_year, key=lambda k: k.time)
+        self._layers = sorted(path.tracks.layers, key=lambda k: k.time)
+
+    def _xyz(self, lonlath) -> np.ndarray:
+        x, y = self.projection.to_scene(lonlath[0], lonlath[1])
+        return np.array([float(x), float(y), float(lonlath[2])])
+
+    def times(self, fps: int | None = None) -> np.ndarray:
+        fps = fps or self.path.fps
+        return np.arange(self.path.frame_count(fps)) / fps
+
+    def state(self, t: float) -> FrameState:
+        year = None
+        for key in self._years:
+            if key.time <= t + 1e-9:
+                year = key.year
+        layers: dict[str, bool] = {}
+        for key in self._layers:
+            if key.time <= t + 1e-9:
+                layers[key.layer] = key.visible
+        caption = " · ".join(c.text for c in self.path.tracks.captions if c.start <= t + 1e-9 < c.end + 1e-9)
+        return FrameState(t, self.spline.pose(t), year, layers, caption)
+
+
+__all__ = ["EASES", "FlightPath", "FrameState", "Keyframe", "PathError", "Sampler", "Tracks", "json_schema"]

@@ -1,0 +1,585 @@
+"""Exports: stills of any size up to 16K wide (tiled beyond what one GL frame allows) and flythrough videos
+(MP4, PNG sequence, GIF), rendered offscreen and streamed to the encoder frame by frame.
+
+- Overlays (title, caption, legend, scale bar, north arrow, labels, attribution, date) are drawn at the
+  output's resolution after the 3D image is complete (:mod:`ydtwin.render.overlay`): no text crosses a tile.
+- Tiles are rendered with an off-axis camera (``vtkCamera`` window centre + view angle) that keeps one
+  pixel grid for the whole image, with a margin that is cut away, so anti-aliasing has its neighbours and
+  the level of detail (chosen from pixels per metre, the same in every tile) does not change at a seam.
+- Deterministic: the scene is built completely before the first frame (no background preparation), the
+  triangle budget is fixed (it never adapts to measured frame times), so a path renders the same frames.
+- Files appear only when complete: frames go to a temporary file next to the target, renamed at the end;
+  Cancel or an error removes it.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import queue
+import shutil
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+from ydtwin.geo.lod import TriangleBudget
+from ydtwin.render import _vtk
+from ydtwin.render.backend import prepare_offscreen
+from ydtwin.render.overlay import REFERENCE_HEIGHT, OverlayContent, OverlayOptions, draw_overlays
+
+#: the widest still (16K); taller than wide is allowed up to the same number of pixels per side
+MAX_STILL_PX = 16384
+#: the largest single GL frame an export renders at once, whatever the driver allows (memory: an 8K frame
+#: is already ~0.5 GB of GPU or CPU memory with its depth buffer)
+NATIVE_CAP_PX = 8192
+#: output pixels rendered around each tile and cut away (wide lines and their ends reach this far)
+TILE_MARGIN_PX = 16
+#: render pixels per output pixel and side (exports are anti-aliased by averaging 2×2 samples)
+SUPERSAMPLE = 2
+#: triangles an export may draw per frame (a fixed budget: the same frames every time)
+EXPORT_BUDGET = 60_000_000
+IMAGE_SUFFIXES = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".tif": "TIFF", ".tiff": "TIFF"}
+VIDEO_FORMATS = ("mp4", "png", "gif")
+
+
+class ExportError(ValueError):
+    """An export that cannot be made as asked (one line)."""
+
+
+class Cancelled(Exception):
+    """The export was cancelled; nothing was left at the target path."""
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().replace("×", "x").split("x"))
+    except ValueError:
+        raise ExportError(f"size {text!r} is not WIDTHxHEIGHT (e.g. 1920x1080)") from None
+    return w, h
+
+
+def check_still_size(size: tuple[int, int]) -> None:
+    w, h = size
+    if not (16 <= w <= MAX_STILL_PX and 16 <= h <= MAX_STILL_PX):
+        raise ExportError(f"a still is 16–{MAX_STILL_PX} pixels on each side, not {w}x{h}")
+
+
+@dataclass
+class StillResult:
+    path: Path
+    size: tuple[int, int]
+    tiles: int
+    seconds: float
+    triangles: int
+
+
+@dataclass
+class VideoResult:
+    path: Path
+    frames: int
+    size: tuple[int, int]
+    fps: int
+    seconds: float
+    #: seconds per frame spent rendering, drawing overlays, and waiting for the encoder
+    timings: dict = field(default_factory=dict)
+
+
+class Exporter:
+    """An offscreen scene view for exports: the scene is built once; stills and videos are rendered from it.
+
+    Everything the interactive view draws as 2D actors (legend, credits) and billboard labels is hidden
+    while exporting and drawn again, at the output's scale, as overlays.
+    """
+
+    def __init__(self, scene, *, size: tuple[int, int] = (1920, 1080), anti_alias: bool = True) -> None:
+        prepare_offscreen()
+        import pyvista as pv
+
+        from ydtwin.render.scene_view import SceneView
+
+        self.scene = scene
+        theme = pv.themes.Theme()
+        theme.multi_samples = 0
+        self.plotter = pv.Plotter(off_screen=True, window_size=list(size), lighting=None, theme=theme)
+        self.view = SceneView(scene, self.plotter, request_render=lambda: None,
+                              budget=TriangleBudget.fixed(EXPORT_BUDGET))
+        if self.view.pending:  # without a background runner every visual is built at once
+            raise ExportError("the scene is still being prepared")
+        #: render pixels per output pixel and side (anti-aliasing by averaging; 1 = none)
+        self.supersample = SUPERSAMPLE if anti_alias else 1
+        self.renderer = self.plotter.renderer
+        self.render_window = self.plotter.render_window
+        self._grab = _vtk.vtkWindowToImageFilter()
+        self._grab.SetInput(self.render_window)
+        self._grab.ReadFrontBufferOff()
+        self._grab.ShouldRerenderOff()
+        self._native_max: int | None = None
+        self._background = None
+
+    # --- camera and state ---------------------------------------------------------------------------
+
+    def set_view(self, name: str) -> None:
+        self.view.set_view(name)
+
+    def apply_viewpoint(self, vp) -> None:
+        self.view.apply_viewpoint(vp)
+
+    def set_pose(self, pose) -> None:
+        cam = self.renderer.GetActiveCamera()
+        cam.SetFocalPoint(*(float(v) for v in pose.focal))
+        cam.SetPosition(*(float(v) for v in pose.eye))
+        cam.SetViewUp(*(float(v) for v in pose.up))
+        cam.SetViewAngle(float(pose.view_angle))
+        self.renderer.ResetCameraClippingRange()
+
+    def apply_state(self, state) -> None:
+        """A flythrough frame's state: camera, plan year, layer visibility."""
+        if state.plan_year is not None and self.scene.plan_year != state.plan_year:
+            self.scene.plan_year = state.plan_year
+        for key, visible in state.layers.items():
+            for layer in self.scene.layers:
+                if key in (layer.name, layer.role) and layer.visible != visible:
+                    layer.visible = visible
+        self.set_pose(state.pose)
+
+    # --- rendering ----------------------------------------------------------------------------------
+
+    def _hide_2d(self) -> list:
+        """Hide the interactive view's 2D actors and billboard labels; returns (prop, was visible)."""
+        hidden = []
+        props = self.renderer.GetViewProps()
+        for i in range(props.GetNumberOfItems()):
+            prop = props.GetItemAsObject(i)
+            if isinstance(prop, (_vtk.vtkActor2D, _vtk.vtkBillboardTextActor3D)) and prop.GetVisibility():
+                hidden.append(prop)
+                prop.SetVisibility(False)
+        return hidden
+
+    def native_max(self) -> int:
+        """The largest frame side (render pixels) drawn in one piece: the GL context's texture limit, at
+        most ``NATIVE_CAP_PX``."""
+        if self._native_max is None:
+            self.render_window.Render()
+            try:
+                limit = int(_vtk.vtkTextureObject.GetMaximumTextureSize(self.render_window))
+            except (AttributeError, TypeError):
+                limit = 4096
+            self._native_max = max(512, min(limit if limit > 0 else 4096, NATIVE_CAP_PX))
+        return self._native_max
+
+    def _set_transparent(self, transparent: bool) -> None:
+        ren = self.renderer
+        if transparent:
+            if self._background is None:
+                self._background = (ren.GetGradientBackground(), ren.GetBackgroundAlpha())
+            self.render_window.SetAlphaBitPlanes(1)
+            ren.GradientBackgroundOff()
+            ren.SetBackgroundAlpha(0.0)
+        elif self._background is not None:
+            gradient, alpha = self._background
+            ren.SetGradientBackground(gradient)
+            ren.SetBackgroundAlpha(alpha)
+            self._background = None
+
+    def _frame(self, w: int, h: int, channels: int) -> np.ndarray:
+        """Render the window at w×h and read it back, top row first."""
+        if tuple(self.render_window.GetSize()) != (w, h):
+            self.render_window.SetSize(w, h)
+        self.render_window.Render()
+        grab = self._grab
+        if channels == 4:
+            grab.SetInputBufferTypeToRGBA()
+        else:
+            grab.SetInputBufferTypeToRGB()
+        grab.Modified()
+        grab.Update()
+        out = grab.GetOutput()
+        arr = _vtk.vtk_to_numpy(out.GetPointData().GetScalars())
+        ow, oh, _ = out.GetDimensions()
+        return arr.reshape(oh, ow, channels)[::-1]
+
+    def render(self, size: tuple[int, int], *, transparent: bool = False, tile_px: int | None = None) -> tuple[np.ndarray, int]:
+        """The scene at ``size`` (RGB, or RGBA when ``transparent``) without overlays; (image, tiles used).
+
+        Rendered at ``supersample``× the size and averaged down (anti-aliasing that tiles exactly: a tile's
+        pixels are whole blocks of the large image), in tiles of at most ``tile_px`` (default: the native
+        limit) render pixels per side."""
+        w, h = size
+        channels = 4 if transparent else 3
+        hidden = self._hide_2d()
+        self._set_transparent(transparent)
+        widths = self._scale_lines(self.supersample * max(h / REFERENCE_HEIGHT, 0.5))
+        try:
+            return self._render_tiled(w, h, channels, tile_px or self.native_max())
+        finally:
+            for prop, width, point in widths:
+                prop.SetLineWidth(width)
+                prop.SetPointSize(point)
+            self._set_transparent(False)
+            for prop in hidden:
+                prop.SetVisibility(True)
+
+    def _scale_lines(self, factor: float) -> list:
+        """Line widths and point sizes × ``factor`` (they are in render pixels); returns what to restore."""
+        saved, seen = [], set()
+        actors = self.renderer.GetActors()
+        for i in range(actors.GetNumberOfItems()):
+            prop = actors.GetItemAsObject(i).GetProperty()
+            if id(prop) in seen:
+                continue
+            seen.add(id(prop))
+            saved.append((prop, prop.GetLineWidth(), prop.GetPointSize()))
+            prop.SetLineWidth(prop.GetLineWidth() * factor)
+            prop.SetPointSize(prop.GetPointSize() * factor)
+        return saved
+
+    def _render_tiled(self, w: int, h: int, channels: int, limit: int) -> tuple[np.ndarray, int]:
+        s = self.supersample
+        cam = self.renderer.GetActiveCamera()
+        angle = cam.GetViewAngle()
+        centre = cam.GetWindowCenter()
+        W, H = w * s, h * s  # the whole image in render pixels
+        one = W <= limit and H <= limit
+        m = 0 if one else TILE_MARGIN_PX * s
+        inner = max((limit - 2 * m) // s, 32)  # output pixels per tile side
+        nx, ny = math.ceil(w / inner), math.ceil(h / inner)
+        tw, th = math.ceil(w / nx), math.ceil(h / ny)
+        # one clipping range for every tile: the same depth precision everywhere
+        self.render_window.SetSize(min(W, limit), min(H, limit))
+        self.renderer.ResetCameraClippingRange()
+        near, far = cam.GetClippingRange()
+        out = np.empty((h, w, channels), dtype=np.uint8)
+        tan_half = math.tan(math.radians(angle) / 2)
+        try:
+            for j in range(ny):
+                for i in range(nx):
+                    x0, y0 = i * tw, j * th  # output pixels, GL convention (y up)
+                    wi, hj = min(tw, w - x0), min(th, h - y0)
+                    rw, rh = wi * s + 2 * m, hj * s + 2 * m
+                    if not one:
+                        cx, cy = (x0 + wi / 2) * s, (y0 + hj / 2) * s
+                        cam.SetViewAngle(math.degrees(2 * math.atan(tan_half * rh / H)))
+                        cam.SetWindowCenter((2 * cx / W - 1) * W / rw, (2 * cy / H - 1) * H / rh)
+                    cam.SetClippingRange(near, far)
+                    tile = self._frame(rw, rh, channels)[m : m + hj * s, m : m + wi * s]
+                    if s > 1:
+                        tile = tile.reshape(hj, s, wi, s, channels).mean(axis=(1, 3)).round().astype(np.uint8)
+                    out[h - (y0 + hj) : h - y0, x0 : x0 + wi] = tile
+        finally:
+            cam.SetViewAngle(angle)
+            cam.SetWindowCenter(*centre)
+            cam.SetClippingRange(near, far)
+        return out, nx * ny
+
+    # --- overlays -----------------------------------------------------------------------------------
+
+    def overlay_content(self, size: tuple[int, int]) -> OverlayContent:
+        """Legend rows, labels on screen, scale and north for the current camera at ``size``."""
+        w, h = size
+        cam = self.renderer.GetActiveCamera()
+        mat = cam.GetCompositeProjectionTransformMatrix(w / h, -1, 1)
+        m = np.array([[mat.GetElement(r, c) for c in range(4)] for r in range(4)])
+
+        def to_px(points: np.ndarray) -> np.ndarray:
+            hom = np.column_stack([points, np.ones(len(points))]) @ m.T
+            ok = hom[:, 3] > 1e-9
+            ndc = hom[:, :3] / np.where(ok, hom[:, 3], 1.0)[:, None]
+            px = np.column_stack([(ndc[:, 0] + 1) * w / 2, (1 - ndc[:, 1]) * h / 2])
+            px[~ok | (np.abs(ndc[:, 2]) > 1)] = np.nan
+            return px
+
+        labels = []
+        layers = {layer.id: layer for layer in self.scene.layers}
+        props = self.renderer.GetViewProps()
+        for i in range(props.GetNumberOfItems()):
+            prop = props.GetItemAsObject(i)
+            if isinstance(prop, _vtk.vtkBillboardTextActor3D) and prop.GetVisibility():
+                layer = layers.get(getattr(prop, "_ydtwin_layer", -1))
+                if layer is not None and not layer.visible:
+                    continue
+                px = to_px(np.array([prop.GetPosition()]))[0]
+                if np.isfinite(px).all():
+                    labels.append((float(px[0]), float(px[1]), prop.GetInput(), prop.GetTextProperty().GetColor()))
+        focal = np.array(cam.GetFocalPoint())
+        dist = cam.GetDistance()
+        mpp = 2.0 * dist * math.tan(math.radians(cam.GetViewAngle()) / 2.0) / h
+        north = None
+        a, b = to_px(np.array([focal, focal + [0.0, max(dist * 0.05, 1.0), 0.0]]))
+        if np.isfinite(a).all() and np.isfinite(b).all() and np.hypot(*(b - a)) > 1e-6:
+            north = math.degrees(math.atan2(b[0] - a[0], -(b[1] - a[1])))
+        entries, _bar = self.view.legend_rows()
+        return OverlayContent(legend=list(entries), labels=labels, metres_per_pixel=mpp, north_deg=north,
+                              attribution=self.view.attribution())
+
+    def image(self, size: tuple[int, int], options: OverlayOptions | None = None, *, transparent: bool = False,
+              tile_px: int | None = None) -> tuple[np.ndarray, int]:
+        """The finished image: the scene and its overlays."""
+        rgb, tiles = self.render(size, transparent=transparent, tile_px=tile_px)
+        if options is not None:
+            rgb = draw_overlays(rgb, options, self.overlay_content(size))
+        return rgb, tiles
+
+    def still(self, path: str | os.PathLike[str], size: tuple[int, int], options: OverlayOptions | None = None, *,
+              transparent: bool = False, quality: int = 92, tile_px: int | None = None) -> StillResult:
+        """Write a still (PNG, JPEG, TIFF by the file's suffix), atomically."""
+        check_still_size(size)
+        path = Path(path)
+        fmt = IMAGE_SUFFIXES.get(path.suffix.lower())
+        if fmt is None:
+            raise ExportError(f"{path.name}: an image is .png, .jpg or .tif")
+        if transparent and fmt == "JPEG":
+            raise ExportError("JPEG has no transparency: use PNG or TIFF for a transparent background")
+        t0 = time.perf_counter()
+        rgb, tiles = self.image(size, options, transparent=transparent, tile_px=tile_px)
+        write_image(path, rgb, fmt, quality=quality)
+        return StillResult(path, size, tiles, time.perf_counter() - t0, self.view.triangles())
+
+    def close(self) -> None:
+        self.view.close()
+        self.plotter.close()
+
+
+def write_image(path: Path, rgb: np.ndarray, fmt: str, *, quality: int = 92) -> None:
+    """Encode and write an image through a temporary file in the same folder (no half-written target)."""
+    from PIL import Image
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.part")
+    kwargs = {"PNG": {"compress_level": 3}, "JPEG": {"quality": quality, "subsampling": 0},
+              "TIFF": {"compression": "tiff_deflate"}}[fmt]
+    Image.MAX_IMAGE_PIXELS = None  # our own 16K output, not an untrusted input
+    try:
+        Image.fromarray(rgb).save(tmp, format=fmt, **kwargs)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+# --- videos ---------------------------------------------------------------------------------------------
+
+
+def video_format(path: Path, fmt: str | None = None) -> str:
+    if fmt:
+        fmt = fmt.lower()
+    elif path.suffix.lower() == ".mp4":
+        fmt = "mp4"
+    elif path.suffix.lower() == ".gif":
+        fmt = "gif"
+    elif path.suffix == "" or path.is_dir():
+        fmt = "png"
+    else:
+        raise ExportError(f"{path.name}: a flythrough is .mp4, .gif or a folder for a PNG sequence")
+    if fmt not in VIDEO_FORMATS:
+        raise ExportError(f"format {fmt!r}: one of {', '.join(VIDEO_FORMATS)}")
+    return fmt
+
+
+class _Sink:
+    """Frames to a temporary target, renamed into place by ``close`` or removed by ``abort``."""
+
+    def write(self, frame: np.ndarray) -> None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def close(self) -> None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def abort(self) -> None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+class _FfmpegSink(_Sink):
+    def __init__(self, target: Path, size: tuple[int, int], fps: int, *, gif: bool, quality: int) -> None:
+        import imageio_ffmpeg
+
+        self.target = target
+        self.tmp = target.with_name(f".{target.stem}.part{target.suffix}")
+        if gif:
+            kwargs = dict(codec="gif", pix_fmt_out="rgb8", quality=None,
+                          output_params=["-filter_complex", "split[a][b];[a]palettegen=stats_mode=diff[p];[b][p]paletteuse"])
+        else:
+            kwargs = dict(codec="libx264", pix_fmt_out="yuv420p", quality=quality,
+                          output_params=["-movflags", "+faststart"])
+        self._gen = imageio_ffmpeg.write_frames(str(self.tmp), size, fps=fps, macro_block_size=1,
+                                                ffmpeg_log_level="error", **kwargs)
+        self._gen.send(None)
+
+    def write(self, frame: np.ndarray) -> None:
+        self._gen.send(np.ascontiguousarray(frame[..., :3]))
+
+    def close(self) -> None:
+        self._gen.close()
+        os.replace(self.tmp, self.target)
+
+    def abort(self) -> None:
+        try:
+            self._gen.close()
+        except Exception:  # noqa: BLE001 - the encoder's own failure; the file goes anyway
+            pass
+        self.tmp.unlink(missing_ok=True)
+
+
+class _PngSink(_Sink):
+    def __init__(self, target: Path) -> None:
+        if target.exists() and (not target.is_dir() or any(target.iterdir())):
+            raise ExportError(f"{target}: a PNG sequence goes into a new or empty folder")
+        self.target = target
+        self.tmp = target.with_name(f".{target.name}.part")
+        shutil.rmtree(self.tmp, ignore_errors=True)
+        self.tmp.mkdir(parents=True)
+        self.n = 0
+
+    def write(self, frame: np.ndarray) -> None:
+        from PIL import Image
+
+        Image.fromarray(frame).save(self.tmp / f"frame_{self.n:05d}.png", compress_level=1)
+        self.n += 1
+
+    def close(self) -> None:
+        if self.target.exists():
+            self.target.rmdir()
+        os.replace(self.tmp, self.target)
+
+    def abort(self) -> None:
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def open_sink(path: Path, fmt: str, size: tuple[int, int], fps: int, quality: int) -> _Sink:
+    w, h = size
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "mp4":
+        if w % 2 or h % 2:
+            raise ExportError(f"MP4 (H.264, 4:2:0) needs an even width and height, not {w}x{h}")
+        return _FfmpegSink(path, size, fps, gif=False, quality=quality)
+    if fmt == "gif":
+        return _FfmpegSink(path, size, fps, gif=True, quality=quality)
+    return _PngSink(path)
+
+
+class _Writer:
+    """Encodes frames in a thread while the next one renders; at most ``depth`` frames wait (flat memory:
+    a frame is held only until it is encoded)."""
+
+    def __init__(self, sink: _Sink, depth: int = 2) -> None:
+        self.sink = sink
+        self.queue: queue.Queue = queue.Queue(maxsize=depth)
+        self.error: BaseException | None = None
+        self.wait_s = 0.0
+        self.thread = threading.Thread(target=self._run, name="ydtwin-encoder", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while True:
+            frame = self.queue.get()
+            if frame is None:
+                return
+            if self.error is None:
+                try:
+                    self.sink.write(frame)
+                except BaseException as exc:  # noqa: BLE001 - reported on the next put / at the end
+                    self.error = exc
+
+    def put(self, frame: np.ndarray) -> None:
+        if self.error is not None:
+            raise ExportError(f"the encoder failed: {self.error}")
+        t0 = time.perf_counter()
+        self.queue.put(frame)
+        self.wait_s += time.perf_counter() - t0
+
+    def finish(self) -> None:
+        self.queue.put(None)
+        self.thread.join()
+        if self.error is not None:
+            raise ExportError(f"the encoder failed: {self.error}")
+
+
+def render_flythrough(
+    exporter: Exporter,
+    path,
+    out: str | os.PathLike[str],
+    *,
+    size: tuple[int, int] | None = None,
+    fps: int | None = None,
+    fmt: str | None = None,
+    quality: int = 8,
+    options: OverlayOptions | None = None,
+    progress: Callable[[int, int, float], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    frames: range | None = None,
+) -> VideoResult:
+    """Render a :class:`~ydtwin.flythrough.path.FlightPath` to ``out`` (MP4 up to 4K, PNG sequence, GIF).
+
+    ``progress(done, total, eta_s)`` after each frame; ``cancelled()`` is asked before each frame (True:
+    the partial output is removed and :class:`Cancelled` raised). ``options`` are the overlays; each
+    frame's caption comes from the path's caption track.
+    """
+    from ydtwin.flythrough.path import MAX_VIDEO_SIZE, Sampler
+
+    out = Path(out)
+    fmt = video_format(out, fmt)
+    size = tuple(size or path.size)  # type: ignore[assignment]
+    fps = int(fps or path.fps)
+    if not (16 <= size[0] <= MAX_VIDEO_SIZE[0] and 16 <= size[1] <= MAX_VIDEO_SIZE[1]):
+        raise ExportError(f"a video frame is at most {MAX_VIDEO_SIZE[0]}x{MAX_VIDEO_SIZE[1]}, not {size[0]}x{size[1]}")
+    if not 1 <= fps <= 120:
+        raise ExportError(f"frame rate {fps}: 1–120 frames per second")
+    if not 0 <= quality <= 10:
+        raise ExportError(f"quality {quality}: 0 (smallest) – 10 (best)")
+    sampler = Sampler(path, exporter.scene.projection)
+    times = sampler.times(fps)
+    indices = frames if frames is not None else range(len(times))
+    total = len(indices)
+    base = options or OverlayOptions(title=path.title, date="")
+    saved_year = exporter.scene.plan_year
+    saved_visible = {layer.id: layer.visible for layer in exporter.scene.layers}
+    sink = open_sink(out, fmt, size, fps, quality)
+    writer = _Writer(sink)
+    t_start = time.perf_counter()
+    render_s = overlay_s = 0.0
+    try:
+        for done, k in enumerate(indices):
+            if cancelled is not None and cancelled():
+                raise Cancelled(f"cancelled after {done} of {total} frames")
+            state = sampler.state(float(times[k]))
+            exporter.apply_state(state)
+            t0 = time.perf_counter()
+            rgb, _tiles = exporter.render(size)
+            t1 = time.perf_counter()
+            frame = draw_overlays(rgb, replace(base, caption=state.caption or base.caption),
+                                  exporter.overlay_content(size))
+            t2 = time.perf_counter()
+            render_s += t1 - t0
+            overlay_s += t2 - t1
+            writer.put(frame)
+            del rgb, frame
+            if progress is not None:
+                elapsed = time.perf_counter() - t_start
+                progress(done + 1, total, elapsed / (done + 1) * (total - done - 1))
+        writer.finish()
+        sink.close()
+    except BaseException:
+        try:
+            writer.finish()
+        except ExportError:
+            pass
+        sink.abort()
+        raise
+    finally:
+        if exporter.scene.plan_year != saved_year:
+            exporter.scene.plan_year = saved_year
+        for layer in exporter.scene.layers:
+            if layer.id in saved_visible and layer.visible != saved_visible[layer.id]:
+                layer.visible = saved_visible[layer.id]
+    seconds = time.perf_counter() - t_start
+    n = max(total, 1)
+    return VideoResult(out, total, size, fps, seconds,
+                       {"render_s": render_s / n, "overlay_s": overlay_s / n, "encoder_wait_s": writer.wait_s / n})
+
+
+def today() -> str:
+    return date.today().isoformat()

@@ -1,0 +1,199 @@
+"""Overlays of exported images, drawn at the output's own resolution (Pillow): title, caption, legend, scale
+bar, north arrow, labels, attribution and date.
+
+Drawn after the 3D image is complete, so a tiled 16K still has no seams in its text and every size is laid
+out the same way: sizes are in "reference pixels" of a 1080-pixel-high image, multiplied by ``scale``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from ydtwin.render.decorations import format_length, nice_length
+from ydtwin.render.fonts import cjk_font
+
+REFERENCE_HEIGHT = 1080
+
+
+@dataclass
+class OverlayOptions:
+    """What an exported image shows on top of the scene."""
+
+    title: str = ""
+    caption: str = ""
+    legend: bool = True
+    scale_bar: bool = True
+    north_arrow: bool = True
+    labels: bool = True
+    attribution: bool = True
+    #: the date printed bottom right ("" for none)
+    date: str = ""
+
+
+@dataclass
+class OverlayContent:
+    """What the scene contributes: legend rows, labels on screen, map scale and north, credits."""
+
+    legend: list[tuple[str, tuple[float, float, float]]] = field(default_factory=list)
+    #: (x, y from the top, text, rgb) in output pixels
+    labels: list[tuple[float, float, str, tuple[float, float, float]]] = field(default_factory=list)
+    #: metres per output pixel at the focal point (0: unknown)
+    metres_per_pixel: float = 0.0
+    #: direction of north on screen, degrees clockwise from up (None: north points out of the image)
+    north_deg: float | None = 0.0
+    attribution: str = ""
+
+
+@lru_cache(maxsize=64)
+def _font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    path = cjk_font()
+    candidates = [path] if path else []
+    candidates += ["DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"]
+    for candidate in candidates:
+        try:
+            return ImageFont.truetype(candidate, size)
+        except OSError:
+            continue
+    return ImageFont.load_default(size)
+
+
+def _rgb(colour) -> tuple[int, int, int]:
+    return tuple(int(round(max(0.0, min(1.0, float(c))) * 255)) for c in colour[:3])  # type: ignore[return-value]
+
+
+class _Painter:
+    def __init__(self, image: Image.Image, scale: float) -> None:
+        self.image = image
+        self.layer = Image.new("RGBA", image.size, (0, 0, 0, 0))
+        self.draw = ImageDraw.Draw(self.layer)
+        self.s = scale
+
+    def px(self, v: float) -> int:
+        return max(1, int(round(v * self.s)))
+
+    def text_box(self, xy, text: str, size: float, *, bold=False, anchor="la", fill=(255, 255, 255),
+                 box=(12, 14, 20, 170), pad=6.0) -> tuple[int, int, int, int]:
+        font = _font(self.px(size), bold)
+        bbox = self.draw.multiline_textbbox(xy, text, font=font, anchor=anchor, spacing=self.px(size * 0.25))
+        p = self.px(pad)
+        rect = (bbox[0] - p, bbox[1] - p, bbox[2] + p, bbox[3] + p)
+        if box is not None:
+            self.draw.rounded_rectangle(rect, radius=self.px(4), fill=box)
+        self.draw.multiline_text(xy, text, font=font, anchor=anchor, fill=fill, spacing=self.px(size * 0.25))
+        return rect
+
+    def finish(self) -> Image.Image:
+        base = self.image.convert("RGBA") if self.image.mode != "RGBA" else self.image
+        out = Image.alpha_composite(base, self.layer)
+        return out if self.image.mode == "RGBA" else out.convert(self.image.mode)
+
+
+def _wrap(text: str, font, max_px: int, draw: ImageDraw.ImageDraw) -> str:
+    """Break ``text`` into lines no wider than ``max_px`` (by words, or by characters for Chinese)."""
+    lines = []
+    for para in text.split("\n"):
+        words = para.split(" ") if " " in para else list(para)
+        sep = " " if " " in para else ""
+        line = ""
+        for w in words:
+            trial = f"{line}{sep}{w}" if line else w
+            if line and draw.textlength(trial, font=font) > max_px:
+                lines.append(line)
+                line = w
+            else:
+                line = trial
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def draw_overlays(rgb: np.ndarray, options: OverlayOptions, content: OverlayContent) -> np.ndarray:
+    """The image (H, W, 3 or 4, uint8) with the overlays drawn on it."""
+    h, w = rgb.shape[:2]
+    image = Image.fromarray(rgb)
+    # text stays readable on small frames: never below 60 % of the reference size
+    p = _Painter(image, max(h / REFERENCE_HEIGHT, 0.6))
+    margin = p.px(24)
+    d = p.draw
+
+    if options.labels:
+        for x, y, text, colour in content.labels:
+            if -w * 0.1 < x < w * 1.1 and -h * 0.1 < y < h * 1.1:
+                p.text_box((x, y), text, 17, bold=True, anchor="mm", fill=_rgb(colour), box=(13, 13, 20, 140), pad=4)
+
+    top = margin
+    if options.title:
+        rect = p.text_box((margin, top), options.title, 34, bold=True, box=(12, 14, 20, 190), pad=10)
+        top = rect[3] + p.px(10)
+
+    if options.legend and content.legend:
+        font = _font(p.px(17))
+        row = p.px(26)
+        sw = p.px(16)
+        width = max(d.textlength(label, font=font) for label, _c in content.legend) + sw + p.px(30)
+        rect = (margin, top, margin + int(width), top + row * len(content.legend) + p.px(14))
+        d.rounded_rectangle(rect, radius=p.px(4), fill=(12, 14, 20, 180))
+        for k, (label, colour) in enumerate(content.legend):
+            y = top + p.px(7) + k * row
+            d.rectangle((margin + p.px(10), y + p.px(5), margin + p.px(10) + sw, y + p.px(5) + sw), fill=_rgb(colour))
+            d.text((margin + p.px(20) + sw, y + row / 2), label, font=font, anchor="lm", fill=_rgb(colour)
+                   if sum(colour[:3]) > 0.9 else (235, 235, 235))
+
+    bottom = h - margin
+    if options.attribution and content.attribution:
+        font = _font(p.px(11))
+        text = _wrap(content.attribution, font, int(w * 0.62), d)
+        rect = p.text_box((margin, bottom), text, 11, anchor="ld", box=(12, 14, 20, 150), pad=5)
+        bottom_left = rect[1] - p.px(8)
+    else:
+        bottom_left = bottom
+
+    if options.caption:
+        font = _font(p.px(26))
+        text = _wrap(options.caption, font, int(w * 0.7), d)
+        p.text_box((w / 2, bottom_left - p.px(30)), text, 26, anchor="md", box=(12, 14, 20, 200), pad=10)
+
+    right = w - margin
+    if options.date:
+        rect = p.text_box((right, bottom), options.date, 14, anchor="rd", box=(12, 14, 20, 150), pad=5)
+        right_bottom = rect[1] - p.px(10)
+    else:
+        right_bottom = bottom
+
+    if options.north_arrow and content.north_deg is not None:
+        r = p.px(30)
+        cx, cy = right - r, right_bottom - r - p.px(6)
+        a = math.radians(content.north_deg)
+
+        def rot(dx, dy):
+            return (cx + dx * math.cos(a) - dy * math.sin(a), cy + dx * math.sin(a) + dy * math.cos(a))
+
+        d.ellipse((cx - r, cy - r, cx + r, cy + r), fill=(12, 14, 20, 170))
+        d.polygon([rot(0, -r * 0.85), rot(r * 0.38, r * 0.45), rot(0, r * 0.2)], fill=(235, 235, 235))
+        d.polygon([rot(0, -r * 0.85), rot(-r * 0.38, r * 0.45), rot(0, r * 0.2)], fill=(150, 150, 150))
+        tx, ty = rot(0, -r * 1.25)
+        d.text((tx, ty), "N", font=_font(p.px(15), True), anchor="mm", fill=(255, 255, 255))
+        scale_right = cx - r - p.px(18)
+        scale_y = cy + r
+    else:
+        scale_right = right
+        scale_y = right_bottom
+
+    if options.scale_bar and content.metres_per_pixel > 0:
+        max_px = p.px(170)
+        length = nice_length(max_px * content.metres_per_pixel)
+        bar = length / content.metres_per_pixel
+        x1, x0, y = scale_right, scale_right - bar, scale_y - p.px(6)
+        lw = p.px(3)
+        d.rectangle((x0 - p.px(8), y - p.px(30), x1 + p.px(8), y + p.px(8)), fill=(12, 14, 20, 160))
+        d.line((x0, y, x1, y), fill=(255, 255, 255), width=lw)
+        for x in (x0, x1):
+            d.line((x, y - p.px(6), x, y + p.px(4)), fill=(255, 255, 255), width=lw)
+        d.text(((x0 + x1) / 2, y - p.px(9)), format_length(length), font=_font(p.px(14)), anchor="md",
+               fill=(255, 255, 255))
+
+    return np.asarray(p.finish())
