@@ -231,7 +231,12 @@ class Sampler:
         for key in self._layers:
             if key.time <= t + 1e-9:
                 layers[key.layer] = key.visible
-        caption = " · ".join(c.text for c in self.path.tracks.captions if c.start <= t + 1e-9 < c.end + 1e-9)
+        eps = 1e-9
+
+        def shown(c: Caption) -> bool:  # [start, end), and a caption that ends with the path stays to the end
+            return c.start - eps <= t and (t < c.end - eps or (c.end >= self.duration - eps and t >= c.end - eps))
+
+        caption = " · ".join(c.text for c in self.path.tracks.captions if shown(c))
         return FrameState(t, self.spline.pose(t), year, layers, caption)
 
 

@@ -34,9 +34,9 @@ from ydtwin.render.overlay import REFERENCE_HEIGHT, OverlayContent, OverlayOptio
 
 #: the widest still (16K); taller than wide is allowed up to the same number of pixels per side
 MAX_STILL_PX = 16384
-#: the largest single GL frame an export renders at once, whatever the driver allows (memory: an 8K frame
-#: is already ~0.5 GB of GPU or CPU memory with its depth buffer)
-NATIVE_CAP_PX = 8192
+#: the largest single GL frame an export renders at once, whatever the driver allows: larger frames cost
+#: memory (colour + depth: 128 MB at 4096², 512 MB at 8192²) and are no faster than several tiles
+NATIVE_CAP_PX = 4096
 #: output pixels rendered around each tile and cut away (wide lines and their ends reach this far)
 TILE_MARGIN_PX = 16
 #: render pixels per output pixel and side (exports are anti-aliased by averaging 2×2 samples)
@@ -208,14 +208,22 @@ class Exporter:
 
         Rendered at ``supersample``× the size and averaged down (anti-aliasing that tiles exactly: a tile's
         pixels are whole blocks of the large image), in tiles of at most ``tile_px`` (default: the native
-        limit) render pixels per side."""
+        limit) render pixels per side. The scene is drawn over a transparent background and the view's
+        gradient sky is put behind it for the whole image at once (VTK's gradient spans one tile)."""
         w, h = size
-        channels = 4 if transparent else 3
+        ren = self.renderer
+        sky = None
+        if not transparent:
+            bottom, top = np.array(ren.GetBackground()), np.array(ren.GetBackground2())
+            if not ren.GetGradientBackground():
+                top = bottom
+            t = np.linspace(1.0, 0.0, h)[:, None, None]  # 1 at the top row
+            sky = (bottom * (1 - t) + top * t) * 255.0
         hidden = self._hide_2d()
-        self._set_transparent(transparent)
+        self._set_transparent(True)
         widths = self._scale_lines(self.supersample * max(h / REFERENCE_HEIGHT, 0.5))
         try:
-            return self._render_tiled(w, h, channels, tile_px or self.native_max())
+            rgba, tiles = self._render_tiled(w, h, 4, tile_px or self.native_max())
         finally:
             for prop, width, point in widths:
                 prop.SetLineWidth(width)
@@ -223,6 +231,30 @@ class Exporter:
             self._set_transparent(False)
             for prop in hidden:
                 prop.SetVisibility(True)
+        # colours come back premultiplied by their alpha (drawn over transparent black)
+        alpha = rgba[..., 3:4].astype(np.float32) / 255.0
+        if sky is not None:
+            rgb = rgba[..., :3] + sky * (1.0 - alpha)
+            return np.clip(rgb + 0.5, 0, 255).astype(np.uint8), tiles
+        straight = np.where(alpha > 0, rgba[..., :3] / np.maximum(alpha, 1e-6), 0.0)
+        rgba[..., :3] = np.clip(straight + 0.5, 0, 255).astype(np.uint8)
+        return rgba, tiles
+
+    def _reset_clipping_range(self) -> None:
+        """Near and far planes from every actor of the scene, shown or not: the range (and so the depth
+        precision) depends on the camera alone, not on which tiles the previous frame happened to show."""
+        lo, hi = np.full(3, np.inf), np.full(3, -np.inf)
+        actors = self.renderer.GetActors()
+        for i in range(actors.GetNumberOfItems()):
+            b = actors.GetItemAsObject(i).GetBounds()
+            if b is None or not (b[0] <= b[1]) or not np.isfinite(b).all():
+                continue
+            lo = np.minimum(lo, b[0::2])
+            hi = np.maximum(hi, b[1::2])
+        if np.isfinite(lo).all():
+            self.renderer.ResetCameraClippingRange(lo[0], hi[0], lo[1], hi[1], lo[2], hi[2])
+        else:
+            self.renderer.ResetCameraClippingRange()
 
     def _scale_lines(self, factor: float) -> list:
         """Line widths and point sizes × ``factor`` (they are in render pixels); returns what to restore."""
@@ -251,7 +283,7 @@ class Exporter:
         tw, th = math.ceil(w / nx), math.ceil(h / ny)
         # one clipping range for every tile: the same depth precision everywhere
         self.render_window.SetSize(min(W, limit), min(H, limit))
-        self.renderer.ResetCameraClippingRange()
+        self._reset_clipping_range()
         near, far = cam.GetClippingRange()
         out = np.empty((h, w, channels), dtype=np.uint8)
         tan_half = math.tan(math.radians(angle) / 2)
@@ -267,8 +299,9 @@ class Exporter:
                         cam.SetWindowCenter((2 * cx / W - 1) * W / rw, (2 * cy / H - 1) * H / rh)
                     cam.SetClippingRange(near, far)
                     tile = self._frame(rw, rh, channels)[m : m + hj * s, m : m + wi * s]
-                    if s > 1:
-                        tile = tile.reshape(hj, s, wi, s, channels).mean(axis=(1, 3)).round().astype(np.uint8)
+                    if s > 1:  # the mean of each s×s block, rounded, in integers
+                        acc = tile.reshape(hj, s, wi, s, channels).sum(axis=(1, 3), dtype=np.uint16)
+                        tile = ((acc + (s * s) // 2) // (s * s)).astype(np.uint8)
                     out[h - (y0 + hj) : h - y0, x0 : x0 + wi] = tile
         finally:
             cam.SetViewAngle(angle)
