@@ -21,6 +21,7 @@ import shutil
 import threading
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -119,7 +120,7 @@ class Exporter:
         self._grab.ReadFrontBufferOff()
         self._grab.ShouldRerenderOff()
         self._native_max: int | None = None
-        self._background = None
+        self._prepared: dict | None = None
 
     # --- camera and state ---------------------------------------------------------------------------
 
@@ -172,19 +173,34 @@ class Exporter:
             self._native_max = max(512, min(limit if limit > 0 else 4096, NATIVE_CAP_PX))
         return self._native_max
 
-    def _set_transparent(self, transparent: bool) -> None:
+    @contextmanager
+    def prepared(self, height: int):
+        """The view set up for exporting frames ``height`` pixels high: 2D actors and billboards hidden
+        (drawn as overlays instead), a transparent background (the sky is composited), line widths and point
+        sizes scaled to the output. A flythrough enters it once: changing line widths every frame would
+        make VTK rebuild its line geometry every frame."""
+        if self._prepared is not None:
+            yield
+            return
         ren = self.renderer
-        if transparent:
-            if self._background is None:
-                self._background = (ren.GetGradientBackground(), ren.GetBackgroundAlpha())
-            self.render_window.SetAlphaBitPlanes(1)
-            ren.GradientBackgroundOff()
-            ren.SetBackgroundAlpha(0.0)
-        elif self._background is not None:
-            gradient, alpha = self._background
+        gradient, alpha = ren.GetGradientBackground(), ren.GetBackgroundAlpha()
+        bottom, top = np.array(ren.GetBackground()), np.array(ren.GetBackground2())
+        self._prepared = {"sky": (bottom, top if gradient else bottom), "hidden": []}
+        self.render_window.SetAlphaBitPlanes(1)
+        ren.GradientBackgroundOff()
+        ren.SetBackgroundAlpha(0.0)
+        widths = self._scale_lines(self.supersample * max(height / REFERENCE_HEIGHT, 0.5))
+        try:
+            yield
+        finally:
+            for prop, width, point in widths:
+                prop.SetLineWidth(width)
+                prop.SetPointSize(point)
             ren.SetGradientBackground(gradient)
             ren.SetBackgroundAlpha(alpha)
-            self._background = None
+            for prop in self._prepared["hidden"]:
+                prop.SetVisibility(True)
+            self._prepared = None
 
     def _frame(self, w: int, h: int, channels: int) -> np.ndarray:
         """Render the window at w×h and read it back, top row first."""
@@ -211,33 +227,25 @@ class Exporter:
         limit) render pixels per side. The scene is drawn over a transparent background and the view's
         gradient sky is put behind it for the whole image at once (VTK's gradient spans one tile)."""
         w, h = size
-        ren = self.renderer
+        with self.prepared(h):
+            # (legends the view adds meanwhile, e.g. for a new plan year, are hidden as they appear)
+            self._prepared["hidden"] += self._hide_2d()
+            bottom, top = self._prepared["sky"]
+            rgba, tiles = self._render_tiled(w, h, 4, tile_px or self.native_max())
         sky = None
         if not transparent:
-            bottom, top = np.array(ren.GetBackground()), np.array(ren.GetBackground2())
-            if not ren.GetGradientBackground():
-                top = bottom
-            t = np.linspace(1.0, 0.0, h)[:, None, None]  # 1 at the top row
-            sky = (bottom * (1 - t) + top * t) * 255.0
-        hidden = self._hide_2d()
-        self._set_transparent(True)
-        widths = self._scale_lines(self.supersample * max(h / REFERENCE_HEIGHT, 0.5))
-        try:
-            rgba, tiles = self._render_tiled(w, h, 4, tile_px or self.native_max())
-        finally:
-            for prop, width, point in widths:
-                prop.SetLineWidth(width)
-                prop.SetPointSize(point)
-            self._set_transparent(False)
-            for prop in hidden:
-                prop.SetVisibility(True)
-        # colours come back premultiplied by their alpha (drawn over transparent black)
-        alpha = rgba[..., 3:4].astype(np.float32) / 255.0
+            t = np.linspace(1.0, 0.0, h, dtype=np.float32)[:, None, None]  # 1 at the top row
+            sky = ((bottom * (1 - t) + top * t) * 255.0).astype(np.float32)  # (h, 1, 3)
+        # colours come back premultiplied by their alpha (drawn over transparent black); only the pixels
+        # that are not opaque need work (the sky, edges against it)
+        rows, cols = np.nonzero(rgba[..., 3] < 255)
+        a = rgba[rows, cols, 3:4].astype(np.float32) / 255.0
+        c = rgba[rows, cols, :3].astype(np.float32)
         if sky is not None:
-            rgb = rgba[..., :3] + sky * (1.0 - alpha)
-            return np.clip(rgb + 0.5, 0, 255).astype(np.uint8), tiles
-        straight = np.where(alpha > 0, rgba[..., :3] / np.maximum(alpha, 1e-6), 0.0)
-        rgba[..., :3] = np.clip(straight + 0.5, 0, 255).astype(np.uint8)
+            rgb = np.ascontiguousarray(rgba[..., :3])
+            rgb[rows, cols] = np.clip(c + sky[rows, 0] * (1.0 - a) + 0.5, 0, 255).astype(np.uint8)
+            return rgb, tiles
+        rgba[rows, cols, :3] = np.clip(c / np.maximum(a, 1e-6) + 0.5, 0, 255).astype(np.uint8)
         return rgba, tiles
 
     def _reset_clipping_range(self) -> None:
@@ -328,10 +336,11 @@ class Exporter:
 
         labels = []
         layers = {layer.id: layer for layer in self.scene.layers}
+        hidden_by_export = {id(p) for p in (self._prepared or {}).get("hidden", [])}
         props = self.renderer.GetViewProps()
         for i in range(props.GetNumberOfItems()):
             prop = props.GetItemAsObject(i)
-            if isinstance(prop, _vtk.vtkBillboardTextActor3D) and prop.GetVisibility():
+            if isinstance(prop, _vtk.vtkBillboardTextActor3D) and (prop.GetVisibility() or id(prop) in hidden_by_export):
                 layer = layers.get(getattr(prop, "_ydtwin_layer", -1))
                 if layer is not None and not layer.visible:
                     continue
@@ -575,24 +584,25 @@ def render_flythrough(
     t_start = time.perf_counter()
     render_s = overlay_s = 0.0
     try:
-        for done, k in enumerate(indices):
-            if cancelled is not None and cancelled():
-                raise Cancelled(f"cancelled after {done} of {total} frames")
-            state = sampler.state(float(times[k]))
-            exporter.apply_state(state)
-            t0 = time.perf_counter()
-            rgb, _tiles = exporter.render(size)
-            t1 = time.perf_counter()
-            frame = draw_overlays(rgb, replace(base, caption=state.caption or base.caption),
-                                  exporter.overlay_content(size))
-            t2 = time.perf_counter()
-            render_s += t1 - t0
-            overlay_s += t2 - t1
-            writer.put(frame)
-            del rgb, frame
-            if progress is not None:
-                elapsed = time.perf_counter() - t_start
-                progress(done + 1, total, elapsed / (done + 1) * (total - done - 1))
+        with exporter.prepared(size[1]):
+            for done, k in enumerate(indices):
+                if cancelled is not None and cancelled():
+                    raise Cancelled(f"cancelled after {done} of {total} frames")
+                state = sampler.state(float(times[k]))
+                exporter.apply_state(state)
+                t0 = time.perf_counter()
+                rgb, _tiles = exporter.render(size)
+                t1 = time.perf_counter()
+                opts = replace(base, caption=state.caption or base.caption)
+                frame = draw_overlays(rgb, opts, exporter.overlay_content(size)) if opts.draws_anything() else rgb
+                t2 = time.perf_counter()
+                render_s += t1 - t0
+                overlay_s += t2 - t1
+                writer.put(frame)
+                del rgb, frame
+                if progress is not None:
+                    elapsed = time.perf_counter() - t_start
+                    progress(done + 1, total, elapsed / (done + 1) * (total - done - 1))
         writer.finish()
         sink.close()
     except BaseException:

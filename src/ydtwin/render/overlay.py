@@ -34,6 +34,10 @@ class OverlayOptions:
     #: the date printed bottom right ("" for none)
     date: str = ""
 
+    def draws_anything(self) -> bool:
+        return bool(self.title or self.caption or self.date or self.legend or self.scale_bar or self.north_arrow
+                    or self.labels or self.attribution)
+
 
 @dataclass
 class OverlayContent:
