@@ -146,6 +146,7 @@ class MainWindow(QMainWindow):
         self._build_log()
         self._build_plugins()
         self._build_review()
+        self._build_flythrough()
         self._build_progress()
         self.setAcceptDrops(True)
         self.job: LoadJob | None = None
@@ -203,6 +204,32 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.identify_dock, dock)
         self.identify_dock.raise_()
         self.review_dock = dock
+
+    def _build_flythrough(self) -> None:
+        from ydtwin.qt.export_ui import FlythroughPanel
+
+        dock = QDockWidget(self.tr("Flythrough"), self)
+        dock.setObjectName("flythrough-dock")
+        self.flythrough_panel = FlythroughPanel(self, parent=dock)
+        dock.setWidget(self.flythrough_panel)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        self.tabifyDockWidget(self.identify_dock, dock)
+        self.identify_dock.raise_()
+        self.flythrough_dock = dock
+
+    def show_flythrough(self) -> None:
+        """The Flythrough panel: keyframes, timeline, presets and the video export."""
+        self.flythrough_dock.show()
+        self.flythrough_dock.raise_()
+
+    def export_image(self):
+        """File ▸ Export image: size up to 16K, overlays, preview."""
+        from ydtwin.qt.export_ui import ExportImageDialog
+
+        dialog = ExportImageDialog(self)
+        self.export_image_dialog = dialog
+        dialog.show()
+        return dialog
 
     def open_compare(self) -> None:
         """Two linked viewports: this scene (A) and a second scenario (B) built in the background."""
@@ -886,6 +913,14 @@ class MainWindow(QMainWindow):
         save_project.triggered.connect(lambda: self.save_project())
         file_menu.addAction(save_project)
         file_menu.addSeparator()
+        export_image = QAction(self.tr("&Export image…"), self)
+        export_image.setShortcut(QKeySequence("Ctrl+E"))
+        export_image.triggered.connect(self.export_image)
+        file_menu.addAction(export_image)
+        export_video = QAction(self.tr("Export &flythrough…"), self)
+        export_video.triggered.connect(self.show_flythrough)
+        file_menu.addAction(export_video)
+        file_menu.addSeparator()
         prefs = QAction(self.tr("&Preferences…"), self)
         prefs.triggered.connect(self.preferences)
         file_menu.addAction(prefs)
@@ -973,6 +1008,11 @@ class MainWindow(QMainWindow):
             return
         self._closed = True
         self._work.clear()
+        panel = getattr(self, "flythrough_panel", None)
+        if panel is not None:
+            panel.close_exports()
+        if getattr(self, "export_image_dialog", None) is not None:
+            self.export_image_dialog.host.close()
         self._cursor_timer.stop()
         self._fly_timer.stop()
         self.scale_bar.remove()

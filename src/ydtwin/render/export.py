@@ -21,7 +21,7 @@ import shutil
 import threading
 import time
 from collections.abc import Callable
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -97,7 +97,10 @@ class Exporter:
     while exporting and drawn again, at the output's scale, as overlays.
     """
 
-    def __init__(self, scene, *, size: tuple[int, int] = (1920, 1080), anti_alias: bool = True) -> None:
+    def __init__(self, scene, *, size: tuple[int, int] = (1920, 1080), anti_alias: bool = True,
+                 run_in_background=None, defer=None) -> None:
+        """``run_in_background``/``defer``: a host's (the app's) way of preparing buildings off its UI thread;
+        then :attr:`pending` says how many layers are not ready, and nothing is rendered until it is 0."""
         prepare_offscreen()
         import pyvista as pv
 
@@ -108,9 +111,8 @@ class Exporter:
         theme.multi_samples = 0
         self.plotter = pv.Plotter(off_screen=True, window_size=list(size), lighting=None, theme=theme)
         self.view = SceneView(scene, self.plotter, request_render=lambda: None,
-                              budget=TriangleBudget.fixed(EXPORT_BUDGET))
-        if self.view.pending:  # without a background runner every visual is built at once
-            raise ExportError("the scene is still being prepared")
+                              budget=TriangleBudget.fixed(EXPORT_BUDGET), run_in_background=run_in_background,
+                              defer=defer)
         #: render pixels per output pixel and side (anti-aliasing by averaging; 1 = none)
         self.supersample = SUPERSAMPLE if anti_alias else 1
         self.renderer = self.plotter.renderer
@@ -121,6 +123,11 @@ class Exporter:
         self._grab.ShouldRerenderOff()
         self._native_max: int | None = None
         self._prepared: dict | None = None
+
+    @property
+    def pending(self) -> int:
+        """Layers still being prepared: a frame is captured only when every tile of every layer exists."""
+        return self.view.pending
 
     # --- camera and state ---------------------------------------------------------------------------
 
@@ -219,7 +226,8 @@ class Exporter:
         ow, oh, _ = out.GetDimensions()
         return arr.reshape(oh, ow, channels)[::-1]
 
-    def render(self, size: tuple[int, int], *, transparent: bool = False, tile_px: int | None = None) -> tuple[np.ndarray, int]:
+    def render(self, size: tuple[int, int], *, transparent: bool = False, tile_px: int | None = None,
+               progress: Callable[[int, int], None] | None = None) -> tuple[np.ndarray, int]:
         """The scene at ``size`` (RGB, or RGBA when ``transparent``) without overlays; (image, tiles used).
 
         Rendered at ``supersample``× the size and averaged down (anti-aliasing that tiles exactly: a tile's
@@ -227,11 +235,13 @@ class Exporter:
         limit) render pixels per side. The scene is drawn over a transparent background and the view's
         gradient sky is put behind it for the whole image at once (VTK's gradient spans one tile)."""
         w, h = size
+        if self.pending:
+            raise ExportError("the scene is still being prepared (a layer's buildings are not ready)")
         with self.prepared(h):
             # (legends the view adds meanwhile, e.g. for a new plan year, are hidden as they appear)
             self._prepared["hidden"] += self._hide_2d()
             bottom, top = self._prepared["sky"]
-            rgba, tiles = self._render_tiled(w, h, 4, tile_px or self.native_max())
+            rgba, tiles = self._render_tiled(w, h, 4, tile_px or self.native_max(), progress)
         sky = None
         if not transparent:
             t = np.linspace(1.0, 0.0, h, dtype=np.float32)[:, None, None]  # 1 at the top row
@@ -278,7 +288,7 @@ class Exporter:
             prop.SetPointSize(prop.GetPointSize() * factor)
         return saved
 
-    def _render_tiled(self, w: int, h: int, channels: int, limit: int) -> tuple[np.ndarray, int]:
+    def _render_tiled(self, w: int, h: int, channels: int, limit: int, progress=None) -> tuple[np.ndarray, int]:
         s = self.supersample
         cam = self.renderer.GetActiveCamera()
         angle = cam.GetViewAngle()
@@ -311,6 +321,8 @@ class Exporter:
                         acc = tile.reshape(hj, s, wi, s, channels).sum(axis=(1, 3), dtype=np.uint16)
                         tile = ((acc + (s * s) // 2) // (s * s)).astype(np.uint8)
                     out[h - (y0 + hj) : h - y0, x0 : x0 + wi] = tile
+                    if progress is not None:  # may raise Cancelled
+                        progress(j * nx + i + 1, nx * ny)
         finally:
             cam.SetViewAngle(angle)
             cam.SetWindowCenter(*centre)
@@ -359,15 +371,17 @@ class Exporter:
                               attribution=self.view.attribution())
 
     def image(self, size: tuple[int, int], options: OverlayOptions | None = None, *, transparent: bool = False,
-              tile_px: int | None = None) -> tuple[np.ndarray, int]:
-        """The finished image: the scene and its overlays."""
-        rgb, tiles = self.render(size, transparent=transparent, tile_px=tile_px)
+              tile_px: int | None = None, progress=None, output_height: int | None = None) -> tuple[np.ndarray, int]:
+        """The finished image: the scene and its overlays (``output_height``: a preview of a larger output,
+        its overlays laid out as there)."""
+        rgb, tiles = self.render(size, transparent=transparent, tile_px=tile_px, progress=progress)
         if options is not None:
-            rgb = draw_overlays(rgb, options, self.overlay_content(size))
+            rgb = draw_overlays(rgb, options, self.overlay_content(size), output_height=output_height)
         return rgb, tiles
 
     def still(self, path: str | os.PathLike[str], size: tuple[int, int], options: OverlayOptions | None = None, *,
-              transparent: bool = False, quality: int = 92, tile_px: int | None = None) -> StillResult:
+              transparent: bool = False, quality: int = 92, tile_px: int | None = None,
+              progress: Callable[[int, int], None] | None = None) -> StillResult:
         """Write a still (PNG, JPEG, TIFF by the file's suffix), atomically."""
         check_still_size(size)
         path = Path(path)
@@ -377,7 +391,7 @@ class Exporter:
         if transparent and fmt == "JPEG":
             raise ExportError("JPEG has no transparency: use PNG or TIFF for a transparent background")
         t0 = time.perf_counter()
-        rgb, tiles = self.image(size, options, transparent=transparent, tile_px=tile_px)
+        rgb, tiles = self.image(size, options, transparent=transparent, tile_px=tile_px, progress=progress)
         write_image(path, rgb, fmt, quality=quality)
         return StillResult(path, size, tiles, time.perf_counter() - t0, self.view.triangles())
 
@@ -540,88 +554,138 @@ class _Writer:
             raise ExportError(f"the encoder failed: {self.error}")
 
 
+class VideoExport:
+    """A flythrough being written, one frame per :meth:`step` (a UI drives it between events; a script
+    calls :func:`render_flythrough`). :meth:`finish` renames the file into place; :meth:`abort` removes the
+    partial output. The scene's plan year and layer visibility are restored either way."""
+
+    def __init__(self, exporter: Exporter, path, out: str | os.PathLike[str], *, size: tuple[int, int] | None = None,
+                 fps: int | None = None, fmt: str | None = None, quality: int = 8,
+                 options: OverlayOptions | None = None, frames: range | None = None) -> None:
+        from ydtwin.flythrough.path import MAX_VIDEO_SIZE, Sampler
+
+        self.exporter = exporter
+        self.out = Path(out)
+        self.fmt = video_format(self.out, fmt)
+        self.size = tuple(int(v) for v in (size or path.size))
+        self.fps = int(fps or path.fps)
+        w, h = self.size
+        if not (16 <= w <= MAX_VIDEO_SIZE[0] and 16 <= h <= MAX_VIDEO_SIZE[1]):
+            raise ExportError(f"a video frame is at most {MAX_VIDEO_SIZE[0]}x{MAX_VIDEO_SIZE[1]}, not {w}x{h}")
+        if not 1 <= self.fps <= 120:
+            raise ExportError(f"frame rate {self.fps}: 1–120 frames per second")
+        if not 0 <= quality <= 10:
+            raise ExportError(f"quality {quality}: 0 (smallest) – 10 (best)")
+        self.sampler = Sampler(path, exporter.scene.projection)
+        self.times = self.sampler.times(self.fps)
+        self.indices = list(frames if frames is not None else range(len(self.times)))
+        self.total = len(self.indices)
+        self.done = 0
+        self.base = options or OverlayOptions(title=path.title)
+        scene = exporter.scene
+        self._saved_year = scene.plan_year
+        self._saved_visible = {layer.id: layer.visible for layer in scene.layers}
+        self._stack = ExitStack()
+        self._timings = {"render_s": 0.0, "overlay_s": 0.0}
+        self._t_start = time.perf_counter()
+        self.sink = open_sink(self.out, self.fmt, self.size, self.fps, quality)
+        self.writer = _Writer(self.sink)
+        self._stack.enter_context(exporter.prepared(h))
+        self._closed = False
+
+    @property
+    def eta_s(self) -> float:
+        elapsed = time.perf_counter() - self._t_start
+        return elapsed / self.done * (self.total - self.done) if self.done else float("nan")
+
+    def step(self) -> bool:
+        """Render and queue the next frame; False when every frame is done."""
+        if self.done >= self.total:
+            return False
+        try:
+            ex = self.exporter
+            state = self.sampler.state(float(self.times[self.indices[self.done]]))
+            ex.apply_state(state)
+            t0 = time.perf_counter()
+            rgb, _tiles = ex.render(self.size)
+            t1 = time.perf_counter()
+            opts = replace(self.base, caption=state.caption or self.base.caption)
+            frame = draw_overlays(rgb, opts, ex.overlay_content(self.size)) if opts.draws_anything() else rgb
+            self._timings["render_s"] += t1 - t0
+            self._timings["overlay_s"] += time.perf_counter() - t1
+            self.writer.put(frame)
+        except BaseException:
+            self.abort()
+            raise
+        self.done += 1
+        return self.done < self.total
+
+    def finish(self) -> VideoResult:
+        try:
+            self._restore()
+            self.writer.finish()
+            self.sink.close()
+        except BaseException:
+            self.abort()
+            raise
+        self._closed = True
+        n = max(self.total, 1)
+        timings = {k: v / n for k, v in self._timings.items()}
+        timings["encoder_wait_s"] = self.writer.wait_s / n
+        return VideoResult(self.out, self.total, self.size, self.fps, time.perf_counter() - self._t_start, timings)
+
+    def abort(self) -> None:
+        """Stop: the partial output is removed, the scene restored."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            self._restore()
+        finally:
+            try:
+                self.writer.finish()
+            except ExportError:
+                pass
+            self.sink.abort()
+
+    def _restore(self) -> None:
+        self._stack.close()
+        scene = self.exporter.scene
+        if scene.plan_year != self._saved_year:
+            scene.plan_year = self._saved_year
+        for layer in scene.layers:
+            if layer.id in self._saved_visible and layer.visible != self._saved_visible[layer.id]:
+                layer.visible = self._saved_visible[layer.id]
+
+
 def render_flythrough(
     exporter: Exporter,
     path,
     out: str | os.PathLike[str],
     *,
-    size: tuple[int, int] | None = None,
-    fps: int | None = None,
-    fmt: str | None = None,
-    quality: int = 8,
-    options: OverlayOptions | None = None,
     progress: Callable[[int, int, float], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
-    frames: range | None = None,
+    **kwargs,
 ) -> VideoResult:
-    """Render a :class:`~ydtwin.flythrough.path.FlightPath` to ``out`` (MP4 up to 4K, PNG sequence, GIF).
+    """Render a :class:`~ydtwin.flythrough.path.FlightPath` to ``out`` (MP4 up to 4K, PNG sequence, GIF);
+    ``kwargs`` as :class:`VideoExport` (size, fps, fmt, quality, options, frames).
 
     ``progress(done, total, eta_s)`` after each frame; ``cancelled()`` is asked before each frame (True:
-    the partial output is removed and :class:`Cancelled` raised). ``options`` are the overlays; each
-    frame's caption comes from the path's caption track.
+    the partial output is removed and :class:`Cancelled` raised). Each frame's caption comes from the
+    path's caption track.
     """
-    from ydtwin.flythrough.path import MAX_VIDEO_SIZE, Sampler
-
-    out = Path(out)
-    fmt = video_format(out, fmt)
-    size = tuple(size or path.size)  # type: ignore[assignment]
-    fps = int(fps or path.fps)
-    if not (16 <= size[0] <= MAX_VIDEO_SIZE[0] and 16 <= size[1] <= MAX_VIDEO_SIZE[1]):
-        raise ExportError(f"a video frame is at most {MAX_VIDEO_SIZE[0]}x{MAX_VIDEO_SIZE[1]}, not {size[0]}x{size[1]}")
-    if not 1 <= fps <= 120:
-        raise ExportError(f"frame rate {fps}: 1–120 frames per second")
-    if not 0 <= quality <= 10:
-        raise ExportError(f"quality {quality}: 0 (smallest) – 10 (best)")
-    sampler = Sampler(path, exporter.scene.projection)
-    times = sampler.times(fps)
-    indices = frames if frames is not None else range(len(times))
-    total = len(indices)
-    base = options or OverlayOptions(title=path.title, date="")
-    saved_year = exporter.scene.plan_year
-    saved_visible = {layer.id: layer.visible for layer in exporter.scene.layers}
-    sink = open_sink(out, fmt, size, fps, quality)
-    writer = _Writer(sink)
-    t_start = time.perf_counter()
-    render_s = overlay_s = 0.0
+    job = VideoExport(exporter, path, out, **kwargs)
     try:
-        with exporter.prepared(size[1]):
-            for done, k in enumerate(indices):
-                if cancelled is not None and cancelled():
-                    raise Cancelled(f"cancelled after {done} of {total} frames")
-                state = sampler.state(float(times[k]))
-                exporter.apply_state(state)
-                t0 = time.perf_counter()
-                rgb, _tiles = exporter.render(size)
-                t1 = time.perf_counter()
-                opts = replace(base, caption=state.caption or base.caption)
-                frame = draw_overlays(rgb, opts, exporter.overlay_content(size)) if opts.draws_anything() else rgb
-                t2 = time.perf_counter()
-                render_s += t1 - t0
-                overlay_s += t2 - t1
-                writer.put(frame)
-                del rgb, frame
-                if progress is not None:
-                    elapsed = time.perf_counter() - t_start
-                    progress(done + 1, total, elapsed / (done + 1) * (total - done - 1))
-        writer.finish()
-        sink.close()
+        while job.done < job.total:
+            if cancelled is not None and cancelled():
+                raise Cancelled(f"cancelled after {job.done} of {job.total} frames")
+            job.step()
+            if progress is not None:
+                progress(job.done, job.total, job.eta_s if job.done < job.total else 0.0)
     except BaseException:
-        try:
-            writer.finish()
-        except ExportError:
-            pass
-        sink.abort()
+        job.abort()
         raise
-    finally:
-        if exporter.scene.plan_year != saved_year:
-            exporter.scene.plan_year = saved_year
-        for layer in exporter.scene.layers:
-            if layer.id in saved_visible and layer.visible != saved_visible[layer.id]:
-                layer.visible = saved_visible[layer.id]
-    seconds = time.perf_counter() - t_start
-    n = max(total, 1)
-    return VideoResult(out, total, size, fps, seconds,
-                       {"render_s": render_s / n, "overlay_s": overlay_s / n, "encoder_wait_s": writer.wait_s / n})
+    return job.finish()
 
 
 def today() -> str:

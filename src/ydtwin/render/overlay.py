@@ -126,11 +126,14 @@ def _wrap(text: str, font, max_px: int, draw: ImageDraw.ImageDraw) -> str:
     return "\n".join(lines)
 
 
-def draw_overlays(rgb: np.ndarray, options: OverlayOptions, content: OverlayContent) -> np.ndarray:
-    """The image (H, W, 3 or 4, uint8) with the overlays drawn on it."""
+def draw_overlays(rgb: np.ndarray, options: OverlayOptions, content: OverlayContent, *,
+                  output_height: int | None = None) -> np.ndarray:
+    """The image (H, W, 3 or 4, uint8) with the overlays drawn on it. ``output_height``: the image is a
+    preview of an output that many pixels high; the overlays are laid out as there, scaled down."""
     h, w = rgb.shape[:2]
+    out_h = output_height or h
     # text stays readable on small frames: never below 60 % of the reference size
-    p = _Painter((w, h), max(h / REFERENCE_HEIGHT, 0.6))
+    p = _Painter((w, h), max(out_h / REFERENCE_HEIGHT, 0.6) * h / out_h)
     margin = p.px(24)
     d = p.draw
 

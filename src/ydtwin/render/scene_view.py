@@ -551,6 +551,21 @@ class SceneView:
         cam.view_angle = float(view_angle)
         self.plotter.renderer.ResetCameraClippingRange()
 
+    def set_pose(self, eye, focal, up, view_angle: float) -> None:
+        """The camera at a flythrough pose (scene metres; ``up`` explicit: a path may roll or look down)."""
+        cam = self.plotter.camera
+        cam.focal_point = tuple(float(v) for v in focal)
+        cam.position = tuple(float(v) for v in eye)
+        cam.up = tuple(float(v) for v in up)
+        cam.view_angle = float(view_angle)
+        self.plotter.renderer.ResetCameraClippingRange()
+        self.request_render()
+
+    def camera_pose(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+        """(eye, focal, up, view angle) of the current camera, scene metres."""
+        cam = self.plotter.camera
+        return (np.array(cam.position), np.array(cam.focal_point), np.array(cam.up), float(cam.view_angle))
+
     def apply_viewpoint(self, vp: Viewpoint) -> None:
         cam = self.plotter.camera
         cam.focal_point = tuple(self._scene_xyz(vp.target))
