@@ -13,7 +13,7 @@ import math
 from pathlib import Path
 
 import numpy as np
-from PyQt6.QtCore import Qt, QTimer
+from PyQt6.QtCore import QCoreApplication, Qt, QTimer
 from PyQt6.QtGui import QImage, QPixmap
 from PyQt6.QtWidgets import (
     QAbstractItemView,
@@ -74,7 +74,7 @@ class ExporterHost:
 
         if self.exporter is None:
             w = self.window
-            w.statusBar().showMessage(w.tr("Preparing the export view…"))
+            w.statusBar().showMessage(QCoreApplication.translate("ExporterHost", "Preparing the export view…"))
             self.exporter = Exporter(w.scene, run_in_background=w.runner.run, defer=w._work.defer)
         self._waiting.append(fn)
         self._timer.start()

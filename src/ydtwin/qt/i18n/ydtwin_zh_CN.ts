@@ -24,6 +24,370 @@
         <translation>年份</translation>
     </message>
 </context><context>
+    <name>ExportImageDialog</name>
+    <message>
+        <location filename="../export_ui.py" line="257" />
+        <location filename="../export_ui.py" line="230" />
+        <location filename="../export_ui.py" line="112" />
+        <source>Export image</source>
+        <translation>导出图像</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="119" />
+        <source>Viewport {0} × {1}</source>
+        <translation>视口 {0} × {1}</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="122" />
+        <source>Custom</source>
+        <translation>自定义</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="134" />
+        <source>Size</source>
+        <translation>尺寸</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="138" />
+        <source>Title</source>
+        <translation>标题</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="139" />
+        <source>Caption</source>
+        <translation>说明文字</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="142" />
+        <source>Legend</source>
+        <translation>图例</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="142" />
+        <source>Scale bar</source>
+        <translation>比例尺</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="143" />
+        <source>North arrow</source>
+        <translation>指北针</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="143" />
+        <source>Place labels</source>
+        <translation>地名标注</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="144" />
+        <source>Data sources</source>
+        <translation>数据来源</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="144" />
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="150" />
+        <source>Overlays</source>
+        <translation>叠加内容</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="151" />
+        <source>Transparent background (PNG, TIFF)</source>
+        <translation>透明背景（PNG、TIFF）</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="153" />
+        <source>Preparing the preview…</source>
+        <translation>正在准备预览…</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="159" />
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="219" />
+        <source>{0} × {1} pixels ({2:.1f} MP), rendered in about {3} tile(s)</source>
+        <translation>{0} × {1} 像素（{2:.1f} 百万像素），约分 {3} 块渲染</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="231" />
+        <source>Images (*.png *.jpg *.jpeg *.tif *.tiff)</source>
+        <translation>图像 (*.png *.jpg *.jpeg *.tif *.tiff)</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="235" />
+        <source>Rendering {0}…</source>
+        <translation>正在渲染 {0}…</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="235" />
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="253" />
+        <source>Export cancelled: nothing was written</source>
+        <translation>导出已取消：未写入任何文件</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="256" />
+        <source>Export failed: {0}</source>
+        <translation>导出失败：{0}</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="262" />
+        <source>Exported {0} ({1} × {2}, {3} tiles, {4:.1f} s)</source>
+        <translation>已导出 {0}（{1} × {2}，{3} 块，{4:.1f} 秒）</translation>
+    </message>
+</context><context>
+    <name>ExporterHost</name>
+    <message>
+        <location filename="../export_ui.py" line="77" />
+        <source>Preparing the export view…</source>
+        <translation>正在准备导出视图…</translation>
+    </message>
+</context><context>
+    <name>FlythroughPanel</name>
+    <message>
+        <location filename="../export_ui.py" line="284" />
+        <source>Keyframe</source>
+        <translation>关键帧</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="284" />
+        <source>Seconds</source>
+        <translation>秒数</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="284" />
+        <source>Hold</source>
+        <translation>停留</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="284" />
+        <source>Ease</source>
+        <translation>缓动</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="291" />
+        <source>Add view</source>
+        <translation>添加视图</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="291" />
+        <source>Add the viewport's current view as a keyframe</source>
+        <translation>将视口当前视图添加为关键帧</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="292" />
+        <source>Bookmarks</source>
+        <translation>书签</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="292" />
+        <source>Add every saved viewpoint</source>
+        <translation>添加所有已保存的视点</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="293" />
+        <source>Review tour</source>
+        <translation>审查巡览</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="293" />
+        <source>One stop per open finding, with its caption</source>
+        <translation>每个未关闭的问题一站，附说明文字</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="294" />
+        <source>Orbit</source>
+        <translation>环绕</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="294" />
+        <source>A full turn around the point the view looks at</source>
+        <translation>围绕视图注视点旋转一周</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="295" />
+        <source>City tour</source>
+        <translation>城市巡览</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="295" />
+        <source>From city to city across the region</source>
+        <translation>在区域内逐城飞行</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="296" />
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="297" />
+        <source>Up</source>
+        <translation>上移</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="298" />
+        <source>Down</source>
+        <translation>下移</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="299" />
+        <source>Open…</source>
+        <translation>打开…</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="299" />
+        <source>Open a flight path (JSON)</source>
+        <translation>打开飞行路径（JSON）</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="474" />
+        <location filename="../export_ui.py" line="300" />
+        <source>Save…</source>
+        <translation>保存…</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="300" />
+        <source>Save the flight path (JSON)</source>
+        <translation>保存飞行路径（JSON）</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="309" />
+        <source>Loop back to the first keyframe</source>
+        <translation>循环回到第一个关键帧</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="314" />
+        <source>Play</source>
+        <translation>播放</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="323" />
+        <source>Export video…</source>
+        <translation>导出视频…</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="341" />
+        <source>View {0}</source>
+        <translation>视图 {0}</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="370" />
+        <source>No bookmarks yet: View ▸ Bookmarks ▸ Add</source>
+        <translation>尚无书签：视图 ▸ 书签 ▸ 添加</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="385" />
+        <source>No open findings: run the checks in the Review panel</source>
+        <translation>没有未关闭的问题：请在审查面板中运行检查</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="437" />
+        <source>Not a valid {0}: {1}</source>
+        <translation>无效的{0}：{1}</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="500" />
+        <location filename="../export_ui.py" line="471" />
+        <source>{0:.1f} s of {1:.1f} s</source>
+        <translation>{0:.1f} 秒 / 共 {1:.1f} 秒</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="521" />
+        <source>Save flight path</source>
+        <translation>保存飞行路径</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="535" />
+        <location filename="../export_ui.py" line="522" />
+        <source>Flight paths (*.json)</source>
+        <translation>飞行路径 (*.json)</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="528" />
+        <source>Cannot save {0}: {1}</source>
+        <translation>无法保存 {0}：{1}</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="530" />
+        <source>Saved flight path {0}</source>
+        <translation>已保存飞行路径 {0}</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="535" />
+        <source>Open flight path</source>
+        <translation>打开飞行路径</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="544" />
+        <source>Opened flight path {0} ({1} keyframes, {2:.1f} s)</source>
+        <translation>已打开飞行路径 {0}（{1} 个关键帧，{2:.1f} 秒）</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="588" />
+        <location filename="../export_ui.py" line="567" />
+        <source>Export video</source>
+        <translation>导出视频</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="579" />
+        <source>Size</source>
+        <translation>尺寸</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="580" />
+        <source>Frames per second</source>
+        <translation>每秒帧数</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="581" />
+        <source>Quality (MP4, 0–10)</source>
+        <translation>质量（MP4，0–10）</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="589" />
+        <source>MP4 video (*.mp4);;GIF (*.gif);;PNG frames (folder) (*)</source>
+        <translation>MP4 视频 (*.mp4);;GIF (*.gif);;PNG 帧序列（文件夹） (*)</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="636" />
+        <location filename="../export_ui.py" line="624" />
+        <location filename="../export_ui.py" line="604" />
+        <source>Export failed: {0}</source>
+        <translation>导出失败：{0}</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="607" />
+        <source>Rendering {0}…</source>
+        <translation>正在渲染 {0}…</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="607" />
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="618" />
+        <source>Video export cancelled after {0} of {1} frames: nothing was written</source>
+        <translation>视频导出在第 {0}/{1} 帧后取消：未写入任何文件</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="628" />
+        <source>Frame {0} of {1} · about {2:.0f} s left</source>
+        <translation>第 {0}/{1} 帧 · 约剩 {2:.0f} 秒</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="638" />
+        <source>Exported {0} ({1} frames, {2} × {3} at {4} fps, {5:.0f} s)</source>
+        <translation>已导出 {0}（{1} 帧，{2} × {3}，{4} 帧/秒，{5:.0f} 秒）</translation>
+    </message>
+</context><context>
     <name>LayersPanel</name>
     <message>
         <location filename="../layers_panel.py" line="35" />
@@ -173,258 +537,273 @@
 </context><context>
     <name>MainWindow</name>
     <message>
-        <location filename="../app.py" line="130" />
+        <location filename="../app.py" line="135" />
         <source>Drag: rotate · Shift-drag or middle: pan · wheel: zoom · click: identify · R: home view</source>
         <translation>拖动：旋转 · Shift+拖动或中键：平移 · 滚轮：缩放 · 单击：查询 · R：全域视图</translation>
     </message>
     <message>
-        <location filename="../app.py" line="168" />
+        <location filename="../app.py" line="174" />
         <source>Layers</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../app.py" line="193" />
+        <location filename="../app.py" line="199" />
         <source>Review</source>
         <translation>联合审查</translation>
     </message>
     <message>
-        <location filename="../app.py" line="210" />
+        <location filename="../app.py" line="211" />
+        <source>Flythrough</source>
+        <translation>飞行浏览</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="242" />
         <source>Preparing the second scenario…</source>
         <translation>正在准备第二个方案…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="285" />
+        <location filename="../app.py" line="317" />
         <source>Plugin installed: {0}</source>
         <translation>已安装插件：{0}</translation>
     </message>
     <message>
-        <location filename="../app.py" line="296" />
+        <location filename="../app.py" line="328" />
         <source>{0}: nothing to zoom to</source>
         <translation>{0}：没有可缩放的范围</translation>
     </message>
     <message>
-        <location filename="../app.py" line="307" />
+        <location filename="../app.py" line="339" />
         <source>Identify</source>
         <translation>属性查询</translation>
     </message>
     <message>
-        <location filename="../app.py" line="310" />
+        <location filename="../app.py" line="342" />
         <source>Attribute</source>
         <translation>属性</translation>
     </message>
     <message>
-        <location filename="../app.py" line="310" />
+        <location filename="../app.py" line="342" />
         <source>Value</source>
         <translation>值</translation>
     </message>
     <message>
-        <location filename="../app.py" line="320" />
+        <location filename="../app.py" line="352" />
         <source>Log</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../app.py" line="343" />
+        <location filename="../app.py" line="375" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../app.py" line="352" />
+        <location filename="../app.py" line="384" />
         <source>Open building footprints</source>
         <translation>打开建筑轮廓</translation>
     </message>
     <message>
-        <location filename="../app.py" line="353" />
+        <location filename="../app.py" line="385" />
         <source>Building footprints</source>
         <translation>建筑轮廓</translation>
     </message>
     <message>
-        <location filename="../app.py" line="426" />
+        <location filename="../app.py" line="458" />
         <source>cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="467" />
+        <location filename="../app.py" line="499" />
         <source>Loaded {0}: {1} buildings</source>
         <translation>已加载 {0}：{1} 栋建筑</translation>
     </message>
     <message>
-        <location filename="../app.py" line="483" />
+        <location filename="../app.py" line="515" />
         <source>Cancelled loading {0}</source>
         <translation>已取消加载 {0}</translation>
     </message>
     <message>
-        <location filename="../app.py" line="569" />
+        <location filename="../app.py" line="601" />
         <source>nothing here (click a building)</source>
         <translation>此处无对象（请单击建筑）</translation>
     </message>
     <message>
-        <location filename="../app.py" line="622" />
+        <location filename="../app.py" line="659" />
         <source>{0} triangles · {1} ms/frame</source>
         <translation>{0} 个三角形 · 每帧 {1} 毫秒</translation>
     </message>
     <message>
-        <location filename="../app.py" line="724" />
+        <location filename="../app.py" line="761" />
         <source>Add bookmark</source>
         <translation>添加书签</translation>
     </message>
     <message>
-        <location filename="../app.py" line="724" />
+        <location filename="../app.py" line="761" />
         <source>Name of this view:</source>
         <translation>此视图的名称：</translation>
     </message>
     <message>
-        <location filename="../app.py" line="734" />
+        <location filename="../app.py" line="771" />
         <source>&amp;Add current view…</source>
         <translation>添加当前视图(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="768" />
+        <location filename="../app.py" line="805" />
         <source>Save project</source>
         <translation>保存项目</translation>
     </message>
     <message>
-        <location filename="../app.py" line="790" />
-        <location filename="../app.py" line="769" />
+        <location filename="../app.py" line="827" />
+        <location filename="../app.py" line="806" />
         <source>ydtwin project</source>
         <translation>ydtwin 项目</translation>
     </message>
     <message>
-        <location filename="../app.py" line="780" />
+        <location filename="../app.py" line="817" />
         <source>Project saved: {0}</source>
         <translation>项目已保存：{0}</translation>
     </message>
     <message>
-        <location filename="../app.py" line="789" />
+        <location filename="../app.py" line="826" />
         <source>Open project</source>
         <translation>打开项目</translation>
     </message>
     <message>
-        <location filename="../app.py" line="810" />
+        <location filename="../app.py" line="847" />
         <source>Project opened: {0}</source>
         <translation>项目已打开：{0}</translation>
     </message>
     <message>
-        <location filename="../app.py" line="822" />
+        <location filename="../app.py" line="859" />
         <source>View</source>
         <translation>视图</translation>
     </message>
     <message>
-        <location filename="../app.py" line="826" />
+        <location filename="../app.py" line="863" />
         <source>Whole region</source>
         <translation>全域</translation>
     </message>
     <message>
-        <location filename="../app.py" line="830" />
+        <location filename="../app.py" line="867" />
         <source>View:</source>
         <translation>视图：</translation>
     </message>
     <message>
-        <location filename="../app.py" line="836" />
+        <location filename="../app.py" line="873" />
         <source>Plan year</source>
         <translation>规划年份</translation>
     </message>
     <message>
-        <location filename="../app.py" line="837" />
+        <location filename="../app.py" line="874" />
         <source>Show every city's projects as they stand in this year</source>
         <translation>按该年份显示各城市项目的状态</translation>
     </message>
     <message>
-        <location filename="../app.py" line="863" />
+        <location filename="../app.py" line="900" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="864" />
+        <location filename="../app.py" line="901" />
         <source>&amp;Open building footprints…</source>
         <translation>打开建筑轮廓(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="868" />
+        <location filename="../app.py" line="905" />
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="871" />
+        <location filename="../app.py" line="908" />
         <source>Open &amp;project…</source>
         <translation>打开项目(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="874" />
+        <location filename="../app.py" line="911" />
         <source>&amp;Save project…</source>
         <translation>保存项目(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="879" />
+        <location filename="../app.py" line="916" />
+        <source>&amp;Export image…</source>
+        <translation>导出图像(&amp;E)…</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="920" />
+        <source>Export &amp;flythrough…</source>
+        <translation>导出飞行视频(&amp;F)…</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="924" />
         <source>&amp;Preferences…</source>
         <translation>首选项(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="882" />
+        <location filename="../app.py" line="927" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="887" />
+        <location filename="../app.py" line="932" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="888" />
+        <location filename="../app.py" line="933" />
         <source>&amp;Home (whole region)</source>
         <translation>全域视图(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="892" />
+        <location filename="../app.py" line="937" />
         <source>&amp;Bookmarks</source>
         <translation>书签(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="894" />
+        <location filename="../app.py" line="939" />
         <source>&amp;City</source>
         <translation>城市(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="899" />
+        <location filename="../app.py" line="944" />
         <source>&amp;District</source>
         <translation>区县(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="910" />
+        <location filename="../app.py" line="955" />
         <source>&amp;Layers</source>
         <translation>图层(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="922" />
+        <location filename="../app.py" line="967" />
         <source>Compare &amp;scenarios…</source>
         <translation>方案对比(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="925" />
+        <location filename="../app.py" line="970" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="926" />
+        <location filename="../app.py" line="971" />
         <source>&amp;About ydtwin</source>
         <translation>关于 ydtwin(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="935" />
+        <location filename="../app.py" line="980" />
         <source>Preferences</source>
         <translation>首选项</translation>
     </message>
     <message>
-        <location filename="../app.py" line="941" />
+        <location filename="../app.py" line="986" />
         <source>Language (next start)</source>
         <translation>界面语言（下次启动生效）</translation>
     </message>
     <message>
-        <location filename="../app.py" line="948" />
+        <location filename="../app.py" line="993" />
         <source>The language changes at the next start</source>
         <translation>界面语言将在下次启动时更改</translation>
     </message>
     <message>
-        <location filename="../app.py" line="953" />
+        <location filename="../app.py" line="998" />
         <source>About ydtwin</source>
         <translation>关于 ydtwin</translation>
     </message>
@@ -551,187 +930,187 @@
 </context><context>
     <name>ProjectsTable</name>
     <message>
-        <location filename="../review_panel.py" line="467" />
-        <location filename="../review_panel.py" line="428" />
+        <location filename="../review_panel.py" line="475" />
+        <location filename="../review_panel.py" line="435" />
         <source>all</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="432" />
+        <location filename="../review_panel.py" line="439" />
         <source>opens by {0}</source>
         <translation>{0} 年前开通</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="434" />
+        <location filename="../review_panel.py" line="441" />
         <source>Project</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="434" />
+        <location filename="../review_panel.py" line="441" />
         <source>City</source>
         <translation>城市</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="434" />
+        <location filename="../review_panel.py" line="441" />
         <source>Theme</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="435" />
+        <location filename="../review_panel.py" line="442" />
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="435" />
+        <location filename="../review_panel.py" line="442" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="435" />
+        <location filename="../review_panel.py" line="442" />
         <source>Phase</source>
         <translation>建设周期</translation>
     </message>
 </context><context>
     <name>ReviewPanel</name>
     <message>
-        <location filename="../review_panel.py" line="51" />
+        <location filename="../review_panel.py" line="58" />
         <source>Run checks</source>
         <translation>运行检查</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="53" />
+        <location filename="../review_panel.py" line="60" />
         <source>Save session…</source>
         <translation>保存审查会话…</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="55" />
+        <location filename="../review_panel.py" line="62" />
         <source>Open session…</source>
         <translation>打开审查会话…</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="278" />
-        <location filename="../review_panel.py" line="62" />
+        <location filename="../review_panel.py" line="285" />
+        <location filename="../review_panel.py" line="69" />
         <source>all</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="69" />
+        <location filename="../review_panel.py" line="76" />
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="69" />
+        <location filename="../review_panel.py" line="76" />
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="69" />
+        <location filename="../review_panel.py" line="76" />
         <source>Cities</source>
         <translation>城市</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="70" />
+        <location filename="../review_panel.py" line="77" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="70" />
+        <location filename="../review_panel.py" line="77" />
         <source>Finding</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="79" />
+        <location filename="../review_panel.py" line="86" />
         <source>Set status of selected</source>
         <translation>设置所选状态</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="82" />
+        <location filename="../review_panel.py" line="89" />
         <source>Add finding…</source>
         <translation>添加问题…</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="83" />
+        <location filename="../review_panel.py" line="90" />
         <source>Then click in the scene where the finding is</source>
         <translation>然后在场景中点击问题所在位置</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="86" />
+        <location filename="../review_panel.py" line="93" />
         <source>Recover unsaved review</source>
         <translation>恢复未保存的审查</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="110" />
+        <location filename="../review_panel.py" line="117" />
         <source>Findings</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="111" />
+        <location filename="../review_panel.py" line="118" />
         <source>Projects</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="125" />
+        <location filename="../review_panel.py" line="132" />
         <source>An unsaved review session was found ({0} edits): Review ▸ Recover</source>
         <translation>发现未保存的审查会话（{0} 处修改）：联合审查 ▸ 恢复</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="156" />
+        <location filename="../review_panel.py" line="163" />
         <source>Click in the scene where the finding is</source>
         <translation>在场景中点击问题所在位置</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="163" />
+        <location filename="../review_panel.py" line="170" />
         <source>No ground under the cursor</source>
         <translation>光标下没有地面</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="168" />
+        <location filename="../review_panel.py" line="175" />
         <source>New finding</source>
         <translation>新问题</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="168" />
+        <location filename="../review_panel.py" line="175" />
         <source>What was found here?</source>
         <translation>此处发现了什么问题？</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="213" />
+        <location filename="../review_panel.py" line="220" />
         <source>Review session recovered: {0} findings</source>
         <translation>审查会话已恢复：{0} 个问题</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="236" />
+        <location filename="../review_panel.py" line="243" />
         <source>No city outlines in this region: nothing to check</source>
         <translation>此区域没有城市边界：无可检查内容</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="262" />
+        <location filename="../review_panel.py" line="269" />
         <source>Review checks: {0} findings</source>
         <translation>审查检查：{0} 个问题</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="331" />
+        <location filename="../review_panel.py" line="338" />
         <source>This review session is open read-only</source>
         <translation>此审查会话以只读方式打开</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="361" />
+        <location filename="../review_panel.py" line="368" />
         <source>Open review session</source>
         <translation>打开审查会话</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="401" />
-        <location filename="../review_panel.py" line="362" />
+        <location filename="../review_panel.py" line="408" />
+        <location filename="../review_panel.py" line="369" />
         <source>Review session</source>
         <translation>审查会话</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="379" />
+        <location filename="../review_panel.py" line="386" />
         <source>Session in use</source>
         <translation>会话正在使用</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="381" />
+        <location filename="../review_panel.py" line="388" />
         <source>{0}
 
 Open it read-only?</source>
@@ -740,22 +1119,22 @@ Open it read-only?</source>
 以只读方式打开？</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="394" />
+        <location filename="../review_panel.py" line="401" />
         <source> (read-only)</source>
         <translation>（只读）</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="395" />
+        <location filename="../review_panel.py" line="402" />
         <source>Review session opened: {0}{1}</source>
         <translation>已打开审查会话：{0}{1}</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="400" />
+        <location filename="../review_panel.py" line="407" />
         <source>Save review session</source>
         <translation>保存审查会话</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="413" />
+        <location filename="../review_panel.py" line="420" />
         <source>Review session saved: {0}</source>
         <translation>审查会话已保存：{0}</translation>
     </message>
