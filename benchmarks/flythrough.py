@@ -114,7 +114,8 @@ def memory_summary(rss: list[float]) -> dict:
     x = np.arange(len(r))
     after = r[100:] if len(r) > 200 else r
     slope = float(np.polyfit(x[-len(after):], after, 1)[0]) * 1000 if len(after) > 2 else float("nan")
-    return {"frames": len(r), "rss_mb_first": round(float(r[0]), 1), "rss_mb_at_100": round(float(r[min(100, len(r) - 1)]), 1),
+    return {"frames": len(r), "rss_mb_first": round(float(r[0]), 1),
+            "rss_mb_at_100": round(float(r[min(100, len(r) - 1)]), 1),
             "rss_mb_peak": round(float(r.max()), 1), "rss_mb_last": round(float(r[-1]), 1),
             "growth_after_100_mb": round(float(after.max() - after[0]), 1),
             "slope_mb_per_1000_frames": round(slope, 2)}

@@ -333,7 +333,7 @@ def _cmd_review_report(args) -> int:
     import tempfile
     from pathlib import Path
 
-    from ydtwin.review.report import finding_view, report_html
+    from ydtwin.review.report import report_html
     from ydtwin.review.session import Session
 
     session = Session.open(args.session, read_only=True)
@@ -348,8 +348,7 @@ def _cmd_review_report(args) -> int:
     add_plugin_layers(scene, args)
     recs = sorted(session.findings.values(), key=lambda r: r["finding"]["id"])
     with tempfile.TemporaryDirectory() as tmp:
-        jobs = [(Path(tmp) / f"{i}.png", (r.get("viewpoint") or {}).get("view") or finding_view(r["finding"]))
-                for i, r in enumerate(recs)]
+        jobs = [(Path(tmp) / f"{i}.png", _finding_camera(r)) for i, r in enumerate(recs)]
         snapshots(scene, jobs, size=args.size)
         images = {r["finding"]["id"]: p.read_bytes() for r, (p, _v) in zip(recs, jobs, strict=True)}
     if fmt == "html":
@@ -366,6 +365,17 @@ def _cmd_review_report(args) -> int:
         out = html_to_pdf(report_html(session, images, inline=False), named, args.out)
     print(f"wrote {out} ({len(recs)} findings, {fmt})")
     return 0
+
+
+def _finding_camera(rec: dict):
+    """A session finding's camera: the viewpoint a planner saved, else its box, else a box around it."""
+    from ydtwin.model.project import Viewpoint
+    from ydtwin.review.report import finding_view
+
+    vp = rec.get("viewpoint") or {}
+    if vp.get("eye") and vp.get("target"):
+        return Viewpoint(rec["finding"]["id"], tuple(vp["eye"]), tuple(vp["target"]), float(vp.get("view_angle", 30)))
+    return vp.get("view") or finding_view(rec["finding"])
 
 
 def _cmd_plugins(args) -> int:
@@ -565,7 +575,7 @@ def _cmd_snapshot(args) -> int:
     scene = _export_scene(args)
     _check_view(scene, args.view)
     from ydtwin.render.backend import gl_info
-    from ydtwin.render.export import ExportError, Exporter
+    from ydtwin.render.export import Exporter, ExportError
 
     exporter = Exporter(scene)
     try:
@@ -596,7 +606,7 @@ def _cmd_flythrough(args) -> int:
         raise YdtwinError(str(exc)) from None
     t0 = time.perf_counter()
     scene = _export_scene(args)
-    from ydtwin.render.export import Cancelled, ExportError, Exporter, render_flythrough
+    from ydtwin.render.export import Cancelled, Exporter, ExportError, render_flythrough
 
     exporter = Exporter(scene)
     last = [0.0]
@@ -693,8 +703,8 @@ def _corridor_path(args, proj, common):
                 seconds = args.seconds
                 kwargs = {}
                 if seconds:  # the whole flight in that many seconds
-                    x, y = proj.to_scene(*zip(*[(c[0], c[1]) for c in coords]))
-                    length = float(shapely.LineString(list(zip(x, y))).length)
+                    x, y = proj.to_scene(*zip(*[(c[0], c[1]) for c in coords], strict=True))
+                    length = float(shapely.LineString(list(zip(x, y, strict=True))).length)
                     kwargs["speed_mps"] = max(length / seconds, 1.0)
                 return presets.corridor(proj, [(c[0], c[1]) for c in coords], height_m=args.height, title=title,
                                         caption=title, **kwargs, **common)
@@ -716,7 +726,8 @@ def _findings_for_tour(args) -> list[dict]:
         if isinstance(doc, dict) and isinstance(doc.get("findings"), list):
             found = doc["findings"]
         elif isinstance(doc, dict) and isinstance(doc.get("findings"), dict):  # a review session
-            found = [rec.get("finding", {}) for rec in doc["findings"].values()]
+            found = [{**rec.get("finding", {}), "viewpoint": rec.get("viewpoint")} for rec in doc["findings"].values()
+                     if isinstance(rec, dict) and rec.get("status", "open") != "resolved"]
         else:
             raise YdtwinError(f"{p}: neither findings.json nor a review session")
     else:

@@ -87,7 +87,8 @@ def test_presets():
         assert abs(pose.eye[2] - 500) < 1e-6 and pose.focal[2] < pose.eye[2]  # level flight, looking down-ahead
 
     findings = [{"id": "f1", "severity": "error", "kind": "offset", "message": "350 m offset", "location": [121.0, 31.1]},
-                {"id": "f2", "severity": "warning", "kind": "dangling", "message": "no counterpart", "location": [120.8, 31.0]},
+                {"id": "f2", "severity": "warning", "kind": "dangling", "message": "no counterpart",
+                 "location": [120.8, 31.0]},
                 {"id": "f3", "kind": "manual", "message": "no location"}]
     r = review(PROJ, findings, seconds=3, hold=4)
     assert [k.name for k in r.keyframes] == ["f1", "f2"]
@@ -96,6 +97,10 @@ def test_presets():
     assert rs.state(r.duration).caption == "2/2 [warning] no counterpart"
     with pytest.raises(ValueError):
         review(PROJ, [findings[2]])
+    # a finding with a saved camera is visited from there
+    own = {**findings[0], "viewpoint": {"eye": [121.05, 31.0, 2500.0], "target": [121.0, 31.1, 0.0], "view_angle": 40}}
+    r2 = review(PROJ, [own, findings[1]])
+    assert r2.keyframes[0].eye == [121.05, 31.0, 2500.0] and r2.keyframes[0].view_angle == 40
 
 
 def test_published_schema_is_current():

@@ -43,7 +43,7 @@ def test_positions_are_continuous_in_time_through_every_keyframe():
     steps = np.linalg.norm(np.diff(eyes, axis=0), axis=1)
     dt = t[1] - t[0]
     lengths = [spline.segment_length(i) for i in range(spline.n_segments)]
-    fastest = max(L / k.seconds for L, k in zip(lengths, spline.keys[:-1])) * 1.5  # smoothstep peaks at 1.5×
+    fastest = max(L / k.seconds for L, k in zip(lengths, spline.keys[:-1], strict=True)) * 1.5  # smoothstep peaks at 1.5×
     assert steps.max() <= fastest * dt * 1.05  # no jump anywhere
     for i, k in enumerate(spline.keys):  # the camera is exactly at each keyframe at its time
         t_key = sum(kk.hold + kk.seconds for kk in spline.keys[:i])
@@ -77,7 +77,7 @@ def test_slerp_is_unit_length_shortest_arc_and_constant_rate():
     q1 = quat_from_matrix(look_rotation((0, 0, 0), (1, 0, 0)))
     qs = [slerp(q0, q1, t) for t in np.linspace(0, 1, 11)]
     assert all(abs(np.linalg.norm(q) - 1) < 1e-12 for q in qs)
-    angles = [2 * math.degrees(math.acos(min(1.0, abs(float(a @ b))))) for a, b in zip(qs, qs[1:])]
+    angles = [2 * math.degrees(math.acos(min(1.0, abs(float(a @ b))))) for a, b in zip(qs, qs[1:], strict=False)]
     assert np.allclose(angles, 9.0, atol=1e-6)  # 90° in ten equal steps
     # -q is the same rotation: slerp takes the short way anyway
     mid = slerp(q0, -q1, 0.5)
@@ -114,9 +114,9 @@ def test_no_flip_through_the_zenith():
 
 
 def test_orbit_is_closed_and_keeps_its_centre():
-    from ydtwin.geo.projection import SceneProjection
     from ydtwin.flythrough.path import Sampler
     from ydtwin.flythrough.presets import orbit
+    from ydtwin.geo.projection import SceneProjection
 
     proj = SceneProjection(lon_0=121.0, lat_0=31.0)
     path = orbit(proj, 121.47, 31.23, seconds=12.0, radius_m=8000.0)

@@ -52,6 +52,16 @@ def test_checks_fill_the_panel_pin_markers_and_statuses_change(window, qtbot, tm
     panel.status_filter.setCurrentIndex(0)
     panel.fly_to_row(0)
     qtbot.waitUntil(lambda: not window.flying, timeout=10_000)
+    # a planner's own camera for the finding: fly-to goes exactly there afterwards
+    window.scene_view.set_view("Shanghai")
+    chosen = window.scene_view.viewpoint()
+    panel.table.selectRow(0)
+    panel.save_view(panel.selected_ids())
+    window.scene_view.set_view("region")
+    panel.fly_to_row(0)
+    qtbot.waitUntil(lambda: not window.flying, timeout=10_000)
+    now = window.scene_view.viewpoint()
+    assert all(abs(a - b) < 1e-6 for a, b in zip(now.eye + now.target, chosen.eye + chosen.target, strict=True))
     panel.save(tmp_path / "review.ydreview")
     from ydtwin.review.session import Session
 

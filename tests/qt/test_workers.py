@@ -79,7 +79,7 @@ def test_deferred_pieces_run_one_per_turn_and_apart_from_frames(qtbot):
     qtbot.waitUntil(lambda: len(ran) == 3, timeout=5_000)
     assert [k for k, _t in ran] == [0, 1, 2]
     # one piece per turn, a gap between them
-    assert all(b[1] - a[1] >= FrameSeparatedQueue.GAP_MS / 1000 * 0.8 for a, b in zip(ran, ran[1:]))
+    assert all(b[1] - a[1] >= FrameSeparatedQueue.GAP_MS / 1000 * 0.8 for a, b in zip(ran, ran[1:], strict=False))
 
     # a frame is pending: the piece waits for it, then runs a gap after it
     state["frame"] = True

@@ -26,6 +26,10 @@ def test_session_report_html_and_pdf(tmp_path):
     offset = next(k for k, r in s.findings.items() if r["finding"]["kind"] == "offset")
     s.set_status(offset, "agreed", author="李", city="Suzhou")
     s.comment(offset, "太仓段南移 350 米 <b>not bold</b>", author="李", city="Suzhou")
+    loc = s.findings[offset]["finding"]["location"]
+    # the planner's own camera for this finding: straight above it, close (the still shows it from there)
+    s.set_viewpoint(offset, {"eye": [loc[0], loc[1] - 0.001, 1500.0], "target": [loc[0], loc[1], 0.0]},
+                    author="李", city="Suzhou")
     s.close()  # not saved: the report still shows the journal's edits
 
     html_out = tmp_path / "report.html"

@@ -35,6 +35,26 @@ def test_edits_save_and_reopen(tmp_path):
     again.close()
 
 
+def test_a_findings_own_viewpoint_is_an_edit_that_survives(tmp_path):
+    path = tmp_path / "vp.ydreview"
+    s = Session(path=path, title="t")
+    s.add_finding(FINDING, viewpoint={"view": "121.1,31.4,121.3,31.5"})
+    s.save()
+    s.set_viewpoint("offset:abc", {"eye": [121.2, 31.40, 3000.0], "target": [121.19, 31.46, 0.0], "view_angle": 35},
+                    author="Li", city="Suzhou")
+    with pytest.raises(ValueError, match="eye"):
+        s.set_viewpoint("offset:abc", {"eye": [121.2, 31.4], "target": [121, 31, 0]}, author="x", city="x")
+    with pytest.raises(KeyError):
+        s.set_viewpoint("nope", {"eye": [121.2, 31.4, 1], "target": [121, 31, 0]}, author="x", city="x")
+    s.close()
+    # not saved since: the journal brings it back, the box is kept as a fallback
+    again = Session.open(path)
+    assert again.recover() >= 1
+    vp = again.findings["offset:abc"]["viewpoint"]
+    assert vp["view"] == "121.1,31.4,121.3,31.5" and vp["eye"] == [121.2, 31.40, 3000.0] and vp["view_angle"] == 35
+    again.close()
+
+
 WRITER = """
 import sys
 sys.path.insert(0, {src!r})

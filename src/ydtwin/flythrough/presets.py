@@ -118,8 +118,9 @@ def finding_caption(finding: dict) -> str:
 
 def review(projection, findings: Sequence[dict], *, seconds: float = 4.0, hold: float = 4.0,
            distance_m: float = 6_000.0, title: str = "", size=(1920, 1080), fps: int = 30) -> FlightPath:
-    """A review tour: one segment per finding, the camera resting on each finding's location while its
-    caption (severity, message, id) is shown. Findings in the order given (e.g. by severity)."""
+    """A review tour: one segment per finding, the camera resting on each finding's location (or at the
+    viewpoint saved with it, ``finding["viewpoint"]``) while its caption (severity, message) is shown.
+    Findings in the order given (e.g. by severity)."""
     located = [f for f in findings if f.get("location") and len(f["location"]) >= 2]
     if not located:
         raise ValueError("no findings with a location to visit")
@@ -127,8 +128,13 @@ def review(projection, findings: Sequence[dict], *, seconds: float = 4.0, hold: 
     for i, f in enumerate(located):
         lon, lat = float(f["location"][0]), float(f["location"][1])
         last = i == len(located) - 1
-        keys.append(view_of(projection, lon, lat, distance_m=distance_m, pitch_deg=45.0, name=str(f.get("id", i)),
-                            hold=hold, seconds=0.0 if last else seconds, ease="in-out"))
+        timing = {"name": str(f.get("id", i)), "hold": hold, "seconds": 0.0 if last else seconds, "ease": "in-out"}
+        vp = f.get("viewpoint") or {}
+        if vp.get("eye") and vp.get("target"):  # the camera a planner saved for this finding
+            keys.append(Keyframe(eye=list(vp["eye"]), target=list(vp["target"]),
+                                 view_angle=float(vp.get("view_angle", 30.0)), **timing))
+        else:
+            keys.append(view_of(projection, lon, lat, distance_m=distance_m, pitch_deg=45.0, **timing))
         text = f"{i + 1}/{len(located)} {finding_caption(f)}"
         captions.append(Caption(start=t, end=t + hold, text=text))
         t += hold + (0.0 if last else seconds)

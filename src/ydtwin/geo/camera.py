@@ -260,7 +260,7 @@ class CameraSpline:
         t = min(max(float(t), 0.0), self.duration)
         if self.n_segments == 0:
             return -1, 0.0
-        for i, (start, move) in enumerate(self.segment_times):
+        for i, (_start, move) in enumerate(self.segment_times):
             end = move + self.keys[i].seconds
             if t < end or i == self.n_segments - 1:
                 if t <= move:

@@ -378,8 +378,8 @@ class FlythroughPanel(QWidget):
         panel = getattr(self.window, "review_panel", None)
         session = getattr(panel, "session", None)
         recs = list(session.findings.values()) if session is not None else []
-        findings = [r["finding"] for r in recs if r.get("status", "open") != "resolved"
-                    and r["finding"].get("kind") != "connected"]
+        findings = [{**r["finding"], "viewpoint": r.get("viewpoint")} for r in recs
+                    if r.get("status", "open") != "resolved" and r["finding"].get("kind") != "connected"]
         findings.sort(key=lambda f: (SEVERITY_ORDER.get(f.get("severity"), 3), str(f.get("id"))))
         if not findings:
             self.window.statusBar().showMessage(self.tr("No open findings: run the checks in the Review panel"), 6000)

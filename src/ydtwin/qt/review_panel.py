@@ -15,7 +15,6 @@ from PyQt6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QGridLayout,
-    QHBoxLayout,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -90,6 +89,10 @@ class ReviewPanel(QWidget):
         self.add_button.setToolTip(self.tr("Then click in the scene where the finding is"))
         self.add_button.setCheckable(True)
         self.add_button.toggled.connect(self._placing)
+        self.view_button = QPushButton(self.tr("Save view for finding"), self)
+        self.view_button.setToolTip(self.tr("The selected finding is shown from the current camera (fly-to, "
+                                            "report still, review tour)"))
+        self.view_button.clicked.connect(lambda: self.save_view(self.selected_ids()))
         self.recover_button = QPushButton(self.tr("Recover unsaved review"), self)
         self.recover_button.clicked.connect(self.recover)
         self.recover_button.setVisible(bool(self._recoverable))
@@ -103,9 +106,10 @@ class ReviewPanel(QWidget):
             _narrow(combo)
             filters.addWidget(combo, i // 2, i % 2)
         _narrow(self.set_status_combo)
-        bottom = QHBoxLayout()
-        bottom.addWidget(self.set_status_combo)
-        bottom.addWidget(self.apply_button)
+        bottom = QGridLayout()
+        bottom.addWidget(self.set_status_combo, 0, 0)
+        bottom.addWidget(self.apply_button, 0, 1)
+        bottom.addWidget(self.view_button, 1, 0, 1, 2)
         findings_page = QWidget(self)
         fl = QVBoxLayout(findings_page)
         fl.setContentsMargins(0, 0, 0, 0)
@@ -322,10 +326,32 @@ class ReviewPanel(QWidget):
         self.table.resizeColumnsToContents()
 
     def fly_to_row(self, row: int) -> None:
+        """To the finding's own camera when one was saved, else to its box."""
+        from ydtwin.model.project import Viewpoint
+
         rec = self.session.findings[self._rows[row]]
-        view = (rec.get("viewpoint") or {}).get("view")
-        if view:
-            self.window.set_view(view)
+        vp = rec.get("viewpoint") or {}
+        if vp.get("eye") and vp.get("target"):
+            self.window.fly_to(Viewpoint(rec["finding"]["id"], tuple(vp["eye"]), tuple(vp["target"]),
+                                         float(vp.get("view_angle", 30.0))))
+        elif vp.get("view"):
+            self.window.set_view(vp["view"])
+
+    def save_view(self, ids: list[str]) -> None:
+        """The current camera becomes the selected findings' viewpoint (an edit, journaled like any other)."""
+        import getpass
+
+        if self.session.read_only:
+            self.window.log_message(self.tr("This review session is open read-only"), error=True)
+            return
+        if not ids:
+            self.window.statusBar().showMessage(self.tr("Select a finding first"), 5000)
+            return
+        vp = self.window.scene_view.viewpoint()
+        for fid in ids:
+            self.session.set_viewpoint(fid, {"eye": list(vp.eye), "target": list(vp.target),
+                                             "view_angle": vp.view_angle}, author=getpass.getuser(), city="")
+        self.window.log_message(self.tr("Saved the view for {0} finding(s)").format(len(ids)))
 
     def selected_ids(self) -> list[str]:
         rows = sorted({i.row() for i in self.table.selectedIndexes()})

@@ -104,7 +104,7 @@ class _Painter:
         blended = (src[:, :3] * a + dst[:, :3] * (255 - a) + 127) // 255
         out[rows, cols, :3] = blended.astype(np.uint8)
         if out.shape[2] == 4:  # transparent image: overlays are opaque where drawn
-            out[rows, cols, 3] = np.maximum(dst[:, 3], (a[:, 0] + (dst[:, 3] * (255 - a[:, 0]) + 127) // 255)).astype(np.uint8)
+            out[rows, cols, 3] = (a[:, 0] + (dst[:, 3] * (255 - a[:, 0]) + 127) // 255).astype(np.uint8)
         return out
 
 

@@ -64,9 +64,9 @@ def snapshot(
     return SnapshotResult(path, size, spec.name, info, t1 - t0, t2 - t1, tris)
 
 
-def snapshots(scene, jobs: list[tuple[str | os.PathLike[str], str]], *, size: tuple[int, int] = (960, 540)) -> list[Path]:
+def snapshots(scene, jobs: list[tuple[str | os.PathLike[str], object]], *, size: tuple[int, int] = (960, 540)) -> list[Path]:
     """Several stills of one scene, ``jobs`` = [(path, view), …], drawn with one plotter (the scene is
-    built once)."""
+    built once); a view is a name/box (``set_view``) or a :class:`~ydtwin.model.project.Viewpoint`."""
     prepare_offscreen()
     import pyvista as pv
 
@@ -79,7 +79,10 @@ def snapshots(scene, jobs: list[tuple[str | os.PathLike[str], str]], *, size: tu
     try:
         view_obj = SceneView(scene, plotter, request_render=lambda: None, budget=TriangleBudget.fixed(STILL_BUDGET))
         for path, view in jobs:
-            view_obj.set_view(view)
+            if isinstance(view, str):
+                view_obj.set_view(view)
+            else:
+                view_obj.apply_viewpoint(view)
             path = Path(path)
             path.parent.mkdir(parents=True, exist_ok=True)
             plotter.render()  # the camera moved: a new frame (screenshot alone may return the previous one)

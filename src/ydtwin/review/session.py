@@ -77,6 +77,21 @@ class Session:
             raise ValueError(f"status must be one of {STATUSES}")
         self._edit({"op": "set_status", "id": finding_id, "status": status, "author": author, "city": city})
 
+    def set_viewpoint(self, finding_id: str, viewpoint: dict, *, author: str, city: str) -> None:
+        """The camera a planner chose for a finding: ``{"eye": [lon, lat, h], "target": [lon, lat, h],
+        "view_angle": deg}`` (the box ``view`` it had is kept as a fallback)."""
+        for key in ("eye", "target"):
+            value = viewpoint.get(key)
+            if not (isinstance(value, list | tuple) and len(value) == 3
+                    and all(isinstance(v, int | float) for v in value)):
+                raise ValueError(f"viewpoint {key} must be [lon, lat, height]")
+        angle = float(viewpoint.get("view_angle", 30.0))
+        if not 1.0 <= angle <= 120.0:
+            raise ValueError("viewpoint view_angle must be 1–120 degrees")
+        vp = {"eye": [float(v) for v in viewpoint["eye"]], "target": [float(v) for v in viewpoint["target"]],
+              "view_angle": angle}
+        self._edit({"op": "set_viewpoint", "id": finding_id, "viewpoint": vp, "author": author, "city": city})
+
     def comment(self, finding_id: str, text: str, *, author: str, city: str) -> None:
         self._edit({"op": "comment", "id": finding_id, "text": text, "author": author, "city": city})
 
@@ -112,6 +127,8 @@ class Session:
             rec["status"] = edit["status"]
         elif op == "comment":
             rec["comments"].append({k: edit.get(k) for k in ("time", "edit", "author", "city", "text")})
+        elif op == "set_viewpoint":
+            rec["viewpoint"] = {**(rec.get("viewpoint") or {}), **edit["viewpoint"]}
         else:
             raise ValueError(f"unknown edit {op!r}")
 

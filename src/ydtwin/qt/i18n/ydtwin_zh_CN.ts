@@ -930,187 +930,208 @@
 </context><context>
     <name>ProjectsTable</name>
     <message>
-        <location filename="../review_panel.py" line="475" />
-        <location filename="../review_panel.py" line="435" />
+        <location filename="../review_panel.py" line="501" />
+        <location filename="../review_panel.py" line="461" />
         <source>all</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="439" />
+        <location filename="../review_panel.py" line="465" />
         <source>opens by {0}</source>
         <translation>{0} 年前开通</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="441" />
+        <location filename="../review_panel.py" line="467" />
         <source>Project</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="441" />
+        <location filename="../review_panel.py" line="467" />
         <source>City</source>
         <translation>城市</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="441" />
+        <location filename="../review_panel.py" line="467" />
         <source>Theme</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="442" />
+        <location filename="../review_panel.py" line="468" />
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="442" />
+        <location filename="../review_panel.py" line="468" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="442" />
+        <location filename="../review_panel.py" line="468" />
         <source>Phase</source>
         <translation>建设周期</translation>
     </message>
 </context><context>
     <name>ReviewPanel</name>
     <message>
-        <location filename="../review_panel.py" line="58" />
+        <location filename="../review_panel.py" line="57" />
         <source>Run checks</source>
         <translation>运行检查</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="60" />
+        <location filename="../review_panel.py" line="59" />
         <source>Save session…</source>
         <translation>保存审查会话…</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="62" />
+        <location filename="../review_panel.py" line="61" />
         <source>Open session…</source>
         <translation>打开审查会话…</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="285" />
-        <location filename="../review_panel.py" line="69" />
+        <location filename="../review_panel.py" line="289" />
+        <location filename="../review_panel.py" line="68" />
         <source>all</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="76" />
+        <location filename="../review_panel.py" line="75" />
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="76" />
+        <location filename="../review_panel.py" line="75" />
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="76" />
+        <location filename="../review_panel.py" line="75" />
         <source>Cities</source>
         <translation>城市</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="77" />
+        <location filename="../review_panel.py" line="76" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="77" />
+        <location filename="../review_panel.py" line="76" />
         <source>Finding</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="86" />
+        <location filename="../review_panel.py" line="85" />
         <source>Set status of selected</source>
         <translation>设置所选状态</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="89" />
+        <location filename="../review_panel.py" line="88" />
         <source>Add finding…</source>
         <translation>添加问题…</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="90" />
+        <location filename="../review_panel.py" line="89" />
         <source>Then click in the scene where the finding is</source>
         <translation>然后在场景中点击问题所在位置</translation>
     </message>
     <message>
+        <location filename="../review_panel.py" line="92" />
+        <source>Save view for finding</source>
+        <translation>保存问题的视角</translation>
+    </message>
+    <message>
         <location filename="../review_panel.py" line="93" />
+        <source>The selected finding is shown from the current camera (fly-to, report still, review tour)</source>
+        <translation>所选问题将以当前相机视角显示（飞往、报告截图、审查巡览）</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="96" />
         <source>Recover unsaved review</source>
         <translation>恢复未保存的审查</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="117" />
+        <location filename="../review_panel.py" line="121" />
         <source>Findings</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="118" />
+        <location filename="../review_panel.py" line="122" />
         <source>Projects</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="132" />
+        <location filename="../review_panel.py" line="136" />
         <source>An unsaved review session was found ({0} edits): Review ▸ Recover</source>
         <translation>发现未保存的审查会话（{0} 处修改）：联合审查 ▸ 恢复</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="163" />
+        <location filename="../review_panel.py" line="167" />
         <source>Click in the scene where the finding is</source>
         <translation>在场景中点击问题所在位置</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="170" />
+        <location filename="../review_panel.py" line="174" />
         <source>No ground under the cursor</source>
         <translation>光标下没有地面</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="175" />
+        <location filename="../review_panel.py" line="179" />
         <source>New finding</source>
         <translation>新问题</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="175" />
+        <location filename="../review_panel.py" line="179" />
         <source>What was found here?</source>
         <translation>此处发现了什么问题？</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="220" />
+        <location filename="../review_panel.py" line="224" />
         <source>Review session recovered: {0} findings</source>
         <translation>审查会话已恢复：{0} 个问题</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="243" />
+        <location filename="../review_panel.py" line="247" />
         <source>No city outlines in this region: nothing to check</source>
         <translation>此区域没有城市边界：无可检查内容</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="269" />
+        <location filename="../review_panel.py" line="273" />
         <source>Review checks: {0} findings</source>
         <translation>审查检查：{0} 个问题</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="338" />
+        <location filename="../review_panel.py" line="364" />
+        <location filename="../review_panel.py" line="345" />
         <source>This review session is open read-only</source>
         <translation>此审查会话以只读方式打开</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="368" />
+        <location filename="../review_panel.py" line="348" />
+        <source>Select a finding first</source>
+        <translation>请先选择一个问题</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="354" />
+        <source>Saved the view for {0} finding(s)</source>
+        <translation>已为 {0} 个问题保存视角</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="394" />
         <source>Open review session</source>
         <translation>打开审查会话</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="408" />
-        <location filename="../review_panel.py" line="369" />
+        <location filename="../review_panel.py" line="434" />
+        <location filename="../review_panel.py" line="395" />
         <source>Review session</source>
         <translation>审查会话</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="386" />
+        <location filename="../review_panel.py" line="412" />
         <source>Session in use</source>
         <translation>会话正在使用</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="388" />
+        <location filename="../review_panel.py" line="414" />
         <source>{0}
 
 Open it read-only?</source>
@@ -1119,22 +1140,22 @@ Open it read-only?</source>
 以只读方式打开？</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="401" />
+        <location filename="../review_panel.py" line="427" />
         <source> (read-only)</source>
         <translation>（只读）</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="402" />
+        <location filename="../review_panel.py" line="428" />
         <source>Review session opened: {0}{1}</source>
         <translation>已打开审查会话：{0}{1}</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="407" />
+        <location filename="../review_panel.py" line="433" />
         <source>Save review session</source>
         <translation>保存审查会话</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="420" />
+        <location filename="../review_panel.py" line="446" />
         <source>Review session saved: {0}</source>
         <translation>审查会话已保存：{0}</translation>
     </message>
