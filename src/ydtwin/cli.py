@@ -686,29 +686,18 @@ def _corridor_path(args, proj, common):
     from ydtwin.plugins.manager import PluginManager
 
     if not args.project:
-        raise YdtwinError("corridor: name the project with --project (an id or name from the plans)")
-    manager = PluginManager()
+        raise YdtwinError("corridor: name the project with --project (an id or title from the plans)")
     want = args.project.strip().lower()
-    for layer in manager.layers(plugin_names(args)):
-        if getattr(layer, "kind", "") != "plans":
-            continue
-        attrs = layer.data.attributes
-        for k, geom in enumerate(layer.data.geometries):
-            ids = {str(attrs[key][k]).strip().lower() for key in ("id", "title", "title_zh") if key in attrs}
-            if want in ids and shapely.get_type_id(geom) in (1, 5):
-                line = shapely.line_merge(geom) if shapely.get_type_id(geom) == 5 else geom
-                parts = list(getattr(line, "geoms", [line]))
-                coords = max(parts, key=lambda g: g.length).coords
-                title = str(attrs["title"][k]) if "title" in attrs else args.project
-                seconds = args.seconds
-                kwargs = {}
-                if seconds:  # the whole flight in that many seconds
-                    x, y = proj.to_scene(*zip(*[(c[0], c[1]) for c in coords], strict=True))
-                    length = float(shapely.LineString(list(zip(x, y, strict=True))).length)
-                    kwargs["speed_mps"] = max(length / seconds, 1.0)
-                return presets.corridor(proj, [(c[0], c[1]) for c in coords], height_m=args.height, title=title,
-                                        caption=title, **kwargs, **common)
-    raise YdtwinError(f"corridor: no linear planned project {args.project!r} (ids and names: `ydtwin review check`)")
+    lines = presets.corridor_lines(PluginManager().layers(plugin_names(args)), proj)
+    for pid, title, coords in lines:
+        if want in (pid.lower(), title.lower()):
+            kwargs = {}
+            if args.seconds:  # the whole flight in that many seconds
+                x, y = proj.to_scene(*zip(*coords, strict=True))
+                kwargs["speed_mps"] = max(float(shapely.LineString(list(zip(x, y, strict=True))).length) / args.seconds, 1.0)
+            return presets.corridor(proj, coords, height_m=args.height, title=title, caption=title, **kwargs, **common)
+    known = ", ".join(pid for pid, _t, _c in lines[:8])
+    raise YdtwinError(f"corridor: no linear planned project {args.project!r} (e.g. {known} …)")
 
 
 def _findings_for_tour(args) -> list[dict]:

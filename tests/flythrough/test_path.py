@@ -71,6 +71,20 @@ def test_unreadable_files(tmp_path):
         FlightPath.load(tmp_path / "list.json")
 
 
+def test_keyframes_own_year_and_caption_move_with_them():
+    keys = _keys(4, seconds=2.0)
+    keys[1] = keys[1].model_copy(update={"plan_year": 2035, "caption": "Phase 2"})
+    path = FlightPath(keyframes=keys, tracks=Tracks(plan_year=[YearKey(time=0, year=2025)]))
+    s = Sampler(path, PROJ)
+    assert (s.state(1.0).plan_year, s.state(1.0).caption) == (2025, "")
+    assert (s.state(2.5).plan_year, s.state(2.5).caption) == (2035, "Phase 2")
+    assert s.state(4.5).caption == "" and s.state(4.5).plan_year == 2035  # caption until the next keyframe
+    slower = FlightPath(keyframes=[keys[0].model_copy(update={"seconds": 5.0}), *keys[1:]],
+                        tracks=path.tracks)
+    s2 = Sampler(slower, PROJ)
+    assert s2.state(2.5).plan_year == 2025 and s2.state(5.5).plan_year == 2035  # moved with its keyframe
+
+
 def test_presets():
     from ydtwin.flythrough.presets import corridor, review, tour
 

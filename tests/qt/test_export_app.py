@@ -61,10 +61,26 @@ def test_flythrough_panel_keyframes_scrub_save_and_open(window, qtbot, tmp_path)
     panel.remove_selected()
     assert panel.table.rowCount() == 1
     assert panel.open_dialog(str(saved)) and panel.table.rowCount() == 2
+    # a keyframe's plan year and caption are table cells
+    panel.table.item(1, 4).setText("2035")
+    panel.table.item(1, 5).setText("上海 Shanghai 2035")
+    assert panel.path.keyframes[1].plan_year == 2035
+    panel.scrub(panel.slider.maximum())
+    assert window.scene.plan_year == 2035 and panel.caption_label.text() == "上海 Shanghai 2035"
+    panel.table.item(1, 4).setText("year two")  # not a year: refused, nothing changes
+    assert panel.path.keyframes[1].plan_year == 2035
     bad = tmp_path / "bad.json"
     bad.write_text("{", encoding="utf-8")
     assert not panel.open_dialog(str(bad))
     assert "bad.json: not valid JSON" in window.log_view.toPlainText() and panel.table.rowCount() == 2
+
+
+def test_corridor_flight_follows_a_planned_line(window):
+    panel = window.flythrough_panel
+    assert panel.corridor_flight("suzhou.hsr")
+    assert panel.path.keyframes[0].caption == "" and "railway" in panel.path.title
+    assert panel.path.tracks.captions and panel.path.duration > 10
+    assert not panel.corridor_flight("atlantis.canal")
 
 
 def test_flythrough_export_and_cancel(window, qtbot, tmp_path):

@@ -52,6 +52,8 @@ class Keyframe(BaseModel):
     seconds: float = Field(4.0, ge=0.0, le=3600.0, description="duration of the segment to the next keyframe")
     hold: float = Field(0.0, ge=0.0, le=3600.0, description="seconds the camera rests here first")
     ease: Literal["linear", "in", "out", "in-out"] = "in-out"
+    plan_year: int | None = Field(None, ge=1900, le=2200, description="the plans as of this year, from here on")
+    caption: str = Field("", description="shown from this keyframe until the next one")
 
     @field_validator("eye")
     @classmethod
@@ -211,7 +213,19 @@ class Sampler:
                             k.hold, k.ease))
         self.spline = CameraSpline(keys, closed=path.closed)
         self.duration = self.spline.duration
-        self._years = sorted(path.tracks.plan_year, key=lambda k: k.time)
+        # keyframes' own year and caption, at the keyframe's time (they move with it)
+        starts = [sum(k.hold + k.seconds for k in path.keyframes[:i]) for i in range(len(path.keyframes))]
+        self.key_times = starts
+        years = list(path.tracks.plan_year)
+        captions = list(path.tracks.captions)
+        for i, k in enumerate(path.keyframes):
+            if k.plan_year is not None:
+                years.append(YearKey(time=starts[i], year=k.plan_year))
+            if k.caption:
+                end = starts[i + 1] if i + 1 < len(starts) else self.duration
+                captions.append(Caption(start=starts[i], end=max(end, starts[i]), text=k.caption))
+        self._captions = captions
+        self._years = sorted(years, key=lambda k: k.time)
         self._layers = sorted(path.tracks.layers, key=lambda k: k.time)
 
     def _xyz(self, lonlath) -> np.ndarray:
@@ -236,7 +250,7 @@ class Sampler:
         def shown(c: Caption) -> bool:  # [start, end), and a caption that ends with the path stays to the end
             return c.start - eps <= t and (t < c.end - eps or (c.end >= self.duration - eps and t >= c.end - eps))
 
-        caption = " · ".join(c.text for c in self.path.tracks.captions if shown(c))
+        caption = " · ".join(c.text for c in self._captions if shown(c))
         return FrameState(t, self.spline.pose(t), year, layers, caption)
 
 

@@ -109,6 +109,32 @@ def corridor(projection, line: Sequence[tuple[float, float]], *, height_m: float
                       size=list(size), fps=fps)
 
 
+def corridor_lines(layers, projection) -> list[tuple[str, str, list[tuple[float, float]]]]:
+    """(project id, title, [(lon, lat), …]) of every linear planned project in ``layers`` (plans layers), in
+    WGS84 whatever the layer's CRS; a multi-part line gives its longest merged part."""
+    import shapely
+
+    out = []
+    for layer in layers:
+        if getattr(layer, "kind", "") != "plans":
+            continue
+        data = layer.data
+        attrs = data.attributes
+        for k, geom in enumerate(data.geometries):
+            kind = shapely.get_type_id(geom)
+            if kind not in (1, 5):
+                continue
+            line = shapely.line_merge(geom) if kind == 5 else geom
+            part = max(getattr(line, "geoms", [line]), key=lambda g: g.length)
+            xy = np.asarray(part.coords)[:, :2]
+            x, y = projection.to_scene(xy[:, 0], xy[:, 1], data.crs)
+            lon, lat = projection.from_scene(np.asarray(x), np.asarray(y))
+            pid = str(attrs["id"][k]) if "id" in attrs else f"{layer.name}:{k}"
+            title = str(attrs["title"][k]) if "title" in attrs else pid
+            out.append((pid, title, [(float(a), float(b)) for a, b in zip(lon, lat, strict=True)]))
+    return out
+
+
 def finding_caption(finding: dict) -> str:
     """"[severity] message" of a finding (as ``ydtwin review check`` writes it)."""
     severity = finding.get("severity", "")
@@ -142,4 +168,4 @@ def review(projection, findings: Sequence[dict], *, seconds: float = 4.0, hold: 
                       tracks=Tracks(captions=captions), size=list(size), fps=fps)
 
 
-__all__ = ["corridor", "finding_caption", "orbit", "review", "tour", "view_of"]
+__all__ = ["corridor", "corridor_lines", "finding_caption", "orbit", "review", "tour", "view_of"]

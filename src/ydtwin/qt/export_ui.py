@@ -272,7 +272,7 @@ class FlythroughPanel(QWidget):
     """The path editor: keyframes (from the view, bookmarks, findings or presets), a timeline to scrub and
     play in the viewport, paths saved as JSON, and the video export."""
 
-    COLUMNS = ("name", "seconds", "hold", "ease")
+    COLUMNS = ("name", "seconds", "hold", "ease", "plan_year", "caption")
 
     def __init__(self, window, parent=None) -> None:
         super().__init__(parent)
@@ -280,8 +280,11 @@ class FlythroughPanel(QWidget):
         #: the path being edited (while it has no keyframe yet, an unvalidated empty one)
         self.path = FlightPath.model_construct(keyframes=[], tracks=Tracks(), fps=30, size=[1920, 1080], title="",
                                                closed=False, format=PATH_FORMAT)
-        self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels([self.tr("Keyframe"), self.tr("Seconds"), self.tr("Hold"), self.tr("Ease")])
+        self.table = QTableWidget(0, len(self.COLUMNS))
+        self.table.setHorizontalHeaderLabels([self.tr("Keyframe"), self.tr("Seconds"), self.tr("Hold"), self.tr("Ease"),
+                                              self.tr("Plan year"), self.tr("Caption")])
+        self.table.setToolTip(self.tr("Double-click a row to go there. Plan year: the plans as of that year from this "
+                                      "keyframe on. Caption: shown until the next keyframe."))
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.itemChanged.connect(self._item_changed)
@@ -293,6 +296,7 @@ class FlythroughPanel(QWidget):
             (self.tr("Review tour"), self.review_tour, self.tr("One stop per open finding, with its caption")),
             (self.tr("Orbit"), self.orbit_here, self.tr("A full turn around the point the view looks at")),
             (self.tr("City tour"), self.city_tour, self.tr("From city to city across the region")),
+            (self.tr("Corridor"), self.corridor_flight, self.tr("Along a planned road, railway, pipe or green corridor")),
             (self.tr("Remove"), self.remove_selected, ""),
             (self.tr("Up"), lambda: self.move_selected(-1), ""),
             (self.tr("Down"), lambda: self.move_selected(1), ""),
@@ -304,7 +308,7 @@ class FlythroughPanel(QWidget):
             b = QPushButton(text)
             b.setToolTip(tip)
             b.clicked.connect(lambda _=False, f=fn: f())
-            grid.addWidget(b, k // 5, k % 5)
+            grid.addWidget(b, k // 4, k % 4)
             self.buttons[text] = b
         self.closed_check = QCheckBox(self.tr("Loop back to the first keyframe"))
         self.closed_check.toggled.connect(self._closed_changed)
@@ -403,6 +407,36 @@ class FlythroughPanel(QWidget):
         stops = [(f"{c.name_zh} {c.name}", float(c.centre[0]), float(c.centre[1])) for c in self.window.scene.region.cities]
         self.set_path(tour(self.window.scene.projection, stops, size=tuple(self.path.size), fps=self.path.fps))
 
+    def corridor_flight(self, project: str | None = None) -> bool:
+        """Fly along a planned linear project (chosen from the plans in the scene)."""
+        from PyQt6.QtWidgets import QInputDialog
+
+        from ydtwin.flythrough.presets import corridor, corridor_lines
+
+        lines = corridor_lines(self.window.scene.layers, self.window.scene.projection)
+        if not lines:
+            self.window.statusBar().showMessage(self.tr("No linear planned projects in the scene"), 6000)
+            return False
+        labels = [f"{title} ({pid})" for pid, title, _c in lines]
+        if project is None:
+            label, ok = QInputDialog.getItem(self, self.tr("Corridor flight"), self.tr("Fly along"), labels, 0, False)
+            if not ok:
+                return False
+            index = labels.index(label)
+        else:
+            index = next((i for i, (pid, title, _c) in enumerate(lines) if project in (pid, title)), -1)
+            if index < 0:
+                return False
+        _pid, title, coords = lines[index]
+        try:
+            path = corridor(self.window.scene.projection, coords, title=title, caption=title,
+                            size=tuple(self.path.size), fps=self.path.fps)
+        except ValueError as exc:
+            self.window.log_message(str(exc), error=True)
+            return False
+        self.set_path(path)
+        return True
+
     def _selected_rows(self) -> list[int]:
         return sorted({i.row() for i in self.table.selectedIndexes()})
 
@@ -430,8 +464,14 @@ class FlythroughPanel(QWidget):
             return
         data = keys[row].model_dump()
         key = self.COLUMNS[col]
+        text = item.text().strip()
         try:
-            data[key] = item.text() if key == "name" else float(item.text())
+            if key in ("name", "caption"):
+                data[key] = item.text()
+            elif key == "plan_year":
+                data[key] = int(text) if text else None
+            else:
+                data[key] = float(text)
             keys[row] = Keyframe.model_validate(data)
         except ValueError:
             self.window.statusBar().showMessage(self.tr("Not a valid {0}: {1}").format(key, item.text()), 6000)
@@ -455,6 +495,8 @@ class FlythroughPanel(QWidget):
             for row, k in enumerate(keys):
                 for col, value in enumerate((k.name, f"{k.seconds:g}", f"{k.hold:g}")):
                     self.table.setItem(row, col, QTableWidgetItem(value))
+                self.table.setItem(row, 4, QTableWidgetItem("" if k.plan_year is None else str(k.plan_year)))
+                self.table.setItem(row, 5, QTableWidgetItem(k.caption))
                 combo = QComboBox()
                 combo.addItems(list(EASES))
                 combo.setCurrentText(k.ease)

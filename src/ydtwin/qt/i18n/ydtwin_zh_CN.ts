@@ -172,218 +172,258 @@
         <translation>缓动</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="291" />
+        <location filename="../export_ui.py" line="285" />
+        <source>Plan year</source>
+        <translation>规划年份</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="285" />
+        <source>Caption</source>
+        <translation>说明文字</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="286" />
+        <source>Double-click a row to go there. Plan year: the plans as of that year from this keyframe on. Caption: shown until the next keyframe.</source>
+        <translation>双击一行即可跳转。规划年份：从该关键帧起按该年份显示规划。说明文字：显示到下一个关键帧。</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="294" />
         <source>Add view</source>
         <translation>添加视图</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="291" />
+        <location filename="../export_ui.py" line="294" />
         <source>Add the viewport's current view as a keyframe</source>
         <translation>将视口当前视图添加为关键帧</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="292" />
+        <location filename="../export_ui.py" line="295" />
         <source>Bookmarks</source>
         <translation>书签</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="292" />
+        <location filename="../export_ui.py" line="295" />
         <source>Add every saved viewpoint</source>
         <translation>添加所有已保存的视点</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="293" />
+        <location filename="../export_ui.py" line="296" />
         <source>Review tour</source>
         <translation>审查巡览</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="293" />
+        <location filename="../export_ui.py" line="296" />
         <source>One stop per open finding, with its caption</source>
         <translation>每个未关闭的问题一站，附说明文字</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="294" />
+        <location filename="../export_ui.py" line="297" />
         <source>Orbit</source>
         <translation>环绕</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="294" />
+        <location filename="../export_ui.py" line="297" />
         <source>A full turn around the point the view looks at</source>
         <translation>围绕视图注视点旋转一周</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="295" />
+        <location filename="../export_ui.py" line="298" />
         <source>City tour</source>
         <translation>城市巡览</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="295" />
+        <location filename="../export_ui.py" line="298" />
         <source>From city to city across the region</source>
         <translation>在区域内逐城飞行</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="296" />
+        <location filename="../export_ui.py" line="299" />
+        <source>Corridor</source>
+        <translation>廊道</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="299" />
+        <source>Along a planned road, railway, pipe or green corridor</source>
+        <translation>沿规划的道路、铁路、管线或绿色廊道飞行</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="300" />
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="297" />
+        <location filename="../export_ui.py" line="301" />
         <source>Up</source>
         <translation>上移</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="298" />
+        <location filename="../export_ui.py" line="302" />
         <source>Down</source>
         <translation>下移</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="299" />
+        <location filename="../export_ui.py" line="303" />
         <source>Open…</source>
         <translation>打开…</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="299" />
+        <location filename="../export_ui.py" line="303" />
         <source>Open a flight path (JSON)</source>
         <translation>打开飞行路径（JSON）</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="474" />
-        <location filename="../export_ui.py" line="300" />
+        <location filename="../export_ui.py" line="516" />
+        <location filename="../export_ui.py" line="304" />
         <source>Save…</source>
         <translation>保存…</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="300" />
+        <location filename="../export_ui.py" line="304" />
         <source>Save the flight path (JSON)</source>
         <translation>保存飞行路径（JSON）</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="309" />
+        <location filename="../export_ui.py" line="313" />
         <source>Loop back to the first keyframe</source>
         <translation>循环回到第一个关键帧</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="314" />
+        <location filename="../export_ui.py" line="318" />
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="323" />
+        <location filename="../export_ui.py" line="327" />
         <source>Export video…</source>
         <translation>导出视频…</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="341" />
+        <location filename="../export_ui.py" line="345" />
         <source>View {0}</source>
         <translation>视图 {0}</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="370" />
+        <location filename="../export_ui.py" line="374" />
         <source>No bookmarks yet: View ▸ Bookmarks ▸ Add</source>
         <translation>尚无书签：视图 ▸ 书签 ▸ 添加</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="385" />
+        <location filename="../export_ui.py" line="389" />
         <source>No open findings: run the checks in the Review panel</source>
         <translation>没有未关闭的问题：请在审查面板中运行检查</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="437" />
+        <location filename="../export_ui.py" line="418" />
+        <source>No linear planned projects in the scene</source>
+        <translation>场景中没有线状规划项目</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="422" />
+        <source>Corridor flight</source>
+        <translation>廊道飞行</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="422" />
+        <source>Fly along</source>
+        <translation>沿此飞行</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="477" />
         <source>Not a valid {0}: {1}</source>
         <translation>无效的{0}：{1}</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="500" />
-        <location filename="../export_ui.py" line="471" />
+        <location filename="../export_ui.py" line="542" />
+        <location filename="../export_ui.py" line="513" />
         <source>{0:.1f} s of {1:.1f} s</source>
         <translation>{0:.1f} 秒 / 共 {1:.1f} 秒</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="521" />
+        <location filename="../export_ui.py" line="563" />
         <source>Save flight path</source>
         <translation>保存飞行路径</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="535" />
-        <location filename="../export_ui.py" line="522" />
+        <location filename="../export_ui.py" line="577" />
+        <location filename="../export_ui.py" line="564" />
         <source>Flight paths (*.json)</source>
         <translation>飞行路径 (*.json)</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="528" />
+        <location filename="../export_ui.py" line="570" />
         <source>Cannot save {0}: {1}</source>
         <translation>无法保存 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="530" />
+        <location filename="../export_ui.py" line="572" />
         <source>Saved flight path {0}</source>
         <translation>已保存飞行路径 {0}</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="535" />
+        <location filename="../export_ui.py" line="577" />
         <source>Open flight path</source>
         <translation>打开飞行路径</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="544" />
+        <location filename="../export_ui.py" line="586" />
         <source>Opened flight path {0} ({1} keyframes, {2:.1f} s)</source>
         <translation>已打开飞行路径 {0}（{1} 个关键帧，{2:.1f} 秒）</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="588" />
-        <location filename="../export_ui.py" line="567" />
+        <location filename="../export_ui.py" line="630" />
+        <location filename="../export_ui.py" line="609" />
         <source>Export video</source>
         <translation>导出视频</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="579" />
+        <location filename="../export_ui.py" line="621" />
         <source>Size</source>
         <translation>尺寸</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="580" />
+        <location filename="../export_ui.py" line="622" />
         <source>Frames per second</source>
         <translation>每秒帧数</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="581" />
+        <location filename="../export_ui.py" line="623" />
         <source>Quality (MP4, 0–10)</source>
         <translation>质量（MP4，0–10）</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="589" />
+        <location filename="../export_ui.py" line="631" />
         <source>MP4 video (*.mp4);;GIF (*.gif);;PNG frames (folder) (*)</source>
         <translation>MP4 视频 (*.mp4);;GIF (*.gif);;PNG 帧序列（文件夹） (*)</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="636" />
-        <location filename="../export_ui.py" line="624" />
-        <location filename="../export_ui.py" line="604" />
+        <location filename="../export_ui.py" line="678" />
+        <location filename="../export_ui.py" line="666" />
+        <location filename="../export_ui.py" line="646" />
         <source>Export failed: {0}</source>
         <translation>导出失败：{0}</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="607" />
+        <location filename="../export_ui.py" line="649" />
         <source>Rendering {0}…</source>
         <translation>正在渲染 {0}…</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="607" />
+        <location filename="../export_ui.py" line="649" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="618" />
+        <location filename="../export_ui.py" line="660" />
         <source>Video export cancelled after {0} of {1} frames: nothing was written</source>
         <translation>视频导出在第 {0}/{1} 帧后取消：未写入任何文件</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="628" />
+        <location filename="../export_ui.py" line="670" />
         <source>Frame {0} of {1} · about {2:.0f} s left</source>
         <translation>第 {0}/{1} 帧 · 约剩 {2:.0f} 秒</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="638" />
+        <location filename="../export_ui.py" line="680" />
         <source>Exported {0} ({1} frames, {2} × {3} at {4} fps, {5:.0f} s)</source>
         <translation>已导出 {0}（{1} 帧，{2} × {3}，{4} 帧/秒，{5:.0f} 秒）</translation>
     </message>
