@@ -252,7 +252,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _review_findings(args):
     from ydtwin.io.region import load_region
     from ydtwin.plugins.manager import PluginManager
-    from ydtwin.review.checks import run_checks
+    from ydtwin.review.checks import WaterMap, run_checks
 
     region, layers = load_region(args.region, boundaries=args.boundaries)
     bounds = next(layer for layer in layers if layer.role == "city-boundaries")
@@ -260,7 +260,8 @@ def _review_findings(args):
     manager = PluginManager()
     plans = [layer for layer in manager.layers(plugin_names(args)) if getattr(layer, "kind", "") == "plans"]
     declarative = [entry.contribution for entry in manager.rules.values() if entry.contribution.check]
-    findings = run_checks(plans, outlines, region.projection, declarative, year=args.year)
+    findings = run_checks(plans, outlines, region.projection, declarative, year=args.year,
+                          water=WaterMap.from_layers(layers))
     findings += _code_rule_findings(manager, plans, args.year)
     return region, plans, [entry.contribution for entry in manager.rules.values()], findings
 

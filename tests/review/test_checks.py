@@ -154,6 +154,33 @@ def test_synthetic_pairs(region_data):
                                                                          severity="info")])
 
 
+def test_at_grade_over_water_from_the_terrain(region_data):
+    """Two synthetic cities whose border runs through the region's largest lake: a road declared at grade
+    meeting the border in the lake is a grade mismatch once the terrain is known; bridges there are not."""
+    from ydtwin.review.checks import WaterMap
+
+    region, layers = region_data
+    water = WaterMap.from_layers(layers)
+    lake = water.lakes.geoms if hasattr(water.lakes, "geoms") else [water.lakes]
+    # a point well inside a lake, and a line through it west → east
+    poly = max(lake, key=lambda g: g.area)
+    p = poly.representative_point()
+    assert water.at(p.x, p.y) == "a lake" and water.at(120.62, 31.30) is None  # Suzhou old town: land
+    assert water.at(122.8, 30.5) == "the sea or the estuary"
+    outlines = {"West": shapely.box(p.x - 0.1, p.y - 0.1, p.x, p.y + 0.1),
+                "East": shapely.box(p.x, p.y - 0.1, p.x + 0.1, p.y + 0.1)}
+    line = shapely.LineString
+    west = _plans("West", [(line([(p.x - 0.05, p.y), (p.x, p.y)]), {}),
+                           (line([(p.x - 0.05, p.y + 0.08), (p.x, p.y + 0.08)]), {"grade": "bridge"})])
+    east = _plans("East", [(line([(p.x, p.y), (p.x + 0.05, p.y)]), {"grade": "bridge"}),
+                           (line([(p.x, p.y + 0.08), (p.x + 0.05, p.y + 0.08)]), {"grade": "bridge"})])
+    without = run_checks([west, east], outlines, region.projection, RULES)
+    with_terrain = run_checks([west, east], outlines, region.projection, RULES, water=water)
+    new = [f for f in with_terrain if f.id not in {g.id for g in without}]
+    assert len(new) == 1 and new[0].kind == "grade_mismatch" and new[0].details["terrain"] == "a lake"
+    assert "West 0 (West) is declared at grade" in new[0].message
+
+
 def test_review_check_cli_writes_findings_json(tmp_path):
     out = tmp_path / "findings.json"
     proc = run_cli("review", "check", "--out", str(out))

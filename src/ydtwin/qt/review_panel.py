@@ -237,7 +237,7 @@ class ReviewPanel(QWidget):
         if self.running:
             return
         from ydtwin.model.plans import PlansLayer
-        from ydtwin.review.checks import run_checks
+        from ydtwin.review.checks import WaterMap, run_checks
 
         win = self.window
         plans = [layer for layer in win.scene.layers if isinstance(layer, PlansLayer) and layer.visible]
@@ -252,8 +252,9 @@ class ReviewPanel(QWidget):
         projection = win.scene.projection
         self.running = True
         self.run_button.setEnabled(False)
-        win.runner.run(lambda: run_checks(plans, outlines, projection, rules, year=year), self._checked,
-                       self._failed)
+        water = WaterMap.from_layers(win.scene.layers)
+        win.runner.run(lambda: run_checks(plans, outlines, projection, rules, year=year, water=water),
+                       self._checked, self._failed)
 
     def _checked(self, findings) -> None:
         from ydtwin.review.report import finding_view

@@ -12,7 +12,9 @@ Checks:
   or over open water nearer that city than ``water_m``) looks for the neighbour's corridor ends of the same
   family within ``search_m``: none → ``dangling``; the nearest → ``connected`` (≤ ``connect_m``) or ``offset``
   (metres at the border); then ``class_mismatch`` (corridor class, or lanes/tracks), ``grade_mismatch``
-  (bridge / tunnel / at grade) and ``phase_mismatch`` (opening years ``phase_years`` or more apart). Where
+  (bridge / tunnel / at grade as declared, and — with the terrain — a corridor declared at grade that
+  meets the border over a lake, the sea or the estuary) and ``phase_mismatch`` (opening years
+  ``phase_years`` or more apart). Where
   three or more offsets between two cities point the same way by about the GCJ-02 shift at that place,
   one ``datum_suspect`` names the city whose data looks like unconverted GCJ-02.
 - ``buffer_conflict``: zones of ``kinds_a`` within ``buffer_m`` of a *neighbouring city's* zones of
@@ -32,6 +34,7 @@ import shapely.geometry
 import shapely.ops
 
 from ydtwin.geo.datum import wgs84_to_gcj02
+from ydtwin.geo.grid import GridData
 
 __all__ = ["Finding", "code_rule_context", "findings_from_code_rule", "run_checks"]
 
@@ -62,6 +65,38 @@ class Finding:
                 **({"details": self.details} if self.details else {})}
 
 
+class WaterMap:
+    """Where the terrain is water: the sea and the estuary from the DEM's land mask, lakes from their
+    outlines (both WGS84). Built from the region's layers: :meth:`from_layers`."""
+
+    def __init__(self, land: GridData | None = None, lakes=None) -> None:
+        self.land = land
+        self.lakes = lakes
+        if lakes is not None:
+            shapely.prepare(lakes)
+
+    @classmethod
+    def from_layers(cls, layers) -> WaterMap | None:
+        land = lakes = None
+        for layer in layers:
+            if getattr(layer, "kind", "") == "terrain" and getattr(layer, "land_mask", None) is not None:
+                g = layer.elevation
+                land = GridData(g.x0, g.y0, g.dx, g.dy, layer.land_mask.astype(np.float32), g.crs, units="land")
+            elif getattr(layer, "role", "") == "lakes":
+                lakes = shapely.union_all(layer.data.geometries)
+        return cls(land, lakes) if (land is not None or lakes is not None) else None
+
+    def at(self, lon: float, lat: float) -> str | None:
+        """"lake", "the sea or the estuary", or None (land)."""
+        if self.lakes is not None and self.lakes.contains(shapely.Point(lon, lat)):
+            return "a lake"
+        if self.land is not None:
+            v = float(self.land.sample(np.array([lon]), np.array([lat]))[0])
+            if np.isfinite(v) and v < 0.5:
+                return "the sea or the estuary"
+        return None
+
+
 def _fid(kind: str, projects: list[str]) -> str:
     return f"{kind}:" + hashlib.sha1("|".join([kind, *sorted(projects)]).encode()).hexdigest()[:10]
 
@@ -80,8 +115,9 @@ class _Project:
 
 
 class _Context:
-    def __init__(self, plans, outlines: dict, projection, year: int | None) -> None:
+    def __init__(self, plans, outlines: dict, projection, year: int | None, water: WaterMap | None = None) -> None:
         self.projection = projection
+        self.water = water
 
         def to_xy(g):
             return shapely.transform(g, lambda c: np.column_stack(projection.to_scene(c[:, 0], c[:, 1])))
@@ -205,6 +241,16 @@ def _interconnection(ctx: _Context, rule) -> list[Finding]:
                                         SEVERITY["grade_mismatch"], rule.id, cities, projects, mid,
                                         f"{a.title} runs {a.grade.replace('_', ' ')} ({a.city}) but "
                                         f"{b.title} {b.grade.replace('_', ' ')} ({b.city}) at the border"))
+            if ctx.water is not None:
+                for side, side_end, other in ((a, a_end, b), (b, b_end, a)):
+                    what = ctx.water.at(*ctx.lonlat(*side_end)) if side.grade == "at_grade" else None
+                    if what:
+                        findings.append(Finding(
+                            _fid("grade_mismatch", [*projects, side.id, "terrain"]), "grade_mismatch",
+                            SEVERITY["grade_mismatch"], rule.id, cities, projects, ctx.lonlat(*side_end),
+                            f"{side.title} ({side.city}) is declared at grade but meets the {other.city} border over "
+                            f"{what} (terrain): it needs a bridge or a tunnel there",
+                            {"terrain": what, "declared": {side.city: "at_grade"}}))
             if abs(a.end - b.end) >= int(prm["phase_years"]):
                 findings.append(Finding(_fid("phase_mismatch", projects), "phase_mismatch",
                                         SEVERITY["phase_mismatch"], rule.id, cities, projects, mid,
@@ -300,9 +346,11 @@ CHECKS = {"interconnection": _interconnection, "buffer_conflict": _buffer_confli
           "crossing_conflict": _crossing_conflict}
 
 
-def run_checks(plans, outlines: dict, projection, rules, *, year: int | None = None) -> list[Finding]:
-    """Every declarative rule's findings, sorted (by kind, cities and id). Unknown checks raise."""
-    ctx = _Context(plans, outlines, projection, year)
+def run_checks(plans, outlines: dict, projection, rules, *, year: int | None = None,
+               water: WaterMap | None = None) -> list[Finding]:
+    """Every declarative rule's findings, sorted (by kind, cities and id). Unknown checks raise. ``water``
+    (the terrain's water, :class:`WaterMap`) adds the at-grade-over-water check."""
+    ctx = _Context(plans, outlines, projection, year, water)
     findings: list[Finding] = []
     for rule in rules:
         check = CHECKS.get(rule.check or "")
