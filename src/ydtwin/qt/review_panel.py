@@ -70,7 +70,7 @@ class ReviewPanel(QWidget):
         for status in STATUSES:
             self.status_filter.addItem(self.tr(status), status)
         for severity in ("error", "warning", "info"):
-            self.severity_filter.addItem(self.tr(severity), severity)
+            self.severity_filter.addItem(self.severity_label(severity), severity)
         self.table = QTableWidget(0, self.COLUMNS, self)
         self.table.setHorizontalHeaderLabels([self.tr("Kind"), self.tr("Severity"), self.tr("Cities"),
                                               self.tr("Status"), self.tr("Finding")])
@@ -280,6 +280,19 @@ class ReviewPanel(QWidget):
 
     # --- table -----------------------------------------------------------------------------------------
 
+    def kind_label(self, kind: str) -> str:
+        """A finding kind in the interface language (a plugin rule's own id as it is)."""
+        labels = {"connected": self.tr("connected"), "offset": self.tr("offset at the border"),
+                  "dangling": self.tr("dangling"), "class_mismatch": self.tr("class/capacity mismatch"),
+                  "grade_mismatch": self.tr("grade mismatch"), "phase_mismatch": self.tr("phase mismatch"),
+                  "datum_suspect": self.tr("suspected datum problem"), "conflict": self.tr("theme conflict"),
+                  "manual": self.tr("manual")}
+        return labels.get(kind, kind.replace("_", " "))
+
+    def severity_label(self, severity: str) -> str:
+        labels = {"error": self.tr("error"), "warning": self.tr("warning"), "info": self.tr("info")}
+        return labels.get(severity, severity)
+
     def _fill_filters(self) -> None:
         cities = sorted({c for r in self.session.findings.values() for c in r["finding"].get("cities", [])})
         kinds = sorted({r["finding"]["kind"] for r in self.session.findings.values()})
@@ -289,7 +302,7 @@ class ReviewPanel(QWidget):
             combo.clear()
             combo.addItem(self.tr("all"), ALL)
             for v in values:
-                combo.addItem(v.replace("_", " "), v)
+                combo.addItem(self.kind_label(v) if combo is self.kind_filter else v, v)
             i = combo.findData(current)
             combo.setCurrentIndex(max(i, 0))
             combo.blockSignals(False)
@@ -318,7 +331,8 @@ class ReviewPanel(QWidget):
         for row, fid in enumerate(self._rows):
             rec = self.session.findings[fid]
             f = rec["finding"]
-            values = (f["kind"].replace("_", " "), f.get("severity", ""), ", ".join(f.get("cities", [])),
+            values = (self.kind_label(f["kind"]), self.severity_label(f.get("severity", "")),
+                      ", ".join(f.get("cities", [])),
                       self.tr(rec["status"]), f["message"])
             for col, value in enumerate(values):
                 item = QTableWidgetItem(value)

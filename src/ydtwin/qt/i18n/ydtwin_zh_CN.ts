@@ -970,43 +970,43 @@
 </context><context>
     <name>ProjectsTable</name>
     <message>
-        <location filename="../review_panel.py" line="501" />
-        <location filename="../review_panel.py" line="461" />
+        <location filename="../review_panel.py" line="516" />
+        <location filename="../review_panel.py" line="476" />
         <source>all</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="465" />
+        <location filename="../review_panel.py" line="480" />
         <source>opens by {0}</source>
         <translation>{0} 年前开通</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="467" />
+        <location filename="../review_panel.py" line="482" />
         <source>Project</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="467" />
+        <location filename="../review_panel.py" line="482" />
         <source>City</source>
         <translation>城市</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="467" />
+        <location filename="../review_panel.py" line="482" />
         <source>Theme</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="468" />
+        <location filename="../review_panel.py" line="483" />
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="468" />
+        <location filename="../review_panel.py" line="483" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="468" />
+        <location filename="../review_panel.py" line="483" />
         <source>Phase</source>
         <translation>建设周期</translation>
     </message>
@@ -1028,7 +1028,7 @@
         <translation>打开审查会话…</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="289" />
+        <location filename="../review_panel.py" line="303" />
         <location filename="../review_panel.py" line="68" />
         <source>all</source>
         <translation>全部</translation>
@@ -1134,44 +1134,104 @@
         <translation>此区域没有城市边界：无可检查内容</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="273" />
+        <location filename="../review_panel.py" line="274" />
         <source>Review checks: {0} findings</source>
         <translation>审查检查：{0} 个问题</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="364" />
-        <location filename="../review_panel.py" line="345" />
+        <location filename="../review_panel.py" line="285" />
+        <source>connected</source>
+        <translation>已衔接</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="285" />
+        <source>offset at the border</source>
+        <translation>边界处错位</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="286" />
+        <source>dangling</source>
+        <translation>悬空（无对接）</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="286" />
+        <source>class/capacity mismatch</source>
+        <translation>等级/规模不一致</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="287" />
+        <source>grade mismatch</source>
+        <translation>竖向形式不一致</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="287" />
+        <source>phase mismatch</source>
+        <translation>建设时序不一致</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="288" />
+        <source>suspected datum problem</source>
+        <translation>疑似坐标系问题</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="288" />
+        <source>theme conflict</source>
+        <translation>主题冲突</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="289" />
+        <source>manual</source>
+        <translation>人工</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="293" />
+        <source>error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="293" />
+        <source>warning</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="293" />
+        <source>info</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="379" />
+        <location filename="../review_panel.py" line="360" />
         <source>This review session is open read-only</source>
         <translation>此审查会话以只读方式打开</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="348" />
+        <location filename="../review_panel.py" line="363" />
         <source>Select a finding first</source>
         <translation>请先选择一个问题</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="354" />
+        <location filename="../review_panel.py" line="369" />
         <source>Saved the view for {0} finding(s)</source>
         <translation>已为 {0} 个问题保存视角</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="394" />
+        <location filename="../review_panel.py" line="409" />
         <source>Open review session</source>
         <translation>打开审查会话</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="434" />
-        <location filename="../review_panel.py" line="395" />
+        <location filename="../review_panel.py" line="449" />
+        <location filename="../review_panel.py" line="410" />
         <source>Review session</source>
         <translation>审查会话</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="412" />
+        <location filename="../review_panel.py" line="427" />
         <source>Session in use</source>
         <translation>会话正在使用</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="414" />
+        <location filename="../review_panel.py" line="429" />
         <source>{0}
 
 Open it read-only?</source>
@@ -1180,22 +1240,22 @@ Open it read-only?</source>
 以只读方式打开？</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="427" />
+        <location filename="../review_panel.py" line="442" />
         <source> (read-only)</source>
         <translation>（只读）</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="428" />
+        <location filename="../review_panel.py" line="443" />
         <source>Review session opened: {0}{1}</source>
         <translation>已打开审查会话：{0}{1}</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="433" />
+        <location filename="../review_panel.py" line="448" />
         <source>Save review session</source>
         <translation>保存审查会话</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="446" />
+        <location filename="../review_panel.py" line="461" />
         <source>Review session saved: {0}</source>
         <translation>审查会话已保存：{0}</translation>
     </message>
