@@ -41,7 +41,10 @@ def test_checks_fill_the_panel_pin_markers_and_statuses_change(window, qtbot, tm
     kinds = {r["finding"]["kind"] for r in panel.session.findings.values()}
     assert {"offset", "dangling", "class_mismatch", "phase_mismatch", "datum_suspect", "conflict"} <= kinds
     assert panel.table.rowCount() == len(panel.session.findings)
-    assert "Findings" in [layer.name for layer in window.scene.layers]
+    pinned = next(layer for layer in window.scene.layers if layer.name == "Findings")
+    # a label and a pin (mast + ball on the ground) per finding: the labels, plus one mesh for all pins
+    visual = window.scene_view.visuals[pinned.id]
+    assert pinned.pins and len(visual.actors) == len(panel.session.findings) + 1
     panel.kind_filter.setCurrentIndex(panel.kind_filter.findData("offset"))
     assert panel.table.rowCount() == 4
     panel.table.selectAll()

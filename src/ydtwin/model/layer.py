@@ -188,12 +188,15 @@ class VectorLayer(Layer):
 class LabelLayer(Layer):
     kind = "labels"
 
-    def __init__(self, name: str, data: PointData, *, text_field: str = "name", **kwargs) -> None:
+    def __init__(self, name: str, data: PointData, *, text_field: str = "name", pins: bool = False,
+                 **kwargs) -> None:
         super().__init__(name, **kwargs)
         if text_field not in data.attributes:
             raise ValueError(f"label layer {name!r} has no attribute {text_field!r}")
         self.data = data
         self.text_field = text_field
+        #: draw a pin (a mast from the ground to the label, a ball on the ground) at each point
+        self.pins = pins
 
     @property
     def crs(self) -> str:

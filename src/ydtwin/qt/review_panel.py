@@ -399,8 +399,8 @@ class ReviewPanel(QWidget):
             return
         lon = np.array([r["finding"]["location"][0] for r in recs])
         lat = np.array([r["finding"]["location"][1] for r in recs])
-        names = np.array([f"! {r['finding']['kind'].replace('_', ' ')}" for r in recs], dtype=object)
-        layer = LabelLayer("Findings", PointData(lon, lat, "EPSG:4326", {"name": names}), group="Review",
+        names = np.array([f"! {self.kind_label(r['finding']['kind'])}" for r in recs], dtype=object)
+        layer = LabelLayer("Findings", PointData(lon, lat, "EPSG:4326", {"name": names}), group="Review", pins=True,
                            role="review-findings", style=Style(color=(1.0, 0.35, 0.25), font_size=13),
                            provenance=Provenance("ydtwin review checks", "computed", nature="illustrative"))
         scene.add(layer)

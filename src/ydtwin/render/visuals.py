@@ -366,10 +366,24 @@ class LabelVisual(Visual):
             actor._ydtwin_layer = layer.id
             self.ctx.plotter.add_actor(actor, reset_camera=False, render=False, name=f"label-{layer.id}-{k}")
             self.actors.append(actor)
+        if getattr(layer, "pins", False) and len(data):
+            # one mesh for every pin: a mast from the ground to the label and a ball where it stands
+            ground = self.ctx.surface.z(x, y, 0.0)
+            origin = np.array([float(np.mean(x)), float(np.mean(y)), 0.0])
+            n = len(x)
+            pts = np.vstack([np.column_stack([x, y, ground]), np.column_stack([x, y, z])])
+            lines = np.column_stack([np.full(n, 2), np.arange(n), np.arange(n) + n]).ravel()
+            verts = np.column_stack([np.full(n, 1), np.arange(n)]).ravel()
+            mesh = pv.PolyData(to_local(pts, origin), lines=lines, verts=verts)
+            self._add(mesh, origin, color=layer.style.color, line_width=2.0, point_size=11.0,
+                      render_points_as_spheres=True, lighting=False, name=f"pins-{layer.id}")
 
     def apply_opacity(self) -> None:
         for actor in self.actors:
-            actor.GetTextProperty().SetOpacity(self.layer.opacity)
+            if isinstance(actor, _vtk.vtkBillboardTextActor3D):
+                actor.GetTextProperty().SetOpacity(self.layer.opacity)
+            else:  # the pins
+                actor.GetProperty().SetOpacity(self.layer.opacity)
 
 
 VISUALS: dict[type, type[Visual]] = {
