@@ -580,7 +580,7 @@ def _cmd_snapshot(args) -> int:
 
     exporter = Exporter(scene)
     try:
-        exporter.set_view(args.view)
+        exporter.set_view(args.view, args.size)
         spec = exporter.view.view_spec(args.view)
         result = exporter.still(out, args.size, _overlay_options(args), transparent=args.transparent,
                                 quality=args.quality, tile_px=args.tile)

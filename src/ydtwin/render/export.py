@@ -131,7 +131,12 @@ class Exporter:
 
     # --- camera and state ---------------------------------------------------------------------------
 
-    def set_view(self, name: str) -> None:
+    def set_view(self, name: str, size: tuple[int, int] | None = None) -> None:
+        """Frame a named view (region, city, layer, box) for an image of ``size``'s proportions."""
+        if size is not None:
+            w, h = size
+            k = min(1.0, 1920 / max(w, h))
+            self.render_window.SetSize(max(16, round(w * k)), max(16, round(h * k)))
         self.view.set_view(name)
 
     def apply_viewpoint(self, vp) -> None:
