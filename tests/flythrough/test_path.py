@@ -85,6 +85,13 @@ def test_keyframes_own_year_and_caption_move_with_them():
     assert s2.state(2.5).plan_year == 2025 and s2.state(5.5).plan_year == 2035  # moved with its keyframe
 
 
+def test_keyframes_show_and_hide_layers_from_their_time():
+    keys = _keys(3, seconds=2.0)
+    keys[1] = keys[1].model_copy(update={"layers": {"city-boundaries": False, "Findings": True}})
+    s = Sampler(FlightPath(keyframes=keys), PROJ)
+    assert s.state(1.0).layers == {} and s.state(2.0).layers == {"city-boundaries": False, "Findings": True}
+
+
 def test_presets():
     from ydtwin.flythrough.presets import corridor, review, tour
 

@@ -69,6 +69,17 @@ def test_flythrough_panel_keyframes_scrub_save_and_open(window, qtbot, tmp_path)
     assert window.scene.plan_year == 2035 and panel.caption_label.text() == "上海 Shanghai 2035"
     panel.table.item(1, 4).setText("year two")  # not a year: refused, nothing changes
     assert panel.path.keyframes[1].plan_year == 2035
+    # layers from a keyframe on: hide the city boundaries at the second keyframe; scrubbing back shows them
+    boundaries = next(layer for layer in window.scene.layers if layer.role == "city-boundaries")
+    panel.scrub(0)
+    boundaries.visible = False
+    panel.table.selectRow(1)
+    assert panel.record_layers()
+    boundaries.visible = True
+    panel.scrub(panel.slider.maximum())
+    assert not boundaries.visible
+    panel.scrub(0)
+    assert boundaries.visible
     bad = tmp_path / "bad.json"
     bad.write_text("{", encoding="utf-8")
     assert not panel.open_dialog(str(bad))

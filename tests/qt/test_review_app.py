@@ -65,6 +65,15 @@ def test_checks_fill_the_panel_pin_markers_and_statuses_change(window, qtbot, tm
     qtbot.waitUntil(lambda: not window.flying, timeout=10_000)
     now = window.scene_view.viewpoint()
     assert all(abs(a - b) < 1e-6 for a, b in zip(now.eye + now.target, chosen.eye + chosen.target, strict=True))
+    # the thread: a comment from this planner's city, shown with the status history
+    panel.my_city.setCurrentIndex(panel.my_city.findData("Suzhou"))
+    panel.table.selectRow(0)
+    panel.comment_edit.setText("太仓段南移 <350 m>")
+    assert panel.add_comment() and panel.comment_edit.text() == ""
+    rec = panel.session.findings[panel.selected_ids()[0]]
+    assert rec["comments"][-1]["text"] == "太仓段南移 <350 m>" and rec["comments"][-1]["city"] == "Suzhou"
+    shown = panel.detail.toPlainText()
+    assert "太仓段南移 <350 m>" in shown and "open → agreed" in shown and "(Suzhou)" in shown
     panel.save(tmp_path / "review.ydreview")
     from ydtwin.review.session import Session
 

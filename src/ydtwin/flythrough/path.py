@@ -54,6 +54,8 @@ class Keyframe(BaseModel):
     ease: Literal["linear", "in", "out", "in-out"] = "in-out"
     plan_year: int | None = Field(None, ge=1900, le=2200, description="the plans as of this year, from here on")
     caption: str = Field("", description="shown from this keyframe until the next one")
+    layers: dict[str, bool] = Field(default_factory=dict,
+                                    description="layers (name or role) shown or hidden from this keyframe on")
 
     @field_validator("eye")
     @classmethod
@@ -226,7 +228,10 @@ class Sampler:
                 captions.append(Caption(start=starts[i], end=max(end, starts[i]), text=k.caption))
         self._captions = captions
         self._years = sorted(years, key=lambda k: k.time)
-        self._layers = sorted(path.tracks.layers, key=lambda k: k.time)
+        layer_keys = list(path.tracks.layers)
+        for i, k in enumerate(path.keyframes):
+            layer_keys += [LayerKey(time=starts[i], layer=name, visible=on) for name, on in k.layers.items()]
+        self._layers = sorted(layer_keys, key=lambda k: k.time)
 
     def _xyz(self, lonlath) -> np.ndarray:
         x, y = self.projection.to_scene(lonlath[0], lonlath[1])

@@ -297,6 +297,8 @@ class FlythroughPanel(QWidget):
             (self.tr("Orbit"), self.orbit_here, self.tr("A full turn around the point the view looks at")),
             (self.tr("City tour"), self.city_tour, self.tr("From city to city across the region")),
             (self.tr("Corridor"), self.corridor_flight, self.tr("Along a planned road, railway, pipe or green corridor")),
+            (self.tr("Layers here"), self.record_layers,
+             self.tr("From the selected keyframe on, show and hide the layers as they are now")),
             (self.tr("Remove"), self.remove_selected, ""),
             (self.tr("Up"), lambda: self.move_selected(-1), ""),
             (self.tr("Down"), lambda: self.move_selected(1), ""),
@@ -336,6 +338,8 @@ class FlythroughPanel(QWidget):
         self._play_timer = QTimer(self)
         self._play_timer.timeout.connect(self._play_step)
         self._sampler: Sampler | None = None
+        #: (plan year, layer visibility) before the preview changed them (None: not previewing)
+        self._base: tuple | None = None
         self._refresh()
 
     # --- keyframes --------------------------------------------------------------------------------------
@@ -347,6 +351,7 @@ class FlythroughPanel(QWidget):
 
     def set_path(self, path: FlightPath) -> None:
         self.path = path
+        self._base = None
         self._refresh()
 
     def _keys(self) -> list[Keyframe]:
@@ -437,6 +442,24 @@ class FlythroughPanel(QWidget):
         self.set_path(path)
         return True
 
+    def record_layers(self) -> bool:
+        """The selected keyframe shows and hides the layers as the Layers panel has them now."""
+        rows = self._selected_rows()
+        if len(rows) != 1:
+            self.window.statusBar().showMessage(self.tr("Select one keyframe first"), 5000)
+            return False
+        keys = self._keys()
+        self._base = None  # the layers as the planner set them now are the new starting point
+        state = {layer.name: bool(layer.visible) for layer in self.window.scene.layers}
+        keys[rows[0]] = keys[rows[0]].model_copy(update={"layers": state})
+        self._rebuild(keys)
+        self.table.selectRow(rows[0])
+        hidden = sum(not on for on in state.values())
+        self.window.statusBar().showMessage(
+            self.tr("From keyframe {0} on: {1} layers shown, {2} hidden").format(rows[0] + 1, len(state) - hidden,
+                                                                                 hidden), 6000)
+        return True
+
     def _selected_rows(self) -> list[int]:
         return sorted({i.row() for i in self.table.selectedIndexes()})
 
@@ -495,6 +518,10 @@ class FlythroughPanel(QWidget):
             for row, k in enumerate(keys):
                 for col, value in enumerate((k.name, f"{k.seconds:g}", f"{k.hold:g}")):
                     self.table.setItem(row, col, QTableWidgetItem(value))
+                if k.layers:
+                    hidden = [name for name, on in k.layers.items() if not on]
+                    self.table.item(row, 0).setToolTip(self.tr("Layers from here on — hidden: {0}").format(
+                        ", ".join(hidden) or self.tr("none")))
                 self.table.setItem(row, 4, QTableWidgetItem("" if k.plan_year is None else str(k.plan_year)))
                 self.table.setItem(row, 5, QTableWidgetItem(k.caption))
                 combo = QComboBox()
@@ -531,12 +558,16 @@ class FlythroughPanel(QWidget):
         t = frame / self.path.fps
         state = self._sampler.state(t)
         scene = self.window.scene
-        if state.plan_year is not None and scene.plan_year != state.plan_year:
-            scene.plan_year = state.plan_year
-        for key, visible in state.layers.items():
-            for layer in scene.layers:
-                if key in (layer.name, layer.role) and layer.visible != visible:
-                    layer.visible = visible
+        if self._base is None:  # how the scene was before the preview: what the tracks do not set yet
+            self._base = (scene.plan_year, {layer.id: layer.visible for layer in scene.layers})
+        base_year, base_visible = self._base
+        year = state.plan_year if state.plan_year is not None else base_year
+        if scene.plan_year != year:
+            scene.plan_year = year
+        for layer in scene.layers:
+            visible = state.layers.get(layer.name, state.layers.get(layer.role, base_visible.get(layer.id, layer.visible)))
+            if layer.visible != visible:
+                layer.visible = visible
         p = state.pose
         self.window.scene_view.set_pose(p.eye, p.focal, p.up, p.view_angle)
         self.time_label.setText(self.tr("{0:.1f} s of {1:.1f} s").format(t, self._sampler.duration))

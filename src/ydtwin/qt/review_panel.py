@@ -15,10 +15,12 @@ from PyQt6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QGridLayout,
+    QLineEdit,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -110,12 +112,36 @@ class ReviewPanel(QWidget):
         bottom.addWidget(self.set_status_combo, 0, 0)
         bottom.addWidget(self.apply_button, 0, 1)
         bottom.addWidget(self.view_button, 1, 0, 1, 2)
+        # the selected finding: its details, status history and comment thread; who is writing (city)
+        self.detail = QTextBrowser(self)
+        self.detail.setMaximumHeight(170)
+        self.my_city = QComboBox(self)
+        self.my_city.addItem(self.tr("(my city)"), "")
+        for city in window.scene.region.cities:
+            self.my_city.addItem(city.label(), city.name)
+        saved_city = window.settings.value("review/city", "")
+        self.my_city.setCurrentIndex(max(self.my_city.findData(saved_city), 0))
+        self.my_city.currentIndexChanged.connect(
+            lambda _i: window.settings.setValue("review/city", self.my_city.currentData()))
+        _narrow(self.my_city)
+        self.comment_edit = QLineEdit(self)
+        self.comment_edit.setPlaceholderText(self.tr("Comment on the selected finding…"))
+        self.comment_edit.returnPressed.connect(self.add_comment)
+        self.comment_button = QPushButton(self.tr("Comment"), self)
+        self.comment_button.clicked.connect(self.add_comment)
+        thread = QGridLayout()
+        thread.addWidget(self.my_city, 0, 0)
+        thread.addWidget(self.comment_button, 0, 1)
+        thread.addWidget(self.comment_edit, 1, 0, 1, 2)
+        self.table.itemSelectionChanged.connect(self.show_detail)
         findings_page = QWidget(self)
         fl = QVBoxLayout(findings_page)
         fl.setContentsMargins(0, 0, 0, 0)
         fl.addLayout(filters)
         fl.addWidget(self.table)
         fl.addLayout(bottom)
+        fl.addWidget(self.detail)
+        fl.addLayout(thread)
         self.projects = ProjectsTable(window, self)
         self.tabs = QTabWidget(self)
         self.tabs.addTab(findings_page, self.tr("Findings"))
@@ -365,8 +391,52 @@ class ReviewPanel(QWidget):
         vp = self.window.scene_view.viewpoint()
         for fid in ids:
             self.session.set_viewpoint(fid, {"eye": list(vp.eye), "target": list(vp.target),
-                                             "view_angle": vp.view_angle}, author=getpass.getuser(), city="")
+                                             "view_angle": vp.view_angle}, author=getpass.getuser(),
+                                    city=self.my_city.currentData() or "")
         self.window.log_message(self.tr("Saved the view for {0} finding(s)").format(len(ids)))
+
+    def show_detail(self) -> None:
+        """The selected finding: what, where, its status history and its comment thread."""
+        import html
+
+        ids = self.selected_ids()
+        if len(ids) != 1 or ids[0] not in self.session.findings:
+            self.detail.setHtml(f"<i>{html.escape(self.tr('Select one finding to see its thread'))}</i>"
+                                if not ids else f"<i>{html.escape(self.tr('{0} findings selected').format(len(ids)))}</i>")
+            return
+        rec = self.session.findings[ids[0]]
+        f = rec["finding"]
+        esc = html.escape
+        parts = [f"<b>{esc(self.kind_label(f['kind']))}</b> · {esc(self.severity_label(f.get('severity', '')))} · "
+                 f"{esc(self.tr(rec['status']))}<br>{esc(f['message'])}<br>"
+                 f"<small>{esc(', '.join(f.get('projects', [])))}</small>"]
+        for h in rec["history"]:
+            who = esc(h.get("author") or "") + (f" ({esc(h['city'])})" if h.get("city") else "")
+            parts.append(f"<small>{esc(h.get('time', '')[:16])} {who}: {esc(h.get('from', ''))} → "
+                         f"{esc(h.get('to', ''))}</small>")
+        for c in rec["comments"]:
+            who = esc(c.get("author") or "") + (f" ({esc(c['city'])})" if c.get("city") else "")
+            parts.append(f"<small>{esc(c.get('time', '')[:16])}</small> <b>{who}</b>: {esc(c.get('text', ''))}")
+        self.detail.setHtml("<br>".join(parts))
+
+    def add_comment(self) -> bool:
+        """The comment box's text on the selected finding, by this user, from the chosen city."""
+        import getpass
+
+        text = self.comment_edit.text().strip()
+        ids = self.selected_ids()
+        if not text:
+            return False
+        if len(ids) != 1:
+            self.window.statusBar().showMessage(self.tr("Select one finding to comment on"), 5000)
+            return False
+        if self.session.read_only:
+            self.window.log_message(self.tr("This review session is open read-only"), error=True)
+            return False
+        self.session.comment(ids[0], text, author=getpass.getuser(), city=self.my_city.currentData() or "")
+        self.comment_edit.clear()
+        self.show_detail()
+        return True
 
     def selected_ids(self) -> list[str]:
         rows = sorted({i.row() for i in self.table.selectedIndexes()})
@@ -379,8 +449,9 @@ class ReviewPanel(QWidget):
             self.window.log_message(self.tr("This review session is open read-only"), error=True)
             return
         for fid in ids:
-            self.session.set_status(fid, status, author=getpass.getuser(), city="")
+            self.session.set_status(fid, status, author=getpass.getuser(), city=self.my_city.currentData() or "")
         self.refresh()
+        self.show_detail()
 
     def _apply_status(self) -> None:
         self.set_status(self.selected_ids(), self.set_status_combo.currentData())

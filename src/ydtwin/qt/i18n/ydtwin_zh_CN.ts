@@ -248,182 +248,212 @@
     </message>
     <message>
         <location filename="../export_ui.py" line="300" />
+        <source>Layers here</source>
+        <translation>此处图层</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="301" />
+        <source>From the selected keyframe on, show and hide the layers as they are now</source>
+        <translation>从所选关键帧起，按当前状态显示和隐藏图层</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="302" />
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="301" />
+        <location filename="../export_ui.py" line="303" />
         <source>Up</source>
         <translation>上移</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="302" />
+        <location filename="../export_ui.py" line="304" />
         <source>Down</source>
         <translation>下移</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="303" />
+        <location filename="../export_ui.py" line="305" />
         <source>Open…</source>
         <translation>打开…</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="303" />
+        <location filename="../export_ui.py" line="305" />
         <source>Open a flight path (JSON)</source>
         <translation>打开飞行路径（JSON）</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="516" />
-        <location filename="../export_ui.py" line="304" />
+        <location filename="../export_ui.py" line="543" />
+        <location filename="../export_ui.py" line="306" />
         <source>Save…</source>
         <translation>保存…</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="304" />
+        <location filename="../export_ui.py" line="306" />
         <source>Save the flight path (JSON)</source>
         <translation>保存飞行路径（JSON）</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="313" />
+        <location filename="../export_ui.py" line="315" />
         <source>Loop back to the first keyframe</source>
         <translation>循环回到第一个关键帧</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="318" />
+        <location filename="../export_ui.py" line="320" />
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="327" />
+        <location filename="../export_ui.py" line="329" />
         <source>Export video…</source>
         <translation>导出视频…</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="345" />
+        <location filename="../export_ui.py" line="349" />
         <source>View {0}</source>
         <translation>视图 {0}</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="374" />
+        <location filename="../export_ui.py" line="379" />
         <source>No bookmarks yet: View ▸ Bookmarks ▸ Add</source>
         <translation>尚无书签：视图 ▸ 书签 ▸ 添加</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="389" />
+        <location filename="../export_ui.py" line="394" />
         <source>No open findings: run the checks in the Review panel</source>
         <translation>没有未关闭的问题：请在审查面板中运行检查</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="418" />
+        <location filename="../export_ui.py" line="423" />
         <source>No linear planned projects in the scene</source>
         <translation>场景中没有线状规划项目</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="422" />
+        <location filename="../export_ui.py" line="427" />
         <source>Corridor flight</source>
         <translation>廊道飞行</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="422" />
+        <location filename="../export_ui.py" line="427" />
         <source>Fly along</source>
         <translation>沿此飞行</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="477" />
+        <location filename="../export_ui.py" line="449" />
+        <source>Select one keyframe first</source>
+        <translation>请先选择一个关键帧</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="459" />
+        <source>From keyframe {0} on: {1} layers shown, {2} hidden</source>
+        <translation>从关键帧 {0} 起：显示 {1} 个图层，隐藏 {2} 个</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="500" />
         <source>Not a valid {0}: {1}</source>
         <translation>无效的{0}：{1}</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="542" />
-        <location filename="../export_ui.py" line="513" />
+        <location filename="../export_ui.py" line="523" />
+        <source>Layers from here on — hidden: {0}</source>
+        <translation>从此处起的图层 — 隐藏：{0}</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="524" />
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="573" />
+        <location filename="../export_ui.py" line="540" />
         <source>{0:.1f} s of {1:.1f} s</source>
         <translation>{0:.1f} 秒 / 共 {1:.1f} 秒</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="563" />
+        <location filename="../export_ui.py" line="594" />
         <source>Save flight path</source>
         <translation>保存飞行路径</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="577" />
-        <location filename="../export_ui.py" line="564" />
+        <location filename="../export_ui.py" line="608" />
+        <location filename="../export_ui.py" line="595" />
         <source>Flight paths (*.json)</source>
         <translation>飞行路径 (*.json)</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="570" />
+        <location filename="../export_ui.py" line="601" />
         <source>Cannot save {0}: {1}</source>
         <translation>无法保存 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="572" />
+        <location filename="../export_ui.py" line="603" />
         <source>Saved flight path {0}</source>
         <translation>已保存飞行路径 {0}</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="577" />
+        <location filename="../export_ui.py" line="608" />
         <source>Open flight path</source>
         <translation>打开飞行路径</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="586" />
+        <location filename="../export_ui.py" line="617" />
         <source>Opened flight path {0} ({1} keyframes, {2:.1f} s)</source>
         <translation>已打开飞行路径 {0}（{1} 个关键帧，{2:.1f} 秒）</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="630" />
-        <location filename="../export_ui.py" line="609" />
+        <location filename="../export_ui.py" line="661" />
+        <location filename="../export_ui.py" line="640" />
         <source>Export video</source>
         <translation>导出视频</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="621" />
+        <location filename="../export_ui.py" line="652" />
         <source>Size</source>
         <translation>尺寸</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="622" />
+        <location filename="../export_ui.py" line="653" />
         <source>Frames per second</source>
         <translation>每秒帧数</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="623" />
+        <location filename="../export_ui.py" line="654" />
         <source>Quality (MP4, 0–10)</source>
         <translation>质量（MP4，0–10）</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="631" />
+        <location filename="../export_ui.py" line="662" />
         <source>MP4 video (*.mp4);;GIF (*.gif);;PNG frames (folder) (*)</source>
         <translation>MP4 视频 (*.mp4);;GIF (*.gif);;PNG 帧序列（文件夹） (*)</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="678" />
-        <location filename="../export_ui.py" line="666" />
-        <location filename="../export_ui.py" line="646" />
+        <location filename="../export_ui.py" line="709" />
+        <location filename="../export_ui.py" line="697" />
+        <location filename="../export_ui.py" line="677" />
         <source>Export failed: {0}</source>
         <translation>导出失败：{0}</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="649" />
+        <location filename="../export_ui.py" line="680" />
         <source>Rendering {0}…</source>
         <translation>正在渲染 {0}…</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="649" />
+        <location filename="../export_ui.py" line="680" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="660" />
+        <location filename="../export_ui.py" line="691" />
         <source>Video export cancelled after {0} of {1} frames: nothing was written</source>
         <translation>视频导出在第 {0}/{1} 帧后取消：未写入任何文件</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="670" />
+        <location filename="../export_ui.py" line="701" />
         <source>Frame {0} of {1} · about {2:.0f} s left</source>
         <translation>第 {0}/{1} 帧 · 约剩 {2:.0f} 秒</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="680" />
+        <location filename="../export_ui.py" line="711" />
         <source>Exported {0} ({1} frames, {2} × {3} at {4} fps, {5:.0f} s)</source>
         <translation>已导出 {0}（{1} 帧，{2} × {3}，{4} 帧/秒，{5:.0f} 秒）</translation>
     </message>
@@ -970,268 +1000,299 @@
 </context><context>
     <name>ProjectsTable</name>
     <message>
-        <location filename="../review_panel.py" line="516" />
-        <location filename="../review_panel.py" line="476" />
+        <location filename="../review_panel.py" line="587" />
+        <location filename="../review_panel.py" line="547" />
         <source>all</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="480" />
+        <location filename="../review_panel.py" line="551" />
         <source>opens by {0}</source>
         <translation>{0} 年前开通</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="482" />
+        <location filename="../review_panel.py" line="553" />
         <source>Project</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="482" />
+        <location filename="../review_panel.py" line="553" />
         <source>City</source>
         <translation>城市</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="482" />
+        <location filename="../review_panel.py" line="553" />
         <source>Theme</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="483" />
+        <location filename="../review_panel.py" line="554" />
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="483" />
+        <location filename="../review_panel.py" line="554" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="483" />
+        <location filename="../review_panel.py" line="554" />
         <source>Phase</source>
         <translation>建设周期</translation>
     </message>
 </context><context>
     <name>ReviewPanel</name>
     <message>
-        <location filename="../review_panel.py" line="57" />
+        <location filename="../review_panel.py" line="59" />
         <source>Run checks</source>
         <translation>运行检查</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="59" />
+        <location filename="../review_panel.py" line="61" />
         <source>Save session…</source>
         <translation>保存审查会话…</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="61" />
+        <location filename="../review_panel.py" line="63" />
         <source>Open session…</source>
         <translation>打开审查会话…</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="303" />
-        <location filename="../review_panel.py" line="68" />
+        <location filename="../review_panel.py" line="329" />
+        <location filename="../review_panel.py" line="70" />
         <source>all</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="75" />
+        <location filename="../review_panel.py" line="77" />
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="75" />
+        <location filename="../review_panel.py" line="77" />
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="75" />
+        <location filename="../review_panel.py" line="77" />
         <source>Cities</source>
         <translation>城市</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="76" />
+        <location filename="../review_panel.py" line="78" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="76" />
+        <location filename="../review_panel.py" line="78" />
         <source>Finding</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="85" />
+        <location filename="../review_panel.py" line="87" />
         <source>Set status of selected</source>
         <translation>设置所选状态</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="88" />
+        <location filename="../review_panel.py" line="90" />
         <source>Add finding…</source>
         <translation>添加问题…</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="89" />
+        <location filename="../review_panel.py" line="91" />
         <source>Then click in the scene where the finding is</source>
         <translation>然后在场景中点击问题所在位置</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="92" />
+        <location filename="../review_panel.py" line="94" />
         <source>Save view for finding</source>
         <translation>保存问题的视角</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="93" />
+        <location filename="../review_panel.py" line="95" />
         <source>The selected finding is shown from the current camera (fly-to, report still, review tour)</source>
         <translation>所选问题将以当前相机视角显示（飞往、报告截图、审查巡览）</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="96" />
+        <location filename="../review_panel.py" line="98" />
         <source>Recover unsaved review</source>
         <translation>恢复未保存的审查</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="121" />
+        <location filename="../review_panel.py" line="119" />
+        <source>(my city)</source>
+        <translation>（我的城市）</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="128" />
+        <source>Comment on the selected finding…</source>
+        <translation>对所选问题发表意见…</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="130" />
+        <source>Comment</source>
+        <translation>发表意见</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="147" />
         <source>Findings</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="122" />
+        <location filename="../review_panel.py" line="148" />
         <source>Projects</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="136" />
+        <location filename="../review_panel.py" line="162" />
         <source>An unsaved review session was found ({0} edits): Review ▸ Recover</source>
         <translation>发现未保存的审查会话（{0} 处修改）：联合审查 ▸ 恢复</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="167" />
+        <location filename="../review_panel.py" line="193" />
         <source>Click in the scene where the finding is</source>
         <translation>在场景中点击问题所在位置</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="174" />
+        <location filename="../review_panel.py" line="200" />
         <source>No ground under the cursor</source>
         <translation>光标下没有地面</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="179" />
+        <location filename="../review_panel.py" line="205" />
         <source>New finding</source>
         <translation>新问题</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="179" />
+        <location filename="../review_panel.py" line="205" />
         <source>What was found here?</source>
         <translation>此处发现了什么问题？</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="224" />
+        <location filename="../review_panel.py" line="250" />
         <source>Review session recovered: {0} findings</source>
         <translation>审查会话已恢复：{0} 个问题</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="247" />
+        <location filename="../review_panel.py" line="273" />
         <source>No city outlines in this region: nothing to check</source>
         <translation>此区域没有城市边界：无可检查内容</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="274" />
+        <location filename="../review_panel.py" line="300" />
         <source>Review checks: {0} findings</source>
         <translation>审查检查：{0} 个问题</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="285" />
+        <location filename="../review_panel.py" line="311" />
         <source>connected</source>
         <translation>已衔接</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="285" />
+        <location filename="../review_panel.py" line="311" />
         <source>offset at the border</source>
         <translation>边界处错位</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="286" />
+        <location filename="../review_panel.py" line="312" />
         <source>dangling</source>
         <translation>悬空（无对接）</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="286" />
+        <location filename="../review_panel.py" line="312" />
         <source>class/capacity mismatch</source>
         <translation>等级/规模不一致</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="287" />
+        <location filename="../review_panel.py" line="313" />
         <source>grade mismatch</source>
         <translation>竖向形式不一致</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="287" />
+        <location filename="../review_panel.py" line="313" />
         <source>phase mismatch</source>
         <translation>建设时序不一致</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="288" />
+        <location filename="../review_panel.py" line="314" />
         <source>suspected datum problem</source>
         <translation>疑似坐标系问题</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="288" />
+        <location filename="../review_panel.py" line="314" />
         <source>theme conflict</source>
         <translation>主题冲突</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="289" />
+        <location filename="../review_panel.py" line="315" />
         <source>manual</source>
         <translation>人工</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="293" />
+        <location filename="../review_panel.py" line="319" />
         <source>error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="293" />
+        <location filename="../review_panel.py" line="319" />
         <source>warning</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="293" />
+        <location filename="../review_panel.py" line="319" />
         <source>info</source>
         <translation>提示</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="379" />
-        <location filename="../review_panel.py" line="360" />
+        <location filename="../review_panel.py" line="449" />
+        <location filename="../review_panel.py" line="434" />
+        <location filename="../review_panel.py" line="386" />
         <source>This review session is open read-only</source>
         <translation>此审查会话以只读方式打开</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="363" />
+        <location filename="../review_panel.py" line="389" />
         <source>Select a finding first</source>
         <translation>请先选择一个问题</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="369" />
+        <location filename="../review_panel.py" line="396" />
         <source>Saved the view for {0} finding(s)</source>
         <translation>已为 {0} 个问题保存视角</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="409" />
+        <location filename="../review_panel.py" line="404" />
+        <source>Select one finding to see its thread</source>
+        <translation>选择一个问题以查看其讨论</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="405" />
+        <source>{0} findings selected</source>
+        <translation>已选择 {0} 个问题</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="431" />
+        <source>Select one finding to comment on</source>
+        <translation>请选择一个问题后再发表意见</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="480" />
         <source>Open review session</source>
         <translation>打开审查会话</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="449" />
-        <location filename="../review_panel.py" line="410" />
+        <location filename="../review_panel.py" line="520" />
+        <location filename="../review_panel.py" line="481" />
         <source>Review session</source>
         <translation>审查会话</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="427" />
+        <location filename="../review_panel.py" line="498" />
         <source>Session in use</source>
         <translation>会话正在使用</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="429" />
+        <location filename="../review_panel.py" line="500" />
         <source>{0}
 
 Open it read-only?</source>
@@ -1240,22 +1301,22 @@ Open it read-only?</source>
 以只读方式打开？</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="442" />
+        <location filename="../review_panel.py" line="513" />
         <source> (read-only)</source>
         <translation>（只读）</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="443" />
+        <location filename="../review_panel.py" line="514" />
         <source>Review session opened: {0}{1}</source>
         <translation>已打开审查会话：{0}{1}</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="448" />
+        <location filename="../review_panel.py" line="519" />
         <source>Save review session</source>
         <translation>保存审查会话</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="461" />
+        <location filename="../review_panel.py" line="532" />
         <source>Review session saved: {0}</source>
         <translation>审查会话已保存：{0}</translation>
     </message>
