@@ -647,7 +647,8 @@ class MainWindow(QMainWindow):
         if not self._closed:
             # a repaint of the GL widget renders once; ``viewport.render()`` would render, then the widget's
             # repaint that the finished frame schedules would render the same frame a second time
-            self._frame_asked = True
+            # a hidden or minimised window draws nothing: deferred work must not wait for its frames
+            self._frame_asked = self.viewport.isVisible() and not self.isMinimized()
             self.viewport.update()
 
     def _painted(self) -> None:
