@@ -598,16 +598,23 @@ def _cmd_snapshot(args) -> int:
 
 def _cmd_flythrough(args) -> int:
     import time
+    from pathlib import Path
 
     from ydtwin.flythrough.path import FlightPath, PathError
+    from ydtwin.render.backend import prepare_offscreen
+
+    prepare_offscreen()  # before VTK is imported
+    from ydtwin.render.export import Cancelled, Exporter, ExportError, check_video, render_flythrough
 
     try:
         path = FlightPath.load(args.path)
-    except PathError as exc:
+        # what cannot be made is said at once, before the scene is built
+        check_video(Path(args.out), args.format, tuple(args.size or path.size), int(args.fps or path.fps),
+                    args.quality)
+    except (PathError, ExportError) as exc:
         raise YdtwinError(str(exc)) from None
     t0 = time.perf_counter()
     scene = _export_scene(args)
-    from ydtwin.render.export import Cancelled, Exporter, ExportError, render_flythrough
 
     exporter = Exporter(scene)
     last = [0.0]

@@ -559,6 +559,23 @@ class _Writer:
             raise ExportError(f"the encoder failed: {self.error}")
 
 
+def check_video(out: Path, fmt: str | None, size: tuple[int, int], fps: int, quality: int) -> str:
+    """The video's format, or :class:`ExportError` for what cannot be made (one line), before any work."""
+    from ydtwin.flythrough.path import MAX_VIDEO_SIZE
+
+    fmt = video_format(out, fmt)
+    w, h = size
+    if not (16 <= w <= MAX_VIDEO_SIZE[0] and 16 <= h <= MAX_VIDEO_SIZE[1]):
+        raise ExportError(f"a video frame is at most {MAX_VIDEO_SIZE[0]}x{MAX_VIDEO_SIZE[1]}, not {w}x{h}")
+    if fmt == "mp4" and (w % 2 or h % 2):
+        raise ExportError(f"MP4 (H.264, 4:2:0) needs an even width and height, not {w}x{h}")
+    if not 1 <= fps <= 120:
+        raise ExportError(f"frame rate {fps}: 1–120 frames per second")
+    if not 0 <= quality <= 10:
+        raise ExportError(f"quality {quality}: 0 (smallest) – 10 (best)")
+    return fmt
+
+
 class VideoExport:
     """A flythrough being written, one frame per :meth:`step` (a UI drives it between events; a script
     calls :func:`render_flythrough`). :meth:`finish` renames the file into place; :meth:`abort` removes the
@@ -567,20 +584,14 @@ class VideoExport:
     def __init__(self, exporter: Exporter, path, out: str | os.PathLike[str], *, size: tuple[int, int] | None = None,
                  fps: int | None = None, fmt: str | None = None, quality: int = 8,
                  options: OverlayOptions | None = None, frames: range | None = None) -> None:
-        from ydtwin.flythrough.path import MAX_VIDEO_SIZE, Sampler
+        from ydtwin.flythrough.path import Sampler
 
         self.exporter = exporter
         self.out = Path(out)
-        self.fmt = video_format(self.out, fmt)
         self.size = tuple(int(v) for v in (size or path.size))
         self.fps = int(fps or path.fps)
+        self.fmt = check_video(self.out, fmt, self.size, self.fps, quality)
         w, h = self.size
-        if not (16 <= w <= MAX_VIDEO_SIZE[0] and 16 <= h <= MAX_VIDEO_SIZE[1]):
-            raise ExportError(f"a video frame is at most {MAX_VIDEO_SIZE[0]}x{MAX_VIDEO_SIZE[1]}, not {w}x{h}")
-        if not 1 <= self.fps <= 120:
-            raise ExportError(f"frame rate {self.fps}: 1–120 frames per second")
-        if not 0 <= quality <= 10:
-            raise ExportError(f"quality {quality}: 0 (smallest) – 10 (best)")
         self.sampler = Sampler(path, exporter.scene.projection)
         self.times = self.sampler.times(self.fps)
         self.indices = list(frames if frames is not None else range(len(self.times)))
