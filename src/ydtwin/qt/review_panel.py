@@ -70,7 +70,7 @@ class ReviewPanel(QWidget):
             combo.addItem(self.tr("all"), ALL)
             combo.currentIndexChanged.connect(self.refresh)
         for status in STATUSES:
-            self.status_filter.addItem(self.tr(status), status)
+            self.status_filter.addItem(self.status_label(status), status)
         for severity in ("error", "warning", "info"):
             self.severity_filter.addItem(self.severity_label(severity), severity)
         self.table = QTableWidget(0, self.COLUMNS, self)
@@ -83,7 +83,7 @@ class ReviewPanel(QWidget):
         self.table.cellDoubleClicked.connect(lambda row, _col: self.fly_to_row(row))
         self.set_status_combo = QComboBox(self)
         for status in STATUSES:
-            self.set_status_combo.addItem(self.tr(status), status)
+            self.set_status_combo.addItem(self.status_label(status), status)
         self.apply_button = QPushButton(self.tr("Set status of selected"), self)
         self.apply_button.clicked.connect(self._apply_status)
         self.placing = False
@@ -315,6 +315,11 @@ class ReviewPanel(QWidget):
                   "manual": self.tr("manual")}
         return labels.get(kind, kind.replace("_", " "))
 
+    def status_label(self, status: str) -> str:
+        labels = {"open": self.tr("open"), "agreed": self.tr("agreed"), "deferred": self.tr("deferred"),
+                  "resolved": self.tr("resolved")}
+        return labels.get(status, status)
+
     def severity_label(self, severity: str) -> str:
         labels = {"error": self.tr("error"), "warning": self.tr("warning"), "info": self.tr("info")}
         return labels.get(severity, severity)
@@ -359,7 +364,7 @@ class ReviewPanel(QWidget):
             f = rec["finding"]
             values = (self.kind_label(f["kind"]), self.severity_label(f.get("severity", "")),
                       ", ".join(f.get("cities", [])),
-                      self.tr(rec["status"]), f["message"])
+                      self.status_label(rec["status"]), f["message"])
             for col, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 item.setToolTip(f["message"])
@@ -408,7 +413,7 @@ class ReviewPanel(QWidget):
         f = rec["finding"]
         esc = html.escape
         parts = [f"<b>{esc(self.kind_label(f['kind']))}</b> · {esc(self.severity_label(f.get('severity', '')))} · "
-                 f"{esc(self.tr(rec['status']))}<br>{esc(f['message'])}<br>"
+                 f"{esc(self.status_label(rec['status']))}<br>{esc(f['message'])}<br>"
                  f"<small>{esc(', '.join(f.get('projects', [])))}</small>"]
         for h in rec["history"]:
             who = esc(h.get("author") or "") + (f" ({esc(h['city'])})" if h.get("city") else "")

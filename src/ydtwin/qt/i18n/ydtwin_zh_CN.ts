@@ -697,183 +697,183 @@
         <translation>此处无对象（请单击建筑）</translation>
     </message>
     <message>
-        <location filename="../app.py" line="659" />
+        <location filename="../app.py" line="660" />
         <source>{0} triangles · {1} ms/frame</source>
         <translation>{0} 个三角形 · 每帧 {1} 毫秒</translation>
     </message>
     <message>
-        <location filename="../app.py" line="761" />
+        <location filename="../app.py" line="762" />
         <source>Add bookmark</source>
         <translation>添加书签</translation>
     </message>
     <message>
-        <location filename="../app.py" line="761" />
+        <location filename="../app.py" line="762" />
         <source>Name of this view:</source>
         <translation>此视图的名称：</translation>
     </message>
     <message>
-        <location filename="../app.py" line="771" />
+        <location filename="../app.py" line="772" />
         <source>&amp;Add current view…</source>
         <translation>添加当前视图(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="805" />
+        <location filename="../app.py" line="806" />
         <source>Save project</source>
         <translation>保存项目</translation>
     </message>
     <message>
-        <location filename="../app.py" line="827" />
-        <location filename="../app.py" line="806" />
+        <location filename="../app.py" line="828" />
+        <location filename="../app.py" line="807" />
         <source>ydtwin project</source>
         <translation>ydtwin 项目</translation>
     </message>
     <message>
-        <location filename="../app.py" line="817" />
+        <location filename="../app.py" line="818" />
         <source>Project saved: {0}</source>
         <translation>项目已保存：{0}</translation>
     </message>
     <message>
-        <location filename="../app.py" line="826" />
+        <location filename="../app.py" line="827" />
         <source>Open project</source>
         <translation>打开项目</translation>
     </message>
     <message>
-        <location filename="../app.py" line="847" />
+        <location filename="../app.py" line="848" />
         <source>Project opened: {0}</source>
         <translation>项目已打开：{0}</translation>
     </message>
     <message>
-        <location filename="../app.py" line="859" />
+        <location filename="../app.py" line="860" />
         <source>View</source>
         <translation>视图</translation>
     </message>
     <message>
-        <location filename="../app.py" line="863" />
+        <location filename="../app.py" line="864" />
         <source>Whole region</source>
         <translation>全域</translation>
     </message>
     <message>
-        <location filename="../app.py" line="867" />
+        <location filename="../app.py" line="868" />
         <source>View:</source>
         <translation>视图：</translation>
     </message>
     <message>
-        <location filename="../app.py" line="873" />
+        <location filename="../app.py" line="874" />
         <source>Plan year</source>
         <translation>规划年份</translation>
     </message>
     <message>
-        <location filename="../app.py" line="874" />
+        <location filename="../app.py" line="875" />
         <source>Show every city's projects as they stand in this year</source>
         <translation>按该年份显示各城市项目的状态</translation>
     </message>
     <message>
-        <location filename="../app.py" line="900" />
+        <location filename="../app.py" line="901" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="901" />
+        <location filename="../app.py" line="902" />
         <source>&amp;Open building footprints…</source>
         <translation>打开建筑轮廓(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="905" />
+        <location filename="../app.py" line="906" />
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="908" />
+        <location filename="../app.py" line="909" />
         <source>Open &amp;project…</source>
         <translation>打开项目(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="911" />
+        <location filename="../app.py" line="912" />
         <source>&amp;Save project…</source>
         <translation>保存项目(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="916" />
+        <location filename="../app.py" line="917" />
         <source>&amp;Export image…</source>
         <translation>导出图像(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="920" />
+        <location filename="../app.py" line="921" />
         <source>Export &amp;flythrough…</source>
         <translation>导出飞行视频(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="924" />
+        <location filename="../app.py" line="925" />
         <source>&amp;Preferences…</source>
         <translation>首选项(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="927" />
+        <location filename="../app.py" line="928" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="932" />
+        <location filename="../app.py" line="933" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="933" />
+        <location filename="../app.py" line="934" />
         <source>&amp;Home (whole region)</source>
         <translation>全域视图(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="937" />
+        <location filename="../app.py" line="938" />
         <source>&amp;Bookmarks</source>
         <translation>书签(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="939" />
+        <location filename="../app.py" line="940" />
         <source>&amp;City</source>
         <translation>城市(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="944" />
+        <location filename="../app.py" line="945" />
         <source>&amp;District</source>
         <translation>区县(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="955" />
+        <location filename="../app.py" line="956" />
         <source>&amp;Layers</source>
         <translation>图层(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="967" />
+        <location filename="../app.py" line="968" />
         <source>Compare &amp;scenarios…</source>
         <translation>方案对比(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="970" />
+        <location filename="../app.py" line="971" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="971" />
+        <location filename="../app.py" line="972" />
         <source>&amp;About ydtwin</source>
         <translation>关于 ydtwin(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="980" />
+        <location filename="../app.py" line="981" />
         <source>Preferences</source>
         <translation>首选项</translation>
     </message>
     <message>
-        <location filename="../app.py" line="986" />
+        <location filename="../app.py" line="987" />
         <source>Language (next start)</source>
         <translation>界面语言（下次启动生效）</translation>
     </message>
     <message>
-        <location filename="../app.py" line="993" />
+        <location filename="../app.py" line="994" />
         <source>The language changes at the next start</source>
         <translation>界面语言将在下次启动时更改</translation>
     </message>
     <message>
-        <location filename="../app.py" line="998" />
+        <location filename="../app.py" line="999" />
         <source>About ydtwin</source>
         <translation>关于 ydtwin</translation>
     </message>
@@ -1000,43 +1000,43 @@
 </context><context>
     <name>ProjectsTable</name>
     <message>
-        <location filename="../review_panel.py" line="587" />
-        <location filename="../review_panel.py" line="547" />
+        <location filename="../review_panel.py" line="592" />
+        <location filename="../review_panel.py" line="552" />
         <source>all</source>
         <translation>全部</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="551" />
+        <location filename="../review_panel.py" line="556" />
         <source>opens by {0}</source>
         <translation>{0} 年前开通</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="553" />
+        <location filename="../review_panel.py" line="558" />
         <source>Project</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="553" />
+        <location filename="../review_panel.py" line="558" />
         <source>City</source>
         <translation>城市</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="553" />
+        <location filename="../review_panel.py" line="558" />
         <source>Theme</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="554" />
+        <location filename="../review_panel.py" line="559" />
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="554" />
+        <location filename="../review_panel.py" line="559" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="554" />
+        <location filename="../review_panel.py" line="559" />
         <source>Phase</source>
         <translation>建设周期</translation>
     </message>
@@ -1058,7 +1058,7 @@
         <translation>打开审查会话…</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="329" />
+        <location filename="../review_panel.py" line="334" />
         <location filename="../review_panel.py" line="70" />
         <source>all</source>
         <translation>全部</translation>
@@ -1230,69 +1230,89 @@
     </message>
     <message>
         <location filename="../review_panel.py" line="319" />
+        <source>open</source>
+        <translation>待处理</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="319" />
+        <source>agreed</source>
+        <translation>已达成一致</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="319" />
+        <source>deferred</source>
+        <translation>暂缓</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="320" />
+        <source>resolved</source>
+        <translation>已解决</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="324" />
         <source>error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="319" />
+        <location filename="../review_panel.py" line="324" />
         <source>warning</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="319" />
+        <location filename="../review_panel.py" line="324" />
         <source>info</source>
         <translation>提示</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="449" />
-        <location filename="../review_panel.py" line="434" />
-        <location filename="../review_panel.py" line="386" />
+        <location filename="../review_panel.py" line="454" />
+        <location filename="../review_panel.py" line="439" />
+        <location filename="../review_panel.py" line="391" />
         <source>This review session is open read-only</source>
         <translation>此审查会话以只读方式打开</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="389" />
+        <location filename="../review_panel.py" line="394" />
         <source>Select a finding first</source>
         <translation>请先选择一个问题</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="396" />
+        <location filename="../review_panel.py" line="401" />
         <source>Saved the view for {0} finding(s)</source>
         <translation>已为 {0} 个问题保存视角</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="404" />
+        <location filename="../review_panel.py" line="409" />
         <source>Select one finding to see its thread</source>
         <translation>选择一个问题以查看其讨论</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="405" />
+        <location filename="../review_panel.py" line="410" />
         <source>{0} findings selected</source>
         <translation>已选择 {0} 个问题</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="431" />
+        <location filename="../review_panel.py" line="436" />
         <source>Select one finding to comment on</source>
         <translation>请选择一个问题后再发表意见</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="480" />
+        <location filename="../review_panel.py" line="485" />
         <source>Open review session</source>
         <translation>打开审查会话</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="520" />
-        <location filename="../review_panel.py" line="481" />
+        <location filename="../review_panel.py" line="525" />
+        <location filename="../review_panel.py" line="486" />
         <source>Review session</source>
         <translation>审查会话</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="498" />
+        <location filename="../review_panel.py" line="503" />
         <source>Session in use</source>
         <translation>会话正在使用</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="500" />
+        <location filename="../review_panel.py" line="505" />
         <source>{0}
 
 Open it read-only?</source>
@@ -1301,22 +1321,22 @@ Open it read-only?</source>
 以只读方式打开？</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="513" />
+        <location filename="../review_panel.py" line="518" />
         <source> (read-only)</source>
         <translation>（只读）</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="514" />
+        <location filename="../review_panel.py" line="519" />
         <source>Review session opened: {0}{1}</source>
         <translation>已打开审查会话：{0}{1}</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="519" />
+        <location filename="../review_panel.py" line="524" />
         <source>Save review session</source>
         <translation>保存审查会话</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="532" />
+        <location filename="../review_panel.py" line="537" />
         <source>Review session saved: {0}</source>
         <translation>审查会话已保存：{0}</translation>
     </message>
