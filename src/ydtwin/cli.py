@@ -291,18 +291,14 @@ def _cmd_review(args) -> int:
     if args.review_command == "report":
         return _cmd_review_report(args)
     import json
-    import tempfile
     from collections import Counter
-    from pathlib import Path
+
+    from ydtwin.atomic import write_text
 
     region, plans, rules, findings = _review_findings(args)
     doc = {"region": region.id, "year": args.year, "plugins": sorted(layer.plugin for layer in plans),
            "rules": [rule.id for rule in rules], "findings": [f.to_json() for f in findings]}
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", dir=out.parent, suffix=".tmp", delete=False, encoding="utf-8") as tmp:
-        json.dump(doc, tmp, ensure_ascii=False, indent=1)
-    Path(tmp.name).replace(out)
+    out = write_text(args.out, json.dumps(doc, ensure_ascii=False, indent=1))
     counts = Counter(f.kind for f in findings)
     print(f"wrote {out}: {len(findings)} findings over {len(plans)} plan layers "
           f"({', '.join(f'{k} {v}' for k, v in sorted(counts.items()))})")

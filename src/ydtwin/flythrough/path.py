@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -18,6 +17,7 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from ydtwin.atomic import write_text
 from ydtwin.geo.camera import EASES, CameraSpline, Key, Pose
 
 PATH_FORMAT = "ydtwin-flightpath/1"
@@ -145,20 +145,7 @@ class FlightPath(BaseModel):
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the path as JSON, atomically (temp file + fsync + replace)."""
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        text = json.dumps(self.model_dump(mode="json"), ensure_ascii=False, indent=1)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(text)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        return path
+        return write_text(path, json.dumps(self.model_dump(mode="json"), ensure_ascii=False, indent=1))
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> FlightPath:
@@ -259,4 +246,21 @@ class Sampler:
         return FrameState(t, self.spline.pose(t), year, layers, caption)
 
 
-__all__ = ["EASES", "FlightPath", "FrameState", "Keyframe", "PathError", "Sampler", "Tracks", "json_schema"]
+def apply_tracks(scene, state: FrameState, base: tuple | None = None) -> None:
+    """Put a frame's plan year and layer visibility on the scene (the model; views follow). ``base`` =
+    (plan year, {layer id: visible}) is what applies where the path sets nothing yet (a preview scrubbing
+    back); without it, what the path does not set is left as it is."""
+    year = state.plan_year
+    if year is None and base is not None:
+        year = base[0]
+    if (year is not None or base is not None) and scene.plan_year != year:
+        scene.plan_year = year
+    for layer in scene.layers:
+        visible = state.layers.get(layer.name, state.layers.get(layer.role))
+        if visible is None and base is not None:
+            visible = base[1].get(layer.id)
+        if visible is not None and layer.visible != visible:
+            layer.visible = visible
+
+
+__all__ = ["EASES", "FlightPath", "FrameState", "Keyframe", "PathError", "Sampler", "Tracks", "apply_tracks", "json_schema"]

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from ydtwin.atomic import write_text
 from ydtwin.errors import ReadError
 
 PROJECT_VERSION = 1
@@ -117,18 +117,7 @@ class Project:
 def save_project(project: Project, path: str | os.PathLike[str]) -> Path:
     """Write atomically: a temporary file in the same folder, flushed to disk, then renamed over the target."""
     path = Path(path)
-    text = json.dumps(project.to_json(path.parent.resolve()), ensure_ascii=False, indent=2) + "\n"
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_text(path, json.dumps(project.to_json(path.parent.resolve()), ensure_ascii=False, indent=2) + "\n")
 
 
 def load_project(path: str | os.PathLike[str]) -> Project:

@@ -196,26 +196,25 @@ class MainWindow(QMainWindow):
     def _build_review(self) -> None:
         from ydtwin.qt.review_panel import ReviewPanel
 
-        dock = QDockWidget(self.tr("Review"), self)
-        dock.setObjectName("review-dock")
-        self.review_panel = ReviewPanel(self, parent=dock)
-        dock.setWidget(self.review_panel)
+        self.review_dock = self._tab_with_identify(self.tr("Review"), "review-dock")
+        self.review_panel = ReviewPanel(self, parent=self.review_dock)
+        self.review_dock.setWidget(self.review_panel)
+
+    def _tab_with_identify(self, title: str, name: str) -> QDockWidget:
+        """A right-hand dock in a tab beside Identify (which stays in front)."""
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
         self.tabifyDockWidget(self.identify_dock, dock)
         self.identify_dock.raise_()
-        self.review_dock = dock
+        return dock
 
     def _build_flythrough(self) -> None:
         from ydtwin.qt.export_ui import FlythroughPanel
 
-        dock = QDockWidget(self.tr("Flythrough"), self)
-        dock.setObjectName("flythrough-dock")
-        self.flythrough_panel = FlythroughPanel(self, parent=dock)
-        dock.setWidget(self.flythrough_panel)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-        self.tabifyDockWidget(self.identify_dock, dock)
-        self.identify_dock.raise_()
-        self.flythrough_dock = dock
+        self.flythrough_dock = self._tab_with_identify(self.tr("Flythrough"), "flythrough-dock")
+        self.flythrough_panel = FlythroughPanel(self, parent=self.flythrough_dock)
+        self.flythrough_dock.setWidget(self.flythrough_panel)
 
     def show_flythrough(self) -> None:
         """The Flythrough panel: keyframes, timeline, presets and the video export."""

@@ -40,7 +40,16 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-from ydtwin.flythrough.path import EASES, PATH_FORMAT, FlightPath, Keyframe, PathError, Sampler, Tracks
+from ydtwin.flythrough.path import (
+    EASES,
+    PATH_FORMAT,
+    FlightPath,
+    Keyframe,
+    PathError,
+    Sampler,
+    Tracks,
+    apply_tracks,
+)
 
 #: still sizes offered (label, (w, h)); "window" and "custom" are added in the dialog
 STILL_SIZES = [("Full HD 1920 × 1080", (1920, 1080)), ("4K 3840 × 2160", (3840, 2160)),
@@ -560,14 +569,7 @@ class FlythroughPanel(QWidget):
         scene = self.window.scene
         if self._base is None:  # how the scene was before the preview: what the tracks do not set yet
             self._base = (scene.plan_year, {layer.id: layer.visible for layer in scene.layers})
-        base_year, base_visible = self._base
-        year = state.plan_year if state.plan_year is not None else base_year
-        if scene.plan_year != year:
-            scene.plan_year = year
-        for layer in scene.layers:
-            visible = state.layers.get(layer.name, state.layers.get(layer.role, base_visible.get(layer.id, layer.visible)))
-            if layer.visible != visible:
-                layer.visible = visible
+        apply_tracks(scene, state, self._base)
         p = state.pose
         self.window.scene_view.set_pose(p.eye, p.focal, p.up, p.view_angle)
         self.time_label.setText(self.tr("{0:.1f} s of {1:.1f} s").format(t, self._sampler.duration))

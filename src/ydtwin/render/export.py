@@ -152,12 +152,9 @@ class Exporter:
 
     def apply_state(self, state) -> None:
         """A flythrough frame's state: camera, plan year, layer visibility."""
-        if state.plan_year is not None and self.scene.plan_year != state.plan_year:
-            self.scene.plan_year = state.plan_year
-        for key, visible in state.layers.items():
-            for layer in self.scene.layers:
-                if key in (layer.name, layer.role) and layer.visible != visible:
-                    layer.visible = visible
+        from ydtwin.flythrough.path import apply_tracks
+
+        apply_tracks(self.scene, state)
         self.set_pose(state.pose)
 
     # --- rendering ----------------------------------------------------------------------------------

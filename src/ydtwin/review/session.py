@@ -17,11 +17,11 @@ import getpass
 import json
 import os
 import socket
-import tempfile
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ydtwin.atomic import write_text
 from ydtwin.errors import YdtwinError
 
 __all__ = ["STATUSES", "Session", "SessionLocked", "merge_sessions"]
@@ -39,15 +39,6 @@ class SessionLocked(YdtwinError):
 
 def _now() -> str:
     return _dt.datetime.now(_dt.UTC).isoformat(timespec="milliseconds")
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name == "posix":
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 @dataclass
@@ -152,20 +143,7 @@ class Session:
             self.path = Path(path)
         if self.path is None:
             raise ValueError("a new session needs a path")
-        folder = self.path.parent
-        folder.mkdir(parents=True, exist_ok=True)
-        data = json.dumps(self.to_json(), ensure_ascii=False, indent=1).encode("utf-8")
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{self.path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-                f.flush()
-                os.fsync(f.fileno())
-            os.replace(tmp, self.path)
-            _fsync_dir(folder)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_text(self.path, json.dumps(self.to_json(), ensure_ascii=False, indent=1))
         with contextlib.suppress(FileNotFoundError):
             os.truncate(self.journal_path, 0)
         self.pending = []
