@@ -572,10 +572,17 @@ class ProjectsTable(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.table)
         self._rows: list[tuple] = []
-        window.scene.layers.events.inserted.connect(lambda *_: self.fill())
-        window.scene.layers.events.removed.connect(lambda *_: self.fill())
+        window.scene.layers.events.inserted.connect(self._layer_changed)
+        window.scene.layers.events.removed.connect(self._layer_changed)
         window.scene.events.plan_year.connect(lambda *_: self.refresh())
         self.fill()
+
+    def _layer_changed(self, _index: int, layer) -> None:
+        """Plans added or removed: refill (another layer, e.g. a large building file, changes nothing here)."""
+        from ydtwin.model.plans import PlansLayer
+
+        if isinstance(layer, PlansLayer):
+            self.fill()
 
     def _layers(self):
         from ydtwin.model.plans import PlansLayer
