@@ -27,6 +27,11 @@ TERRAIN_BLOCK = 128
 VECTOR_TILE_M = 200_000.0
 #: line vertices are inserted so no segment is longer than this (m), so lines follow the terrain
 DENSIFY_M = 400.0
+#: depth offsets (VTK's relative coincident-topology factor, units) that keep draped lines and fills in front
+#: of the terrain they lie on where a coarser terrain block rises above the drape height (speckles of land in a
+#: lake); lines a step further forward than fills, so that boundaries across a lake stay visible
+DRAPED_FILL_OFFSET = (-2.0, -100.0)
+DRAPED_LINE_OFFSET = (-4.0, -200.0)
 SEA_COLOUR = (0.10, 0.30, 0.52)
 SEA_OPACITY = 0.55
 
@@ -319,8 +324,9 @@ class VectorVisual(Visual):
             if len(coords):
                 z = self.ctx.surface.z(coords[:, 0], coords[:, 1], style.drape_offset)
                 poly = pv.PolyData(to_local(np.column_stack([coords, z]), origin), lines=line_cells(offsets))
-                self._add(poly, origin, color=style.color, line_width=style.line_width, lighting=False,
-                          name=f"lines-{layer.id}-{i}-{j}")
+                actor = self._add(poly, origin, color=style.color, line_width=style.line_width, lighting=False,
+                                  name=f"lines-{layer.id}-{i}-{j}")
+                _in_front_of_terrain(actor, DRAPED_LINE_OFFSET)
         if not (style.fill and is_poly.any()):
             return
         for (i, j), part in split_by_tiles(scene_geoms[is_poly], grid).items():
@@ -330,7 +336,16 @@ class VectorVisual(Visual):
                 z = self.ctx.surface.z(verts[:, 0], verts[:, 1], style.drape_offset * 0.5)
                 faces = np.column_stack([np.full(len(tris), 3), tris]).ravel()
                 mesh = pv.PolyData(to_local(np.column_stack([verts, z]), origin), faces=faces)
-                self._add(mesh, origin, color=style.color, lighting=False, name=f"fill-{layer.id}-{i}-{j}")
+                actor = self._add(mesh, origin, color=style.color, lighting=False, name=f"fill-{layer.id}-{i}-{j}")
+                _in_front_of_terrain(actor, DRAPED_FILL_OFFSET)
+
+
+def _in_front_of_terrain(actor, offset: tuple[float, float]) -> None:
+    """Draw a draped actor's polygons and lines ``offset`` nearer in depth (see ``DRAPED_FILL_OFFSET``)."""
+    mapper = actor.GetMapper()
+    mapper.SetResolveCoincidentTopologyToPolygonOffset()  # VTK's global mode; the parameters are this mapper's
+    mapper.SetRelativeCoincidentTopologyPolygonOffsetParameters(*offset)
+    mapper.SetRelativeCoincidentTopologyLineOffsetParameters(*offset)
 
 
 class LabelVisual(Visual):
