@@ -172,9 +172,13 @@ def _names(window):
 MAX_BLOCK_S = 0.1
 #: frames drawn while loading, relative to the median frame of the idle view before the load
 MAX_FRAME_RATIO = 2.0
+#: a shared VM sometimes pauses a process for 100 ms or more; a second load in the same window tells such a
+#: pause from a regression, which fails every time
+ATTEMPTS = 2
 
 
-def test_200k_footprints_load_without_blocking_the_ui(window, qtbot, footprints_200k, frame_timer):
+def _load_measured(window, qtbot, path, frame_timer) -> tuple[bool, str]:
+    """Open ``path`` with a heartbeat running: (within the bounds, what was measured)."""
     idle_from = time.perf_counter()
     for _ in range(8):  # the view's ordinary frames, for comparison
         window.request_render()
@@ -185,28 +189,40 @@ def test_200k_footprints_load_without_blocking_the_ui(window, qtbot, footprints_
     beat = Heartbeat()
     load_from = time.perf_counter()
     beat.start()
-    job = window.open_file(footprints_200k)
+    job = window.open_file(path)
     assert job is not None and window.progress.isVisible() and window.cancel_button.isVisible()
     qtbot.waitUntil(lambda: window.job is None, timeout=180_000)
-    qtbot.waitUntil(lambda: "synthetic_200k" in _names(window) and window.scene_view.pending == 0, timeout=180_000)
+    qtbot.waitUntil(lambda: path.stem in _names(window) and window.scene_view.pending == 0, timeout=180_000)
     qtbot.wait(200)
     beat.stop()
-    layer = window.scene.layer("synthetic_200k")
-    assert len(layer.data) == 200_000
-    visual = window.scene_view.visuals[layer.id]
-    assert visual.tiles and visual.tile_actors
-    assert "synthetic_200k.parquet: 200,000 buildings" in window.log_view.toPlainText()
-    assert window.recent_files()[0] == str(footprints_200k)
-
     frames = frame_timer.durations(since=load_from)
-    blocked = max((b - a - frame_timer.within(a, b) for a, b, _ in beat.gaps), default=0.0)
-    report = beat.report(frame_timer)
-    print(f"\nwhile loading 200k footprints: longest UI-thread stall {beat.worst() * 1000:.0f} ms; longest outside "
-          f"frames {blocked * 1000:.0f} ms; {len(frames)} frames, longest {max(frames) * 1000:.0f} ms "
-          f"(idle view: median {idle_median * 1000:.0f} ms)\n{report}")
     assert frames, "no frame was drawn while loading"
-    assert blocked < MAX_BLOCK_S, report
-    assert max(frames) < MAX_FRAME_RATIO * idle_median, report
+    blocked = max((b - a - frame_timer.within(a, b) for a, b, _ in beat.gaps), default=0.0)
+    text = (f"longest UI-thread stall {beat.worst() * 1000:.0f} ms; longest outside frames {blocked * 1000:.0f} ms; "
+            f"{len(frames)} frames, longest {max(frames) * 1000:.0f} ms (idle view: median {idle_median * 1000:.0f} ms)"
+            f"\n{beat.report(frame_timer)}")
+    return blocked < MAX_BLOCK_S and max(frames) < MAX_FRAME_RATIO * idle_median, text
+
+
+def test_200k_footprints_load_without_blocking_the_ui(window, qtbot, footprints_200k, frame_timer):
+    reports = []
+    for attempt in range(ATTEMPTS):
+        if attempt:  # again, in the same window
+            window.scene.layers.remove(window.scene.layer("synthetic_200k"))
+            qtbot.waitUntil(lambda: window.scene_view.pending == 0, timeout=60_000)
+        ok, text = _load_measured(window, qtbot, footprints_200k, frame_timer)
+        reports.append(f"load {attempt + 1}: {text}")
+        print(f"\nwhile loading 200k footprints, {reports[-1]}")
+        layer = window.scene.layer("synthetic_200k")
+        assert len(layer.data) == 200_000
+        visual = window.scene_view.visuals[layer.id]
+        assert visual.tiles and visual.tile_actors
+        assert "synthetic_200k.parquet: 200,000 buildings" in window.log_view.toPlainText()
+        assert window.recent_files()[0] == str(footprints_200k)
+        if ok:
+            break
+    else:
+        raise AssertionError("the UI thread was blocked while loading, every time:\n" + "\n".join(reports))
 
 
 def test_cancel_leaves_no_layer(window, qtbot, footprints_200k):
