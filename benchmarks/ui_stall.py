@@ -102,7 +102,9 @@ if mode == "naive":
         from ydtwin.model.buildings import BuildingsLayer
         from ydtwin.model.layer import Provenance
         data, _ = read_buildings(path)
-        win.scene_view._run_in_background = None  # visuals built at once, on this thread
+        view = win.scene_view  # visuals built at once, on this thread
+        view._run_in_background = view.ctx.run_in_background = None
+        view._defer = view.ctx.defer = None
         win.scene.add(BuildingsLayer(name, data, group="Buildings",
                                      provenance=Provenance(source=path.name, licence="synthetic")))
     QTimer.singleShot(0, load)

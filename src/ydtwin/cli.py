@@ -59,6 +59,22 @@ def _size(text: str) -> tuple[int, int]:
     return w, h
 
 
+def _positive(kind):
+    """An argparse type: a number of ``kind`` greater than zero."""
+
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        if not value > 0:
+            raise argparse.ArgumentTypeError(f"must be greater than 0, not {text}")
+        return value
+
+    parse.__name__ = f"positive {kind.__name__}"
+    return parse
+
+
 def _add_layer_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("building footprints")
     g.add_argument("--layer", action="append", default=[], metavar="FILE",
@@ -153,7 +169,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_overlay_options(snap)
     snap.add_argument("--transparent", action="store_true", help="transparent background (PNG, TIFF)")
     snap.add_argument("--quality", type=int, default=92, metavar="Q", help="JPEG quality 1–100 (default 92)")
-    snap.add_argument("--tile", type=int, default=None, metavar="PX",
+    snap.add_argument("--tile", type=_positive(int), default=None, metavar="PX",
                       help="render in tiles of at most PX pixels (default: as large as the GL context allows)")
     _add_layer_options(snap)
     _add_plugin_options(snap)
@@ -165,7 +181,7 @@ def build_parser() -> argparse.ArgumentParser:
     fly.add_argument("path", metavar="PATH.json", help="flight path file")
     fly.add_argument("--out", required=True, metavar="FILE", help="tour.mp4, tour.gif, or a folder for PNG frames")
     fly.add_argument("--size", type=_size, default=None, metavar="WxH", help="frame size (default: the path's; ≤ 3840x2160)")
-    fly.add_argument("--fps", type=int, default=None, help="frames per second (default: the path's)")
+    fly.add_argument("--fps", type=_positive(int), default=None, help="frames per second (default: the path's)")
     fly.add_argument("--quality", type=int, default=8, metavar="Q", help="MP4 quality 0–10 (default 8)")
     fly.add_argument("--format", choices=("mp4", "gif", "png"), default=None, help="default: from --out")
     _add_overlay_options(fly, date_default=False)
@@ -182,19 +198,19 @@ def build_parser() -> argparse.ArgumentParser:
     preset.add_argument("kind", choices=("orbit", "tour", "corridor", "review"))
     preset.add_argument("--out", required=True, metavar="PATH.json")
     preset.add_argument("--around", default="Shanghai", metavar="PLACE", help="orbit: a city name or lon,lat")
-    preset.add_argument("--radius", type=float, default=None, metavar="M", help="orbit: radius in metres")
+    preset.add_argument("--radius", type=_positive(float), default=None, metavar="M", help="orbit: radius in metres")
     preset.add_argument("--cities", default=None, metavar="NAMES",
                         help="tour: cities separated by commas (default: all eight)")
     preset.add_argument("--project", default=None, metavar="NAME",
                         help="corridor: a planned linear project's id or name (see `ydtwin review check`)")
-    preset.add_argument("--height", type=float, default=600.0, metavar="M", help="corridor: flying height")
+    preset.add_argument("--height", type=_positive(float), default=600.0, metavar="M", help="corridor: flying height")
     preset.add_argument("--findings", default=None, metavar="FILE",
                         help="review: findings.json or a session file (default: run the checks now)")
     preset.add_argument("--year", type=int, default=None, metavar="Y", help="review: the plans as of year Y")
-    preset.add_argument("--seconds", type=float, default=None, metavar="S",
+    preset.add_argument("--seconds", type=_positive(float), default=None, metavar="S",
                         help="orbit: whole turn; tour/review: each flight; corridor: whole flight")
     preset.add_argument("--size", type=_size, default=(1920, 1080), metavar="WxH")
-    preset.add_argument("--fps", type=int, default=30)
+    preset.add_argument("--fps", type=_positive(int), default=30)
     _add_plugin_options(preset)
 
     info = sub.add_parser(
@@ -258,7 +274,8 @@ def _review_findings(args):
     bounds = next(layer for layer in layers if layer.role == "city-boundaries")
     outlines = dict(zip((str(n) for n in bounds.data.attributes["name"]), bounds.data.geometries, strict=True))
     manager = PluginManager()
-    plans = [layer for layer in manager.layers(plugin_names(args)) if getattr(layer, "kind", "") == "plans"]
+    plans = [layer for layer in manager.layers(checked_plugin_names(args, manager))
+             if getattr(layer, "kind", "") == "plans"]
     declarative = [entry.contribution for entry in manager.rules.values() if entry.contribution.check]
     findings = run_checks(plans, outlines, region.projection, declarative, year=args.year,
                           water=WaterMap.from_layers(layers))
@@ -333,9 +350,12 @@ def _cmd_review_report(args) -> int:
     from ydtwin.review.report import report_html
     from ydtwin.review.session import Session
 
+    suffix = Path(args.out).suffix.lower()
+    fmt = args.format or {".pdf": "pdf", ".html": "html", ".htm": "html"}.get(suffix)
+    if fmt is None:
+        raise YdtwinError(f"{args.out}: a report is .html or .pdf (or give --format)")
     session = Session.open(args.session, read_only=True)
     session.recover()  # a report shows every edit, saved or still in the journal
-    fmt = args.format or ("pdf" if str(args.out).lower().endswith(".pdf") else "html")
     from ydtwin.render.backend import prepare_offscreen
 
     prepare_offscreen()
@@ -462,16 +482,22 @@ def add_plugin_layers(scene, args, *, safe_mode: bool = False, manager=None):
     """The --plugins selection's layers added to the scene → the PluginManager used."""
     from ydtwin.plugins.manager import PluginManager
 
-    names = plugin_names(args)
     manager = manager or PluginManager(safe_mode=safe_mode)
+    names = checked_plugin_names(args, manager)
     if names != []:
-        known = {d.name for d in manager.discovered}
-        for n in names or []:
-            full = n if n.startswith("ydtwin-") else f"ydtwin-{n}"
-            if full not in known:
-                raise YdtwinError(f"--plugins: no plugin named {n} (see `ydtwin plugins list`)")
         manager.add_to_scene(scene, names)
     return manager
+
+
+def checked_plugin_names(args, manager) -> list[str] | None:
+    """``plugin_names(args)``, each of them a plugin the manager found (else one error line)."""
+    names = plugin_names(args)
+    known = {d.name for d in manager.discovered}
+    for n in names or []:
+        full = n if n.startswith("ydtwin-") else f"ydtwin-{n}"
+        if full not in known:
+            raise YdtwinError(f"--plugins: no plugin named {n} (see `ydtwin plugins list`)")
+    return names
 
 
 def _cmd_info(args) -> int:
@@ -530,11 +556,26 @@ def load_layers(scene, args, *, progress=None) -> list:
     return layers
 
 
+def _within_region(region, text: str, lon0: float, lat0: float, lon1: float, lat1: float) -> None:
+    """A place or box must touch the region (with a margin of half a degree), else the output is empty sky."""
+    r0, s0, r1, s1 = region.bbox
+    m = 0.5
+    if lon1 < r0 - m or lon0 > r1 + m or lat1 < s0 - m or lat0 > s1 + m:
+        raise YdtwinError(f"{text}: outside the region ({r0:g}–{r1:g} E, {s0:g}–{s1:g} N)")
+
+
 def _check_view(scene, view: str) -> None:
     from ydtwin.model.buildings import BuildingsLayer
 
     text = view.strip()
-    if text.lower() in ("region", "home") or text.count(",") == 3:
+    if text.lower() in ("region", "home"):
+        return
+    if text.count(",") == 3:
+        try:
+            lon0, lat0, lon1, lat1 = (float(v) for v in text.split(","))
+        except ValueError:
+            raise YdtwinError(f"--view {text}: a box is lon_min,lat_min,lon_max,lat_max (numbers)") from None
+        _within_region(scene.region, text, min(lon0, lon1), min(lat0, lat1), max(lon0, lon1), max(lat0, lat1))
         return
     if any(isinstance(layer, BuildingsLayer) and text in (layer.name, f"layer:{layer.name}") for layer in scene.layers):
         return
@@ -645,6 +686,7 @@ def _place(region, text: str) -> tuple[str, float, float]:
             lon, lat = (float(v) for v in text.split(","))
         except ValueError:
             raise YdtwinError(f"{text!r} is neither a city nor lon,lat") from None
+        _within_region(region, text, lon, lat, lon, lat)
         return f"{lon:.4f}, {lat:.4f}", lon, lat
     try:
         city = region.city(text)
@@ -654,7 +696,10 @@ def _place(region, text: str) -> tuple[str, float, float]:
 
 
 def _cmd_path(args) -> int:
+    from pydantic import ValidationError
+
     from ydtwin.flythrough import presets
+    from ydtwin.flythrough.path import validation_line
     from ydtwin.io.region import load_region
 
     region, _layers = load_region(args.region, boundaries=args.boundaries)
@@ -675,6 +720,8 @@ def _cmd_path(args) -> int:
         else:
             findings = _findings_for_tour(args)
             path = presets.review(proj, findings, seconds=secs or 4.0, **common)
+    except ValidationError as exc:
+        raise YdtwinError(f"{args.kind}: {validation_line(exc)}") from None
     except ValueError as exc:
         raise YdtwinError(str(exc)) from None
     out = path.save(args.out)
@@ -692,7 +739,8 @@ def _corridor_path(args, proj, common):
     if not args.project:
         raise YdtwinError("corridor: name the project with --project (an id or title from the plans)")
     want = args.project.strip().lower()
-    lines = presets.corridor_lines(PluginManager().layers(plugin_names(args)), proj)
+    manager = PluginManager()
+    lines = presets.corridor_lines(manager.layers(checked_plugin_names(args, manager)), proj)
     for pid, title, coords in lines:
         if want in (pid.lower(), title.lower()):
             kwargs = {}
@@ -731,6 +779,13 @@ def _findings_for_tour(args) -> list[dict]:
 
 
 def _cmd_app(args) -> int:
+    import os
+
+    from ydtwin.render.backend import has_display
+
+    if not has_display() and not os.environ.get("QT_QPA_PLATFORM"):
+        raise YdtwinError("the desktop app needs a display (DISPLAY or WAYLAND_DISPLAY is not set); "
+                          "without one, `ydtwin snapshot` and `ydtwin flythrough` render to files")
     from ydtwin.qt.app import run
 
     return run(region=args.region, boundaries=args.boundaries, view=getattr(args, "view", "region"), args=args,

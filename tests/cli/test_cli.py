@@ -64,3 +64,30 @@ def test_info_reports_heights_and_rejects_of_building_files(tmp_path, shared_fix
     assert "OSM PBF building footprints" in proc.stdout
     assert "heights:  levels 10, default 2,161" in proc.stdout
     assert "48 building ways with missing nodes" in proc.stdout
+
+
+def test_places_and_numbers_that_cannot_be_made_are_refused(tmp_path):
+    """Views and orbits outside the region, zero or negative numbers, unknown plugins: one line, exit 2 (an
+    empty-sky picture or a silent default would look like success)."""
+    cases = [
+        (("snapshot", "--out", str(tmp_path / "o.png"), "--view", "200,31,201,32"), "outside the region"),
+        (("path", "preset", "orbit", "--around", "100,31", "--out", str(tmp_path / "p.json")), "outside the region"),
+        (("path", "preset", "orbit", "--seconds", "0", "--out", str(tmp_path / "p.json")), "greater than 0"),
+        (("path", "preset", "corridor", "--height", "-5", "--out", str(tmp_path / "p.json")), "greater than 0"),
+        (("flythrough", str(tmp_path / "p.json"), "--out", str(tmp_path / "v.mp4"), "--fps", "0"), "greater than 0"),
+        (("snapshot", "--out", str(tmp_path / "o.png"), "--tile", "0"), "greater than 0"),
+        (("review", "check", "--plugins", "nosuch", "--out", str(tmp_path / "f.json")), "no plugin named nosuch"),
+        (("review", "report", str(tmp_path / "none.json"), "--out", str(tmp_path / "r.html")), "no such review session"),
+        (("review", "report", str(tmp_path / "none.json"), "--out", str(tmp_path / "r.docx")), ".html or .pdf"),
+    ]
+    for args, needle in cases:
+        proc = run_cli(*args)
+        assert proc.returncode == 2, args
+        # the error is one line, the last (argparse prints its usage above it)
+        assert needle in proc.stderr.strip().splitlines()[-1] and "Traceback" not in proc.stderr, (args, proc.stderr)
+    assert not any(tmp_path.iterdir())  # nothing written
+
+
+def test_the_app_without_a_display_is_one_line():
+    proc = run_cli("app", no_display=True, env_extra={"QT_QPA_PLATFORM": ""})
+    assert proc.returncode == 2 and "needs a display" in proc.stderr and "Traceback" not in proc.stderr

@@ -77,6 +77,25 @@ def test_height_rules_flags_and_bases(tmp_path):
     assert data.attribute_record(0)["name"] == "explicit"
 
 
+def test_height_keys_mixed_from_feature_to_feature(tmp_path):
+    """One file, each feature naming its height differently: each is read under its own key."""
+    lon, lat = BASE
+    feats = [
+        _feature(_square(lon, lat), height=80),
+        _feature(_square(lon + 0.001, lat), **{"高度": "45 m"}),
+        _feature(_square(lon + 0.002, lat), **{"building:height": "30"}),
+        _feature(_square(lon + 0.003, lat), **{"building:levels": 12}),
+        _feature(_square(lon + 0.004, lat), **{"层数": "6层"}),
+        _feature(_square(lon + 0.005, lat), height=20, **{"min_height": 5}),
+        _feature(_square(lon + 0.006, lat), height=20, **{"building:min_height": 8}),
+    ]
+    data, report = read_buildings(_write_geojson(tmp_path / "mixed.geojson", feats),
+                                  rules=HeightRules(storey_height_m=3.0), region_bbox=REGION)
+    assert list(data.height) == [80.0, 45.0, 30.0, 36.0, 18.0, 20.0, 20.0]
+    assert report.rules == {"explicit": 5, "levels": 2}
+    assert list(data.min_height) == [0.0, 0.0, 0.0, 0.0, 0.0, 5.0, 8.0]
+
+
 def test_parse_numbers():
     got = parse_numbers(np.array(["12", "12.5 m", "12,5", "40'", "7层", "tall", None, "3 storeys"], dtype=object))
     assert got[:5] == pytest.approx([12, 12.5, 12.5, 12.192, 7])

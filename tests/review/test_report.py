@@ -12,6 +12,14 @@ from conftest import run_cli
 pytestmark = pytest.mark.render
 
 
+def _umask() -> int:
+    import os
+
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def test_session_report_html_and_pdf(tmp_path):
     from PIL import Image
 
@@ -38,6 +46,10 @@ def test_session_report_html_and_pdf(tmp_path):
     assert proc.returncode == 0, proc.stderr
     text = html_out.read_text(encoding="utf-8")
     assert "Summary by city pair" in text and "Shanghai – Suzhou" in text
+    # the scenario in words, not a Python dict
+    assert "{" not in text.split('class="meta">')[1].split("</p>")[0]
+    assert "all plan years" in text and "3 plugins: ydtwin-jiaxing, ydtwin-shanghai, ydtwin-suzhou" in text
+    assert oct(session.stat().st_mode & 0o777) == oct(0o666 & ~_umask())  # shared like any file the user writes
     assert "太仓段南移 350 米 &lt;b&gt;not bold&lt;/b&gt;" in text and "agreed" in text
     images = re.findall(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"', text)
     assert len(images) == len(s.findings) and len(images) >= 4

@@ -180,3 +180,13 @@ def test_saved_sessions_follow_the_published_schema(tmp_path):
             assert set(item["properties"]["history"]["items"]["required"]) <= set(h)
         for c in rec["comments"]:
             assert set(item["properties"]["comments"]["items"]["required"]) <= set(c)
+
+
+def test_a_missing_session_is_an_error_when_it_must_exist(tmp_path):
+    with pytest.raises(YdtwinError, match="no such review session"):
+        Session.open(tmp_path / "none.json", read_only=True)
+    with pytest.raises(YdtwinError, match="no such review session"):
+        Session.open(tmp_path / "none.json", must_exist=True)
+    fresh = Session.open(tmp_path / "new.json")  # the autosave's way: a new, empty session
+    assert not fresh.findings
+    fresh.close()

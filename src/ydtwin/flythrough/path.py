@@ -167,9 +167,14 @@ class FlightPath(BaseModel):
         try:
             return cls.model_validate(data)
         except ValidationError as exc:
-            err = exc.errors()[0]
-            where = ".".join(str(p) for p in err["loc"]) or "path"
-            raise PathError(f"{path}: {where}: {err['msg']}") from None
+            raise PathError(f"{path}: {validation_line(exc)}") from None
+
+
+def validation_line(exc: ValidationError) -> str:
+    """The first problem of a validation error in one line: "keyframes.0.lat: Input should be …"."""
+    err = exc.errors()[0]
+    where = ".".join(str(p) for p in err["loc"]) or "path"
+    return f"{where}: {err['msg']}"
 
 
 def json_schema() -> dict:

@@ -275,6 +275,22 @@ def _column(attrs: dict[str, np.ndarray], keys: tuple[str, ...]) -> np.ndarray |
     return None
 
 
+def _numbers(attrs: dict[str, np.ndarray], keys: tuple[str, ...], idx: np.ndarray) -> np.ndarray | None:
+    """Per feature, the number under the first of ``keys`` that it has (files mix "height", "高度", … from
+    feature to feature); NaN where none parses; None when the file has none of the keys."""
+    lower = {k.lower(): k for k in attrs}
+    present = [lower[key.lower()] for key in keys if key.lower() in lower]
+    if not present:
+        return None
+    out = parse_numbers(attrs[present[0]][idx])
+    for key in present[1:]:
+        missing = np.isnan(out)
+        if not missing.any():
+            break
+        out[missing] = parse_numbers(attrs[key][idx][missing])
+    return out
+
+
 def parse_numbers(values: np.ndarray) -> np.ndarray:
     """Numbers from a column of numbers or strings like '12', '12.5 m', '40 ft', '12,5'; NaN otherwise."""
     values = np.asarray(values)
@@ -299,9 +315,8 @@ def _heights(attrs, idx, rules: HeightRules):
     height = np.full(n, np.nan)
     rule = np.full(n, HEIGHT_RULES.index("default"), dtype=np.uint8)
     flags = np.zeros(n, dtype=np.uint8)
-    col = _column(attrs, _HEIGHT_KEYS)
-    if col is not None:
-        h = parse_numbers(col[idx])
+    h = _numbers(attrs, _HEIGHT_KEYS, idx)
+    if h is not None:
         absurd = np.isfinite(h) & ((h <= 0) | (h > MAX_HEIGHT_M))
         flags[absurd] |= FLAG_ABSURD_HEIGHT
         ok = np.isfinite(h) & ~absurd
@@ -313,9 +328,8 @@ def _heights(attrs, idx, rules: HeightRules):
         use = np.isnan(height) & np.isfinite(g) & (g > 0) & (g <= MAX_HEIGHT_M)
         height[use] = g[use]
         rule[use] = HEIGHT_RULES.index("geometry")
-    col = _column(attrs, _LEVEL_KEYS)
-    if col is not None:
-        lv = parse_numbers(col[idx])
+    lv = _numbers(attrs, _LEVEL_KEYS, idx)
+    if lv is not None:
         ok = np.isnan(height) & np.isfinite(lv) & (lv > 0) & (lv * rules.storey_height_m <= MAX_HEIGHT_M)
         height[ok] = lv[ok] * rules.storey_height_m
         rule[ok] = HEIGHT_RULES.index("levels")
@@ -323,12 +337,11 @@ def _heights(attrs, idx, rules: HeightRules):
     height[rest] = rules.default_height_m
     rule[rest] = HEIGHT_RULES.index("default")
     base = np.zeros(n)
-    col = _column(attrs, _MIN_HEIGHT_KEYS)
-    mh = parse_numbers(col[idx]) if col is not None else np.full(n, np.nan)
-    col = _column(attrs, _MIN_LEVEL_KEYS)
-    if col is not None:
-        ml = parse_numbers(col[idx]) * rules.storey_height_m
-        mh = np.where(np.isnan(mh), ml, mh)
+    mh = _numbers(attrs, _MIN_HEIGHT_KEYS, idx)
+    mh = np.full(n, np.nan) if mh is None else mh
+    ml = _numbers(attrs, _MIN_LEVEL_KEYS, idx)
+    if ml is not None:
+        mh = np.where(np.isnan(mh), ml * rules.storey_height_m, mh)
     given = np.isfinite(mh)
     bad = given & ((mh < 0) | (mh >= height))
     flags[bad] |= FLAG_ABSURD_BASE

@@ -21,7 +21,6 @@ from PyQt6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
     QGridLayout,
@@ -633,9 +632,12 @@ class FlythroughPanel(QWidget):
         if host is not None:
             host.close()
 
-    def export_dialog(self, out: str | None = None, size: tuple[int, int] | None = None, fps: int | None = None):
-        """Ask for the file, size and frame rate (unless given), then render with progress, ETA and Cancel."""
+    def export_dialog(self, out: str | None = None, size: tuple[int, int] | None = None, fps: int | None = None,
+                      quality: int = 8):
+        """Ask for the file, size, frame rate and quality (unless given), then render with progress, ETA and
+        Cancel."""
         if not self.path.keyframes:
+            self.window.log_message(self.tr("Nothing to export: add keyframes to the path first"), error=True)
             return None
         if out is None:
             dlg = QDialog(self)
@@ -648,12 +650,12 @@ class FlythroughPanel(QWidget):
             fps_spin = QSpinBox()
             fps_spin.setRange(1, 120)
             fps_spin.setValue(self.path.fps)
-            quality = QDoubleSpinBox()
-            quality.setRange(0, 10)
-            quality.setValue(8)
+            quality_spin = QSpinBox()
+            quality_spin.setRange(0, 10)
+            quality_spin.setValue(quality)
             form.addRow(self.tr("Size"), size_combo)
             form.addRow(self.tr("Frames per second"), fps_spin)
-            form.addRow(self.tr("Quality (MP4, 0–10)"), quality)
+            form.addRow(self.tr("Quality (MP4, 0–10)"), quality_spin)
             bb = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
             bb.accepted.connect(dlg.accept)
             bb.rejected.connect(dlg.reject)
@@ -664,17 +666,17 @@ class FlythroughPanel(QWidget):
                                                  self.tr("MP4 video (*.mp4);;GIF (*.gif);;PNG frames (folder) (*)"))
             if not out:
                 return None
-            size, fps = size_combo.currentData(), fps_spin.value()
+            size, fps, quality = size_combo.currentData(), fps_spin.value(), quality_spin.value()
         host = ExporterHost(self.window)
         self._export_host = host
-        host.when_ready(lambda ex: self._start_export(host, ex, out, size, fps))
+        host.when_ready(lambda ex: self._start_export(host, ex, out, size, fps, quality))
         return host
 
-    def _start_export(self, host: ExporterHost, ex, out, size, fps) -> None:
+    def _start_export(self, host: ExporterHost, ex, out, size, fps, quality: int = 8) -> None:
         from ydtwin.render.export import ExportError, VideoExport
 
         try:
-            job = VideoExport(ex, self.path, out, size=size, fps=fps)
+            job = VideoExport(ex, self.path, out, size=size, fps=fps, quality=quality)
         except (ExportError, OSError) as exc:
             self.window.log_message(self.tr("Export failed: {0}").format(exc), error=True)
             host.close()

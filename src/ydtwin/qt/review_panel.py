@@ -494,7 +494,7 @@ class ReviewPanel(QWidget):
         from ydtwin.review.session import SessionLocked
 
         try:
-            session = Session.open(path)
+            session = Session.open(path, must_exist=True)
         except SessionLocked as exc:
             if ask is None:
                 from PyQt6.QtWidgets import QMessageBox
@@ -504,7 +504,7 @@ class ReviewPanel(QWidget):
                         QMessageBox.StandardButton.Yes
             if not ask(self.tr("{0}\n\nOpen it read-only?").format(exc)):
                 return False
-            session = Session.open(path, read_only=True)
+            session = Session.open(path, read_only=True, must_exist=True)
         except YdtwinError as exc:
             self.window.log_message(str(exc), error=True)
             return False

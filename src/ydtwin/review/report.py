@@ -22,6 +22,18 @@ def finding_view(finding: dict, half_deg: float = 0.03) -> str:
     return f"{lon - half_deg},{lat - half_deg * 0.8},{lon + half_deg},{lat + half_deg * 0.8}"
 
 
+def scenario_text(scenario: dict) -> str:
+    """What a session was checked on, for people: "Region yrd8 · plan year 2030 · plugins: … · rules: …"."""
+    parts = [f"Region {scenario['region']}"] if scenario.get("region") else []
+    year = scenario.get("year")
+    parts.append(f"plan year {year}" if year is not None else "all plan years")
+    for key in ("plugins", "rules"):
+        values = scenario.get(key) or []
+        if values:
+            parts.append(f"{len(values)} {key}: {', '.join(map(str, values))}")
+    return " · ".join(parts)
+
+
 def _img(data: bytes | None, name: str, inline: bool) -> str:
     if data is None:
         return '<p class="noimg">(no still)</p>'
@@ -50,7 +62,7 @@ def report_html(session, images: dict[str, bytes], *, inline: bool = True, title
         "padding-top:.5em}.status{color:#fff;padding:2px 6px;border-radius:3px}.comment{margin:.3em 0 .3em 1em}"
         ".meta{color:#555;font-size:90%}</style></head><body>",
         f"<h1>{e(title or session.title or 'Joint review')}</h1>",
-        f'<p class="meta">Scenario: {e(str(session.scenario))} · {len(recs)} findings · plans are illustrative '
+        f'<p class="meta">{e(scenario_text(session.scenario))} · {len(recs)} findings · plans are illustrative '
         "where their plugins say so.</p>",
         "<h2>Summary by city pair</h2><table><tr><th>cities</th>"
         + "".join(f"<th>{s}</th>" for s in statuses) + "<th>total</th></tr>",

@@ -150,10 +150,14 @@ class Session:
         return self.path
 
     @classmethod
-    def open(cls, path: str | os.PathLike, *, read_only: bool = False, lock: bool = True) -> Session:
+    def open(cls, path: str | os.PathLike, *, read_only: bool = False, lock: bool = True,
+             must_exist: bool = False) -> Session:
         """Open a session (taking its lock unless read-only). Stale temporary files of interrupted saves are
-        removed; journal edits not yet in the file are in ``pending`` (``recover()`` applies them)."""
+        removed; journal edits not yet in the file are in ``pending`` (``recover()`` applies them). Without
+        ``must_exist`` a missing file is a new, empty session; read-only it must exist."""
         path = Path(path)
+        if (must_exist or read_only) and not path.exists() and not Path(f"{path}.journal").exists():
+            raise YdtwinError(f"{path}: no such review session")
         for stale in path.parent.glob(f".{path.name}.*.tmp"):
             stale.unlink(missing_ok=True)
         try:
