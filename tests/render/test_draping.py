@@ -57,7 +57,9 @@ def _lake_pixels(region_data, fill_offset, monkeypatch) -> tuple[float, int]:
 
 
 def test_lake_fill_hides_the_terrain_under_it(region_data, monkeypatch):
-    share, n = _lake_pixels(region_data, (-2.0, -100.0), monkeypatch)
+    import ydtwin.render.visuals as visuals
+
+    share, n = _lake_pixels(region_data, visuals.DRAPED_FILL_OFFSET, monkeypatch)
     print(f"lake colour at {share * 100:.2f} % of {n} points")
     assert n > 500  # the lake is on screen, densely sampled
     assert share > 0.995, f"{(1 - share) * 100:.1f} % of the lake shows something else"

@@ -10,6 +10,7 @@ from vtkmodules.vtkRenderingCore import (
     vtkCoordinate,
     vtkPolyDataMapper,
     vtkPolyDataMapper2D,
+    vtkRenderer,
     vtkTextActor,
     vtkTextProperty,
     vtkWindowToImageFilter,
@@ -19,6 +20,6 @@ from vtkmodules.vtkRenderingOpenGL2 import vtkTextureObject
 
 __all__ = [
     "VTK_FONT_FILE", "vtkActor2D", "vtkBillboardTextActor3D", "vtkCellArray", "vtkCellPicker", "vtkCoordinate",
-    "vtkPoints", "vtkPolyData", "vtkPolyDataMapper", "vtkPolyDataMapper2D", "vtkTextActor", "vtkTextProperty",
+    "vtkPoints", "vtkPolyData", "vtkPolyDataMapper", "vtkPolyDataMapper2D", "vtkRenderer", "vtkTextActor", "vtkTextProperty",
     "vtkTextureObject", "vtkWindowToImageFilter", "vtkWorldPointPicker", "vtk_to_numpy",
 ]

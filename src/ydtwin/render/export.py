@@ -32,6 +32,7 @@ from ydtwin.geo.lod import TriangleBudget
 from ydtwin.render import _vtk
 from ydtwin.render.backend import prepare_offscreen
 from ydtwin.render.overlay import REFERENCE_HEIGHT, OverlayContent, OverlayOptions, draw_overlays
+from ydtwin.render.visuals import label_props
 
 #: the widest still (16K); taller than wide is allowed up to the same number of pixels per side
 MAX_STILL_PX = 16384
@@ -163,8 +164,7 @@ class Exporter:
         """Hide the interactive view's 2D actors and billboard labels; returns (prop, was visible)."""
         hidden = []
         props = self.renderer.GetViewProps()
-        for i in range(props.GetNumberOfItems()):
-            prop = props.GetItemAsObject(i)
+        for prop in [*(props.GetItemAsObject(i) for i in range(props.GetNumberOfItems())), *label_props(self.plotter)]:
             if isinstance(prop, (_vtk.vtkActor2D, _vtk.vtkBillboardTextActor3D)) and prop.GetVisibility():
                 hidden.append(prop)
                 prop.SetVisibility(False)
@@ -351,10 +351,8 @@ class Exporter:
         labels = []
         layers = {layer.id: layer for layer in self.scene.layers}
         hidden_by_export = {id(p) for p in (self._prepared or {}).get("hidden", [])}
-        props = self.renderer.GetViewProps()
-        for i in range(props.GetNumberOfItems()):
-            prop = props.GetItemAsObject(i)
-            if isinstance(prop, _vtk.vtkBillboardTextActor3D) and (prop.GetVisibility() or id(prop) in hidden_by_export):
+        for prop in label_props(self.plotter):
+            if prop.GetVisibility() or id(prop) in hidden_by_export:
                 layer = layers.get(getattr(prop, "_ydtwin_layer", -1))
                 if layer is not None and not layer.visible:
                     continue

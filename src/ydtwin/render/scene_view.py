@@ -16,7 +16,7 @@ from ydtwin.model.project import Viewpoint
 from ydtwin.model.scene import Scene
 from ydtwin.render import buildings as _buildings  # noqa: F401  (registers the buildings visual)
 from ydtwin.render import plans as _plans  # noqa: F401 - registers the plans visual
-from ydtwin.render.visuals import RenderContext, Visual, visual_for
+from ydtwin.render.visuals import RenderContext, Visual, label_renderer, visual_for
 
 BACKGROUND_TOP = (0.10, 0.13, 0.20)
 BACKGROUND_BOTTOM = (0.55, 0.63, 0.72)
@@ -228,6 +228,8 @@ class SceneView:
                 ren.SetUseFXAA(self._fxaa_when_idle)
             self._busy_frame = busy
         self.ctx.detail = BUSY_DETAIL if busy else 1.0
+        if getattr(self.plotter, "_ydtwin_labels", None) is not None:
+            label_renderer(self.plotter)  # the labels' layer follows the scene's camera, even a new one
 
     def _frame_done(self) -> None:
         self.last_frame_s = float(self.plotter.renderer.GetLastRenderTimeInSeconds())

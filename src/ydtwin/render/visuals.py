@@ -28,10 +28,11 @@ VECTOR_TILE_M = 200_000.0
 #: line vertices are inserted so no segment is longer than this (m), so lines follow the terrain
 DENSIFY_M = 400.0
 #: depth offsets (VTK's relative coincident-topology factor, units) that keep draped lines and fills in front
-#: of the terrain they lie on where a coarser terrain block rises above the drape height (speckles of land in a
-#: lake); lines a step further forward than fills, so that boundaries across a lake stay visible
-DRAPED_FILL_OFFSET = (-2.0, -100.0)
-DRAPED_LINE_OFFSET = (-4.0, -200.0)
+#: of the terrain they lie on: a few metres apart, seen from tens of kilometres, the two fight for the same
+#: depth values (specks of land in a lake); lines a step further forward than fills, so that boundaries across
+#: a lake stay visible. Small: the depth buffer is also where the cursor readout finds the ground.
+DRAPED_FILL_OFFSET = (0.0, -4.0)
+DRAPED_LINE_OFFSET = (-2.0, -8.0)
 SEA_COLOUR = (0.10, 0.30, 0.52)
 SEA_OPACITY = 0.55
 
@@ -122,7 +123,10 @@ class Visual:
 
     def remove(self) -> None:
         for actor in self.actors:
-            self.ctx.plotter.remove_actor(actor, render=False)
+            if isinstance(actor, _vtk.vtkBillboardTextActor3D):
+                label_renderer(self.ctx.plotter).RemoveActor(actor)
+            else:
+                self.ctx.plotter.remove_actor(actor, render=False)
         self.actors = []
         self.triangles = 0
 
@@ -340,6 +344,44 @@ class VectorVisual(Visual):
                 _in_front_of_terrain(actor, DRAPED_FILL_OFFSET)
 
 
+_GL_ALWAYS, _GL_LEQUAL = 0x0207, 0x0203
+
+
+def label_renderer(plotter) -> _vtk.vtkRenderer:
+    """The layer above the scene where billboard labels are drawn: the scene's camera, a depth buffer of its
+    own, so that no line, area or hill of the scene covers a place name (as on a printed map)."""
+    main = plotter.renderer
+    ren = getattr(plotter, "_ydtwin_labels", None)
+    if ren is None:
+        ren = _vtk.vtkRenderer()
+        window = plotter.render_window
+        layer = window.GetNumberOfLayers()
+        window.SetNumberOfLayers(layer + 1)
+        ren.SetLayer(layer)
+        ren.InteractiveOff()
+        ren.SetViewport(main.GetViewport())
+        # the scene's depth buffer is kept (the cursor readout and picking read it) and the labels ignore it
+        ren.SetPreserveDepthBuffer(True)
+        state = window.GetState()
+        ren.AddObserver("StartEvent", lambda *_: state.vtkglDepthFunc(_GL_ALWAYS))
+        ren.AddObserver("EndEvent", lambda *_: state.vtkglDepthFunc(_GL_LEQUAL))
+        window.AddRenderer(ren)
+        plotter._ydtwin_labels = ren
+    if ren.GetActiveCamera() is not main.GetActiveCamera():  # views may give the scene a new camera
+        ren.SetActiveCamera(main.GetActiveCamera())
+    return ren
+
+
+def label_props(plotter) -> list:
+    """The billboard labels of the scene."""
+    ren = getattr(plotter, "_ydtwin_labels", None)
+    if ren is None:
+        return []
+    props = ren.GetViewProps()
+    return [p for p in (props.GetItemAsObject(i) for i in range(props.GetNumberOfItems()))
+            if isinstance(p, _vtk.vtkBillboardTextActor3D)]
+
+
 def _in_front_of_terrain(actor, offset: tuple[float, float]) -> None:
     """Draw a draped actor's polygons and lines ``offset`` nearer in depth (see ``DRAPED_FILL_OFFSET``)."""
     mapper = actor.GetMapper()
@@ -360,6 +402,7 @@ class LabelVisual(Visual):
         font = cjk_font()
         zh = data.attributes.get("name_zh")
         texts = layer.texts()
+        pins = bool(getattr(layer, "pins", False))
         for k in range(len(data)):
             text = texts[k]
             if font and zh is not None and str(zh[k]):
@@ -369,17 +412,22 @@ class LabelVisual(Visual):
             actor.SetPosition(float(x[k]), float(y[k]), float(z[k]))
             prop = actor.GetTextProperty()
             prop.SetFontSize(layer.style.font_size)
-            prop.SetColor(*layer.style.color)
             prop.SetBold(True)
-            prop.SetShadow(True)
             prop.SetJustificationToCentered()
-            prop.SetBackgroundColor(0.05, 0.05, 0.08)
-            prop.SetBackgroundOpacity(0.55)
+            if pins:  # a marker's label: white on a plate of the marker's colour, darkened (reads on any ground)
+                prop.SetColor(1.0, 1.0, 1.0)
+                prop.SetBackgroundColor(*(0.55 * np.asarray(layer.style.color)))
+                prop.SetBackgroundOpacity(0.9)
+            else:
+                prop.SetColor(*layer.style.color)
+                prop.SetShadow(True)
+                prop.SetBackgroundColor(0.05, 0.05, 0.08)
+                prop.SetBackgroundOpacity(0.55)
             if font:
                 prop.SetFontFamily(_vtk.VTK_FONT_FILE)
                 prop.SetFontFile(font)
             actor._ydtwin_layer = layer.id
-            self.ctx.plotter.add_actor(actor, reset_camera=False, render=False, name=f"label-{layer.id}-{k}")
+            label_renderer(self.ctx.plotter).AddActor(actor)
             self.actors.append(actor)
         if getattr(layer, "pins", False) and len(data):
             # one mesh for every pin: a mast from the ground to the label and a ball where it stands
