@@ -78,3 +78,15 @@ def test_layer_bounds_for_zooming(panel):
     assert 119.0 <= box[0] < box[2] <= 123.3 and 28.7 <= box[1] < box[3] <= 32.9
     blocks = layer_bounds_wgs84(panel.scene.layer("procedural-blocks"))
     assert box[0] <= blocks[0] and blocks[2] <= box[2]
+
+
+def test_a_name_that_states_its_nature_is_not_tagged_twice():
+    from ydtwin.model.layer import LabelLayer, PointData
+    from ydtwin.qt.layers_panel import display_name
+
+    def layer(name):
+        return LabelLayer(name, PointData(np.array([121.0]), np.array([31.0]), "EPSG:4326", {"name": np.array(["a"])}),
+                          provenance=Provenance("test", "CC0", nature="illustrative"))
+
+    assert display_name(layer("Corridors (theme, illustrative)")) == "Corridors (theme, illustrative)"
+    assert display_name(layer("Corridors")) == "Corridors (illustrative)"

@@ -905,7 +905,7 @@ class MainWindow(QMainWindow):
         self._recent_menu = file_menu.addMenu(self.tr("Open &recent"))
         self._fill_recent_menu()
         file_menu.addSeparator()
-        open_project = QAction(self.tr("Open &project…"), self)
+        open_project = QAction(self.tr("Open p&roject…"), self)
         open_project.triggered.connect(lambda: self.open_project())
         file_menu.addAction(open_project)
         save_project = QAction(self.tr("&Save project…"), self)
@@ -996,8 +996,9 @@ class MainWindow(QMainWindow):
         QMessageBox.about(
             self,
             self.tr("About ydtwin"),
-            f"<b>ydtwin {__version__}</b><br>3D digital twin of the Yangtze River Delta for joint review of "
-            "city plans.<br><br>Licence: GPL-3.0-or-later.<br><br><small>"
+            f"<b>ydtwin {__version__}</b><br>"
+            + self.tr("3D digital twin of the Yangtze River Delta for joint review of city plans.")
+            + "<br><br>" + self.tr("Licence: GPL-3.0-or-later.") + "<br><br><small>"
             + self.scene_view.attribution().replace("\n", "<br>")
             + "</small>",
         )

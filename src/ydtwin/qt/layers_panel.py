@@ -70,11 +70,14 @@ def chinese_interface() -> bool:
 
 def display_name(layer: Layer) -> str:
     """The layer's name in the interface language, with its nature when it is not real data."""
-    tag = layer.provenance.label()
+    raw = layer.provenance.label()
     name = _t(layer.name)
     if name == layer.name and getattr(layer, "name_zh", "") and chinese_interface():
         name = layer.name_zh  # a plugin's own Chinese name
-    return f"{name} ({_t(tag)})" if tag else name
+    tag = _t(raw) if raw else ""
+    if not tag or tag in name or raw in name:
+        return name  # the name says it already ("… (theme, illustrative)")
+    return f"{name} ({tag})"
 
 
 def layer_bounds_wgs84(layer: Layer) -> tuple[float, float, float, float] | None:

@@ -66,8 +66,12 @@ class ReviewPanel(QWidget):
         self.kind_filter = QComboBox(self)
         self.status_filter = QComboBox(self)
         self.severity_filter = QComboBox(self)
+        # the first entry names the filter: "all cities", "all kinds", …
+        self._all = {self.city_filter: self.tr("all cities"), self.kind_filter: self.tr("all kinds"),
+                     self.status_filter: self.tr("all statuses"), self.severity_filter: self.tr("all severities")}
         for combo in (self.city_filter, self.kind_filter, self.status_filter, self.severity_filter):
-            combo.addItem(self.tr("all"), ALL)
+            combo.addItem(self._all[combo], ALL)
+            combo.setToolTip(self._all[combo])
             combo.currentIndexChanged.connect(self.refresh)
         for status in STATUSES:
             self.status_filter.addItem(self.status_label(status), status)
@@ -159,7 +163,8 @@ class ReviewPanel(QWidget):
         self._autosave.timeout.connect(self.autosave)
         self._autosave.start()
         if self._recoverable:
-            window.log_message(self.tr("An unsaved review session was found ({0} edits): Review ▸ Recover")
+            window.log_message(self.tr("An unsaved review session was found ({0} edits): "
+                                       "Review panel ▸ Recover unsaved review")
                                .format(self._recoverable))
 
     def _start_session(self) -> None:
@@ -331,7 +336,7 @@ class ReviewPanel(QWidget):
             current = combo.currentData()
             combo.blockSignals(True)
             combo.clear()
-            combo.addItem(self.tr("all"), ALL)
+            combo.addItem(self._all[combo], ALL)
             for v in values:
                 combo.addItem(self.kind_label(v) if combo is self.kind_filter else v, v)
             i = combo.findData(current)
@@ -548,8 +553,11 @@ class ProjectsTable(QWidget):
         self.theme = QComboBox(self)
         self.status = QComboBox(self)
         self.opens_by = QComboBox(self)
+        self._all = {self.city: self.tr("all cities"), self.theme: self.tr("all themes"),
+                     self.status: self.tr("all statuses"), self.opens_by: self.tr("any opening year")}
         for combo in (self.city, self.theme, self.status, self.opens_by):
-            combo.addItem(self.tr("all"), ALL)
+            combo.addItem(self._all[combo], ALL)
+            combo.setToolTip(self._all[combo])
         for status in ("planned", "under_construction", "built"):
             self.status.addItem(self.tr(status.replace("_", " ")), status)
         for year in range(2015, 2041, 5):
@@ -596,7 +604,7 @@ class ProjectsTable(QWidget):
             current = combo.currentData()
             combo.blockSignals(True)
             combo.clear()
-            combo.addItem(self.tr("all"), ALL)
+            combo.addItem(self._all[combo], ALL)
             for v in values:
                 combo.addItem(v, v)
             combo.setCurrentIndex(max(combo.findData(current), 0))

@@ -26,434 +26,439 @@
 </context><context>
     <name>ExportImageDialog</name>
     <message>
-        <location filename="../export_ui.py" line="257" />
-        <location filename="../export_ui.py" line="230" />
-        <location filename="../export_ui.py" line="112" />
+        <location filename="../export_ui.py" line="265" />
+        <location filename="../export_ui.py" line="238" />
+        <location filename="../export_ui.py" line="120" />
         <source>Export image</source>
         <translation>导出图像</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="119" />
+        <location filename="../export_ui.py" line="127" />
         <source>Viewport {0} × {1}</source>
         <translation>视口 {0} × {1}</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="122" />
+        <location filename="../export_ui.py" line="130" />
         <source>Custom</source>
         <translation>自定义</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="134" />
+        <location filename="../export_ui.py" line="142" />
         <source>Size</source>
         <translation>尺寸</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="138" />
+        <location filename="../export_ui.py" line="146" />
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="139" />
+        <location filename="../export_ui.py" line="147" />
         <source>Caption</source>
         <translation>说明文字</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="142" />
+        <location filename="../export_ui.py" line="150" />
         <source>Legend</source>
         <translation>图例</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="142" />
+        <location filename="../export_ui.py" line="150" />
         <source>Scale bar</source>
         <translation>比例尺</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="143" />
+        <location filename="../export_ui.py" line="151" />
         <source>North arrow</source>
         <translation>指北针</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="143" />
+        <location filename="../export_ui.py" line="151" />
         <source>Place labels</source>
         <translation>地名标注</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="144" />
+        <location filename="../export_ui.py" line="152" />
         <source>Data sources</source>
         <translation>数据来源</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="144" />
+        <location filename="../export_ui.py" line="152" />
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="150" />
+        <location filename="../export_ui.py" line="158" />
         <source>Overlays</source>
         <translation>叠加内容</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="151" />
+        <location filename="../export_ui.py" line="159" />
         <source>Transparent background (PNG, TIFF)</source>
         <translation>透明背景（PNG、TIFF）</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="153" />
+        <location filename="../export_ui.py" line="161" />
         <source>Preparing the preview…</source>
         <translation>正在准备预览…</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="159" />
+        <location filename="../export_ui.py" line="167" />
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="219" />
+        <location filename="../export_ui.py" line="227" />
         <source>{0} × {1} pixels ({2:.1f} MP), rendered in about {3} tile(s)</source>
         <translation>{0} × {1} 像素（{2:.1f} 百万像素），约分 {3} 块渲染</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="231" />
+        <location filename="../export_ui.py" line="239" />
         <source>Images (*.png *.jpg *.jpeg *.tif *.tiff)</source>
         <translation>图像 (*.png *.jpg *.jpeg *.tif *.tiff)</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="235" />
+        <location filename="../export_ui.py" line="243" />
         <source>Rendering {0}…</source>
         <translation>正在渲染 {0}…</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="235" />
+        <location filename="../export_ui.py" line="243" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="253" />
+        <location filename="../export_ui.py" line="261" />
         <source>Export cancelled: nothing was written</source>
         <translation>导出已取消：未写入任何文件</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="256" />
+        <location filename="../export_ui.py" line="264" />
         <source>Export failed: {0}</source>
         <translation>导出失败：{0}</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="262" />
+        <location filename="../export_ui.py" line="270" />
         <source>Exported {0} ({1} × {2}, {3} tiles, {4:.1f} s)</source>
         <translation>已导出 {0}（{1} × {2}，{3} 块，{4:.1f} 秒）</translation>
     </message>
 </context><context>
     <name>ExporterHost</name>
     <message>
-        <location filename="../export_ui.py" line="77" />
+        <location filename="../export_ui.py" line="85" />
         <source>Preparing the export view…</source>
         <translation>正在准备导出视图…</translation>
     </message>
 </context><context>
     <name>FlythroughPanel</name>
     <message>
-        <location filename="../export_ui.py" line="284" />
+        <location filename="../export_ui.py" line="292" />
         <source>Keyframe</source>
         <translation>关键帧</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="284" />
+        <location filename="../export_ui.py" line="292" />
         <source>Seconds</source>
         <translation>秒数</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="284" />
+        <location filename="../export_ui.py" line="292" />
         <source>Hold</source>
         <translation>停留</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="284" />
+        <location filename="../export_ui.py" line="292" />
         <source>Ease</source>
         <translation>缓动</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="285" />
+        <location filename="../export_ui.py" line="293" />
         <source>Plan year</source>
         <translation>规划年份</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="285" />
+        <location filename="../export_ui.py" line="293" />
         <source>Caption</source>
         <translation>说明文字</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="286" />
+        <location filename="../export_ui.py" line="294" />
         <source>Double-click a row to go there. Plan year: the plans as of that year from this keyframe on. Caption: shown until the next keyframe.</source>
         <translation>双击一行即可跳转。规划年份：从该关键帧起按该年份显示规划。说明文字：显示到下一个关键帧。</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="294" />
+        <location filename="../export_ui.py" line="302" />
         <source>Add view</source>
         <translation>添加视图</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="294" />
+        <location filename="../export_ui.py" line="302" />
         <source>Add the viewport's current view as a keyframe</source>
         <translation>将视口当前视图添加为关键帧</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="295" />
+        <location filename="../export_ui.py" line="303" />
         <source>Bookmarks</source>
         <translation>书签</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="295" />
+        <location filename="../export_ui.py" line="303" />
         <source>Add every saved viewpoint</source>
         <translation>添加所有已保存的视点</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="296" />
+        <location filename="../export_ui.py" line="304" />
         <source>Review tour</source>
         <translation>审查巡览</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="296" />
+        <location filename="../export_ui.py" line="304" />
         <source>One stop per open finding, with its caption</source>
         <translation>每个未关闭的问题一站，附说明文字</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="297" />
+        <location filename="../export_ui.py" line="305" />
         <source>Orbit</source>
         <translation>环绕</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="297" />
+        <location filename="../export_ui.py" line="305" />
         <source>A full turn around the point the view looks at</source>
         <translation>围绕视图注视点旋转一周</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="298" />
+        <location filename="../export_ui.py" line="306" />
         <source>City tour</source>
         <translation>城市巡览</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="298" />
+        <location filename="../export_ui.py" line="306" />
         <source>From city to city across the region</source>
         <translation>在区域内逐城飞行</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="299" />
+        <location filename="../export_ui.py" line="307" />
         <source>Corridor</source>
         <translation>廊道</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="299" />
+        <location filename="../export_ui.py" line="307" />
         <source>Along a planned road, railway, pipe or green corridor</source>
         <translation>沿规划的道路、铁路、管线或绿色廊道飞行</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="300" />
+        <location filename="../export_ui.py" line="308" />
         <source>Layers here</source>
         <translation>此处图层</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="301" />
+        <location filename="../export_ui.py" line="309" />
         <source>From the selected keyframe on, show and hide the layers as they are now</source>
         <translation>从所选关键帧起，按当前状态显示和隐藏图层</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="302" />
+        <location filename="../export_ui.py" line="310" />
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="303" />
+        <location filename="../export_ui.py" line="311" />
         <source>Up</source>
         <translation>上移</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="304" />
+        <location filename="../export_ui.py" line="312" />
         <source>Down</source>
         <translation>下移</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="305" />
+        <location filename="../export_ui.py" line="313" />
         <source>Open…</source>
         <translation>打开…</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="305" />
+        <location filename="../export_ui.py" line="313" />
         <source>Open a flight path (JSON)</source>
         <translation>打开飞行路径（JSON）</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="543" />
-        <location filename="../export_ui.py" line="306" />
+        <location filename="../export_ui.py" line="551" />
+        <location filename="../export_ui.py" line="314" />
         <source>Save…</source>
         <translation>保存…</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="306" />
+        <location filename="../export_ui.py" line="314" />
         <source>Save the flight path (JSON)</source>
         <translation>保存飞行路径（JSON）</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="315" />
+        <location filename="../export_ui.py" line="323" />
         <source>Loop back to the first keyframe</source>
         <translation>循环回到第一个关键帧</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="320" />
+        <location filename="../export_ui.py" line="328" />
         <source>Play</source>
         <translation>播放</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="329" />
+        <location filename="../export_ui.py" line="337" />
         <source>Export video…</source>
         <translation>导出视频…</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="349" />
+        <location filename="../export_ui.py" line="357" />
         <source>View {0}</source>
         <translation>视图 {0}</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="379" />
+        <location filename="../export_ui.py" line="387" />
         <source>No bookmarks yet: View ▸ Bookmarks ▸ Add</source>
         <translation>尚无书签：视图 ▸ 书签 ▸ 添加</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="394" />
+        <location filename="../export_ui.py" line="402" />
         <source>No open findings: run the checks in the Review panel</source>
         <translation>没有未关闭的问题：请在审查面板中运行检查</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="423" />
+        <location filename="../export_ui.py" line="431" />
         <source>No linear planned projects in the scene</source>
         <translation>场景中没有线状规划项目</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="427" />
+        <location filename="../export_ui.py" line="435" />
         <source>Corridor flight</source>
         <translation>廊道飞行</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="427" />
+        <location filename="../export_ui.py" line="435" />
         <source>Fly along</source>
         <translation>沿此飞行</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="449" />
+        <location filename="../export_ui.py" line="457" />
         <source>Select one keyframe first</source>
         <translation>请先选择一个关键帧</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="459" />
+        <location filename="../export_ui.py" line="467" />
         <source>From keyframe {0} on: {1} layers shown, {2} hidden</source>
         <translation>从关键帧 {0} 起：显示 {1} 个图层，隐藏 {2} 个</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="500" />
+        <location filename="../export_ui.py" line="508" />
         <source>Not a valid {0}: {1}</source>
         <translation>无效的{0}：{1}</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="523" />
+        <location filename="../export_ui.py" line="531" />
         <source>Layers from here on — hidden: {0}</source>
         <translation>从此处起的图层 — 隐藏：{0}</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="524" />
+        <location filename="../export_ui.py" line="532" />
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="573" />
-        <location filename="../export_ui.py" line="540" />
+        <location filename="../export_ui.py" line="574" />
+        <location filename="../export_ui.py" line="548" />
         <source>{0:.1f} s of {1:.1f} s</source>
         <translation>{0:.1f} 秒 / 共 {1:.1f} 秒</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="594" />
+        <location filename="../export_ui.py" line="595" />
         <source>Save flight path</source>
         <translation>保存飞行路径</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="608" />
-        <location filename="../export_ui.py" line="595" />
+        <location filename="../export_ui.py" line="609" />
+        <location filename="../export_ui.py" line="596" />
         <source>Flight paths (*.json)</source>
         <translation>飞行路径 (*.json)</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="601" />
+        <location filename="../export_ui.py" line="602" />
         <source>Cannot save {0}: {1}</source>
         <translation>无法保存 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="603" />
+        <location filename="../export_ui.py" line="604" />
         <source>Saved flight path {0}</source>
         <translation>已保存飞行路径 {0}</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="608" />
+        <location filename="../export_ui.py" line="609" />
         <source>Open flight path</source>
         <translation>打开飞行路径</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="617" />
+        <location filename="../export_ui.py" line="618" />
         <source>Opened flight path {0} ({1} keyframes, {2:.1f} s)</source>
         <translation>已打开飞行路径 {0}（{1} 个关键帧，{2:.1f} 秒）</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="661" />
         <location filename="../export_ui.py" line="640" />
+        <source>Nothing to export: add keyframes to the path first</source>
+        <translation>没有可导出的内容：请先为路径添加关键帧</translation>
+    </message>
+    <message>
+        <location filename="../export_ui.py" line="665" />
+        <location filename="../export_ui.py" line="644" />
         <source>Export video</source>
         <translation>导出视频</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="652" />
+        <location filename="../export_ui.py" line="656" />
         <source>Size</source>
         <translation>尺寸</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="653" />
+        <location filename="../export_ui.py" line="657" />
         <source>Frames per second</source>
         <translation>每秒帧数</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="654" />
+        <location filename="../export_ui.py" line="658" />
         <source>Quality (MP4, 0–10)</source>
         <translation>质量（MP4，0–10）</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="662" />
+        <location filename="../export_ui.py" line="666" />
         <source>MP4 video (*.mp4);;GIF (*.gif);;PNG frames (folder) (*)</source>
         <translation>MP4 视频 (*.mp4);;GIF (*.gif);;PNG 帧序列（文件夹） (*)</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="709" />
-        <location filename="../export_ui.py" line="697" />
-        <location filename="../export_ui.py" line="677" />
+        <location filename="../export_ui.py" line="713" />
+        <location filename="../export_ui.py" line="701" />
+        <location filename="../export_ui.py" line="681" />
         <source>Export failed: {0}</source>
         <translation>导出失败：{0}</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="680" />
+        <location filename="../export_ui.py" line="684" />
         <source>Rendering {0}…</source>
         <translation>正在渲染 {0}…</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="680" />
+        <location filename="../export_ui.py" line="684" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="691" />
+        <location filename="../export_ui.py" line="695" />
         <source>Video export cancelled after {0} of {1} frames: nothing was written</source>
         <translation>视频导出在第 {0}/{1} 帧后取消：未写入任何文件</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="701" />
+        <location filename="../export_ui.py" line="705" />
         <source>Frame {0} of {1} · about {2:.0f} s left</source>
         <translation>第 {0}/{1} 帧 · 约剩 {2:.0f} 秒</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="711" />
+        <location filename="../export_ui.py" line="715" />
         <source>Exported {0} ({1} frames, {2} × {3} at {4} fps, {5:.0f} s)</source>
         <translation>已导出 {0}（{1} 帧，{2} × {3}，{4} 帧/秒，{5:.0f} 秒）</translation>
     </message>
@@ -580,27 +585,27 @@
         <translation>已建成</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="126" />
+        <location filename="../layers_panel.py" line="129" />
         <source>Zoom to</source>
         <translation>缩放至</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="127" />
+        <location filename="../layers_panel.py" line="130" />
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="129" />
+        <location filename="../layers_panel.py" line="132" />
         <source>Opacity</source>
         <translation>不透明度</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="130" />
+        <location filename="../layers_panel.py" line="133" />
         <source>Colour by</source>
         <translation>着色依据</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="216" />
+        <location filename="../layers_panel.py" line="219" />
         <source>(single colour)</source>
         <translation>（单色）</translation>
     </message>
@@ -622,265 +627,279 @@
         <translation>联合审查</translation>
     </message>
     <message>
-        <location filename="../app.py" line="211" />
+        <location filename="../app.py" line="215" />
         <source>Flythrough</source>
         <translation>飞行浏览</translation>
     </message>
     <message>
-        <location filename="../app.py" line="242" />
+        <location filename="../app.py" line="241" />
         <source>Preparing the second scenario…</source>
         <translation>正在准备第二个方案…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="317" />
+        <location filename="../app.py" line="316" />
         <source>Plugin installed: {0}</source>
         <translation>已安装插件：{0}</translation>
     </message>
     <message>
-        <location filename="../app.py" line="328" />
+        <location filename="../app.py" line="327" />
         <source>{0}: nothing to zoom to</source>
         <translation>{0}：没有可缩放的范围</translation>
     </message>
     <message>
-        <location filename="../app.py" line="339" />
+        <location filename="../app.py" line="338" />
         <source>Identify</source>
         <translation>属性查询</translation>
     </message>
     <message>
-        <location filename="../app.py" line="342" />
+        <location filename="../app.py" line="341" />
         <source>Attribute</source>
         <translation>属性</translation>
     </message>
     <message>
-        <location filename="../app.py" line="342" />
+        <location filename="../app.py" line="341" />
         <source>Value</source>
         <translation>值</translation>
     </message>
     <message>
-        <location filename="../app.py" line="352" />
+        <location filename="../app.py" line="351" />
         <source>Log</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../app.py" line="375" />
+        <location filename="../app.py" line="374" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../app.py" line="384" />
+        <location filename="../app.py" line="383" />
         <source>Open building footprints</source>
         <translation>打开建筑轮廓</translation>
     </message>
     <message>
-        <location filename="../app.py" line="385" />
+        <location filename="../app.py" line="384" />
         <source>Building footprints</source>
         <translation>建筑轮廓</translation>
     </message>
     <message>
-        <location filename="../app.py" line="458" />
+        <location filename="../app.py" line="457" />
         <source>cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="499" />
+        <location filename="../app.py" line="498" />
         <source>Loaded {0}: {1} buildings</source>
         <translation>已加载 {0}：{1} 栋建筑</translation>
     </message>
     <message>
-        <location filename="../app.py" line="515" />
+        <location filename="../app.py" line="514" />
         <source>Cancelled loading {0}</source>
         <translation>已取消加载 {0}</translation>
     </message>
     <message>
-        <location filename="../app.py" line="601" />
+        <location filename="../app.py" line="600" />
         <source>nothing here (click a building)</source>
         <translation>此处无对象（请单击建筑）</translation>
     </message>
     <message>
-        <location filename="../app.py" line="660" />
+        <location filename="../app.py" line="659" />
         <source>{0} triangles · {1} ms/frame</source>
         <translation>{0} 个三角形 · 每帧 {1} 毫秒</translation>
     </message>
     <message>
-        <location filename="../app.py" line="762" />
+        <location filename="../app.py" line="761" />
         <source>Add bookmark</source>
         <translation>添加书签</translation>
     </message>
     <message>
-        <location filename="../app.py" line="762" />
+        <location filename="../app.py" line="761" />
         <source>Name of this view:</source>
         <translation>此视图的名称：</translation>
     </message>
     <message>
-        <location filename="../app.py" line="772" />
+        <location filename="../app.py" line="771" />
         <source>&amp;Add current view…</source>
         <translation>添加当前视图(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="806" />
+        <location filename="../app.py" line="805" />
         <source>Save project</source>
         <translation>保存项目</translation>
     </message>
     <message>
-        <location filename="../app.py" line="828" />
-        <location filename="../app.py" line="807" />
+        <location filename="../app.py" line="827" />
+        <location filename="../app.py" line="806" />
         <source>ydtwin project</source>
         <translation>ydtwin 项目</translation>
     </message>
     <message>
-        <location filename="../app.py" line="818" />
+        <location filename="../app.py" line="817" />
         <source>Project saved: {0}</source>
         <translation>项目已保存：{0}</translation>
     </message>
     <message>
-        <location filename="../app.py" line="827" />
+        <location filename="../app.py" line="826" />
         <source>Open project</source>
         <translation>打开项目</translation>
     </message>
     <message>
-        <location filename="../app.py" line="848" />
+        <location filename="../app.py" line="847" />
         <source>Project opened: {0}</source>
         <translation>项目已打开：{0}</translation>
     </message>
     <message>
-        <location filename="../app.py" line="860" />
+        <location filename="../app.py" line="859" />
         <source>View</source>
         <translation>视图</translation>
     </message>
     <message>
-        <location filename="../app.py" line="864" />
+        <location filename="../app.py" line="863" />
         <source>Whole region</source>
         <translation>全域</translation>
     </message>
     <message>
-        <location filename="../app.py" line="868" />
+        <location filename="../app.py" line="867" />
         <source>View:</source>
         <translation>视图：</translation>
     </message>
     <message>
-        <location filename="../app.py" line="874" />
+        <location filename="../app.py" line="873" />
         <source>Plan year</source>
         <translation>规划年份</translation>
     </message>
     <message>
-        <location filename="../app.py" line="875" />
+        <location filename="../app.py" line="874" />
         <source>Show every city's projects as they stand in this year</source>
         <translation>按该年份显示各城市项目的状态</translation>
     </message>
     <message>
-        <location filename="../app.py" line="901" />
+        <location filename="../app.py" line="900" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="902" />
+        <location filename="../app.py" line="901" />
         <source>&amp;Open building footprints…</source>
         <translation>打开建筑轮廓(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="906" />
+        <location filename="../app.py" line="905" />
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="909" />
-        <source>Open &amp;project…</source>
-        <translation>打开项目(&amp;P)…</translation>
+        <location filename="../app.py" line="908" />
+        <source>Open p&amp;roject…</source>
+        <translation>打开项目(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="912" />
+        <location filename="../app.py" line="911" />
         <source>&amp;Save project…</source>
         <translation>保存项目(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="917" />
+        <location filename="../app.py" line="916" />
         <source>&amp;Export image…</source>
         <translation>导出图像(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="921" />
+        <location filename="../app.py" line="920" />
         <source>Export &amp;flythrough…</source>
         <translation>导出飞行视频(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="925" />
+        <location filename="../app.py" line="924" />
         <source>&amp;Preferences…</source>
         <translation>首选项(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="928" />
+        <location filename="../app.py" line="927" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="933" />
+        <location filename="../app.py" line="932" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="934" />
+        <location filename="../app.py" line="933" />
         <source>&amp;Home (whole region)</source>
         <translation>全域视图(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="938" />
+        <location filename="../app.py" line="937" />
         <source>&amp;Bookmarks</source>
         <translation>书签(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="940" />
+        <location filename="../app.py" line="939" />
         <source>&amp;City</source>
         <translation>城市(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="945" />
+        <location filename="../app.py" line="944" />
         <source>&amp;District</source>
         <translation>区县(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="956" />
+        <location filename="../app.py" line="955" />
         <source>&amp;Layers</source>
         <translation>图层(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="968" />
+        <location filename="../app.py" line="967" />
         <source>Compare &amp;scenarios…</source>
         <translation>方案对比(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="971" />
+        <location filename="../app.py" line="970" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="972" />
+        <location filename="../app.py" line="971" />
         <source>&amp;About ydtwin</source>
         <translation>关于 ydtwin(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="981" />
+        <location filename="../app.py" line="980" />
         <source>Preferences</source>
         <translation>首选项</translation>
     </message>
     <message>
-        <location filename="../app.py" line="987" />
+        <location filename="../app.py" line="986" />
         <source>Language (next start)</source>
         <translation>界面语言（下次启动生效）</translation>
     </message>
     <message>
-        <location filename="../app.py" line="994" />
+        <location filename="../app.py" line="993" />
         <source>The language changes at the next start</source>
         <translation>界面语言将在下次启动时更改</translation>
     </message>
     <message>
-        <location filename="../app.py" line="999" />
+        <location filename="../app.py" line="998" />
         <source>About ydtwin</source>
         <translation>关于 ydtwin</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="1000" />
+        <source>3D digital twin of the Yangtze River Delta for joint review of city plans.</source>
+        <translation>长三角三维数字孪生，用于城市规划联合审查。</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="1001" />
+        <source>Licence: GPL-3.0-or-later.</source>
+        <translation>许可证：GPL-3.0-or-later。</translation>
     </message>
     <message>
         <location filename="../plugins_panel.py" line="201" />
         <source>Plugins</source>
         <translation>插件</translation>
+    </message>
+    <message>
+        <source>Open &amp;project…</source>
+        <translation type="vanished">打开项目(&amp;P)…</translation>
     </message>
 </context><context>
     <name>PluginsPanel</name>
@@ -1000,45 +1019,63 @@
 </context><context>
     <name>ProjectsTable</name>
     <message>
-        <location filename="../review_panel.py" line="592" />
-        <location filename="../review_panel.py" line="552" />
-        <source>all</source>
-        <translation>全部</translation>
+        <location filename="../review_panel.py" line="556" />
+        <source>all cities</source>
+        <translation>全部城市</translation>
     </message>
     <message>
         <location filename="../review_panel.py" line="556" />
+        <source>all themes</source>
+        <translation>全部主题</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="557" />
+        <source>all statuses</source>
+        <translation>全部状态</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="557" />
+        <source>any opening year</source>
+        <translation>任意开通年份</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="564" />
         <source>opens by {0}</source>
         <translation>{0} 年前开通</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="558" />
+        <location filename="../review_panel.py" line="566" />
         <source>Project</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="558" />
+        <location filename="../review_panel.py" line="566" />
         <source>City</source>
         <translation>城市</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="558" />
+        <location filename="../review_panel.py" line="566" />
         <source>Theme</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="559" />
+        <location filename="../review_panel.py" line="567" />
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="559" />
+        <location filename="../review_panel.py" line="567" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="559" />
+        <location filename="../review_panel.py" line="567" />
         <source>Phase</source>
         <translation>建设周期</translation>
+    </message>
+    <message>
+        <source>all</source>
+        <translation type="vanished">全部</translation>
     </message>
 </context><context>
     <name>ReviewPanel</name>
@@ -1058,261 +1095,275 @@
         <translation>打开审查会话…</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="334" />
         <location filename="../review_panel.py" line="70" />
-        <source>all</source>
-        <translation>全部</translation>
+        <source>all cities</source>
+        <translation>全部城市</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="77" />
+        <location filename="../review_panel.py" line="70" />
+        <source>all kinds</source>
+        <translation>全部类型</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="71" />
+        <source>all statuses</source>
+        <translation>全部状态</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="71" />
+        <source>all severities</source>
+        <translation>全部严重程度</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="81" />
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="77" />
+        <location filename="../review_panel.py" line="81" />
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="77" />
+        <location filename="../review_panel.py" line="81" />
         <source>Cities</source>
         <translation>城市</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="78" />
+        <location filename="../review_panel.py" line="82" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="78" />
+        <location filename="../review_panel.py" line="82" />
         <source>Finding</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="87" />
+        <location filename="../review_panel.py" line="91" />
         <source>Set status of selected</source>
         <translation>设置所选状态</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="90" />
+        <location filename="../review_panel.py" line="94" />
         <source>Add finding…</source>
         <translation>添加问题…</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="91" />
+        <location filename="../review_panel.py" line="95" />
         <source>Then click in the scene where the finding is</source>
         <translation>然后在场景中点击问题所在位置</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="94" />
+        <location filename="../review_panel.py" line="98" />
         <source>Save view for finding</source>
         <translation>保存问题的视角</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="95" />
+        <location filename="../review_panel.py" line="99" />
         <source>The selected finding is shown from the current camera (fly-to, report still, review tour)</source>
         <translation>所选问题将以当前相机视角显示（飞往、报告截图、审查巡览）</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="98" />
+        <location filename="../review_panel.py" line="102" />
         <source>Recover unsaved review</source>
         <translation>恢复未保存的审查</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="119" />
+        <location filename="../review_panel.py" line="123" />
         <source>(my city)</source>
         <translation>（我的城市）</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="128" />
+        <location filename="../review_panel.py" line="132" />
         <source>Comment on the selected finding…</source>
         <translation>对所选问题发表意见…</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="130" />
+        <location filename="../review_panel.py" line="134" />
         <source>Comment</source>
         <translation>发表意见</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="147" />
+        <location filename="../review_panel.py" line="151" />
         <source>Findings</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="148" />
+        <location filename="../review_panel.py" line="152" />
         <source>Projects</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="162" />
-        <source>An unsaved review session was found ({0} edits): Review ▸ Recover</source>
-        <translation>发现未保存的审查会话（{0} 处修改）：联合审查 ▸ 恢复</translation>
+        <location filename="../review_panel.py" line="166" />
+        <source>An unsaved review session was found ({0} edits): Review panel ▸ Recover unsaved review</source>
+        <translation>发现未保存的审查会话（{0} 处编辑）：审查面板 ▸ 恢复未保存的审查</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="193" />
+        <location filename="../review_panel.py" line="198" />
         <source>Click in the scene where the finding is</source>
         <translation>在场景中点击问题所在位置</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="200" />
+        <location filename="../review_panel.py" line="205" />
         <source>No ground under the cursor</source>
         <translation>光标下没有地面</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="205" />
+        <location filename="../review_panel.py" line="210" />
         <source>New finding</source>
         <translation>新问题</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="205" />
+        <location filename="../review_panel.py" line="210" />
         <source>What was found here?</source>
         <translation>此处发现了什么问题？</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="250" />
+        <location filename="../review_panel.py" line="255" />
         <source>Review session recovered: {0} findings</source>
         <translation>审查会话已恢复：{0} 个问题</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="273" />
+        <location filename="../review_panel.py" line="278" />
         <source>No city outlines in this region: nothing to check</source>
         <translation>此区域没有城市边界：无可检查内容</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="300" />
+        <location filename="../review_panel.py" line="305" />
         <source>Review checks: {0} findings</source>
         <translation>审查检查：{0} 个问题</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="311" />
+        <location filename="../review_panel.py" line="316" />
         <source>connected</source>
         <translation>已衔接</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="311" />
+        <location filename="../review_panel.py" line="316" />
         <source>offset at the border</source>
         <translation>边界处错位</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="312" />
+        <location filename="../review_panel.py" line="317" />
         <source>dangling</source>
         <translation>悬空（无对接）</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="312" />
+        <location filename="../review_panel.py" line="317" />
         <source>class/capacity mismatch</source>
         <translation>等级/规模不一致</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="313" />
+        <location filename="../review_panel.py" line="318" />
         <source>grade mismatch</source>
         <translation>竖向形式不一致</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="313" />
+        <location filename="../review_panel.py" line="318" />
         <source>phase mismatch</source>
         <translation>建设时序不一致</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="314" />
+        <location filename="../review_panel.py" line="319" />
         <source>suspected datum problem</source>
         <translation>疑似坐标系问题</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="314" />
+        <location filename="../review_panel.py" line="319" />
         <source>theme conflict</source>
         <translation>主题冲突</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="315" />
+        <location filename="../review_panel.py" line="320" />
         <source>manual</source>
         <translation>人工</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="319" />
+        <location filename="../review_panel.py" line="324" />
         <source>open</source>
         <translation>待处理</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="319" />
+        <location filename="../review_panel.py" line="324" />
         <source>agreed</source>
         <translation>已达成一致</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="319" />
+        <location filename="../review_panel.py" line="324" />
         <source>deferred</source>
         <translation>暂缓</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="320" />
+        <location filename="../review_panel.py" line="325" />
         <source>resolved</source>
         <translation>已解决</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="324" />
+        <location filename="../review_panel.py" line="329" />
         <source>error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="324" />
+        <location filename="../review_panel.py" line="329" />
         <source>warning</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="324" />
+        <location filename="../review_panel.py" line="329" />
         <source>info</source>
         <translation>提示</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="454" />
-        <location filename="../review_panel.py" line="439" />
-        <location filename="../review_panel.py" line="391" />
+        <location filename="../review_panel.py" line="459" />
+        <location filename="../review_panel.py" line="444" />
+        <location filename="../review_panel.py" line="396" />
         <source>This review session is open read-only</source>
         <translation>此审查会话以只读方式打开</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="394" />
+        <location filename="../review_panel.py" line="399" />
         <source>Select a finding first</source>
         <translation>请先选择一个问题</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="401" />
+        <location filename="../review_panel.py" line="406" />
         <source>Saved the view for {0} finding(s)</source>
         <translation>已为 {0} 个问题保存视角</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="409" />
+        <location filename="../review_panel.py" line="414" />
         <source>Select one finding to see its thread</source>
         <translation>选择一个问题以查看其讨论</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="410" />
+        <location filename="../review_panel.py" line="415" />
         <source>{0} findings selected</source>
         <translation>已选择 {0} 个问题</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="436" />
+        <location filename="../review_panel.py" line="441" />
         <source>Select one finding to comment on</source>
         <translation>请选择一个问题后再发表意见</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="485" />
+        <location filename="../review_panel.py" line="490" />
         <source>Open review session</source>
         <translation>打开审查会话</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="525" />
-        <location filename="../review_panel.py" line="486" />
+        <location filename="../review_panel.py" line="530" />
+        <location filename="../review_panel.py" line="491" />
         <source>Review session</source>
         <translation>审查会话</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="503" />
+        <location filename="../review_panel.py" line="508" />
         <source>Session in use</source>
         <translation>会话正在使用</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="505" />
+        <location filename="../review_panel.py" line="510" />
         <source>{0}
 
 Open it read-only?</source>
@@ -1321,23 +1372,31 @@ Open it read-only?</source>
 以只读方式打开？</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="518" />
+        <location filename="../review_panel.py" line="523" />
         <source> (read-only)</source>
         <translation>（只读）</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="519" />
+        <location filename="../review_panel.py" line="524" />
         <source>Review session opened: {0}{1}</source>
         <translation>已打开审查会话：{0}{1}</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="524" />
+        <location filename="../review_panel.py" line="529" />
         <source>Save review session</source>
         <translation>保存审查会话</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="537" />
+        <location filename="../review_panel.py" line="542" />
         <source>Review session saved: {0}</source>
         <translation>审查会话已保存：{0}</translation>
+    </message>
+    <message>
+        <source>all</source>
+        <translation type="vanished">全部</translation>
+    </message>
+    <message>
+        <source>An unsaved review session was found ({0} edits): Review ▸ Recover</source>
+        <translation type="vanished">发现未保存的审查会话（{0} 处修改）：联合审查 ▸ 恢复</translation>
     </message>
 </context></TS>
