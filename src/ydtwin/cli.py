@@ -652,6 +652,13 @@ def _cmd_flythrough(args) -> int:
         raise YdtwinError(str(exc)) from None
     t0 = time.perf_counter()
     scene = _export_scene(args)
+    known = {layer.name for layer in scene.layers} | {layer.role for layer in scene.layers if layer.role}
+    named = {key.layer for key in path.tracks.layers} | {n for k in path.keyframes for n in k.layers}
+    unknown = sorted(named - known)
+    if unknown:
+        names = [layer.name for layer in scene.layers]
+        raise YdtwinError(f"{args.path}: layers {', '.join(map(repr, unknown))} are not in the scene (its layers: "
+                          f"{', '.join(names[:8])}{' …' if len(names) > 8 else ''})")
 
     exporter = Exporter(scene)
     last = [0.0]

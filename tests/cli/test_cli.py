@@ -91,3 +91,16 @@ def test_places_and_numbers_that_cannot_be_made_are_refused(tmp_path):
 def test_the_app_without_a_display_is_one_line():
     proc = run_cli("app", no_display=True, env_extra={"QT_QPA_PLATFORM": ""})
     assert proc.returncode == 2 and "needs a display" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_flight_path_naming_a_layer_the_scene_lacks_is_refused(tmp_path):
+    path = tmp_path / "orbit.json"
+    assert run_cli("path", "preset", "orbit", "--around", "Suzhou", "--out", str(path)).returncode == 0
+    import json
+
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc["keyframes"][0]["layers"] = {"Nosuch": False}
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    proc = run_cli("flythrough", str(path), "--out", str(tmp_path / "v.mp4"), no_display=True)
+    assert proc.returncode == 2 and "'Nosuch' are not in the scene" in proc.stderr and "Traceback" not in proc.stderr
+    assert not (tmp_path / "v.mp4").exists()

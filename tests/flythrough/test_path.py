@@ -50,6 +50,7 @@ def test_timing_holds_and_frame_count():
     ({"keyframes": [{"eye": [121, 31, 10], "target": [121, 31.1, 0]}], "size": [8000, 8000]}, "size"),
     ({"keyframes": [{"eye": [121, 31, 10], "target": [121, 31.1, 0]}], "run": "rm -rf /"}, "run"),
     ({"format": "other/2", "keyframes": []}, "format"),
+    ({"keyframes": [{"eye": [121, 31, -5000], "target": [121, 31.1, 0]}]}, "keyframes.0.eye"),  # underground
 ])
 def test_bad_paths_are_one_line_naming_the_key(tmp_path, doc, where):
     p = tmp_path / "bad.json"

@@ -25,6 +25,11 @@ PATH_FORMAT = "ydtwin-flightpath/1"
 MAX_VIDEO_SIZE = (3840, 2160)
 
 
+#: the lowest a camera may fly: a few metres below the deepest ground or sea floor a region has (the Delta's
+#: estuary bed is ~-60 m)
+MIN_EYE_HEIGHT_M = -500.0
+
+
 class PathError(ValueError):
     """A path file that cannot be used: one line naming the file and what is wrong."""
 
@@ -60,7 +65,11 @@ class Keyframe(BaseModel):
     @field_validator("eye")
     @classmethod
     def _eye(cls, v):
-        return _lonlath(v, "eye")
+        v = _lonlath(v, "eye")
+        if v[2] < MIN_EYE_HEIGHT_M:
+            raise ValueError(f"eye height {v[2]:g} m is below the lowest ground and sea floor of any region "
+                             f"({MIN_EYE_HEIGHT_M:g} m)")
+        return v
 
     @field_validator("target")
     @classmethod
