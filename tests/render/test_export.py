@@ -80,6 +80,26 @@ def test_a_16k_still_is_tiled_and_complete(exporter, tmp_path):
     assert not list(tmp_path.glob(".*part*"))
 
 
+def test_the_legend_lists_the_themes_in_the_frame(exporter):
+    exporter.set_view("Suzhou")
+    city = [label for label, _c in exporter.overlay_content((960, 540)).legend]
+    assert "Transportation" in city and "planned" in city
+    exporter.set_view("120.60,31.28,120.64,31.31")  # a few streets of the old town: no planned project
+    streets = [label for label, _c in exporter.overlay_content((960, 540)).legend]
+    assert "Transportation" not in streets and "planned" not in streets and "City blocks (procedural)" in streets
+
+
+def test_a_tall_legend_on_a_small_frame_takes_columns(exporter):
+    from ydtwin.render.overlay import OverlayContent, OverlayOptions, draw_overlays
+
+    rows = [(f"theme {k}", (0.2, 0.6, 0.9)) for k in range(12)]
+    content = OverlayContent(legend=rows, labels=[], metres_per_pixel=10.0, north_deg=None, attribution="")
+    opts = OverlayOptions(scale_bar=False, north_arrow=False, labels=False, attribution=False, date="")
+    img = draw_overlays(np.full((360, 640, 3), 90, np.uint8), opts, content)
+    drawn_rows = np.flatnonzero((img != 90).any(axis=(1, 2)))
+    assert drawn_rows.max() < 0.5 * 360  # not down the whole frame
+
+
 def test_overlays_are_drawn_and_scale_with_the_output(exporter):
     from ydtwin.render.overlay import OverlayOptions, draw_overlays
 

@@ -367,8 +367,43 @@ class Exporter:
         if np.isfinite(a).all() and np.isfinite(b).all() and np.hypot(*(b - a)) > 1e-6:
             north = math.degrees(math.atan2(b[0] - a[0], -(b[1] - a[1])))
         entries, _bar = self.view.legend_rows()
-        return OverlayContent(legend=list(entries), labels=labels, metres_per_pixel=mpp, north_deg=north,
+        off_screen = self._themes_off_screen(to_px, w, h)
+        entries = [(label, colour) for label, colour in entries if label not in off_screen]
+        return OverlayContent(legend=entries, labels=labels, metres_per_pixel=mpp, north_deg=north,
                               attribution=self.view.attribution())
+
+    def _themes_off_screen(self, to_px, w: int, h: int) -> set[str]:
+        """Legend labels of plan themes none of whose projects is in the frame, and of the phases when no
+        project is (a still of one district lists what it shows, not every theme of the eight cities)."""
+        import shapely
+
+        from ydtwin.render.plans import PlansVisual
+
+        themes_listed: set[str] = set()
+        phases: set[str] = set()
+        shown: set[str] = set()
+        proj = self.scene.projection
+        for visual in self.view.visuals.values():
+            if not isinstance(visual, PlansVisual) or not visual.layer.visible:
+                continue
+            data = visual.layer.data
+            themes = [str(t) for t in data.attributes["theme"]]
+            labels = dict(zip(dict.fromkeys(themes), (label for label, _c in visual.legend_entries()), strict=True))
+            themes_listed.update(labels.values())
+            phases.update(label for label, _c in visual.status_entries())
+
+            def to_scene(c: np.ndarray, crs=data.crs) -> np.ndarray:
+                return np.column_stack(proj.to_scene(c[:, 0], c[:, 1], crs))
+
+            # in scene metres, a vertex every 200 m: a long line crossing the frame has some inside it
+            geoms = shapely.segmentize(shapely.transform(data.geometries, to_scene), 200.0)
+            coords, index = shapely.get_coordinates(geoms, return_index=True)
+            if not len(coords):
+                continue
+            px = to_px(np.column_stack([coords, np.zeros(len(coords))]))
+            inside = np.isfinite(px).all(axis=1) & (px[:, 0] >= 0) & (px[:, 0] < w) & (px[:, 1] >= 0) & (px[:, 1] < h)
+            shown.update(labels[themes[i]] for i in np.unique(index[inside]))
+        return (themes_listed - shown) | (phases if not shown else set())
 
     def image(self, size: tuple[int, int], options: OverlayOptions | None = None, *, transparent: bool = False,
               tile_px: int | None = None, progress=None, output_height: int | None = None) -> tuple[np.ndarray, int]:

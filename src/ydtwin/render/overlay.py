@@ -151,14 +151,21 @@ def draw_overlays(rgb: np.ndarray, options: OverlayOptions, content: OverlayCont
         font = _font(p.px(17))
         row = p.px(26)
         sw = p.px(16)
-        width = max(d.textlength(label, font=font) for label, _c in content.legend) + sw + p.px(30)
-        rect = (margin, top, margin + int(width), top + row * len(content.legend) + p.px(14))
+        rows = content.legend
+        # a legend taller than 40 % of the frame (small videos) is laid out in as many columns as it needs
+        per_column = max(1, min(len(rows), int((0.4 * h - p.px(14)) // row)))
+        columns = [rows[i:i + per_column] for i in range(0, len(rows), per_column)]
+        widths = [max(d.textlength(label, font=font) for label, _c in col) + sw + p.px(30) for col in columns]
+        rect = (margin, top, margin + int(sum(widths)), top + row * len(columns[0]) + p.px(14))
         d.rounded_rectangle(rect, radius=p.px(4), fill=(12, 14, 20, 180))
-        for k, (label, colour) in enumerate(content.legend):
-            y = top + p.px(7) + k * row
-            d.rectangle((margin + p.px(10), y + p.px(5), margin + p.px(10) + sw, y + p.px(5) + sw), fill=_rgb(colour))
-            d.text((margin + p.px(20) + sw, y + row / 2), label, font=font, anchor="lm", fill=_rgb(colour)
-                   if sum(colour[:3]) > 0.9 else (235, 235, 235))
+        left = margin
+        for col, width in zip(columns, widths, strict=True):
+            for k, (label, colour) in enumerate(col):
+                y = top + p.px(7) + k * row
+                d.rectangle((left + p.px(10), y + p.px(5), left + p.px(10) + sw, y + p.px(5) + sw), fill=_rgb(colour))
+                d.text((left + p.px(20) + sw, y + row / 2), label, font=font, anchor="lm", fill=_rgb(colour)
+                       if sum(colour[:3]) > 0.9 else (235, 235, 235))
+            left += int(width)
 
     bottom = h - margin
     if options.attribution and content.attribution:
