@@ -258,3 +258,28 @@ def test_bad_files_and_a_raising_reader_are_survived(window, qtbot, tmp_path, mo
     assert "reader exploded" in window.log_view.toPlainText()
     assert _names(window) == before and window.isVisible()
     window.viewport.render()  # still renders
+
+
+def test_open_with_a_coordinate_system(window, qtbot, tmp_path, monkeypatch):
+    """File ▸ Open with coordinate system…: a GCJ-02 file (Amap) lands where its WGS84 twin does."""
+    import json
+
+    from PyQt6.QtWidgets import QFileDialog, QInputDialog
+
+    from ydtwin.geo.datum import wgs84_to_gcj02
+
+    lon, lat = 120.62, 31.30
+    glon, glat = wgs84_to_gcj02(np.array([lon]), np.array([lat]))
+    d = 0.0004
+    ring = [[float(glon[0]) + dx, float(glat[0]) + dy] for dx, dy in ((0, 0), (d, 0), (d, d), (0, d), (0, 0))]
+    path = tmp_path / "amap.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"height": 30}, "geometry": {"type": "Polygon", "coordinates": [ring]}}]}))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    monkeypatch.setattr(QInputDialog, "getItem", lambda _p, _t, _l, items, *_a: (items[0], True))
+    window.open_with_crs_dialog()
+    assert window.job is not None and window.job.crs == "GCJ-02"
+    qtbot.waitUntil(lambda: window.job is None and "amap" in _names(window), timeout=60_000)
+    data = window.scene.layer("amap").data
+    x0, y0 = data.bounds()[0][:2]
+    assert abs(x0 - lon) < 2e-5 and abs(y0 - lat) < 2e-5  # corrected to WGS84 (the offset is ~500 m)

@@ -142,7 +142,8 @@ def read_buildings(
                 path,
                 f"none of its {report.features:,} footprints lies in the region "
                 f"({box[0]:g}–{box[2]:g} E, {box[1]:g}–{box[3]:g} N) with CRS {crs_name(file_crs)}",
-                "is the CRS right? give it with --crs",
+                "is the CRS right? give it: --crs on the command line, File ▸ Open with coordinate system… in "
+                "the app",
             )
         raise ReadError(path, f"no usable building footprints ({report.summary()})")
     report.rules = data.rule_counts()
@@ -191,7 +192,8 @@ def _process(batch, path, crs, rules, box, report, *, default_geographic) -> Bui
                     path,
                     f"coordinates up to ({np.abs(c[:, 0]).max():.0f}, {np.abs(c[:, 1]).max():.0f}) cannot be "
                     f"lon/lat but the CRS is {crs_name(crs)}",
-                    "the data is probably projected (metres): give its CRS with --crs",
+                    "the data is probably projected (metres): give its CRS (--crs on the command line, File ▸ "
+                    "Open with coordinate system… in the app)",
                 )
             if out.any():
                 odd = np.zeros(n, dtype=bool)

@@ -385,6 +385,25 @@ class MainWindow(QMainWindow):
         for path in paths:
             self.open_file(path)
 
+    def open_with_crs_dialog(self) -> None:
+        """Ask for a file, then its coordinate system (GCJ-02/BD-09 cannot be declared by any file format)."""
+        from PyQt6.QtWidgets import QInputDialog
+
+        folder = str(self.settings.value("paths/last_folder", str(Path.home())))
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Open building footprints"), folder,
+                                              self.tr("Building footprints") + OPEN_FILTER)
+        if not path:
+            return
+        items = [self.tr("GCJ-02 (Amap, Tencent: China's offset lon/lat)"), self.tr("BD-09 (Baidu)"),
+                 self.tr("EPSG:4326 (WGS 84 lon/lat)"), self.tr("EPSG:4490 (CGCS2000 lon/lat)"),
+                 self.tr("EPSG:4549 (CGCS2000 / 3-degree Gauss-Kruger CM 120E)"),
+                 self.tr("EPSG:32651 (WGS 84 / UTM zone 51N)"), self.tr("EPSG:3857 (Web Mercator)")]
+        text, ok = QInputDialog.getItem(self, self.tr("Coordinate system"),
+                                        self.tr("Coordinate system of {0} (or type an EPSG code):").format(
+                                            Path(path).name), items, 0, True)
+        if ok and text.strip():
+            self.open_file(path, crs=text.split(" (")[0].strip())
+
     def open_file(self, path: str | Path, *, crs: str | None = None, replaces: str | None = None) -> LoadJob | None:
         """Read a building file in the background (progress and Cancel in the status bar), then add it."""
         from ydtwin.io.buildings import read_buildings
@@ -902,6 +921,10 @@ class MainWindow(QMainWindow):
         open_action.setShortcut(QKeySequence.StandardKey.Open)
         open_action.triggered.connect(self.open_dialog)
         file_menu.addAction(open_action)
+        open_crs = QAction(self.tr("Open with &coordinate system…"), self)
+        open_crs.setToolTip(self.tr("For files whose coordinate system is missing or wrong, e.g. GCJ-02 from Amap"))
+        open_crs.triggered.connect(self.open_with_crs_dialog)
+        file_menu.addAction(open_crs)
         self._recent_menu = file_menu.addMenu(self.tr("Open &recent"))
         self._fill_recent_menu()
         file_menu.addSeparator()

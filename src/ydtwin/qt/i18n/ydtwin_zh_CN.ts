@@ -672,223 +672,280 @@
         <translation>取消</translation>
     </message>
     <message>
+        <location filename="../app.py" line="393" />
         <location filename="../app.py" line="383" />
         <source>Open building footprints</source>
         <translation>打开建筑轮廓</translation>
     </message>
     <message>
+        <location filename="../app.py" line="394" />
         <location filename="../app.py" line="384" />
         <source>Building footprints</source>
         <translation>建筑轮廓</translation>
     </message>
     <message>
-        <location filename="../app.py" line="457" />
+        <location filename="../app.py" line="397" />
+        <source>GCJ-02 (Amap, Tencent: China's offset lon/lat)</source>
+        <translation>GCJ-02 (高德、腾讯：国测局偏移经纬度)</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="397" />
+        <source>BD-09 (Baidu)</source>
+        <translation>BD-09 (百度)</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="398" />
+        <source>EPSG:4326 (WGS 84 lon/lat)</source>
+        <translation>EPSG:4326 (WGS 84 经纬度)</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="398" />
+        <source>EPSG:4490 (CGCS2000 lon/lat)</source>
+        <translation>EPSG:4490 (CGCS2000 经纬度)</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="399" />
+        <source>EPSG:4549 (CGCS2000 / 3-degree Gauss-Kruger CM 120E)</source>
+        <translation>EPSG:4549 (CGCS2000 / 3度带高斯-克吕格 中央经线 120E)</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="400" />
+        <source>EPSG:32651 (WGS 84 / UTM zone 51N)</source>
+        <translation>EPSG:32651 (WGS 84 / UTM 51N 带)</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="400" />
+        <source>EPSG:3857 (Web Mercator)</source>
+        <translation>EPSG:3857 (Web 墨卡托)</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="401" />
+        <source>Coordinate system</source>
+        <translation>坐标系</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="402" />
+        <source>Coordinate system of {0} (or type an EPSG code):</source>
+        <translation>{0} 的坐标系（或输入 EPSG 代码）：</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="476" />
         <source>cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="498" />
+        <location filename="../app.py" line="517" />
         <source>Loaded {0}: {1} buildings</source>
         <translation>已加载 {0}：{1} 栋建筑</translation>
     </message>
     <message>
-        <location filename="../app.py" line="514" />
+        <location filename="../app.py" line="533" />
         <source>Cancelled loading {0}</source>
         <translation>已取消加载 {0}</translation>
     </message>
     <message>
-        <location filename="../app.py" line="600" />
+        <location filename="../app.py" line="619" />
         <source>nothing here (click a building)</source>
         <translation>此处无对象（请单击建筑）</translation>
     </message>
     <message>
-        <location filename="../app.py" line="659" />
+        <location filename="../app.py" line="678" />
         <source>{0} triangles · {1} ms/frame</source>
         <translation>{0} 个三角形 · 每帧 {1} 毫秒</translation>
     </message>
     <message>
-        <location filename="../app.py" line="761" />
+        <location filename="../app.py" line="780" />
         <source>Add bookmark</source>
         <translation>添加书签</translation>
     </message>
     <message>
-        <location filename="../app.py" line="761" />
+        <location filename="../app.py" line="780" />
         <source>Name of this view:</source>
         <translation>此视图的名称：</translation>
     </message>
     <message>
-        <location filename="../app.py" line="771" />
+        <location filename="../app.py" line="790" />
         <source>&amp;Add current view…</source>
         <translation>添加当前视图(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="805" />
+        <location filename="../app.py" line="824" />
         <source>Save project</source>
         <translation>保存项目</translation>
     </message>
     <message>
-        <location filename="../app.py" line="827" />
-        <location filename="../app.py" line="806" />
+        <location filename="../app.py" line="846" />
+        <location filename="../app.py" line="825" />
         <source>ydtwin project</source>
         <translation>ydtwin 项目</translation>
     </message>
     <message>
-        <location filename="../app.py" line="817" />
+        <location filename="../app.py" line="836" />
         <source>Project saved: {0}</source>
         <translation>项目已保存：{0}</translation>
     </message>
     <message>
-        <location filename="../app.py" line="826" />
+        <location filename="../app.py" line="845" />
         <source>Open project</source>
         <translation>打开项目</translation>
     </message>
     <message>
-        <location filename="../app.py" line="847" />
+        <location filename="../app.py" line="866" />
         <source>Project opened: {0}</source>
         <translation>项目已打开：{0}</translation>
     </message>
     <message>
-        <location filename="../app.py" line="859" />
+        <location filename="../app.py" line="878" />
         <source>View</source>
         <translation>视图</translation>
     </message>
     <message>
-        <location filename="../app.py" line="863" />
+        <location filename="../app.py" line="882" />
         <source>Whole region</source>
         <translation>全域</translation>
     </message>
     <message>
-        <location filename="../app.py" line="867" />
+        <location filename="../app.py" line="886" />
         <source>View:</source>
         <translation>视图：</translation>
     </message>
     <message>
-        <location filename="../app.py" line="873" />
+        <location filename="../app.py" line="892" />
         <source>Plan year</source>
         <translation>规划年份</translation>
     </message>
     <message>
-        <location filename="../app.py" line="874" />
+        <location filename="../app.py" line="893" />
         <source>Show every city's projects as they stand in this year</source>
         <translation>按该年份显示各城市项目的状态</translation>
     </message>
     <message>
-        <location filename="../app.py" line="900" />
+        <location filename="../app.py" line="919" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="901" />
+        <location filename="../app.py" line="920" />
         <source>&amp;Open building footprints…</source>
         <translation>打开建筑轮廓(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="905" />
+        <location filename="../app.py" line="924" />
+        <source>Open with &amp;coordinate system…</source>
+        <translation>指定坐标系打开(&amp;C)…</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="925" />
+        <source>For files whose coordinate system is missing or wrong, e.g. GCJ-02 from Amap</source>
+        <translation>用于坐标系缺失或有误的文件，例如来自高德的 GCJ-02</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="928" />
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="908" />
+        <location filename="../app.py" line="931" />
         <source>Open p&amp;roject…</source>
         <translation>打开项目(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="911" />
+        <location filename="../app.py" line="934" />
         <source>&amp;Save project…</source>
         <translation>保存项目(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="916" />
+        <location filename="../app.py" line="939" />
         <source>&amp;Export image…</source>
         <translation>导出图像(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="920" />
+        <location filename="../app.py" line="943" />
         <source>Export &amp;flythrough…</source>
         <translation>导出飞行视频(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="924" />
+        <location filename="../app.py" line="947" />
         <source>&amp;Preferences…</source>
         <translation>首选项(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="927" />
+        <location filename="../app.py" line="950" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="932" />
+        <location filename="../app.py" line="955" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="933" />
+        <location filename="../app.py" line="956" />
         <source>&amp;Home (whole region)</source>
         <translation>全域视图(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="937" />
+        <location filename="../app.py" line="960" />
         <source>&amp;Bookmarks</source>
         <translation>书签(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="939" />
+        <location filename="../app.py" line="962" />
         <source>&amp;City</source>
         <translation>城市(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="944" />
+        <location filename="../app.py" line="967" />
         <source>&amp;District</source>
         <translation>区县(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="955" />
+        <location filename="../app.py" line="978" />
         <source>&amp;Layers</source>
         <translation>图层(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="967" />
+        <location filename="../app.py" line="990" />
         <source>Compare &amp;scenarios…</source>
         <translation>方案对比(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="970" />
+        <location filename="../app.py" line="993" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="971" />
+        <location filename="../app.py" line="994" />
         <source>&amp;About ydtwin</source>
         <translation>关于 ydtwin(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../app.py" line="980" />
+        <location filename="../app.py" line="1003" />
         <source>Preferences</source>
         <translation>首选项</translation>
     </message>
     <message>
-        <location filename="../app.py" line="986" />
+        <location filename="../app.py" line="1009" />
         <source>Language (next start)</source>
         <translation>界面语言（下次启动生效）</translation>
     </message>
     <message>
-        <location filename="../app.py" line="993" />
+        <location filename="../app.py" line="1016" />
         <source>The language changes at the next start</source>
         <translation>界面语言将在下次启动时更改</translation>
     </message>
     <message>
-        <location filename="../app.py" line="998" />
+        <location filename="../app.py" line="1021" />
         <source>About ydtwin</source>
         <translation>关于 ydtwin</translation>
     </message>
     <message>
-        <location filename="../app.py" line="1000" />
+        <location filename="../app.py" line="1023" />
         <source>3D digital twin of the Yangtze River Delta for joint review of city plans.</source>
         <translation>长三角三维数字孪生，用于城市规划联合审查。</translation>
     </message>
     <message>
-        <location filename="../app.py" line="1001" />
+        <location filename="../app.py" line="1024" />
         <source>Licence: GPL-3.0-or-later.</source>
         <translation>许可证：GPL-3.0-or-later。</translation>
     </message>
