@@ -36,14 +36,15 @@ def test_snapshot_with_real_footprints_headless(tmp_path, shared_fixtures):
     out = tmp_path / "苏州.png"
     proc = run_cli("snapshot", "--out", str(out), "--size", "640x400", "--layer",
                    str(shared_fixtures / "osm" / "suzhou_osm_buildings.geojson"), "--color-by", "height",
-                   "--view", "120.70,31.31,120.73,31.335", no_display=True)
+                   "--view", "120.70,31.31,120.73,31.335", "--no-legend", no_display=True)
     assert proc.returncode == 0, proc.stderr
     assert "loaded suzhou_osm_buildings: 2,000 buildings" in proc.stdout
     img = np.asarray(Image.open(out).convert("RGB")).astype(int)
     assert img.std() > 10
-    # the 450 m IFS tower is yellow at the top of the height ramp: plenty of warm, saturated pixels
+    # the 450 m IFS tower is yellow at the top of the height ramp: warm, saturated pixels (no legend: its
+    # coloured rows must not be what is counted)
     warm = (img[..., 0] > 200) & (img[..., 1] > 150) & (img[..., 2] < 90)
-    assert warm.sum() > 50
+    assert warm.sum() > 25
 
 
 def test_snapshot_with_a_bad_layer_is_one_line(tmp_path):
