@@ -137,25 +137,9 @@ win.close()
 
 def _footprints(count: int, folder: Path) -> Path:
     sys.path.insert(0, str(ROOT / "src"))
-    import numpy as np
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-    import shapely
+    from ydtwin.io.synthetic import write_synthetic_geoparquet
 
-    from ydtwin.geo.projection import SceneProjection
-    from ydtwin.geo.synthetic import synthetic_footprints
-
-    proj = SceneProjection(lon_0=120.62, lat_0=31.30)
-    fp = synthetic_footprints(count, seed=9, extent=18_000.0)
-    lon, lat = proj.from_scene(fp.xy[:, 0], fp.xy[:, 1])
-    polys = shapely.from_ragged_array(shapely.GeometryType.POLYGON, np.column_stack([lon, lat]),
-                                      (fp.ring_offsets, fp.part_offsets))
-    table = pa.table({"geometry": shapely.to_wkb(polys), "height": fp.height})
-    meta = {"version": "1.1.0", "primary_column": "geometry",
-            "columns": {"geometry": {"encoding": "WKB", "geometry_types": ["Polygon"]}}}
-    path = folder / f"synthetic_{count // 1000}k.parquet"
-    pq.write_table(table.replace_schema_metadata({b"geo": json.dumps(meta).encode()}), path, row_group_size=20_000)
-    return path
+    return write_synthetic_geoparquet(folder / f"synthetic_{count // 1000}k.parquet", count)
 
 
 def _run(mode: str, path: Path) -> dict:

@@ -19,26 +19,9 @@ if not os.environ.get("DISPLAY") or os.environ.get("QT_QPA_PLATFORM") != "xcb":
 @pytest.fixture(scope="module")
 def footprints_200k(tmp_path_factory):
     """200,000 synthetic footprints (convex/concave, 10 % with holes) around Suzhou, as GeoParquet."""
-    import json
+    from ydtwin.io.synthetic import write_synthetic_geoparquet
 
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-    import shapely
-
-    from ydtwin.geo.projection import SceneProjection
-    from ydtwin.geo.synthetic import synthetic_footprints
-
-    proj = SceneProjection(lon_0=120.62, lat_0=31.30)
-    fp = synthetic_footprints(200_000, seed=9, extent=18_000.0)
-    lon, lat = proj.from_scene(fp.xy[:, 0], fp.xy[:, 1])
-    polys = shapely.from_ragged_array(shapely.GeometryType.POLYGON, np.column_stack([lon, lat]),
-                                      (fp.ring_offsets, fp.part_offsets))
-    table = pa.table({"geometry": shapely.to_wkb(polys), "height": fp.height})
-    meta = {"version": "1.1.0", "primary_column": "geometry",
-            "columns": {"geometry": {"encoding": "WKB", "geometry_types": ["Polygon"]}}}
-    path = tmp_path_factory.mktemp("big") / "synthetic_200k.parquet"
-    pq.write_table(table.replace_schema_metadata({b"geo": json.dumps(meta).encode()}), path, row_group_size=20_000)
-    return path
+    return write_synthetic_geoparquet(tmp_path_factory.mktemp("big") / "synthetic_200k.parquet", 200_000)
 
 
 class FrameTimer:

@@ -123,6 +123,8 @@ class Exporter:
         self._grab.ReadFrontBufferOff()
         self._grab.ShouldRerenderOff()
         self._native_max: int | None = None
+        #: per plans layer (id, data): its vertices in scene metres, 200 m apart, and their feature index
+        self._plan_vertices: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
         self._prepared: dict | None = None
 
     @property
@@ -392,12 +394,16 @@ class Exporter:
             themes_listed.update(labels.values())
             phases.update(label for label, _c in visual.status_entries())
 
-            def to_scene(c: np.ndarray, crs=data.crs) -> np.ndarray:
-                return np.column_stack(proj.to_scene(c[:, 0], c[:, 1], crs))
+            key = (visual.layer.id, id(data))
+            if key not in self._plan_vertices:  # once per layer, not once per frame of a video
 
-            # in scene metres, a vertex every 200 m: a long line crossing the frame has some inside it
-            geoms = shapely.segmentize(shapely.transform(data.geometries, to_scene), 200.0)
-            coords, index = shapely.get_coordinates(geoms, return_index=True)
+                def to_scene(c: np.ndarray, crs=data.crs) -> np.ndarray:
+                    return np.column_stack(proj.to_scene(c[:, 0], c[:, 1], crs))
+
+                # in scene metres, a vertex every 200 m: a long line crossing the frame has some inside it
+                geoms = shapely.segmentize(shapely.transform(data.geometries, to_scene), 200.0)
+                self._plan_vertices[key] = shapely.get_coordinates(geoms, return_index=True)
+            coords, index = self._plan_vertices[key]
             if not len(coords):
                 continue
             px = to_px(np.column_stack([coords, np.zeros(len(coords))]))
