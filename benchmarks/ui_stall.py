@@ -42,6 +42,7 @@ from PyQt6.QtCore import QEvent, Qt, QTimer
 from PyQt6.QtWidgets import QApplication
 
 from ydtwin.io.region import open_scene
+from ydtwin.workspace import Workspace
 from ydtwin.qt.app import MainWindow
 from ydtwin.qt.viewport import Viewport
 
@@ -75,7 +76,7 @@ def spin_until(cond, limit=600.0):
         app.processEvents()
         time.sleep(0.002)
 
-win = MainWindow(open_scene(), view="Suzhou")
+win = MainWindow(Workspace(open_scene()), view="Suzhou")
 win.resize(900, 600)
 win.show()
 spin_until(lambda: win.scene_view.pending == 0)

@@ -7,5 +7,6 @@ cd "$(dirname "$0")/.."
 LRELEASE="${LRELEASE:-$(command -v lrelease || echo /usr/lib/qt6/bin/lrelease)}"
 for ts in src/ydtwin/qt/i18n/ydtwin_*.ts; do
     .venv/bin/pylupdate6 src/ydtwin/qt/*.py -ts "$ts"
+    .venv/bin/python packaging/merge_mixin_contexts.py "$ts"
     "$LRELEASE" -silent "$ts" -qm "${ts%.ts}.qm"
 done

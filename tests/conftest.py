@@ -63,11 +63,12 @@ def make_window(qtbot):
     """``make_window(view=…, size=(w, h))`` → a shown MainWindow whose buildings are all on screen."""
     from ydtwin.io.region import open_scene
     from ydtwin.qt.app import MainWindow
+    from ydtwin.workspace import Workspace
 
     windows = []
 
     def make(view: str = "region", size: tuple[int, int] = (1000, 700)):
-        win = MainWindow(open_scene(), view=view)
+        win = MainWindow(Workspace(open_scene()), view=view)
         qtbot.addWidget(win)
         win.resize(*size)
         win.show()

@@ -100,19 +100,20 @@ def test_cursor_readout_gives_lon_lat_of_the_ground(window, qtbot):
 def test_window_layout_is_remembered(qtbot):
     from ydtwin.io.region import open_scene
     from ydtwin.qt.app import MainWindow
+    from ydtwin.workspace import Workspace
 
     scene = open_scene()
-    first = MainWindow(scene)
+    first = MainWindow(Workspace(scene))
     qtbot.addWidget(first)
     first.resize(900, 640)
     first.show()
     qtbot.waitExposed(first)
     first.close()
-    second = MainWindow(open_scene())
+    second = MainWindow(Workspace(open_scene()))
     qtbot.addWidget(second)
     assert (second.width(), second.height()) == (900, 640)
     second.close()
-    safe = MainWindow(open_scene(), safe_mode=True)
+    safe = MainWindow(Workspace(open_scene(), safe_mode=True))
     qtbot.addWidget(safe)
     assert (safe.width(), safe.height()) == (1400, 900)  # the default, not the remembered layout
     safe.close()
@@ -122,6 +123,7 @@ def test_bookmarks_and_projects_round_trip(window, qtbot, tmp_path, shared_fixtu
     """A bookmark and a loaded layer go into a project file; opening it restores both in a fresh window."""
     from ydtwin.io.region import open_scene
     from ydtwin.qt.app import MainWindow
+    from ydtwin.workspace import Workspace
 
     window.set_view("Zhoushan")
     window.add_bookmark("舟山 islands")
@@ -134,7 +136,7 @@ def test_bookmarks_and_projects_round_trip(window, qtbot, tmp_path, shared_fixtu
     path = window.save_project(tmp_path / "评审.ydtwin.json")
     assert path is not None and path.exists()
 
-    other = MainWindow(open_scene())
+    other = MainWindow(Workspace(open_scene()))
     qtbot.addWidget(other)
     other.show()
     qtbot.waitExposed(other)
@@ -143,8 +145,8 @@ def test_bookmarks_and_projects_round_trip(window, qtbot, tmp_path, shared_fixtu
                     timeout=60_000)
     assert other.scene.layer("suzhou_osm_buildings").color_by == "height"
     assert other.scene.layer("district-boundaries").visible is False
-    assert [b.name for b in other.bookmarks] == ["舟山 islands"]
-    other.fly_to(other.bookmarks[0], seconds=0.1)
+    assert [b.name for b in other.workspace.bookmarks] == ["舟山 islands"]
+    other.fly_to(other.workspace.bookmarks[0], seconds=0.1)
     qtbot.waitUntil(lambda: not other.flying, timeout=5_000)
     fx, fy, _ = other.viewport.camera.focal_point
     lon, lat = other.scene.projection.from_scene(fx, fy)
@@ -186,7 +188,8 @@ def test_unhandled_errors_are_logged_not_fatal(window, qtbot):
     import faulthandler
     import sys
 
-    from ydtwin.qt.support import install_exception_hooks, log_folder
+    from ydtwin.qt.support import install_exception_hooks
+    from ydtwin.workspace.paths import log_folder
 
     install_exception_hooks()
     assert faulthandler.is_enabled()

@@ -380,7 +380,7 @@ class FlythroughPanel(QWidget):
 
     def add_bookmarks(self) -> None:
         keys = self._keys()
-        for vp in self.window.bookmarks:
+        for vp in self.window.workspace.bookmarks:
             keys.append(Keyframe(name=vp.name, eye=list(vp.eye), target=list(vp.target), view_angle=vp.view_angle,
                                  hold=1.0))
         if len(keys) == len(self._keys()):

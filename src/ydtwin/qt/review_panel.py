@@ -8,7 +8,6 @@ session that can be saved (atomically, with its journal) and reported.
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 import numpy as np
 from PyQt6.QtWidgets import (
@@ -25,7 +24,8 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-from ydtwin.review.session import STATUSES, Session
+from ydtwin.review.session import STATUSES
+from ydtwin.workspace.paths import autosave_path
 
 log = logging.getLogger("ydtwin")
 
@@ -42,20 +42,15 @@ def _narrow(combo: QComboBox) -> None:
     combo.setMinimumContentsLength(8)
 
 
-def autosave_path() -> Path:
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("ydtwin", appauthor=False)) / "review" / "autosave.ydreview"
-
-
 class ReviewPanel(QWidget):
     COLUMNS = 5
 
-    def __init__(self, window, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace, host, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.window = window
+        self.workspace = workspace
+        self.host = host
         self.running = False
-        self._start_session()
+        self._recoverable = workspace.start_autosave_session(autosave_path())
         self.run_button = QPushButton(self.tr("Run checks"), self)
         self.run_button.clicked.connect(self.run_checks)
         self.save_button = QPushButton(self.tr("Save session…"), self)
@@ -121,12 +116,12 @@ class ReviewPanel(QWidget):
         self.detail.setMaximumHeight(170)
         self.my_city = QComboBox(self)
         self.my_city.addItem(self.tr("(my city)"), "")
-        for city in window.scene.region.cities:
+        for city in workspace.scene.region.cities:
             self.my_city.addItem(city.label(), city.name)
-        saved_city = window.settings.value("review/city", "")
+        saved_city = host.settings.value("review/city", "")
         self.my_city.setCurrentIndex(max(self.my_city.findData(saved_city), 0))
         self.my_city.currentIndexChanged.connect(
-            lambda _i: window.settings.setValue("review/city", self.my_city.currentData()))
+            lambda _i: host.settings.setValue("review/city", self.my_city.currentData()))
         _narrow(self.my_city)
         self.comment_edit = QLineEdit(self)
         self.comment_edit.setPlaceholderText(self.tr("Comment on the selected finding…"))
@@ -146,7 +141,7 @@ class ReviewPanel(QWidget):
         fl.addLayout(bottom)
         fl.addWidget(self.detail)
         fl.addLayout(thread)
-        self.projects = ProjectsTable(window, self)
+        self.projects = ProjectsTable(workspace.scene, host, self)
         self.tabs = QTabWidget(self)
         self.tabs.addTab(findings_page, self.tr("Findings"))
         self.tabs.addTab(self.projects, self.tr("Projects"))
@@ -163,46 +158,26 @@ class ReviewPanel(QWidget):
         self._autosave.timeout.connect(self.autosave)
         self._autosave.start()
         if self._recoverable:
-            window.log_message(self.tr("An unsaved review session was found ({0} edits): "
+            host.log(self.tr("An unsaved review session was found ({0} edits): "
                                        "Review panel ▸ Recover unsaved review")
                                .format(self._recoverable))
 
-    def _start_session(self) -> None:
-        """A new session journalled to the autosave file from its first edit; an earlier one left there by a
-        crash is kept aside for ``recover()``."""
-        path = autosave_path()
-        self._recoverable = 0
-        self._previous = None
-        if path.exists() or Path(f"{path}.journal").exists():
-            try:
-                previous = Session.open(path, lock=False)
-                self._recoverable = len(previous.pending) + sum(
-                    len(r["comments"]) + len(r["history"]) for r in previous.findings.values())
-                if self._recoverable or previous.findings:
-                    self._previous = previous
-                    self._recoverable = max(self._recoverable, len(previous.findings))
-            except Exception as exc:  # an unreadable leftover must not stop the app
-                log.warning("autosaved review session unreadable: %s", exc)
-            aside = path.with_name(path.name + ".previous")
-            for suffix in ("", ".journal"):
-                src = Path(f"{path}{suffix}")
-                if src.exists():
-                    src.replace(Path(f"{aside}{suffix}"))
-            if self._previous is not None:
-                self._previous.path = aside
-        self.session = Session(path=path, title="Joint review")
+    @property
+    def session(self):
+        """The workspace's review session (the panel holds none of its own)."""
+        return self.workspace.session
 
     def _placing(self, on: bool) -> None:
         self.placing = on
         if on:
-            self.window.statusBar().showMessage(self.tr("Click in the scene where the finding is"), 10000)
+            self.host.status(self.tr("Click in the scene where the finding is"), 10000)
 
     def place_at(self, x: int, y: int, message: str | None = None):
         """A manual finding at display pixel (x, y): asks for its text (unless given) → its id, or None."""
         self.add_button.setChecked(False)
-        point = self.window.scene_view.world_at(x, y)
+        point = self.host.world_at(x, y)
         if point is None:
-            self.window.statusBar().showMessage(self.tr("No ground under the cursor"), 5000)
+            self.host.status(self.tr("No ground under the cursor"), 5000)
             return None
         if message is None:
             from PyQt6.QtWidgets import QInputDialog
@@ -213,25 +188,7 @@ class ReviewPanel(QWidget):
         return self.add_manual_finding(point[0], point[1], message.strip())
 
     def add_manual_finding(self, lon: float, lat: float, message: str) -> str:
-        import getpass
-        import uuid
-
-        from ydtwin.review.report import finding_view
-
-        cities = []
-        try:
-            import shapely
-
-            bounds = self.window.scene.layer("city-boundaries")
-            pt = shapely.Point(lon, lat)
-            cities = [str(n) for n, g in zip(bounds.data.attributes["name"], bounds.data.geometries, strict=True)
-                      if g.buffer(0.01).contains(pt)]
-        except KeyError:
-            pass
-        fid = f"manual:{uuid.uuid4().hex[:10]}"
-        finding = {"id": fid, "kind": "manual", "severity": "warning", "rule": "manual", "cities": cities,
-                   "projects": [], "location": [lon, lat], "message": message, "author": getpass.getuser()}
-        self.session.add_finding(finding, viewpoint={"view": finding_view(finding)})
+        fid = self.workspace.add_manual_finding(lon, lat, message)
         self._fill_filters()
         self.refresh()
         self.pin_markers()
@@ -239,20 +196,15 @@ class ReviewPanel(QWidget):
 
     def recover(self) -> int:
         """Restore the session a crash left behind (every edit, saved or only journalled) → edits restored."""
-        previous = self._previous
-        if previous is None:
+        n = self.workspace.recover_autosave(autosave_path())
+        if n is None:
             return 0
-        n = previous.recover()
-        previous.path = autosave_path()
-        self.session = previous
-        self.session.save()
-        self._previous = None
         self._recoverable = 0
         self.recover_button.setVisible(False)
         self._fill_filters()
         self.refresh()
         self.pin_markers()
-        self.window.log_message(self.tr("Review session recovered: {0} findings").format(len(self.session.findings)))
+        self.host.log(self.tr("Review session recovered: {0} findings").format(len(self.session.findings)))
         return n
 
     def autosave(self) -> None:
@@ -260,56 +212,39 @@ class ReviewPanel(QWidget):
             try:
                 self.session.save()
             except OSError as exc:
-                self.window.log_message(f"review autosave failed: {exc}", error=True)
+                self.host.log(f"review autosave failed: {exc}", error=True)
 
     # --- checks ----------------------------------------------------------------------------------------
 
     def run_checks(self) -> None:
+        """Every review rule (declarative and the plugins' code rules) over the visible plans as of the plan
+        year: the workspace's ``run_review`` in a worker thread."""
         if self.running:
             return
-        from ydtwin.model.plans import PlansLayer
-        from ydtwin.review.checks import WaterMap, run_checks
-
-        win = self.window
-        plans = [layer for layer in win.scene.layers if isinstance(layer, PlansLayer) and layer.visible]
-        try:
-            bounds = win.scene.layer("city-boundaries")
-        except KeyError:
-            win.log_message(self.tr("No city outlines in this region: nothing to check"), error=True)
-            return
-        outlines = dict(zip((str(n) for n in bounds.data.attributes["name"]), bounds.data.geometries, strict=True))
-        rules = [e.contribution for e in win.plugins.rules.values() if e.contribution.check]
-        year = win.scene.plan_year
-        projection = win.scene.projection
+        workspace = self.workspace
+        year = workspace.scene.plan_year
         self.running = True
         self.run_button.setEnabled(False)
-        water = WaterMap.from_layers(win.scene.layers)
-        win.runner.run(lambda: run_checks(plans, outlines, projection, rules, year=year, water=water),
-                       self._checked, self._failed)
+        self.host.run(lambda: workspace.run_review(year=year, visible_only=True), self._checked, self._failed)
 
-    def _checked(self, findings) -> None:
-        from ydtwin.review.report import finding_view
-
+    def _checked(self, result) -> None:
         self.running = False
         self.run_button.setEnabled(True)
-        for f in findings:
-            if f.kind == "connected":
-                continue
-            data = f.to_json()
-            if data["id"] not in self.session.findings:
-                self.session.add_finding(data, viewpoint={"view": finding_view(data)})
+        for line in result.problems:
+            self.host.log(line, error=True)
+        self.workspace.add_findings(result)
         self._fill_filters()
         self.refresh()
         self.pin_markers()
-        counts = len([f for f in findings if f.kind != "connected"])
-        self.window.log_message(self.tr("Review checks: {0} findings").format(counts))
+        self.host.log(self.tr("Review checks: {0} findings").format(len(result.reported())))
 
     def _failed(self, exc: BaseException) -> None:
+        from ydtwin.errors import YdtwinError
+
         self.running = False
         self.run_button.setEnabled(True)
-        self.window.log_message(f"review checks failed: {type(exc).__name__}: {exc}", error=True)
-
-    # --- table -----------------------------------------------------------------------------------------
+        text = str(exc) if isinstance(exc, YdtwinError) else f"review checks failed: {type(exc).__name__}: {exc}"
+        self.host.log(text, error=True)
 
     def kind_label(self, kind: str) -> str:
         """A finding kind in the interface language (a plugin rule's own id as it is)."""
@@ -383,27 +318,27 @@ class ReviewPanel(QWidget):
         rec = self.session.findings[self._rows[row]]
         vp = rec.get("viewpoint") or {}
         if vp.get("eye") and vp.get("target"):
-            self.window.fly_to(Viewpoint(rec["finding"]["id"], tuple(vp["eye"]), tuple(vp["target"]),
+            self.host.fly_to(Viewpoint(rec["finding"]["id"], tuple(vp["eye"]), tuple(vp["target"]),
                                          float(vp.get("view_angle", 30.0))))
         elif vp.get("view"):
-            self.window.set_view(vp["view"])
+            self.host.set_view(vp["view"])
 
     def save_view(self, ids: list[str]) -> None:
         """The current camera becomes the selected findings' viewpoint (an edit, journaled like any other)."""
         import getpass
 
         if self.session.read_only:
-            self.window.log_message(self.tr("This review session is open read-only"), error=True)
+            self.host.log(self.tr("This review session is open read-only"), error=True)
             return
         if not ids:
-            self.window.statusBar().showMessage(self.tr("Select a finding first"), 5000)
+            self.host.status(self.tr("Select a finding first"), 5000)
             return
-        vp = self.window.scene_view.viewpoint()
+        vp = self.host.viewpoint()
         for fid in ids:
             self.session.set_viewpoint(fid, {"eye": list(vp.eye), "target": list(vp.target),
                                              "view_angle": vp.view_angle}, author=getpass.getuser(),
                                     city=self.my_city.currentData() or "")
-        self.window.log_message(self.tr("Saved the view for {0} finding(s)").format(len(ids)))
+        self.host.log(self.tr("Saved the view for {0} finding(s)").format(len(ids)))
 
     def show_detail(self) -> None:
         """The selected finding: what, where, its status history and its comment thread."""
@@ -438,10 +373,10 @@ class ReviewPanel(QWidget):
         if not text:
             return False
         if len(ids) != 1:
-            self.window.statusBar().showMessage(self.tr("Select one finding to comment on"), 5000)
+            self.host.status(self.tr("Select one finding to comment on"), 5000)
             return False
         if self.session.read_only:
-            self.window.log_message(self.tr("This review session is open read-only"), error=True)
+            self.host.log(self.tr("This review session is open read-only"), error=True)
             return False
         self.session.comment(ids[0], text, author=getpass.getuser(), city=self.my_city.currentData() or "")
         self.comment_edit.clear()
@@ -456,7 +391,7 @@ class ReviewPanel(QWidget):
         import getpass
 
         if self.session.read_only:
-            self.window.log_message(self.tr("This review session is open read-only"), error=True)
+            self.host.log(self.tr("This review session is open read-only"), error=True)
             return
         for fid in ids:
             self.session.set_status(fid, status, author=getpass.getuser(), city=self.my_city.currentData() or "")
@@ -472,7 +407,7 @@ class ReviewPanel(QWidget):
         """The findings as labelled markers in the scene (one model layer, replaced on each run)."""
         from ydtwin.model.layer import LabelLayer, PointData, Provenance, Style
 
-        scene = self.window.scene
+        scene = self.workspace.scene
         for layer in [layer for layer in scene.layers if layer.role == "review-findings"]:
             scene.layers.remove(layer)
         recs = [self.session.findings[k] for k in sorted(self.session.findings)]
@@ -499,7 +434,7 @@ class ReviewPanel(QWidget):
         from ydtwin.review.session import SessionLocked
 
         try:
-            session = Session.open(path, must_exist=True)
+            session, n = self.workspace.open_session(path)
         except SessionLocked as exc:
             if ask is None:
                 from PyQt6.QtWidgets import QMessageBox
@@ -509,19 +444,15 @@ class ReviewPanel(QWidget):
                         QMessageBox.StandardButton.Yes
             if not ask(self.tr("{0}\n\nOpen it read-only?").format(exc)):
                 return False
-            session = Session.open(path, read_only=True, must_exist=True)
+            session, n = self.workspace.open_session(path, read_only=True)
         except YdtwinError as exc:
-            self.window.log_message(str(exc), error=True)
+            self.host.log(str(exc), error=True)
             return False
-        n = session.recover()
-        if self.session.path is not None and self.session.path != session.path:
-            self.session.close()
-        self.session = session
         self._fill_filters()
         self.refresh()
         self.pin_markers()
         ro = self.tr(" (read-only)") if session.read_only else ""
-        self.window.log_message(self.tr("Review session opened: {0}{1}").format(path, ro)
+        self.host.log(self.tr("Review session opened: {0}{1}").format(path, ro)
                                 + (f" — {n} journalled edits restored" if n else ""))
         return True
 
@@ -537,18 +468,19 @@ class ReviewPanel(QWidget):
         try:
             out = self.session.save(path)
         except (OSError, YdtwinError) as exc:
-            self.window.log_message(f"{path}: could not save the session ({exc})", error=True)
+            self.host.log(f"{path}: could not save the session ({exc})", error=True)
             return
-        self.window.log_message(self.tr("Review session saved: {0}").format(out))
+        self.host.log(self.tr("Review session saved: {0}").format(out))
 
 
 
 class ProjectsTable(QWidget):
     """Every planned project on the scene, filtered by city, theme, status (at the plan year) and phase."""
 
-    def __init__(self, window, parent: QWidget | None = None) -> None:
+    def __init__(self, scene, host, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.window = window
+        self.scene = scene
+        self.host = host
         self.city = QComboBox(self)
         self.theme = QComboBox(self)
         self.status = QComboBox(self)
@@ -580,9 +512,9 @@ class ProjectsTable(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.table)
         self._rows: list[tuple] = []
-        window.scene.layers.events.inserted.connect(self._layer_changed)
-        window.scene.layers.events.removed.connect(self._layer_changed)
-        window.scene.events.plan_year.connect(lambda *_: self.refresh())
+        scene.layers.events.inserted.connect(self._layer_changed)
+        scene.layers.events.removed.connect(self._layer_changed)
+        scene.events.plan_year.connect(lambda *_: self.refresh())
         self.fill()
 
     def _layer_changed(self, _index: int, layer) -> None:
@@ -595,7 +527,7 @@ class ProjectsTable(QWidget):
     def _layers(self):
         from ydtwin.model.plans import PlansLayer
 
-        return [layer for layer in self.window.scene.layers if isinstance(layer, PlansLayer)]
+        return [layer for layer in self.scene.layers if isinstance(layer, PlansLayer)]
 
     def fill(self) -> None:
         cities = sorted({layer.city for layer in self._layers() if layer.city})
@@ -612,7 +544,7 @@ class ProjectsTable(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        year = self.window.scene.plan_year
+        year = self.scene.plan_year
         city, theme, status, by = (c.currentData() for c in (self.city, self.theme, self.status, self.opens_by))
         rows = []
         for layer in self._layers():
@@ -643,4 +575,4 @@ class ProjectsTable(QWidget):
         layer, i, _st = self._rows[row]
         x0, y0, x1, y1 = layer.data.geometries[i].bounds
         pad = max(x1 - x0, y1 - y0) * 0.3 + 0.01
-        self.window.set_view(f"{x0 - pad},{y0 - pad},{x1 + pad},{y1 + pad}")
+        self.host.set_view(f"{x0 - pad},{y0 - pad},{x1 + pad},{y1 + pad}")

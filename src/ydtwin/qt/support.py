@@ -44,22 +44,14 @@ def remove_translators(app: QApplication, translators: list) -> None:
         app.removeTranslator(translator)
 
 
-def log_folder() -> Path:
-    """Where the app writes ydtwin.log and crash.log (the platform's per-user application data folder)."""
-    from PyQt6.QtCore import QStandardPaths
-
-    base = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppLocalDataLocation)
-    folder = Path(base or Path.home() / ".ydtwin") / "logs"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 _crash_file = None
 
 
 def install_exception_hooks() -> None:
     """Unhandled exceptions are logged and shown in the status bar; they never abort the process. A native
     crash leaves the Python stacks of every thread in crash.log; the session's log goes to ydtwin.log."""
+    from ydtwin.workspace.paths import log_folder
+
     global _crash_file
     folder = log_folder()
     if _crash_file is None:

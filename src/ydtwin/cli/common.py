@@ -1,0 +1,42 @@
+"""What several commands share: a workspace built from the common options, the --layer files, --plugins."""
+
+from __future__ import annotations
+
+from ydtwin.workspace import LayerRequest, Workspace
+
+__all__ = ["layer_requests", "plugin_names", "workspace_from_args"]
+
+
+def plugin_names(args) -> list[str] | None:
+    """--plugins → None (all) or a list of names ([] for none)."""
+    text = getattr(args, "plugins", "all") or "all"
+    if text.strip().lower() == "all":
+        return None
+    if text.strip().lower() == "none":
+        return []
+    return [n.strip() for n in text.split(",") if n.strip()]
+
+
+def layer_requests(args) -> list[LayerRequest]:
+    """The --layer files with --crs, --color-by, --replace and the height rules."""
+    return [LayerRequest(path, crs=args.crs, color_by=args.color_by, replaces=args.replace,
+                         storey_height_m=args.storey_height, default_height_m=args.default_height)
+            for path in getattr(args, "layer", []) or []]
+
+
+def workspace_from_args(args, *, layers: bool = True, offscreen: bool = False, **kwargs) -> Workspace:
+    """The workspace the command works in: --region/--boundaries, --plugins, then each --layer file (its
+    line printed), the terrain's --exaggeration where the command has one."""
+    if offscreen:
+        from ydtwin.render.backend import prepare_offscreen
+
+        prepare_offscreen()  # before VTK is imported
+    from ydtwin.printing import html_to_pdf
+
+    ws = Workspace.open(args.region, boundaries=args.boundaries, plugin_names=plugin_names(args),
+                        print_pdf=html_to_pdf, **kwargs)
+    ws.set_exaggeration(getattr(args, "exaggeration", None))
+    if layers:
+        for request in layer_requests(args):
+            print("loaded " + ws.add_loaded(ws.read_layer(request)))
+    return ws

@@ -1,0 +1,254 @@
+"""The ``ydtwin`` command line's arguments: every command, option and example (no work is done here)."""
+
+from __future__ import annotations
+
+import argparse
+
+from ydtwin import __version__
+
+DESCRIPTION = """\
+ydtwin — 3D digital twin of the Yangtze River Delta for joint review of city plans.
+ydtwin — 长三角三维数字孪生，用于各城市规划的联合审查。
+
+Without a command, ydtwin opens the desktop app on the bundled region (Shanghai and the
+seven neighbouring cities: Suzhou, Wuxi, Nantong, Jiaxing, Ningbo, Zhoushan, Huzhou)."""
+
+EPILOG = """\
+examples:
+  ydtwin                                      open the app on the region
+  ydtwin app --view Suzhou                    open the app looking at Suzhou
+  ydtwin snapshot --out region.png            render the region to a PNG (no screen needed)
+  ydtwin snapshot --out nb.png --view Ningbo --size 3840x2160
+  ydtwin info buildings.geojson               what a file holds: kind, count, CRS, bounds, heights
+  ydtwin snapshot --out sz.png --layer footprints.gpkg --view footprints --color-by height
+  ydtwin snapshot --out a.png --layer amap.geojson --crs GCJ-02 --view 120.6,31.28,120.7,31.34
+  ydtwin plugins list                         plugins found, their state and what they contribute
+  ydtwin plugins validate --all               check every plugin (manifest, files, data)
+  ydtwin plugins new my-plans                 scaffold a working data plugin
+  ydtwin plugins install my-plans.zip         install a plugin (folder or .zip) for this user
+  ydtwin review check --out findings.json     cross-border checks of all eight cities' plans
+  ydtwin review new review.json               a review session with those findings (statuses, threads)
+  ydtwin review report review.json --out report.html   (or report.pdf) with a still of each finding
+  ydtwin snapshot --out poster.jpg --size 16384x9216 --view Suzhou --title "苏州 2035"   tiled 16K still
+  ydtwin path preset orbit --around Shanghai --seconds 10 --out orbit.json
+  ydtwin path preset review --out review-tour.json      one stop per finding, with its caption
+  ydtwin flythrough orbit.json --out orbit.mp4 --size 1920x1080 --fps 30
+
+Views are "region", a city name in English or Chinese (e.g. Shanghai, 上海), a loaded layer's name
+(its file name without extension) or a box lon_min,lat_min,lon_max,lat_max.
+Building files: GeoJSON, GeoPackage, Shapefile, GeoParquet, FlatGeobuf, OSM PBF, CityJSON.
+Data sources and their licences: assets/SOURCES.md."""
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().replace("×", "x").split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"size must look like 1920x1080, not {text!r}") from None
+    if not (16 <= w <= 16384 and 16 <= h <= 16384):
+        raise argparse.ArgumentTypeError("width and height must be between 16 and 16384 pixels")
+    return w, h
+
+
+def _positive(kind):
+    """An argparse type: a number of ``kind`` greater than zero."""
+
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        if not value > 0:
+            raise argparse.ArgumentTypeError(f"must be greater than 0, not {text}")
+        return value
+
+    parse.__name__ = f"positive {kind.__name__}"
+    return parse
+
+
+def _year(text: str) -> int:
+    """An argparse type: a plan year between 1900 and 2200."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a year: {text!r}") from None
+    if not 1900 <= value <= 2200:
+        raise argparse.ArgumentTypeError(f"a year between 1900 and 2200, not {value}")
+    return value
+
+
+def _add_layer_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("building footprints")
+    g.add_argument("--layer", action="append", default=[], metavar="FILE",
+                   help="load building footprints from FILE (repeatable)")
+    g.add_argument("--crs", default=None, metavar="CRS",
+                   help="CRS of the --layer files when they do not say (EPSG:xxxx, WKT, PROJ) or GCJ-02 / BD-09")
+    g.add_argument("--color-by", default="", metavar="ATTR",
+                   help="colour the loaded buildings by an attribute (height, height_rule or any field)")
+    g.add_argument("--replace", choices=("area", "city", "none"), default="area",
+                   help="loaded footprints hide the procedural blocks in their area (default), their whole "
+                   "cities, or nowhere")
+    g.add_argument("--storey-height", type=float, default=3.0, metavar="M",
+                   help="metres per storey for buildings known only by their levels (default 3)")
+    g.add_argument("--default-height", type=float, default=10.0, metavar="M",
+                   help="height of buildings with neither height nor levels (default 10)")
+
+
+def _add_overlay_options(p: argparse.ArgumentParser, *, date_default: bool = True) -> None:
+    g = p.add_argument_group("overlays")
+    g.add_argument("--title", default=None, help="title, top left")
+    g.add_argument("--caption", default="", help="caption, bottom centre")
+    g.add_argument("--date", default="today" if date_default else "", metavar="TEXT",
+                   help="date shown bottom right ('today' = the ISO date; '' for none)")
+    for name, what in (("legend", "legend"), ("scale-bar", "scale bar"), ("north-arrow", "north arrow"),
+                       ("labels", "place labels"), ("attribution", "data sources and labels of non-real data")):
+        g.add_argument(f"--no-{name}", action="store_true", help=f"no {what}")
+
+
+def _add_plugin_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--plugins", default="all", metavar="NAMES",
+                   help="plan plugins to show: all (default), none, or names separated by commas "
+                   "(e.g. suzhou,shanghai)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ydtwin",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"ydtwin {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show full tracebacks on errors")
+    parser.add_argument(
+        "--region", metavar="PATH", help="region file (region.toml) or its folder; default: the bundled region"
+    )
+    parser.add_argument(
+        "--boundaries",
+        choices=("corrected", "official"),
+        default="corrected",
+        help="city/district outlines: detailed Amap outlines corrected from GCJ-02 (default), "
+        "or the generalised official outlines",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    app = sub.add_parser("app", help="open the desktop app (the default)", description="Open the desktop app.")
+    app.add_argument("--view", default="region", help="start view: region, a city name, a layer or a box")
+    app.add_argument("--safe-mode", action="store_true",
+                     help="start without the remembered window layout and without third-party plugin code")
+    app.add_argument("--lang", choices=("auto", "en", "zh_CN"), default=None,
+                     help="interface language for this start (default: the preference, else the system's)")
+    app.add_argument("--reset-settings", action="store_true",
+                     help="forget remembered settings (window layout, recent files, folders) before starting")
+    _add_layer_options(app)
+    _add_plugin_options(app)
+
+    snap = sub.add_parser(
+        "snapshot",
+        help="render the scene to an image without a screen",
+        description="Render the scene offscreen (no X server needed) to a PNG, JPEG or TIFF file.",
+    )
+    snap.add_argument("--out", required=True, metavar="FILE", help="image file to write (.png, .jpg, .tif)")
+    snap.add_argument("--size", type=_size, default=(1920, 1080), metavar="WxH", help="pixels (default 1920x1080)")
+    snap.add_argument("--view", default="region",
+                      help="region (default), a city name (Suzhou or 苏州), a loaded layer's name, or a box "
+                      "lon_min,lat_min,lon_max,lat_max")
+    snap.add_argument("--exaggeration", type=float, default=None, metavar="X",
+                      help="vertical exaggeration of the terrain (default from the region file)")
+    _add_overlay_options(snap)
+    snap.add_argument("--transparent", action="store_true", help="transparent background (PNG, TIFF)")
+    snap.add_argument("--quality", type=int, default=92, metavar="Q", help="JPEG quality 1–100 (default 92)")
+    snap.add_argument("--tile", type=_positive(int), default=None, metavar="PX",
+                      help="render in tiles of at most PX pixels (default: as large as the GL context allows)")
+    _add_layer_options(snap)
+    _add_plugin_options(snap)
+
+    fly = sub.add_parser(
+        "flythrough", help="render a camera path to a video (MP4, GIF) or PNG sequence without a screen",
+        description="Render a flight path (JSON, see `ydtwin path preset`) offscreen to MP4 (H.264), GIF or a "
+                    "folder of PNG frames. The file appears only when complete.")
+    fly.add_argument("path", metavar="PATH.json", help="flight path file")
+    fly.add_argument("--out", required=True, metavar="FILE", help="tour.mp4, tour.gif, or a folder for PNG frames")
+    fly.add_argument("--size", type=_size, default=None, metavar="WxH", help="frame size (default: the path's; ≤ 3840x2160)")
+    fly.add_argument("--fps", type=_positive(int), default=None, help="frames per second (default: the path's)")
+    fly.add_argument("--quality", type=int, default=8, metavar="Q", help="MP4 quality 0–10 (default 8)")
+    fly.add_argument("--format", choices=("mp4", "gif", "png"), default=None, help="default: from --out")
+    _add_overlay_options(fly, date_default=False)
+    _add_layer_options(fly)
+    _add_plugin_options(fly)
+
+    path = sub.add_parser("path", help="make flight paths for `ydtwin flythrough`",
+                          description="Make flight paths (JSON) for `ydtwin flythrough` and the app's path editor.")
+    pathsub = path.add_subparsers(dest="path_command", metavar="ACTION", required=True)
+    preset = pathsub.add_parser("preset", help="a ready-made path: orbit, tour, corridor or review",
+                                description="A ready-made path: orbit (around a city or lon,lat), tour (city to "
+                                            "city), corridor (along a planned project) or review (one stop per "
+                                            "finding, with its caption).")
+    preset.add_argument("kind", choices=("orbit", "tour", "corridor", "review"))
+    preset.add_argument("--out", required=True, metavar="PATH.json")
+    preset.add_argument("--around", default="Shanghai", metavar="PLACE", help="orbit: a city name or lon,lat")
+    preset.add_argument("--radius", type=_positive(float), default=None, metavar="M", help="orbit: radius in metres")
+    preset.add_argument("--cities", default=None, metavar="NAMES",
+                        help="tour: cities separated by commas (default: all eight)")
+    preset.add_argument("--project", default=None, metavar="NAME",
+                        help="corridor: a planned linear project's id or name (see `ydtwin review check`)")
+    preset.add_argument("--height", type=_positive(float), default=600.0, metavar="M", help="corridor: flying height")
+    preset.add_argument("--findings", default=None, metavar="FILE",
+                        help="review: findings.json or a session file (default: run the checks now)")
+    preset.add_argument("--year", type=_year, default=None, metavar="Y", help="review: the plans as of year Y")
+    preset.add_argument("--seconds", type=_positive(float), default=None, metavar="S",
+                        help="orbit: whole turn; tour/review: each flight; corridor: whole flight")
+    preset.add_argument("--size", type=_size, default=(1920, 1080), metavar="WxH")
+    preset.add_argument("--fps", type=_positive(int), default=30)
+    _add_plugin_options(preset)
+
+    info = sub.add_parser(
+        "info",
+        help="describe a geodata file (kind, count, CRS, bounds)",
+        description="Print what a geodata file holds: kind, feature/point count, CRS and WGS84 bounds. "
+        "Exits with 2 if a file cannot be read.",
+    )
+    info.add_argument("paths", nargs="+", metavar="PATH")
+
+    plugins = sub.add_parser("plugins", help="list, check, install or create plugins",
+                             description="Plugins add planned projects, layers, themes, readers, panels and "
+                             "review rules. See docs/plugins.md.")
+    psub = plugins.add_subparsers(dest="plugins_command", metavar="ACTION", required=True)
+    psub.add_parser("list", help="plugins found, their state and what they contribute")
+    val = psub.add_parser("validate", help="check plugins: manifest, files, data (exit 2 on problems)")
+    val.add_argument("paths", nargs="*", metavar="PATH", help="plugin folders")
+    val.add_argument("--all", action="store_true", help="every plugin ydtwin finds")
+    inst = psub.add_parser("install", help="install a plugin folder or .zip for this user")
+    inst.add_argument("source", metavar="PATH|ZIP")
+    inst.add_argument("--replace", action="store_true", help="replace an installed plugin of the same name")
+    new = psub.add_parser("new", help="scaffold a working data plugin")
+    new.add_argument("name", metavar="NAME")
+    new.add_argument("--dir", default=".", metavar="DIR", help="where to create it (default: here)")
+    for action, text in (("trust", "run this plugin's code (this exact version)"),
+                         ("distrust", "stop running this plugin's code"),
+                         ("enable", "switch a plugin on"), ("disable", "switch a plugin off")):
+        a = psub.add_parser(action, help=text)
+        a.add_argument("name", metavar="NAME")
+
+    review = sub.add_parser("review", help="cross-border checks of the cities' plans",
+                            description="Joint review of the plan plugins' projects.")
+    rsub = review.add_subparsers(dest="review_command", metavar="ACTION", required=True)
+    chk = rsub.add_parser("check", help="run the review rules and write the findings as JSON")
+    chk.add_argument("--out", required=True, metavar="FILE", help="findings.json to write")
+    chk.add_argument("--year", type=_year, default=None, metavar="Y",
+                     help="the plans as of year Y (projects opening after Y are left out)")
+    _add_plugin_options(chk)
+    new = rsub.add_parser("new", help="start a review session with the checks' findings")
+    new.add_argument("session", metavar="SESSION", help="session file to create (JSON)")
+    new.add_argument("--title", default="Joint review", help="the session's title")
+    new.add_argument("--year", type=_year, default=None, metavar="Y", help="the plans as of year Y")
+    new.add_argument("--include-connected", action="store_true",
+                     help="also record the clean connections (info), not only the problems")
+    _add_plugin_options(new)
+    rep = rsub.add_parser("report", help="a self-contained HTML (or PDF) report of a session")
+    rep.add_argument("session", metavar="SESSION")
+    rep.add_argument("--out", required=True, metavar="FILE", help="report.html or report.pdf")
+    rep.add_argument("--format", choices=("html", "pdf"), default=None, help="default: from the extension")
+    rep.add_argument("--size", type=_size, default=(960, 540), metavar="WxH", help="size of each still")
+    _add_plugin_options(rep)
+    return parser

@@ -1,0 +1,62 @@
+"""``ydtwin review check|new|report``: the joint review from the command line, over the workspace."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+__all__ = ["cmd_review"]
+
+
+def cmd_review(args) -> int:
+    return {"check": _check, "new": _new, "report": _report}[args.review_command](args)
+
+
+def _problems(result) -> None:
+    for line in result.problems:  # a failing code rule: one line each (the log has the traceback)
+        print(f"ydtwin: {line}", file=sys.stderr)
+
+
+def _check(args) -> int:
+    from ydtwin.atomic import write_text
+    from ydtwin.cli.common import workspace_from_args
+
+    ws = workspace_from_args(args, layers=False)
+    result = ws.run_review(year=args.year)
+    _problems(result)
+    doc = {**result.scenario(ws.scene.region.id), "findings": [f.to_json() for f in result.findings]}
+    out = write_text(args.out, json.dumps(doc, ensure_ascii=False, indent=1))
+    counts = Counter(f.kind for f in result.findings)
+    print(f"wrote {out}: {len(result.findings)} findings over {len(result.plans)} plan layers "
+          f"({', '.join(f'{k} {v}' for k, v in sorted(counts.items()))})")
+    return 0
+
+
+def _new(args) -> int:
+    from ydtwin.cli.common import workspace_from_args
+    from ydtwin.errors import YdtwinError
+
+    path = Path(args.session)
+    if path.exists() or path.is_symlink():  # said before the review runs
+        raise YdtwinError(f"{path}: already exists (a session is never overwritten by 'new')")
+    ws = workspace_from_args(args, layers=False)
+    session, result = ws.new_session(path, title=args.title, year=args.year, include_connected=args.include_connected)
+    _problems(result)
+    print(f"wrote {path}: {len(session.findings)} findings, all open")
+    return 0
+
+
+def _report(args) -> int:
+    from ydtwin.cli.common import workspace_from_args
+    from ydtwin.review.session import Session
+    from ydtwin.workspace.review import report_format
+
+    fmt = report_format(args.out, args.format)
+    session = Session.open(args.session, read_only=True)
+    session.recover()  # a report shows every edit, saved or still in the journal
+    ws = workspace_from_args(args, layers=False, offscreen=True)
+    out = ws.write_report(args.out, session=session, fmt=fmt, size=args.size)
+    print(f"wrote {out} ({len(session.findings)} findings, {fmt})")
+    return 0

@@ -1,0 +1,52 @@
+"""What a panel may ask of the window: a narrow interface, never the main window itself.
+
+Panels get the workspace (the model and the use cases) and a ``Host`` (the window's services: the log,
+the status bar, the camera, background work, settings). They cannot reach the window's widgets, so the
+window's layout can change without touching them, and a panel can be tested with a stand-in host.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+__all__ = ["Host"]
+
+
+class Host:
+    """The window's services for panels."""
+
+    def __init__(self, window) -> None:
+        self._window = window
+
+    @property
+    def settings(self):
+        """The user's QSettings (remembered choices)."""
+        return self._window.settings
+
+    def log(self, text: str, *, error: bool = False) -> None:
+        """A line in the log panel and ydtwin.log (errors also in the status bar)."""
+        self._window.log_message(text, error=error)
+
+    def status(self, text: str, ms: int = 5000) -> None:
+        """A passing message in the status bar."""
+        self._window.statusBar().showMessage(text, ms)
+
+    def fly_to(self, target) -> None:
+        """Fly the camera to a view name or a Viewpoint."""
+        self._window.fly_to(target)
+
+    def set_view(self, name: str) -> None:
+        """Show a view at once (region, city, district:CODE, layer, box)."""
+        self._window.set_view(name)
+
+    def viewpoint(self, name: str = ""):
+        """The current camera as a Viewpoint."""
+        return self._window.scene_view.viewpoint(name)
+
+    def world_at(self, x: int, y: int):
+        """(lon, lat, height) under display pixel (x, y), or None."""
+        return self._window.scene_view.world_at(x, y)
+
+    def run(self, work: Callable, done: Callable, failed: Callable | None = None) -> None:
+        """``work()`` in a worker thread; ``done(result)`` or ``failed(exc)`` back on the UI thread."""
+        self._window.runner.run(work, done, failed)

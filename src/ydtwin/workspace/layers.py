@@ -1,0 +1,121 @@
+"""Opening a file as a layer: one path for the command line and the window.
+
+The reader is chosen through the plugin manager (a plugin's reader for its patterns, else the built-in
+one, both through the plugin guard), the layer carries its provenance, including the reprojection it went
+through, and what adding it hides of the procedural blocks is computed before it reaches the scene.
+``read_layer`` edits nothing shared: the window runs it in a worker thread, the CLI in its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ydtwin.errors import YdtwinError
+
+__all__ = ["LayerRequest", "LoadedLayer", "layer_name", "load_summary", "read_layer"]
+
+
+@dataclass(frozen=True)
+class LayerRequest:
+    """What to open and how: the same options as ``ydtwin … --layer FILE --crs … --color-by …``."""
+
+    path: Path
+    crs: str | None = None
+    color_by: str = ""
+    replaces: str | None = None
+    storey_height_m: float = 3.0
+    default_height_m: float = 10.0
+    #: style from a project (applied once the layer exists)
+    visible: bool = True
+    opacity: float = 1.0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "path", Path(self.path))
+        if self.replaces not in (None, "area", "city", "none"):
+            raise YdtwinError(f"{self.path.name}: replaces must be area, city or none, not {self.replaces!r}")
+
+
+@dataclass
+class LoadedLayer:
+    """A layer read from a file, ready to be added: ``report`` is None when a plugin's reader read it."""
+
+    layer: object
+    report: object | None
+    request: LayerRequest
+
+
+def layer_name(path: Path) -> str:
+    """A file's layer name: its name without any extension (``suzhou.osm.pbf`` → ``suzhou``)."""
+    return Path(path).name.split(".")[0]
+
+
+def _reprojection(report) -> tuple[str, ...]:
+    crs = getattr(report, "crs", "EPSG:4326") or "EPSG:4326"
+    return (f"from {crs.splitlines()[0][:80]} to WGS84",) if crs != "EPSG:4326" else ()
+
+
+def read_layer(request: LayerRequest, *, scene, plugins=None, progress: Callable[[int, int], None] | None = None,
+               cancel: Callable[[], bool] | None = None, batch_size: int | None = None) -> LoadedLayer:
+    """Read ``request.path`` → a LoadedLayer (not yet in the scene). Raises YdtwinError (one line) for a bad
+    file, the plugin guard's PluginFailure for a failing plugin reader and ``Cancelled`` when cancelled."""
+    from ydtwin.io.buildings import HeightRules, read_buildings
+    from ydtwin.model.buildings import BuildingsData, BuildingsLayer
+    from ydtwin.model.layer import Provenance, VectorLayer
+
+    path = request.path
+    reader = plugins.reader_for(path) if plugins is not None else None
+    name = layer_name(path)
+    if reader is not None and not reader.builtin:  # a plugin's reader: guarded, with a time limit
+        result = plugins.read(reader, path)
+        data = result[0] if isinstance(result, tuple) else result
+        provenance = Provenance(source=f"{path.name} (plugin {reader.plugin} reader {reader.contribution.id})",
+                                licence="as supplied by its owner")
+        if isinstance(data, BuildingsData):
+            layer = BuildingsLayer(name, data, group="Buildings", provenance=provenance)
+        else:
+            layer = VectorLayer(name, data, group="Plugins", provenance=provenance)
+        report = None
+    else:
+        options = dict(crs=request.crs, region_bbox=scene.region.bbox, progress=progress,
+                       rules=HeightRules(storey_height_m=request.storey_height_m,
+                                         default_height_m=request.default_height_m))
+        if cancel is not None:
+            options["cancel"] = cancel
+        if batch_size is not None:
+            options["batch_size"] = batch_size
+        if reader is not None:  # the built-in reader, through the same guard while the built-in plugin is active
+            data, report = plugins.read(reader, path, **options)
+        else:
+            data, report = read_buildings(path, **options)
+        layer = BuildingsLayer(
+            name, data, group="Buildings",
+            provenance=Provenance(source=f"{path.name} ({report.format})", licence="as supplied by its owner",
+                                  transformations=_reprojection(report)),
+        )
+    if isinstance(layer, BuildingsLayer):
+        if request.replaces is not None:  # known before the layer is added: the replacement is computed now
+            layer.replaces = request.replaces
+        layer.visible = request.visible
+        layer.opacity = request.opacity
+        if request.color_by:
+            try:
+                layer.color_by = request.color_by
+            except ValueError as exc:
+                raise YdtwinError(f"{path.name}: {exc}") from None
+        # what adding the layer hides of the generated buildings: computed here (a worker in the app)
+        scene.building_centres(layer)
+        scene.prepare_replacements(layer)
+    return LoadedLayer(layer, report, request)
+
+
+def load_summary(loaded: LoadedLayer) -> str:
+    """One line saying what was loaded and what was set aside (the log panel's and the CLI's line)."""
+    layer, report = loaded.layer, loaded.report
+    name = loaded.request.path.name
+    if report is None:
+        return f"{name}: {len(layer.data):,} features ({layer.provenance.source})"
+    rejected = f"; set aside: {report.summary()}" if report.n_rejected else ""
+    rules = ", ".join(f"{k} {v:,}" for k, v in report.rules.items())
+    return f"{name}: {len(layer.data):,} buildings from {report.features:,} features (heights: {rules}){rejected}"

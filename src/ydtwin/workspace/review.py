@@ -1,0 +1,164 @@
+"""The joint review's use cases: run every rule (declarative and plugins' code rules), start a session,
+pick the findings a tour visits, write the report. One path for the command line and the window."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ydtwin.errors import YdtwinError
+
+__all__ = ["ReviewResult", "finding_camera", "findings_for_tour", "review_plans", "run_review", "write_report"]
+
+
+@dataclass
+class ReviewResult:
+    """What a review run found, and over what."""
+
+    findings: list  # review.checks.Finding
+    plans: list  # the PlansLayers checked
+    rules: list  # every rule contribution (declarative and code)
+    year: int | None
+    #: one line per code rule that failed (the guard has logged its traceback)
+    problems: list[str] = field(default_factory=list)
+
+    def scenario(self, region_id: str) -> dict:
+        return {"region": region_id, "year": self.year, "plugins": sorted(p.plugin for p in self.plans),
+                "rules": [r.id for r in self.rules]}
+
+    def reported(self, *, include_connected: bool = False) -> list:
+        """The findings a planner acts on: every finding but the links found connected (unless asked)."""
+        return [f for f in self.findings if include_connected or f.kind != "connected"]
+
+
+def review_plans(scene, *, visible_only: bool = False) -> list:
+    """The plan layers a review checks: every plan layer in the scene (the visible ones, when asked)."""
+    from ydtwin.model.plans import PlansLayer
+
+    return [layer for layer in scene.layers if isinstance(layer, PlansLayer) and (layer.visible or not visible_only)]
+
+
+def run_review(scene, plugins, *, year: int | None = None, visible_only: bool = False,
+               on_problem: Callable[[str], None] | None = None) -> ReviewResult:
+    """Every review rule over the scene's plans as of ``year``: the declarative rules (with their parameters)
+    and the plugins' code rules, each of those through the plugin guard (an untrusted plugin's code never
+    runs; a failing rule is one line in ``problems``). Safe in a worker thread: it edits nothing shared."""
+    from ydtwin.plugins.guard import PluginFailure
+    from ydtwin.review.checks import WaterMap, code_rule_context, findings_from_code_rule, run_checks
+
+    plans = review_plans(scene, visible_only=visible_only)
+    try:
+        bounds = scene.layer("city-boundaries")
+    except KeyError:
+        raise YdtwinError("no city outlines in this region: nothing to check at the borders") from None
+    outlines = dict(zip((str(n) for n in bounds.data.attributes["name"]), bounds.data.geometries, strict=True))
+    entries = sorted(plugins.rules.items())
+    declarative = [entry.contribution for _id, entry in entries if entry.contribution.check]
+    findings = run_checks(plans, outlines, scene.projection, declarative, year=year,
+                          water=WaterMap.from_layers(scene.layers))
+    problems: list[str] = []
+    context = None
+    for rule_id, entry in entries:
+        if entry.contribution.python is None:
+            continue
+        context = context if context is not None else code_rule_context(plans, year=year)
+        try:
+            result = plugins.run_rule(rule_id, context)
+            findings += plugins.guard.call(entry.plugin, f"rule {rule_id} result", findings_from_code_rule,
+                                           entry.contribution, result)
+        except PluginFailure as exc:
+            problems.append(str(exc))
+            if on_problem is not None:
+                on_problem(str(exc))
+    return ReviewResult(findings, plans, [entry.contribution for _id, entry in entries], year, problems)
+
+
+def _session_findings(session) -> list[dict]:
+    """A session's unresolved findings with the viewpoint kept for each."""
+    return [{**rec.get("finding", {}), "viewpoint": rec.get("viewpoint")} for _id, rec in sorted(session.findings.items())
+            if isinstance(rec, dict) and rec.get("status", "open") != "resolved"]
+
+
+def findings_for_tour(source: str | Path | None = None, *, run: Callable[[], ReviewResult] | None = None) -> list[dict]:
+    """The findings a review tour visits, most severe first: from ``source`` (findings.json, or a review
+    session in any of its forms: the session's findings are read by the session module itself), else from
+    ``run()``. Resolved findings and connected links are left out."""
+    from ydtwin.review.report import SEVERITY_ORDER
+
+    if source is not None:
+        p = Path(source)
+        try:
+            doc = json.loads(p.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise YdtwinError(f"{p}: no such file") from None
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise YdtwinError(f"{p}: cannot be read as JSON ({exc})") from None
+        if isinstance(doc, dict) and "format" not in doc and isinstance(doc.get("findings"), list):
+            found = doc["findings"]  # findings.json from `ydtwin review check`
+        elif isinstance(doc, dict) and "format" in doc:  # a review session (the session module reads it)
+            from ydtwin.review.session import Session
+
+            session = Session.open(p, read_only=True, lock=False)
+            session.recover()
+            found = _session_findings(session)
+        else:
+            raise YdtwinError(f"{p}: neither findings.json nor a review session")
+    elif run is not None:
+        found = [f.to_json() for f in run().findings]
+    else:
+        raise ValueError("findings_for_tour needs a source or a run")
+    found = [f for f in found if isinstance(f, dict) and f.get("kind") != "connected" and f.get("location")]
+    return sorted(found, key=lambda f: (SEVERITY_ORDER.get(f.get("severity"), 3), str(f.get("id", ""))))
+
+
+def finding_camera(rec: dict):
+    """A session finding's camera: the viewpoint a planner saved, else its box, else a box around it."""
+    from ydtwin.model.project import Viewpoint
+    from ydtwin.review.report import finding_view
+
+    vp = rec.get("viewpoint") or {}
+    if vp.get("eye") and vp.get("target"):
+        return Viewpoint(rec["finding"]["id"], tuple(vp["eye"]), tuple(vp["target"]), float(vp.get("view_angle", 30)))
+    return vp.get("view") or finding_view(rec["finding"])
+
+
+#: a PDF printer: (HTML with named images, {name: PNG bytes}, out) → the file written
+PdfPrinter = Callable[[str, dict[str, bytes], Path], Path]
+
+REPORT_FORMATS = {".pdf": "pdf", ".html": "html", ".htm": "html"}
+
+
+def report_format(out: str | Path, fmt: str | None = None) -> str:
+    """html or pdf, from ``fmt`` or the file's extension (one error line otherwise)."""
+    fmt = fmt or REPORT_FORMATS.get(Path(out).suffix.lower())
+    if fmt not in ("html", "pdf"):
+        raise YdtwinError(f"{out}: a report is .html or .pdf (or give --format)")
+    return fmt
+
+
+def write_report(session, scene, out: str | Path, *, fmt: str | None = None, size: tuple[int, int] = (960, 540),
+                 print_pdf: PdfPrinter | None = None) -> Path:
+    """The review report of ``session`` (every edit, saved or still journalled) with a still of each finding
+    rendered offscreen from ``scene``: a self-contained HTML page, or a PDF through ``print_pdf``."""
+    from ydtwin.atomic import write_text
+    from ydtwin.render.snapshot import snapshots
+    from ydtwin.review.report import SEVERITY_ORDER, report_html
+
+    fmt = report_format(out, fmt)
+    if fmt == "pdf" and print_pdf is None:
+        raise YdtwinError(f"{out}: PDF printing is not available here; write .html")
+    recs = sorted(session.findings.values(), key=lambda r: r["finding"]["id"])
+    with tempfile.TemporaryDirectory() as tmp:
+        jobs = [(Path(tmp) / f"{i}.png", finding_camera(r)) for i, r in enumerate(recs)]
+        snapshots(scene, jobs, size=size)
+        images = {r["finding"]["id"]: p.read_bytes() for r, (p, _v) in zip(recs, jobs, strict=True)}
+    out = Path(out)
+    if fmt == "html":
+        return write_text(out, report_html(session, images))
+    order = sorted(recs, key=lambda r: (SEVERITY_ORDER.get(r["finding"].get("severity"), 3),
+                                        r["finding"]["kind"], r["finding"]["id"]))
+    named = {f"finding-{n}.png": images[r["finding"]["id"]] for n, r in enumerate(order, 1)}
+    return print_pdf(report_html(session, images, inline=False), named, out)

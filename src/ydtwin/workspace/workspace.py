@@ -1,0 +1,396 @@
+"""The workspace: one Qt-free object holding what a planner works on, with the use cases as its methods.
+
+It holds the scene (region, layers, plan year), the plugin manager, the review session, the bookmarks and
+the files the layers came from (the project). ``ydtwin.cli`` and ``ydtwin.qt`` only translate arguments and
+events into calls on it, so the command line and the window cannot drift apart. It imports no Qt; the
+window receives its events (psygnal) and runs the slow calls in worker threads.
+"""
+
+from __future__ import annotations
+
+import getpass
+import logging
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+from psygnal import Signal, SignalGroup
+
+from ydtwin.errors import YdtwinError
+from ydtwin.workspace.layers import LayerRequest, LoadedLayer, load_summary, read_layer
+from ydtwin.workspace.review import (
+    PdfPrinter,
+    ReviewResult,
+    findings_for_tour,
+    run_review,
+    write_report,
+)
+
+__all__ = ["Workspace", "WorkspaceEvents"]
+
+log = logging.getLogger("ydtwin")
+
+#: how far outside the region a place or box may lie (degrees) before the output would be empty sky
+REGION_MARGIN_DEG = 0.5
+
+
+class WorkspaceEvents(SignalGroup):
+    #: a line for the log: (text, is_error)
+    message = Signal(str, bool)
+    #: the review session was replaced (new, opened, recovered)
+    session = Signal()
+    #: findings were added to the session or their state changed
+    findings = Signal()
+    #: the bookmarks changed
+    bookmarks = Signal()
+
+
+class Workspace:
+    """The scene, plugins, review session, bookmarks and layer sources, and what a planner does with them."""
+
+    def __init__(self, scene, *, plugins=None, plugin_names: list[str] | None = None, safe_mode: bool = False,
+                 on_plugin_failure: Callable[[str, str], None] | None = None,
+                 print_pdf: PdfPrinter | None = None) -> None:
+        from ydtwin.plugins.manager import PluginManager
+
+        self.events = WorkspaceEvents()
+        self.scene = scene
+        self.safe_mode = safe_mode
+        self.plugins = plugins or PluginManager(safe_mode=safe_mode, on_failure=on_plugin_failure)
+        if plugins is not None and on_plugin_failure is not None:
+            plugins.guard.on_failure = on_plugin_failure
+        self.plugin_names = self.checked_plugin_names(plugin_names)
+        self.print_pdf = print_pdf
+        self.session = None
+        self.bookmarks: list = []
+        #: layer id → the request it was opened with (what a project saves)
+        self.sources: dict[int, LayerRequest] = {}
+        self.sync_plugin_layers()
+
+    @classmethod
+    def open(cls, region: str | Path | None = None, *, boundaries: str = "corrected", **kwargs) -> Workspace:
+        """A workspace on a region file (default: the bundled region) with its plugins' layers."""
+        from ydtwin.io.region import open_scene
+
+        return cls(open_scene(region, boundaries=boundaries), **kwargs)
+
+    def say(self, text: str, *, error: bool = False) -> None:
+        (log.error if error else log.info)(text)
+        self.events.message.emit(text, error)
+
+    # ---- plugins -----------------------------------------------------------------------------------------
+
+    def checked_plugin_names(self, names: list[str] | None) -> list[str] | None:
+        """``names`` (None: all, []: none), each a plugin that was found (else one error line)."""
+        if names is None:
+            return None
+        known = {d.name for d in self.plugins.discovered}
+        out = []
+        for n in names:
+            full = n if n.startswith("ydtwin-") else f"ydtwin-{n}"
+            if full not in known:
+                raise YdtwinError(f"--plugins: no plugin named {n} (see `ydtwin plugins list`)")
+            out.append(n)
+        return out
+
+    def select_plugins(self, names: list[str] | None) -> None:
+        """Show these plugins' plans and layers (None: all, []: none)."""
+        self.plugin_names = self.checked_plugin_names(names)
+        self.sync_plugin_layers()
+
+    def sync_plugin_layers(self) -> None:
+        """The scene holds exactly the selected, active plugins' layers (after enabling, disabling, trusting)."""
+        from ydtwin.plugins.manager import plugin_of
+
+        wanted = self.plugins.layers(self.plugin_names) if self.plugin_names != [] else []
+        keep = {id(layer) for layer in wanted}
+        for layer in list(self.scene.layers):
+            if plugin_of(layer) and id(layer) not in keep:
+                self.scene.layers.remove(layer)
+        present = {id(layer) for layer in self.scene.layers}
+        for layer in wanted:
+            if id(layer) not in present:
+                self.scene.add(layer)
+
+    def install_plugin(self, source: str | Path) -> Path:
+        """Install a plugin folder or .zip for this user and show its layers → the installed folder."""
+        from ydtwin.plugins.install import install
+
+        folder = install(source)
+        self.plugins.rescan()
+        self.sync_plugin_layers()
+        return folder
+
+    # ---- layers ------------------------------------------------------------------------------------------
+
+    def read_layer(self, request: LayerRequest, **options) -> LoadedLayer:
+        """Read a file as a layer (not yet shown; safe in a worker thread). See ``layers.read_layer``."""
+        return read_layer(request, scene=self.scene, plugins=self.plugins, **options)
+
+    def add_loaded(self, loaded: LoadedLayer) -> str:
+        """Show a layer read by ``read_layer`` → the line that says what was loaded."""
+        self.sources[loaded.layer.id] = loaded.request
+        self.scene.add(loaded.layer)
+        return load_summary(loaded)
+
+    def open_layer(self, request: LayerRequest, **options) -> LoadedLayer:
+        """Read and show a file (the synchronous path: the command line)."""
+        loaded = self.read_layer(request, **options)
+        self.add_loaded(loaded)
+        return loaded
+
+    def set_exaggeration(self, value: float | None) -> None:
+        if value is None:
+            return
+        try:
+            self.scene.vertical_exaggeration = value
+        except ValueError as exc:
+            raise YdtwinError(str(exc)) from None
+
+    # ---- views -------------------------------------------------------------------------------------------
+
+    def _within_region(self, text: str, lon0: float, lat0: float, lon1: float, lat1: float) -> None:
+        r0, s0, r1, s1 = self.scene.region.bbox
+        m = REGION_MARGIN_DEG
+        if lon1 < r0 - m or lon0 > r1 + m or lat1 < s0 - m or lat0 > s1 + m:
+            raise YdtwinError(f"{text}: outside the region ({r0:g}–{r1:g} E, {s0:g}–{s1:g} N)")
+
+    def check_view(self, view: str) -> str:
+        """A view name the scene can show → it, stripped: region, a city (English or Chinese), a district
+        (``district:CODE``), a loaded layer's name or a box lon_min,lat_min,lon_max,lat_max that touches the
+        region. Anything else is one error line."""
+        from ydtwin.model.buildings import BuildingsLayer
+
+        text = view.strip()
+        if text.lower() in ("region", "home") or text.startswith("district:"):
+            return text
+        if text.count(",") == 3:
+            try:
+                lon0, lat0, lon1, lat1 = (float(v) for v in text.split(","))
+            except ValueError:
+                raise YdtwinError(f"--view {text}: a box is lon_min,lat_min,lon_max,lat_max (numbers)") from None
+            self._within_region(text, min(lon0, lon1), min(lat0, lat1), max(lon0, lon1), max(lat0, lat1))
+            return text
+        if any(isinstance(layer, BuildingsLayer) and text in (layer.name, f"layer:{layer.name}")
+               for layer in self.scene.layers):
+            return text
+        try:
+            self.scene.region.city(text)
+        except KeyError as exc:
+            raise YdtwinError(str(exc.args[0])) from None
+        return text
+
+    def place(self, text: str) -> tuple[str, float, float]:
+        """A city name (English or Chinese) or "lon,lat" inside the region → (label, lon, lat)."""
+        if "," in text:
+            try:
+                lon, lat = (float(v) for v in text.split(","))
+            except ValueError:
+                raise YdtwinError(f"{text!r} is neither a city nor lon,lat") from None
+            self._within_region(text, lon, lat, lon, lat)
+            return f"{lon:.4f}, {lat:.4f}", lon, lat
+        try:
+            city = self.scene.region.city(text)
+        except KeyError as exc:
+            raise YdtwinError(str(exc.args[0])) from None
+        return f"{city.name_zh} {city.name}", float(city.centre[0]), float(city.centre[1])
+
+    def corridor_path(self, project: str, *, height_m: float = 600.0, seconds: float | None = None, **common):
+        """A flight along a linear planned project (its id or title, any case) in the scene's plans; with
+        ``seconds`` the whole flight takes that long."""
+        import shapely
+
+        from ydtwin.flythrough import presets
+
+        proj = self.scene.projection
+        want = project.strip().lower()
+        lines = presets.corridor_lines(self.scene.layers, proj)
+        for pid, title, coords in lines:
+            if want in (pid.lower(), title.lower()):
+                kwargs = {}
+                if seconds:
+                    x, y = proj.to_scene(*zip(*coords, strict=True))
+                    length = float(shapely.LineString(list(zip(x, y, strict=True))).length)
+                    kwargs["speed_mps"] = max(length / seconds, 1.0)
+                return presets.corridor(proj, coords, height_m=height_m, title=title, caption=title, **kwargs, **common)
+        known = ", ".join(pid for pid, _t, _c in lines[:8])
+        raise YdtwinError(f"corridor: no linear planned project {project!r} (e.g. {known} …)")
+
+    def add_bookmark(self, viewpoint) -> None:
+        """Keep a named viewpoint (one per name: the newest wins)."""
+        self.bookmarks = [b for b in self.bookmarks if b.name != viewpoint.name] + [viewpoint]
+        self.events.bookmarks.emit()
+
+    # ---- review ------------------------------------------------------------------------------------------
+
+    def run_review(self, *, year: int | None = None, visible_only: bool = False) -> ReviewResult:
+        """Every review rule, declarative and code, over the plans (as of ``year``). Safe in a worker."""
+        return run_review(self.scene, self.plugins, year=year, visible_only=visible_only,
+                          on_problem=lambda text: log.error("%s", text))
+
+    def new_session(self, path: str | Path, *, title: str = "", year: int | None = None,
+                    include_connected: bool = False):
+        """A review session file holding a fresh review's findings, all open (never over an existing file)."""
+        from ydtwin.review.session import Session
+
+        path = Path(path)
+        if path.exists() or path.is_symlink():
+            raise YdtwinError(f"{path}: already exists (a session is never overwritten by 'new')")
+        result = self.run_review(year=year)
+        session = Session(path=path, title=title, scenario=result.scenario(self.scene.region.id))
+        self.add_findings(result, session=session)
+        session.save()
+        return session, result
+
+    def add_findings(self, result: ReviewResult, *, session=None) -> int:
+        """A review's findings (but connected links) into the session, each with a box around it as its
+        view; findings already there keep their state → how many were new."""
+        from ydtwin.review.report import finding_view
+
+        session = session if session is not None else self.session
+        n = 0
+        for f in result.reported():
+            data = f.to_json()
+            if data["id"] not in session.findings:
+                session.add_finding(data, viewpoint={"view": finding_view(data)})
+                n += 1
+        if session is self.session:
+            self.events.findings.emit()
+        return n
+
+    def cities_at(self, lon: float, lat: float) -> list[str]:
+        """The cities whose outline (with ~1 km to spare) holds a point."""
+        import shapely
+
+        try:
+            bounds = self.scene.layer("city-boundaries")
+        except KeyError:
+            return []
+        pt = shapely.Point(lon, lat)
+        return [str(n) for n, g in zip(bounds.data.attributes["name"], bounds.data.geometries, strict=True)
+                if g.buffer(0.01).contains(pt)]
+
+    def add_manual_finding(self, lon: float, lat: float, message: str, *, author: str | None = None) -> str:
+        """A finding a planner places by hand → its id."""
+        from ydtwin.review.report import finding_view
+
+        fid = f"manual:{uuid.uuid4().hex[:10]}"
+        finding = {"id": fid, "kind": "manual", "severity": "warning", "rule": "manual",
+                   "cities": self.cities_at(lon, lat), "projects": [], "location": [lon, lat], "message": message,
+                   "author": author or getpass.getuser()}
+        self.session.add_finding(finding, viewpoint={"view": finding_view(finding)})
+        self.events.findings.emit()
+        return fid
+
+    def set_session(self, session) -> None:
+        """Make ``session`` the one the review works on (the previous one's lock is released)."""
+        old = self.session
+        if old is not None and old is not session and old.path is not None and old.path != session.path:
+            old.close()
+        self.session = session
+        self.events.session.emit()
+
+    def open_session(self, path: str | Path, *, read_only: bool = False):
+        """Open a session file (its lock taken unless read-only; SessionLocked names who holds it) and apply
+        its journal → (session, edits restored from the journal)."""
+        from ydtwin.review.session import Session
+
+        session = Session.open(path, read_only=read_only, must_exist=True)
+        n = session.recover()
+        self.set_session(session)
+        return session, n
+
+    def start_autosave_session(self, path: Path) -> int:
+        """A new session journalled to ``path`` from its first edit (the window's autosave). A session a crash
+        left there is set aside for ``recover_autosave`` → how many of its edits and findings could be
+        recovered (0: nothing to recover)."""
+        from ydtwin.review.session import Session
+
+        self._previous = None
+        recoverable = 0
+        if path.exists() or Path(f"{path}.journal").exists():
+            try:
+                previous = Session.open(path, lock=False)
+                recoverable = len(previous.pending) + sum(
+                    len(r["comments"]) + len(r["history"]) for r in previous.findings.values())
+                if recoverable or previous.findings:
+                    self._previous = previous
+                    recoverable = max(recoverable, len(previous.findings))
+            except Exception as exc:  # an unreadable leftover must not stop the app
+                log.warning("autosaved review session unreadable: %s", exc)
+            aside = path.with_name(path.name + ".previous")
+            for suffix in ("", ".journal"):
+                src = Path(f"{path}{suffix}")
+                if src.exists():
+                    src.replace(Path(f"{aside}{suffix}"))
+            if self._previous is not None:
+                self._previous.path = aside
+        self.set_session(Session(path=path, title="Joint review"))
+        return recoverable
+
+    def recover_autosave(self, path: Path) -> int | None:
+        """Make the session set aside by ``start_autosave_session`` the current one again, with every edit
+        (saved or only journalled), saved to ``path`` → edits replayed from its journal (None: nothing)."""
+        previous = getattr(self, "_previous", None)
+        if previous is None:
+            return None
+        n = previous.recover()
+        previous.path = path
+        self._previous = None
+        self.set_session(previous)
+        previous.save()
+        return n
+
+    def findings_for_tour(self, source: str | Path | None = None, *, year: int | None = None) -> list[dict]:
+        """The findings a review tour visits (from a findings file or session, else a review run now)."""
+        return findings_for_tour(source, run=lambda: self.run_review(year=year))
+
+    def write_report(self, out: str | Path, *, session=None, fmt: str | None = None,
+                     size: tuple[int, int] = (960, 540)) -> Path:
+        """The report of ``session`` (default: the workspace's) with a still of each finding from this scene."""
+        session = session if session is not None else self.session
+        if session is None:
+            raise YdtwinError("no review session to report on")
+        return write_report(session, self.scene, out, fmt=fmt, size=size, print_pdf=self.print_pdf)
+
+    # ---- projects ----------------------------------------------------------------------------------------
+
+    def current_project(self):
+        """The project as it stands: loaded files with their styles, the region layers' state, bookmarks, year."""
+        from ydtwin.model.project import LayerEntry, Project
+
+        entries = []
+        for layer in self.scene.layers:
+            request = self.sources.get(layer.id)
+            if request is not None:
+                entries.append(LayerEntry(str(request.path), crs=request.crs, color_by=getattr(layer, "color_by", ""),
+                                          visible=layer.visible, opacity=layer.opacity,
+                                          replaces=getattr(layer, "replaces", "area")))
+        base = {layer.role: {"visible": layer.visible, "opacity": layer.opacity}
+                for layer in self.scene.layers if layer.role and layer.id not in self.sources}
+        return Project(region=None, layers=entries, base_layers=base, viewpoints=list(self.bookmarks),
+                       plan_year=self.scene.plan_year)
+
+    def save_project(self, path: str | Path) -> Path:
+        from ydtwin.model.project import save_project
+
+        return save_project(self.current_project(), path)
+
+    def open_project(self, path: str | Path) -> list[LayerRequest]:
+        """Apply a project's region-layer states, bookmarks and plan year → the files it loads, as requests
+        (the front end reads them: the CLI at once, the window in the background)."""
+        from ydtwin.model.project import load_project
+
+        project = load_project(path)
+        for role, state in project.base_layers.items():
+            try:
+                layer = self.scene.layer(role)
+            except KeyError:
+                continue
+            layer.visible = bool(state.get("visible", True))
+            layer.opacity = float(state.get("opacity", 1.0))
+        self.bookmarks = list(project.viewpoints)
+        self.events.bookmarks.emit()
+        self.scene.plan_year = project.plan_year
+        return [LayerRequest(Path(e.path), crs=e.crs, color_by=e.color_by, replaces=e.replaces, visible=e.visible,
+                             opacity=e.opacity) for e in project.layers]
