@@ -2,11 +2,15 @@
 
 import json
 import os
+import sys
+from pathlib import Path
 
 import pytest
 
 from ydtwin.errors import ReadError
-from ydtwin.model.project import LayerEntry, Project, Viewpoint, load_project, save_project
+from ydtwin.model.project import LayerEntry, Project, ProjectFile, Viewpoint, load_project, save_project
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _project(tmp_path):
@@ -59,11 +63,105 @@ def test_save_is_atomic_and_leaves_no_temporary_files(tmp_path, monkeypatch):
         ('{"ydtwin_project": 1, "viewpoints": [{"name": "x", "eye": [1e9, 2, 3], "target": [1, 2, 3]}]}', "lon/lat"),
         ('{"ydtwin_project": 1, "plan_year": "soon"}', "plan_year"),
         ('{"ydtwin_project": 1, "layers": [{"path": "a", "replaces": "everything"}]}', "replaces"),
+        # versions that only look like 1
+        ('{"ydtwin_project": true}', "not supported"),
+        ('{"ydtwin_project": 1.0}', "not supported"),
+        ('{"ydtwin_project": "1"}', "not supported"),
+        ("[1]", "not a ydtwin project"),
+        # unknown keys: a misspelt key is named, never silently dropped
+        ('{"ydtwin_project": 1, "plan_yaer": 2035}', "plan_yaer: Extra inputs are not permitted"),
+        ('{"ydtwin_project": 1, "layers": [{"path": "a", "opactiy": 0.5}]}', "layers[0].opactiy"),
+        ('{"ydtwin_project": 1, "base_layers": {"rivers": {"visible": true, "colour": "red"}}}',
+         "base_layers.rivers.colour"),
+        # wrong types (JSON's own types only: no "0.5" for a number, no 1 for a boolean)
+        ('{"ydtwin_project": 1, "layers": [{"path": "a", "opacity": "0.5"}]}', "layers[0].opacity"),
+        ('{"ydtwin_project": 1, "layers": [{"path": "a", "visible": 1}]}', "layers[0].visible"),
+        ('{"ydtwin_project": 1, "layers": [{"path": ""}]}', "layers[0].path"),
+        ('{"ydtwin_project": 1, "layers": {"path": "a"}}', "layers: Input should be a valid list"),
+        ('{"ydtwin_project": 1, "region": 7}', "region"),
+        ('{"ydtwin_project": 1, "plan_year": true}', "plan_year"),
+        ('{"ydtwin_project": 1, "plan_year": 2035.5}', "plan_year"),
+        ('{"ydtwin_project": 1, "base_layers": []}', "base_layers"),
+        ('{"ydtwin_project": 1, "base_layers": {"rivers": {"opacity": 2}}}', "base_layers.rivers.opacity"),
+        ('{"ydtwin_project": 1, "viewpoints": [{"name": "x", "eye": [1, 2], "target": [1, 2, 3]}]}',
+         "viewpoints[0].eye"),
+        ('{"ydtwin_project": 1, "viewpoints": [{"name": "x", "eye": [121, 31, "high"], "target": [1, 2, 3]}]}',
+         "viewpoints[0].eye[2]"),
+        ('{"ydtwin_project": 1, "viewpoints": [{"name": "x", "eye": [121, 31, 9], "target": [1, 2, 3], '
+         '"view_angle": 0}]}', "viewpoints[0].view_angle"),
+        # NaN, infinity and huge values
+        ('{"ydtwin_project": 1, "viewpoints": [{"name": "x", "eye": [121, 31, NaN], "target": [1, 2, 3]}]}',
+         "viewpoints[0].eye[2]: Input should be a finite number"),
+        ('{"ydtwin_project": 1, "viewpoints": [{"name": "x", "eye": [121, 31, Infinity], "target": [1, 2, 3]}]}',
+         "finite"),
+        ('{"ydtwin_project": 1, "viewpoints": [{"name": "x", "eye": [121, 31, 1e400], "target": [1, 2, 3]}]}',
+         "finite"),
+        ('{"ydtwin_project": 1, "viewpoints": [{"name": "x", "eye": [121, 31, 1e300], "target": [1, 2, 3]}]}',
+         "height"),
+        ('{"ydtwin_project": 1, "layers": [{"path": "a", "opacity": NaN}]}', "layers[0].opacity"),
+        ('{"ydtwin_project": 1, "plan_year": 1' + "0" * 400 + "}", "plan_year"),
+        ('{"ydtwin_project": 1, "layers": [{"path": "' + "a" * 5000 + '"}]}', "layers[0].path"),
+        ("[" * 100_000 + "]" * 100_000, "project"),
     ],
 )
 def test_hostile_projects_give_one_line(tmp_path, text, needle):
+    """Every problem is refused before anything is loaded, as one line naming the file and the key."""
     path = tmp_path / "bad.ydtwin.json"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ReadError) as err:
         load_project(path)
     assert needle in str(err.value) and "\n" not in str(err.value) and "bad.ydtwin.json" in str(err.value)
+
+
+def test_the_documented_example_and_older_files_still_load(tmp_path):
+    """The format id is unchanged (1): the example in docs/project-format.md and a file with only the version
+    (everything else has a default) load as they are."""
+    doc = (ROOT / "docs" / "project-format.md").read_text(encoding="utf-8")
+    example = doc.split("```json", 1)[1].split("```", 1)[0]
+    path = tmp_path / "p.ydtwin.json"
+    path.write_text(example, encoding="utf-8")
+    project = load_project(path)
+    assert project.layers[0].crs == "GCJ-02" and project.viewpoints[0].name == "外滩 Bund"
+    assert project.base_layers["district-boundaries"] == {"visible": False, "opacity": 1.0}
+    path.write_text('{"ydtwin_project": 1}', encoding="utf-8")
+    assert load_project(path) == Project()
+
+
+def test_a_project_that_breaks_the_format_is_not_saved(tmp_path):
+    """ydtwin never writes a file it would refuse: an invalid project raises ValueError naming the key, and
+    the file already there is left as it was."""
+    path = save_project(Project(plan_year=2030), tmp_path / "p.ydtwin.json")
+    before = path.read_bytes()
+    for project, needle in [
+        (Project(layers=[LayerEntry("a.gpkg", opacity=1.5)]), "layers[0].opacity"),
+        (Project(layers=[LayerEntry("a.gpkg", replaces="everything")]), "layers[0].replaces"),
+        (Project(plan_year=99999), "plan_year"),
+        (Project(base_layers={"rivers": {"visible": True, "glow": 1}}), "base_layers.rivers.glow"),
+    ]:
+        with pytest.raises(ValueError, match=needle.replace("[", r"\[").replace("]", r"\]")):
+            save_project(project, path)
+    assert path.read_bytes() == before
+
+
+def test_viewpoints_follow_the_same_rule_in_memory_and_in_the_file():
+    """A Viewpoint that the file would refuse cannot be made (ValueError), so a bookmark always saves."""
+    Viewpoint("ok", (121.0, 31.0, 2000.0), (121.0, 31.1, 0.0), 30.0)
+    for eye, angle in [((121.0, 31.0, float("nan")), 30.0), ((121.0, 31.0, 1e300), 30.0), ((999.0, 31.0, 1.0), 30.0),
+                       ((121.0, 31.0), 30.0), ((121.0, 31.0, 1.0), float("nan")), ((121.0, 31.0, 1.0), 0.5)]:
+        with pytest.raises(ValueError):
+            Viewpoint("bad", eye, (121.0, 31.1, 0.0), angle)
+
+
+def test_saved_projects_follow_the_model_and_the_published_schema_is_current(tmp_path):
+    """docs/project.schema.json is generated from the model (packaging/file_schemas.py): a schema edited by
+    hand, or a model changed without regenerating it, fails here."""
+    path = save_project(_project(tmp_path), tmp_path / "p.ydtwin.json")
+    ProjectFile.model_validate(json.loads(path.read_text(encoding="utf-8")))
+    sys.path.insert(0, str(ROOT / "packaging"))
+    import file_schemas
+
+    on_disk = (ROOT / "docs" / "project.schema.json").read_text(encoding="utf-8")
+    assert on_disk == file_schemas.text("project.schema.json"), "run: python packaging/file_schemas.py"
+    schema = json.loads(on_disk)
+    assert schema["required"] == ["ydtwin_project"] and schema["additionalProperties"] is False
+    assert schema["properties"]["ydtwin_project"]["const"] == 1

@@ -3,26 +3,63 @@
 What a project holds (``PROJECT_VERSION`` 1): the region file, the layers loaded from files (path, CRS,
 colour-by, visibility, opacity, replace mode), the visibility/opacity of the region's own layers, named
 viewpoints and the plan year. Paths are stored relative to the project file when they can be.
+
+The file format is the pydantic model :class:`ProjectFile`: a file is validated against it before anything
+is loaded, and a bad one is refused with one line naming the file and the key
+(``p.ydtwin.json: invalid project: layers[0].opacity: Input should be less than or equal to 1``); saving
+validates too, so ydtwin never writes a file it would refuse. The published JSON schema
+(docs/project.schema.json) is generated from the model (``packaging/file_schemas.py``), never by hand.
 See docs/project-format.md.
 """
 
 from __future__ import annotations
 
 import json
+import math
+import numbers
 import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, ValidationError, field_validator
 
 from ydtwin.atomic import write_text
 from ydtwin.errors import ReadError
+from ydtwin.fileformat import StrictModel, error_line, lonlat_height
+
+__all__ = [
+    "PROJECT_VERSION",
+    "SUFFIX",
+    "LayerEntry",
+    "Project",
+    "ProjectFile",
+    "Viewpoint",
+    "load_project",
+    "project_json_schema",
+    "save_project",
+]
 
 PROJECT_VERSION = 1
 SUFFIX = ".ydtwin.json"
+#: where a layer hides the procedural blocks
+REPLACES = ("area", "city", "none")
+
+
+def _check_viewpoint(name: str, eye, target, view_angle) -> None:
+    for key, value in (("eye", eye), ("target", target)):
+        if len(value) != 3 or not all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in value):
+            raise ValueError(f"viewpoint {name!r}: {key} must be [lon, lat, height]")
+        lonlat_height(list(value), f"viewpoint {name!r}: {key}")
+    if not (isinstance(view_angle, numbers.Real) and math.isfinite(view_angle) and 1.0 <= view_angle <= 120.0):
+        raise ValueError(f"viewpoint {name!r}: view angle must be 1–120 degrees")
 
 
 @dataclass(frozen=True)
 class Viewpoint:
-    """A saved camera: eye and target as lon/lat (WGS84 degrees) + height (m, scene z), the view angle."""
+    """A saved camera: eye and target as lon/lat (WGS84 degrees) + height (m, scene z), the view angle.
+    Refused at creation (ValueError) unless both are lon/lat positions with a finite height within
+    ±10,000 km and the angle is 1–120°: the same rule the project file is checked with."""
 
     name: str
     eye: tuple[float, float, float]
@@ -30,15 +67,7 @@ class Viewpoint:
     view_angle: float = 30.0
 
     def __post_init__(self) -> None:
-        for key in ("eye", "target"):
-            value = getattr(self, key)
-            if len(value) != 3 or not all(isinstance(v, (int, float)) for v in value):
-                raise ValueError(f"viewpoint {self.name!r}: {key} must be [lon, lat, height]")
-            lon, lat, _z = value
-            if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-                raise ValueError(f"viewpoint {self.name!r}: {key} is not a lon/lat position")
-        if not (1.0 <= float(self.view_angle) <= 120.0):
-            raise ValueError(f"viewpoint {self.name!r}: view angle must be 1–120 degrees")
+        _check_viewpoint(self.name, self.eye, self.target, self.view_angle)
 
 
 @dataclass
@@ -53,6 +82,68 @@ class LayerEntry:
     replaces: str = "area"
 
 
+# --- the file format ---------------------------------------------------------------------------------
+
+Position = Annotated[list[float], Field(min_length=3, max_length=3, description="[lon, lat, height m]: WGS84 "
+                                        "degrees; height in scene metres (terrain × exaggeration)")]
+
+
+class LayerFile(StrictModel):
+    """One entry of 'layers': a file loaded with the project, in this order."""
+
+    path: str = Field(min_length=1, max_length=4096,
+                      description="the file, relative to the project file when it can be")
+    crs: str | None = Field(None, max_length=65536, description="only when the file does not say: an EPSG code, "
+                            "WKT, 'GCJ-02' or 'BD-09'")
+    color_by: str = Field("", max_length=200, description="an attribute, 'height', 'height_rule' or empty")
+    visible: bool = True
+    opacity: float = Field(1.0, ge=0.0, le=1.0)
+    replaces: Literal["area", "city", "none"] = Field("area", description="where the layer hides the "
+                                                      "procedural blocks")
+
+
+class BaseLayerState(StrictModel):
+    """How one of the region's own layers is shown."""
+
+    visible: bool = True
+    opacity: float = Field(1.0, ge=0.0, le=1.0)
+
+
+class ViewpointFile(StrictModel):
+    """A bookmark: a named camera."""
+
+    name: str = Field(max_length=500)
+    eye: Position
+    target: Position
+    view_angle: float = Field(30.0, ge=1.0, le=120.0, description="vertical field of view, degrees")
+
+    @field_validator("eye", "target")
+    @classmethod
+    def _lonlat(cls, v: list[float], info) -> list[float]:
+        return lonlat_height(v, info.field_name)
+
+
+class ProjectFile(StrictModel):
+    """A ydtwin project file (*.ydtwin.json), version 1."""
+
+    ydtwin_project: Literal[1] = Field(description="format version")
+    region: str | None = Field(None, max_length=4096,
+                               description="a region file (region.toml), or null for the bundled region")
+    layers: list[LayerFile] = Field(default_factory=list)
+    base_layers: dict[Annotated[str, Field(max_length=200)], BaseLayerState] = Field(
+        default_factory=dict, description="visibility and opacity of the region's layers by role")
+    viewpoints: list[ViewpointFile] = Field(default_factory=list)
+    plan_year: int | None = Field(None, ge=1900, le=2200, description="the plan year the review looks at")
+
+
+def project_json_schema() -> dict:
+    """The published schema of a project file (docs/project.schema.json), from :class:`ProjectFile`."""
+    schema = ProjectFile.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = f"ydtwin project (version {PROJECT_VERSION})"
+    return schema
+
+
 @dataclass
 class Project:
     region: str | None = None
@@ -63,6 +154,9 @@ class Project:
     plan_year: int | None = None
 
     def to_json(self, base: Path | None = None) -> dict:
+        """The file's content, checked against :class:`ProjectFile` (a ValueError names the bad key), with
+        layer paths relative to ``base`` when they can be."""
+
         def rel(path: str) -> str:
             if base is None:
                 return path
@@ -71,7 +165,7 @@ class Project:
             except ValueError:  # another drive on Windows
                 return path
 
-        return {
+        doc = {
             "ydtwin_project": PROJECT_VERSION,
             "region": self.region,
             "layers": [{**asdict(entry), "path": rel(entry.path)} for entry in self.layers],
@@ -80,47 +174,47 @@ class Project:
                            for v in self.viewpoints],
             "plan_year": self.plan_year,
         }
+        try:
+            # lax here: a layer's opacity may be a numpy float; what is written is plain JSON
+            return ProjectFile.model_validate(doc, strict=False).model_dump(mode="json")
+        except ValidationError as exc:
+            raise ValueError(f"this project cannot be saved: {error_line(exc)}") from None
 
     @classmethod
     def from_json(cls, doc: dict, base: Path | None = None, *, path: Path | str = "project") -> Project:
+        """A project from a file's content; anything that does not follow :class:`ProjectFile` raises a
+        one-line :class:`ReadError` naming ``path`` and the key. Relative layer paths are taken from ``base``."""
         if not isinstance(doc, dict) or "ydtwin_project" not in doc:
             raise ReadError(path, "not a ydtwin project (no 'ydtwin_project' member)")
-        if doc["ydtwin_project"] != PROJECT_VERSION:
-            raise ReadError(path, f"project version {doc['ydtwin_project']!r} is not supported",
+        version = doc["ydtwin_project"]
+        if type(version) is not int or version != PROJECT_VERSION:  # true and 1.0 are not 1
+            raise ReadError(path, f"project version {version!r} is not supported",
                             f"this ydtwin reads version {PROJECT_VERSION}")
         try:
-            layers = []
-            for item in doc.get("layers", []):
-                entry = LayerEntry(**{k: item[k] for k in item if k in LayerEntry.__dataclass_fields__})
-                if base is not None and not os.path.isabs(entry.path):
-                    entry.path = str((base / entry.path).resolve())
-                if entry.replaces not in ("area", "city", "none"):
-                    raise ValueError(f"layer {entry.path!r}: replaces must be area, city or none")
-                entry.opacity = float(entry.opacity)
-                if not 0.0 <= entry.opacity <= 1.0:
-                    raise ValueError(f"layer {entry.path!r}: opacity must be within 0–1")
-                layers.append(entry)
-            viewpoints = [Viewpoint(str(v["name"]), tuple(v["eye"]), tuple(v["target"]),
-                                    float(v.get("view_angle", 30.0))) for v in doc.get("viewpoints", [])]
-            year = doc.get("plan_year")
-            if year is not None and not (isinstance(year, int) and 1900 <= year <= 2200):
-                raise ValueError("plan_year must be a year between 1900 and 2200")
-            base_layers = doc.get("base_layers", {})
-            if not isinstance(base_layers, dict):
-                raise ValueError("base_layers must be an object")
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ReadError(path, f"invalid project: {exc}") from None
-        return cls(region=doc.get("region"), layers=layers, base_layers=base_layers, viewpoints=viewpoints,
-                   plan_year=year)
+            model = ProjectFile.model_validate(doc)
+        except ValidationError as exc:
+            raise ReadError(path, f"invalid project: {error_line(exc)}") from None
+        layers = []
+        for item in model.layers:
+            entry = LayerEntry(**item.model_dump())
+            if base is not None and not os.path.isabs(entry.path):
+                entry.path = str((base / entry.path).resolve())
+            layers.append(entry)
+        viewpoints = [Viewpoint(v.name, tuple(v.eye), tuple(v.target), v.view_angle) for v in model.viewpoints]
+        base_layers = {role: state.model_dump() for role, state in model.base_layers.items()}
+        return cls(region=model.region, layers=layers, base_layers=base_layers, viewpoints=viewpoints,
+                   plan_year=model.plan_year)
 
 
 def save_project(project: Project, path: str | os.PathLike[str]) -> Path:
-    """Write atomically: a temporary file in the same folder, flushed to disk, then renamed over the target."""
+    """Write atomically: a temporary file in the same folder, flushed to disk, then renamed over the target.
+    A project that does not follow the file format raises ValueError and writes nothing."""
     path = Path(path)
     return write_text(path, json.dumps(project.to_json(path.parent.resolve()), ensure_ascii=False, indent=2) + "\n")
 
 
 def load_project(path: str | os.PathLike[str]) -> Project:
+    """Read and check a project file; every problem is one :class:`ReadError` line naming the file."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -132,4 +226,6 @@ def load_project(path: str | os.PathLike[str]) -> Project:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ReadError(path, f"not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    except RecursionError:
+        raise ReadError(path, "not a ydtwin project (nested too deeply)") from None
     return Project.from_json(doc, path.parent.resolve(), path=path)

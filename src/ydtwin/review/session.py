@@ -4,9 +4,15 @@ A session file is JSON (no executable content, ``SESSION_FORMAT``) written atomi
 the same folder, flushed and fsynced, then renamed over the old one (and the folder fsynced). Between
 saves every edit is appended to a journal next to it (``<file>.journal``, one JSON line per edit, fsynced):
 after a crash or a kill the next open finds the journal and ``recover()`` replays every edit. A lock file
-(``<file>.lock``: user, host, process, since) tells a second planner who holds the session; they may open
-it read-only. Sessions edited separately by two cities merge without losing a comment; conflicting status
-changes are listed for a decision.
+(``<file>.lock``: user, host, process, its start time, since) tells a second planner who holds the
+session; they may open it read-only. Sessions edited separately by two cities merge without losing a
+comment; conflicting status changes are listed for a decision.
+
+The file and each journal line follow pydantic models (:class:`SessionFile`, :data:`Edit`): a bad file or
+journal is refused at open with one line naming the file and the key, an edit that breaks them is refused
+before it is journalled, and the published schema (docs/review-session.schema.json) is generated from the
+models (``packaging/file_schemas.py``). The session file, its journal and its lock are never followed
+through a symbolic link: a link at one of those names is refused, never read, appended to or truncated.
 """
 
 from __future__ import annotations
@@ -14,31 +20,308 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 import getpass
+import glob
 import json
 import os
 import socket
+import time
 import uuid
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated, Any, Literal, get_args
+
+import psutil
+from filelock import FileLock, Timeout
+from pydantic import Field, JsonValue, TypeAdapter, ValidationError, field_validator, model_validator
 
 from ydtwin.atomic import write_text
-from ydtwin.errors import YdtwinError
+from ydtwin.errors import ReadError, YdtwinError
+from ydtwin.fileformat import NOFOLLOW, LinkRefused, StrictModel, error_line, lonlat_height, read_text_nofollow
 
-__all__ = ["STATUSES", "Session", "SessionLocked", "merge_sessions"]
+__all__ = ["FINDING_STATUSES", "FindingStatus", "Session", "SessionFile", "SessionLocked", "merge_sessions",
+           "session_json_schema"]
 
 SESSION_FORMAT = "ydtwin-review-session/1"
-STATUSES = ("open", "agreed", "deferred", "resolved")
+
+#: where a finding stands in the review (not a project's plan status: planned / under_construction / built)
+FindingStatus = Literal["open", "agreed", "deferred", "resolved"]
+FINDING_STATUSES: tuple[str, ...] = get_args(FindingStatus)
+
+
+def __getattr__(name: str):
+    if name == "STATUSES":  # the old, ambiguous name (the manifest's STATUSES are plan statuses)
+        warnings.warn("ydtwin.review.session.STATUSES is deprecated: use FINDING_STATUSES", DeprecationWarning,
+                      stacklevel=2)
+        return FINDING_STATUSES
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+# --- the file format -----------------------------------------------------------------------------------
+
+Name = Annotated[str, Field(max_length=500)]
+Text = Annotated[str, Field(max_length=100_000)]
+Stamp = Annotated[str, Field(max_length=64, description="ISO 8601 UTC")]
+EditId = Annotated[str, Field(min_length=1, max_length=64, description="unique id of the edit")]
+FindingId = Annotated[str, Field(min_length=1, max_length=500)]
+
+
+class FindingData(StrictModel):
+    """A finding as the checks report it (Finding.to_json()), or a manual one."""
+
+    id: FindingId
+    kind: Name = Field(description="connected, offset, dangling, class_mismatch, grade_mismatch, phase_mismatch, "
+                                   "datum_suspect, conflict, manual, or a plugin rule's id")
+    severity: Literal["info", "warning", "error"]
+    rule: Name = ""
+    cities: list[Name]
+    projects: list[Name]
+    location: list[float] = Field(description="[lon, lat] (WGS84)")
+    message: Text
+    details: dict[Name, JsonValue] = Field(default_factory=dict)
+    author: Name = Field("", description="who placed a manual finding")
+
+    @field_validator("location")
+    @classmethod
+    def _lonlat(cls, v: list[float]) -> list[float]:
+        if len(v) != 2:
+            raise ValueError("location must be [lon, lat]")
+        return lonlat_height([*v, 0.0], "location")[:2]
+
+
+def _box(text: str) -> str:
+    parts = text.split(",")
+    try:
+        lon0, lat0, lon1, lat1 = (float(p) for p in parts)
+    except ValueError:
+        raise ValueError("view must be 'lon0,lat0,lon1,lat1'") from None
+    for lon, lat in ((lon0, lat0), (lon1, lat1)):
+        lonlat_height([lon, lat, 0.0], "view")
+    return text
+
+
+class FindingViewpoint(StrictModel):
+    """Where a finding is looked at from: its box, and the camera a planner saved (edit 'set_viewpoint')."""
+
+    view: Annotated[str, Field(max_length=200)] | None = Field(None, description="'lon0,lat0,lon1,lat1' box")
+    eye: list[float] | None = Field(None, description="[lon, lat, height m]")
+    target: list[float] | None = Field(None, description="[lon, lat, height m]")
+    view_angle: float | None = Field(None, ge=1.0, le=120.0, description="degrees")
+
+    @field_validator("view")
+    @classmethod
+    def _view(cls, v: str | None) -> str | None:
+        return None if v is None else _box(v)
+
+    @field_validator("eye", "target")
+    @classmethod
+    def _lonlat(cls, v: list[float] | None, info) -> list[float] | None:
+        return None if v is None else lonlat_height(v, info.field_name)
+
+
+class StatusChange(StrictModel):
+    """An entry of a finding's status history."""
+
+    model_config = {"populate_by_name": True}
+    time: Stamp
+    edit: EditId
+    author: Name
+    city: Name
+    from_: FindingStatus = Field(alias="from")
+    to: FindingStatus
+
+
+class Comment(StrictModel):
+    time: Stamp
+    edit: EditId
+    author: Name
+    city: Name
+    text: Text
+
+
+class FindingRecord(StrictModel):
+    """A finding in the review: its status, the history of that status, the comment thread, its viewpoint."""
+
+    finding: FindingData
+    status: FindingStatus = Field(description="where the finding stands in the review")
+    viewpoint: FindingViewpoint | None = None
+    history: list[StatusChange]
+    comments: list[Comment]
+
+
+class Scenario(StrictModel):
+    """What the findings were checked on."""
+
+    region: Name | None = None
+    year: int | None = Field(None, ge=1900, le=2200, description="plan year (null: all)")
+    plugins: list[Name] = Field(default_factory=list)
+    rules: list[Name] = Field(default_factory=list)
+
+
+class SessionFile(StrictModel):
+    """A review session file; edits since the last save are in '<file>.journal', one JSON object a line."""
+
+    format: Literal["ydtwin-review-session/1"]
+    title: Text
+    created: Stamp
+    saved: Stamp
+    scenario: Scenario
+    findings: list[FindingRecord]
+
+    @model_validator(mode="after")
+    def _unique(self) -> SessionFile:
+        seen: set[str] = set()
+        for i, rec in enumerate(self.findings):
+            if rec.finding.id in seen:
+                raise ValueError(f"findings[{i}]: finding id {rec.finding.id!r} appears twice")
+            seen.add(rec.finding.id)
+        return self
+
+
+class _EditBase(StrictModel):
+    time: Stamp
+    edit: EditId
+
+
+class AddFinding(_EditBase):
+    op: Literal["add_finding"]
+    finding: FindingData
+    viewpoint: FindingViewpoint | None = None
+
+
+class SetStatus(_EditBase):
+    op: Literal["set_status"]
+    id: FindingId
+    status: FindingStatus
+    author: Name
+    city: Name
+
+
+class CameraViewpoint(StrictModel):
+    eye: list[float]
+    target: list[float]
+    view_angle: float = Field(30.0, ge=1.0, le=120.0)
+
+    @field_validator("eye", "target")
+    @classmethod
+    def _lonlat(cls, v: list[float], info) -> list[float]:
+        return lonlat_height(v, info.field_name)
+
+
+class SetViewpoint(_EditBase):
+    op: Literal["set_viewpoint"]
+    id: FindingId
+    viewpoint: CameraViewpoint
+    author: Name
+    city: Name
+
+
+class CommentEdit(_EditBase):
+    op: Literal["comment"]
+    id: FindingId
+    text: Text
+    author: Name
+    city: Name
+
+
+#: one line of the journal
+Edit = Annotated[AddFinding | SetStatus | SetViewpoint | CommentEdit, Field(discriminator="op")]
+_EDIT: TypeAdapter = TypeAdapter(Edit)
+
+
+def session_json_schema() -> dict:
+    """The published schema of a session file (docs/review-session.schema.json), from :class:`SessionFile`."""
+    schema = SessionFile.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = f"ydtwin review session ({SESSION_FORMAT})"
+    return schema
+
+
+def _check_edit(edit: dict) -> None:
+    try:
+        _EDIT.validate_python(edit)
+    except ValidationError as exc:
+        raise ValueError(error_line(exc)) from None
+
+
+# --- the lock ------------------------------------------------------------------------------------------
+
+#: a recorded process start time within this many seconds of the running process's is the same process
+#: (Linux derives it from the boot time, which can be read a second apart)
+_START_TOLERANCE_S = 2.0
+_LOCK_LIMIT = 64 * 1024
+
+
+class LockRecord(StrictModel):
+    """The content of ``<file>.lock``: who holds the session. ``started`` (the process's start time, seconds
+    since the epoch) tells a process that still runs from a later one given the same pid; locks written
+    before it was recorded have none."""
+
+    model_config = {"extra": "ignore"}
+    user: Name
+    host: Name
+    pid: int = Field(ge=1, le=2**32)
+    since: Stamp
+    started: float | None = None
 
 
 class SessionLocked(YdtwinError):
     def __init__(self, path: Path, holder: dict) -> None:
         self.holder = holder
-        super().__init__(f"{path}: being edited by {holder.get('user', '?')} on {holder.get('host', '?')} "
-                         f"since {holder.get('since', '?')} — open it read-only, or ask them to close it")
+        if holder:
+            text = (f"{path}: being edited by {holder.get('user', '?')} on {holder.get('host', '?')} "
+                    f"since {holder.get('since', '?')} — open it read-only, or ask them to close it")
+        else:
+            text = (f"{path}: locked, but its lock file cannot be read — open it read-only, or delete "
+                    f"{Path(f'{path}.lock').name} if nobody has the session open")
+        super().__init__(text)
 
 
 def _now() -> str:
     return _dt.datetime.now(_dt.UTC).isoformat(timespec="milliseconds")
+
+
+def _started(pid: int) -> float | None:
+    try:
+        return psutil.Process(pid).create_time()
+    except psutil.Error:
+        return None
+
+
+def _alive(holder: LockRecord) -> bool:
+    """Whether the process that wrote ``holder`` (on this host) still runs. It is gone when no process has
+    its pid, when that process is a zombie, or when the process with its pid started at another time than
+    the one recorded (the pid was given to a later process). Never signals the process (``os.kill(pid, 0)``
+    terminates it on Windows)."""
+    try:
+        proc = psutil.Process(holder.pid)
+        if proc.status() == psutil.STATUS_ZOMBIE:
+            return False
+        started = proc.create_time()
+    except psutil.NoSuchProcess:  # ZombieProcess included
+        return False
+    except psutil.AccessDenied:  # it exists; whether it is the holder cannot be told: assume it is
+        return True
+    return holder.started is None or abs(started - holder.started) <= _START_TOLERANCE_S
+
+
+def _read_lock(path: Path) -> tuple[str | None, LockRecord | None]:
+    """The lock file's raw text (None: no lock file) and its record (None: unreadable)."""
+    try:
+        text = read_text_nofollow(path, _LOCK_LIMIT)
+    except LinkRefused as exc:
+        raise YdtwinError(f"{exc} — a session lock is a plain file written by ydtwin; remove it") from None
+    except (OSError, ValueError):  # unreadable, too big, not UTF-8
+        return "", None
+    if text is None:
+        return None, None
+    try:
+        return text, LockRecord.model_validate(json.loads(text))
+    except (ValueError, RecursionError):
+        return text, None
+
+
+# --- the session ---------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -52,6 +335,7 @@ class Session:
     #: edits found in the journal when opened (``recover()`` replays them)
     pending: list[dict] = field(default_factory=list)
     _lock_held: bool = False
+    _lock_record: dict | None = None
 
     def __post_init__(self) -> None:
         if self.path is not None:
@@ -60,12 +344,14 @@ class Session:
     # --- edits (each also goes to the journal) ----------------------------------------------------------
 
     def add_finding(self, finding: dict, *, viewpoint: dict | None = None) -> None:
-        """A finding from the checks (``Finding.to_json()``) or a manual one (with its own id)."""
-        self._edit({"op": "add_finding", "finding": dict(finding), "viewpoint": viewpoint})
+        """A finding from the checks (``Finding.to_json()``) or a manual one (with its own id). A finding or
+        viewpoint the session file could not hold raises ValueError naming the key."""
+        self._edit({"op": "add_finding", "finding": _plain(finding), "viewpoint": _plain(viewpoint)})
 
     def set_status(self, finding_id: str, status: str, *, author: str, city: str) -> None:
-        if status not in STATUSES:
-            raise ValueError(f"status must be one of {STATUSES}")
+        """A finding's review status: one of :data:`FINDING_STATUSES`."""
+        if status not in FINDING_STATUSES:
+            raise ValueError(f"status must be one of {FINDING_STATUSES}")
         self._edit({"op": "set_status", "id": finding_id, "status": status, "author": author, "city": city})
 
     def set_viewpoint(self, finding_id: str, viewpoint: dict, *, author: str, city: str) -> None:
@@ -87,17 +373,30 @@ class Session:
         self._edit({"op": "comment", "id": finding_id, "text": text, "author": author, "city": city})
 
     def _edit(self, edit: dict) -> None:
+        """Check the edit against :data:`Edit` (ValueError: nothing applied or journalled), apply it, and
+        append it to the journal (fsynced) — never through a symbolic link at the journal's name."""
         if self.read_only:
             raise YdtwinError("this session is open read-only")
         edit = {"time": _now(), "edit": uuid.uuid4().hex, **edit}
-        self._apply(edit)
+        if edit["op"] == "add_finding" and edit["viewpoint"] is None:
+            edit.pop("viewpoint")
+        _check_edit(edit)
+        if edit["op"] != "add_finding" and edit["id"] not in self.findings:
+            raise KeyError(f"no finding {edit['id']} in this session")
         if self.path is not None:
             line = json.dumps(edit, ensure_ascii=False) + "\n"
             self.journal_path.parent.mkdir(parents=True, exist_ok=True)
-            with open(self.journal_path, "a", encoding="utf-8") as f:
-                f.write(line)
+            try:
+                fd = os.open(self.journal_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | NOFOLLOW, 0o666)
+            except OSError:
+                if self.journal_path.is_symlink():
+                    raise YdtwinError(f"{self.journal_path}: is a symbolic link (never followed)") from None
+                raise
+            with os.fdopen(fd, "wb") as f:
+                f.write(line.encode("utf-8"))
                 f.flush()
                 os.fsync(f.fileno())
+        self._apply(edit)
 
     def _apply(self, edit: dict) -> None:
         op = edit["op"]
@@ -134,48 +433,74 @@ class Session:
         return Path(f"{self.path}.lock")
 
     def to_json(self) -> dict:
-        return {"format": SESSION_FORMAT, "title": self.title, "created": self.created, "saved": _now(),
-                "scenario": self.scenario, "findings": [self.findings[k] for k in sorted(self.findings)]}
+        """The file's content; ValueError (naming the key) when it would not follow :class:`SessionFile`."""
+        doc = {"format": SESSION_FORMAT, "title": self.title, "created": self.created, "saved": _now(),
+               "scenario": self.scenario, "findings": [self.findings[k] for k in sorted(self.findings)]}
+        try:
+            SessionFile.model_validate(_plain(doc))
+        except ValidationError as exc:
+            raise ValueError(f"this session cannot be saved: {error_line(exc)}") from None
+        return doc
 
     def save(self, path: str | os.PathLike | None = None) -> Path:
-        """Atomic save; the journal is emptied once the file is safely in place."""
+        """Atomic save; the journal is emptied once the file is safely in place. A symbolic link at the
+        session's name is replaced by the file, never written through; one at the journal's is refused."""
         if path is not None:
             self.path = Path(path)
         if self.path is None:
             raise ValueError("a new session needs a path")
-        write_text(self.path, json.dumps(self.to_json(), ensure_ascii=False, indent=1))
-        with contextlib.suppress(FileNotFoundError):
-            os.truncate(self.journal_path, 0)
+        try:
+            doc = self.to_json()
+        except ValueError as exc:
+            raise YdtwinError(f"{self.path}: {exc}") from None
+        write_text(self.path, json.dumps(doc, ensure_ascii=False, indent=1))
+        self._empty_journal()
         self.pending = []
         return self.path
+
+    def _empty_journal(self) -> None:
+        try:
+            fd = os.open(self.journal_path, os.O_WRONLY | NOFOLLOW)
+        except FileNotFoundError:
+            return
+        except OSError:
+            if self.journal_path.is_symlink():
+                raise YdtwinError(f"{self.journal_path}: is a symbolic link (never followed)") from None
+            raise
+        try:
+            os.ftruncate(fd, 0)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
     @classmethod
     def open(cls, path: str | os.PathLike, *, read_only: bool = False, lock: bool = True,
              must_exist: bool = False) -> Session:
         """Open a session (taking its lock unless read-only). Stale temporary files of interrupted saves are
         removed; journal edits not yet in the file are in ``pending`` (``recover()`` applies them). Without
-        ``must_exist`` a missing file is a new, empty session; read-only it must exist."""
+        ``must_exist`` a missing file is a new, empty session; read-only it must exist. A file or journal
+        that does not follow the format, or a symbolic link at either name, raises a one-line
+        :class:`ReadError` naming the file and the key."""
         path = Path(path)
-        if (must_exist or read_only) and not path.exists() and not Path(f"{path}.journal").exists():
+        journal = Path(f"{path}.journal")
+        if (must_exist or read_only) and not os.path.lexists(path) and not os.path.lexists(journal):
             raise YdtwinError(f"{path}: no such review session")
-        for stale in path.parent.glob(f".{path.name}.*.tmp"):
+        for stale in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
             stale.unlink(missing_ok=True)
-        try:
-            doc = json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise YdtwinError(f"{path}: not a readable review session ({exc})") from None
+        text = _read(path, "review session")
         s = cls(path=path, read_only=read_only)
-        if doc is not None:
-            if doc.get("format") != SESSION_FORMAT:
-                raise YdtwinError(f"{path}: not a ydtwin review session (format {doc.get('format')!r})")
-            s.title, s.created, s.scenario = doc.get("title", ""), doc.get("created", _now()), doc.get("scenario", {})
-            s.findings = {rec["finding"]["id"]: rec for rec in doc.get("findings", [])}
-        if s.journal_path.exists():
-            for line in s.journal_path.read_text(encoding="utf-8").splitlines():
-                try:
-                    s.pending.append(json.loads(line))
-                except ValueError:  # a line cut by the crash: everything before it is kept
-                    break
+        if text is not None:
+            doc = _parse(path, text, "a review session")
+            if not isinstance(doc, dict) or doc.get("format") != SESSION_FORMAT:
+                found = doc.get("format") if isinstance(doc, dict) else None
+                raise ReadError(path, f"not a ydtwin review session (format {found!r})")
+            try:
+                SessionFile.model_validate(doc)
+            except ValidationError as exc:
+                raise ReadError(path, f"invalid review session: {error_line(exc)}") from None
+            s.title, s.created, s.scenario = doc["title"], doc["created"], doc["scenario"]
+            s.findings = {rec["finding"]["id"]: rec for rec in doc["findings"]}
+        s.pending = _read_journal(journal, set(s.findings))
         if lock and not read_only:
             s.acquire_lock()
         return s
@@ -201,38 +526,119 @@ class Session:
         return edit["op"] == "add_finding" and rec["finding"] == edit["finding"]
 
     def acquire_lock(self) -> None:
-        me = {"user": getpass.getuser(), "host": socket.gethostname(), "pid": os.getpid(), "since": _now()}
-        try:
-            fd = os.open(self.lock_path, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-        except FileExistsError:
+        """Create ``<file>.lock`` (exclusively: of two planners opening at once, one gets it) holding who
+        has the session. A lock already there blocks (:class:`SessionLocked`, naming its holder) unless its
+        holder is gone: written on this host by a process that no longer runs (or whose pid now belongs to
+        a process started later); that one is taken over. A lock from another host is always respected:
+        whether its process runs cannot be told from here."""
+        me = {"user": getpass.getuser(), "host": socket.gethostname(), "pid": os.getpid(), "since": _now(),
+              "started": _started(os.getpid())}
+        holder = None
+        for attempt in range(5):
+            if self._create_lock(me):
+                return
+            raw, holder = _read_lock(self.lock_path)
+            if raw is None:  # released in between
+                continue
+            if raw == "" and attempt < 4:  # just created, its holder not written yet
+                time.sleep(0.05)
+                continue
+            if holder is None or holder.host != me["host"] or _alive(holder):
+                break
+            # two planners may find the same dead holder: one at a time re-reads and removes it, so that
+            # neither removes the lock the other has just written
             try:
-                holder = json.loads(self.lock_path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                holder = {}
-            if holder.get("host") == me["host"] and not _alive(int(holder.get("pid", -1))):
-                self.lock_path.unlink(missing_ok=True)  # left by a process that died
-                return self.acquire_lock()
-            raise SessionLocked(self.path, holder) from None
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(me, f)
-        self._lock_held = True
+                with FileLock(f"{self.lock_path}.takeover", timeout=10):
+                    again, _ = _read_lock(self.lock_path)
+                    if again == raw:
+                        self.lock_path.unlink(missing_ok=True)  # left by a process that died
+                    if self._create_lock(me):
+                        return
+            except Timeout:
+                break
+        raise SessionLocked(self.path, holder.model_dump() if holder is not None else {})
+
+    def _create_lock(self, me: dict) -> bool:
+        try:
+            fd = os.open(self.lock_path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | NOFOLLOW, 0o666)
+        except FileExistsError:
+            return False
+        with os.fdopen(fd, "wb") as f:
+            f.write(json.dumps(me).encode("utf-8"))
+        self._lock_held, self._lock_record = True, me
+        return True
 
     def close(self) -> None:
+        """Release the lock: remove ``<file>.lock`` if it is still the one this session wrote."""
         if self._lock_held:
-            self.lock_path.unlink(missing_ok=True)
-            self._lock_held = False
+            with contextlib.suppress(YdtwinError, OSError):
+                raw, _holder = _read_lock(self.lock_path)
+                if raw is not None and _loads(raw) == self._lock_record:
+                    self.lock_path.unlink(missing_ok=True)
+            self._lock_held, self._lock_record = False, None
 
 
-def _alive(pid: int) -> bool:
-    if pid <= 0:
-        return False
+def _loads(text: str) -> Any:
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+
+
+def _plain(value: Any) -> Any:
+    """A JSON copy (tuples become lists); a value JSON cannot hold raises ValueError."""
+    try:
+        return json.loads(json.dumps(value))
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"not JSON data ({exc})") from None
+
+
+def _read(path: Path, what: str) -> str | None:
+    try:
+        return read_text_nofollow(path)
+    except LinkRefused as exc:
+        raise ReadError(path, str(exc).removeprefix(f"{path}: "), f"open the {what} itself") from None
+    except UnicodeDecodeError as exc:
+        raise ReadError(path, f"not a readable {what} ({exc.reason})") from None
+    except OSError as exc:
+        raise ReadError(path, f"cannot be read ({exc.strerror or exc})") from None
+
+
+def _parse(path: Path, text: str, what: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        raise ReadError(path, f"not {what} (not valid JSON: {exc})") from None
+    except RecursionError:
+        raise ReadError(path, f"not {what} (nested too deeply)") from None
+
+
+def _read_journal(journal: Path, known: set[str]) -> list[dict]:
+    """The journal's edits in order. A line cut by a crash ends it (everything before is kept); a line that
+    parses but is not an :data:`Edit`, or an edit of a finding that neither the file nor an earlier line
+    adds, raises a one-line ReadError naming the line."""
+    text = _read(journal, "review session's journal")
+    if text is None:
+        return []
+    known = set(known)
+    edits = []
+    for n, line in enumerate(text.splitlines(), 1):
+        try:
+            edit = json.loads(line)
+        except ValueError:  # a line cut by the crash: everything before it is kept
+            break
+        except RecursionError:
+            raise ReadError(journal, f"line {n}: nested too deeply") from None
+        try:
+            _EDIT.validate_python(edit)
+        except ValidationError as exc:
+            raise ReadError(journal, f"line {n}: invalid edit: {error_line(exc)}") from None
+        if edit["op"] == "add_finding":
+            known.add(edit["finding"]["id"])
+        elif edit["id"] not in known:
+            raise ReadError(journal, f"line {n}: an edit of finding {edit['id']!r}, which the session does not hold")
+        edits.append(edit)
+    return edits
 
 
 def merge_sessions(a: Session, b: Session) -> tuple[Session, list[dict]]:
