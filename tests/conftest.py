@@ -82,3 +82,39 @@ def make_window(qtbot):
     yield make
     for win in windows:
         win.close()
+
+
+CODE_RULE_MANIFEST = """\
+name = "ydtwin-borderaudit"
+display_name = "Border audit (a code rule)"
+
+[[contributions.rules]]
+id = "borderaudit.count"
+title = "Counts the projects it is given"
+python = "borderaudit_rules:count"
+severity = "info"
+"""
+
+CODE_RULE_MODULE = """\
+def count(context):
+    n = len(context["projects"])
+    return [{"message": f"border audit: {n} projects checked", "location": [120.95, 31.2],
+             "cities": ["Shanghai", "Suzhou"], "severity": "warning"}]
+"""
+
+
+@pytest.fixture
+def code_rule_plugin(tmp_path, monkeypatch) -> tuple[Path, str]:
+    """A trusted third-party plugin whose only contribution is a code rule, found through
+    YDTWIN_PLUGIN_PATH (so a CLI subprocess finds it too) → (its parent folder, its name)."""
+    from ydtwin.plugins.manager import PluginManager
+
+    root = tmp_path / "third-party-plugins"
+    folder = root / "borderaudit"
+    folder.mkdir(parents=True)
+    (folder / "ydtwin.toml").write_text(CODE_RULE_MANIFEST, encoding="utf-8")
+    (folder / "borderaudit_rules.py").write_text(CODE_RULE_MODULE, encoding="utf-8")
+    monkeypatch.setenv("YDTWIN_PLUGIN_PATH", str(root))
+    PluginManager().trust("ydtwin-borderaudit")  # stored in the test run's own config folder
+    yield root, "ydtwin-borderaudit"
+    PluginManager().distrust("ydtwin-borderaudit")

@@ -5,15 +5,16 @@ import shutil
 import subprocess
 import sys
 
+import pytest
 from conftest import ROOT
 
 PURE = ["ydtwin", "ydtwin.model", "ydtwin.geo", "ydtwin.io", "ydtwin.plugins", "ydtwin.review",
         "ydtwin.flythrough", "ydtwin.flythrough.path", "ydtwin.flythrough.presets",
-        "ydtwin.io.region", "ydtwin.io.info", "ydtwin.cli"]
+        "ydtwin.io.region", "ydtwin.io.info", "ydtwin.cli", "ydtwin.workspace"]
 
 
 def test_pure_packages_import_no_qt_or_vtk():
-    """Importing the core (and the CLI module) in a fresh interpreter loads no PyQt6, vtkmodules or pyvista."""
+    """Importing the core (and the CLI and workspace packages) in a fresh interpreter loads no PyQt6, vtkmodules or pyvista."""
     code = (
         "import importlib, sys\n"
         f"for m in {PURE!r}: importlib.import_module(m)\n"
@@ -46,4 +47,32 @@ def test_import_linter_catches_a_layer_crossing(tmp_path):
     target.write_text(target.read_text() + "\nimport pyvista  # a layer crossing\n")
     proc = _lint(tmp_path, tmp_path / "src")
     assert proc.returncode != 0
+    assert "BROKEN" in proc.stdout or "broken" in proc.stdout
+
+
+#: layer crossings the first wave had or invited, each of which a contract must catch
+CROSSINGS = {
+    "the window imports the command line (the old qt/app.py → cli loop)":
+        ("qt/app.py", "from ydtwin.cli.common import plugin_names  # a crossing\n"),
+    "a panel reaches into a CLI command":
+        ("qt/review_panel.py", "import ydtwin.cli.review  # a crossing\n"),
+    "the workspace imports Qt":
+        ("workspace/review.py", "import PyQt6.QtGui  # a crossing\n"),
+    "the workspace imports the window (a PDF through a Qt module)":
+        ("workspace/review.py", "from ydtwin.printing import html_to_pdf  # a crossing\n"),
+    "the render layer imports the workspace":
+        ("render/snapshot.py", "import ydtwin.workspace  # a crossing\n"),
+}
+
+
+@pytest.mark.parametrize("what", sorted(CROSSINGS))
+def test_the_application_layer_contracts_catch(what, tmp_path):
+    """The CLI is on top, the window never imports it, the workspace imports no Qt and no front end."""
+    rel, line = CROSSINGS[what]
+    shutil.copytree(ROOT / "src", tmp_path / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    target = tmp_path / "src" / "ydtwin" / rel
+    target.write_text(target.read_text(encoding="utf-8") + "\n" + line, encoding="utf-8")
+    proc = _lint(tmp_path, tmp_path / "src")
+    assert proc.returncode != 0, proc.stdout
     assert "BROKEN" in proc.stdout or "broken" in proc.stdout

@@ -38,7 +38,7 @@ def test_snapshot_with_real_footprints_headless(tmp_path, shared_fixtures):
                    str(shared_fixtures / "osm" / "suzhou_osm_buildings.geojson"), "--color-by", "height",
                    "--view", "120.70,31.31,120.73,31.335", "--no-legend", no_display=True)
     assert proc.returncode == 0, proc.stderr
-    assert "loaded suzhou_osm_buildings: 2,000 buildings" in proc.stdout
+    assert "loaded suzhou_osm_buildings.geojson: 2,000 buildings" in proc.stdout
     img = np.asarray(Image.open(out).convert("RGB")).astype(int)
     assert img.std() > 10
     # the 450 m IFS tower is yellow at the top of the height ramp: warm, saturated pixels (no legend: its
@@ -105,3 +105,44 @@ def test_a_flight_path_naming_a_layer_the_scene_lacks_is_refused(tmp_path):
     proc = run_cli("flythrough", str(path), "--out", str(tmp_path / "v.mp4"), no_display=True)
     assert proc.returncode == 2 and "'Nosuch' are not in the scene" in proc.stderr and "Traceback" not in proc.stderr
     assert not (tmp_path / "v.mp4").exists()
+
+
+def test_review_check_is_the_workspaces_review_with_code_rules(code_rule_plugin, tmp_path, monkeypatch, capsys):
+    """`ydtwin review check` calls the workspace's run_review, so plugins' code rules run from the CLI too."""
+    import json
+
+    from ydtwin.cli import main
+    from ydtwin.workspace import Workspace
+
+    calls = []
+    original = Workspace.run_review
+
+    def spy(self, **kw):
+        calls.append(kw)
+        return original(self, **kw)
+
+    monkeypatch.setattr(Workspace, "run_review", spy)
+    assert main(["review", "check", "--out", str(tmp_path / "f.json"), "--year", "2030"]) == 0
+    assert calls == [{"year": 2030}]
+    doc = json.loads((tmp_path / "f.json").read_text(encoding="utf-8"))
+    assert "borderaudit.count" in {f["kind"] for f in doc["findings"]} and "borderaudit.count" in doc["rules"]
+
+
+def test_a_tour_from_a_session_written_by_review_new(tmp_path):
+    """`ydtwin path preset review --findings S` visits the findings of a session from `ydtwin review new`."""
+    import json
+
+    session = tmp_path / "review.json"
+    proc = run_cli("review", "new", str(session), "--plugins", "suzhou,shanghai,wuxi")
+    assert proc.returncode == 0, proc.stderr
+    n = len(json.loads(session.read_text(encoding="utf-8"))["findings"])
+    proc = run_cli("path", "preset", "review", "--findings", str(session), "--out", str(tmp_path / "tour.json"))
+    assert proc.returncode == 0, proc.stderr
+    tour = json.loads((tmp_path / "tour.json").read_text(encoding="utf-8"))
+    assert len(tour["keyframes"]) == n > 0
+    assert f"1/{n} [" in tour["tracks"]["captions"][0]["text"]
+
+
+def test_absurd_years_are_refused():
+    proc = run_cli("review", "check", "--out", "x.json", "--year", "99999")
+    assert proc.returncode == 2 and "between 1900 and 2200" in proc.stderr

@@ -266,3 +266,5 @@ def test_open_with_a_coordinate_system(window, qtbot, tmp_path, monkeypatch):
     data = window.scene.layer("amap").data
     x0, y0 = data.bounds()[0][:2]
     assert abs(x0 - lon) < 2e-5 and abs(y0 - lat) < 2e-5  # corrected to WGS84 (the offset is ~500 m)
+    # the window's layer says what was done to it, as the CLI's does (both are the workspace's read_layer)
+    assert any("GCJ-02" in t and "WGS84" in t for t in window.scene.layer("amap").provenance.transformations)

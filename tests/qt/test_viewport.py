@@ -1,6 +1,7 @@
 """The desktop window under Xvfb: a real viewport, views, the model driving the view."""
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -261,3 +262,59 @@ def test_mouse_navigation_draws_each_frame_once(window, qtbot):
     assert 4 <= moves_renders <= 8  # one frame per move at most (Qt may merge repaints), never two
     after = window.viewport.screenshot(return_img=True)
     assert after.std() > 20 and (abs(after.astype(int) - before.astype(int)).sum(axis=2) > 30).mean() > 0.05
+
+
+def test_fly_to_follows_the_clock_on_a_slow_machine(window, qtbot):
+    """A fly-to takes its duration whatever the frame rate: with every frame made 150 ms slower, a 0.6 s
+    flight still ends within about a second, at its goal (counting frames would take 6 s here)."""
+    import time
+
+    slow = window.viewport.renderer.AddObserver("StartEvent", lambda *_: time.sleep(0.15))
+    try:
+        goal = window.scene_view.viewpoint_for("Ningbo")
+        t0 = time.monotonic()
+        window.fly_to("Ningbo", seconds=0.6)
+        qtbot.waitUntil(lambda: not window.flying, timeout=5_000)
+        elapsed = time.monotonic() - t0
+    finally:
+        window.viewport.renderer.RemoveObserver(slow)
+    assert 0.55 <= elapsed < 1.5
+    now = window.scene_view.viewpoint()
+    assert abs(now.target[0] - goal.target[0]) < 1e-6 and abs(now.target[1] - goal.target[1]) < 1e-6
+
+
+def test_launch_to_first_frame_is_logged(qtbot):
+    """The window says how long it took from launch to its first frame (log panel and ydtwin.log)."""
+    import time
+
+    from ydtwin.io.region import open_scene
+    from ydtwin.qt.app import MainWindow
+    from ydtwin.workspace import Workspace
+
+    started = time.perf_counter()
+    win = MainWindow(Workspace(open_scene()), started=started)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(lambda: "Launch to first frame:" in win.log_view.toPlainText(), timeout=60_000)
+    line = next(t for t in win.log_view.toPlainText().splitlines() if "Launch to first frame" in t)
+    ms = float(line.split(":")[1].split("ms")[0].replace(",", ""))
+    assert 0 < ms < (time.perf_counter() - started) * 1000 + 1
+    win.close()
+
+
+def test_logs_land_in_the_folder_the_readme_names(tmp_path):
+    """With a fresh HOME (no XDG variables), the app's log goes to ~/.local/share/ydtwin/logs/ydtwin.log:
+    the folder the README names, whatever Qt's application names are at the time."""
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("XDG_")}
+    env.update(HOME=str(tmp_path), QT_QPA_PLATFORM="offscreen")
+    code = ("import logging\nfrom ydtwin.qt.support import install_exception_hooks\ninstall_exception_hooks()\n"
+            "logging.getLogger('ydtwin').info('hello from a test')\n")
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=120)
+    log = tmp_path / ".local" / "share" / "ydtwin" / "logs" / "ydtwin.log"
+    assert "hello from a test" in log.read_text(encoding="utf-8")
+    assert (log.parent / "crash.log").exists()
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert "~/.local/share/ydtwin/logs" in readme

@@ -303,9 +303,11 @@ def test_an_edit_the_file_could_not_hold_is_refused_before_the_journal(tmp_path)
         s.set_status("offset:abc", "built", author="a", city="c")  # a plan status is not a finding's
     assert set(s.findings) == {"offset:abc"}
     assert (tmp_path / "s.ydreview.journal").read_bytes() == before
-    # a tuple location (a Python caller's) is stored as the JSON list it becomes
-    s.add_finding({**FINDING, "id": "t", "location": (121.0, 31.0)})
-    assert s.findings["t"]["finding"]["location"] == [121.0, 31.0]
+    # a tuple location of numpy numbers (a Python caller's) is stored as the JSON list it becomes
+    import numpy as np
+
+    s.add_finding({**FINDING, "id": "t", "location": (np.float32(121.5), np.float64(31.0))})
+    assert s.findings["t"]["finding"]["location"] == [121.5, 31.0]
     s.save()
     Session.open(s.path, lock=False)
 

@@ -24,7 +24,7 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-from ydtwin.review.session import STATUSES
+from ydtwin.review.session import FINDING_STATUSES
 from ydtwin.workspace.paths import autosave_path
 
 log = logging.getLogger("ydtwin")
@@ -68,7 +68,7 @@ class ReviewPanel(QWidget):
             combo.addItem(self._all[combo], ALL)
             combo.setToolTip(self._all[combo])
             combo.currentIndexChanged.connect(self.refresh)
-        for status in STATUSES:
+        for status in FINDING_STATUSES:
             self.status_filter.addItem(self.status_label(status), status)
         for severity in ("error", "warning", "info"):
             self.severity_filter.addItem(self.severity_label(severity), severity)
@@ -81,7 +81,7 @@ class ReviewPanel(QWidget):
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.cellDoubleClicked.connect(lambda row, _col: self.fly_to_row(row))
         self.set_status_combo = QComboBox(self)
-        for status in STATUSES:
+        for status in FINDING_STATUSES:
             self.set_status_combo.addItem(self.status_label(status), status)
         self.apply_button = QPushButton(self.tr("Set status of selected"), self)
         self.apply_button.clicked.connect(self._apply_status)
