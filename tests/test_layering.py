@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pytest
+
 from conftest import ROOT
 
 PURE = ["ydtwin", "ydtwin.model", "ydtwin.geo", "ydtwin.io", "ydtwin.plugins", "ydtwin.review",
@@ -14,7 +15,7 @@ PURE = ["ydtwin", "ydtwin.model", "ydtwin.geo", "ydtwin.io", "ydtwin.plugins", "
 
 
 def test_pure_packages_import_no_qt_or_vtk():
-    """Importing the core (and the CLI and workspace packages) in a fresh interpreter loads no PyQt6, vtkmodules or pyvista."""
+    """Importing the core, the CLI and the workspace in a fresh interpreter loads no PyQt6, vtkmodules or pyvista."""
     code = (
         "import importlib, sys\n"
         f"for m in {PURE!r}: importlib.import_module(m)\n"
