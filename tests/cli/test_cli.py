@@ -1,5 +1,7 @@
 """The command line reads well and fails in one line."""
 
+import pytest
+
 from conftest import run_cli
 from ydtwin import __version__
 
@@ -28,6 +30,7 @@ def test_bad_region_file_is_one_line(tmp_path):
     assert "region file not found" in proc.stderr and "Traceback" not in proc.stderr
 
 
+@pytest.mark.slow
 def test_snapshot_with_real_footprints_headless(tmp_path, shared_fixtures):
     """`ydtwin snapshot --layer` shows loaded footprints without an X server; the view can be the layer."""
     import numpy as np
@@ -67,6 +70,7 @@ def test_info_reports_heights_and_rejects_of_building_files(tmp_path, shared_fix
     assert "48 building ways with missing nodes" in proc.stdout
 
 
+@pytest.mark.slow
 def test_places_and_numbers_that_cannot_be_made_are_refused(tmp_path):
     """Views and orbits outside the region, zero or negative numbers, unknown plugins: one line, exit 2 (an
     empty-sky picture or a silent default would look like success)."""
@@ -94,6 +98,7 @@ def test_the_app_without_a_display_is_one_line():
     assert proc.returncode == 2 and "needs a display" in proc.stderr and "Traceback" not in proc.stderr
 
 
+@pytest.mark.slow
 def test_a_flight_path_naming_a_layer_the_scene_lacks_is_refused(tmp_path):
     path = tmp_path / "orbit.json"
     assert run_cli("path", "preset", "orbit", "--around", "Suzhou", "--out", str(path)).returncode == 0
@@ -128,6 +133,7 @@ def test_review_check_is_the_workspaces_review_with_code_rules(code_rule_plugin,
     assert "borderaudit.count" in {f["kind"] for f in doc["findings"]} and "borderaudit.count" in doc["rules"]
 
 
+@pytest.mark.slow
 def test_a_tour_from_a_session_written_by_review_new(tmp_path):
     """`ydtwin path preset review --findings S` visits the findings of a session from `ydtwin review new`."""
     import json

@@ -89,6 +89,7 @@ def test_city_centres_lie_in_their_cities(region_data):
         assert _city_of(layers, *city.centre) == [city.adcode], city.name
 
 
+@pytest.mark.slow
 def test_corrected_outlines_match_the_official_ones():
     """Datum check against the official (Tianditu, EPSG:4490) district outlines.
 
@@ -111,6 +112,7 @@ def test_corrected_outlines_match_the_official_ones():
     assert abs(after["dlon"]) <= 0.0002 and abs(after["dlat"]) <= 0.0002
 
 
+@pytest.mark.slow
 def test_corrected_islands_sit_on_gshhs_like_the_official_ones():
     """Around Zhoushan the corrected island outlines lie on the GSHHS coasts as the official ones do.
 

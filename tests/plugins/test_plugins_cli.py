@@ -52,6 +52,7 @@ def test_install_of_a_traversal_zip_is_one_line_and_writes_nothing(tmp_path):
 
 
 @pytest.mark.render
+@pytest.mark.slow
 def test_snapshot_shows_the_eight_cities_plans(tmp_path):
     """The plans change the region snapshot, in their theme colours (transportation red-orange, ecology green)."""
     from PIL import Image

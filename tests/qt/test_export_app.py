@@ -7,7 +7,7 @@ import os
 import numpy as np
 import pytest
 
-pytestmark = [pytest.mark.viewport]
+pytestmark = [pytest.mark.viewport, pytest.mark.slow]
 
 if not os.environ.get("DISPLAY") or os.environ.get("QT_QPA_PLATFORM") != "xcb":
     pytest.skip("the Qt+VTK viewport needs an X server (Xvfb via pytest-xvfb)", allow_module_level=True)

@@ -9,7 +9,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "plugins"))
 from test_engine import make_plugin  # noqa: E402
 
-pytestmark = [pytest.mark.viewport]
+pytestmark = [pytest.mark.viewport, pytest.mark.slow]
 
 if not os.environ.get("DISPLAY") or os.environ.get("QT_QPA_PLATFORM") != "xcb":
     pytest.skip("the Qt+VTK viewport needs an X server (Xvfb via pytest-xvfb)", allow_module_level=True)

@@ -16,6 +16,7 @@ def window(make_window):
     return make_window()
 
 
+@pytest.mark.slow
 def test_window_shows_the_region(window, qtbot):
     """The viewport renders real content (not black, not uniform) and names the GL backend."""
     window.viewport.render()
@@ -25,6 +26,7 @@ def test_window_shows_the_region(window, qtbot):
     assert window._backend.text().startswith(("software:", "GPU:"))
 
 
+@pytest.mark.slow
 def test_city_view_moves_the_camera(window, qtbot):
     """Choosing Ningbo in the toolbar points the camera at Ningbo (focal point within its outline box)."""
     idx = window._views.findData("Ningbo")
@@ -37,6 +39,7 @@ def test_city_view_moves_the_camera(window, qtbot):
     assert b[0] <= float(lon) <= b[2] and b[1] <= float(lat) <= b[3]
 
 
+@pytest.mark.slow
 def test_layer_toggle_goes_through_the_model(window, qtbot):
     """Hiding a layer in the model hides its actors in the viewport after the coalesced render."""
     layer = window.scene.layer("district-boundaries")
@@ -47,6 +50,7 @@ def test_layer_toggle_goes_through_the_model(window, qtbot):
     layer.visible = True
 
 
+@pytest.mark.slow
 def test_click_on_a_landmark_fills_the_identify_panel(window, qtbot):
     """A click (press and release without a drag) on the Shanghai Tower shows its record in the panel."""
     window.set_view("121.495,31.228,121.507,31.240")
@@ -78,6 +82,7 @@ def test_click_on_a_landmark_fills_the_identify_panel(window, qtbot):
     assert window.scene_view.highlighted is None
 
 
+@pytest.mark.slow
 def test_cursor_readout_gives_lon_lat_of_the_ground(window, qtbot):
     """The status bar's cursor position comes from the depth buffer: a pixel over Taihu reads Taihu."""
     window.set_view("Suzhou")
@@ -98,6 +103,7 @@ def test_cursor_readout_gives_lon_lat_of_the_ground(window, qtbot):
     assert "°E" in window._cursor.text() and "°N" in window._cursor.text()
 
 
+@pytest.mark.slow
 def test_window_layout_is_remembered(qtbot):
     from ydtwin.io.region import open_scene
     from ydtwin.qt.app import MainWindow
@@ -120,6 +126,7 @@ def test_window_layout_is_remembered(qtbot):
     safe.close()
 
 
+@pytest.mark.slow
 def test_bookmarks_and_projects_round_trip(window, qtbot, tmp_path, shared_fixtures):
     """A bookmark and a loaded layer go into a project file; opening it restores both in a fresh window."""
     from ydtwin.io.region import open_scene
@@ -155,6 +162,7 @@ def test_bookmarks_and_projects_round_trip(window, qtbot, tmp_path, shared_fixtu
     other.close()
 
 
+@pytest.mark.slow
 def test_picking_stays_exact_after_moving_to_a_150_percent_screen(window, qtbot):
     """Simulate the move to a 150 % screen (the ratio changes, the logical size does not): after
     pixel_ratio_changed the render window has the new device size and a click still picks the tower."""
@@ -183,6 +191,7 @@ def test_picking_stays_exact_after_moving_to_a_150_percent_screen(window, qtbot)
     window.pixel_ratio_changed()
 
 
+@pytest.mark.slow
 def test_unhandled_errors_are_logged_not_fatal(window, qtbot):
     """An exception escaping a slot reaches the hook: logged, shown in the status bar, the app goes on; a
     native crash would leave its stacks in crash.log."""
@@ -204,6 +213,7 @@ def test_unhandled_errors_are_logged_not_fatal(window, qtbot):
     window.viewport.render()  # still alive
 
 
+@pytest.mark.slow
 def test_keyboard_and_districts(window, qtbot):
     """Arrow keys orbit (never past the zenith), + zooms; a district is a fly-to target."""
     import numpy as np
@@ -229,6 +239,7 @@ def test_keyboard_and_districts(window, qtbot):
     assert 121.45 < float(lon) < 121.53 and 31.18 < float(lat) < 31.26  # Huangpu, central Shanghai
 
 
+@pytest.mark.slow
 def test_mouse_navigation_draws_each_frame_once(window, qtbot):
     """Dragging orbits the camera, and each mouse move renders the scene once (not once by the interactor
     and again by the widget's repaint)."""
@@ -264,6 +275,7 @@ def test_mouse_navigation_draws_each_frame_once(window, qtbot):
     assert after.std() > 20 and (abs(after.astype(int) - before.astype(int)).sum(axis=2) > 30).mean() > 0.05
 
 
+@pytest.mark.slow
 def test_fly_to_follows_the_clock_on_a_slow_machine(window, qtbot):
     """A fly-to takes its duration whatever the frame rate: with every frame made 150 ms slower, a 0.6 s
     flight still ends within about a second, at its goal (counting frames would take 6 s here)."""
@@ -283,6 +295,7 @@ def test_fly_to_follows_the_clock_on_a_slow_machine(window, qtbot):
     assert abs(now.target[0] - goal.target[0]) < 1e-6 and abs(now.target[1] - goal.target[1]) < 1e-6
 
 
+@pytest.mark.slow
 def test_launch_to_first_frame_is_logged(qtbot):
     """The window says how long it took from launch to its first frame (log panel and ydtwin.log)."""
     import time

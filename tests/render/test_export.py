@@ -57,6 +57,7 @@ def test_tiled_render_has_no_seams(exporter):
     assert (diff[seam] > 8).mean() < 2 * (diff[~seam] > 8).mean() + 0.005
 
 
+@pytest.mark.slow
 def test_a_16k_still_is_tiled_and_complete(exporter, tmp_path):
     """A 16384 × 9216 still in tiles, reduced 16×, is the same picture as a 1024 × 576 render of the view:
     every tile drawn and in its place."""
@@ -239,6 +240,7 @@ def test_tracks_drive_plan_year_layers_and_captions(exporter, tmp_path):
     assert next(layer for layer in exporter.scene.layers if layer.role == "city-boundaries").visible
 
 
+@pytest.mark.slow
 def test_cli_preset_and_flythrough(tmp_path):
     path = tmp_path / "orbit.json"
     proc = run_cli("path", "preset", "orbit", "--around", "苏州", "--seconds", "1", "--size", "320x180", "--fps", "4",
@@ -252,6 +254,7 @@ def test_cli_preset_and_flythrough(tmp_path):
     assert "5 frames, 320x180 at 4 fps" in proc.stdout and out.is_file()
 
 
+@pytest.mark.slow
 def test_cli_hostile_path_files_are_one_line(tmp_path):
     cases = {
         "not-json.json": "{keyframes: [",

