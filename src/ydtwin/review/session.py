@@ -585,10 +585,16 @@ def _loads(text: str) -> Any:
         return None
 
 
+def _scalar(value: Any) -> Any:
+    if hasattr(value, "item") and callable(value.item) and getattr(value, "shape", None) == ():
+        return value.item()  # a numpy number
+    raise TypeError(f"{type(value).__name__} is not JSON data")
+
+
 def _plain(value: Any) -> Any:
-    """A JSON copy (tuples become lists); a value JSON cannot hold raises ValueError."""
+    """A JSON copy (tuples become lists, numpy numbers plain ones); a value JSON cannot hold raises ValueError."""
     try:
-        return json.loads(json.dumps(value))
+        return json.loads(json.dumps(value, default=_scalar))
     except (TypeError, ValueError) as exc:
         raise ValueError(f"not JSON data ({exc})") from None
 
