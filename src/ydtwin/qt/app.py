@@ -194,10 +194,10 @@ class MainWindow(FilesMixin, NavigationMixin, MenusMixin, QMainWindow):
         return dock
 
     def _build_flythrough(self) -> None:
-        from ydtwin.qt.export_ui import FlythroughPanel
+        from ydtwin.qt.flythrough_panel import FlythroughPanel
 
         self.flythrough_dock = self._tab_with_identify(self.tr("Flythrough"), "flythrough-dock")
-        self.flythrough_panel = FlythroughPanel(self, parent=self.flythrough_dock)
+        self.flythrough_panel = FlythroughPanel(self.workspace, self.host, parent=self.flythrough_dock)
         self.flythrough_dock.setWidget(self.flythrough_panel)
 
     def show_flythrough(self) -> None:
@@ -209,14 +209,14 @@ class MainWindow(FilesMixin, NavigationMixin, MenusMixin, QMainWindow):
         """File ▸ Export image: size up to 16K, overlays, preview."""
         from ydtwin.qt.export_ui import ExportImageDialog
 
-        dialog = ExportImageDialog(self)
+        dialog = ExportImageDialog(self.workspace, self.host)
         self.export_image_dialog = dialog
         dialog.show()
         return dialog
 
     def open_compare(self) -> None:
         """Two linked viewports: this scene (A) and a second scenario (B) built in the background."""
-        from ydtwin.qt.compare import CompareWindow, second_scene
+        from ydtwin.qt.compare import CompareWindow
 
         if getattr(self, "compare_window", None) is not None and self.compare_window.isVisible():
             self.compare_window.raise_()
@@ -228,7 +228,7 @@ class MainWindow(FilesMixin, NavigationMixin, MenusMixin, QMainWindow):
             self.compare_window = CompareWindow(self, scene_b)
             self.compare_window.show()
 
-        self.runner.run(lambda: second_scene(self), ready,
+        self.runner.run(self.workspace.scenario_scene, ready,
                         lambda exc: self.log_message(f"compare: {type(exc).__name__}: {exc}", error=True))
 
     def _plugin_failed(self, name: str, text: str) -> None:

@@ -25,21 +25,7 @@ from PyQt6.QtWidgets import (
 
 log = logging.getLogger("ydtwin")
 
-__all__ = ["CompareWindow", "second_scene"]
-
-
-def second_scene(window):
-    """Scenario B's scene (worker thread): the region again, with fresh copies of the active plans."""
-    from ydtwin.io.region import open_scene
-    from ydtwin.plugins.projects import load_projects
-
-    scene = open_scene()
-    themes = window.plugins.theme_styles()
-    for found in window.plugins.active():
-        layer = load_projects(found, themes)
-        if layer is not None:
-            scene.add(layer)
-    return scene
+__all__ = ["CompareWindow"]
 
 
 class _Stage(QWidget):

@@ -47,6 +47,33 @@ class Host:
         """(lon, lat, height) under display pixel (x, y), or None."""
         return self._window.scene_view.world_at(x, y)
 
-    def run(self, work: Callable, done: Callable, failed: Callable | None = None) -> None:
+    def run(self, work: Callable, done: Callable | None = None, failed: Callable | None = None) -> None:
         """``work()`` in a worker thread; ``done(result)`` or ``failed(exc)`` back on the UI thread."""
         self._window.runner.run(work, done, failed)
+
+    def defer(self, fn: Callable[[], None]) -> None:
+        """``fn()`` on the UI thread on a later turn of the event loop, never in the same turn as a frame."""
+        self._window._work.defer(fn)
+
+    @property
+    def widget(self):
+        """The window as a parent for dialogs and timers (not to be reached into)."""
+        return self._window
+
+    def camera_pose(self):
+        """The viewport's camera: (eye, focal, up, view angle) in scene metres."""
+        return self._window.scene_view.camera_pose()
+
+    def set_pose(self, eye, focal, up, view_angle: float) -> None:
+        """Put the viewport's camera at a flythrough pose (scene metres) and redraw."""
+        self._window.scene_view.set_pose(eye, focal, up, view_angle)
+
+    def scene_xyz(self, lonlath) -> tuple[float, float, float]:
+        """(lon, lat, height) → scene metres, as the viewport draws them (terrain exaggeration included)."""
+        return self._window.scene_view._scene_xyz(lonlath)
+
+    def viewport_pixels(self) -> tuple[int, int]:
+        """The viewport's size in device pixels."""
+        vp = self._window.viewport
+        ratio = vp.devicePixelRatioF()
+        return max(16, round(vp.width() * ratio)), max(16, round(vp.height() * ratio))

@@ -82,10 +82,11 @@ def _session_findings(session) -> list[dict]:
             if isinstance(rec, dict) and rec.get("status", "open") != "resolved"]
 
 
-def findings_for_tour(source: str | Path | None = None, *, run: Callable[[], ReviewResult] | None = None) -> list[dict]:
+def findings_for_tour(source: str | Path | None = None, *, session=None,
+                      run: Callable[[], ReviewResult] | None = None) -> list[dict]:
     """The findings a review tour visits, most severe first: from ``source`` (findings.json, or a review
-    session in any of its forms: the session's findings are read by the session module itself), else from
-    ``run()``. Resolved findings and connected links are left out."""
+    session file, read by the session module itself), from an open ``session``, else from ``run()``.
+    Resolved findings and connected links are left out; each keeps the viewpoint saved for it."""
     from ydtwin.review.report import SEVERITY_ORDER
 
     if source is not None:
@@ -106,6 +107,8 @@ def findings_for_tour(source: str | Path | None = None, *, run: Callable[[], Rev
             found = _session_findings(session)
         else:
             raise YdtwinError(f"{p}: neither findings.json nor a review session")
+    elif session is not None:
+        found = _session_findings(session)
     elif run is not None:
         found = [f.to_json() for f in run().findings]
     else:

@@ -62,6 +62,8 @@ class Workspace:
         self.plugin_names = self.checked_plugin_names(plugin_names)
         self.print_pdf = print_pdf
         self.session = None
+        #: the region file and boundaries the scene came from (None: the bundled region)
+        self.region_source: tuple[str | Path | None, str] = (None, "corrected")
         self.bookmarks: list = []
         #: layer id → the request it was opened with (what a project saves)
         self.sources: dict[int, LayerRequest] = {}
@@ -72,7 +74,24 @@ class Workspace:
         """A workspace on a region file (default: the bundled region) with its plugins' layers."""
         from ydtwin.io.region import open_scene
 
-        return cls(open_scene(region, boundaries=boundaries), **kwargs)
+        ws = cls(open_scene(region, boundaries=boundaries), **kwargs)
+        ws.region_source = (region, boundaries)
+        return ws
+
+    def scenario_scene(self):
+        """A second scenario's scene (safe in a worker): the same region again, with fresh copies of the
+        active plugins' plans, to be set to another plan year or choice of cities."""
+        from ydtwin.io.region import open_scene
+        from ydtwin.plugins.projects import load_projects
+
+        region, boundaries = self.region_source
+        scene = open_scene(region, boundaries=boundaries)
+        themes = self.plugins.theme_styles()
+        for found in self.plugins.active():
+            layer = load_projects(found, themes)
+            if layer is not None:
+                scene.add(layer)
+        return scene
 
     def say(self, text: str, *, error: bool = False) -> None:
         (log.error if error else log.info)(text)
@@ -195,6 +214,12 @@ class Workspace:
             raise YdtwinError(str(exc.args[0])) from None
         return f"{city.name_zh} {city.name}", float(city.centre[0]), float(city.centre[1])
 
+    def corridor_lines(self) -> list[tuple[str, str, list[tuple[float, float]]]]:
+        """(id, title, [(lon, lat), …]) of every linear planned project in the scene, whatever its CRS."""
+        from ydtwin.flythrough import presets
+
+        return presets.corridor_lines(self.scene.layers, self.scene.projection)
+
     def corridor_path(self, project: str, *, height_m: float = 600.0, seconds: float | None = None, **common):
         """A flight along a linear planned project (its id or title, any case) in the scene's plans; with
         ``seconds`` the whole flight takes that long."""
@@ -204,7 +229,7 @@ class Workspace:
 
         proj = self.scene.projection
         want = project.strip().lower()
-        lines = presets.corridor_lines(self.scene.layers, proj)
+        lines = self.corridor_lines()
         for pid, title, coords in lines:
             if want in (pid.lower(), title.lower()):
                 kwargs = {}
@@ -212,7 +237,11 @@ class Workspace:
                     x, y = proj.to_scene(*zip(*coords, strict=True))
                     length = float(shapely.LineString(list(zip(x, y, strict=True))).length)
                     kwargs["speed_mps"] = max(length / seconds, 1.0)
-                return presets.corridor(proj, coords, height_m=height_m, title=title, caption=title, **kwargs, **common)
+                try:
+                    return presets.corridor(proj, coords, height_m=height_m, title=title, caption=title, **kwargs,
+                                            **common)
+                except ValueError as exc:
+                    raise YdtwinError(f"corridor {pid}: {exc}") from None
         known = ", ".join(pid for pid, _t, _c in lines[:8])
         raise YdtwinError(f"corridor: no linear planned project {project!r} (e.g. {known} …)")
 
@@ -344,6 +373,10 @@ class Workspace:
     def findings_for_tour(self, source: str | Path | None = None, *, year: int | None = None) -> list[dict]:
         """The findings a review tour visits (from a findings file or session, else a review run now)."""
         return findings_for_tour(source, run=lambda: self.run_review(year=year))
+
+    def session_tour_findings(self) -> list[dict]:
+        """The findings of the workspace's own session a review tour visits (the window's tour)."""
+        return findings_for_tour(session=self.session) if self.session is not None else []
 
     def write_report(self, out: str | Path, *, session=None, fmt: str | None = None,
                      size: tuple[int, int] = (960, 540)) -> Path:
