@@ -77,3 +77,10 @@ def test_the_application_layer_contracts_catch(what, tmp_path):
     proc = _lint(tmp_path, tmp_path / "src")
     assert proc.returncode != 0, proc.stdout
     assert "BROKEN" in proc.stdout or "broken" in proc.stdout
+
+
+def test_the_layer_picture_is_generated_from_the_contract():
+    """docs/images/layers.svg is what packaging/layer_diagram.py makes from pyproject.toml's contract."""
+    proc = subprocess.run([sys.executable, str(ROOT / "packaging" / "layer_diagram.py"), "--check"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
