@@ -1,4 +1,4 @@
-"""Move the strings pylupdate6 files under the main window's mixins (``FilesMixin``, ``NavigationMixin``)
+"""Move the strings pylupdate6 files under the main window's mixins (``FilesMixin``, ``NavigationMixin``, ``MenusMixin``)
 into the ``MainWindow`` context, where ``self.tr`` looks them up at run time.
 
 Usage: python packaging/merge_mixin_contexts.py src/ydtwin/qt/i18n/ydtwin_zh_CN.ts
@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 import xml.etree.ElementTree as ET
 
-MIXINS = ("FilesMixin", "NavigationMixin")
+MIXINS = ("FilesMixin", "NavigationMixin", "MenusMixin")
 
 
 def merge(path: str) -> int:
