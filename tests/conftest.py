@@ -118,3 +118,20 @@ def code_rule_plugin(tmp_path, monkeypatch) -> tuple[Path, str]:
     PluginManager().trust("ydtwin-borderaudit")  # stored in the test run's own config folder
     yield root, "ydtwin-borderaudit"
     PluginManager().distrust("ydtwin-borderaudit")
+
+
+@pytest.fixture
+def run_review_calls(monkeypatch) -> list[dict]:
+    """Every call of ``Workspace.run_review`` (its keyword arguments), which still runs: proves a front end
+    goes through the workspace."""
+    from ydtwin.workspace import Workspace
+
+    calls: list[dict] = []
+    original = Workspace.run_review
+
+    def spy(self, **kw):
+        calls.append(kw)
+        return original(self, **kw)
+
+    monkeypatch.setattr(Workspace, "run_review", spy)
+    return calls

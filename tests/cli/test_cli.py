@@ -112,23 +112,14 @@ def test_a_flight_path_naming_a_layer_the_scene_lacks_is_refused(tmp_path):
     assert not (tmp_path / "v.mp4").exists()
 
 
-def test_review_check_is_the_workspaces_review_with_code_rules(code_rule_plugin, tmp_path, monkeypatch, capsys):
+def test_review_check_is_the_workspaces_review_with_code_rules(code_rule_plugin, run_review_calls, tmp_path):
     """`ydtwin review check` calls the workspace's run_review, so plugins' code rules run from the CLI too."""
     import json
 
     from ydtwin.cli import main
-    from ydtwin.workspace import Workspace
 
-    calls = []
-    original = Workspace.run_review
-
-    def spy(self, **kw):
-        calls.append(kw)
-        return original(self, **kw)
-
-    monkeypatch.setattr(Workspace, "run_review", spy)
     assert main(["review", "check", "--out", str(tmp_path / "f.json"), "--year", "2030"]) == 0
-    assert calls == [{"year": 2030}]
+    assert run_review_calls == [{"year": 2030}]
     doc = json.loads((tmp_path / "f.json").read_text(encoding="utf-8"))
     assert "borderaudit.count" in {f["kind"] for f in doc["findings"]} and "borderaudit.count" in doc["rules"]
 

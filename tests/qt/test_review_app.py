@@ -196,25 +196,16 @@ def test_projects_table_and_a_locked_session_opens_read_only(window, qtbot, tmp_
     holder.close()
 
 
-def test_the_review_panel_runs_plugins_code_rules_through_the_workspace(code_rule_plugin, make_window, qtbot,
-                                                                          monkeypatch):
+def test_the_review_panel_runs_plugins_code_rules_through_the_workspace(code_rule_plugin, run_review_calls,
+                                                                          make_window, qtbot):
     """The app's Run checks is the workspace's run_review: a trusted plugin's code rule finds its finding
     in the panel, as `ydtwin review check` does."""
-    from ydtwin.workspace import Workspace
 
-    calls = []
-    original = Workspace.run_review
-
-    def spy(self, **kw):
-        calls.append(kw)
-        return original(self, **kw)
-
-    monkeypatch.setattr(Workspace, "run_review", spy)
     window = make_window(view="Shanghai", size=(1000, 700))
     panel = window.review_panel
     panel.run_checks()
     qtbot.waitUntil(lambda: not panel.running, timeout=60_000)
-    assert calls == [{"year": None, "visible_only": True}]
+    assert run_review_calls == [{"year": None, "visible_only": True}]
     kinds = {rec["finding"]["kind"] for rec in panel.session.findings.values()}
     assert "borderaudit.count" in kinds and "offset" in kinds
     assert panel.session is window.workspace.session
