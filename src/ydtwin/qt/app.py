@@ -261,7 +261,7 @@ class MainWindow(FilesMixin, NavigationMixin, MenusMixin, QMainWindow):
             return self._plugin_docks[panel_id]
         try:
             entry, factory = self.plugins.panel_factory(panel_id)
-            host = self._plugin_hosts.setdefault(entry.plugin, PluginHost(entry.plugin, self))
+            host = self._plugin_hosts.setdefault(entry.plugin, PluginHost(entry.plugin, self.workspace, self.host))
             widget = self.plugins.guard.call(entry.plugin, f"panel {panel_id}", factory, host)
             if not isinstance(widget, QWidget):
                 raise PluginFailure(entry.plugin, f"panel {panel_id}",

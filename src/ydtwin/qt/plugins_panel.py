@@ -27,36 +27,37 @@ __all__ = ["PluginHost", "PluginsPanel"]
 class PluginHost:
     """The ViewerAPI one plugin's panels get: scene edits through the model, nothing of the window."""
 
-    def __init__(self, plugin: str, window) -> None:
+    def __init__(self, plugin: str, workspace, host) -> None:
         self.plugin = plugin
-        self._window = window
+        self._scene = workspace.scene
+        self._host = host
         self._added: dict[str, object] = {}
 
     def layer_names(self) -> list[str]:
-        return [layer.name for layer in self._window.scene.layers]
+        return [layer.name for layer in self._scene.layers]
 
     def add_layer(self, layer) -> None:
-        self._window.scene.add(layer)
+        self._scene.add(layer)
         self._added[layer.name] = layer
 
     def remove_layer(self, name: str) -> None:
         layer = self._added.pop(name, None)
         if layer is None:
             raise KeyError(f"{name}: not a layer this plugin added")
-        if layer in self._window.scene.layers:
-            self._window.scene.layers.remove(layer)
+        if layer in self._scene.layers:
+            self._scene.layers.remove(layer)
 
     def fly_to(self, target: str) -> None:
-        self._window.set_view(target)
+        self._host.set_view(target)
 
     def notify(self, message: str) -> None:
-        self._window.log_message(f"{self.plugin}: {message}")
+        self._host.log(f"{self.plugin}: {message}")
 
     def plan_projects(self) -> list[dict]:
         from ydtwin.model.plans import PlansLayer
 
         out = []
-        for layer in self._window.scene.layers:
+        for layer in self._scene.layers:
             if isinstance(layer, PlansLayer):
                 attrs = layer.data.attributes
                 for i in range(len(layer.data)):
