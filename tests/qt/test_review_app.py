@@ -209,3 +209,25 @@ def test_the_review_panel_runs_plugins_code_rules_through_the_workspace(code_rul
     kinds = {rec["finding"]["kind"] for rec in panel.session.findings.values()}
     assert "borderaudit.count" in kinds and "offset" in kinds
     assert panel.session is window.workspace.session
+
+
+def test_the_review_panel_writes_the_report_the_cli_writes(window, qtbot, tmp_path):
+    """Review ▸ Report… writes the session's report through the workspace, with a still of every finding."""
+    import base64
+    import io
+    import re
+
+    import numpy as np
+    from PIL import Image
+
+    panel = window.review_panel
+    panel.run_checks()
+    qtbot.waitUntil(lambda: not panel.running, timeout=60_000)
+    out = panel.write_report(tmp_path / "审查.html")
+    assert out is not None and out.exists()
+    html = out.read_text(encoding="utf-8")
+    stills = re.findall(r'src="data:image/png;base64,([^"]+)"', html)
+    assert len(stills) == len(panel.session.findings) > 0
+    rgb = np.asarray(Image.open(io.BytesIO(base64.b64decode(stills[0]))).convert("RGB"))
+    assert rgb.std() > 10 and len(np.unique(rgb.reshape(-1, 3), axis=0)) > 50
+    assert "Review report written" in window.log_view.toPlainText()

@@ -428,6 +428,7 @@ class MainWindow(FilesMixin, NavigationMixin, MenusMixin, QMainWindow):
             signal.disconnect(slot)
         self._model_slots = []
         self.layers_panel.close_panel()
+        self.review_panel.close_panel()
         self.scene_view.close()
         self.viewport.close()
         super().closeEvent(event)

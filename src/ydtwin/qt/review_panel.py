@@ -8,8 +8,10 @@ session that can be saved (atomically, with its journal) and reported.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import numpy as np
+from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -57,6 +59,9 @@ class ReviewPanel(QWidget):
         self.save_button.clicked.connect(self._ask_save)
         self.open_button = QPushButton(self.tr("Open session…"), self)
         self.open_button.clicked.connect(self._ask_open)
+        self.report_button = QPushButton(self.tr("Report…"), self)
+        self.report_button.setToolTip(self.tr("The session as a report (HTML or PDF) with a still of each finding"))
+        self.report_button.clicked.connect(self._ask_report)
         self.city_filter = QComboBox(self)
         self.kind_filter = QComboBox(self)
         self.status_filter = QComboBox(self)
@@ -99,7 +104,7 @@ class ReviewPanel(QWidget):
         self.recover_button.setVisible(bool(self._recoverable))
         # buttons and filters in small grids: the panel must not squeeze the viewport
         top = QGridLayout()
-        for i, b in enumerate((self.run_button, self.add_button, self.open_button, self.save_button,
+        for i, b in enumerate((self.run_button, self.add_button, self.open_button, self.save_button, self.report_button,
                                self.recover_button)):
             top.addWidget(b, i // 2, i % 2)
         filters = QGridLayout()
@@ -150,6 +155,9 @@ class ReviewPanel(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.tabs)
         self._rows: list[str] = []
+        # the workspace says when its session or its findings change: the table, filters and pins follow
+        workspace.events.session.connect(self.session_changed)
+        workspace.events.findings.connect(self.session_changed)
         # autosave: the session file is written every few minutes (every edit is in its journal at once)
         from PyQt6.QtCore import QTimer
 
@@ -189,9 +197,6 @@ class ReviewPanel(QWidget):
 
     def add_manual_finding(self, lon: float, lat: float, message: str) -> str:
         fid = self.workspace.add_manual_finding(lon, lat, message)
-        self._fill_filters()
-        self.refresh()
-        self.pin_markers()
         return fid
 
     def recover(self) -> int:
@@ -201,9 +206,6 @@ class ReviewPanel(QWidget):
             return 0
         self._recoverable = 0
         self.recover_button.setVisible(False)
-        self._fill_filters()
-        self.refresh()
-        self.pin_markers()
         self.host.log(self.tr("Review session recovered: {0} findings").format(len(self.session.findings)))
         return n
 
@@ -230,12 +232,7 @@ class ReviewPanel(QWidget):
     def _checked(self, result) -> None:
         self.running = False
         self.run_button.setEnabled(True)
-        for line in result.problems:
-            self.host.log(line, error=True)
         self.workspace.add_findings(result)
-        self._fill_filters()
-        self.refresh()
-        self.pin_markers()
         self.host.log(self.tr("Review checks: {0} findings").format(len(result.reported())))
 
     def _failed(self, exc: BaseException) -> None:
@@ -263,6 +260,18 @@ class ReviewPanel(QWidget):
     def severity_label(self, severity: str) -> str:
         labels = {"error": self.tr("error"), "warning": self.tr("warning"), "info": self.tr("info")}
         return labels.get(severity, severity)
+
+    def session_changed(self) -> None:
+        """The session was replaced or findings were added: filters, table and pins anew."""
+        self._fill_filters()
+        self.refresh()
+        self.pin_markers()
+
+    def close_panel(self) -> None:
+        """The window is closing: stop listening to the workspace."""
+        self._autosave.stop()
+        self.workspace.events.session.disconnect(self.session_changed)
+        self.workspace.events.findings.disconnect(self.session_changed)
 
     def _fill_filters(self) -> None:
         cities = sorted({c for r in self.session.findings.values() for c in r["finding"].get("cities", [])})
@@ -448,13 +457,45 @@ class ReviewPanel(QWidget):
         except YdtwinError as exc:
             self.host.log(str(exc), error=True)
             return False
-        self._fill_filters()
-        self.refresh()
-        self.pin_markers()
         ro = self.tr(" (read-only)") if session.read_only else ""
         self.host.log(self.tr("Review session opened: {0}{1}").format(path, ro)
                                 + (f" — {n} journalled edits restored" if n else ""))
         return True
+
+    def _ask_report(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Write review report"), "",
+                                              self.tr("Report") + " (*.html *.pdf)")
+        if path:
+            self.write_report(path)
+
+    def write_report(self, path) -> Path | None:
+        """The session's report, as `ydtwin review report` writes it (the workspace's write_report): the stills
+        are drawn here, one at a time, with a progress dialog whose Cancel stops before anything is written."""
+        from PyQt6.QtWidgets import QApplication, QProgressDialog
+
+        from ydtwin.errors import YdtwinError
+        from ydtwin.render.export import Cancelled
+
+        total = len(self.session.findings)
+        dialog = QProgressDialog(self.tr("Drawing the findings…"), self.tr("Cancel"), 0, max(total, 1), self)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(0)
+
+        def progress(done: int, n: int) -> None:
+            dialog.setValue(done)
+            QApplication.processEvents()  # the dialog (and Cancel) stay alive between stills
+            if dialog.wasCanceled():
+                raise Cancelled("report cancelled: nothing was written")
+
+        try:
+            out = self.workspace.write_report(path, progress=progress)
+        except (YdtwinError, Cancelled, OSError) as exc:
+            self.host.log(str(exc), error=not isinstance(exc, Cancelled))
+            return None
+        finally:
+            dialog.close()
+        self.host.log(self.tr("Review report written: {0} ({1} findings)").format(out, total))
+        return Path(out)
 
     def _ask_save(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Save review session"), "",

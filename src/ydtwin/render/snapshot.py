@@ -64,9 +64,11 @@ def snapshot(
     return SnapshotResult(path, size, spec.name, info, t1 - t0, t2 - t1, tris)
 
 
-def snapshots(scene, jobs: list[tuple[str | os.PathLike[str], object]], *, size: tuple[int, int] = (960, 540)) -> list[Path]:
+def snapshots(scene, jobs: list[tuple[str | os.PathLike[str], object]], *, size: tuple[int, int] = (960, 540),
+              progress=None) -> list[Path]:
     """Several stills of one scene, ``jobs`` = [(path, view), …], drawn with one plotter (the scene is
-    built once); a view is a name/box (``set_view``) or a :class:`~ydtwin.model.project.Viewpoint`."""
+    built once); a view is a name/box (``set_view``) or a :class:`~ydtwin.model.project.Viewpoint`.
+    ``progress(done, total)`` is called after each still (it may raise to stop)."""
     prepare_offscreen()
     import pyvista as pv
 
@@ -88,6 +90,8 @@ def snapshots(scene, jobs: list[tuple[str | os.PathLike[str], object]], *, size:
             plotter.render()  # the camera moved: a new frame (screenshot alone may return the previous one)
             plotter.screenshot(str(path), return_img=False)
             out.append(path)
+            if progress is not None:
+                progress(len(out), len(jobs))
         view_obj.close()
     finally:
         plotter.close()

@@ -41,11 +41,11 @@ def review_plans(scene, *, visible_only: bool = False) -> list:
     return [layer for layer in scene.layers if isinstance(layer, PlansLayer) and (layer.visible or not visible_only)]
 
 
-def run_review(scene, plugins, *, year: int | None = None, visible_only: bool = False,
-               on_problem: Callable[[str], None] | None = None) -> ReviewResult:
+def run_review(scene, plugins, *, year: int | None = None, visible_only: bool = False) -> ReviewResult:
     """Every review rule over the scene's plans as of ``year``: the declarative rules (with their parameters)
     and the plugins' code rules, each of those through the plugin guard (an untrusted plugin's code never
-    runs; a failing rule is one line in ``problems``). Safe in a worker thread: it edits nothing shared."""
+    runs; a failing rule is one line in ``problems``, and the guard has logged and reported it). Safe in a
+    worker thread: it edits nothing shared."""
     from ydtwin.plugins.guard import PluginFailure
     from ydtwin.review.checks import WaterMap, code_rule_context, findings_from_code_rule, run_checks
 
@@ -71,8 +71,6 @@ def run_review(scene, plugins, *, year: int | None = None, visible_only: bool = 
                                            entry.contribution, result)
         except PluginFailure as exc:
             problems.append(str(exc))
-            if on_problem is not None:
-                on_problem(str(exc))
     return ReviewResult(findings, plans, [entry.contribution for _id, entry in entries], year, problems)
 
 
@@ -143,9 +141,10 @@ def report_format(out: str | Path, fmt: str | None = None) -> str:
 
 
 def write_report(session, scene, out: str | Path, *, fmt: str | None = None, size: tuple[int, int] = (960, 540),
-                 print_pdf: PdfPrinter | None = None) -> Path:
+                 print_pdf: PdfPrinter | None = None, progress: Callable[[int, int], None] | None = None) -> Path:
     """The review report of ``session`` (every edit, saved or still journalled) with a still of each finding
-    rendered offscreen from ``scene``: a self-contained HTML page, or a PDF through ``print_pdf``."""
+    rendered offscreen from ``scene``: a self-contained HTML page, or a PDF through ``print_pdf``.
+    ``progress(done, total)`` follows the stills (it may raise to stop; nothing is written then)."""
     from ydtwin.atomic import write_text
     from ydtwin.render.snapshot import snapshots
     from ydtwin.review.report import SEVERITY_ORDER, report_html
@@ -156,7 +155,7 @@ def write_report(session, scene, out: str | Path, *, fmt: str | None = None, siz
     recs = sorted(session.findings.values(), key=lambda r: r["finding"]["id"])
     with tempfile.TemporaryDirectory() as tmp:
         jobs = [(Path(tmp) / f"{i}.png", finding_camera(r)) for i, r in enumerate(recs)]
-        snapshots(scene, jobs, size=size)
+        snapshots(scene, jobs, size=size, progress=progress)
         images = {r["finding"]["id"]: p.read_bytes() for r, (p, _v) in zip(recs, jobs, strict=True)}
     out = Path(out)
     if fmt == "html":

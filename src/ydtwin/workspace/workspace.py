@@ -35,8 +35,6 @@ REGION_MARGIN_DEG = 0.5
 
 
 class WorkspaceEvents(SignalGroup):
-    #: a line for the log: (text, is_error)
-    message = Signal(str, bool)
     #: the review session was replaced (new, opened, recovered)
     session = Signal()
     #: findings were added to the session or their state changed
@@ -92,10 +90,6 @@ class Workspace:
             if layer is not None:
                 scene.add(layer)
         return scene
-
-    def say(self, text: str, *, error: bool = False) -> None:
-        (log.error if error else log.info)(text)
-        self.events.message.emit(text, error)
 
     # ---- plugins -----------------------------------------------------------------------------------------
 
@@ -254,8 +248,7 @@ class Workspace:
 
     def run_review(self, *, year: int | None = None, visible_only: bool = False) -> ReviewResult:
         """Every review rule, declarative and code, over the plans (as of ``year``). Safe in a worker."""
-        return run_review(self.scene, self.plugins, year=year, visible_only=visible_only,
-                          on_problem=lambda text: log.error("%s", text))
+        return run_review(self.scene, self.plugins, year=year, visible_only=visible_only)
 
     def new_session(self, path: str | Path, *, title: str = "", year: int | None = None,
                     include_connected: bool = False):
@@ -379,12 +372,13 @@ class Workspace:
         return findings_for_tour(session=self.session) if self.session is not None else []
 
     def write_report(self, out: str | Path, *, session=None, fmt: str | None = None,
-                     size: tuple[int, int] = (960, 540)) -> Path:
+                     size: tuple[int, int] = (960, 540), progress: Callable[[int, int], None] | None = None) -> Path:
         """The report of ``session`` (default: the workspace's) with a still of each finding from this scene."""
         session = session if session is not None else self.session
         if session is None:
             raise YdtwinError("no review session to report on")
-        return write_report(session, self.scene, out, fmt=fmt, size=size, print_pdf=self.print_pdf)
+        return write_report(session, self.scene, out, fmt=fmt, size=size, print_pdf=self.print_pdf,
+                            progress=progress)
 
     # ---- projects ----------------------------------------------------------------------------------------
 

@@ -676,7 +676,7 @@
         <translation>{0} 个三角形 · 每帧 {1} 毫秒</translation>
     </message>
     <message>
-        <location filename="../plugins_panel.py" line="201" />
+        <location filename="../plugins_panel.py" line="202" />
         <source>Plugins</source>
         <translation>插件</translation>
     </message>
@@ -965,172 +965,172 @@
 </context><context>
     <name>PluginsPanel</name>
     <message>
-        <location filename="../plugins_panel.py" line="82" />
+        <location filename="../plugins_panel.py" line="83" />
         <source>Plugin</source>
         <translation>插件</translation>
     </message>
     <message>
-        <location filename="../plugins_panel.py" line="82" />
+        <location filename="../plugins_panel.py" line="83" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../plugins_panel.py" line="82" />
+        <location filename="../plugins_panel.py" line="83" />
         <source>Version</source>
         <translation>版本</translation>
     </message>
     <message>
-        <location filename="../plugins_panel.py" line="82" />
+        <location filename="../plugins_panel.py" line="83" />
         <source>From</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../plugins_panel.py" line="82" />
+        <location filename="../plugins_panel.py" line="83" />
         <source>Contributes</source>
         <translation>提供内容</translation>
     </message>
     <message>
-        <location filename="../plugins_panel.py" line="83" />
+        <location filename="../plugins_panel.py" line="84" />
         <source>Problem</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../plugins_panel.py" line="86" />
+        <location filename="../plugins_panel.py" line="87" />
         <source>active</source>
         <translation>已启用</translation>
     </message>
     <message>
-        <location filename="../plugins_panel.py" line="86" />
+        <location filename="../plugins_panel.py" line="87" />
         <source>disabled</source>
         <translation>已停用</translation>
     </message>
     <message>
-        <location filename="../plugins_panel.py" line="86" />
+        <location filename="../plugins_panel.py" line="87" />
         <source>untrusted</source>
         <translation>未信任</translation>
     </message>
     <message>
-        <location filename="../plugins_panel.py" line="87" />
+        <location filename="../plugins_panel.py" line="88" />
         <source>safe mode</source>
         <translation>安全模式</translation>
     </message>
     <message>
-        <location filename="../plugins_panel.py" line="87" />
+        <location filename="../plugins_panel.py" line="88" />
         <source>broken</source>
         <translation>损坏</translation>
     </message>
     <message>
-        <location filename="../plugins_panel.py" line="87" />
+        <location filename="../plugins_panel.py" line="88" />
         <source>failed</source>
         <translation>出错已停用</translation>
     </message>
     <message>
-        <location filename="../plugins_panel.py" line="162" />
-        <location filename="../plugins_panel.py" line="157" />
-        <location filename="../plugins_panel.py" line="101" />
+        <location filename="../plugins_panel.py" line="163" />
+        <location filename="../plugins_panel.py" line="158" />
+        <location filename="../plugins_panel.py" line="102" />
         <source>Disable</source>
         <translation>停用</translation>
     </message>
     <message>
-        <location filename="../plugins_panel.py" line="165" />
-        <location filename="../plugins_panel.py" line="103" />
+        <location filename="../plugins_panel.py" line="166" />
+        <location filename="../plugins_panel.py" line="104" />
         <source>Trust</source>
         <translation>信任</translation>
     </message>
     <message>
-        <location filename="../plugins_panel.py" line="104" />
+        <location filename="../plugins_panel.py" line="105" />
         <source>Run this plugin's code (this exact version)</source>
         <translation>运行此插件的代码（仅限当前版本）</translation>
     </message>
     <message>
-        <location filename="../plugins_panel.py" line="106" />
+        <location filename="../plugins_panel.py" line="107" />
         <source>Install…</source>
         <translation>安装…</translation>
     </message>
     <message>
-        <location filename="../plugins_panel.py" line="131" />
+        <location filename="../plugins_panel.py" line="132" />
         <source>panel: {0}</source>
         <translation>面板：{0}</translation>
     </message>
     <message>
-        <location filename="../plugins_panel.py" line="157" />
+        <location filename="../plugins_panel.py" line="158" />
         <source>Open panel</source>
         <translation>打开面板</translation>
     </message>
     <message>
-        <location filename="../plugins_panel.py" line="162" />
+        <location filename="../plugins_panel.py" line="163" />
         <source>Enable</source>
         <translation>启用</translation>
     </message>
     <message>
-        <location filename="../plugins_panel.py" line="165" />
+        <location filename="../plugins_panel.py" line="166" />
         <source>Distrust</source>
         <translation>取消信任</translation>
     </message>
     <message>
-        <location filename="../plugins_panel.py" line="194" />
+        <location filename="../plugins_panel.py" line="195" />
         <source>Install a plugin</source>
         <translation>安装插件</translation>
     </message>
     <message>
-        <location filename="../plugins_panel.py" line="195" />
+        <location filename="../plugins_panel.py" line="196" />
         <source>Plugin archive</source>
         <translation>插件压缩包</translation>
     </message>
 </context><context>
     <name>ProjectsTable</name>
     <message>
-        <location filename="../review_panel.py" line="488" />
+        <location filename="../review_panel.py" line="529" />
         <source>all cities</source>
         <translation>全部城市</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="488" />
+        <location filename="../review_panel.py" line="529" />
         <source>all themes</source>
         <translation>全部主题</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="489" />
+        <location filename="../review_panel.py" line="530" />
         <source>all statuses</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="489" />
+        <location filename="../review_panel.py" line="530" />
         <source>any opening year</source>
         <translation>任意开通年份</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="496" />
+        <location filename="../review_panel.py" line="537" />
         <source>opens by {0}</source>
         <translation>{0} 年前开通</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="498" />
+        <location filename="../review_panel.py" line="539" />
         <source>Project</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="498" />
+        <location filename="../review_panel.py" line="539" />
         <source>City</source>
         <translation>城市</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="498" />
+        <location filename="../review_panel.py" line="539" />
         <source>Theme</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="499" />
+        <location filename="../review_panel.py" line="540" />
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="499" />
+        <location filename="../review_panel.py" line="540" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="499" />
+        <location filename="../review_panel.py" line="540" />
         <source>Phase</source>
         <translation>建设周期</translation>
     </message>
@@ -1141,285 +1141,295 @@
 </context><context>
     <name>ReviewPanel</name>
     <message>
-        <location filename="../review_panel.py" line="54" />
+        <location filename="../review_panel.py" line="56" />
         <source>Run checks</source>
         <translation>运行检查</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="56" />
+        <location filename="../review_panel.py" line="58" />
         <source>Save session…</source>
         <translation>保存审查会话…</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="58" />
+        <location filename="../review_panel.py" line="60" />
         <source>Open session…</source>
         <translation>打开审查会话…</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="65" />
+        <location filename="../review_panel.py" line="62" />
+        <source>Report…</source>
+        <translation>报告…</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="63" />
+        <source>The session as a report (HTML or PDF) with a still of each finding</source>
+        <translation>将本次审查导出为报告（HTML 或 PDF），每项发现附一张截图</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="70" />
         <source>all cities</source>
         <translation>全部城市</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="65" />
+        <location filename="../review_panel.py" line="70" />
         <source>all kinds</source>
         <translation>全部类型</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="66" />
+        <location filename="../review_panel.py" line="71" />
         <source>all statuses</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="66" />
+        <location filename="../review_panel.py" line="71" />
         <source>all severities</source>
         <translation>全部严重程度</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="76" />
+        <location filename="../review_panel.py" line="81" />
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="76" />
+        <location filename="../review_panel.py" line="81" />
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="76" />
+        <location filename="../review_panel.py" line="81" />
         <source>Cities</source>
         <translation>城市</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="77" />
+        <location filename="../review_panel.py" line="82" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="77" />
+        <location filename="../review_panel.py" line="82" />
         <source>Finding</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="86" />
+        <location filename="../review_panel.py" line="91" />
         <source>Set status of selected</source>
         <translation>设置所选状态</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="89" />
+        <location filename="../review_panel.py" line="94" />
         <source>Add finding…</source>
         <translation>添加问题…</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="90" />
+        <location filename="../review_panel.py" line="95" />
         <source>Then click in the scene where the finding is</source>
         <translation>然后在场景中点击问题所在位置</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="93" />
+        <location filename="../review_panel.py" line="98" />
         <source>Save view for finding</source>
         <translation>保存问题的视角</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="94" />
+        <location filename="../review_panel.py" line="99" />
         <source>The selected finding is shown from the current camera (fly-to, report still, review tour)</source>
         <translation>所选问题将以当前相机视角显示（飞往、报告截图、审查巡览）</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="97" />
+        <location filename="../review_panel.py" line="102" />
         <source>Recover unsaved review</source>
         <translation>恢复未保存的审查</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="118" />
+        <location filename="../review_panel.py" line="123" />
         <source>(my city)</source>
         <translation>（我的城市）</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="127" />
+        <location filename="../review_panel.py" line="132" />
         <source>Comment on the selected finding…</source>
         <translation>对所选问题发表意见…</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="129" />
+        <location filename="../review_panel.py" line="134" />
         <source>Comment</source>
         <translation>发表意见</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="146" />
+        <location filename="../review_panel.py" line="151" />
         <source>Findings</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="147" />
+        <location filename="../review_panel.py" line="152" />
         <source>Projects</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="161" />
+        <location filename="../review_panel.py" line="169" />
         <source>An unsaved review session was found ({0} edits): Review panel ▸ Recover unsaved review</source>
         <translation>发现未保存的审查会话（{0} 处编辑）：审查面板 ▸ 恢复未保存的审查</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="173" />
+        <location filename="../review_panel.py" line="181" />
         <source>Click in the scene where the finding is</source>
         <translation>在场景中点击问题所在位置</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="180" />
+        <location filename="../review_panel.py" line="188" />
         <source>No ground under the cursor</source>
         <translation>光标下没有地面</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="185" />
+        <location filename="../review_panel.py" line="193" />
         <source>New finding</source>
         <translation>新问题</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="185" />
+        <location filename="../review_panel.py" line="193" />
         <source>What was found here?</source>
         <translation>此处发现了什么问题？</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="207" />
+        <location filename="../review_panel.py" line="209" />
         <source>Review session recovered: {0} findings</source>
         <translation>审查会话已恢复：{0} 个问题</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="239" />
+        <location filename="../review_panel.py" line="236" />
         <source>Review checks: {0} findings</source>
         <translation>审查检查：{0} 个问题</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="251" />
+        <location filename="../review_panel.py" line="248" />
         <source>connected</source>
         <translation>已衔接</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="251" />
+        <location filename="../review_panel.py" line="248" />
         <source>offset at the border</source>
         <translation>边界处错位</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="252" />
+        <location filename="../review_panel.py" line="249" />
         <source>dangling</source>
         <translation>悬空（无对接）</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="252" />
+        <location filename="../review_panel.py" line="249" />
         <source>class/capacity mismatch</source>
         <translation>等级/规模不一致</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="253" />
+        <location filename="../review_panel.py" line="250" />
         <source>grade mismatch</source>
         <translation>竖向形式不一致</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="253" />
+        <location filename="../review_panel.py" line="250" />
         <source>phase mismatch</source>
         <translation>建设时序不一致</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="254" />
+        <location filename="../review_panel.py" line="251" />
         <source>suspected datum problem</source>
         <translation>疑似坐标系问题</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="254" />
+        <location filename="../review_panel.py" line="251" />
         <source>theme conflict</source>
         <translation>主题冲突</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="255" />
+        <location filename="../review_panel.py" line="252" />
         <source>manual</source>
         <translation>人工</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="259" />
+        <location filename="../review_panel.py" line="256" />
         <source>open</source>
         <translation>待处理</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="259" />
+        <location filename="../review_panel.py" line="256" />
         <source>agreed</source>
         <translation>已达成一致</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="259" />
+        <location filename="../review_panel.py" line="256" />
         <source>deferred</source>
         <translation>暂缓</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="260" />
+        <location filename="../review_panel.py" line="257" />
         <source>resolved</source>
         <translation>已解决</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="264" />
+        <location filename="../review_panel.py" line="261" />
         <source>error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="264" />
+        <location filename="../review_panel.py" line="261" />
         <source>warning</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="264" />
+        <location filename="../review_panel.py" line="261" />
         <source>info</source>
         <translation>提示</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="394" />
-        <location filename="../review_panel.py" line="379" />
-        <location filename="../review_panel.py" line="331" />
+        <location filename="../review_panel.py" line="403" />
+        <location filename="../review_panel.py" line="388" />
+        <location filename="../review_panel.py" line="340" />
         <source>This review session is open read-only</source>
         <translation>此审查会话以只读方式打开</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="334" />
+        <location filename="../review_panel.py" line="343" />
         <source>Select a finding first</source>
         <translation>请先选择一个问题</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="341" />
+        <location filename="../review_panel.py" line="350" />
         <source>Saved the view for {0} finding(s)</source>
         <translation>已为 {0} 个问题保存视角</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="349" />
+        <location filename="../review_panel.py" line="358" />
         <source>Select one finding to see its thread</source>
         <translation>选择一个问题以查看其讨论</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="350" />
+        <location filename="../review_panel.py" line="359" />
         <source>{0} findings selected</source>
         <translation>已选择 {0} 个问题</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="376" />
+        <location filename="../review_panel.py" line="385" />
         <source>Select one finding to comment on</source>
         <translation>请选择一个问题后再发表意见</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="425" />
+        <location filename="../review_panel.py" line="434" />
         <source>Open review session</source>
         <translation>打开审查会话</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="461" />
-        <location filename="../review_panel.py" line="426" />
+        <location filename="../review_panel.py" line="502" />
+        <location filename="../review_panel.py" line="435" />
         <source>Review session</source>
         <translation>审查会话</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="443" />
+        <location filename="../review_panel.py" line="452" />
         <source>Session in use</source>
         <translation>会话正在使用</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="445" />
+        <location filename="../review_panel.py" line="454" />
         <source>{0}
 
 Open it read-only?</source>
@@ -1428,22 +1438,47 @@ Open it read-only?</source>
 以只读方式打开？</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="454" />
+        <location filename="../review_panel.py" line="460" />
         <source> (read-only)</source>
         <translation>（只读）</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="455" />
+        <location filename="../review_panel.py" line="461" />
         <source>Review session opened: {0}{1}</source>
         <translation>已打开审查会话：{0}{1}</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="460" />
+        <location filename="../review_panel.py" line="466" />
+        <source>Write review report</source>
+        <translation>导出审查报告</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="467" />
+        <source>Report</source>
+        <translation>报告</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="480" />
+        <source>Drawing the findings…</source>
+        <translation>正在绘制各项发现…</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="480" />
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="497" />
+        <source>Review report written: {0} ({1} findings)</source>
+        <translation>审查报告已导出：{0}（{1} 项发现）</translation>
+    </message>
+    <message>
+        <location filename="../review_panel.py" line="501" />
         <source>Save review session</source>
         <translation>保存审查会话</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="473" />
+        <location filename="../review_panel.py" line="514" />
         <source>Review session saved: {0}</source>
         <translation>审查会话已保存：{0}</translation>
     </message>
