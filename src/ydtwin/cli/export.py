@@ -31,8 +31,6 @@ def cmd_snapshot(args) -> int:
     out = os.fspath(args.out)
     if not out.lower().endswith((".png", ".jpg", ".jpeg", ".tif", ".tiff")):
         raise YdtwinError(f"{out}: unsupported image type — use .png, .jpg or .tif")
-    if not 1 <= args.quality <= 100:
-        raise YdtwinError(f"--quality {args.quality}: 1–100")
     t0 = time.perf_counter()
     ws = workspace_from_args(args, offscreen=True)
     view = ws.check_view(args.view)

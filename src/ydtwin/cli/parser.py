@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 
 from ydtwin import __version__
 
@@ -40,6 +41,13 @@ Building files: GeoJSON, GeoPackage, Shapefile, GeoParquet, FlatGeobuf, OSM PBF,
 Data sources and their licences: assets/SOURCES.md."""
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, with a mistake in the arguments said in one line (and where to look), exit status 2."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: {message} (see `{self.prog} --help`)\n")
+
+
 def _size(text: str) -> tuple[int, int]:
     try:
         w, h = (int(v) for v in text.lower().replace("×", "x").split("x"))
@@ -50,19 +58,20 @@ def _size(text: str) -> tuple[int, int]:
     return w, h
 
 
-def _positive(kind):
-    """An argparse type: a number of ``kind`` greater than zero."""
+def _number(kind, lo, hi, unit: str = ""):
+    """An argparse type: a finite number of ``kind`` within [lo, hi] (NaN, infinities, 1e309 and values out of
+    range are refused with the accepted range)."""
 
     def parse(text: str):
         try:
             value = kind(text)
-        except ValueError:
+        except (ValueError, OverflowError):
             raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-        if not value > 0:
-            raise argparse.ArgumentTypeError(f"must be greater than 0, not {text}")
+        if not (math.isfinite(value) and lo <= value <= hi):
+            raise argparse.ArgumentTypeError(f"must be between {lo:g} and {hi:g}{unit}, not {text}")
         return value
 
-    parse.__name__ = f"positive {kind.__name__}"
+    parse.__name__ = f"{kind.__name__} in {lo:g}–{hi:g}"
     return parse
 
 
@@ -73,7 +82,7 @@ def _year(text: str) -> int:
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a year: {text!r}") from None
     if not 1900 <= value <= 2200:
-        raise argparse.ArgumentTypeError(f"a year between 1900 and 2200, not {value}")
+        raise argparse.ArgumentTypeError(f"a year between 1900 and 2200, not {text}")
     return value
 
 
@@ -88,9 +97,9 @@ def _add_layer_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--replace", choices=("area", "city", "none"), default="area",
                    help="loaded footprints hide the procedural blocks in their area (default), their whole "
                    "cities, or nowhere")
-    g.add_argument("--storey-height", type=float, default=3.0, metavar="M",
+    g.add_argument("--storey-height", type=_number(float, 1.0, 20.0, " m"), default=3.0, metavar="M",
                    help="metres per storey for buildings known only by their levels (default 3)")
-    g.add_argument("--default-height", type=float, default=10.0, metavar="M",
+    g.add_argument("--default-height", type=_number(float, 1.0, 1000.0, " m"), default=10.0, metavar="M",
                    help="height of buildings with neither height nor levels (default 10)")
 
 
@@ -112,7 +121,7 @@ def _add_plugin_options(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="ydtwin",
         description=DESCRIPTION,
         epilog=EPILOG,
@@ -153,12 +162,13 @@ def build_parser() -> argparse.ArgumentParser:
     snap.add_argument("--view", default="region",
                       help="region (default), a city name (Suzhou or 苏州), a loaded layer's name, or a box "
                       "lon_min,lat_min,lon_max,lat_max")
-    snap.add_argument("--exaggeration", type=float, default=None, metavar="X",
+    snap.add_argument("--exaggeration", type=_number(float, 0.1, 100.0), default=None, metavar="X",
                       help="vertical exaggeration of the terrain (default from the region file)")
     _add_overlay_options(snap)
     snap.add_argument("--transparent", action="store_true", help="transparent background (PNG, TIFF)")
-    snap.add_argument("--quality", type=int, default=92, metavar="Q", help="JPEG quality 1–100 (default 92)")
-    snap.add_argument("--tile", type=_positive(int), default=None, metavar="PX",
+    snap.add_argument("--quality", type=_number(int, 1, 100), default=92, metavar="Q",
+                      help="JPEG quality 1–100 (default 92)")
+    snap.add_argument("--tile", type=_number(int, 64, 16384, " px"), default=None, metavar="PX",
                       help="render in tiles of at most PX pixels (default: as large as the GL context allows)")
     _add_layer_options(snap)
     _add_plugin_options(snap)
@@ -170,8 +180,9 @@ def build_parser() -> argparse.ArgumentParser:
     fly.add_argument("path", metavar="PATH.json", help="flight path file")
     fly.add_argument("--out", required=True, metavar="FILE", help="tour.mp4, tour.gif, or a folder for PNG frames")
     fly.add_argument("--size", type=_size, default=None, metavar="WxH", help="frame size (default: the path's; ≤ 3840x2160)")
-    fly.add_argument("--fps", type=_positive(int), default=None, help="frames per second (default: the path's)")
-    fly.add_argument("--quality", type=int, default=8, metavar="Q", help="MP4 quality 0–10 (default 8)")
+    fly.add_argument("--fps", type=_number(int, 1, 120), default=None, help="frames per second (default: the path's)")
+    fly.add_argument("--quality", type=_number(int, 0, 10), default=8, metavar="Q",
+                     help="MP4 quality 0–10 (default 8)")
     fly.add_argument("--format", choices=("mp4", "gif", "png"), default=None, help="default: from --out")
     _add_overlay_options(fly, date_default=False)
     _add_layer_options(fly)
@@ -187,19 +198,21 @@ def build_parser() -> argparse.ArgumentParser:
     preset.add_argument("kind", choices=("orbit", "tour", "corridor", "review"))
     preset.add_argument("--out", required=True, metavar="PATH.json")
     preset.add_argument("--around", default="Shanghai", metavar="PLACE", help="orbit: a city name or lon,lat")
-    preset.add_argument("--radius", type=_positive(float), default=None, metavar="M", help="orbit: radius in metres")
+    preset.add_argument("--radius", type=_number(float, 100.0, 500_000.0, " m"), default=None, metavar="M",
+                        help="orbit: radius in metres")
     preset.add_argument("--cities", default=None, metavar="NAMES",
                         help="tour: cities separated by commas (default: all eight)")
     preset.add_argument("--project", default=None, metavar="NAME",
                         help="corridor: a planned linear project's id or name (see `ydtwin review check`)")
-    preset.add_argument("--height", type=_positive(float), default=600.0, metavar="M", help="corridor: flying height")
+    preset.add_argument("--height", type=_number(float, 10.0, 50_000.0, " m"), default=600.0, metavar="M",
+                        help="corridor: flying height")
     preset.add_argument("--findings", default=None, metavar="FILE",
                         help="review: findings.json or a session file (default: run the checks now)")
     preset.add_argument("--year", type=_year, default=None, metavar="Y", help="review: the plans as of year Y")
-    preset.add_argument("--seconds", type=_positive(float), default=None, metavar="S",
+    preset.add_argument("--seconds", type=_number(float, 0.1, 3600.0, " s"), default=None, metavar="S",
                         help="orbit: whole turn; tour/review: each flight; corridor: whole flight")
     preset.add_argument("--size", type=_size, default=(1920, 1080), metavar="WxH")
-    preset.add_argument("--fps", type=_positive(int), default=30)
+    preset.add_argument("--fps", type=_number(int, 1, 120), default=30)
     _add_plugin_options(preset)
 
     info = sub.add_parser(
