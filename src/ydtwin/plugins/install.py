@@ -1,29 +1,41 @@
 """Installing a plugin from a folder or a .zip, and scaffolding a new data plugin.
 
-Everything is checked before anything is written: a zip member with an absolute path, a '..' part, a
-drive letter, or a symbolic link is refused, as is an archive that would expand beyond the size, count or
-ratio limits (zip bombs). The plugin is unpacked into a temporary folder inside the plugin folder, its
+Everything is checked before anything is written or read: the source must be a folder or a regular file
+(a FIFO, a device such as ``/dev/zero`` or a socket is refused unread), the archive no larger than
+``MAX_ARCHIVE_BYTES``; a zip member with an absolute path, a '..' part, a drive letter, or a symbolic link
+is refused, as is an archive whose members would expand beyond the size, count or ratio limits (zip bombs)
+or whose manifest is over ``MAX_MANIFEST_BYTES`` — from the sizes its directory declares, and again while
+extracting, since those can lie. A folder is checked the same way (regular files only, sizes and count)
+before anything is copied. The plugin is unpacked into a temporary folder inside the plugin folder, its
 manifest validated, and only then moved into place in one rename.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import stat
 import tempfile
 import zipfile
+import zlib
 from pathlib import Path, PurePosixPath
 
 from ydtwin.errors import YdtwinError
 from ydtwin.plugins import MANIFEST_NAME
 from ydtwin.plugins.discovery import read_manifest, user_plugin_dir
+from ydtwin.plugins.limits import MAX_MANIFEST_BYTES, LimitError, file_kind, one_line, open_regular
 
-__all__ = ["InstallError", "MAX_FILES", "MAX_RATIO", "MAX_TOTAL_BYTES", "install", "scaffold"]
+__all__ = ["InstallError", "MAX_ARCHIVE_BYTES", "MAX_FILES", "MAX_RATIO", "MAX_TOTAL_BYTES", "install", "scaffold"]
 
-#: limits on what an archive may expand to
+#: limits on what an archive (or a folder) may expand to
 MAX_TOTAL_BYTES = 512 * 2**20
 MAX_FILES = 10_000
 MAX_RATIO = 200  # uncompressed / compressed, per member and in total
+#: the largest archive opened (its real size on disk)
+MAX_ARCHIVE_BYTES = MAX_TOTAL_BYTES
+#: what a damaged or unusual archive raises while read
+_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, NotImplementedError,
+               RuntimeError, zlib.error)
 
 
 class InstallError(YdtwinError):
@@ -49,6 +61,9 @@ def _check_zip(zf: zipfile.ZipFile) -> tuple[list[zipfile.ZipInfo], PurePosixPat
         mode = info.external_attr >> 16
         if stat.S_ISLNK(mode):
             raise InstallError(f"archive member {info.filename!r} is a symbolic link: nothing was installed")
+        if PurePosixPath(info.filename.replace("\\", "/")).name == MANIFEST_NAME and info.file_size > MAX_MANIFEST_BYTES:
+            raise InstallError(f"archive member {info.filename!r} is {info.file_size:,} bytes, over the "
+                               f"{MAX_MANIFEST_BYTES:,}-byte limit of a manifest: nothing was installed")
         total += info.file_size
         compressed += info.compress_size
         if info.file_size > 2**20 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
@@ -78,42 +93,91 @@ def _extract(zf: zipfile.ZipFile, members: list[zipfile.ZipInfo], top: PurePosix
         if not target.resolve().is_relative_to(dest.resolve()):
             raise InstallError(f"archive member {info.filename!r} points outside the plugin folder")
         target.parent.mkdir(parents=True, exist_ok=True)
+        member = 0
         with zf.open(info) as src, open(target, "wb") as out:
             while chunk := src.read(2**20):
                 written += len(chunk)
-                if written > MAX_TOTAL_BYTES:  # sizes in the archive's directory can lie
+                member += len(chunk)
+                if written > MAX_TOTAL_BYTES or member > info.file_size:  # sizes in the directory can lie
                     raise InstallError("archive expands beyond its stated size: nothing was installed")
                 out.write(chunk)
 
 
+_SKIPPED = shutil.ignore_patterns("__pycache__", "*.pyc", ".git")
+
+
+def _check_folder(src: Path) -> None:
+    """Regular files and folders only, within the count and size limits: checked before copying."""
+    count = total = 0
+    for root, dirs, names in os.walk(src, onerror=_walk_error):
+        skipped = _SKIPPED(root, [*dirs, *names])
+        dirs[:] = [d for d in dirs if d not in skipped]
+        for name in [*dirs, *(n for n in names if n not in skipped)]:
+            path = Path(root) / name
+            st = path.lstat()
+            if stat.S_ISLNK(st.st_mode):
+                raise InstallError(f"{path} is a symbolic link: nothing was installed")
+            if not (stat.S_ISREG(st.st_mode) or stat.S_ISDIR(st.st_mode)):
+                raise InstallError(f"{path} is {file_kind(st.st_mode)}: a plugin holds regular files only; "
+                                   "nothing was installed")
+            count += 1
+            total += st.st_size if stat.S_ISREG(st.st_mode) else 0
+            if count > MAX_FILES or total > MAX_TOTAL_BYTES:
+                raise InstallError(f"{src} holds more than {MAX_FILES:,} files or {MAX_TOTAL_BYTES // 2**20} MB: "
+                                   "nothing was installed")
+            if name == MANIFEST_NAME and st.st_size > MAX_MANIFEST_BYTES:
+                raise InstallError(f"{path} is {st.st_size:,} bytes, over the {MAX_MANIFEST_BYTES:,}-byte limit "
+                                   "of a manifest: nothing was installed")
+
+
+def _walk_error(exc: OSError) -> None:
+    raise InstallError(f"{exc.filename}: cannot be read ({exc.strerror}): nothing was installed")
+
+
 def _copy_folder(src: Path, dest: Path) -> None:
-    for path in src.rglob("*"):
-        if path.is_symlink():
-            raise InstallError(f"{path} is a symbolic link: nothing was installed")
-    shutil.copytree(src, dest, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".git"))
+    """Copy a folder ``_check_folder`` has passed."""
+    shutil.copytree(src, dest, dirs_exist_ok=True, ignore=_SKIPPED)
+
+
+def _open_archive(source: Path):
+    """The archive as a binary file once it is known to be a regular file within the size limit."""
+    try:
+        return open_regular(source, MAX_ARCHIVE_BYTES, str(source))
+    except LimitError as exc:
+        raise InstallError(f"{exc}: give a plugin folder or a .zip; nothing was installed") from None
+    except OSError as exc:
+        raise InstallError(f"{source}: cannot be read ({exc.strerror or exc})") from None
 
 
 def install(source: str | Path, *, target_dir: Path | None = None, replace: bool = False) -> Path:
     """Install a plugin folder or .zip into the user plugin folder → its installed folder."""
     source = Path(source)
     target_dir = Path(target_dir) if target_dir is not None else user_plugin_dir()
-    if not source.exists():
-        raise InstallError(f"{source}: not found")
+    try:
+        st = source.stat()
+    except (OSError, ValueError):
+        raise InstallError(f"{source}: not found") from None
+    if stat.S_ISDIR(st.st_mode):
+        if not (source / MANIFEST_NAME).is_file():
+            raise InstallError(f"{source}: no {MANIFEST_NAME} in this folder")
+        _check_folder(source)
+        archive = None
+    else:
+        archive = _open_archive(source)  # a FIFO, a device or an oversized file is refused here, unread
     target_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".installing-", dir=target_dir))
     try:
-        if source.is_dir():
-            if not (source / MANIFEST_NAME).is_file():
-                raise InstallError(f"{source}: no {MANIFEST_NAME} in this folder")
+        if archive is None:
             _copy_folder(source, staging)
         else:
-            try:
-                zf = zipfile.ZipFile(source)
-            except (zipfile.BadZipFile, OSError) as exc:
-                raise InstallError(f"{source}: not a plugin folder or a readable .zip ({exc})") from None
-            with zf:
-                members, top = _check_zip(zf)
-                _extract(zf, members, top, staging)
+            with archive:
+                try:
+                    with zipfile.ZipFile(archive) as zf:
+                        members, top = _check_zip(zf)
+                        _extract(zf, members, top, staging)
+                except _ZIP_ERRORS as exc:
+                    raise InstallError(f"{source}: not a plugin folder or a readable .zip "
+                                       f"({one_line(exc, 200)}): nothing was installed") from None
         found = read_manifest(staging, "user")
         if not found.ok:
             raise InstallError(f"{source}: not a valid plugin: {found.error}")

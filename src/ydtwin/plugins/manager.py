@@ -4,6 +4,11 @@ Every contribution is registered through ``_register`` and gets a disposer; disa
 disposers, so nothing it registered stays behind. A plugin is active when it was found intact, the user
 has not switched it off, and — when it carries code and is not part of ydtwin — the user trusts this exact
 version (content hash) and the app is not in safe mode. Data-only plugins run no code at all.
+
+No plugin replaces another's contribution: every id (and every short name, the ids' namespace) is claimed
+by the plugin that registers it first, and a plugin that would take one already claimed is refused whole
+and listed as broken with the conflict as its reason. The built-in plugin always keeps its own: should a
+plugin hold one of its ids (a list of plugins handed in out of order), that plugin is the one refused.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from pathlib import Path
 from ydtwin.model.plans import PlansLayer, ThemeStyle, hex_to_rgb
 from ydtwin.plugins.discovery import Discovered, discover
 from ydtwin.plugins.guard import Guard
+from ydtwin.plugins.limits import one_line
 from ydtwin.plugins.manifest import PanelContribution, ReaderContribution, RuleContribution
 from ydtwin.plugins.projects import PluginDataError, load_layers, load_projects
 from ydtwin.plugins.trust import PluginSettings
@@ -59,6 +65,8 @@ class PluginManager:
         self._layers: dict[str, list] = {}
         self._disposers: dict[str, list[Callable[[], None]]] = {}
         self._problems: dict[str, str] = {}
+        #: contribution id, or "namespace:<short name>" → the plugin that registered it
+        self._claims: dict[str, str] = {}
         self._by_name = {d.name: d for d in self.discovered if d.manifest is not None and d.ok}
         for found in self.discovered:
             if self.status(found) == ACTIVE:
@@ -141,11 +149,44 @@ class PluginManager:
             except Exception:  # a disposer of ours failing must not keep the rest registered
                 log.exception("disposing a registration of %s failed", name)
 
+    def _claimed(self, found: Discovered) -> list[str]:
+        """What the plugin would claim: its namespace and every contribution id."""
+        m = found.manifest
+        c = m.contributions
+        ids = [item.id for items in (c.projects, c.layers, c.readers, c.themes, c.panels, c.rules) for item in items]
+        return [f"namespace:{m.short_name}", *ids]
+
+    def _conflicts(self, found: Discovered) -> bool:
+        """Refuse ``found`` (True) when another active plugin holds one of its ids; the built-in plugin
+        instead refuses whoever holds one of its own."""
+        name = found.name
+        holders: dict[str, list[str]] = {}
+        for key in self._claimed(found):
+            owner = self._claims.get(key)
+            if owner is not None and owner != name:
+                holders.setdefault(owner, []).append(key.removeprefix("namespace:"))
+        if not holders:
+            return False
+        if found.origin == "builtin":
+            for owner, keys in holders.items():
+                self._mark_broken(owner, f"conflicts with ydtwin's built-in plugin {name} over {_some(keys)}: "
+                                         "a plugin never replaces a built-in contribution")
+            return False
+        owner, keys = next(iter(holders.items()))
+        self._mark_broken(name, f"conflicts with {owner} over {_some(keys)}: refused (ids must be unique; "
+                                "rename the plugin and its ids)")
+        return True
+
     def _activate(self, found: Discovered) -> None:
         m = found.manifest
         name = m.name
         builtin = found.origin == "builtin"
+        if self._conflicts(found):
+            return
         self._disposers.setdefault(name, [])
+        for key in self._claimed(found):
+            self._claims[key] = name
+            self._register(name, lambda k=key: self._claims.pop(k, None) if self._claims.get(k) == name else None)
         for theme in m.contributions.themes:
             self.themes[theme.id] = Registered(name, theme, builtin)
             self._register(name, lambda k=theme.id: self.themes.pop(k, None))
@@ -185,8 +226,8 @@ class PluginManager:
             if name not in self._plans:
                 try:
                     layer = load_projects(found, themes)
-                except PluginDataError as exc:
-                    self._mark_broken(name, str(exc))
+                except Exception as exc:  # noqa: BLE001 - a plugin's data never breaks the others
+                    self._mark_broken(name, _data_problem(exc))
                     continue
                 if layer is None:
                     continue
@@ -201,8 +242,8 @@ class PluginManager:
             if name not in self._layers:
                 try:
                     self._layers[name] = load_layers(found)
-                except PluginDataError as exc:
-                    self._mark_broken(name, str(exc))
+                except Exception as exc:  # noqa: BLE001 - a plugin's data never breaks the others
+                    self._mark_broken(name, _data_problem(exc))
                     continue
             out.extend(self._layers[name])
         return out
@@ -223,7 +264,8 @@ class PluginManager:
             folder = str(found.path)
             if folder not in sys.path:
                 sys.path.insert(0, folder)
-        return self.guard.resolve(plugin, ref)
+        # third-party modules are imported off-thread with a time limit; ydtwin's own in this thread
+        return self.guard.resolve(plugin, ref, inline=found.origin == "builtin")
 
     def reader_for(self, path: str | Path) -> Registered | None:
         """The reader for a file name: a plugin's own reader before the built-in ones."""
@@ -305,10 +347,22 @@ class PluginManager:
         self._plans.clear()
         self._layers.clear()
         self._problems.clear()
+        self._claims.clear()
         self.discovered = discover(**discover_kwargs)
         for found in self.discovered:
             if self.status(found) == ACTIVE:
                 self._activate(found)
+
+
+def _data_problem(exc: Exception) -> str:
+    if isinstance(exc, PluginDataError):
+        return one_line(exc, 1000)
+    return one_line(f"its data cannot be loaded ({type(exc).__name__}: {exc})", 1000)
+
+
+def _some(keys: list[str]) -> str:
+    shown = ", ".join(repr(k) for k in keys[:3])
+    return shown + (f" and {len(keys) - 3} more" if len(keys) > 3 else "")
 
 
 def plugin_of(layer) -> str:

@@ -2,7 +2,8 @@
 
 Stored as JSON in the user config folder (``plugins.json``), written atomically. A trust decision names
 the exact content of the plugin folder (SHA-256 over its files): any change to the plugin, code or data,
-asks again.
+asks again. Hashing reads regular files only, in chunks: a FIFO or a device in a plugin folder (or a link
+to one) is hashed by its kind, never read, and a plugin whose files cannot be read is simply not trusted.
 """
 
 from __future__ import annotations
@@ -10,12 +11,17 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import tempfile
 from pathlib import Path
+
+from ydtwin.plugins.limits import LimitError, open_regular, read_limited
 
 __all__ = ["PluginSettings", "plugin_hash"]
 
 _SKIP_DIRS = {"__pycache__", ".git", ".hg", ".svn"}
+#: the largest settings file read
+MAX_SETTINGS_BYTES = 4 * 2**20
 
 
 def plugin_hash(folder: Path) -> str:
@@ -29,11 +35,30 @@ def plugin_hash(folder: Path) -> str:
             if not name.endswith((".pyc", ".pyo")):
                 files.append(Path(root) / name)
     for path in sorted(files, key=lambda p: p.relative_to(folder).as_posix()):
-        rel = path.relative_to(folder).as_posix().encode()
+        rel = path.relative_to(folder).as_posix().encode("utf-8", "surrogateescape")
         h.update(len(rel).to_bytes(4, "little") + rel)
-        data = path.read_bytes()
-        h.update(len(data).to_bytes(8, "little") + data)
+        _hash_file(h, path)
     return h.hexdigest()
+
+
+def _hash_file(h, path: Path) -> None:
+    """The file's size and bytes, read in chunks; a file that is not a regular one by its kind alone."""
+    st = os.stat(path)  # through a link: what would be read
+    if not stat.S_ISREG(st.st_mode):
+        h.update(b"\xff special " + stat.filemode(st.st_mode).encode())
+        return
+    try:
+        f = open_regular(path, 2**62, str(path))
+    except LimitError:  # swapped for a special file since the stat above
+        h.update(b"\xff special")
+        return
+    with f:
+        size = os.fstat(f.fileno()).st_size
+        h.update(size.to_bytes(8, "little"))
+        done = 0
+        while done < size and (chunk := f.read(min(2**20, size - done))):
+            h.update(chunk)
+            done += len(chunk)
 
 
 def _settings_path() -> Path:
@@ -50,10 +75,10 @@ class PluginSettings:
         self.disabled: set[str] = set()
         self.trusted: dict[str, str] = {}
         try:
-            doc = json.loads(self.path.read_text(encoding="utf-8"))
+            doc = json.loads(read_limited(self.path, MAX_SETTINGS_BYTES, str(self.path)).decode("utf-8"))
             self.disabled = {str(n) for n in doc.get("disabled", [])}
             self.trusted = {str(k): str(v) for k, v in doc.get("trusted", {}).items()}
-        except (OSError, ValueError, AttributeError):  # none yet, or unreadable: start clean
+        except (OSError, ValueError, AttributeError, TypeError, RecursionError):  # none yet, or unusable: start clean
             pass
 
     def save(self) -> None:
@@ -72,7 +97,12 @@ class PluginSettings:
 
     def is_trusted(self, name: str, folder: Path) -> bool:
         stored = self.trusted.get(name)
-        return stored is not None and stored == plugin_hash(folder)
+        if stored is None:
+            return False
+        try:
+            return stored == plugin_hash(folder)
+        except (OSError, ValueError):  # a file of the plugin cannot be read: its content is not known
+            return False
 
     def trust(self, name: str, folder: Path) -> None:
         self.trusted[name] = plugin_hash(folder)

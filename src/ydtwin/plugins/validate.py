@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ydtwin.plugins.discovery import BUILTIN_DIR, Discovered, read_manifest
+from ydtwin.plugins.limits import one_line
 from ydtwin.plugins.projects import PluginDataError, load_layers, load_projects
 
 __all__ = ["validate"]
@@ -43,7 +44,17 @@ def _module_present(folder: Path, ref: str) -> bool:
 
 
 def validate(found: Discovered, others: list[Discovered] | None = None, *, region_bbox=None) -> list[str]:
-    """Problems found in one plugin (empty when it is valid). ``others``: plugins whose themes it may use."""
+    """Problems found in one plugin (empty when it is valid), each one line. ``others``: plugins whose themes
+    it may use. Never raises for what a plugin holds: an unforeseen fault is reported as its problem."""
+    try:
+        return _validate(found, others, region_bbox)
+    except RecursionError:
+        return ["the plugin's data is nested too deeply to check"]
+    except Exception as exc:  # noqa: BLE001 - whatever a plugin holds, validation answers with a line
+        return [one_line(f"cannot be checked ({type(exc).__name__}: {exc})")]
+
+
+def _validate(found: Discovered, others: list[Discovered] | None, region_bbox) -> list[str]:
     errors = list(found.errors)
     m = found.manifest
     if m is None:
@@ -56,7 +67,7 @@ def validate(found: Discovered, others: list[Discovered] | None = None, *, regio
             try:
                 parse_crs(crs)
             except ValueError as exc:
-                errors.append(f"crs: {exc}")
+                errors.append(one_line(f"crs: {exc}"))
     for ref in m.python_refs():
         if not _module_present(found.path, ref):
             errors.append(f"code {ref!r}: module {ref.partition(':')[0]!r} is not in the plugin folder")
@@ -66,7 +77,7 @@ def validate(found: Discovered, others: list[Discovered] | None = None, *, regio
         layer = load_projects(found, _themes(found, others or []))
         extra = load_layers(found)
     except PluginDataError as exc:
-        return [str(exc)]
+        return [one_line(exc, 1000)]
     if region_bbox is not None:
         import numpy as np
         import shapely
