@@ -204,28 +204,32 @@ def _sniff(head: bytes) -> str:
 
 
 def _las_info(path: Path) -> FileInfo:
+    """A LAS/LAZ file's header, checked against the file first (:func:`~ydtwin.io.pointcloud.check_point_cloud`):
+    a truncated or lying header is one line with the counts, never a loop, a huge allocation or "fine"."""
     import laspy
 
-    size = path.stat().st_size
+    from ydtwin.io.pointcloud import check_point_cloud
+
+    checked = check_point_cloud(path)
     try:
         with laspy.open(path) as reader:
             h = reader.header
-            count = int(h.point_count)
-            if not path.name.lower().endswith(".laz"):
-                need = h.offset_to_point_data + count * h.point_format.size
-                if need > size:
-                    raise ReadError(path, f"truncated: header promises {count:,} points ({need:,} bytes) "
-                                    f"but the file has {size:,} bytes")
-            crs = h.parse_crs()
-            mins, maxs = h.mins, h.maxs
-            fmt = h.point_format.id
-            version = f"{h.version.major}.{h.version.minor}"
+            if int(h.point_count) != checked.point_count:
+                raise ReadError(path, f"the header's point count reads as {int(h.point_count):,} and "
+                                f"{checked.point_count:,}", "export the file again")
+            try:
+                crs = h.parse_crs()
+            except Exception as exc:  # noqa: BLE001 - a damaged CRS VLR does not hide the rest
+                crs, crs_problem = None, f"unreadable CRS VLR ({type(exc).__name__})"
+            else:
+                crs_problem = ""
     except ReadError:
         raise
     except Exception as exc:
         raise ReadError(path, f"not a readable LAS/LAZ file ({type(exc).__name__}: {exc})") from None
+    mins, maxs = checked.mins, checked.maxs
     bounds = None
-    crs_text = "none in the file (say which when loading)"
+    crs_text = crs_problem or "none in the file (say which when loading)"
     if crs is not None:
         crs_text = _crs_label(crs.to_wkt())
         horiz = crs.sub_crs_list[0] if crs.is_compound else crs
@@ -233,5 +237,10 @@ def _las_info(path: Path) -> FileInfo:
             bounds = _wgs84_bounds(mins[0], mins[1], maxs[0], maxs[1], horiz.to_wkt())
         except Exception:
             bounds = None
-    return FileInfo(str(path), f"LAS {version} point cloud (point format {fmt})", count, "points", crs_text,
-                    bounds, {"z range": f"{mins[2]:.2f} to {maxs[2]:.2f}"})
+    details = {"z range": f"{mins[2]:.2f} to {maxs[2]:.2f}"}
+    record = f"{checked.record_length} bytes a point"
+    if checked.compressed:
+        record += f", LAZ in {checked.chunks:,} chunk{'s' if checked.chunks != 1 else ''}"
+    details["records"] = record
+    return FileInfo(str(path), f"LAS {checked.version} point cloud (point format {checked.point_format})",
+                    checked.point_count, "points", crs_text, bounds, details)
