@@ -165,3 +165,74 @@ def test_saved_projects_follow_the_model_and_the_published_schema_is_current(tmp
     schema = json.loads(on_disk)
     assert schema["required"] == ["ydtwin_project"] and schema["additionalProperties"] is False
     assert schema["properties"]["ydtwin_project"]["const"] == 1
+
+
+def _project_file(folder, *paths):
+    doc = {"ydtwin_project": 1, "layers": [{"path": p} for p in paths]}
+    path = folder / "shared.ydtwin.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return path
+
+
+def _refused(path, *needles):
+    with pytest.raises(ReadError) as err:
+        load_project(path)
+    text = str(err.value)
+    assert "\n" not in text and path.name in text, text
+    for needle in needles:
+        assert needle in text, text
+    return text
+
+
+@pytest.mark.parametrize("layer", ["../../../etc/shadow", "data/../../secret.gpkg", "..", "./../x.gpkg"])
+def test_relative_layer_paths_stay_inside_the_projects_folder(tmp_path, layer):
+    """A project from someone else opened `../../../etc/shadow`: a relative layer path must stay inside the
+    project's folder; one that leaves it is refused before anything is loaded, naming the project and the layer."""
+    folder = tmp_path / "proj"
+    folder.mkdir()
+    (tmp_path / "secret.gpkg").write_bytes(b"")
+    _refused(_project_file(folder, layer), "layers[0].path", repr(layer), "outside the project's folder")
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero here")
+def test_devices_fifos_and_folders_are_not_layers(tmp_path):
+    """`/dev/zero` was opened as a layer (an endless read): a path that exists must be a regular file; a
+    device, a FIFO or a folder is refused, and so is a symbolic link to one (resolved, then checked)."""
+    _refused(_project_file(tmp_path, "/dev/zero"), "layers[0].path", "'/dev/zero'", "character device")
+    (tmp_path / "sub").mkdir()
+    _refused(_project_file(tmp_path, "sub"), "is a folder")
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(tmp_path / "pipe.geojson")
+        _refused(_project_file(tmp_path, "ok.gpkg", "pipe.geojson"), "layers[1].path", "FIFO")
+    (tmp_path / "zero.gpkg").symlink_to("/dev/zero")
+    _refused(_project_file(tmp_path, str(tmp_path / "zero.gpkg")), "character device", "symbolic link to /dev/zero")
+    _refused(_project_file(tmp_path, "zero.gpkg"), "outside the project's folder")
+
+
+def test_a_symbolic_link_inside_the_folder_cannot_lead_out(tmp_path):
+    """A relative path is checked after its symbolic links are resolved: a link in the project's folder that
+    points outside it is refused like `..`; a link to a file inside the folder is followed."""
+    outside = tmp_path / "elsewhere.gpkg"
+    outside.write_bytes(b"")
+    folder = tmp_path / "proj"
+    folder.mkdir()
+    (folder / "escape.gpkg").symlink_to(outside)
+    _refused(_project_file(folder, "escape.gpkg"), "layers[0].path", "outside the project's folder")
+    (folder / "real.gpkg").write_bytes(b"")
+    (folder / "alias.gpkg").symlink_to(folder / "real.gpkg")
+    assert load_project(_project_file(folder, "alias.gpkg")).layers[0].path == str((folder / "real.gpkg").resolve())
+
+
+def test_absolute_and_missing_files_load_and_outside_files_save_as_absolute(tmp_path):
+    """A regular file given by its absolute path loads; a file not there yet is left to its reader (which
+    says so); a layer outside the project's folder is saved with its absolute path, so the project reloads."""
+    data = tmp_path / "data" / "blocks.gpkg"
+    data.parent.mkdir()
+    data.write_bytes(b"")
+    folder = tmp_path / "proj"
+    folder.mkdir()
+    project = load_project(_project_file(folder, str(data), "later.gpkg"))
+    assert project.layers[0].path == str(data) and project.layers[1].path == str(folder.resolve() / "later.gpkg")
+    saved = save_project(Project(layers=[LayerEntry(str(data))]), folder / "p.ydtwin.json")
+    assert json.loads(saved.read_text(encoding="utf-8"))["layers"][0]["path"] == str(data.resolve())
+    assert load_project(saved).layers[0].path == str(data.resolve())

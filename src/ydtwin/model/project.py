@@ -2,7 +2,13 @@
 
 What a project holds (``PROJECT_VERSION`` 1): the region file, the layers loaded from files (path, CRS,
 colour-by, visibility, opacity, replace mode), the visibility/opacity of the region's own layers, named
-viewpoints and the plan year. Paths are stored relative to the project file when they can be.
+viewpoints and the plan year. Paths are stored relative to the project file when the file lies in the
+project's folder, absolute otherwise.
+
+A project opens no file it should not: a relative path must stay inside the project's folder (``..`` that
+leaves it is refused, and so is a symbolic link inside it that leads out), and a path that exists must be a
+regular file once its symbolic links are resolved (no device such as ``/dev/zero``, no FIFO, no folder).
+Either is refused before anything is loaded, in one line naming the project, the layer and why.
 
 The file format is the pydantic model :class:`ProjectFile`: a file is validated against it before anything
 is loaded, and a bad one is refused with one line naming the file and the key
@@ -18,6 +24,7 @@ import json
 import math
 import numbers
 import os
+import stat
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Annotated, Literal
@@ -92,7 +99,8 @@ class LayerFile(StrictModel):
     """One entry of 'layers': a file loaded with the project, in this order."""
 
     path: str = Field(min_length=1, max_length=4096,
-                      description="the file, relative to the project file when it can be")
+                      description="the file: relative to the project file's folder (and inside it), or absolute; "
+                      "a regular file")
     crs: str | None = Field(None, max_length=65536, description="only when the file does not say: an EPSG code, "
                             "WKT, 'GCJ-02' or 'BD-09'")
     color_by: str = Field("", max_length=200, description="an attribute, 'height', 'height_rule' or empty")
@@ -158,12 +166,14 @@ class Project:
         layer paths relative to ``base`` when they can be."""
 
         def rel(path: str) -> str:
+            # relative only for a file inside the project's folder (where loading accepts one); elsewhere absolute
             if base is None:
                 return path
-            try:
-                return os.path.relpath(path, base)
-            except ValueError:  # another drive on Windows
-                return path
+            here = Path(base).resolve()
+            target = Path(path).resolve()
+            if target.is_relative_to(here):
+                return os.path.relpath(target, here)
+            return os.path.abspath(path)
 
         doc = {
             "ydtwin_project": PROJECT_VERSION,
@@ -194,16 +204,57 @@ class Project:
             model = ProjectFile.model_validate(doc)
         except ValidationError as exc:
             raise ReadError(path, f"invalid project: {error_line(exc)}") from None
+        if model.region is not None:
+            _confined(model.region, base, path, "region")
         layers = []
-        for item in model.layers:
+        for i, item in enumerate(model.layers):
             entry = LayerEntry(**item.model_dump())
-            if base is not None and not os.path.isabs(entry.path):
-                entry.path = str((base / entry.path).resolve())
+            entry.path = _confined(entry.path, base, path, f"layers[{i}].path")
             layers.append(entry)
         viewpoints = [Viewpoint(v.name, tuple(v.eye), tuple(v.target), v.view_angle) for v in model.viewpoints]
         base_layers = {role: state.model_dump() for role, state in model.base_layers.items()}
         return cls(region=model.region, layers=layers, base_layers=base_layers, viewpoints=viewpoints,
                    plan_year=model.plan_year)
+
+
+_KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+          (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"))
+
+
+def _confined(raw: str, base: Path | None, project: Path | str, key: str) -> str:
+    """A path from a project file, as it will be opened (relative ones resolved from ``base``), or a one-line
+    :class:`ReadError` naming the project and ``key``: a relative path that leaves the project's folder
+    (through ``..`` or a symbolic link), or a path that exists and is not a regular file once resolved."""
+
+    def refuse(why: str, hint: str) -> ReadError:
+        return ReadError(project, f"{key} {raw!r} {why}", hint)
+
+    if "\0" in raw:
+        raise refuse("contains a NUL character", "give the file's path")
+    relative = not os.path.isabs(raw)
+    outside = "keep the project's data in its folder, or give an absolute path"
+    if relative:
+        if os.path.normpath(raw).split(os.sep)[0] == os.pardir:
+            raise refuse("leads outside the project's folder", outside)
+        if base is None:
+            return raw
+        written = Path(os.path.abspath(Path(base) / raw))
+        folder = Path(base).resolve()
+        target = (folder / raw).resolve()
+        if not target.is_relative_to(folder):
+            raise refuse(f"leads outside the project's folder (through a symbolic link, to {target})", outside)
+    else:
+        written = Path(os.path.abspath(raw))
+        target = written.resolve()
+    try:
+        mode = os.stat(target).st_mode
+    except OSError:
+        mode = None  # missing or unreadable: the layer's reader says so when it is loaded
+    if mode is not None and not stat.S_ISREG(mode):
+        kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
+        link = f" (a symbolic link to {target})" if target != written else ""
+        raise refuse(f"is {kind}{link}, not a file", "give a data file")
+    return str(target) if relative else raw
 
 
 def save_project(project: Project, path: str | os.PathLike[str]) -> Path:
