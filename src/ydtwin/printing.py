@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 
@@ -19,12 +20,22 @@ def html_to_pdf(text: str, images: dict[str, bytes], out: str | os.PathLike[str]
         doc.addResource(QTextDocument.ResourceType.ImageResource.value, QUrl(name), image)
     doc.setHtml(text)
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    writer = QPdfWriter(str(out))
-    writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
-                                     QMarginsF(15, 15, 15, 15)))
-    writer.setResolution(150)
-    doc.setPageSize(writer.pageLayout().paintRectPixels(writer.resolution()).size().toSizeF())
-    doc.print(writer)
-    del writer
+    # printed beside the target under a temporary name, then renamed over it: a reader never sees half a PDF,
+    # and an output that is a symbolic link is replaced, never written through
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    os.close(fd)
+    try:
+        writer = QPdfWriter(tmp)
+        writer.setTitle(doc.metaInformation(QTextDocument.MetaInformation.DocumentTitle))
+        writer.setCreator("ydtwin")
+        writer.setPageLayout(QPageLayout(QPageSize(QPageSize.PageSizeId.A4), QPageLayout.Orientation.Portrait,
+                                         QMarginsF(15, 15, 15, 15)))
+        writer.setResolution(150)
+        doc.setPageSize(writer.pageLayout().paintRectPixels(writer.resolution()).size().toSizeF())
+        doc.print(writer)
+        del writer
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
     return out

@@ -126,7 +126,12 @@ def cmd_path(args) -> int:
             path = presets.tour(proj, [ws.place(n) for n in names if n], seconds=secs or 6.0, **common)
         elif args.kind == "corridor":
             if not args.project:
-                raise YdtwinError("corridor: name the project with --project (an id or title from the plans)")
+                raise YdtwinError("corridor: name the project with --project (an id or title; "
+                                  "`--project list` lists them)")
+            if args.project.strip().lower() == "list":
+                for pid, title, _coords in ws.corridor_lines():
+                    print(f"{pid:34} {title}")
+                return 0
             path = ws.corridor_path(args.project, height_m=args.height, seconds=secs, **common)
         else:
             findings = ws.findings_for_tour(args.findings, year=args.year)

@@ -203,7 +203,7 @@ def build_parser() -> argparse.ArgumentParser:
     preset.add_argument("--cities", default=None, metavar="NAMES",
                         help="tour: cities separated by commas (default: all eight)")
     preset.add_argument("--project", default=None, metavar="NAME",
-                        help="corridor: a planned linear project's id or name (see `ydtwin review check`)")
+                        help="corridor: a planned linear project's id or title (`--project list` lists them)")
     preset.add_argument("--height", type=_number(float, 10.0, 50_000.0, " m"), default=600.0, metavar="M",
                         help="corridor: flying height")
     preset.add_argument("--findings", default=None, metavar="FILE",

@@ -29,8 +29,9 @@ def _check(args) -> int:
     doc = {**result.scenario(ws.scene.region.id), "findings": [f.to_json() for f in result.findings]}
     out = write_text(args.out, json.dumps(doc, ensure_ascii=False, indent=1))
     counts = Counter(f.kind for f in result.findings)
-    print(f"wrote {out}: {len(result.findings)} findings over {len(result.plans)} plan layers "
-          f"({', '.join(f'{k} {v}' for k, v in sorted(counts.items()))})")
+    act = len(result.reported())
+    print(f"wrote {out}: {len(result.findings)} findings over {len(result.plans)} plan layers — {act} to act on, "
+          f"{len(result.findings) - act} links found connected ({', '.join(f'{k} {v}' for k, v in sorted(counts.items()))})")
     return 0
 
 
@@ -44,7 +45,9 @@ def _new(args) -> int:
     ws = workspace_from_args(args, layers=False)
     session, result = ws.new_session(path, title=args.title, year=args.year, include_connected=args.include_connected)
     _problems(result)
-    print(f"wrote {path}: {len(session.findings)} findings, all open")
+    print(f"wrote {path}: {len(session.findings)} findings, all open"
+          + ("" if args.include_connected else f" ({len(result.findings) - len(result.reported())} links found "
+             "connected left out: --include-connected keeps them)"))
     return 0
 
 

@@ -3,13 +3,21 @@ saved as JSON with a published schema (no executable content); sampled frame by 
 
 Positions are geographic (WGS84 lon/lat degrees, height in metres above the scene's datum), so a path stays
 valid when the scene's projection changes; a :class:`Sampler` turns it into scene-metre camera poses.
+
+Limits, checked when a path is made or loaded (a file: before it is parsed, where they can be), so that no file
+can start an endless render: at most :data:`MAX_KEYFRAMES` keyframes and :data:`MAX_TRACK_KEYS` keys per track,
+durations and times finite and not negative, a frame rate of 1–120 fps, a video of at most
+:data:`MAX_DURATION_S` seconds and :data:`MAX_FRAMES` frames (30 minutes at 60 fps), a file of at most
+:data:`MAX_FILE_BYTES`.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -23,6 +31,20 @@ from ydtwin.geo.camera import EASES, CameraSpline, Key, Pose
 PATH_FORMAT = "ydtwin-flightpath/1"
 #: the largest video frame (4K UHD); stills go further (tiled)
 MAX_VIDEO_SIZE = (3840, 2160)
+
+
+#: the most keyframes a path has (a day-long tour at one key a minute is far fewer)
+MAX_KEYFRAMES = 10_000
+#: the most keys each track (plan year, layers, captions) has
+MAX_TRACK_KEYS = 10_000
+#: the longest video a path makes: 30 minutes ...
+MAX_DURATION_S = 1800.0
+#: ... and the most frames: 30 minutes at 60 fps (at 120 fps, 15 minutes)
+MAX_FRAMES = 108_000
+#: frame rates a video may have
+FPS_RANGE = (1, 120)
+#: the largest flight path file read (10,000 keyframes with long captions fit several times over)
+MAX_FILE_BYTES = 32 * 1024 * 1024
 
 
 #: the lowest a camera may fly: a few metres below the deepest ground or sea floor a region has (the Delta's
@@ -85,21 +107,21 @@ class Keyframe(BaseModel):
 
 class YearKey(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    time: float = Field(ge=0.0)
+    time: float = Field(ge=0.0, allow_inf_nan=False)
     year: int = Field(ge=1900, le=2200)
 
 
 class LayerKey(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    time: float = Field(ge=0.0)
+    time: float = Field(ge=0.0, allow_inf_nan=False)
     layer: str = Field(min_length=1, description="a layer's name or role")
     visible: bool
 
 
 class Caption(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    start: float = Field(ge=0.0)
-    end: float = Field(ge=0.0)
+    start: float = Field(ge=0.0, allow_inf_nan=False)
+    end: float = Field(ge=0.0, allow_inf_nan=False)
     text: str
 
     @model_validator(mode="after")
@@ -114,9 +136,9 @@ class Tracks(BaseModel):
     each key on), captions (shown between start and end)."""
 
     model_config = ConfigDict(extra="forbid")
-    plan_year: list[YearKey] = []
-    layers: list[LayerKey] = []
-    captions: list[Caption] = []
+    plan_year: list[YearKey] = Field([], max_length=MAX_TRACK_KEYS)
+    layers: list[LayerKey] = Field([], max_length=MAX_TRACK_KEYS)
+    captions: list[Caption] = Field([], max_length=MAX_TRACK_KEYS)
 
 
 class FlightPath(BaseModel):
@@ -124,9 +146,9 @@ class FlightPath(BaseModel):
     format: Literal["ydtwin-flightpath/1"] = PATH_FORMAT
     title: str = ""
     closed: bool = Field(False, description="the last keyframe flies back to the first (an orbit)")
-    keyframes: list[Keyframe] = Field(min_length=1)
+    keyframes: list[Keyframe] = Field(min_length=1, max_length=MAX_KEYFRAMES)
     tracks: Tracks = Tracks()
-    fps: int = Field(30, ge=1, le=120)
+    fps: int = Field(30, ge=FPS_RANGE[0], le=FPS_RANGE[1])
     size: list[int] = Field([1920, 1080], description="[width, height] pixels of a video frame")
 
     @field_validator("size")
@@ -135,6 +157,13 @@ class FlightPath(BaseModel):
         if len(v) != 2 or not (16 <= v[0] <= MAX_VIDEO_SIZE[0] and 16 <= v[1] <= MAX_VIDEO_SIZE[1]):
             raise ValueError(f"size must be [width, height] within {MAX_VIDEO_SIZE[0]}x{MAX_VIDEO_SIZE[1]}")
         return v
+
+    @model_validator(mode="after")
+    def _bounded(self):
+        problem = video_limit(self.duration, self.fps)
+        if problem:
+            raise ValueError(problem)
+        return self
 
     # --- timing -----------------------------------------------------------------------------------
 
@@ -147,8 +176,19 @@ class FlightPath(BaseModel):
         return sum(k.hold + k.seconds for k in segments) + (0.0 if closed else keys[-1].hold)
 
     def frame_count(self, fps: int | None = None) -> int:
-        """Frames of a video at ``fps``: one at t = 0 and one per 1/fps up to the end."""
-        return int(math.floor(self.duration * (fps or self.fps) + 1e-6)) + 1
+        """Frames of a video at ``fps``: one at t = 0 and one per 1/fps up to the end (a count only; what renders
+        asks :meth:`video_frames`)."""
+        return _frames(self.duration, fps or self.fps)
+
+    def video_frames(self, fps: int | None = None) -> int:
+        """:meth:`frame_count` of a video about to be rendered, or a :class:`PathError` (one line) when it would
+        break the limits (:data:`FPS_RANGE`, :data:`MAX_DURATION_S`, :data:`MAX_FRAMES`): a path edited after it
+        was checked, or another frame rate, is checked again here."""
+        fps = self.fps if fps is None else fps
+        problem = video_limit(self.duration, fps)
+        if problem:
+            raise PathError(f"{self.title or 'flight path'}: {problem}")
+        return _frames(self.duration, fps)
 
     # --- files ------------------------------------------------------------------------------------
 
@@ -158,25 +198,73 @@ class FlightPath(BaseModel):
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> FlightPath:
+        """Read and check a path file: a regular file of at most :data:`MAX_FILE_BYTES`, counts checked before
+        the keyframes are; every problem is one :class:`PathError` line naming the file."""
         path = Path(path)
         try:
-            raw = path.read_text(encoding="utf-8")
+            with open(path, "rb") as fh:
+                st = os.fstat(fh.fileno())
+                if not stat.S_ISREG(st.st_mode):
+                    raise PathError(f"{path}: not a regular file (a flight path is a JSON file)")
+                if st.st_size > MAX_FILE_BYTES:
+                    raise PathError(f"{path}: {st.st_size:,} bytes; a flight path file is at most {MAX_FILE_BYTES:,}")
+                raw = fh.read(MAX_FILE_BYTES + 1)
+            if len(raw) > MAX_FILE_BYTES:
+                raise PathError(f"{path}: grew past {MAX_FILE_BYTES:,} bytes while it was read")
+            text = raw.decode("utf-8")
         except FileNotFoundError:
             raise PathError(f"{path}: no such file") from None
+        except IsADirectoryError:
+            raise PathError(f"{path}: is a folder (a flight path is a JSON file)") from None
         except (OSError, UnicodeDecodeError) as exc:
             raise PathError(f"{path}: cannot be read ({exc})") from None
         try:
-            data = json.loads(raw)
+            data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise PathError(f"{path}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
+        except RecursionError:
+            raise PathError(f"{path}: not a flight path (nested too deeply)") from None
         if not isinstance(data, dict):
             raise PathError(f"{path}: a flight path is a JSON object")
         if data.get("format") not in (None, PATH_FORMAT):
             raise PathError(f"{path}: format {data.get('format')!r} is not {PATH_FORMAT}")
+        _check_counts(path, data)
         try:
             return cls.model_validate(data)
         except ValidationError as exc:
             raise PathError(f"{path}: {validation_line(exc)}") from None
+
+
+def _frames(duration: float, fps: int) -> int:
+    return int(math.floor(duration * fps + 1e-6)) + 1
+
+
+def video_limit(duration: float, fps) -> str:
+    """Why a video of ``duration`` seconds at ``fps`` is refused (one line), or "" when it is within the limits."""
+    lo, hi = FPS_RANGE
+    if isinstance(fps, bool) or not isinstance(fps, int) or not lo <= fps <= hi:
+        return f"frame rate {fps!r}: {lo}–{hi} frames per second"
+    if not math.isfinite(duration) or duration < 0:
+        return f"the path lasts {duration} s: a duration is finite and not negative"
+    if duration > MAX_DURATION_S:
+        return (f"the path lasts {duration:,.0f} s: a video is at most {MAX_DURATION_S:,.0f} s "
+                f"({MAX_DURATION_S / 60:g} minutes)")
+    frames = _frames(duration, fps)
+    if frames > MAX_FRAMES:
+        return (f"{frames:,} frames at {fps} fps: a video is at most {MAX_FRAMES:,} frames (30 minutes at 60 fps); "
+                "lower the frame rate or shorten the path")
+    return ""
+
+
+def _check_counts(path: Path, data: dict) -> None:
+    """Counts first: a file with 240,000 keyframes is refused before any is validated."""
+    lists = [("keyframes", data.get("keyframes"), MAX_KEYFRAMES)]
+    tracks = data.get("tracks")
+    if isinstance(tracks, dict):
+        lists += [(f"tracks.{name}", tracks.get(name), MAX_TRACK_KEYS) for name in ("plan_year", "layers", "captions")]
+    for where, items, limit in lists:
+        if isinstance(items, list) and len(items) > limit:
+            raise PathError(f"{path}: {where}: {len(items):,} items; a flight path has at most {limit:,}")
 
 
 def validation_line(exc: ValidationError) -> str:
@@ -217,7 +305,7 @@ class Sampler:
         self.spline = CameraSpline(keys, closed=path.closed)
         self.duration = self.spline.duration
         # keyframes' own year and caption, at the keyframe's time (they move with it)
-        starts = [sum(k.hold + k.seconds for k in path.keyframes[:i]) for i in range(len(path.keyframes))]
+        starts = [0.0, *itertools.accumulate(k.hold + k.seconds for k in path.keyframes[:-1])]
         self.key_times = starts
         years = list(path.tracks.plan_year)
         captions = list(path.tracks.captions)
@@ -240,7 +328,7 @@ class Sampler:
 
     def times(self, fps: int | None = None) -> np.ndarray:
         fps = fps or self.path.fps
-        return np.arange(self.path.frame_count(fps)) / fps
+        return np.arange(self.path.video_frames(fps)) / fps
 
     def state(self, t: float) -> FrameState:
         year = None
@@ -277,4 +365,6 @@ def apply_tracks(scene, state: FrameState, base: tuple | None = None) -> None:
             layer.visible = visible
 
 
-__all__ = ["EASES", "FlightPath", "FrameState", "Keyframe", "PathError", "Sampler", "Tracks", "apply_tracks", "json_schema"]
+__all__ = ["EASES", "FPS_RANGE", "MAX_DURATION_S", "MAX_FILE_BYTES", "MAX_FRAMES", "MAX_KEYFRAMES", "MAX_TRACK_KEYS",
+           "FlightPath", "FrameState", "Keyframe", "PathError", "Sampler", "Tracks", "apply_tracks", "json_schema",
+           "video_limit"]

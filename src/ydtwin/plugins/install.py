@@ -149,35 +149,46 @@ def _open_archive(source: Path):
         raise InstallError(f"{source}: cannot be read ({exc.strerror or exc})") from None
 
 
+def _bad_zip(source: Path, exc: BaseException) -> InstallError:
+    return InstallError(f"{source}: not a plugin folder or a readable .zip ({one_line(exc, 200)}): nothing was installed")
+
+
 def install(source: str | Path, *, target_dir: Path | None = None, replace: bool = False) -> Path:
-    """Install a plugin folder or .zip into the user plugin folder → its installed folder."""
+    """Install a plugin folder or .zip into the user plugin folder → its installed folder. Every check that
+    can be made before writing is made before the plugin folder is even created."""
     source = Path(source)
     target_dir = Path(target_dir) if target_dir is not None else user_plugin_dir()
     try:
         st = source.stat()
     except (OSError, ValueError):
         raise InstallError(f"{source}: not found") from None
+    archive = zf = None
     if stat.S_ISDIR(st.st_mode):
         if not (source / MANIFEST_NAME).is_file():
             raise InstallError(f"{source}: no {MANIFEST_NAME} in this folder")
         _check_folder(source)
-        archive = None
     else:
         archive = _open_archive(source)  # a FIFO, a device or an oversized file is refused here, unread
-    target_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".installing-", dir=target_dir))
+        try:
+            zf = zipfile.ZipFile(archive)
+            members, top = _check_zip(zf)
+        except _ZIP_ERRORS as exc:
+            archive.close()
+            raise _bad_zip(source, exc) from None
+        except BaseException:
+            archive.close()
+            raise
+    staging = None
     try:
-        if archive is None:
+        target_dir.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".installing-", dir=target_dir))
+        if zf is None:
             _copy_folder(source, staging)
         else:
-            with archive:
-                try:
-                    with zipfile.ZipFile(archive) as zf:
-                        members, top = _check_zip(zf)
-                        _extract(zf, members, top, staging)
-                except _ZIP_ERRORS as exc:
-                    raise InstallError(f"{source}: not a plugin folder or a readable .zip "
-                                       f"({one_line(exc, 200)}): nothing was installed") from None
+            try:
+                _extract(zf, members, top, staging)
+            except _ZIP_ERRORS as exc:
+                raise _bad_zip(source, exc) from None
         found = read_manifest(staging, "user")
         if not found.ok:
             raise InstallError(f"{source}: not a valid plugin: {found.error}")
@@ -189,7 +200,10 @@ def install(source: str | Path, *, target_dir: Path | None = None, replace: bool
         staging.rename(final)
         return final
     finally:
-        if staging.exists():
+        if zf is not None:
+            zf.close()
+            archive.close()
+        if staging is not None and staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-import numpy as np
 from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import (
     QComboBox,
@@ -413,22 +412,15 @@ class ReviewPanel(QWidget):
     # --- markers and session -----------------------------------------------------------------------------
 
     def pin_markers(self) -> None:
-        """The findings as labelled markers in the scene (one model layer, replaced on each run)."""
-        from ydtwin.model.layer import LabelLayer, PointData, Provenance, Style
+        """The findings as labelled pins in the scene (the workspace's pins layer, replaced on each change)."""
+        from ydtwin.workspace.review import PINS_ROLE, finding_pins
 
         scene = self.workspace.scene
-        for layer in [layer for layer in scene.layers if layer.role == "review-findings"]:
+        for layer in [layer for layer in scene.layers if layer.role == PINS_ROLE]:
             scene.layers.remove(layer)
-        recs = [self.session.findings[k] for k in sorted(self.session.findings)]
-        if not recs:
-            return
-        lon = np.array([r["finding"]["location"][0] for r in recs])
-        lat = np.array([r["finding"]["location"][1] for r in recs])
-        names = np.array([f"! {self.kind_label(r['finding']['kind'])}" for r in recs], dtype=object)
-        layer = LabelLayer("Findings", PointData(lon, lat, "EPSG:4326", {"name": names}), group="Review", pins=True,
-                           role="review-findings", style=Style(color=(1.0, 0.35, 0.25), font_size=13),
-                           provenance=Provenance("ydtwin review checks", "computed", nature="illustrative"))
-        scene.add(layer)
+        layer = finding_pins(self.session, label=lambda f: self.kind_label(f["kind"]))
+        if layer is not None:
+            scene.add(layer)
 
     def _ask_open(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Open review session"), "",

@@ -229,12 +229,13 @@ def _interconnection(ctx: _Context, rule) -> list[Finding]:
             if a.kind != b.kind:
                 findings.append(Finding(_fid("class_mismatch", projects), "class_mismatch",
                                         SEVERITY["class_mismatch"], rule.id, cities, projects, mid,
-                                        f"a {a.kind} ({a.city}) meets a {b.kind} ({b.city})"))
+                                        f"{a.title}, a {a.kind} ({a.city}), meets {b.title}, a {b.kind} ({b.city})"))
             elif a.capacity and b.capacity and a.capacity != b.capacity:
                 unit = {"road": "lanes", "rail": "tracks", "metro": "tracks"}.get(a.kind, "units of capacity")
                 findings.append(Finding(_fid("class_mismatch", projects), "class_mismatch",
                                         SEVERITY["class_mismatch"], rule.id, cities, projects, mid,
-                                        f"{a.capacity} {unit} ({a.city}) meet {b.capacity} {unit} ({b.city})",
+                                        f"{a.title}: {a.capacity} {unit} ({a.city}) meet {b.capacity} {unit} of "
+                                        f"{b.title} ({b.city})",
                                         {"capacity": {a.city: a.capacity, b.city: b.capacity}}))
             if a.grade and b.grade and a.grade != b.grade:
                 findings.append(Finding(_fid("grade_mismatch", projects), "grade_mismatch",
@@ -254,8 +255,8 @@ def _interconnection(ctx: _Context, rule) -> list[Finding]:
             if abs(a.end - b.end) >= int(prm["phase_years"]):
                 findings.append(Finding(_fid("phase_mismatch", projects), "phase_mismatch",
                                         SEVERITY["phase_mismatch"], rule.id, cities, projects, mid,
-                                        f"opens {a.end} in {a.city} and {b.end} in {b.city} "
-                                        f"({abs(a.end - b.end)} years apart)",
+                                        f"{a.title} opens {a.end} ({a.city}), {b.title} {b.end} ({b.city}): "
+                                        f"{abs(a.end - b.end)} years apart",
                                         {"years": {a.city: a.end, b.city: b.end}}))
     findings.extend(_datum(ctx, rule, offsets))
     return findings

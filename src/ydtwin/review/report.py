@@ -83,7 +83,8 @@ def report_html(session, images: dict[str, bytes], *, inline: bool = True, title
                    f"<code>{e(f['id'])}</code></p>")
         out.append(f"<p>{e(f['message'])}</p>")
         out.append(f"<p class=\"meta\">Projects: {e(', '.join(f.get('projects', [])))}</p>")
-        out.append(_img(images.get(f["id"]), f"finding-{n}.png", inline))
+        # the still in a block of its own (Qt's PDF layout would float an image beside a short line of text)
+        out.append(f'<p style="page-break-inside:avoid">{_img(images.get(f["id"]), f"finding-{n}.png", inline)}</p>')
         for h in rec.get("history", []):
             out.append(f'<p class="meta">{e(h["time"])} {e(h["author"])} ({e(h["city"])}): status '
                        f"{e(h['from'])} → {e(h['to'])}</p>")

@@ -1,27 +1,30 @@
 """Review sessions: findings with their status, comments and viewpoints, saved so that nothing is lost.
 
 A session file is JSON (no executable content, ``SESSION_FORMAT``) written atomically: a temporary file in
-the same folder, flushed and fsynced, then renamed over the old one (and the folder fsynced). Between
-saves every edit is appended to a journal next to it (``<file>.journal``, one JSON line per edit, fsynced):
-after a crash or a kill the next open finds the journal and ``recover()`` replays every edit. A lock file
-(``<file>.lock``: user, host, process, its start time, since) tells a second planner who holds the
-session; they may open it read-only. Sessions edited separately by two cities merge without losing a
-comment; conflicting status changes are listed for a decision.
+the same folder (named after its writer, so that only an interrupted save's is ever removed), flushed and
+fsynced, then renamed over the old one (and the folder fsynced). Between saves every edit is appended to a
+journal next to it (``<file>.journal``: one record per edit, framed with its length and CRC-32,
+``ydtwin.review.journal``); an edit method returns only once its record is on disk. After a crash, a kill or
+a power cut the next open finds the journal and ``recover()`` replays every edit; a record the crash tore is
+reported (``torn``, ``torn_message()``, the log) and cut before anything is appended. A lock file
+(``<file>.lock``: user, host, process, its start time, since) tells a second planner who holds the session;
+they may open it read-only, which changes nothing on disk. Sessions edited separately by two cities merge
+without losing a comment; conflicting status changes are listed for a decision.
 
-The file and each journal line follow pydantic models (:class:`SessionFile`, :data:`Edit`): a bad file or
-journal is refused at open with one line naming the file and the key, an edit that breaks them is refused
-before it is journalled, and the published schema (docs/review-session.schema.json) is generated from the
-models (``packaging/file_schemas.py``). The session file, its journal and its lock are never followed
-through a symbolic link: a link at one of those names is refused, never read, appended to or truncated.
+The file and each journal record follow pydantic models (:class:`SessionFile`, :data:`Edit`): a bad file or
+journal is refused at open with one line naming the file and the key (a file or journal over 256 MB before
+it is read), an edit that breaks them is refused before it is journalled, and the published schema
+(docs/review-session.schema.json) is generated from the models (``packaging/file_schemas.py``). The session
+file, its journal and its lock are never followed through a symbolic link and must be regular files: a link,
+a FIFO or a device at one of those names is refused, never read, appended to, truncated or replaced.
 """
-
 from __future__ import annotations
 
 import contextlib
 import datetime as _dt
 import getpass
-import glob
 import json
+import logging
 import os
 import socket
 import time
@@ -32,14 +35,27 @@ from pathlib import Path
 from typing import Any
 
 import psutil
-from filelock import FileLock, Timeout
 from pydantic import Field, ValidationError
 
-from ydtwin.atomic import write_text
+from ydtwin.atomic import (
+    NOFOLLOW,
+    LinkRefused,
+    fcntl,
+    fsync,
+    fsync_folder,
+    locked,
+    open_regular,
+    process_alive,
+    read_fd,
+    remove_stale_temps,
+    write_all,
+    write_text,
+)
 from ydtwin.errors import ReadError, YdtwinError
-from ydtwin.fileformat import NOFOLLOW, LinkRefused, StrictModel, error_line, read_text_nofollow
+from ydtwin.fileformat import StrictModel, error_line, read_bytes_nofollow, read_text_nofollow
+from ydtwin.review import journal as _journal
+from ydtwin.review.journal import MAX_JOURNAL, JournalDamaged, TornTail
 from ydtwin.review.session_format import (
-    _EDIT,
     FINDING_STATUSES,
     SESSION_FORMAT,
     FindingStatus,
@@ -50,8 +66,10 @@ from ydtwin.review.session_format import (
     session_json_schema,
 )
 
-__all__ = ["FINDING_STATUSES", "FindingStatus", "Session", "SessionFile", "SessionLocked", "merge_sessions",
-           "session_json_schema"]
+__all__ = ["FINDING_STATUSES", "MAX_JOURNAL", "FindingStatus", "Session", "SessionFile", "SessionLocked", "TornTail",
+           "merge_sessions", "session_json_schema"]
+
+log = logging.getLogger(__name__)
 
 def __getattr__(name: str):
     if name == "STATUSES":  # the old, ambiguous name (the manifest's STATUSES are plan statuses)
@@ -63,9 +81,6 @@ def __getattr__(name: str):
 
 # --- the lock ------------------------------------------------------------------------------------------
 
-#: a recorded process start time within this many seconds of the running process's is the same process
-#: (Linux derives it from the boot time, which can be read a second apart)
-_START_TOLERANCE_S = 2.0
 _LOCK_LIMIT = 64 * 1024
 
 
@@ -110,16 +125,7 @@ def _alive(holder: LockRecord) -> bool:
     its pid, when that process is a zombie, or when the process with its pid started at another time than
     the one recorded (the pid was given to a later process). Never signals the process (``os.kill(pid, 0)``
     terminates it on Windows)."""
-    try:
-        proc = psutil.Process(holder.pid)
-        if proc.status() == psutil.STATUS_ZOMBIE:
-            return False
-        started = proc.create_time()
-    except psutil.NoSuchProcess:  # ZombieProcess included
-        return False
-    except psutil.AccessDenied:  # it exists; whether it is the holder cannot be told: assume it is
-        return True
-    return holder.started is None or abs(started - holder.started) <= _START_TOLERANCE_S
+    return process_alive(holder.pid, holder.started)
 
 
 def _read_lock(path: Path) -> tuple[str | None, LockRecord | None]:
@@ -151,8 +157,15 @@ class Session:
     read_only: bool = False
     #: edits found in the journal when opened (``recover()`` replays them)
     pending: list[dict] = field(default_factory=list)
+    #: the end of the journal a crash tore, found when opened (or before an append): reported, and cut unless
+    #: the session is read-only; None when the journal was whole. ``torn_message()`` says it in one line.
+    torn: TornTail | None = None
+    #: parts of journal lines that older versions appended onto (offset, bytes): skipped, reported
+    journal_skipped: list[tuple[int, int]] = field(default_factory=list)
     _lock_held: bool = False
     _lock_record: dict | None = None
+    _journal_end: int = 0  # where the journal's intact records end, as this session last saw it
+    _torn_cut: bool = False
 
     def __post_init__(self) -> None:
         if self.path is not None:
@@ -190,8 +203,9 @@ class Session:
         self._edit({"op": "comment", "id": finding_id, "text": text, "author": author, "city": city})
 
     def _edit(self, edit: dict) -> None:
-        """Check the edit against :data:`Edit` (ValueError: nothing applied or journalled), apply it, and
-        append it to the journal (fsynced) — never through a symbolic link at the journal's name."""
+        """Check the edit against :data:`Edit` (ValueError: nothing applied or journalled), append its record
+        to the journal and flush it to disk, then apply it: when this returns, the edit survives a crash or a
+        power cut. Never through a symbolic link at the journal's name."""
         if self.read_only:
             raise YdtwinError("this session is open read-only")
         edit = {"time": _now(), "edit": uuid.uuid4().hex, **edit}
@@ -201,19 +215,67 @@ class Session:
         if edit["op"] != "add_finding" and edit["id"] not in self.findings:
             raise KeyError(f"no finding {edit['id']} in this session")
         if self.path is not None:
-            line = json.dumps(edit, ensure_ascii=False) + "\n"
-            self.journal_path.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                fd = os.open(self.journal_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | NOFOLLOW, 0o666)
-            except OSError:
-                if self.journal_path.is_symlink():
-                    raise YdtwinError(f"{self.journal_path}: is a symbolic link (never followed)") from None
-                raise
-            with os.fdopen(fd, "wb") as f:
-                f.write(line.encode("utf-8"))
-                f.flush()
-                os.fsync(f.fileno())
+            self._append(_journal.encode(edit))
         self._apply(edit)
+
+    def _append(self, record: bytes) -> None:
+        """Append one record to the journal under its exclusive lock, fsynced (the folder too when the
+        journal is new). A torn tail left by a writer that died since this session last looked is cut first;
+        a record this append could only write in part (disk full) is taken back."""
+        journal = self.journal_path
+        journal.parent.mkdir(parents=True, exist_ok=True)
+        created = False
+        try:
+            fd = open_regular(journal, os.O_RDWR | os.O_APPEND)
+        except FileNotFoundError:
+            try:
+                fd, created = open_regular(journal, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_EXCL), True
+            except FileExistsError:  # created by another writer in between
+                fd = open_regular(journal, os.O_RDWR | os.O_APPEND)
+        try:
+            with locked(fd, exclusive=True):
+                size = _journal.own_file(journal, fd).st_size
+                if size != self._journal_end:  # written or emptied by another process since
+                    size = self._check_tail(fd)
+                try:
+                    write_all(fd, record)
+                    fsync(fd)
+                except BaseException:
+                    with contextlib.suppress(OSError):
+                        os.ftruncate(fd, size)
+                    raise
+                if created:
+                    fsync_folder(journal.parent)
+                self._journal_end = size + len(record)
+        finally:
+            os.close(fd)
+
+    def _check_tail(self, fd: int) -> int:
+        """Read the whole journal (locked by the caller) and cut a torn tail → where its intact records end."""
+        journal = self.journal_path
+        try:
+            scan = _journal.scan(read_fd(fd, MAX_JOURNAL, what="review session's journal"))
+        except JournalDamaged as exc:
+            raise YdtwinError(f"{journal}: {exc} — nothing was appended; save the session to start a new "
+                              "journal") from None
+        except ValueError as exc:
+            raise YdtwinError(f"{journal}: {exc}") from None
+        if scan.torn is not None:
+            self._cut(fd, scan.torn)
+        return scan.end
+
+    def _cut(self, fd: int, torn: TornTail) -> None:
+        os.ftruncate(fd, torn.kept)
+        fsync(fd)
+        self.torn, self._torn_cut = torn, True
+        log.warning("%s — cut", torn.describe(self.journal_path))
+
+    def torn_message(self) -> str | None:
+        """One line saying what a crash tore off the journal's end (None: nothing), for the user."""
+        if self.torn is None:
+            return None
+        done = "cut" if self._torn_cut else "left in place (opened read-only)"
+        return f"{self.torn.describe(self.journal_path)} — {done}"
 
     def _apply(self, edit: dict) -> None:
         op = edit["op"]
@@ -260,8 +322,10 @@ class Session:
         return doc
 
     def save(self, path: str | os.PathLike | None = None) -> Path:
-        """Atomic save; the journal is emptied once the file is safely in place. A symbolic link at the
-        session's name is replaced by the file, never written through; one at the journal's is refused."""
+        """Atomic save; the journal is emptied once the file is safely in place (both under the journal's
+        exclusive lock, so that a reader sees the old file and its journal, or the new file and an empty
+        journal). A symbolic link or anything but a regular file at the session's or the journal's name is
+        refused (:class:`~ydtwin.atomic.LinkRefused`): never written through, replaced or truncated."""
         if path is not None:
             self.path = Path(path)
         if self.path is None:
@@ -270,57 +334,106 @@ class Session:
             doc = self.to_json()
         except ValueError as exc:
             raise YdtwinError(f"{self.path}: {exc}") from None
-        write_text(self.path, json.dumps(doc, ensure_ascii=False, indent=1))
-        self._empty_journal()
+        text = json.dumps(doc, ensure_ascii=False, indent=1)
+        try:
+            fd = open_regular(self.journal_path, os.O_RDWR)
+        except FileNotFoundError:
+            fd = None
+        try:
+            with locked(fd, exclusive=True) if fd is not None else contextlib.nullcontext():
+                if fd is not None:
+                    _journal.own_file(self.journal_path, fd)
+                write_text(self.path, text)
+                if fd is not None:
+                    os.ftruncate(fd, 0)
+                    fsync(fd)
+        finally:
+            if fd is not None:
+                os.close(fd)
+        self._journal_end = 0
         self.pending = []
         return self.path
-
-    def _empty_journal(self) -> None:
-        try:
-            fd = os.open(self.journal_path, os.O_WRONLY | NOFOLLOW)
-        except FileNotFoundError:
-            return
-        except OSError:
-            if self.journal_path.is_symlink():
-                raise YdtwinError(f"{self.journal_path}: is a symbolic link (never followed)") from None
-            raise
-        try:
-            os.ftruncate(fd, 0)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
     @classmethod
     def open(cls, path: str | os.PathLike, *, read_only: bool = False, lock: bool = True,
              must_exist: bool = False) -> Session:
-        """Open a session (taking its lock unless read-only). Stale temporary files of interrupted saves are
-        removed; journal edits not yet in the file are in ``pending`` (``recover()`` applies them). Without
-        ``must_exist`` a missing file is a new, empty session; read-only it must exist. A file or journal
-        that does not follow the format, or a symbolic link at either name, raises a one-line
-        :class:`ReadError` naming the file and the key."""
+        """Open a session (taking its lock unless read-only). Journal edits not yet in the file are in
+        ``pending`` (``recover()`` applies them). A torn tail of the journal (a crash in the middle of a
+        record) is reported in ``torn`` and the log and, unless read-only, cut before anything is appended.
+        Opened for writing, the temporaries of saves whose writer no longer runs are removed; a read-only
+        open changes nothing. Without ``must_exist`` a missing file is a new, empty session; read-only it
+        must exist. A file or journal that does not follow the format, is larger than :data:`MAX_JOURNAL`
+        bytes, or is a symbolic link or not a regular file raises a one-line :class:`ReadError` naming the
+        file and what is wrong."""
         path = Path(path)
-        journal = Path(f"{path}.journal")
-        if (must_exist or read_only) and not os.path.lexists(path) and not os.path.lexists(journal):
-            raise YdtwinError(f"{path}: no such review session")
-        for stale in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
-            stale.unlink(missing_ok=True)
-        text = _read(path, "review session")
         s = cls(path=path, read_only=read_only)
-        if text is not None:
-            doc = _parse(path, text, "a review session")
-            if not isinstance(doc, dict) or doc.get("format") != SESSION_FORMAT:
-                found = doc.get("format") if isinstance(doc, dict) else None
-                raise ReadError(path, f"not a ydtwin review session (format {found!r})")
-            try:
-                SessionFile.model_validate(doc)
-            except ValidationError as exc:
-                raise ReadError(path, f"invalid review session: {error_line(exc)}") from None
-            s.title, s.created, s.scenario = doc["title"], doc["created"], doc["scenario"]
-            s.findings = {rec["finding"]["id"]: rec for rec in doc["findings"]}
-        s.pending = _read_journal(journal, set(s.findings))
+        if (must_exist or read_only) and not os.path.lexists(path) and not os.path.lexists(s.journal_path):
+            raise YdtwinError(f"{path}: no such review session")
         if lock and not read_only:
             s.acquire_lock()
+        try:
+            if not read_only:
+                remove_stale_temps(path)
+            s._load()
+        except BaseException:
+            s.close()
+            raise
         return s
+
+    def _load(self) -> None:
+        """Read the file and its journal as one snapshot, under the journal's lock (shared when read-only;
+        a writer holds it exclusively while it appends or saves): a save in between is seen whole or not at
+        all. Then report, and unless read-only cut, a torn tail (still under the lock)."""
+        path, journal = self.path, self.journal_path
+        fd, writable = _journal.open_journal(journal, write=not self.read_only)
+        try:
+            with locked(fd, exclusive=writable) if fd is not None else contextlib.nullcontext():
+                text = _read(path, "review session")
+                data = b"" if fd is None else _journal.read_journal(journal, fd)
+                if writable:
+                    self._take(text, data, fd)
+            if not writable:
+                self._take(text, data, None)
+        finally:
+            if fd is not None:
+                os.close(fd)
+
+    def _take(self, text: str | None, data: bytes, fd: int | None) -> None:
+        """The file's text and the journal's bytes → findings, pending edits, the torn tail (cut in ``fd``)."""
+        journal = self.journal_path
+        if text is not None:
+            self._load_file(text)
+        scan = _journal.scan_file(journal, data)
+        self.pending = _journal.edits(journal, scan, set(self.findings))
+        self.journal_skipped = scan.skipped
+        for offset, size in scan.skipped:
+            log.warning("%s: %d bytes at byte %d were part of an edit cut by a crash that an older version "
+                        "appended onto: skipped", journal, size, offset)
+        self._journal_end = scan.end
+        if scan.torn is None:
+            return
+        if fd is not None:
+            _journal.own_file(journal, fd)
+            self._cut(fd, scan.torn)
+        else:
+            self.torn, self._torn_cut = scan.torn, False
+            log.warning("%s", self.torn_message())
+
+    def _load_file(self, text: str) -> None:
+        path = self.path
+        doc = _parse(path, text, "a review session")
+        if not isinstance(doc, dict) or doc.get("format") != SESSION_FORMAT:
+            found = doc.get("format") if isinstance(doc, dict) else None
+            what = "" if isinstance(doc, dict) else f": a JSON {_json_kind(doc)}, not an object"
+            raise ReadError(path, f"not a ydtwin review session (format {found!r}{what})")
+        try:
+            SessionFile.model_validate(doc)
+        except ValidationError as exc:
+            raise ReadError(path, f"invalid review session: {error_line(exc)}") from None
+        except RecursionError:
+            raise ReadError(path, "not a review session (nested too deeply)") from None
+        self.title, self.created, self.scenario = doc["title"], doc["created"], doc["scenario"]
+        self.findings = {rec["finding"]["id"]: rec for rec in doc["findings"]}
 
     def recover(self) -> int:
         """Apply the journal's edits that the file does not hold yet (after a crash) → how many."""
@@ -365,18 +478,19 @@ class Session:
             # two planners may find the same dead holder: one at a time re-reads and removes it, so that
             # neither removes the lock the other has just written
             try:
-                with FileLock(f"{self.lock_path}.takeover", timeout=10):
+                with _takeover(Path(f"{self.lock_path}.takeover")):
                     again, _ = _read_lock(self.lock_path)
                     if again == raw:
                         self.lock_path.unlink(missing_ok=True)  # left by a process that died
                     if self._create_lock(me):
                         return
-            except Timeout:
+            except TimeoutError:
                 break
         raise SessionLocked(self.path, holder.model_dump() if holder is not None else {})
 
     def _create_lock(self, me: dict) -> bool:
         try:
+            # O_EXCL: a new file, never anything (a link included) already at that name
             fd = os.open(self.lock_path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | NOFOLLOW, 0o666)
         except FileExistsError:
             return False
@@ -418,13 +532,23 @@ def _plain(value: Any) -> Any:
 
 def _read(path: Path, what: str) -> str | None:
     try:
-        return read_text_nofollow(path)
+        data = read_bytes_nofollow(path, MAX_JOURNAL, what=what)
     except LinkRefused as exc:
         raise ReadError(path, str(exc).removeprefix(f"{path}: "), f"open the {what} itself") from None
-    except UnicodeDecodeError as exc:
-        raise ReadError(path, f"not a readable {what} ({exc.reason})") from None
+    except ValueError as exc:  # too large
+        raise ReadError(path, str(exc)) from None
     except OSError as exc:
         raise ReadError(path, f"cannot be read ({exc.strerror or exc})") from None
+    if data is None:
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ReadError(path, f"not a readable {what} (not UTF-8 at byte {exc.start}: {exc.reason})") from None
+
+
+def _json_kind(doc: Any) -> str:
+    return {list: "list", str: "string", bool: "boolean", type(None): "null"}.get(type(doc), "number")
 
 
 def _parse(path: Path, text: str, what: str) -> Any:
@@ -436,32 +560,33 @@ def _parse(path: Path, text: str, what: str) -> Any:
         raise ReadError(path, f"not {what} (nested too deeply)") from None
 
 
-def _read_journal(journal: Path, known: set[str]) -> list[dict]:
-    """The journal's edits in order. A line cut by a crash ends it (everything before is kept); a line that
-    parses but is not an :data:`Edit`, or an edit of a finding that neither the file nor an earlier line
-    adds, raises a one-line ReadError naming the line."""
-    text = _read(journal, "review session's journal")
-    if text is None:
-        return []
-    known = set(known)
-    edits = []
-    for n, line in enumerate(text.splitlines(), 1):
+@contextlib.contextmanager
+def _takeover(path: Path, timeout: float = 10.0):
+    """One process at a time takes over a dead holder's lock: an exclusive lock on ``<file>.lock.takeover``
+    (never followed through a link). TimeoutError after ``timeout`` seconds."""
+    if fcntl is None:  # Windows: filelock's own
+        from filelock import FileLock, Timeout
+
         try:
-            edit = json.loads(line)
-        except ValueError:  # a line cut by the crash: everything before it is kept
-            break
-        except RecursionError:
-            raise ReadError(journal, f"line {n}: nested too deeply") from None
-        try:
-            _EDIT.validate_python(edit)
-        except ValidationError as exc:
-            raise ReadError(journal, f"line {n}: invalid edit: {error_line(exc)}") from None
-        if edit["op"] == "add_finding":
-            known.add(edit["finding"]["id"])
-        elif edit["id"] not in known:
-            raise ReadError(journal, f"line {n}: an edit of finding {edit['id']!r}, which the session does not hold")
-        edits.append(edit)
-    return edits
+            with FileLock(str(path), timeout=timeout):
+                yield
+        except Timeout:
+            raise TimeoutError(str(path)) from None
+        return
+    fd = open_regular(path, os.O_RDWR | os.O_CREAT)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(str(path)) from None
+                time.sleep(0.01)
+        yield
+    finally:
+        os.close(fd)
 
 
 def merge_sessions(a: Session, b: Session) -> tuple[Session, list[dict]]:

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from ydtwin.errors import YdtwinError
 
-__all__ = ["ReviewResult", "finding_camera", "findings_for_tour", "review_plans", "run_review", "write_report"]
+__all__ = ["PINS_ROLE", "ReviewResult", "finding_camera", "finding_pins", "findings_for_tour", "review_plans", "run_review",
+           "write_report"]
 
 
 @dataclass
@@ -126,6 +127,29 @@ def finding_camera(rec: dict):
     return vp.get("view") or finding_view(rec["finding"])
 
 
+#: the role of the layer that pins a session's findings in the scene
+PINS_ROLE = "review-findings"
+
+
+def finding_pins(session, *, label: Callable[[dict], str] | None = None):
+    """The session's findings as one layer of labelled pins (a mast and a ball at each), or None when it
+    has none. ``label(finding)`` names a pin (default: its kind)."""
+    import numpy as np
+
+    from ydtwin.model.layer import LabelLayer, PointData, Provenance, Style
+
+    recs = [session.findings[k] for k in sorted(session.findings)]
+    if not recs:
+        return None
+    label = label or (lambda f: f["kind"].replace("_", " "))
+    lon = np.array([float(r["finding"]["location"][0]) for r in recs])
+    lat = np.array([float(r["finding"]["location"][1]) for r in recs])
+    names = np.array([f"! {label(r['finding'])}" for r in recs], dtype=object)
+    return LabelLayer("Findings", PointData(lon, lat, "EPSG:4326", {"name": names}), group="Review", pins=True,
+                      role=PINS_ROLE, style=Style(color=(1.0, 0.35, 0.25), font_size=13),
+                      provenance=Provenance("ydtwin review checks", "computed", nature="illustrative"))
+
+
 #: a PDF printer: (HTML with named images, {name: PNG bytes}, out) → the file written
 PdfPrinter = Callable[[str, dict[str, bytes], Path], Path]
 
@@ -153,10 +177,18 @@ def write_report(session, scene, out: str | Path, *, fmt: str | None = None, siz
     if fmt == "pdf" and print_pdf is None:
         raise YdtwinError(f"{out}: PDF printing is not available here; write .html")
     recs = sorted(session.findings.values(), key=lambda r: r["finding"]["id"])
-    with tempfile.TemporaryDirectory() as tmp:
-        jobs = [(Path(tmp) / f"{i}.png", finding_camera(r)) for i, r in enumerate(recs)]
-        snapshots(scene, jobs, size=size, progress=progress)
-        images = {r["finding"]["id"]: p.read_bytes() for r, (p, _v) in zip(recs, jobs, strict=True)}
+    # each still shows where its finding is: the session's pins, unless the scene shows them already
+    pins = None if any(layer.role == PINS_ROLE for layer in scene.layers) else finding_pins(session)
+    if pins is not None:
+        scene.add(pins)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            jobs = [(Path(tmp) / f"{i}.png", finding_camera(r)) for i, r in enumerate(recs)]
+            snapshots(scene, jobs, size=size, progress=progress)
+            images = {r["finding"]["id"]: p.read_bytes() for r, (p, _v) in zip(recs, jobs, strict=True)}
+    finally:
+        if pins is not None:
+            scene.layers.remove(pins)
     out = Path(out)
     if fmt == "html":
         return write_text(out, report_html(session, images))

@@ -34,6 +34,13 @@ log = logging.getLogger("ydtwin")
 REGION_MARGIN_DEG = 0.5
 
 
+def _plain_name(text: str) -> str:
+    """A project id or title as typed: case, dashes (– — ‐ -) and spaces do not matter."""
+    for dash in "–—‐‑−":
+        text = text.replace(dash, "-")
+    return " ".join(text.lower().split())
+
+
 class WorkspaceEvents(SignalGroup):
     #: the review session was replaced (new, opened, recovered)
     session = Signal()
@@ -187,6 +194,9 @@ class Workspace:
         if any(isinstance(layer, BuildingsLayer) and text in (layer.name, f"layer:{layer.name}")
                for layer in self.scene.layers):
             return text
+        if "," in text:  # numbers, but not four of them
+            raise YdtwinError(f"--view {text}: a box is four numbers lon_min,lat_min,lon_max,lat_max "
+                              "(or give a city, a district or region)")
         try:
             self.scene.region.city(text)
         except KeyError as exc:
@@ -222,10 +232,10 @@ class Workspace:
         from ydtwin.flythrough import presets
 
         proj = self.scene.projection
-        want = project.strip().lower()
+        want = _plain_name(project)
         lines = self.corridor_lines()
         for pid, title, coords in lines:
-            if want in (pid.lower(), title.lower()):
+            if want in (_plain_name(pid), _plain_name(title)):
                 kwargs = {}
                 if seconds:
                     x, y = proj.to_scene(*zip(*coords, strict=True))
@@ -236,8 +246,13 @@ class Workspace:
                                             **common)
                 except ValueError as exc:
                     raise YdtwinError(f"corridor {pid}: {exc}") from None
-        known = ", ".join(pid for pid, _t, _c in lines[:8])
-        raise YdtwinError(f"corridor: no linear planned project {project!r} (e.g. {known} …)")
+        import difflib
+
+        names = {_plain_name(n): pid for pid, title, _c in lines for n in (pid, title)}
+        close = sorted({names[n] for n in difflib.get_close_matches(want, list(names), n=3, cutoff=0.6)})
+        hint = f"did you mean {', '.join(close)}? " if close else ""
+        raise YdtwinError(f"corridor: no linear planned project {project!r} — {hint}"
+                          f"{len(lines)} to choose from: `ydtwin path preset corridor --project list`")
 
     def add_bookmark(self, viewpoint) -> None:
         """Keep a named viewpoint (one per name: the newest wins)."""
