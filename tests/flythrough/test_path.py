@@ -131,3 +131,86 @@ def test_published_schema_is_current():
 
     on_disk = (ROOT / "docs" / "flight-path.schema.json").read_text(encoding="utf-8")
     assert on_disk == flight_path_schema.text(), "run: python packaging/flight_path_schema.py"
+
+
+def _key_doc(i=0, **kw):
+    return {"eye": [120.6 + 1e-4 * (i % 1000), 31.2, 2000.0], "target": [120.6, 31.3, 0.0], **kw}
+
+
+def test_a_path_with_240000_keyframes_is_refused_before_it_is_validated(tmp_path):
+    """240,000 keyframes loaded (slowly) and started a 28-million-frame render: a path has at most 10,000
+    keyframes, counted before any keyframe is validated (one line, at once)."""
+    import time
+
+    from ydtwin.flythrough.path import MAX_KEYFRAMES
+
+    p = tmp_path / "endless.json"
+    p.write_text(json.dumps({"keyframes": [_key_doc(i) for i in range(240_000)]}, separators=(",", ":")),
+                 encoding="utf-8")
+    t0 = time.perf_counter()
+    with pytest.raises(PathError, match="keyframes: 240,000 items; a flight path has at most 10,000"):
+        FlightPath.load(p)
+    assert time.perf_counter() - t0 < 3.0
+    with pytest.raises(ValueError, match="at most 10000 items"):
+        FlightPath(keyframes=[Keyframe(**_key_doc(i)) for i in range(MAX_KEYFRAMES + 1)])
+
+
+@pytest.mark.parametrize("doc, needle", [
+    # 500 segments of 4 s: 2,000 s
+    ({"keyframes": [_key_doc(i) for i in range(501)]}, "a video is at most 1,800 s"),
+    # 1,000 s at 120 fps: 120,001 frames
+    ({"keyframes": [_key_doc(i, seconds=10.0) for i in range(101)], "fps": 120}, "120,001 frames at 120 fps"),
+    ({"keyframes": [_key_doc()], "fps": 0}, "fps"),
+    ({"keyframes": [_key_doc()], "fps": 121}, "fps"),
+    ({"keyframes": [_key_doc(seconds=float("nan"))]}, "keyframes.0.seconds"),
+    ({"keyframes": [_key_doc(hold=float("inf"))]}, "keyframes.0.hold"),
+    ({"keyframes": [_key_doc()], "tracks": {"plan_year": [{"time": float("inf"), "year": 2030}]}}, "finite"),
+    ({"keyframes": [_key_doc()], "tracks": {"captions": [{"start": 0, "end": float("nan"), "text": "x"}]}}, "finite"),
+    ({"keyframes": [_key_doc()], "tracks": {"layers": [{"time": 0, "layer": "a", "visible": True}] * 10_001}},
+     "tracks.layers: 10,001 items"),
+])
+def test_limits_on_duration_frames_rate_and_tracks(tmp_path, doc, needle):
+    """A path's video is at most 30 minutes and 108,000 frames (30 min at 60 fps), at 1–120 fps; durations and
+    track times are finite; tracks have at most 10,000 keys: each refused in one line when the file is loaded."""
+    p = tmp_path / "long.json"
+    p.write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(PathError) as err:
+        FlightPath.load(p)
+    assert needle in str(err.value) and "long.json" in str(err.value) and "\n" not in str(err.value)
+
+
+def test_the_frames_a_render_asks_for_are_checked_again():
+    """A path edited after it was checked, or rendered at another frame rate, is checked when the frames are
+    asked for (video_frames, Sampler.times): no 200,000-frame render starts."""
+    path = FlightPath(keyframes=_keys(2, seconds=1000.0), fps=60)  # 1,000 s at 60 fps: 60,001 frames
+    assert path.video_frames() == path.frame_count() == 60_001
+    with pytest.raises(PathError, match="120,001 frames at 120 fps"):
+        path.video_frames(120)
+    with pytest.raises(PathError, match="frame rate 0"):
+        path.video_frames(0)
+    path.keyframes += _keys(2, seconds=1000.0)  # now 3,000 s
+    with pytest.raises(PathError, match="at most 1,800 s"):
+        Sampler(path, PROJ).times()
+
+
+def test_devices_and_oversized_files_are_not_read(tmp_path):
+    """/dev/zero as a path file was read without end; a file over 32 MB is refused by its size, unread."""
+    import os
+
+    from ydtwin.flythrough.path import MAX_FILE_BYTES
+
+    if os.path.exists("/dev/zero"):
+        with pytest.raises(PathError, match="not a regular file"):
+            FlightPath.load("/dev/zero")
+    big = tmp_path / "big.json"
+    with open(big, "wb") as fh:
+        fh.truncate(MAX_FILE_BYTES + 1)  # sparse: no disk used
+    with pytest.raises(PathError, match="a flight path file is at most"):
+        FlightPath.load(big)
+    with pytest.raises(PathError, match="folder"):
+        FlightPath.load(tmp_path)
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    with pytest.raises(PathError, match="deep.json"):
+        FlightPath.load(deep)
+
