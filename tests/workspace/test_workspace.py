@@ -130,7 +130,7 @@ def test_findings_json_and_bad_files_for_a_tour(ws, tmp_path):
     stops = ws.findings_for_tour(tmp_path / "f.json")
     assert stops and all(s["kind"] != "connected" for s in stops)
     (tmp_path / "bad.json").write_text("[1, 2", encoding="utf-8")
-    with pytest.raises(YdtwinError, match="cannot be read as JSON"):
+    with pytest.raises(YdtwinError, match="not JSON"):
         ws.findings_for_tour(tmp_path / "bad.json")
     (tmp_path / "other.json").write_text('{"a": 1}', encoding="utf-8")
     with pytest.raises(YdtwinError, match="neither findings.json nor a review session"):
@@ -197,3 +197,19 @@ def test_write_report_html_has_a_still_per_finding(ws, tmp_path):
     assert still.size == (320, 180) and len(np.unique(np.asarray(still.convert("RGB")).reshape(-1, 3), axis=0)) > 50
     with pytest.raises(YdtwinError, match="PDF printing is not available"):
         ws.write_report(tmp_path / "r.pdf", session=session)
+
+
+def test_a_tour_never_follows_a_link_and_says_what_is_wrong(ws, tmp_path):
+    """Findings named by a planner are read without following a symbolic link; an empty file, deep nesting,
+    a finding that is not an object or has a bad location are one line each."""
+    target = tmp_path / "secret.json"
+    target.write_text('{"findings": []}', encoding="utf-8")
+    (tmp_path / "link.json").symlink_to(target)
+    with pytest.raises(YdtwinError, match="symbolic link"):
+        ws.findings_for_tour(tmp_path / "link.json")
+    for text, needle in [("", "empty"), ("[" * 100_000, "nested too deeply"), ('{"findings": [5]}', "not an object"),
+                         ('{"findings": [{"location": [1e999, 2]}]}', "location"),
+                         ('{"findings": [{"severity": ["x"]}]}', "severity must be text")]:
+        (tmp_path / "f.json").write_text(text, encoding="utf-8")
+        with pytest.raises(YdtwinError, match=needle):
+            ws.findings_for_tour(tmp_path / "f.json")

@@ -227,7 +227,7 @@ class FlightPath(BaseModel):
         if not isinstance(data, dict):
             raise PathError(f"{path}: a flight path is a JSON object")
         if data.get("format") not in (None, PATH_FORMAT):
-            raise PathError(f"{path}: format {data.get('format')!r} is not {PATH_FORMAT}")
+            raise PathError(f"{path}: format {repr(data.get('format'))[:60]} is not {PATH_FORMAT}")
         _check_counts(path, data)
         try:
             return cls.model_validate(data)

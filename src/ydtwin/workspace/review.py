@@ -4,6 +4,7 @@ pick the findings a tour visits, write the report. One path for the command line
 from __future__ import annotations
 
 import json
+import math
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -81,6 +82,35 @@ def _session_findings(session) -> list[dict]:
             if isinstance(rec, dict) and rec.get("status", "open") != "resolved"]
 
 
+#: the largest findings file or session a tour reads (a file over it is refused before it is read)
+TOUR_FILE_LIMIT = 256 * 1024 * 1024
+
+
+def _read_json(p: Path):
+    """A JSON file a planner named, read without following a symbolic link, within a size limit; every way
+    it can be wrong is one line."""
+    from ydtwin.fileformat import read_text_nofollow
+
+    try:
+        text = read_text_nofollow(p, TOUR_FILE_LIMIT, what="findings file")
+    except UnicodeDecodeError:
+        raise YdtwinError(f"{p}: not UTF-8 text") from None
+    except ValueError as exc:  # over the size limit
+        raise YdtwinError(f"{p}: {exc}") from None
+    except OSError as exc:
+        raise YdtwinError(f"{p}: cannot be read ({exc.strerror or exc})") from None
+    if text is None:
+        raise YdtwinError(f"{p}: no such file")
+    if not text.strip():
+        raise YdtwinError(f"{p}: the file is empty")
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise YdtwinError(f"{p}: nested too deeply to be findings or a session") from None
+    except json.JSONDecodeError as exc:
+        raise YdtwinError(f"{p}: not JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
+
+
 def findings_for_tour(source: str | Path | None = None, *, session=None,
                       run: Callable[[], ReviewResult] | None = None) -> list[dict]:
     """The findings a review tour visits, most severe first: from ``source`` (findings.json, or a review
@@ -90,12 +120,7 @@ def findings_for_tour(source: str | Path | None = None, *, session=None,
 
     if source is not None:
         p = Path(source)
-        try:
-            doc = json.loads(p.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise YdtwinError(f"{p}: no such file") from None
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise YdtwinError(f"{p}: cannot be read as JSON ({exc})") from None
+        doc = _read_json(p)
         if isinstance(doc, dict) and "format" not in doc and isinstance(doc.get("findings"), list):
             found = doc["findings"]  # findings.json from `ydtwin review check`
         elif isinstance(doc, dict) and "format" in doc:  # a review session (the session module reads it)
@@ -112,8 +137,27 @@ def findings_for_tour(source: str | Path | None = None, *, session=None,
         found = [f.to_json() for f in run().findings]
     else:
         raise ValueError("findings_for_tour needs a source or a run")
-    found = [f for f in found if isinstance(f, dict) and f.get("kind") != "connected" and f.get("location")]
+    if source is not None:
+        found = [_checked_finding(Path(source), i, f) for i, f in enumerate(found)]
+    found = [f for f in found if f.get("kind") != "connected" and f.get("location")]
     return sorted(found, key=lambda f: (SEVERITY_ORDER.get(f.get("severity"), 3), str(f.get("id", ""))))
+
+
+def _checked_finding(p: Path, i: int, f) -> dict:
+    """A finding from a file a planner named: an object whose location, if any, is a finite lon/lat on Earth
+    and whose id, kind, severity and message are text (one error line naming the finding otherwise)."""
+    if not isinstance(f, dict):
+        raise YdtwinError(f"{p}: finding {i + 1} is not an object")
+    for key in ("id", "kind", "severity", "message"):
+        if key in f and not isinstance(f[key], str):
+            raise YdtwinError(f"{p}: finding {i + 1}: {key} must be text")
+    loc = f.get("location")
+    if loc is not None:
+        ok = isinstance(loc, list) and len(loc) == 2 and all(
+            isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in loc)
+        if not ok or not (-180 <= loc[0] <= 180 and -90 <= loc[1] <= 90):
+            raise YdtwinError(f"{p}: finding {i + 1}: location must be [lon, lat] in degrees")
+    return f
 
 
 def finding_camera(rec: dict):
