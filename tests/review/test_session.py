@@ -578,3 +578,434 @@ def test_of_planners_taking_over_a_dead_lock_at_once_exactly_one_gets_it(tmp_pat
         outs = [p.communicate(timeout=60)[0].strip() for p in procs]
         assert sorted(outs) == ["got", "locked", "locked", "locked"], outs
         go.unlink()
+
+
+# --- the journal: framed records, torn tails reported and cut before anything is appended ------------------
+
+import logging  # noqa: E402
+import re  # noqa: E402
+import zlib  # noqa: E402
+
+from ydtwin import atomic  # noqa: E402
+from ydtwin.review import journal as journal_mod  # noqa: E402
+
+
+def _journalled(tmp_path, texts):
+    """A saved session with one finding and ``texts`` commented on it since (in the journal only)."""
+    path = _saved(tmp_path)
+    s = Session.open(path)
+    for text in texts:
+        s.comment("offset:abc", text, author="a", city="Suzhou")
+    s.close()
+    return path, tmp_path / "s.ydreview.journal"
+
+
+def _texts(session):
+    return [c["text"] for c in session.findings["offset:abc"]["comments"]]
+
+
+def test_each_journal_record_carries_its_length_and_checksum(tmp_path):
+    """Rule: every journal record is one line ``<length> <crc32> <edit JSON>``, so that a torn one is told
+    from an intact one."""
+    _path, journal = _journalled(tmp_path, ["first", "第二 with a\nline break"])
+    lines = journal.read_bytes().split(b"\n")
+    assert lines[-1] == b"" and len(lines) == 3
+    for line in lines[:2]:
+        length, crc, payload = line.split(b" ", 2)
+        assert int(length) == len(payload) and crc == b"%08x" % zlib.crc32(payload)
+        assert json.loads(payload)["op"] == "comment"
+
+
+def test_a_torn_tail_is_reported_cut_and_later_edits_survive(tmp_path, caplog):
+    """Rule: a crash in the middle of a record leaves a torn tail; the next open reports it (``torn``, a
+    one-line message, the log) and cuts it before anything is appended, so every edit made after it is
+    there at the following open (they used to be appended onto the torn line and all dropped silently)."""
+    path, journal = _journalled(tmp_path, ["a0", "a1", "a2"])
+    data = journal.read_bytes()
+    last = data.rstrip(b"\n").rfind(b"\n") + 1
+    journal.write_bytes(data[:last + (len(data) - last) // 2])  # the last record cut in half
+    with caplog.at_level(logging.WARNING, logger="ydtwin.review.session"):
+        s = Session.open(path)
+    assert s.torn is not None and s.torn.kept == last and s.torn.cut == (len(data) - last) // 2
+    assert s.torn.records == 2 and "cut short" in s.torn.reason
+    message = s.torn_message()
+    assert "journal" in message and f"{s.torn.cut:,} bytes" in message and message.endswith("— cut")
+    assert "torn by a crash" in caplog.text
+    assert journal.read_bytes() == data[:last]  # cut at open, before any append
+    assert s.recover() == 2
+    for i in range(3):
+        s.comment("offset:abc", f"b{i}", author="a", city="Suzhou")
+    s.close()
+    again = Session.open(path)
+    assert again.torn is None
+    again.recover()
+    assert _texts(again) == ["x", "a0", "a1", "b0", "b1", "b2"]
+
+
+def test_a_read_only_open_reports_a_torn_tail_and_changes_nothing(tmp_path):
+    """Rule: a reader (``ydtwin review report``) sees and reports the torn tail but never cuts it: only a
+    writer changes the journal."""
+    path, journal = _journalled(tmp_path, ["a0", "a1"])
+    torn = journal.read_bytes()[:-7]
+    journal.write_bytes(torn)
+    s = Session.open(path, read_only=True)
+    assert s.torn is not None and s.torn.records == 1 and "left in place" in s.torn_message()
+    assert journal.read_bytes() == torn and s.recover() == 1
+
+
+@pytest.mark.parametrize("damage", ["checksum", "length", "zeros", "header", "garbage"])
+def test_every_kind_of_torn_tail_is_cut(tmp_path, damage):
+    """Rule: a last record whose checksum or length does not match, or the zeros a power cut leaves in a
+    grown file, or half a header, is a torn tail: cut, with every record before it kept."""
+    path, journal = _journalled(tmp_path, ["a0", "a1"])
+    data = journal.read_bytes()
+    last = data.rstrip(b"\n").rfind(b"\n") + 1
+    record = data[last:]
+    if damage == "checksum":
+        tail = record.replace(b'"a1"', b'"b1"')
+    elif damage == "length":
+        length, rest = record.split(b" ", 1)
+        tail = b"%d %s" % (int(length) - 1, rest)
+    elif damage == "zeros":
+        tail = record + bytes(4096)
+    elif damage == "header":
+        tail = record + b"12"
+    else:
+        tail = record + os.urandom(300).replace(b"\n", b"")
+    journal.write_bytes(data[:last] + tail)
+    s = Session.open(path)
+    kept = last if damage in ("checksum", "length") else len(data)
+    assert s.torn is not None and s.torn.kept == kept and journal.read_bytes() == data[:kept]
+    s.recover()
+    assert _texts(s) == ["x", "a0"] + (["a1"] if kept == len(data) else [])
+
+
+def test_damage_in_the_middle_of_the_journal_is_refused_and_nothing_is_cut(tmp_path):
+    """Rule: only the end of a journal can be torn (each record is on disk before the next is written). A
+    damaged record followed by intact ones is not a tear: one error line naming the journal and the line,
+    and the journal left as it is (cutting there would lose the intact edits after it)."""
+    path, journal = _journalled(tmp_path, ["a0", "a1", "a2"])
+    data = journal.read_bytes().replace(b'"a1"', b'"b1"')
+    journal.write_bytes(data)
+    for read_only in (True, False):
+        with pytest.raises(ReadError) as err:
+            Session.open(path, read_only=read_only)
+        text = str(err.value)
+        assert "s.ydreview.journal" in text and "line 2" in text and "checksum" in text and "\n" not in text
+    assert journal.read_bytes() == data
+
+
+def test_a_torn_tail_another_writer_left_after_this_open_is_cut_before_appending(tmp_path):
+    """Rule: an append never lands on a torn record: when the journal changed since this session last saw
+    it (another process without the lock appended and died mid-record), it is checked again and cut first."""
+    path, journal = _journalled(tmp_path, ["a0"])
+    s = Session.open(path, lock=False)
+    s.recover()
+    other = journal_mod.encode({"time": "t", "edit": "other", "op": "comment", "id": "offset:abc", "text": "theirs",
+                                "author": "b", "city": "Shanghai"})
+    with open(journal, "ab") as f:
+        f.write(other + other[:20])
+    s.comment("offset:abc", "mine", author="a", city="Suzhou")
+    assert s.torn is not None and s.torn.cut == 20
+    again = Session.open(path, lock=False)
+    again.recover()
+    assert _texts(again) == ["x", "a0", "theirs", "mine"]
+
+
+def test_an_edit_returns_only_once_its_record_is_on_disk(tmp_path, monkeypatch):
+    """Rule: an edit is acknowledged (its method returns) only after its record was written and fsynced;
+    a new journal's folder entry is fsynced too. A record the disk took only in part is taken back."""
+    path = _saved(tmp_path)
+    (tmp_path / "s.ydreview.journal").unlink()
+    calls = []
+    real_fsync, real_folder = atomic.fsync, atomic.fsync_folder
+    from ydtwin.review import session as module
+
+    def fsync(fd):
+        calls.append(("file", os.fstat(fd).st_size))
+        real_fsync(fd)
+
+    def folder(p):
+        calls.append(("folder", str(p)))
+        real_folder(p)
+
+    monkeypatch.setattr(module, "fsync", fsync)
+    monkeypatch.setattr(module, "fsync_folder", folder)
+    s = Session.open(path)
+    s.comment("offset:abc", "one", author="a", city="c")
+    journal = tmp_path / "s.ydreview.journal"
+    assert calls == [("file", journal.stat().st_size), ("folder", str(tmp_path))]
+    s.comment("offset:abc", "two", author="a", city="c")
+    assert calls[-1] == ("file", journal.stat().st_size) and len(calls) == 3
+    # disk full in the middle of a record: the part written is taken back, the edit not applied
+    before = journal.read_bytes()
+
+    def half(fd, data):
+        os.write(fd, data[: len(data) // 2])
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(module, "write_all", half)
+    with pytest.raises(OSError, match="No space"):
+        s.comment("offset:abc", "three", author="a", city="c")
+    assert journal.read_bytes() == before and _texts(s) == ["x", "one", "two"]
+    s.close()
+
+
+def test_journals_of_plain_json_lines_are_still_read(tmp_path):
+    """Rule: journals written before records were framed (one JSON object a line) are read, a cut last line
+    is a torn tail, new records are framed after them, and a line an older version appended an edit onto
+    (after a crash had cut it) gives that edit back."""
+    path = _saved(tmp_path)
+    journal = tmp_path / "s.ydreview.journal"
+    edit = {"time": "2026-01-05T08:00:00.000+00:00", "edit": "e1", "op": "comment", "id": "offset:abc",
+            "text": "old one", "author": "a", "city": "c"}
+    old = [json.dumps(edit | {"edit": f"e{i}", "text": f"old {i}"}, ensure_ascii=False) for i in range(4)]
+    # line 2: cut by a crash, then an older version appended line 3 onto it
+    journal.write_text(old[0] + "\n" + old[1][:25] + old[2] + "\n" + old[3][:40], encoding="utf-8")
+    s = Session.open(path)
+    assert s.journal_skipped == [(len(old[0]) + 1, 25)]
+    assert s.torn is not None and s.torn.cut == 40
+    s.comment("offset:abc", "new", author="a", city="c")
+    s.close()
+    again = Session.open(path)
+    again.recover()
+    assert _texts(again) == ["x", "old 0", "old 2", "new"]
+    assert re.fullmatch(rb"\d+ [0-9a-f]{8} \{.*\}\n", journal.read_bytes().split(b"\n", 2)[2])
+
+
+def test_an_edit_too_large_for_a_record_is_refused_before_the_journal(tmp_path):
+    """Rule: a record holds at most 16 MB of edit: a larger one is refused (ValueError), nothing written."""
+    path, journal = _journalled(tmp_path, ["a0"])
+    before = journal.read_bytes()
+    s = Session.open(path)
+    with pytest.raises(ValueError, match="more than an edit may hold"):
+        s.add_finding({**FINDING, "id": "big", "details": {"blob": "x" * (journal_mod.MAX_RECORD + 1)}})
+    assert journal.read_bytes() == before and "big" not in s.findings
+    s.close()
+
+
+# --- temporary files: only an interrupted save's are removed, and never by a reader ------------------------
+
+
+def _temp(tmp_path, owner, age_s=0.0):
+    t = tmp_path / f".s.ydreview.{owner}.tmp"
+    t.write_text("partial", encoding="utf-8")
+    if age_s:
+        then = time.time() - age_s
+        os.utime(t, (then, then))
+    return t
+
+
+def test_temporaries_of_saves_in_progress_are_left_alone(tmp_path):
+    """Rule: opening a session never removes another process's save in progress (a read-only open removes
+    nothing at all); a writable open removes a temporary only when its writer no longer runs, or, when its
+    writer cannot be told (another computer, an older version's name), when nobody touched it for a day.
+    Before, every open removed every temporary and concurrent saves failed."""
+    path = _saved(tmp_path)
+    me = atomic.temp_name("s.ydreview").split(".")[3]  # <host>-<pid>-<start> of this (running) process
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead_started = int(psutil.Process(proc.pid).create_time())
+    proc.wait()
+    host = me.split("-")[0]
+    live = _temp(tmp_path, f"{me}.0123456789ab")
+    dead = _temp(tmp_path, f"{host}-{proc.pid}-{dead_started}.0123456789ab")
+    reused = _temp(tmp_path, f"{host}-{os.getpid()}-{dead_started - 3600}.0123456789ab")  # pid given to us later
+    foreign = _temp(tmp_path, "0badc0de-1-1.0123456789ab")
+    foreign_old = _temp(tmp_path, "0badc0de-2-1.0123456789ab", age_s=2 * 86400)
+    legacy = _temp(tmp_path, "k3j4h5g6")
+    legacy_old = _temp(tmp_path, "a1b2c3d4", age_s=2 * 86400)
+    everything = sorted(tmp_path.glob(".s.ydreview.*.tmp"))
+    Session.open(path, read_only=True)
+    assert sorted(tmp_path.glob(".s.ydreview.*.tmp")) == everything  # a reader removes nothing
+    Session.open(path).close()
+    assert sorted(tmp_path.glob(".s.ydreview.*.tmp")) == sorted([live, foreign, legacy])
+    assert not dead.exists() and not reused.exists() and not foreign_old.exists() and not legacy_old.exists()
+
+
+def test_a_save_names_its_temporary_after_its_writer(tmp_path, monkeypatch):
+    """Rule: a save's temporary is ``.<name>.<host>-<pid>-<start>.<random>.tmp``, so that other processes
+    can tell it is in progress."""
+    seen = []
+    real_replace = os.replace
+
+    def replace(src, dst):
+        seen.append(os.path.basename(src))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    _saved(tmp_path)
+    started = int(psutil.Process().create_time())
+    assert re.fullmatch(rf"\.s\.ydreview\.[0-9a-f]{{8}}-{os.getpid()}-{started}\.[0-9a-f]{{12}}\.tmp", seen[0])
+
+
+# --- never through a link, a FIFO or a device --------------------------------------------------------------
+
+
+@needs_symlinks
+def test_an_atomic_write_refuses_a_link_or_a_special_file_at_its_target(tmp_path):
+    """Rule: ``atomic.write_text`` neither writes through nor replaces a symbolic link, a FIFO or a folder at
+    the target's name (the link's target is untouched, the link stays), and leaves no temporary behind."""
+    precious = tmp_path / "precious.txt"
+    precious.write_text("keep me\n", encoding="utf-8")
+    link = tmp_path / "out.json"
+    link.symlink_to(precious)
+    with pytest.raises(atomic.LinkRefused, match="symbolic link"):
+        atomic.write_text(link, "{}")
+    assert link.is_symlink() and precious.read_text(encoding="utf-8") == "keep me\n"
+    fifo = tmp_path / "fifo.json"
+    os.mkfifo(fifo)
+    with pytest.raises(atomic.LinkRefused, match="not a regular file"):
+        atomic.write_text(fifo, "{}")
+    with pytest.raises(YdtwinError, match="not a regular file"):
+        atomic.write_text(tmp_path, "{}")
+    assert not list(tmp_path.glob(".*.tmp"))
+    # a session saved to a linked name: refused the same way
+    s = Session(path=link, title="t")
+    with pytest.raises(YdtwinError, match="symbolic link"):
+        s.save()
+    assert link.is_symlink() and precious.read_text(encoding="utf-8") == "keep me\n"
+
+
+@needs_symlinks
+def test_a_temporary_file_is_never_followed(tmp_path, monkeypatch):
+    """Rule: a save's temporary is created new (O_EXCL): a link planted at its name is never written through."""
+    precious = tmp_path / "precious.txt"
+    precious.write_text("keep me\n", encoding="utf-8")
+    (tmp_path / ".out.json.planted.tmp").symlink_to(precious)
+    monkeypatch.setattr(atomic, "temp_name", lambda name: f".{name}.planted.tmp")
+    with pytest.raises(FileExistsError):
+        atomic.write_text(tmp_path / "out.json", "{}")
+    assert precious.read_text(encoding="utf-8") == "keep me\n" and not (tmp_path / "out.json").exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs")
+@pytest.mark.parametrize("which", ["", ".journal", ".lock"])
+def test_a_fifo_at_the_session_journal_or_lock_is_refused_at_once(tmp_path, which):
+    """Rule: the session, its journal and its lock must be regular files: a FIFO planted at one of those
+    names is refused with one line (opening it would block forever, reading it would read a stream)."""
+    path = _saved(tmp_path)
+    target = tmp_path / f"s.ydreview{which}"
+    target.unlink(missing_ok=True)
+    os.mkfifo(target)
+    t0 = time.monotonic()
+    with pytest.raises(YdtwinError) as err:
+        Session.open(path)
+    assert "not a regular file" in str(err.value) and target.name in str(err.value)
+    assert time.monotonic() - t0 < 5
+
+
+@needs_symlinks
+def test_a_hard_linked_journal_is_never_appended_to_or_emptied(tmp_path):
+    """Rule: a journal with another name (a hard link to another file) is refused for appending and for
+    emptying: changing it would change that file too."""
+    path, journal = _journalled(tmp_path, ["a0"])
+    s = Session.open(path)
+    s.recover()
+    other = tmp_path / "other.txt"
+    os.link(journal, other)
+    before = other.read_bytes()
+    with pytest.raises(YdtwinError, match="hard links"):
+        s.comment("offset:abc", "x", author="a", city="c")
+    with pytest.raises(YdtwinError, match="hard links"):
+        s.save()
+    assert other.read_bytes() == before
+    s.close()
+
+
+@needs_symlinks
+def test_a_link_at_the_takeover_lock_is_refused(tmp_path):
+    """Rule: taking over a dead holder's lock never opens (or truncates) what a link at
+    ``<file>.lock.takeover`` points to."""
+    path = _saved(tmp_path)
+    precious = tmp_path / "precious.txt"
+    precious.write_text("keep me\n", encoding="utf-8")
+    (tmp_path / "s.ydreview.lock.takeover").symlink_to(precious)
+    (tmp_path / "s.ydreview.lock").write_text(json.dumps({"user": "x", "host": socket.gethostname(),
+                                                          "pid": 999_999_999, "since": "then"}), encoding="utf-8")
+    with pytest.raises(YdtwinError, match="symbolic link"):
+        Session.open(path)
+    assert precious.read_text(encoding="utf-8") == "keep me\n"
+
+
+# --- hostile session files: one clear line each ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, needle",
+    [
+        ("[]", "a JSON list, not an object"),
+        ("5", "a JSON number, not an object"),
+        ('"x"', "a JSON string, not an object"),
+        ("null", "a JSON null, not an object"),
+        ("", "not valid JSON"),
+        ("\0" * 100, "not valid JSON"),
+        ('{"format": ' + "1" * 10_000 + "}", "not valid JSON"),
+        ('{"a":' * 100_000 + "1" + "}" * 100_000, "nested too deeply"),
+    ],
+)
+def test_hostile_documents_are_one_line(tmp_path, text, needle):
+    """Rule: whatever the file holds, opening it raises one ReadError naming it — never AttributeError,
+    TypeError, KeyError or RecursionError."""
+    path = tmp_path / "bad.ydreview"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ReadError) as err:
+        Session.open(path, read_only=True)
+    assert needle in str(err.value) and str(path) in str(err.value) and "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize(
+    "change, needle",
+    [
+        (lambda d: d.update(findings=5), "findings: Input should be a valid list"),
+        (lambda d: d["findings"][0]["finding"].pop("id"), "findings[0].finding.id: Field required"),
+        (lambda d: d["findings"][0].update(finding=[]), "findings[0].finding"),
+        (lambda d: d["findings"].__setitem__(0, "x"), "findings[0]"),
+        (lambda d: d["findings"][0]["finding"].update(details={"x": json.loads("[" * 900 + "]" * 900)}),
+         "findings[0].finding.details.x"),
+        (lambda d: d["findings"][0]["finding"].update(details={"x": float("nan")}), "finite number"),
+        (lambda d: d["findings"][0]["viewpoint"].update(target=[float("inf"), 31.0, 0.0]), "viewpoint.target"),
+        (lambda d: d.update(scenario=[]), "scenario"),
+    ],
+)
+def test_hostile_values_are_one_line(tmp_path, change, needle):
+    """Rule: a finding without an id, ``findings: 5``, a deeply nested detail, NaN/Infinity anywhere: one
+    ReadError line naming the file and the key."""
+    path = _saved(tmp_path)
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    change(doc)
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(ReadError) as err:
+        Session.open(path, read_only=True)
+    text = str(err.value)
+    assert needle in text and str(path) in text and "\n" not in text and len(text) < 700
+
+
+def test_invalid_utf8_is_one_line_with_where(tmp_path):
+    path = _saved(tmp_path)
+    data = path.read_bytes().replace(b'"t"', b'"\xff\xfe"', 1)
+    path.write_bytes(data)
+    with pytest.raises(ReadError, match=r"not UTF-8 at byte \d+"):
+        Session.open(path, read_only=True)
+
+
+@pytest.mark.parametrize("which", ["", ".journal"])
+def test_a_2_gb_file_is_refused_before_it_is_read(tmp_path, monkeypatch, which):
+    """Rule: a session file or journal over 256 MB is refused by its size, before anything is read (a 2 GB
+    file would otherwise be loaded whole: MemoryError, or minutes of swapping)."""
+    path = _saved(tmp_path)
+    big = tmp_path / f"s.ydreview{which}"
+    with open(big, "wb") as f:
+        f.truncate(2 * 1024**3)  # sparse: takes no disk
+    read = []
+    real_pread = os.pread
+
+    def pread(fd, n, offset):
+        data = real_pread(fd, n, offset)
+        read.append(len(data))
+        return data
+
+    monkeypatch.setattr(os, "pread", pread)
+    with pytest.raises(ReadError) as err:
+        Session.open(path, read_only=True)
+    assert "2,147,483,648 bytes" in str(err.value) and "268,435,456" in str(err.value) and big.name in str(err.value)
+    assert sum(read) < 100_000  # at most the small session file, nothing of the big one
