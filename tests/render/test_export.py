@@ -269,3 +269,37 @@ def test_cli_hostile_path_files_are_one_line(tmp_path):
         lines = proc.stderr.strip().splitlines()
         assert proc.returncode == 2 and len(lines) == 1 and name in lines[0], (name, proc.stderr)
     assert not (tmp_path / "x.mp4").exists()
+
+
+def test_a_video_that_cannot_be_made_is_refused_before_any_frame(exporter, short_path, tmp_path):
+    """An output in a missing folder was rendered frame by frame (and the folder made silently); an output that
+    is an input, or a frame count beyond the limit at the frame rate asked, is refused too: each an
+    ExportError before the first frame renders, and nothing is created."""
+    from ydtwin.flythrough.path import FlightPath
+    from ydtwin.flythrough.presets import view_of
+    from ydtwin.render.export import ExportError, render_flythrough
+
+    calls = []
+    real_render = exporter.render
+
+    def spy(*args, **kw):
+        calls.append(1)
+        return real_render(*args, **kw)
+
+    exporter.render = spy
+    source = tmp_path / "tour.mp4"
+    source.write_bytes(b"an earlier video")
+    proj = exporter.scene.projection
+    long_path = FlightPath(keyframes=[view_of(proj, 120.62, 31.30, distance_m=20000, seconds=1000.0),
+                                      view_of(proj, 120.70, 31.32, distance_m=15000)], fps=60, size=[320, 180])
+    try:
+        with pytest.raises(ExportError, match="does not exist"):
+            render_flythrough(exporter, short_path, tmp_path / "missing" / "x.mp4")
+        with pytest.raises(ExportError, match="is one of the inputs"):
+            render_flythrough(exporter, short_path, source, inputs=[source])
+        with pytest.raises(ExportError, match="120,001 frames at 120 fps"):
+            render_flythrough(exporter, long_path, tmp_path / "long.mp4", fps=120)
+    finally:
+        del exporter.render
+    assert calls == [] and source.read_bytes() == b"an earlier video"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tour.mp4"]

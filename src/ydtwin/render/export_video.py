@@ -1,8 +1,12 @@
 """Flythrough videos (MP4, PNG sequence, GIF): each frame rendered by an :class:`~ydtwin.render.export.Exporter`
 and streamed to the encoder while the next one renders.
 
-Frames go to a temporary file (or folder) next to the target, renamed at the end; Cancel or an error removes it.
-The scene's plan year and layer visibility are restored either way.
+Frames go to a partial file (or folder) next to the target, hidden and named so that it never looks like a
+finished video (``.<name>.incomplete-<pid>@<host>``, see :mod:`ydtwin.io.outputs`); the finished video appears
+by one atomic rename at the end. Cancel or an error removes the partial output; the left-overs of a killed export
+are removed by the next export to the same folder. The output path is checked before any work (a missing or
+unwritable folder, an input as the output: refused, one line). The scene's plan year and layer visibility are
+restored either way.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ydtwin.io.outputs import OutputError, check_output_path, clean_partials, partial_path
 from ydtwin.render.export_common import Cancelled, ExportError
 from ydtwin.render.overlay import OverlayOptions, draw_overlays
 
@@ -69,18 +74,35 @@ class _Sink:
         raise NotImplementedError
 
 
+def _sync_and_rename(tmp: Path, target: Path) -> None:
+    """Flush what the encoder wrote to disk, rename it into place in one step, and sync the folder."""
+    if tmp.is_file():
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+    os.replace(tmp, target)
+    if os.name == "posix":
+        fd = os.open(target.parent, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
 class _FfmpegSink(_Sink):
     def __init__(self, target: Path, size: tuple[int, int], fps: int, *, gif: bool, quality: int) -> None:
         import imageio_ffmpeg
 
         self.target = target
-        self.tmp = target.with_name(f".{target.stem}.part{target.suffix}")
+        # the partial file's name does not end in .mp4/.gif: the container is named to the encoder instead
+        self.tmp = partial_path(target)
+        self.tmp.unlink(missing_ok=True)  # the encoder writes through links: none is left under this name
         if gif:
             kwargs = dict(codec="gif", pix_fmt_out="rgb8", quality=None,
-                          output_params=["-filter_complex", "split[a][b];[a]palettegen=stats_mode=diff[p];[b][p]paletteuse"])
+                          output_params=["-filter_complex", "split[a][b];[a]palettegen=stats_mode=diff[p];[b][p]paletteuse",
+                                         "-f", "gif"])
         else:
             kwargs = dict(codec="libx264", pix_fmt_out="yuv420p", quality=quality,
-                          output_params=["-movflags", "+faststart"])
+                          output_params=["-movflags", "+faststart", "-f", "mp4"])
         self._gen = imageio_ffmpeg.write_frames(str(self.tmp), size, fps=fps, macro_block_size=1,
                                                 ffmpeg_log_level="error", **kwargs)
         self._gen.send(None)
@@ -90,7 +112,7 @@ class _FfmpegSink(_Sink):
 
     def close(self) -> None:
         self._gen.close()
-        os.replace(self.tmp, self.target)
+        _sync_and_rename(self.tmp, self.target)
 
     def abort(self) -> None:
         try:
@@ -105,9 +127,9 @@ class _PngSink(_Sink):
         if target.exists() and (not target.is_dir() or any(target.iterdir())):
             raise ExportError(f"{target}: a PNG sequence goes into a new or empty folder")
         self.target = target
-        self.tmp = target.with_name(f".{target.name}.part")
-        shutil.rmtree(self.tmp, ignore_errors=True)
-        self.tmp.mkdir(parents=True)
+        self.tmp = partial_path(target)
+        shutil.rmtree(self.tmp, ignore_errors=True)  # this process's own, from an export that could not clean up
+        self.tmp.mkdir()
         self.n = 0
 
     def write(self, frame: np.ndarray) -> None:
@@ -119,15 +141,17 @@ class _PngSink(_Sink):
     def close(self) -> None:
         if self.target.exists():
             self.target.rmdir()
-        os.replace(self.tmp, self.target)
+        _sync_and_rename(self.tmp, self.target)
 
     def abort(self) -> None:
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 def open_sink(path: Path, fmt: str, size: tuple[int, int], fps: int, quality: int) -> _Sink:
+    """The partial output for ``path`` (whose folder must exist: none is created), after the left-overs of
+    dead exports in that folder are removed."""
     w, h = size
-    path.parent.mkdir(parents=True, exist_ok=True)
+    clean_partials(path.parent)
     if fmt == "mp4":
         if w % 2 or h % 2:
             raise ExportError(f"MP4 (H.264, 4:2:0) needs an even width and height, not {w}x{h}")
@@ -174,10 +198,14 @@ class _Writer:
             raise ExportError(f"the encoder failed: {self.error}")
 
 
-def check_video(out: Path, fmt: str | None, size: tuple[int, int], fps: int, quality: int) -> str:
-    """The video's format, or :class:`ExportError` for what cannot be made (one line), before any work."""
+def check_video(out: Path, fmt: str | None, size: tuple[int, int], fps: int, quality: int, *,
+                inputs=()) -> str:
+    """The video's format, or :class:`ExportError` for what cannot be made (one line), before any work: the
+    format, size, frame rate and quality, and the output path (:func:`~ydtwin.io.outputs.check_output_path`:
+    its folder exists and is writable, it is none of ``inputs``, a PNG sequence's folder is new or empty)."""
     from ydtwin.flythrough.path import MAX_VIDEO_SIZE
 
+    out = Path(out)
     fmt = video_format(out, fmt)
     w, h = size
     if not (16 <= w <= MAX_VIDEO_SIZE[0] and 16 <= h <= MAX_VIDEO_SIZE[1]):
@@ -188,24 +216,34 @@ def check_video(out: Path, fmt: str | None, size: tuple[int, int], fps: int, qua
         raise ExportError(f"frame rate {fps}: 1–120 frames per second")
     if not 0 <= quality <= 10:
         raise ExportError(f"quality {quality}: 0 (smallest) – 10 (best)")
+    try:
+        check_output_path(out, inputs=inputs, kind="folder" if fmt == "png" else "file")
+    except OutputError as exc:
+        raise ExportError(str(exc)) from None
     return fmt
 
 
 class VideoExport:
     """A flythrough being written, one frame per :meth:`step` (a UI drives it between events; a script
     calls :func:`render_flythrough`). :meth:`finish` renames the file into place; :meth:`abort` removes the
-    partial output. The scene's plan year and layer visibility are restored either way."""
+    partial output. The scene's plan year and layer visibility are restored either way. What cannot be made
+    (the output path, the format, the path's limits at this frame rate) raises :class:`ExportError` here, before
+    any frame renders; ``inputs`` are files the output must not replace."""
 
     def __init__(self, exporter: Exporter, path, out: str | os.PathLike[str], *, size: tuple[int, int] | None = None,
                  fps: int | None = None, fmt: str | None = None, quality: int = 8,
-                 options: OverlayOptions | None = None, frames: range | None = None) -> None:
-        from ydtwin.flythrough.path import Sampler
+                 options: OverlayOptions | None = None, frames: range | None = None, inputs=()) -> None:
+        from ydtwin.flythrough.path import PathError, Sampler
 
         self.exporter = exporter
         self.out = Path(out)
         self.size = tuple(int(v) for v in (size or path.size))
         self.fps = int(fps or path.fps)
-        self.fmt = check_video(self.out, fmt, self.size, self.fps, quality)
+        self.fmt = check_video(self.out, fmt, self.size, self.fps, quality, inputs=inputs)
+        try:
+            path.video_frames(self.fps)  # the path's limits, at this frame rate, before anything renders
+        except PathError as exc:
+            raise ExportError(str(exc)) from None
         w, h = self.size
         self.sampler = Sampler(path, exporter.scene.projection)
         self.times = self.sampler.times(self.fps)
@@ -299,7 +337,7 @@ def render_flythrough(
     **kwargs,
 ) -> VideoResult:
     """Render a :class:`~ydtwin.flythrough.path.FlightPath` to ``out`` (MP4 up to 4K, PNG sequence, GIF);
-    ``kwargs`` as :class:`VideoExport` (size, fps, fmt, quality, options, frames).
+    ``kwargs`` as :class:`VideoExport` (size, fps, fmt, quality, options, frames, inputs).
 
     ``progress(done, total, eta_s)`` after each frame; ``cancelled()`` is asked before each frame (True:
     the partial output is removed and :class:`Cancelled` raised). Each frame's caption comes from the
