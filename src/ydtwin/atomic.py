@@ -161,7 +161,9 @@ def fsync_folder(folder: Path) -> None:
 # --- temporary files named after their writer -------------------------------------------------------------
 
 _HOST = f"{zlib.crc32(socket.gethostname().encode('utf-8', 'replace')):08x}"
-_TEMP = re.compile(r"(?P<host>[0-9a-f]{8})-(?P<pid>[0-9]{1,10})-(?P<started>[0-9]{1,12})\.[0-9a-f]{8,32}\.tmp")
+#: the writer's tag at the end of a temporary file's name (after the name it saves: another ydtwin file's
+#: whose name begins with this one's, ``<file>.lock`` for ``<file>``, is recognised by its writer too)
+_TEMP = re.compile(r"(?:^|\.)(?P<host>[0-9a-f]{8})-(?P<pid>[0-9]{1,10})-(?P<started>[0-9]{1,12})\.[0-9a-f]{8,32}\.tmp$")
 _me: tuple[int, str] | None = None
 
 
@@ -200,7 +202,7 @@ def process_alive(pid: int, started: float | None) -> bool:
 
 
 def _stale(entry: Path, owner: str, now: float) -> bool:
-    match = _TEMP.fullmatch(owner)
+    match = _TEMP.search(owner)
     if match and match["host"] == _HOST:
         return not process_alive(int(match["pid"]), float(match["started"]))
     try:  # another computer's writer, or a name from an older ydtwin: only its age tells

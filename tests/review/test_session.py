@@ -729,9 +729,9 @@ def test_an_edit_returns_only_once_its_record_is_on_disk(tmp_path, monkeypatch):
         calls.append(("folder", str(p)))
         real_folder(p)
 
+    s = Session.open(path)
     monkeypatch.setattr(module, "fsync", fsync)
     monkeypatch.setattr(module, "fsync_folder", folder)
-    s = Session.open(path)
     s.comment("offset:abc", "one", author="a", city="c")
     journal = tmp_path / "s.ydreview.journal"
     assert calls == [("file", journal.stat().st_size), ("folder", str(tmp_path))]
@@ -1009,3 +1009,20 @@ def test_a_2_gb_file_is_refused_before_it_is_read(tmp_path, monkeypatch, which):
         Session.open(path, read_only=True)
     assert "2,147,483,648 bytes" in str(err.value) and "268,435,456" in str(err.value) and big.name in str(err.value)
     assert sum(read) < 100_000  # at most the small session file, nothing of the big one
+
+
+def test_a_writer_killed_while_taking_the_lock_leaves_no_empty_lock(tmp_path, monkeypatch):
+    """Rule: the lock appears whole or not at all (written aside, flushed, then linked to its name): a kill
+    between creating it and writing the holder left an empty lock that blocked the session for everyone."""
+    path = _saved(tmp_path)
+    from ydtwin.review import session as module
+
+    def killed(fd, data):
+        raise KeyboardInterrupt  # the process dies here
+
+    monkeypatch.setattr(module, "write_all", killed)
+    with pytest.raises(KeyboardInterrupt):
+        Session.open(path)
+    monkeypatch.undo()
+    assert not (tmp_path / "s.ydreview.lock").exists() and not list(tmp_path.glob(".s.ydreview.lock.*"))
+    Session.open(path).close()

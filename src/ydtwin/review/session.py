@@ -18,6 +18,7 @@ it is read), an edit that breaks them is refused before it is journalled, and th
 file, its journal and its lock are never followed through a symbolic link and must be regular files: a link,
 a FIFO or a device at one of those names is refused, never read, appended to, truncated or replaced.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -48,6 +49,7 @@ from ydtwin.atomic import (
     process_alive,
     read_fd,
     remove_stale_temps,
+    temp_name,
     write_all,
     write_text,
 )
@@ -274,7 +276,10 @@ class Session:
         """One line saying what a crash tore off the journal's end (None: nothing), for the user."""
         if self.torn is None:
             return None
-        done = "cut" if self._torn_cut else "left in place (opened read-only)"
+        if self._torn_cut:
+            done = "cut"
+        else:
+            done = "left in place (" + ("opened read-only)" if self.read_only else "the journal cannot be written)")
         return f"{self.torn.describe(self.journal_path)} — {done}"
 
     def _apply(self, edit: dict) -> None:
@@ -489,13 +494,36 @@ class Session:
         raise SessionLocked(self.path, holder.model_dump() if holder is not None else {})
 
     def _create_lock(self, me: dict) -> bool:
+        """Create the lock holding ``me``, whole or not at all: written to a temporary file, flushed, then
+        linked to the lock's name (which fails when a lock is there; a kill in between leaves no empty lock
+        that would block the session). Where the file system has no hard links: created, then written."""
+        data = json.dumps(me).encode("utf-8")
+        tmp = self.lock_path.with_name(temp_name(self.lock_path.name))
+        # O_EXCL: a new file, never anything (a link included) already at that name
+        fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY | NOFOLLOW, 0o666)
         try:
-            # O_EXCL: a new file, never anything (a link included) already at that name
-            fd = os.open(self.lock_path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | NOFOLLOW, 0o666)
-        except FileExistsError:
-            return False
-        with os.fdopen(fd, "wb") as f:
-            f.write(json.dumps(me).encode("utf-8"))
+            try:
+                write_all(fd, data)
+                fsync(fd)
+            finally:
+                os.close(fd)
+            try:
+                os.link(tmp, self.lock_path)
+            except FileExistsError:
+                return False
+            except OSError:  # no hard links here
+                try:
+                    fd = os.open(self.lock_path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | NOFOLLOW, 0o666)
+                except FileExistsError:
+                    return False
+                try:
+                    write_all(fd, data)
+                    fsync(fd)
+                finally:
+                    os.close(fd)
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
         self._lock_held, self._lock_record = True, me
         return True
 
