@@ -1,17 +1,22 @@
 """Review sessions: atomic saves that survive kill -9, journal recovery, locks, merges that keep comments."""
 
 import json
+import logging
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
 import time
+import zlib
 
 import psutil
 import pytest
 
+from ydtwin import atomic
 from ydtwin.errors import ReadError, YdtwinError
+from ydtwin.review import journal as journal_mod
 from ydtwin.review.session import FINDING_STATUSES, Session, SessionFile, SessionLocked, merge_sessions
 
 ROOT = __import__("pathlib").Path(__file__).resolve().parents[2]
@@ -581,14 +586,6 @@ def test_of_planners_taking_over_a_dead_lock_at_once_exactly_one_gets_it(tmp_pat
 
 
 # --- the journal: framed records, torn tails reported and cut before anything is appended ------------------
-
-import logging  # noqa: E402
-import re  # noqa: E402
-import zlib  # noqa: E402
-
-from ydtwin import atomic  # noqa: E402
-from ydtwin.review import journal as journal_mod  # noqa: E402
-
 
 def _journalled(tmp_path, texts):
     """A saved session with one finding and ``texts`` commented on it since (in the journal only)."""
