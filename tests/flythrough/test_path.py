@@ -214,3 +214,24 @@ def test_devices_and_oversized_files_are_not_read(tmp_path):
     with pytest.raises(PathError, match="deep.json"):
         FlightPath.load(deep)
 
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_is_refused_without_blocking(tmp_path):
+    """A FIFO as a flight path blocked the open until something wrote to it: refused before it is opened."""
+    import os
+    import threading
+
+    os.mkfifo(tmp_path / "pipe.json")
+    outcome = []
+
+    def run():
+        try:
+            FlightPath.load(tmp_path / "pipe.json")
+        except PathError as exc:
+            outcome.append(str(exc))
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(10)
+    assert outcome and "not a regular file" in outcome[0]

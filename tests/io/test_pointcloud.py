@@ -207,3 +207,13 @@ def test_real_files_pass_and_stream(shared_fixtures):
         header = check_point_cloud(path)
         assert sum(len(c) for c in iter_points(path, 25_000)) == header.point_count > 0, path.name
 
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_info_on_a_fifo_does_not_block(tmp_path):
+    """`ydtwin info pipe.las` blocked for ever on the open of a FIFO: refused at once, one line, exit 2."""
+    os.mkfifo(tmp_path / "pipe.las")
+    proc = run_cli("info", str(tmp_path / "pipe.las"), timeout=60)
+    assert proc.returncode == 2 and "pipe.las: not a regular file" in proc.stderr, proc.stderr
+    with pytest.raises(ReadError, match="not a regular file"):
+        check_point_cloud(tmp_path / "pipe.las")

@@ -236,3 +236,34 @@ def test_absolute_and_missing_files_load_and_outside_files_save_as_absolute(tmp_
     saved = save_project(Project(layers=[LayerEntry(str(data))]), folder / "p.ydtwin.json")
     assert json.loads(saved.read_text(encoding="utf-8"))["layers"][0]["path"] == str(data.resolve())
     assert load_project(saved).layers[0].path == str(data.resolve())
+
+
+def _within(seconds, fn, *args):
+    """fn(*args) in a thread → its exception (or None); fails if it has not returned in time (a blocked read)."""
+    import threading
+
+    outcome = []
+
+    def run():
+        try:
+            fn(*args)
+            outcome.append(None)
+        except Exception as exc:  # noqa: BLE001 - handed to the test
+            outcome.append(exc)
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(seconds)
+    assert outcome, f"still blocked after {seconds} s"
+    return outcome[0]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_the_project_file_itself_must_be_a_regular_file(tmp_path):
+    """A FIFO given as the project blocked the open for ever, /dev/zero read without end: refused at once."""
+    os.mkfifo(tmp_path / "p.ydtwin.json")
+    err = _within(10, load_project, tmp_path / "p.ydtwin.json")
+    assert isinstance(err, ReadError) and "FIFO" in str(err)
+    if os.path.exists("/dev/zero"):
+        err = _within(10, load_project, "/dev/zero")
+        assert isinstance(err, ReadError) and "character device" in str(err)

@@ -202,7 +202,12 @@ class FlightPath(BaseModel):
         the keyframes are; every problem is one :class:`PathError` line naming the file."""
         path = Path(path)
         try:
-            with open(path, "rb") as fh:
+            mode = os.stat(path).st_mode  # before opening: a FIFO would block the open
+            if stat.S_ISDIR(mode):
+                raise PathError(f"{path}: is a folder (a flight path is a JSON file)")
+            if not stat.S_ISREG(mode):
+                raise PathError(f"{path}: not a regular file (a flight path is a JSON file)")
+            with os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as fh:
                 st = os.fstat(fh.fileno())
                 if not stat.S_ISREG(st.st_mode):
                     raise PathError(f"{path}: not a regular file (a flight path is a JSON file)")
@@ -214,8 +219,6 @@ class FlightPath(BaseModel):
             text = raw.decode("utf-8")
         except FileNotFoundError:
             raise PathError(f"{path}: no such file") from None
-        except IsADirectoryError:
-            raise PathError(f"{path}: is a folder (a flight path is a JSON file)") from None
         except (OSError, UnicodeDecodeError) as exc:
             raise PathError(f"{path}: cannot be read ({exc})") from None
         try:

@@ -95,6 +95,8 @@ def describe(path: str | os.PathLike[str]) -> FileInfo:
             path = path / "region.toml"
         else:
             raise ReadError(path, "is a folder", "pass a file")
+    if not path.is_file():  # a device, a FIFO (which would block the read), a socket
+        raise ReadError(path, "not a regular file", "pass a data file")
     name = path.name.lower()
     from ydtwin.io.footprint_sources import sniff_format
 

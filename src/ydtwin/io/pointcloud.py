@@ -94,15 +94,18 @@ def check_point_cloud(path: str | os.PathLike[str]) -> PointCloudHeader:
     and, for LAZ, its chunk table: bounded work, no point is decoded."""
     path = Path(path)
     try:
-        with open(path, "rb") as fh:
+        mode = os.stat(path).st_mode  # before opening: a FIFO would block the open
+        if stat.S_ISDIR(mode):
+            raise ReadError(path, "is a folder", "pass a LAS or LAZ file")
+        if not stat.S_ISREG(mode):
+            raise ReadError(path, "not a regular file", "pass a LAS or LAZ file")
+        with os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as fh:
             st = os.fstat(fh.fileno())
             if not stat.S_ISREG(st.st_mode):
                 raise ReadError(path, "not a regular file", "pass a LAS or LAZ file")
             return _check(path, fh, st.st_size)
     except FileNotFoundError:
         raise ReadError(path, "file not found") from None
-    except IsADirectoryError:
-        raise ReadError(path, "is a folder", "pass a LAS or LAZ file") from None
     except OSError as exc:
         raise ReadError(path, f"cannot be read ({exc.strerror or exc})") from None
 

@@ -49,6 +49,8 @@ __all__ = [
 
 PROJECT_VERSION = 1
 SUFFIX = ".ydtwin.json"
+#: the largest project file read (a project lists files and settings: a few kB)
+MAX_PROJECT_BYTES = 16 * 1024 * 1024
 #: where a layer hides the procedural blocks
 REPLACES = ("area", "city", "none")
 
@@ -268,6 +270,12 @@ def load_project(path: str | os.PathLike[str]) -> Project:
     """Read and check a project file; every problem is one :class:`ReadError` line naming the file."""
     path = Path(path)
     try:
+        mode = os.stat(path).st_mode  # before opening: a FIFO would block the open, a device never end
+        if not stat.S_ISREG(mode):
+            kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
+            raise ReadError(path, f"is {kind}, not a project file")
+        if os.path.getsize(path) > MAX_PROJECT_BYTES:
+            raise ReadError(path, f"{os.path.getsize(path):,} bytes: a project file is at most {MAX_PROJECT_BYTES:,}")
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ReadError(path, "project file not found") from None
