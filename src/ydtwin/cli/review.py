@@ -59,6 +59,9 @@ def _report(args) -> int:
     fmt = report_format(args.out, args.format)
     session = Session.open(args.session, read_only=True)
     session.recover()  # a report shows every edit, saved or still in the journal
+    torn = session.torn_message()
+    if torn:  # a crash cut the journal's last record: the report holds what was kept, and says so here
+        print(f"ydtwin: warning: {torn}", file=sys.stderr)
     ws = workspace_from_args(args, layers=False, offscreen=True)
     out = ws.write_report(args.out, session=session, fmt=fmt, size=args.size)
     print(f"wrote {out} ({len(session.findings)} findings, {fmt})")

@@ -205,6 +205,9 @@ class ReviewPanel(QWidget):
             return 0
         self._recoverable = 0
         self.recover_button.setVisible(False)
+        torn = self.session.torn_message()
+        if torn:
+            self.host.log(torn, error=True)
         self.host.log(self.tr("Review session recovered: {0} findings").format(len(self.session.findings)))
         return n
 
@@ -449,6 +452,9 @@ class ReviewPanel(QWidget):
         except YdtwinError as exc:
             self.host.log(str(exc), error=True)
             return False
+        torn = session.torn_message()  # a crash cut the journal's last record: say what was kept
+        if torn:
+            self.host.log(torn, error=True)
         ro = self.tr(" (read-only)") if session.read_only else ""
         self.host.log(self.tr("Review session opened: {0}{1}").format(path, ro)
                                 + (f" — {n} journalled edits restored" if n else ""))

@@ -93,6 +93,8 @@ def _read_json(p: Path):
 
     try:
         text = read_text_nofollow(p, TOUR_FILE_LIMIT, what="findings file")
+    except YdtwinError:  # a link or not a regular file: its own line
+        raise
     except UnicodeDecodeError:
         raise YdtwinError(f"{p}: not UTF-8 text") from None
     except ValueError as exc:  # over the size limit
