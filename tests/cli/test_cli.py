@@ -77,7 +77,7 @@ def test_places_and_numbers_that_cannot_be_made_are_refused(tmp_path):
     cases = [
         (("snapshot", "--out", str(tmp_path / "o.png"), "--view", "200,31,201,32"), "outside the region"),
         (("path", "preset", "orbit", "--around", "100,31", "--out", str(tmp_path / "p.json")), "outside the region"),
-        (("path", "preset", "orbit", "--seconds", "0", "--out", str(tmp_path / "p.json")), "between 0.1 and 3600 s"),
+        (("path", "preset", "orbit", "--seconds", "0", "--out", str(tmp_path / "p.json")), "between 0.1 and 1800 s"),
         (("path", "preset", "corridor", "--height", "-5", "--out", str(tmp_path / "p.json")), "between 10 and 50000 m"),
         (("flythrough", str(tmp_path / "p.json"), "--out", str(tmp_path / "v.mp4"), "--fps", "0"), "between 1 and 120"),
         (("snapshot", "--out", str(tmp_path / "o.png"), "--tile", "0"), "between 64 and 16384 px"),
@@ -144,3 +144,29 @@ def test_a_tour_from_a_session_written_by_review_new(tmp_path):
 def test_absurd_years_are_refused():
     proc = run_cli("review", "check", "--out", "x.json", "--year", "99999")
     assert proc.returncode == 2 and "between 1900 and 2200" in proc.stderr
+
+
+def test_outputs_never_replace_a_session_or_an_input_and_are_checked_first(tmp_path):
+    """A session (the one file planners cannot re-create) is never replaced by findings, a report or a flight
+    path; an output equal to an input, in a missing folder or in /proc is refused before any work, one line,
+    exit 2, nothing created."""
+    import json
+
+    session = tmp_path / "review.json"
+    assert run_cli("review", "new", str(session), "--plugins", "suzhou,shanghai").returncode == 0
+    before = session.read_bytes()
+    cases = [
+        (("review", "check", "--out", str(session)), "is a review session"),
+        (("path", "preset", "review", "--findings", str(session), "--out", str(session)), "review"),
+        (("review", "report", str(session), "--out", str(session), "--format", "html"), "review"),
+        (("snapshot", "--out", str(tmp_path / "missing" / "x.png")), "missing"),
+        (("snapshot", "--out", "/proc/x.png"), "/proc"),
+        (("review", "check", "--out", str(tmp_path / "nofolder" / "f.json")), "nofolder"),
+    ]
+    for args, needle in cases:
+        proc = run_cli(*args)
+        assert proc.returncode == 2, (args, proc.stdout, proc.stderr)
+        assert len(proc.stderr.strip().splitlines()) == 1 and needle in proc.stderr, (args, proc.stderr)
+    assert session.read_bytes() == before
+    assert json.loads(before)["format"].startswith("ydtwin-review-session/")
+    assert not (tmp_path / "missing").exists() and not (tmp_path / "nofolder").exists()

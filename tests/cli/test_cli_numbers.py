@@ -20,7 +20,7 @@ OPTIONS = [
     (["flythrough", "p.json", "--out", "x.mp4"], "--quality", "8", (0, 10)),
     (["path", "preset", "orbit", "--out", "o.json"], "--radius", "12000", (100.0, 500_000.0)),
     (["path", "preset", "corridor", "--out", "o.json"], "--height", "600", (10.0, 50_000.0)),
-    (["path", "preset", "orbit", "--out", "o.json"], "--seconds", "10", (0.1, 3600.0)),
+    (["path", "preset", "orbit", "--out", "o.json"], "--seconds", "10", (0.1, 1800.0)),
     (["path", "preset", "orbit", "--out", "o.json"], "--fps", "30", (1, 120)),
     (["review", "check", "--out", "f.json"], "--year", "2030", (1900, 2200)),
     (["review", "new", "s.json"], "--year", "2030", (1900, 2200)),

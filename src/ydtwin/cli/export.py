@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from ydtwin.errors import YdtwinError
+from ydtwin.workspace.outputs import check_output
 
 __all__ = ["cmd_flythrough", "cmd_path", "cmd_snapshot"]
 
@@ -31,6 +32,7 @@ def cmd_snapshot(args) -> int:
     out = os.fspath(args.out)
     if not out.lower().endswith((".png", ".jpg", ".jpeg", ".tif", ".tiff")):
         raise YdtwinError(f"{out}: unsupported image type — use .png, .jpg or .tif")
+    check_output(out, inputs=args.layer)
     t0 = time.perf_counter()
     ws = workspace_from_args(args, offscreen=True)
     view = ws.check_view(args.view)
@@ -67,9 +69,11 @@ def cmd_flythrough(args) -> int:
         path = FlightPath.load(args.path)
         # what cannot be made is said at once, before the scene is built
         check_video(Path(args.out), args.format, tuple(args.size or path.size), int(args.fps or path.fps),
-                    args.quality)
+                    args.quality, inputs=(args.path, *args.layer))
     except (PathError, ExportError) as exc:
         raise YdtwinError(str(exc)) from None
+    if (args.format or "") != "png" and not Path(args.out).is_dir():
+        check_output(args.out, inputs=(args.path, *args.layer))  # and never over a review session
     t0 = time.perf_counter()
     ws = workspace_from_args(args, offscreen=True)
     scene = ws.scene
@@ -112,6 +116,7 @@ def cmd_path(args) -> int:
     from ydtwin.flythrough import presets
     from ydtwin.flythrough.path import validation_line
 
+    check_output(args.out, inputs=(args.findings,))
     ws = workspace_from_args(args, layers=False)
     proj = ws.scene.projection
     common = {"size": args.size, "fps": args.fps}

@@ -209,7 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
     preset.add_argument("--findings", default=None, metavar="FILE",
                         help="review: findings.json or a session file (default: run the checks now)")
     preset.add_argument("--year", type=_year, default=None, metavar="Y", help="review: the plans as of year Y")
-    preset.add_argument("--seconds", type=_number(float, 0.1, 3600.0, " s"), default=None, metavar="S",
+    preset.add_argument("--seconds", type=_number(float, 0.1, 1800.0, " s"), default=None, metavar="S",
                         help="orbit: whole turn; tour/review: each flight; corridor: whole flight")
     preset.add_argument("--size", type=_size, default=(1920, 1080), metavar="WxH")
     preset.add_argument("--fps", type=_number(int, 1, 120), default=30)

@@ -7,6 +7,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from ydtwin.workspace.outputs import check_output
+
 __all__ = ["cmd_review"]
 
 
@@ -23,11 +25,12 @@ def _check(args) -> int:
     from ydtwin.atomic import write_text
     from ydtwin.cli.common import workspace_from_args
 
+    out = check_output(args.out)  # before the review runs
     ws = workspace_from_args(args, layers=False)
     result = ws.run_review(year=args.year)
     _problems(result)
     doc = {**result.scenario(ws.scene.region.id), "findings": [f.to_json() for f in result.findings]}
-    out = write_text(args.out, json.dumps(doc, ensure_ascii=False, indent=1))
+    out = write_text(out, json.dumps(doc, ensure_ascii=False, indent=1))
     counts = Counter(f.kind for f in result.findings)
     act = len(result.reported())
     print(f"wrote {out}: {len(result.findings)} findings over {len(result.plans)} plan layers — {act} to act on, "
@@ -40,8 +43,11 @@ def _new(args) -> int:
     from ydtwin.errors import YdtwinError
 
     path = Path(args.session)
-    if path.exists() or path.is_symlink():  # said before the review runs
+    if path.is_symlink():  # said before the review runs
+        raise YdtwinError(f"{path}: is a symbolic link (a session is never written through one)")
+    if path.exists():
         raise YdtwinError(f"{path}: already exists (a session is never overwritten by 'new')")
+    check_output(path)
     ws = workspace_from_args(args, layers=False)
     session, result = ws.new_session(path, title=args.title, year=args.year, include_connected=args.include_connected)
     _problems(result)
@@ -57,7 +63,9 @@ def _report(args) -> int:
     from ydtwin.workspace.review import report_format
 
     fmt = report_format(args.out, args.format)
-    session = Session.open(args.session, read_only=True)
+    session_path = Path(args.session)
+    check_output(args.out, inputs=(session_path, Path(f"{session_path}.journal")))
+    session = Session.open(session_path, read_only=True)
     session.recover()  # a report shows every edit, saved or still in the journal
     torn = session.torn_message()
     if torn:  # a crash cut the journal's last record: the report holds what was kept, and says so here

@@ -473,8 +473,15 @@ class ReviewPanel(QWidget):
 
         from ydtwin.errors import YdtwinError
         from ydtwin.render.export import Cancelled
+        from ydtwin.workspace.outputs import check_output
 
         total = len(self.session.findings)
+        try:  # before any still is drawn: a folder that cannot be written, the session itself as the output …
+            inputs = (self.session.path, self.session.journal_path) if self.session.path is not None else ()
+            check_output(path, inputs=inputs)
+        except YdtwinError as exc:
+            self.host.log(str(exc), error=True)
+            return None
         dialog = QProgressDialog(self.tr("Drawing the findings…"), self.tr("Cancel"), 0, max(total, 1), self)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(0)

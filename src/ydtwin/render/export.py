@@ -34,6 +34,7 @@ from ydtwin.render.export_still import (
     IMAGE_SUFFIXES,
     MAX_STILL_PX,
     StillResult,
+    check_still,
     check_still_size,
     parse_size,
     write_image,
@@ -401,13 +402,8 @@ class Exporter:
               transparent: bool = False, quality: int = 92, tile_px: int | None = None,
               progress: Callable[[int, int], None] | None = None) -> StillResult:
         """Write a still (PNG, JPEG, TIFF by the file's suffix), atomically."""
-        check_still_size(size)
         path = Path(path)
-        fmt = IMAGE_SUFFIXES.get(path.suffix.lower())
-        if fmt is None:
-            raise ExportError(f"{path.name}: an image is .png, .jpg or .tif")
-        if transparent and fmt == "JPEG":
-            raise ExportError("JPEG has no transparency: use PNG or TIFF for a transparent background")
+        fmt = check_still(path, size, transparent=transparent)  # what cannot be made: said before any rendering
         t0 = time.perf_counter()
         rgb, tiles = self.image(size, options, transparent=transparent, tile_px=tile_px, progress=progress)
         write_image(path, rgb, fmt, quality=quality)
