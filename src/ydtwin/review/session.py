@@ -22,7 +22,6 @@ a FIFO or a device at one of those names is refused, never read, appended to, tr
 from __future__ import annotations
 
 import contextlib
-import datetime as _dt
 import getpass
 import json
 import logging
@@ -35,18 +34,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import psutil
-from pydantic import Field, ValidationError
+from pydantic import ValidationError
 
 from ydtwin.atomic import (
     NOFOLLOW,
     LinkRefused,
-    fcntl,
     fsync,
     fsync_folder,
     locked,
     open_regular,
-    process_alive,
     read_fd,
     remove_stale_temps,
     temp_name,
@@ -54,18 +50,25 @@ from ydtwin.atomic import (
     write_text,
 )
 from ydtwin.errors import ReadError, YdtwinError
-from ydtwin.fileformat import StrictModel, error_line, read_bytes_nofollow, read_text_nofollow
+from ydtwin.fileformat import error_line, read_bytes_nofollow
 from ydtwin.review import journal as _journal
 from ydtwin.review.journal import MAX_JOURNAL, JournalDamaged, TornTail
 from ydtwin.review.session_format import (
     FINDING_STATUSES,
     SESSION_FORMAT,
     FindingStatus,
-    Name,
     SessionFile,
-    Stamp,
     _check_edit,
     session_json_schema,
+)
+from ydtwin.review.session_lock import (  # noqa: F401 - SessionLocked is part of this module's API
+    LockRecord,
+    SessionLocked,
+    _alive,
+    _now,
+    _read_lock,
+    _started,
+    _takeover,
 )
 
 __all__ = ["FINDING_STATUSES", "MAX_JOURNAL", "FindingStatus", "Session", "SessionFile", "SessionLocked", "TornTail",
@@ -79,71 +82,6 @@ def __getattr__(name: str):
                       stacklevel=2)
         return FINDING_STATUSES
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-# --- the lock ------------------------------------------------------------------------------------------
-
-_LOCK_LIMIT = 64 * 1024
-
-
-class LockRecord(StrictModel):
-    """The content of ``<file>.lock``: who holds the session. ``started`` (the process's start time, seconds
-    since the epoch) tells a process that still runs from a later one given the same pid; locks written
-    before it was recorded have none."""
-
-    model_config = {"extra": "ignore"}
-    user: Name
-    host: Name
-    pid: int = Field(ge=1, le=2**32)
-    since: Stamp
-    started: float | None = None
-
-
-class SessionLocked(YdtwinError):
-    def __init__(self, path: Path, holder: dict) -> None:
-        self.holder = holder
-        if holder:
-            text = (f"{path}: being edited by {holder.get('user', '?')} on {holder.get('host', '?')} "
-                    f"since {holder.get('since', '?')} — open it read-only, or ask them to close it")
-        else:
-            text = (f"{path}: locked, but its lock file cannot be read — open it read-only, or delete "
-                    f"{Path(f'{path}.lock').name} if nobody has the session open")
-        super().__init__(text)
-
-
-def _now() -> str:
-    return _dt.datetime.now(_dt.UTC).isoformat(timespec="milliseconds")
-
-
-def _started(pid: int) -> float | None:
-    try:
-        return psutil.Process(pid).create_time()
-    except psutil.Error:
-        return None
-
-
-def _alive(holder: LockRecord) -> bool:
-    """Whether the process that wrote ``holder`` (on this host) still runs. It is gone when no process has
-    its pid, when that process is a zombie, or when the process with its pid started at another time than
-    the one recorded (the pid was given to a later process). Never signals the process (``os.kill(pid, 0)``
-    terminates it on Windows)."""
-    return process_alive(holder.pid, holder.started)
-
-
-def _read_lock(path: Path) -> tuple[str | None, LockRecord | None]:
-    """The lock file's raw text (None: no lock file) and its record (None: unreadable)."""
-    try:
-        text = read_text_nofollow(path, _LOCK_LIMIT)
-    except LinkRefused as exc:
-        raise YdtwinError(f"{exc} — a session lock is a plain file written by ydtwin; remove it") from None
-    except (OSError, ValueError):  # unreadable, too big, not UTF-8
-        return "", None
-    if text is None:
-        return None, None
-    try:
-        return text, LockRecord.model_validate(json.loads(text))
-    except (ValueError, RecursionError):
-        return text, None
 
 
 # --- the session ---------------------------------------------------------------------------------------
@@ -586,35 +524,6 @@ def _parse(path: Path, text: str, what: str) -> Any:
         raise ReadError(path, f"not {what} (not valid JSON: {exc})") from None
     except RecursionError:
         raise ReadError(path, f"not {what} (nested too deeply)") from None
-
-
-@contextlib.contextmanager
-def _takeover(path: Path, timeout: float = 10.0):
-    """One process at a time takes over a dead holder's lock: an exclusive lock on ``<file>.lock.takeover``
-    (never followed through a link). TimeoutError after ``timeout`` seconds."""
-    if fcntl is None:  # Windows: filelock's own
-        from filelock import FileLock, Timeout
-
-        try:
-            with FileLock(str(path), timeout=timeout):
-                yield
-        except Timeout:
-            raise TimeoutError(str(path)) from None
-        return
-    fd = open_regular(path, os.O_RDWR | os.O_CREAT)
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise TimeoutError(str(path)) from None
-                time.sleep(0.01)
-        yield
-    finally:
-        os.close(fd)
 
 
 def merge_sessions(a: Session, b: Session) -> tuple[Session, list[dict]]:
