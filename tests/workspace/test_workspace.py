@@ -213,3 +213,14 @@ def test_a_tour_never_follows_a_link_and_says_what_is_wrong(ws, tmp_path):
         (tmp_path / "f.json").write_text(text, encoding="utf-8")
         with pytest.raises(YdtwinError, match=needle):
             ws.findings_for_tour(tmp_path / "f.json")
+
+
+def test_corridor_flights_match_ids_and_titles_whatever_the_dash(ws):
+    """A corridor is named by id or title in any case and with any dash; an unknown one gets suggestions."""
+    lines = ws.corridor_lines()
+    pid, title, _coords = next(line for line in lines if "–" in line[1])
+    by_title = ws.corridor_path(title.replace("–", "-").upper(), seconds=20)
+    by_id = ws.corridor_path(pid, seconds=20)
+    assert by_title.keyframes == by_id.keyframes and abs(by_id.duration - 20) < 1.0
+    with pytest.raises(YdtwinError, match=f"did you mean .*{pid.split('.')[0]}"):
+        ws.corridor_path(pid[:-2])

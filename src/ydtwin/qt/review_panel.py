@@ -97,9 +97,9 @@ class ReviewPanel(QWidget):
         self.recover_button.setVisible(bool(self._recoverable))
         # buttons and filters in small grids: the panel must not squeeze the viewport
         top = QGridLayout()
-        for i, b in enumerate((self.run_button, self.add_button, self.open_button, self.save_button, self.report_button,
+        for i, b in enumerate((self.run_button, self.add_button, self.report_button, self.open_button, self.save_button,
                                self.recover_button)):
-            top.addWidget(b, i // 2, i % 2)
+            top.addWidget(b, i // 3, i % 3)
         filters = QGridLayout()
         for i, combo in enumerate((self.city_filter, self.kind_filter, self.status_filter, self.severity_filter)):
             narrow(combo)
