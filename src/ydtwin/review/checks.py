@@ -112,6 +112,8 @@ class _Project:
     start: int
     end: int
     geom_xy: object  # shapely geometry in scene metres
+    #: planned / under_construction / built, as its plugin states it today
+    status: str = "planned"
 
 
 class _Context:
@@ -126,6 +128,7 @@ class _Context:
         self.projects: list[_Project] = []
         for layer in plans:
             a = layer.data.attributes
+            statuses = layer.status_at(None)  # as the plugin states it today, whatever year the plans are seen in
             for i, g in enumerate(layer.data.geometries):
                 if year is not None and int(a["end"][i]) > year:
                     continue
@@ -134,7 +137,7 @@ class _Context:
                     continue
                 self.projects.append(_Project(str(a["id"][i]), str(a["title"][i]), city, str(a["kind"][i]),
                                               int(a["capacity"][i]), str(a["grade"][i]), int(a["start"][i]),
-                                              int(a["end"][i]), to_xy(g)))
+                                              int(a["end"][i]), to_xy(g), str(statuses[i])))
         self.projects.sort(key=lambda p: p.id)
 
     def lonlat(self, x: float, y: float) -> tuple[float, float]:
@@ -252,7 +255,8 @@ def _interconnection(ctx: _Context, rule) -> list[Finding]:
                             f"{side.title} ({side.city}) is declared at grade but meets the {other.city} border over "
                             f"{what} (terrain): it needs a bridge or a tunnel there",
                             {"terrain": what, "declared": {side.city: "at_grade"}}))
-            if abs(a.end - b.end) >= int(prm["phase_years"]):
+            # two sides already built are history, not a mismatch to resolve (Metro 11 and S1 at Huaqiao)
+            if abs(a.end - b.end) >= int(prm["phase_years"]) and not (a.status == b.status == "built"):
                 findings.append(Finding(_fid("phase_mismatch", projects), "phase_mismatch",
                                         SEVERITY["phase_mismatch"], rule.id, cities, projects, mid,
                                         f"{a.title} opens {a.end} ({a.city}), {b.title} {b.end} ({b.city}): "
@@ -358,8 +362,24 @@ def run_checks(plans, outlines: dict, projection, rules, *, year: int | None = N
         if check is None:
             raise ValueError(f"rule {rule.id}: unknown check {rule.check!r} (known: {', '.join(CHECKS)})")
         findings.extend(check(ctx, rule))
-    unique = {f.id: f for f in findings}
+    unique = {f.id: f for f in _group_datum_offsets(findings)}
     return sorted(unique.values(), key=lambda f: (f.kind, f.cities, f.id))
+
+
+def _group_datum_offsets(findings: list[Finding]) -> list[Finding]:
+    """A suspected datum shift and the offsets it causes are one finding: the offsets between the same two
+    cities whose projects the shift names go into its ``details["children"]`` (they are not listed again)."""
+    out = list(findings)
+    for datum in [f for f in findings if f.kind == "datum_suspect"]:
+        named = set(datum.projects)
+        children = [f for f in out if f.kind == "offset" and set(f.projects) <= named and f.cities == datum.cities]
+        if not children:
+            continue
+        datum.details["children"] = [f.to_json() for f in children]
+        datum.message += f" (its {len(children)} offsets at the border are listed with it)"
+        gone = {id(f) for f in children}
+        out = [f for f in out if id(f) not in gone]
+    return out
 
 
 def code_rule_context(plans, *, year: int | None = None) -> dict:
