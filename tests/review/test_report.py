@@ -65,3 +65,18 @@ def test_session_report_html_and_pdf(tmp_path):
     assert proc.returncode == 0, proc.stderr
     data = pdf.read_bytes()
     assert data.startswith(b"%PDF") and len(data) > 20_000 and b"/Image" in data
+
+
+def test_a_grouped_finding_lists_what_it_explains(tmp_path):
+    """The Wuxi datum finding carries its offsets; the report lists each of them under it."""
+    from ydtwin.review.report import report_html
+    from ydtwin.workspace import Workspace
+
+    ws = Workspace.open(plugin_names=["suzhou", "wuxi"])
+    session, _result = ws.new_session(tmp_path / "s.json")
+    datum = next(r["finding"] for r in session.findings.values() if r["finding"]["kind"] == "datum_suspect")
+    assert len(datum["details"]["children"]) == 3
+    assert not [r for r in session.findings.values() if r["finding"]["kind"] == "offset"]  # not listed twice
+    text = report_html(session, {})
+    for child in datum["details"]["children"]:
+        assert f"<li>{child['message']}</li>" in text.replace("&#x27;", "'")

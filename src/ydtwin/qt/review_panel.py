@@ -360,6 +360,8 @@ class ReviewPanel(QWidget):
         parts = [f"<b>{esc(self.kind_label(f['kind']))}</b> · {esc(self.severity_label(f.get('severity', '')))} · "
                  f"{esc(self.status_label(rec['status']))}<br>{esc(f['message'])}<br>"
                  f"<small>{esc(', '.join(f.get('projects', [])))}</small>"]
+        for child in (f.get("details") or {}).get("children", []):  # e.g. the offsets a datum shift explains
+            parts.append(f"<small>↳ {esc(str(child.get('message', '')))}</small>")
         for h in rec["history"]:
             who = esc(h.get("author") or "") + (f" ({esc(h['city'])})" if h.get("city") else "")
             parts.append(f"<small>{esc(h.get('time', '')[:16])} {who}: {esc(h.get('from', ''))} → "

@@ -82,6 +82,9 @@ def report_html(session, images: dict[str, bytes], *, inline: bool = True, title
                    f"{e(status)}</span> severity {e(f.get('severity', ''))} · at {lat:.5f} N, {lon:.5f} E · "
                    f"<code>{e(f['id'])}</code></p>")
         out.append(f"<p>{e(f['message'])}</p>")
+        children = (f.get("details") or {}).get("children", [])  # e.g. the offsets a datum shift explains
+        if children:
+            out.append("<ul>" + "".join(f"<li>{e(str(c.get('message', '')))}</li>" for c in children) + "</ul>")
         out.append(f"<p class=\"meta\">Projects: {e(', '.join(f.get('projects', [])))}</p>")
         # the still in a block of its own (Qt's PDF layout would float an image beside a short line of text)
         out.append(f'<p style="page-break-inside:avoid">{_img(images.get(f["id"]), f"finding-{n}.png", inline)}</p>')
