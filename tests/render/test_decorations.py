@@ -46,3 +46,26 @@ def test_bar_follows_the_camera(region_data):
     bar.remove()
     view.close()
     plotter.close()
+
+
+def test_a_numeric_colouring_gets_a_colour_bar_in_exports():
+    """`--color-by height` in a still: a colour bar from low to high with its title and values at the right,
+    in the colormap the buildings use; the legend's swatches have a light edge that reads on the dark box."""
+    import numpy as np
+
+    from ydtwin.render.overlay import OverlayContent, OverlayOptions, draw_overlays
+
+    base = np.full((540, 960, 3), 90, np.uint8)
+    options = OverlayOptions(legend=True, scale_bar=False, north_arrow=False, labels=False, attribution=False)
+    plain = draw_overlays(base.copy(), options, OverlayContent(legend=[("built", (0.1, 0.1, 0.1))]))
+    barred = draw_overlays(base.copy(), options, OverlayContent(legend=[("built", (0.1, 0.1, 0.1))],
+                                                                colour_bar=("fp: height", (10.0, 88.0), "plasma")))
+    right = barred[:, 700:].astype(int)
+    assert (plain[:, 700:] == 90).all() and (right != 90).any()
+    yellow = (right[..., 0] > 220) & (right[..., 1] > 200) & (right[..., 2] < 80)  # plasma's high end
+    purple = (right[..., 0] < 60) & (right[..., 2] > 120)  # plasma's low end
+    ys_yellow, ys_purple = np.nonzero(yellow)[0], np.nonzero(purple)[0]
+    assert len(ys_yellow) > 20 and len(ys_purple) > 20 and ys_yellow.mean() < ys_purple.mean()  # high on top
+    # the dark swatch has a light edge (no label text here: the light pixels are the edge's)
+    swatch = draw_overlays(base.copy(), options, OverlayContent(legend=[(" ", (0.1, 0.1, 0.1))]))
+    assert (swatch[:100, :200] > 180).all(axis=-1).sum() > 20

@@ -346,11 +346,11 @@ class Exporter:
         a, b = to_px(np.array([focal, focal + [0.0, max(dist * 0.05, 1.0), 0.0]]))
         if np.isfinite(a).all() and np.isfinite(b).all() and np.hypot(*(b - a)) > 1e-6:
             north = math.degrees(math.atan2(b[0] - a[0], -(b[1] - a[1])))
-        entries, _bar = self.view.legend_rows()
+        entries, bar = self.view.legend_rows()
         off_screen = self._themes_off_screen(to_px, w, h)
         entries = [(label, colour) for label, colour in entries if label not in off_screen]
         return OverlayContent(legend=entries, labels=labels, metres_per_pixel=mpp, north_deg=north,
-                              attribution=self.view.attribution())
+                              attribution=self.view.attribution(), colour_bar=bar)
 
     def _themes_off_screen(self, to_px, w: int, h: int) -> set[str]:
         """Legend labels of plan themes none of whose projects is in the frame, and of the phases when no

@@ -51,6 +51,8 @@ class OverlayContent:
     #: direction of north on screen, degrees clockwise from up (None: north points out of the image)
     north_deg: float | None = 0.0
     attribution: str = ""
+    #: a numeric colouring's bar: (title, (low, high), colormap name), or None
+    colour_bar: tuple[str, tuple[float, float], str] | None = None
 
 
 @lru_cache(maxsize=64)
@@ -126,6 +128,30 @@ def _wrap(text: str, font, max_px: int, draw: ImageDraw.ImageDraw) -> str:
     return "\n".join(lines)
 
 
+def _colour_bar(p: _Painter, bar, *, right: int, top: int, height: int) -> None:
+    """A vertical colour bar at the right: the colormap from low (bottom) to high, its title and three values."""
+    import matplotlib
+
+    title, (lo, hi), cmap = bar
+    colours = matplotlib.colormaps[cmap](np.linspace(0.0, 1.0, 256))[:, :3]
+    d = p.draw
+    font = _font(p.px(15))
+    bw = p.px(18)
+    labels = [f"{v:,.0f}" if abs(hi - lo) >= 10 else f"{v:,.2g}" for v in (hi, (lo + hi) / 2, lo)]
+    text_w = max(d.textlength(t, font=font) for t in labels)
+    title_w = d.textlength(title, font=font)
+    box_w = max(bw + p.px(8) + text_w, title_w) + p.px(20)
+    x0 = right - box_w
+    d.rounded_rectangle((x0, top, right, top + height + p.px(44)), radius=p.px(4), fill=(12, 14, 20, 180))
+    d.text((x0 + p.px(10), top + p.px(8)), title, font=font, fill=(235, 235, 235))
+    y0, y1 = top + p.px(34), top + p.px(34) + height
+    for k in range(height):  # high at the top
+        c = colours[int((1.0 - k / max(height - 1, 1)) * 255)]
+        d.line((x0 + p.px(10), y0 + k, x0 + p.px(10) + bw, y0 + k), fill=tuple(int(v * 255) for v in c))
+    for t, y in zip(labels, (y0, (y0 + y1) / 2, y1), strict=True):
+        d.text((x0 + p.px(16) + bw, y), t, font=font, anchor="lm", fill=(235, 235, 235))
+
+
 def draw_overlays(rgb: np.ndarray, options: OverlayOptions, content: OverlayContent, *,
                   output_height: int | None = None) -> np.ndarray:
     """The image (H, W, 3 or 4, uint8) with the overlays drawn on it. ``output_height``: the image is a
@@ -162,10 +188,15 @@ def draw_overlays(rgb: np.ndarray, options: OverlayOptions, content: OverlayCont
         for col, width in zip(columns, widths, strict=True):
             for k, (label, colour) in enumerate(col):
                 y = top + p.px(7) + k * row
-                d.rectangle((left + p.px(10), y + p.px(5), left + p.px(10) + sw, y + p.px(5) + sw), fill=_rgb(colour))
+                # a light edge: a dark swatch ("built") still reads on the dark box
+                d.rectangle((left + p.px(10), y + p.px(5), left + p.px(10) + sw, y + p.px(5) + sw), fill=_rgb(colour),
+                            outline=(200, 200, 200), width=max(1, p.px(1)))
                 d.text((left + p.px(20) + sw, y + row / 2), label, font=font, anchor="lm", fill=_rgb(colour)
                        if sum(colour[:3]) > 0.9 else (235, 235, 235))
             left += int(width)
+
+    if options.legend and content.colour_bar is not None:
+        _colour_bar(p, content.colour_bar, right=w - margin, top=top + p.px(60), height=int(h * 0.3))
 
     bottom = h - margin
     if options.attribution and content.attribution:
