@@ -69,3 +69,21 @@ def test_a_numeric_colouring_gets_a_colour_bar_in_exports():
     # the dark swatch has a light edge (no label text here: the light pixels are the edge's)
     swatch = draw_overlays(base.copy(), options, OverlayContent(legend=[(" ", (0.1, 0.1, 0.1))]))
     assert (swatch[:100, :200] > 180).all(axis=-1).sum() > 20
+
+
+@pytest.mark.parametrize("size", [(640, 360), (1280, 720), (3840, 2160)])
+def test_the_legend_never_covers_more_than_its_share(size):
+    """Thirteen long legend rows (every theme, status and nature of the region) cover at most
+    LEGEND_MAX_SHARE of a 640×360 video frame or a 4K still; on a small frame the text shrinks first, then the
+    last rows fold into "+N more"."""
+    import numpy as np
+
+    from ydtwin.render.overlay import LEGEND_MAX_SHARE, OverlayContent, OverlayOptions, draw_overlays
+
+    w, h = size
+    rows = [(f"Blue-green ecological corridors, theme {i}", (0.3 + 0.05 * i, 0.6, 0.4)) for i in range(13)]
+    options = OverlayOptions(legend=True, scale_bar=False, north_arrow=False, labels=False, attribution=False)
+    out = draw_overlays(np.full((h, w, 3), 90, np.uint8), options, OverlayContent(legend=rows))
+    ys, xs = np.nonzero((out != 90).any(axis=-1))
+    share = (ys.max() - ys.min() + 1) * (xs.max() - xs.min() + 1) / (w * h)
+    assert 0.005 < share <= LEGEND_MAX_SHARE, share

@@ -128,6 +128,54 @@ def _wrap(text: str, font, max_px: int, draw: ImageDraw.ImageDraw) -> str:
     return "\n".join(lines)
 
 
+#: the largest share of the frame the legend may cover (small frames shrink it, then shorten it)
+LEGEND_MAX_SHARE = 0.12
+
+
+def _legend_layout(p: _Painter, rows, h: int, k: float):
+    """(columns, widths, row height, swatch, font, box) of the legend at ``k`` times its usual size."""
+    font = _font(max(int(p.px(17) * k), 8))
+    row = max(int(p.px(26) * k), 10)
+    sw = max(int(p.px(16) * k), 6)
+    # a legend taller than 40 % of the frame (small videos) is laid out in as many columns as it needs
+    per_column = max(1, min(len(rows), int((0.4 * h - p.px(14) * k) // row)))
+    columns = [rows[i:i + per_column] for i in range(0, len(rows), per_column)]
+    widths = [max(p.draw.textlength(label, font=font) for label, _c in col) + sw + p.px(30) * k for col in columns]
+    return columns, widths, row, sw, font, (int(sum(widths)), int(row * len(columns[0]) + p.px(14) * k))
+
+
+def _legend(p: _Painter, rows, *, left: int, top: int, frame: tuple[int, int]) -> None:
+    """The legend box at the top left, never over ``LEGEND_MAX_SHARE`` of the frame: smaller text first (down
+    to about 60 % of its size), then the last rows folded into "+N more"."""
+    w, h = frame
+    budget = LEGEND_MAX_SHARE * w * h
+    k = 1.0
+    layout = _legend_layout(p, rows, h, k)
+    while layout[5][0] * layout[5][1] > budget and k > 0.62:
+        k *= 0.9
+        layout = _legend_layout(p, rows, h, k)
+    shown = list(rows)
+    while layout[5][0] * layout[5][1] > budget and len(shown) > 1:
+        shown = shown[:-1]
+        more = [(f"+{len(rows) - len(shown)} more", (0.85, 0.85, 0.85))]
+        layout = _legend_layout(p, shown + more, h, k)
+    if len(shown) < len(rows):
+        shown = shown + [(f"+{len(rows) - len(shown)} more", (0.85, 0.85, 0.85))]
+    columns, widths, row, sw, font, (box_w, box_h) = layout
+    d = p.draw
+    d.rounded_rectangle((left, top, left + box_w, top + box_h), radius=p.px(4), fill=(12, 14, 20, 180))
+    x = left
+    for col, width in zip(columns, widths, strict=True):
+        for i, (label, colour) in enumerate(col):
+            y = top + p.px(7) * k + i * row
+            # a light edge: a dark swatch ("built") still reads on the dark box
+            d.rectangle((x + p.px(10) * k, y + p.px(5) * k, x + p.px(10) * k + sw, y + p.px(5) * k + sw),
+                        fill=_rgb(colour), outline=(200, 200, 200), width=max(1, p.px(1)))
+            d.text((x + p.px(20) * k + sw, y + row / 2), label, font=font, anchor="lm",
+                   fill=_rgb(colour) if sum(colour[:3]) > 0.9 else (235, 235, 235))
+        x += int(width)
+
+
 def _colour_bar(p: _Painter, bar, *, right: int, top: int, height: int) -> None:
     """A vertical colour bar at the right: the colormap from low (bottom) to high, its title and three values."""
     import matplotlib
@@ -174,26 +222,7 @@ def draw_overlays(rgb: np.ndarray, options: OverlayOptions, content: OverlayCont
         top = rect[3] + p.px(10)
 
     if options.legend and content.legend:
-        font = _font(p.px(17))
-        row = p.px(26)
-        sw = p.px(16)
-        rows = content.legend
-        # a legend taller than 40 % of the frame (small videos) is laid out in as many columns as it needs
-        per_column = max(1, min(len(rows), int((0.4 * h - p.px(14)) // row)))
-        columns = [rows[i:i + per_column] for i in range(0, len(rows), per_column)]
-        widths = [max(d.textlength(label, font=font) for label, _c in col) + sw + p.px(30) for col in columns]
-        rect = (margin, top, margin + int(sum(widths)), top + row * len(columns[0]) + p.px(14))
-        d.rounded_rectangle(rect, radius=p.px(4), fill=(12, 14, 20, 180))
-        left = margin
-        for col, width in zip(columns, widths, strict=True):
-            for k, (label, colour) in enumerate(col):
-                y = top + p.px(7) + k * row
-                # a light edge: a dark swatch ("built") still reads on the dark box
-                d.rectangle((left + p.px(10), y + p.px(5), left + p.px(10) + sw, y + p.px(5) + sw), fill=_rgb(colour),
-                            outline=(200, 200, 200), width=max(1, p.px(1)))
-                d.text((left + p.px(20) + sw, y + row / 2), label, font=font, anchor="lm", fill=_rgb(colour)
-                       if sum(colour[:3]) > 0.9 else (235, 235, 235))
-            left += int(width)
+        _legend(p, content.legend, left=margin, top=top, frame=(w, h))
 
     if options.legend and content.colour_bar is not None:
         _colour_bar(p, content.colour_bar, right=w - margin, top=top + p.px(60), height=int(h * 0.3))
