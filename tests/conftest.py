@@ -135,3 +135,4 @@ def run_review_calls(monkeypatch) -> list[dict]:
 
     monkeypatch.setattr(Workspace, "run_review", spy)
     return calls
+
