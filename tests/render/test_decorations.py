@@ -87,3 +87,21 @@ def test_the_legend_never_covers_more_than_its_share(size):
     ys, xs = np.nonzero((out != 90).any(axis=-1))
     share = (ys.max() - ys.min() + 1) * (xs.max() - xs.min() + 1) / (w * h)
     assert 0.005 < share <= LEGEND_MAX_SHARE, share
+
+
+def test_labels_in_exports_never_cover_one_another():
+    """A pile of labels (findings at region zoom) keeps the first ones whole and leaves out those that would
+    cover them; labels apart from each other are all kept."""
+    import numpy as np
+
+    from ydtwin.render.overlay import _overlaps, _Painter, place_labels
+
+    p = _Painter((960, 540), 0.6)
+    pile = [(480 + 6 * i, 270 + 4 * i, f"! offset at the border {i}", (1.0, 0.35, 0.25)) for i in range(12)]
+    apart = [(100 + 180 * i, 80 + 90 * (i % 2), f"城市 {i}", (1.0, 1.0, 1.0)) for i in range(4)]
+    kept = place_labels(p, apart + pile, (960, 540))
+    assert [t for _xy, t, _c in kept][:4] == [t for _x, _y, t, _c in apart]  # every separate label stays
+    assert 1 <= len(kept) - 4 < len(pile)  # the pile shows its first label(s), not all twelve stacked
+    rects = [p.text_rect(xy, t, 17, bold=True, anchor="mm", pad=4) for xy, t, _c in kept]
+    assert not any(_overlaps(a, b, 0) for i, a in enumerate(rects) for b in rects[i + 1:])
+    assert np.isfinite(np.array([xy for xy, _t, _c in kept])).all()

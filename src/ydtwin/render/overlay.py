@@ -81,12 +81,17 @@ class _Painter:
     def px(self, v: float) -> int:
         return max(1, int(round(v * self.s)))
 
-    def text_box(self, xy, text: str, size: float, *, bold=False, anchor="la", fill=(255, 255, 255),
-                 box=(12, 14, 20, 170), pad=6.0) -> tuple[int, int, int, int]:
+    def text_rect(self, xy, text: str, size: float, *, bold=False, anchor="la", pad=6.0) -> tuple[int, int, int, int]:
+        """Where ``text_box`` would draw its box (nothing drawn)."""
         font = _font(self.px(size), bold)
         bbox = self.draw.multiline_textbbox(xy, text, font=font, anchor=anchor, spacing=self.px(size * 0.25))
         p = self.px(pad)
-        rect = (bbox[0] - p, bbox[1] - p, bbox[2] + p, bbox[3] + p)
+        return (bbox[0] - p, bbox[1] - p, bbox[2] + p, bbox[3] + p)
+
+    def text_box(self, xy, text: str, size: float, *, bold=False, anchor="la", fill=(255, 255, 255),
+                 box=(12, 14, 20, 170), pad=6.0) -> tuple[int, int, int, int]:
+        font = _font(self.px(size), bold)
+        rect = self.text_rect(xy, text, size, bold=bold, anchor=anchor, pad=pad)
         if box is not None:
             self.draw.rounded_rectangle(rect, radius=self.px(4), fill=box)
         self.draw.multiline_text(xy, text, font=font, anchor=anchor, fill=fill, spacing=self.px(size * 0.25))
@@ -171,8 +176,10 @@ def _legend(p: _Painter, rows, *, left: int, top: int, frame: tuple[int, int]) -
             # a light edge: a dark swatch ("built") still reads on the dark box
             d.rectangle((x + p.px(10) * k, y + p.px(5) * k, x + p.px(10) * k + sw, y + p.px(5) * k + sw),
                         fill=_rgb(colour), outline=(200, 200, 200), width=max(1, p.px(1)))
+            # the label in its colour where that reads on the dark box, else light grey (a dark "built")
+            light = 0.2126 * colour[0] + 0.7152 * colour[1] + 0.0722 * colour[2] > 0.45
             d.text((x + p.px(20) * k + sw, y + row / 2), label, font=font, anchor="lm",
-                   fill=_rgb(colour) if sum(colour[:3]) > 0.9 else (235, 235, 235))
+                   fill=_rgb(colour) if light else (235, 235, 235))
         x += int(width)
 
 
@@ -200,6 +207,29 @@ def _colour_bar(p: _Painter, bar, *, right: int, top: int, height: int) -> None:
         d.text((x0 + p.px(16) + bw, y), t, font=font, anchor="lm", fill=(235, 235, 235))
 
 
+def _overlaps(a, b, gap: int) -> bool:
+    return not (a[2] + gap <= b[0] or b[2] + gap <= a[0] or a[3] + gap <= b[1] or b[3] + gap <= a[1])
+
+
+def place_labels(p: _Painter, labels, frame: tuple[int, int]) -> list[tuple[tuple[float, float], str, tuple]]:
+    """The labels that fit without covering one another, in the order given (earlier ones win): a label whose
+    box would overlap one already placed is left out, so a pile of findings at region zoom shows its first
+    labels legibly instead of an unreadable stack. → [((x, y), text, colour)]."""
+    w, h = frame
+    placed: list[tuple[int, int, int, int]] = []
+    out = []
+    gap = p.px(3)
+    for x, y, text, colour in labels:
+        if not (-w * 0.1 < x < w * 1.1 and -h * 0.1 < y < h * 1.1):
+            continue
+        rect = p.text_rect((x, y), text, 17, bold=True, anchor="mm", pad=4)
+        if any(_overlaps(rect, other, gap) for other in placed):
+            continue
+        placed.append(rect)
+        out.append(((x, y), text, colour))
+    return out
+
+
 def draw_overlays(rgb: np.ndarray, options: OverlayOptions, content: OverlayContent, *,
                   output_height: int | None = None) -> np.ndarray:
     """The image (H, W, 3 or 4, uint8) with the overlays drawn on it. ``output_height``: the image is a
@@ -212,9 +242,8 @@ def draw_overlays(rgb: np.ndarray, options: OverlayOptions, content: OverlayCont
     d = p.draw
 
     if options.labels:
-        for x, y, text, colour in content.labels:
-            if -w * 0.1 < x < w * 1.1 and -h * 0.1 < y < h * 1.1:
-                p.text_box((x, y), text, 17, bold=True, anchor="mm", fill=_rgb(colour), box=(13, 13, 20, 140), pad=4)
+        for (x, y), text, colour in place_labels(p, content.labels, (w, h)):
+            p.text_box((x, y), text, 17, bold=True, anchor="mm", fill=_rgb(colour), box=(13, 13, 20, 140), pad=4)
 
     top = margin
     if options.title:
