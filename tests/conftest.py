@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -136,3 +137,23 @@ def run_review_calls(monkeypatch) -> list[dict]:
     monkeypatch.setattr(Workspace, "run_review", spy)
     return calls
 
+
+def bounded(fn, *args, seconds: float = 20.0, **kwargs):
+    """``fn(*args)`` in a thread: its result or exception, or a test failure if it does not end in time
+    (a hang becomes a failing test, not a stuck suite)."""
+    out: list = []
+
+    def run():
+        try:
+            out.append(("ok", fn(*args, **kwargs)))
+        except BaseException as exc:  # noqa: BLE001
+            out.append(("raised", exc))
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(seconds)
+    assert not worker.is_alive(), f"{getattr(fn, '__name__', fn)} did not finish within {seconds} s"
+    kind, value = out[0]
+    if kind == "raised":
+        raise value
+    return value

@@ -8,7 +8,6 @@ import math
 import re
 import shutil
 import tempfile
-import threading
 import time
 from datetime import date, datetime
 from datetime import time as dtime
@@ -18,6 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import bounded
 from ydtwin.plugins.discovery import discover, read_manifest
 from ydtwin.plugins.limits import MAX_MANIFEST_BYTES
 from ydtwin.plugins.validate import validate
@@ -188,26 +188,6 @@ def raw_manifests(draw) -> bytes:
 # --- the property ---------------------------------------------------------------------------------------------
 
 
-def _bounded(fn, *args, **kwargs):
-    """``fn(*args)`` in a thread with CASE_LIMIT_S: a hang fails the case instead of stopping the run."""
-    out: list = []
-
-    def run():
-        try:
-            out.append(("ok", fn(*args, **kwargs)))
-        except BaseException as exc:  # noqa: BLE001 - reported below with its type
-            out.append(("raised", exc))
-
-    worker = threading.Thread(target=run, daemon=True)
-    worker.start()
-    worker.join(CASE_LIMIT_S)
-    assert not worker.is_alive(), f"{fn.__name__} did not finish within {CASE_LIMIT_S} s"
-    kind, value = out[0]
-    if kind == "raised":
-        raise AssertionError(f"{fn.__name__} raised {type(value).__name__}: {value!s:.300}") from value
-    return value
-
-
 def _one_line(text: str) -> bool:
     return bool(text) and "\n" not in text and "\r" not in text and len(text) <= MAX_REASON_CHARS
 
@@ -230,7 +210,7 @@ class _Workspace:
     def check(self, manifest: bytes, *, with_validate: bool = True) -> None:
         (self.folder / "ydtwin.toml").write_bytes(manifest)
         t0 = time.perf_counter()
-        found, problems, everything = _bounded(self._run, with_validate)
+        found, problems, everything = bounded(self._run, with_validate, seconds=CASE_LIMIT_S)
         assert time.perf_counter() - t0 < CASE_LIMIT_S
         assert found.ok or (found.errors and _one_line(found.error)), found.error[:500]
         if found.ok:

@@ -3,7 +3,6 @@ imports guarded like calls. Each test states the rule it holds the engine to."""
 
 import os
 import sys
-import threading
 import time
 import zipfile
 from pathlib import Path
@@ -11,7 +10,7 @@ from pathlib import Path
 import pytest
 from test_engine import PROJECT, READER, make_plugin, manager_for
 
-from conftest import run_cli
+from conftest import bounded, run_cli
 from ydtwin.plugins.discovery import BUILTIN_DIR, discover, read_manifest
 from ydtwin.plugins.guard import MAX_FAILURES, Guard, PluginDisabled, PluginFailure
 from ydtwin.plugins.install import InstallError, install
@@ -29,27 +28,6 @@ check = "buffer_conflict"
 params = {{ kinds_a = ["none"], kinds_b = ["none"], buffer_m = 0 }}
 """
 posix_only = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs POSIX FIFOs and devices")
-
-
-def bounded(fn, *args, seconds: float = 20.0, **kwargs):
-    """``fn(*args)`` in a thread: its result or exception, or a test failure if it does not end in time
-    (a hang becomes a failing test, not a stuck suite)."""
-    out: list = []
-
-    def run():
-        try:
-            out.append(("ok", fn(*args, **kwargs)))
-        except BaseException as exc:  # noqa: BLE001
-            out.append(("raised", exc))
-
-    worker = threading.Thread(target=run, daemon=True)
-    worker.start()
-    worker.join(seconds)
-    assert not worker.is_alive(), f"{getattr(fn, '__name__', fn)} did not finish within {seconds} s"
-    kind, value = out[0]
-    if kind == "raised":
-        raise value
-    return value
 
 
 def _builtin_rule(m: PluginManager):

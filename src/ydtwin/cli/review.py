@@ -40,14 +40,9 @@ def _check(args) -> int:
 
 def _new(args) -> int:
     from ydtwin.cli.common import workspace_from_args
-    from ydtwin.errors import YdtwinError
+    from ydtwin.workspace.outputs import check_new_session
 
-    path = Path(args.session)
-    if path.is_symlink():  # said before the review runs
-        raise YdtwinError(f"{path}: is a symbolic link (a session is never written through one)")
-    if path.exists():
-        raise YdtwinError(f"{path}: already exists (a session is never overwritten by 'new')")
-    check_output(path)
+    path = check_new_session(args.session)  # said before the region is loaded and the review runs
     ws = workspace_from_args(args, layers=False)
     session, result = ws.new_session(path, title=args.title, year=args.year, include_connected=args.include_connected)
     _problems(result)

@@ -7,10 +7,11 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
 
+from ydtwin.atomic import open_regular
 from ydtwin.errors import YdtwinError
 from ydtwin.io.outputs import check_output_path
 
-__all__ = ["check_output", "is_review_session"]
+__all__ = ["check_new_session", "check_output", "is_review_session"]
 
 #: enough of a file's start to see a session's format tag
 _HEAD = 4096
@@ -19,18 +20,26 @@ _HEAD = 4096
 def is_review_session(path: Path) -> bool:
     """Whether ``path`` is a review session file (its format tag near the start). Never follows a link."""
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
-    except OSError:
+        fd = open_regular(path, os.O_RDONLY)
+    except OSError:  # nothing there, a link, a FIFO or a device: not a session to protect
         return False
     try:
-        import stat
-
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return False
         head = os.read(fd, _HEAD)
     finally:
         os.close(fd)
     return b'"format"' in head and b"ydtwin-review-session/" in head
+
+
+def check_new_session(path: str | os.PathLike[str]) -> Path:
+    """Where a new review session may be created: nothing there yet (a session is never overwritten by
+    'new', never written through a link), in a folder that can be written. One error line otherwise."""
+    path = Path(path)
+    if path.is_symlink():
+        raise YdtwinError(f"{path}: is a symbolic link (a session is never written through one)")
+    if path.exists():
+        raise YdtwinError(f"{path}: already exists (a session is never overwritten by 'new')")
+    check_output_path(path)
+    return path
 
 
 def check_output(path: str | os.PathLike[str], *, inputs: Iterable[str | os.PathLike[str] | None] = (),

@@ -269,10 +269,9 @@ class Workspace:
                     include_connected: bool = False):
         """A review session file holding a fresh review's findings, all open (never over an existing file)."""
         from ydtwin.review.session import Session
+        from ydtwin.workspace.outputs import check_new_session
 
-        path = Path(path)
-        if path.exists() or path.is_symlink():
-            raise YdtwinError(f"{path}: already exists (a session is never overwritten by 'new')")
+        path = check_new_session(path)  # before the review runs
         result = self.run_review(year=year)
         session = Session(path=path, title=title, scenario=result.scenario(self.scene.region.id))
         self.add_findings(result, session=session)
