@@ -258,3 +258,72 @@ def test_code_rules_from_a_trusted_plugin_join_the_findings(tmp_path):
     assert len(mine) == 1 and mine[0]["message"].endswith("railway sections") and mine[0]["severity"] == "info"
     assert "ruler.broken" in proc.stderr and "not a list" in proc.stderr
     assert any(f["kind"] == "offset" for f in doc["findings"])  # the built-in checks still ran
+
+
+# --- the connection tolerance and the accuracy each plan states ------------------------------------------
+
+
+def _pair_at(gap_m: float, accuracy_west, accuracy_east):
+    """West and East roads meeting the border at lon 121.0, ``gap_m`` apart north-south, each plan stating
+    ``accuracy_*`` (None: none stated)."""
+    dy = gap_m / 110_900  # metres → degrees of latitude at 31° N
+    line = shapely.LineString
+    west = _plans("West", [(line([(120.95, 31.10), (121.0, 31.10)]), {})])
+    east = _plans("East", [(line([(121.0, 31.10 + dy), (121.05, 31.10 + dy)]), {})])
+    for layer, accuracy in ((west, accuracy_west), (east, accuracy_east)):
+        layer.data.attributes["accuracy_m"] = np.array([accuracy], dtype=object)
+    return [west, east]
+
+
+def test_the_tolerance_follows_the_accuracy_both_plans_state(region_data):
+    """A gap between the rule's connect_m (25 m) and what two schematic plans' accuracies allow
+    (√(25² + 25²) ≈ 35 m) is a connection between schematic plans and an offset between surveys; the
+    finding says which tolerance it used and why."""
+    region, _ = region_data
+    outlines = {"West": shapely.box(120.9, 31.0, 121.0, 31.2), "East": shapely.box(121.0, 31.0, 121.1, 31.2)}
+
+    def link(accuracy_west, accuracy_east):
+        found = run_checks(_pair_at(30.0, accuracy_west, accuracy_east), outlines, region.projection, RULES[:1])
+        (f,) = [f for f in found if f.kind in ("connected", "offset")]
+        return f
+
+    coarse = link(25.0, 25.0)
+    assert coarse.kind == "connected" and 28 <= coarse.details["distance_m"] <= 32
+    assert coarse.details["tolerance_m"] == pytest.approx(25 * 2 ** 0.5, abs=0.1)
+    assert "positional accuracies" in coarse.details["tolerance"] and "West 25 m" in coarse.details["tolerance"]
+    assert coarse.details["accuracy_m"] == {"West": 25.0, "East": 25.0}
+
+    precise = link(0.5, 0.5)
+    assert precise.kind == "offset" and precise.details["tolerance_m"] == 25.0
+    assert "the rule's connect_m" in precise.details["tolerance"] and "tolerance 25 m" in precise.message
+
+    # a plan that states nothing counts the default accuracy (10 m): with a survey, 25 m still holds
+    unstated = link(None, 0.5)
+    assert unstated.kind == "offset" and "West 10 m, assumed: none stated" in unstated.details["tolerance"]
+    # one coarse side is enough when it alone exceeds the gap: √(40² + 0.5²) > 30
+    assert link(40.0, 0.5).kind == "connected"
+    # both ends of the link are in the finding, in the order of its projects
+    east_end, west_end = precise.details["ends"]
+    assert precise.projects == ["east.p0", "west.p0"]
+    assert east_end[1] > west_end[1] and abs(west_end[0] - 121.0) < 1e-6
+
+
+def test_connection_tolerance_rule():
+    """max(connect_m, factor × √(a² + b²)), unstated sides at the default accuracy."""
+    from ydtwin.model.plans import DEFAULT_ACCURACY_M
+    from ydtwin.review.checks import connection_tolerance
+
+    assert connection_tolerance(25, ("A", 30.0), ("B", 40.0))[0] == pytest.approx(50.0)
+    assert connection_tolerance(25, ("A", 30.0), ("B", 40.0), factor=2.0)[0] == pytest.approx(100.0)
+    assert connection_tolerance(25, ("A", 1.0), ("B", 1.0))[0] == 25.0
+    tolerance, why = connection_tolerance(5, ("A", None), ("B", None))
+    assert tolerance == pytest.approx(DEFAULT_ACCURACY_M * 2 ** 0.5) and why.count("assumed: none stated") == 2
+
+
+@pytest.mark.parametrize("factor", [0, -1, float("nan"), float("inf"), "two", True])
+def test_a_bad_accuracy_factor_names_the_rule(region_data, factor):
+    region, _ = region_data
+    outlines = {"West": shapely.box(120.9, 31.0, 121.0, 31.2), "East": shapely.box(121.0, 31.0, 121.1, 31.2)}
+    rule = SimpleNamespace(**{**vars(RULES[0]), "params": {**RULES[0].params, "accuracy_factor": factor}})
+    with pytest.raises(ValueError, match="builtins.interconnection: accuracy_factor must be a number above 0"):
+        run_checks(_pair_at(30.0, None, None), outlines, region.projection, [rule])

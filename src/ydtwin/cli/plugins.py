@@ -49,9 +49,9 @@ def cmd_plugins(args) -> int:
             else:
                 m = found.manifest
                 c = m.contributions
-                print(f"ok   {found.name} {m.version}: {len(c.projects)} projects, {len(c.layers)} layers, "
-                      f"{len(c.themes)} themes, {len(c.readers)} readers, {len(c.panels)} panels, "
-                      f"{len(c.rules)} rules")
+                print(f"ok   {found.name} {m.version}: {len(c.projects)} projects{_accuracy(m)}, "
+                      f"{len(c.layers)} layers, {len(c.themes)} themes, {len(c.readers)} readers, "
+                      f"{len(c.panels)} panels, {len(c.rules)} rules")
         print(f"{len(targets) - failed} of {len(targets)} plugins valid")
         return EXIT_USER_ERROR if failed else 0
     if action == "install":
@@ -79,3 +79,18 @@ def cmd_plugins(args) -> int:
      "enable": lambda n: manager.set_enabled(n, True), "disable": lambda n: manager.set_enabled(n, False)}[action](name)
     print(f"{name}: {manager.status(manager.plugin(name))}")
     return 0
+
+
+def _accuracy(m) -> str:
+    """The positional accuracy a plan plugin states, as the review will use it: " (positional accuracy 25 m)"."""
+    from ydtwin.model.plans import DEFAULT_ACCURACY_M
+
+    projects = m.contributions.projects
+    if not projects:
+        return ""
+    values = sorted({p.accuracy_m if p.accuracy_m is not None else m.accuracy_m for p in projects},
+                    key=lambda v: (v is None, v or 0.0))
+    if values == [None]:
+        return f" (positional accuracy not stated: {DEFAULT_ACCURACY_M:g} m assumed)"
+    shown = ", ".join(f"{v:g} m" if v is not None else f"{DEFAULT_ACCURACY_M:g} m assumed" for v in values)
+    return f" (positional accuracy {shown})"

@@ -2,7 +2,9 @@
 
 A ``PlansLayer`` is vector data (WGS84) whose attributes describe each project: ``id``, ``title``,
 ``title_zh``, ``theme``, ``kind`` (corridor class, zone kind or ``facility``), ``status``, ``start``,
-``end`` (phase years), ``owner``, ``capacity``, ``grade``, ``city`` and ``plugin``. Colours come from the
+``end`` (phase years), ``owner``, ``capacity``, ``grade``, ``city`` and ``plugin``, and optionally
+``accuracy_m``: the positional accuracy its plan states (metres, at 95 % confidence; None where the plan states
+none, and then ``DEFAULT_ACCURACY_M`` is assumed). Colours come from the
 themes the plugins contribute; the status shades them (planned: pale, under construction: the theme
 colour, built: dark), the same in the scene and in every legend.
 """
@@ -15,10 +17,15 @@ import numpy as np
 
 from ydtwin.model.layer import VectorData, VectorLayer
 
-__all__ = ["PLAN_FIELDS", "STATUS_SHADES", "PlansLayer", "ThemeStyle", "hex_to_rgb", "status_colour"]
+__all__ = ["DEFAULT_ACCURACY_M", "PLAN_FIELDS", "STATUS_SHADES", "PlansLayer", "ThemeStyle", "hex_to_rgb",
+           "status_colour"]
 
 PLAN_FIELDS = ("id", "title", "title_zh", "theme", "kind", "status", "start", "end", "owner", "capacity",
                "grade", "city", "plugin")
+
+#: the positional accuracy (m, 95 % confidence) assumed for a plan that states none: about what a plan drawn on
+#: 1:10,000 base mapping holds (0.5 mm on such a map is 5 m on the ground)
+DEFAULT_ACCURACY_M = 10.0
 
 #: how a status shades the theme colour: (mix with white, darken)
 STATUS_SHADES = {"planned": (0.5, 1.0), "under_construction": (0.0, 1.0), "built": (0.0, 0.62)}

@@ -13,6 +13,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ydtwin.model.plans import DEFAULT_ACCURACY_M
+
 __all__ = [
     "CORRIDOR_CLASSES",
     "GRADES",
@@ -47,6 +49,11 @@ Id = Annotated[str, Field(pattern=_ID, max_length=120, description="unique id, p
 Python = Annotated[str, Field(pattern=_PYTHON, description='code as "package.module:attribute", imported on first use')]
 Colour = Annotated[str, Field(pattern=_COLOUR, description="#rrggbb")]
 RelPath = Annotated[str, Field(min_length=1, max_length=400, description="a file inside the plugin folder")]
+#: a stated positional accuracy: metres at 95 % confidence, finite, above 0 and at most 1 km
+Accuracy = Annotated[float, Field(gt=0, le=1000, allow_inf_nan=False, strict=True)]
+ACCURACY_TEXT = ("positional accuracy of the geometry in metres (95 % confidence), 0 < value <= 1000; the review "
+                 "widens the tolerance of a border connection by the accuracies of both sides "
+                 f"(unstated: {DEFAULT_ACCURACY_M:g} m)")
 
 
 class _Strict(BaseModel):
@@ -87,6 +94,7 @@ class ProjectContribution(_Strict):
     capacity: int | None = Field(None, ge=1, description="lanes (road), tracks (rail, metro), or similar")
     grade: Literal["at_grade", "bridge", "tunnel"] | None = Field(None, description="how it runs at the border")
     provenance: Literal["real", "illustrative", "schematic"] = "illustrative"
+    accuracy_m: Accuracy | None = Field(None, description=ACCURACY_TEXT + "; overrides the plugin's accuracy_m")
     notes: str = ""
 
     @field_validator("source")
@@ -200,6 +208,7 @@ class Manifest(_Strict):
     author: str = ""
     licence: str = Field("", description="licence of the plugin's data and code")
     homepage: str = ""
+    accuracy_m: Accuracy | None = Field(None, description=ACCURACY_TEXT + " — of every project that states none")
     city: CityInfo | None = None
     contributions: Contributions = Contributions()
 

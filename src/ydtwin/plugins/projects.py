@@ -91,12 +91,15 @@ def load_projects(found: Discovered, themes: dict[str, ThemeStyle]) -> PlansLaye
             "kind": project.kind, "status": project.status, "start": project.phase[0], "end": project.phase[1],
             "owner": project.owner, "capacity": project.capacity or 0, "grade": project.grade or "",
             "city": manifest.city.name if manifest.city else "", "plugin": manifest.name,
+            # the accuracy the plan states (the project's own, else the plugin's), None where it states none
+            "accuracy_m": project.accuracy_m if project.accuracy_m is not None else manifest.accuracy_m,
         })
     if problems:
         raise PluginDataError("; ".join(problems))
     attributes = {f: np.array([r[f] for r in rows], dtype=object) for f in PLAN_FIELDS}
     for f in ("start", "end", "capacity"):
         attributes[f] = np.array([r[f] for r in rows], dtype=np.int64)
+    attributes["accuracy_m"] = np.array([r["accuracy_m"] for r in rows], dtype=object)
     natures = {p.provenance for p in manifest.contributions.projects}
     nature = "real" if natures == {"real"} else ("schematic" if natures == {"schematic"} else "illustrative")
     city = manifest.city.name if manifest.city else ""

@@ -10,8 +10,10 @@ Checks:
 
 - ``interconnection``: every corridor end that reaches a neighbouring city's border (within ``border_m``,
   or over open water nearer that city than ``water_m``) looks for the neighbour's corridor ends of the same
-  family within ``search_m``: none → ``dangling``; the nearest → ``connected`` (≤ ``connect_m``) or ``offset``
-  (metres at the border); then ``class_mismatch`` (corridor class, or lanes/tracks), ``grade_mismatch``
+  family within ``search_m``: none → ``dangling``; the nearest → ``connected`` (within the tolerance) or
+  ``offset`` (metres at the border). The tolerance is ``connect_m``, or — when larger — what the positional
+  accuracies the two plans state allow: ``accuracy_factor`` × √(a² + b²) (:func:`connection_tolerance`); the
+  finding's details say which and why. Then ``class_mismatch`` (corridor class, or lanes/tracks), ``grade_mismatch``
   (bridge / tunnel / at grade as declared, and — with the terrain — a corridor declared at grade that
   meets the border over a lake, the sea or the estuary) and ``phase_mismatch`` (opening years
   ``phase_years`` or more apart). Where
@@ -35,8 +37,9 @@ import shapely.ops
 
 from ydtwin.geo.datum import wgs84_to_gcj02
 from ydtwin.geo.grid import GridData
+from ydtwin.model.plans import DEFAULT_ACCURACY_M
 
-__all__ = ["Finding", "code_rule_context", "findings_from_code_rule", "run_checks"]
+__all__ = ["Finding", "code_rule_context", "connection_tolerance", "findings_from_code_rule", "run_checks"]
 
 #: corridor classes that can connect to each other (a metro may continue as a rail line, not as a road)
 FAMILIES = {"road": "road", "rail": "rail", "metro": "rail", "pipe": "pipe", "power": "power",
@@ -114,6 +117,8 @@ class _Project:
     geom_xy: object  # shapely geometry in scene metres
     #: planned / under_construction / built, as its plugin states it today
     status: str = "planned"
+    #: the positional accuracy its plan states (m, 95 %), None where it states none
+    accuracy_m: float | None = None
 
 
 class _Context:
@@ -129,6 +134,7 @@ class _Context:
         for layer in plans:
             a = layer.data.attributes
             statuses = layer.status_at(None)  # as the plugin states it today, whatever year the plans are seen in
+            accuracy = a.get("accuracy_m")
             for i, g in enumerate(layer.data.geometries):
                 if year is not None and int(a["end"][i]) > year:
                     continue
@@ -137,7 +143,8 @@ class _Context:
                     continue
                 self.projects.append(_Project(str(a["id"][i]), str(a["title"][i]), city, str(a["kind"][i]),
                                               int(a["capacity"][i]), str(a["grade"][i]), int(a["start"][i]),
-                                              int(a["end"][i]), to_xy(g), str(statuses[i])))
+                                              int(a["end"][i]), to_xy(g), str(statuses[i]),
+                                              _stated(accuracy[i] if accuracy is not None else None)))
         self.projects.sort(key=lambda p: p.id)
 
     def lonlat(self, x: float, y: float) -> tuple[float, float]:
@@ -150,6 +157,38 @@ class _Context:
 
     def zones(self, kinds) -> list[_Project]:
         return [p for p in self.projects if p.kind in kinds and p.geom_xy.geom_type in ("Polygon", "MultiPolygon")]
+
+
+def _stated(value) -> float | None:
+    """A stated accuracy (m) as a float; None for none (or anything that is not a finite positive number)."""
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return None
+    return v if math.isfinite(v) and v > 0 else None
+
+
+def connection_tolerance(connect_m: float, side_a: tuple[str, float | None], side_b: tuple[str, float | None], *,
+                         factor: float = 1.0) -> tuple[float, str]:
+    """(tolerance m, why) of the gap two corridor ends may leave and still count as connected.
+
+    ``side_*`` = (city, the accuracy its plan states in metres at 95 % confidence, or None: then
+    ``DEFAULT_ACCURACY_M``). The rule: the larger of the rule's ``connect_m`` and ``factor`` × √(a² + b²) — the
+    errors of two independently drawn ends add in quadrature, so two ends that truly meet lie within
+    √(a² + b²) of each other at the same 95 % confidence. Two schematic plans (25 m each, 1:50,000 mapping)
+    connect across 35 m; two surveys (0.5 m) keep ``connect_m``."""
+    parts, values = [], []
+    for city, stated in (side_a, side_b):
+        value = stated if stated is not None else DEFAULT_ACCURACY_M
+        values.append(value)
+        parts.append(f"{city} {value:g} m" + ("" if stated is not None else ", assumed: none stated"))
+    combined = factor * math.hypot(*values)
+    how = f"root-sum-square × {factor:g}"
+    if combined > connect_m:
+        return combined, (f"{combined:.1f} m from the positional accuracies of the two plans ({'; '.join(parts)}; "
+                          f"{how}), more than the rule's connect_m of {connect_m:g} m")
+    return float(connect_m), (f"{connect_m:g} m, the rule's connect_m: the positional accuracies of the two plans "
+                              f"({'; '.join(parts)}) allow only {combined:.1f} m ({how})")
 
 
 def _ends(geom) -> list[np.ndarray]:
@@ -181,7 +220,8 @@ def _border_city(ctx: _Context, p: _Project, end: np.ndarray, border_m: float, w
 
 def _interconnection(ctx: _Context, rule) -> list[Finding]:
     prm = {"border_m": 800.0, "water_m": 6000.0, "search_m": 1500.0, "connect_m": 25.0, "phase_years": 3,
-           **rule.params}
+           "accuracy_factor": 1.0, **rule.params}
+    factor = _positive(rule, "accuracy_factor", prm["accuracy_factor"])
     corridors = ctx.corridors()
     findings: list[Finding] = []
     seen: set[tuple[str, str]] = set()
@@ -207,6 +247,7 @@ def _interconnection(ctx: _Context, rule) -> list[Finding]:
                     [p.city, neighbour], fid_projects, loc,
                     f"{p.title} ({p.city}) reaches the {neighbour} border with no {FAMILIES[p.kind]} corridor "
                     f"of {neighbour} within {prm['search_m']:.0f} m",
+                    {"ends": [_rounded(loc)], "search_m": float(prm["search_m"])},
                 ))
                 continue
             d, _qid, q, qe = min(candidates, key=lambda c: (c[0], c[1]))
@@ -219,32 +260,39 @@ def _interconnection(ctx: _Context, rule) -> list[Finding]:
             mid = ctx.lonlat(*((end + qe) / 2))
             a, b = (p, q) if p.id == pair[0] else (q, p)
             a_end, b_end = (end, qe) if a is p else (qe, end)
-            if d <= prm["connect_m"]:
+            link = {"ends": [_rounded(ctx.lonlat(*a_end)), _rounded(ctx.lonlat(*b_end))]}
+            tolerance, why = connection_tolerance(float(prm["connect_m"]), (a.city, a.accuracy_m),
+                                                  (b.city, b.accuracy_m), factor=factor)
+            measured = {"distance_m": round(d, 1), "tolerance_m": round(tolerance, 1), "tolerance": why,
+                        "accuracy_m": {a.city: a.accuracy_m, b.city: b.accuracy_m}, **link}
+            if d <= tolerance:
                 findings.append(Finding(_fid("connected", projects), "connected", SEVERITY["connected"], rule.id,
-                                        cities, projects, mid, f"{a.title} meets {b.title} at the border",
-                                        {"distance_m": round(d, 1)}))
+                                        cities, projects, mid,
+                                        f"{a.title} meets {b.title} at the border ({d:.0f} m apart, within "
+                                        f"{tolerance:.0f} m)", measured))
             else:
                 findings.append(Finding(
                     _fid("offset", projects), "offset", SEVERITY["offset"], rule.id, cities, projects, mid,
-                    f"{a.title} ({a.city}) and {b.title} ({b.city}) meet the border {d:.0f} m apart",
-                    {"distance_m": round(d, 1)}))
+                    f"{a.title} ({a.city}) and {b.title} ({b.city}) meet the border {d:.0f} m apart "
+                    f"(tolerance {tolerance:.0f} m)", measured))
                 offsets.setdefault((a.city, b.city), []).append((a_end, b_end, a, b))
             if a.kind != b.kind:
                 findings.append(Finding(_fid("class_mismatch", projects), "class_mismatch",
                                         SEVERITY["class_mismatch"], rule.id, cities, projects, mid,
-                                        f"{a.title}, a {a.kind} ({a.city}), meets {b.title}, a {b.kind} ({b.city})"))
+                                        f"{a.title}, a {a.kind} ({a.city}), meets {b.title}, a {b.kind} ({b.city})",
+                                        dict(link)))
             elif a.capacity and b.capacity and a.capacity != b.capacity:
                 unit = {"road": "lanes", "rail": "tracks", "metro": "tracks"}.get(a.kind, "units of capacity")
                 findings.append(Finding(_fid("class_mismatch", projects), "class_mismatch",
                                         SEVERITY["class_mismatch"], rule.id, cities, projects, mid,
                                         f"{a.title}: {a.capacity} {unit} ({a.city}) meet {b.capacity} {unit} of "
                                         f"{b.title} ({b.city})",
-                                        {"capacity": {a.city: a.capacity, b.city: b.capacity}}))
+                                        {"capacity": {a.city: a.capacity, b.city: b.capacity}, **link}))
             if a.grade and b.grade and a.grade != b.grade:
                 findings.append(Finding(_fid("grade_mismatch", projects), "grade_mismatch",
                                         SEVERITY["grade_mismatch"], rule.id, cities, projects, mid,
                                         f"{a.title} runs {a.grade.replace('_', ' ')} ({a.city}) but "
-                                        f"{b.title} {b.grade.replace('_', ' ')} ({b.city}) at the border"))
+                                        f"{b.title} {b.grade.replace('_', ' ')} ({b.city}) at the border", dict(link)))
             if ctx.water is not None:
                 for side, side_end, other in ((a, a_end, b), (b, b_end, a)):
                     what = ctx.water.at(*ctx.lonlat(*side_end)) if side.grade == "at_grade" else None
@@ -254,16 +302,32 @@ def _interconnection(ctx: _Context, rule) -> list[Finding]:
                             SEVERITY["grade_mismatch"], rule.id, cities, projects, ctx.lonlat(*side_end),
                             f"{side.title} ({side.city}) is declared at grade but meets the {other.city} border over "
                             f"{what} (terrain): it needs a bridge or a tunnel there",
-                            {"terrain": what, "declared": {side.city: "at_grade"}}))
+                            {"terrain": what, "declared": {side.city: "at_grade"}, **link}))
             # two sides already built are history, not a mismatch to resolve (Metro 11 and S1 at Huaqiao)
             if abs(a.end - b.end) >= int(prm["phase_years"]) and not (a.status == b.status == "built"):
                 findings.append(Finding(_fid("phase_mismatch", projects), "phase_mismatch",
                                         SEVERITY["phase_mismatch"], rule.id, cities, projects, mid,
                                         f"{a.title} opens {a.end} ({a.city}), {b.title} {b.end} ({b.city}): "
                                         f"{abs(a.end - b.end)} years apart",
-                                        {"years": {a.city: a.end, b.city: b.end}}))
+                                        {"years": {a.city: a.end, b.city: b.end}, **link}))
     findings.extend(_datum(ctx, rule, offsets))
     return findings
+
+
+def _rounded(lonlat: tuple[float, float]) -> list[float]:
+    """A position for a finding's details: [lon, lat], to about a centimetre."""
+    return [round(float(lonlat[0]), 7), round(float(lonlat[1]), 7)]
+
+
+def _positive(rule, name: str, value) -> float:
+    """A rule's positive, finite numeric parameter (ValueError naming the rule and the parameter otherwise)."""
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        v = math.nan
+    if isinstance(value, bool) or not (math.isfinite(v) and 0 < v <= 100):
+        raise ValueError(f"rule {rule.id}: {name} must be a number above 0 and at most 100, not {value!r}")
+    return v
 
 
 def _gcj_shift_m(ctx: _Context, x: float, y: float) -> np.ndarray:
@@ -323,7 +387,8 @@ def _buffer_conflict(ctx: _Context, rule) -> list[Finding]:
                     sorted({a.city, b.city}), projects, mid,
                     f"{a.title} ({a.city}, {a.kind.replace('_', ' ')}) is {d:.0f} m from {b.title} "
                     f"({b.city}, {b.kind.replace('_', ' ')}); the rule asks for {buffer_m:.0f} m",
-                    {"distance_m": round(d, 1)}))
+                    {"distance_m": round(d, 1),
+                     "ends": [_rounded(ctx.lonlat(pt.x, pt.y)) for pt in ((pa, pb) if a.id == projects[0] else (pb, pa))]}))
     return findings
 
 
