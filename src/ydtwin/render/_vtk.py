@@ -13,6 +13,7 @@ from vtkmodules.vtkRenderingCore import (
     vtkRenderer,
     vtkTextActor,
     vtkTextProperty,
+    vtkTextRenderer,
     vtkWindowToImageFilter,
     vtkWorldPointPicker,
 )
@@ -21,5 +22,5 @@ from vtkmodules.vtkRenderingOpenGL2 import vtkTextureObject
 __all__ = [
     "VTK_FONT_FILE", "vtkActor2D", "vtkBillboardTextActor3D", "vtkCellArray", "vtkCellPicker", "vtkCoordinate",
     "vtkPoints", "vtkPolyData", "vtkPolyDataMapper", "vtkPolyDataMapper2D", "vtkRenderer", "vtkTextActor", "vtkTextProperty",
-    "vtkTextureObject", "vtkWindowToImageFilter", "vtkWorldPointPicker", "vtk_to_numpy",
+    "vtkTextRenderer", "vtkTextureObject", "vtkWindowToImageFilter", "vtkWorldPointPicker", "vtk_to_numpy",
 ]

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ydtwin.geo.labels import zoom_opacity
 from ydtwin.geo.lod import TriangleBudget
 from ydtwin.render import _vtk
 from ydtwin.render.backend import prepare_offscreen
@@ -331,14 +332,23 @@ class Exporter:
         labels = []
         layers = {layer.id: layer for layer in self.scene.layers}
         hidden_by_export = {id(p) for p in (self._prepared or {}).get("hidden", [])}
+        eye = np.array(cam.GetPosition())
         for prop in label_props(self.plotter):
             if prop.GetVisibility() or id(prop) in hidden_by_export:
                 layer = layers.get(getattr(prop, "_ydtwin_layer", -1))
                 if layer is not None and not layer.visible:
                     continue
-                px = to_px(np.array([prop.GetPosition()]))[0]
+                where = np.array([prop.GetPosition()])
+                label_class = getattr(prop, "_ydtwin_label_class", 0)
+                # as in the view: project names only at close zoom
+                if zoom_opacity(np.linalg.norm(where[0] - eye), label_class) < 0.5:
+                    continue
+                px = to_px(where)[0]
                 if np.isfinite(px).all():
-                    labels.append((float(px[0]), float(px[1]), prop.GetInput(), prop.GetTextProperty().GetColor()))
+                    labels.append((label_class, getattr(prop, "_ydtwin_rank", 0), float(px[0]), float(px[1]),
+                                   prop.GetInput(), prop.GetTextProperty().GetColor()))
+        # the most important first (cities, districts, projects, findings): earlier labels win a place
+        labels = [label[2:] for label in sorted(labels, key=lambda label: label[:2])]
         focal = np.array(cam.GetFocalPoint())
         dist = cam.GetDistance()
         mpp = 2.0 * dist * math.tan(math.radians(cam.GetViewAngle()) / 2.0) / h

@@ -212,22 +212,21 @@ def _overlaps(a, b, gap: int) -> bool:
 
 
 def place_labels(p: _Painter, labels, frame: tuple[int, int]) -> list[tuple[tuple[float, float], str, tuple]]:
-    """The labels that fit without covering one another, in the order given (earlier ones win): a label whose
-    box would overlap one already placed is left out, so a pile of findings at region zoom shows its first
-    labels legibly instead of an unreadable stack. → [((x, y), text, colour)]."""
-    w, h = frame
-    placed: list[tuple[int, int, int, int]] = []
-    out = []
-    gap = p.px(3)
-    for x, y, text, colour in labels:
-        if not (-w * 0.1 < x < w * 1.1 and -h * 0.1 < y < h * 1.1):
-            continue
-        rect = p.text_rect((x, y), text, 17, bold=True, anchor="mm", pad=4)
-        if any(_overlaps(rect, other, gap) for other in placed):
-            continue
-        placed.append(rect)
-        out.append(((x, y), text, colour))
-    return out
+    """The labels that fit without covering one another, in the order given (earlier ones win; the export
+    lists cities first, then districts, projects and findings): a label whose box would overlap one already
+    placed is left out, so a pile of findings at region zoom shows its first labels legibly instead of an
+    unreadable stack (the rule of the 3D view, :func:`ydtwin.geo.labels.place`). → [((x, y), text, colour)]."""
+    from ydtwin.geo.labels import CITY, place
+
+    if not labels:
+        return []
+    anchors = np.array([(x, y) for x, y, _t, _c in labels], dtype=np.float64)
+    boxes = np.array([np.subtract(p.text_rect((0, 0), text, 17, bold=True, anchor="mm", pad=4), 0.0)
+                      for _x, _y, text, _c in labels])
+    # one class, kept in place: the order given decides
+    placed = place(anchors, boxes, CITY, frame, gap=p.px(3))
+    return [((x, y), text, colour) for (x, y, text, colour), shown in zip(labels, placed.shown, strict=True)
+            if shown]
 
 
 def draw_overlays(rgb: np.ndarray, options: OverlayOptions, content: OverlayContent, *,

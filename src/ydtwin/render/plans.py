@@ -8,9 +8,12 @@ import pyvista as pv
 import shapely
 
 from ydtwin.geo.drape import line_arrays, polygon_triangles
+from ydtwin.geo.labels import PROJECT
 from ydtwin.geo.tiles import to_local
 from ydtwin.model.plans import STATUS_TITLES, PlansLayer, status_colour
-from ydtwin.render.visuals import DENSIFY_M, VISUALS, Visual, line_cells
+from ydtwin.render.fonts import cjk_font
+from ydtwin.render.labels import make_label, set_label_opacity
+from ydtwin.render.visuals import DENSIFY_M, VISUALS, Visual, label_renderer, line_cells
 
 __all__ = ["PlansVisual"]
 
@@ -20,6 +23,9 @@ LINE_WIDTHS = {"rail": 6.0, "metro": 5.0, "road": 5.0, "green": 5.0, "pipe": 4.0
 PLAN_DRAPE_M = 80.0
 ZONE_OPACITY = 0.45
 MARKER_PX = 16.0
+#: metres above the ground of a project's name (at the middle of a corridor, inside a zone, on a facility)
+NAME_LIFT_M = 800.0
+NAME_FONT_SIZE = 13
 
 
 def _rgb8(colours: np.ndarray) -> np.ndarray:
@@ -106,6 +112,35 @@ class PlansVisual(Visual):
             pts.point_data["rgb"] = _rgb8(colours[feature])
             self._add(pts, origin, scalars="rgb", rgb=True, point_size=MARKER_PX, render_points_as_spheres=True,
                       lighting=False, name=f"plans-points-{layer.id}")
+        self._add_names(geoms, colours)
+
+    def _add_names(self, geoms: np.ndarray, colours: np.ndarray) -> None:
+        """Each project's name on a plate of its colour: shown at close zoom, never over a city's name
+        (placed with the other labels, see ``ydtwin.render.labels``)."""
+        layer: PlansLayer = self.layer  # type: ignore[assignment]
+        attrs = layer.data.attributes
+        types = shapely.get_type_id(geoms)
+        is_line = np.isin(types, (1, 5))
+        where = shapely.point_on_surface(geoms)
+        where[is_line] = shapely.line_interpolate_point(geoms[is_line], 0.5, normalized=True)
+        xy = shapely.get_coordinates(where)
+        if len(xy) != len(geoms):
+            return
+        z = self.ctx.surface.z(xy[:, 0], xy[:, 1], NAME_LIFT_M)
+        chinese = bool(cjk_font()) and self.ctx.translate("Base region") != "Base region"
+        renderer = label_renderer(self.ctx.plotter)
+        for i in range(len(geoms)):
+            title = str(attrs["title_zh"][i]) if chinese and str(attrs["title_zh"][i]) else str(attrs["title"][i])
+            actor = make_label(title, (xy[i, 0], xy[i, 1], z[i]), label_class=PROJECT, colour=colours[i],
+                               font_size=NAME_FONT_SIZE, pin=True, layer_id=layer.id, rank=i)
+            renderer.AddActor(actor)
+            self.actors.append(actor)
+
+    def apply_opacity(self) -> None:
+        super().apply_opacity()
+        for actor in self.actors:
+            if hasattr(actor, "_ydtwin_label_class"):
+                set_label_opacity(actor, self.layer.opacity)
 
     def legend_entries(self) -> list[tuple[str, tuple[float, float, float]]]:
         if not self.layer.visible:

@@ -11,12 +11,14 @@ import pyvista as pv
 import shapely
 
 from ydtwin.geo.drape import SurfaceHeights, line_arrays, polygon_triangles
+from ydtwin.geo.labels import CITY, DISTRICT, FINDING, PROJECT
 from ydtwin.geo.lod import TriangleBudget
 from ydtwin.geo.tiles import TileGrid, split_by_tiles, to_local
 from ydtwin.model.layer import LabelLayer, Layer, TerrainLayer, VectorLayer
 from ydtwin.model.scene import Scene
 from ydtwin.render import _vtk
 from ydtwin.render.fonts import cjk_font
+from ydtwin.render.labels import LabelPlacer, make_label, set_label_opacity
 
 #: terrain cells per render block (≈ 100 × 120 km at 30″): each block is one actor per level of detail with
 #: its own origin (local coordinates ≤ 60 km: float32 spacing ≤ 4 mm). Few, big actors: on a GPU each
@@ -367,6 +369,8 @@ def label_renderer(plotter) -> _vtk.vtkRenderer:
         ren.AddObserver("EndEvent", lambda *_: state.vtkglDepthFunc(_GL_LEQUAL))
         window.AddRenderer(ren)
         plotter._ydtwin_labels = ren
+        # labels most important first, none covering another, re-placed when the camera moves
+        plotter._ydtwin_label_placer = LabelPlacer(ren, main)
     if ren.GetActiveCamera() is not main.GetActiveCamera():  # views may give the scene a new camera
         ren.SetActiveCamera(main.GetActiveCamera())
     return ren
@@ -390,8 +394,14 @@ def _in_front_of_terrain(actor, offset: tuple[float, float]) -> None:
     mapper.SetRelativeCoincidentTopologyLineOffsetParameters(*offset)
 
 
+#: label classes by the role of the layer that carries them (see ydtwin.geo.labels): a label never covers one
+#: of a more important class; a layer of another role is placed as a project's
+LABEL_CLASSES = {"city-labels": CITY, "district-labels": DISTRICT, "review-findings": FINDING}
+
+
 class LabelVisual(Visual):
-    """Billboard text at points (always facing the camera), in Chinese when a CJK font is present."""
+    """Billboard text at points (always facing the camera), in Chinese when a CJK font is present, placed
+    without overlaps by the label renderer's placer (``ydtwin.render.labels``)."""
 
     def build(self) -> None:
         layer: LabelLayer = self.layer  # type: ignore[assignment]
@@ -403,31 +413,15 @@ class LabelVisual(Visual):
         zh = data.attributes.get("name_zh")
         texts = layer.texts()
         pins = bool(getattr(layer, "pins", False))
+        label_class = LABEL_CLASSES.get(layer.role, FINDING if pins else PROJECT)
+        renderer = label_renderer(self.ctx.plotter)
         for k in range(len(data)):
             text = texts[k]
             if font and zh is not None and str(zh[k]):
                 text = f"{zh[k]} {text}"
-            actor = _vtk.vtkBillboardTextActor3D()
-            actor.SetInput(text)
-            actor.SetPosition(float(x[k]), float(y[k]), float(z[k]))
-            prop = actor.GetTextProperty()
-            prop.SetFontSize(layer.style.font_size)
-            prop.SetBold(True)
-            prop.SetJustificationToCentered()
-            if pins:  # a marker's label: white on a plate of the marker's colour, darkened (reads on any ground)
-                prop.SetColor(1.0, 1.0, 1.0)
-                prop.SetBackgroundColor(*(0.55 * np.asarray(layer.style.color)))
-                prop.SetBackgroundOpacity(0.9)
-            else:
-                prop.SetColor(*layer.style.color)
-                prop.SetShadow(True)
-                prop.SetBackgroundColor(0.05, 0.05, 0.08)
-                prop.SetBackgroundOpacity(0.55)
-            if font:
-                prop.SetFontFamily(_vtk.VTK_FONT_FILE)
-                prop.SetFontFile(font)
-            actor._ydtwin_layer = layer.id
-            label_renderer(self.ctx.plotter).AddActor(actor)
+            actor = make_label(text, (x[k], y[k], z[k]), label_class=label_class, colour=layer.style.color,
+                               font_size=layer.style.font_size, pin=pins, layer_id=layer.id, rank=k)
+            renderer.AddActor(actor)
             self.actors.append(actor)
         if getattr(layer, "pins", False) and len(data):
             # one mesh for every pin: a mast from the ground to the label and a ball where it stands
@@ -444,7 +438,7 @@ class LabelVisual(Visual):
     def apply_opacity(self) -> None:
         for actor in self.actors:
             if isinstance(actor, _vtk.vtkBillboardTextActor3D):
-                actor.GetTextProperty().SetOpacity(self.layer.opacity)
+                set_label_opacity(actor, self.layer.opacity)
             else:  # the pins
                 actor.GetProperty().SetOpacity(self.layer.opacity)
 
