@@ -37,6 +37,8 @@ def workspace_from_args(args, *, layers: bool = True, offscreen: bool = False, *
                         print_pdf=html_to_pdf, **kwargs)
     ws.set_exaggeration(getattr(args, "exaggeration", None))
     if layers:
+        if getattr(args, "basemap", None):
+            print("loaded " + ws.open_basemap(args.basemap))
         for request in layer_requests(args):
             print("loaded " + ws.add_loaded(ws.read_layer(request)))
     return ws

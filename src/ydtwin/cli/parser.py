@@ -27,6 +27,8 @@ examples:
   ydtwin plugins validate --all               check every plugin (manifest, files, data)
   ydtwin plugins new my-plans                 scaffold a working data plugin
   ydtwin plugins install my-plans.zip         install a plugin (folder or .zip) for this user
+  ydtwin basemap build china-latest.osm.pbf --out yrd-basemap    existing roads, rail, water from OSM
+  ydtwin snapshot --out sh.png --view Shanghai --basemap yrd-basemap
   ydtwin review check --out findings.json     cross-border checks of all eight cities' plans
   ydtwin review new review.json               a review session with those findings (statuses, threads)
   ydtwin review report review.json --out report.html   (or report.pdf) with a still of each finding
@@ -87,6 +89,9 @@ def _year(text: str) -> int:
 
 
 def _add_layer_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument_group("existing networks").add_argument(
+        "--basemap", default=None, metavar="DIR",
+        help="show a basemap built by `ydtwin basemap build` (existing roads, railways, water, land use)")
     g = p.add_argument_group("building footprints")
     g.add_argument("--layer", action="append", default=[], metavar="FILE",
                    help="load building footprints from FILE (repeatable)")
@@ -214,6 +219,20 @@ def build_parser() -> argparse.ArgumentParser:
     preset.add_argument("--size", type=_size, default=(1920, 1080), metavar="WxH")
     preset.add_argument("--fps", type=_number(int, 1, 120), default=30)
     _add_plugin_options(preset)
+
+    bm = sub.add_parser("basemap", help="build a basemap of existing networks from an OpenStreetMap extract",
+                        description="Existing roads (motorway to tertiary), railways and metro, bridges and "
+                        "tunnels, power lines, water areas and land use from an OpenStreetMap extract, streamed "
+                        "(never whole in memory) into tiled packs. Show it with --basemap DIR or File ▸ Add "
+                        "basemap… in the app.")
+    bmsub = bm.add_subparsers(dest="basemap_command", metavar="ACTION", required=True)
+    bmb = bmsub.add_parser("build", help="build a basemap folder from an extract (.osm.pbf)")
+    bmb.add_argument("extract", metavar="EXTRACT.osm.pbf")
+    bmb.add_argument("--out", required=True, metavar="DIR", help="the basemap folder to create (new or empty)")
+    bmb.add_argument("--bbox", default=None, metavar="BOX",
+                     help="lon_min,lat_min,lon_max,lat_max to keep (default: the region's box)")
+    bmi = bmsub.add_parser("info", help="what a basemap folder holds")
+    bmi.add_argument("folder", metavar="DIR")
 
     info = sub.add_parser(
         "info",

@@ -19,6 +19,7 @@ import shapely
 from ydtwin.errors import ReadError
 from ydtwin.geo.projection import SceneProjection
 from ydtwin.io import vectorpack
+from ydtwin.io.basemap import WATER_SURFACE
 from ydtwin.model.layer import (
     GridData,
     LabelLayer,
@@ -155,7 +156,8 @@ def _provenance(d: dict) -> Provenance:
     )
 
 
-_WATER = (0.36, 0.62, 0.86)
+#: lakes and rivers look like the sea and the basemap's water areas: one water colour at every scale
+_WATER = WATER_SURFACE
 
 
 def load_region(

@@ -55,6 +55,12 @@ class Style:
     #: metres above the terrain surface at which lines are draped
     drape_offset: float = 30.0
     font_size: int = 14
+    #: per-class look of a vector layer: ``(value of class_field, colour, line width)``; features whose class is
+    #: not listed are not drawn. Empty: every feature in ``color``/``line_width``.
+    classes: tuple[tuple[str, tuple[float, float, float], float], ...] = ()
+    class_field: str = "class"
+    #: attribute holding each feature's height above the ground in metres (bridges, viaducts), added to the drape
+    height_field: str = ""
 
 
 @dataclass(frozen=True)

@@ -109,18 +109,53 @@ class Scene:
         their neighbours; with ``replaces="city"`` it claims the whole cities its buildings are in.
         """
         real, generated = self._replacement_roles(self.layers)
-        if not generated or (not real and not any(layer.hidden.any() for layer in generated)):
+        obstacles = self._obstacle_layers(self.layers)
+        if not generated or (not real and not obstacles and not any(layer.hidden.any() for layer in generated)):
             return
         masks = self.replacement_masks(real, generated)
         for layer in generated:
-            layer.hidden = masks[id(layer.data)]
+            layer.hidden = masks[id(layer.data)] | self.clearance_mask(layer, obstacles)
 
     def prepare_replacements(self, new_layer) -> None:
         """Compute (and keep) what adding ``new_layer`` will hide, so that adding it later only applies the
         result. Safe in a worker thread: it reads the layers' data, which never changes, and edits no layer."""
-        real, generated = self._replacement_roles([*self.layers, new_layer])
+        layers = [*self.layers, *(new_layer if isinstance(new_layer, list | tuple) else [new_layer])]
+        real, generated = self._replacement_roles(layers)
         if generated and real:
             self.replacement_masks(real, generated)
+        obstacles = self._obstacle_layers(layers)
+        for layer in generated:
+            self.clearance_mask(layer, obstacles)
+
+    # --- generated buildings keep clear of water, roads and railways --------------------------------------
+
+    @staticmethod
+    def _obstacle_layers(layers) -> list:
+        from ydtwin.geo.clearance import NETWORK_ROLES, WATER_ROLES
+
+        return [layer for layer in layers if getattr(layer, "role", "") in (*WATER_ROLES, *NETWORK_ROLES)
+                and getattr(layer, "role", "") != "lakes"]  # the blocks are drawn off the region's lakes already
+
+    def clearance_mask(self, layer, obstacles: list) -> np.ndarray:
+        """Bool per building of a generated layer: does it stand in water or across a road or railway of the
+        ``obstacles`` layers? (Cached with the data, which never changes; safe in a worker thread.)"""
+        if not obstacles:
+            return np.zeros(len(layer.data), dtype=bool)
+        key = ("clearance", self.projection, tuple(id(o.data) for o in obstacles))
+        cache = layer.data._cache
+        if key not in cache:
+            import shapely
+
+            from ydtwin.geo.clearance import blocked, obstacle_geometries
+
+            def to_scene(c: np.ndarray, crs: str) -> np.ndarray:
+                return np.column_stack(self.projection.to_scene(c[:, 0], c[:, 1], crs))
+
+            data = layer.data
+            footprints = shapely.transform(data.geometries(), lambda c: to_scene(c, data.crs))
+            cache[key] = blocked(footprints, obstacle_geometries(obstacles, to_scene))
+            cache[key + ("data",)] = [o.data for o in obstacles]  # the ids in the key stay valid
+        return cache[key]
 
     @staticmethod
     def _replacement_roles(layers) -> tuple[list, list]:

@@ -27,6 +27,7 @@ from ydtwin.qt.support import (
     share_the_interpreter,
 )
 from ydtwin.qt.viewport import Viewport
+from ydtwin.qt.window_basemap import BasemapMixin
 from ydtwin.qt.window_files import FilesMixin
 from ydtwin.qt.window_menus import MenusMixin
 from ydtwin.qt.window_view import NavigationMixin
@@ -38,7 +39,7 @@ from ydtwin.workspace import LayerRequest, Workspace
 log = logging.getLogger("ydtwin")
 
 
-class MainWindow(FilesMixin, NavigationMixin, MenusMixin, QMainWindow):
+class MainWindow(FilesMixin, BasemapMixin, NavigationMixin, MenusMixin, QMainWindow):
     """Main window over a workspace: the viewport in the centre, docks for the layers, plugins, review and
     flythrough, a view chooser, the render backend in the status bar. The use cases are the workspace's."""
 
@@ -436,8 +437,8 @@ class MainWindow(FilesMixin, NavigationMixin, MenusMixin, QMainWindow):
 
 def run(*, region: str | None = None, boundaries: str = "corrected", view: str = "region",
         layers: list[LayerRequest] | None = None, plugin_names: list[str] | None = None, safe_mode: bool = False,
-        reset_settings: bool = False, language: str | None = None) -> int:
-    """Open the window on a workspace (region, plugins) and load ``layers`` in the background."""
+        reset_settings: bool = False, language: str | None = None, basemaps: list | None = None) -> int:
+    """Open the window on a workspace (region, plugins) and load ``basemaps`` and ``layers`` in the background."""
     import psutil
 
     # launch = the process's start (interpreter and imports included), on the perf_counter clock
@@ -457,6 +458,8 @@ def run(*, region: str | None = None, boundaries: str = "corrected", view: str =
                                print_pdf=html_to_pdf)
     window = MainWindow(workspace, view=view, started=started)
     window.show()
+    for folder in basemaps or []:
+        window.add_basemap(folder)  # one at a time: layers follow once it is shown
     if layers:
         window.open_files(layers)
     return app.exec()

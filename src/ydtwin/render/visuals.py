@@ -304,7 +304,8 @@ class TerrainVisual(Visual):
 
 
 class VectorVisual(Visual):
-    """Lines (and polygon outlines) draped on the terrain; optional fills for polygons."""
+    """Lines (and polygon outlines) draped on the terrain; optional fills for polygons. A style with classes
+    draws each class in its own colour and width; a height field lifts features (bridges) above the ground."""
 
     def build(self) -> None:
         layer: VectorLayer = self.layer  # type: ignore[assignment]
@@ -319,31 +320,66 @@ class VectorVisual(Visual):
             return np.column_stack([x, y])
 
         scene_geoms = shapely.segmentize(shapely.transform(geoms, to_scene), DENSIFY_M)
-        is_poly = np.isin(shapely.get_type_id(scene_geoms), (3, 6))
-        # outlines are cut at tile borders as lines, so the cuts add no edges of their own
-        outlines = scene_geoms.copy()
-        outlines[is_poly] = shapely.boundary(scene_geoms[is_poly])
         grid = TileGrid(*scene.extent, tile_size=VECTOR_TILE_M)
+        for sel, color, width, lift, tag in self._groups():
+            self._draw(scene_geoms[sel], grid, color, width, style.drape_offset + lift, style.fill, tag)
+
+    def _groups(self):
+        """(feature mask, colour, line width, height above the drape, name tag) of each drawn group."""
+        layer = self.layer
+        style = layer.style
+        attrs = layer.data.attributes
+        n = len(layer.data)
+        heights = np.zeros(n)
+        if style.height_field and style.height_field in attrs:
+            heights = np.nan_to_num(np.asarray(attrs[style.height_field], dtype=np.float64))
+        classes = style.classes if style.class_field in attrs else ()
+        looks = [(np.ones(n, dtype=bool), style.color, style.line_width)] if not classes else [
+            (np.asarray(attrs[style.class_field], dtype=str) == value, color, width)
+            for value, color, width in classes]
+        for k, (mask, color, width) in enumerate(looks):
+            for h in np.unique(heights[mask]):
+                sel = mask & (heights == h)
+                if sel.any():
+                    yield sel, color, width, float(h), f"{k}-{int(h)}"
+
+    def _draw(self, geoms: np.ndarray, grid: TileGrid, color, width: float, offset: float, fill: bool,
+              tag: str) -> None:
+        layer = self.layer
+        is_poly = np.isin(shapely.get_type_id(geoms), (3, 6))
+        # outlines are cut at tile borders as lines, so the cuts add no edges of their own
+        outlines = geoms.copy()
+        outlines[is_poly] = shapely.boundary(geoms[is_poly])
         for (i, j), part in split_by_tiles(outlines, grid).items():
             origin = grid.origin(i, j)
             coords, offsets = line_arrays(part)
             if len(coords):
-                z = self.ctx.surface.z(coords[:, 0], coords[:, 1], style.drape_offset)
+                z = self.ctx.surface.z(coords[:, 0], coords[:, 1], offset)
                 poly = pv.PolyData(to_local(np.column_stack([coords, z]), origin), lines=line_cells(offsets))
-                actor = self._add(poly, origin, color=style.color, line_width=style.line_width, lighting=False,
-                                  name=f"lines-{layer.id}-{i}-{j}")
+                actor = self._add(poly, origin, color=color, line_width=width, lighting=False,
+                                  name=f"lines-{layer.id}-{tag}-{i}-{j}")
                 _in_front_of_terrain(actor, DRAPED_LINE_OFFSET)
-        if not (style.fill and is_poly.any()):
+        if not (fill and is_poly.any()):
             return
-        for (i, j), part in split_by_tiles(scene_geoms[is_poly], grid).items():
+        for (i, j), part in split_by_tiles(geoms[is_poly], grid).items():
             origin = grid.origin(i, j)
             verts, tris = polygon_triangles(part[np.isin(shapely.get_type_id(part), (3, 6))])
             if len(tris):
-                z = self.ctx.surface.z(verts[:, 0], verts[:, 1], style.drape_offset * 0.5)
+                z = self.ctx.surface.z(verts[:, 0], verts[:, 1], offset * 0.5)
                 faces = np.column_stack([np.full(len(tris), 3), tris]).ravel()
                 mesh = pv.PolyData(to_local(np.column_stack([verts, z]), origin), faces=faces)
-                actor = self._add(mesh, origin, color=style.color, lighting=False, name=f"fill-{layer.id}-{i}-{j}")
+                actor = self._add(mesh, origin, color=color, lighting=False, name=f"fill-{layer.id}-{tag}-{i}-{j}")
                 _in_front_of_terrain(actor, DRAPED_FILL_OFFSET)
+
+    def legend_entries(self) -> list[tuple[str, tuple[float, float, float]]]:
+        """A row per class present, for layers drawn by class (the basemap's roads, railways, land use)."""
+        layer = self.layer
+        style = layer.style
+        if not (layer.visible and style.classes and style.class_field in layer.data.attributes):
+            return []
+        present = set(np.asarray(layer.data.attributes[style.class_field], dtype=str).tolist())
+        tr = self.ctx.translate
+        return [(tr(value), color) for value, color, _w in style.classes if value in present]
 
 
 _GL_ALWAYS, _GL_LEQUAL = 0x0207, 0x0203

@@ -72,6 +72,8 @@ class Workspace:
         self.bookmarks: list = []
         #: layer id → the request it was opened with (what a project saves)
         self.sources: dict[int, LayerRequest] = {}
+        #: the basemap folders shown (existing networks from OpenStreetMap)
+        self.basemaps: list[Path] = []
         self.sync_plugin_layers()
 
     @classmethod
@@ -158,6 +160,41 @@ class Workspace:
         loaded = self.read_layer(request, **options)
         self.add_loaded(loaded)
         return loaded
+
+    # ---- basemaps (existing roads, railways, water, land use) -----------------------------------------------
+
+    def build_basemap(self, extract: str | Path, out: str | Path, *, bbox=None, progress=None, cancel=None):
+        """Build a basemap folder from an OpenStreetMap extract for the region (or ``bbox``) → BuildStats."""
+        from ydtwin.workspace.basemap import build_basemap
+
+        return build_basemap(extract, out, region_bbox=self.scene.region.bbox, bbox=bbox, progress=progress,
+                             cancel=cancel)
+
+    def read_basemap(self, folder: str | Path):
+        """Read a basemap's layers (not yet shown; safe in a worker thread)."""
+        from ydtwin.workspace.basemap import read_basemap
+
+        return read_basemap(folder, self.scene)
+
+    def add_basemap(self, loaded) -> str:
+        """Show a basemap read by ``read_basemap`` (a basemap shown before is replaced) → the summary line."""
+        from ydtwin.io.basemap import BASEMAP_GROUP
+        from ydtwin.workspace.basemap import basemap_summary
+
+        old = [layer for layer in self.scene.layers if layer.group == BASEMAP_GROUP]
+        for layer in old:
+            self.scene.layers.remove(layer)
+        # below the buildings and plans: after the region's base layers
+        at = next((i for i, layer in enumerate(self.scene.layers) if layer.group not in ("Base region", "Cities")),
+                  len(self.scene.layers))
+        for k, layer in enumerate(loaded.layers):
+            self.scene.layers.insert(at + k, layer)
+        self.basemaps = [loaded.folder]
+        return basemap_summary(loaded)
+
+    def open_basemap(self, folder: str | Path) -> str:
+        """Read and show a basemap (the synchronous path: the command line)."""
+        return self.add_basemap(self.read_basemap(folder))
 
     def set_exaggeration(self, value: float | None) -> None:
         if value is None:
