@@ -224,3 +224,26 @@ def test_broken_region_files_give_one_line(tmp_path, content, needle):
     with pytest.raises(ReadError) as err:
         read_region_file(path)
     assert needle in str(err.value) and "\n" not in str(err.value) and str(path) in str(err.value)
+
+
+def test_procedural_blocks_stand_on_land_off_lakes_and_rivers(region_data):
+    """No generated block touches a lake (its whole footprint, not its corners) or comes within the river
+    clearance of a river line; every block stands on land in its centre's city."""
+    region, layers = region_data
+    by_role = {layer.role: layer for layer in layers}
+    blocks = by_role["procedural-blocks"].data
+    rects = blocks.geometries()
+    assert len(rects) > 50_000
+    _, wet = shapely.STRtree(rects).query(by_role["lakes"].data.geometries, predicate="intersects")
+    assert len(wet) == 0
+    proj = region.projection
+
+    def to_scene(c):
+        return np.column_stack(proj.to_scene(c[:, 0], c[:, 1]))
+
+    rivers = shapely.transform(by_role["rivers"].data.geometries, to_scene)
+    scene_rects = shapely.transform(rects, to_scene)
+    _, near = shapely.STRtree(scene_rects).query(rivers, predicate="dwithin", distance=100.0)
+    assert len(near) == 0
+    land = shapely.union_all(by_role["coast"].data.geometries)
+    assert shapely.contains(land, shapely.centroid(rects)).all()

@@ -118,7 +118,6 @@ def procedural_blocks(
         return hit
 
     on_land = inside(land.geometries)
-    in_lake = inside(lakes.geometries)
     city_of_centre = np.array([c["city"] for c in centres])
     dist_city = np.asarray(districts.attributes.get("city_adcode", np.full(len(districts), "")), dtype=str)
     dist_name = np.asarray(districts.attributes.get("name_zh", np.full(len(districts), "")), dtype=object)
@@ -127,8 +126,13 @@ def procedural_blocks(
     corner_city[p_idx] = dist_city[g_idx]
     corner_district = np.full(len(lon), "", dtype=object)
     corner_district[p_idx] = dist_name[g_idx]
-    ok_corner = on_land & ~in_lake & (corner_city == city_of_centre[k][corner_owner])
+    ok_corner = on_land & (corner_city == city_of_centre[k][corner_owner])
     keep &= ok_corner.reshape(-1, 4).all(axis=1)
+    if len(lakes):
+        # the whole footprint, not only its corners: a narrow arm of a lake can pass between them
+        rects = shapely.polygons(np.stack([lon.reshape(-1, 4), lat.reshape(-1, 4)], axis=-1))
+        _, wet = shapely.STRtree(rects).query(lakes.geometries, predicate="intersects")
+        keep[wet] = False
     if len(rivers):
         clearance = float(model.get("river_clearance_m", 120.0))
         rx = shapely.transform(rivers.geometries, lambda xy: np.column_stack(projection.to_scene(xy[:, 0], xy[:, 1],
