@@ -50,6 +50,7 @@ from ydtwin.render.export_video import (
     video_format,
 )
 from ydtwin.render.export_video import _FfmpegSink as _FfmpegSink  # the encoder, patchable from here
+from ydtwin.render.in_frame import FrameLegend, projector
 from ydtwin.render.overlay import REFERENCE_HEIGHT, OverlayContent, OverlayOptions, draw_overlays
 from ydtwin.render.visuals import label_props
 
@@ -102,8 +103,8 @@ class Exporter:
         self._grab.ReadFrontBufferOff()
         self._grab.ShouldRerenderOff()
         self._native_max: int | None = None
-        #: per plans layer (id, data): its vertices in scene metres, 200 m apart, and their feature index
-        self._plan_vertices: dict[tuple[int, int], tuple[np.ndarray, np.ndarray]] = {}
+        #: the legend rows of what each frame shows
+        self._frame_legend = FrameLegend(self.view)
         self._prepared: dict | None = None
 
     @property
@@ -318,16 +319,7 @@ class Exporter:
         """Legend rows, labels on screen, scale and north for the current camera at ``size``."""
         w, h = size
         cam = self.renderer.GetActiveCamera()
-        mat = cam.GetCompositeProjectionTransformMatrix(w / h, -1, 1)
-        m = np.array([[mat.GetElement(r, c) for c in range(4)] for r in range(4)])
-
-        def to_px(points: np.ndarray) -> np.ndarray:
-            hom = np.column_stack([points, np.ones(len(points))]) @ m.T
-            ok = hom[:, 3] > 1e-9
-            ndc = hom[:, :3] / np.where(ok, hom[:, 3], 1.0)[:, None]
-            px = np.column_stack([(ndc[:, 0] + 1) * w / 2, (1 - ndc[:, 1]) * h / 2])
-            px[~ok | (np.abs(ndc[:, 2]) > 1)] = np.nan
-            return px
+        to_px = projector(cam, size)
 
         labels = []
         layers = {layer.id: layer for layer in self.scene.layers}
@@ -356,48 +348,10 @@ class Exporter:
         a, b = to_px(np.array([focal, focal + [0.0, max(dist * 0.05, 1.0), 0.0]]))
         if np.isfinite(a).all() and np.isfinite(b).all() and np.hypot(*(b - a)) > 1e-6:
             north = math.degrees(math.atan2(b[0] - a[0], -(b[1] - a[1])))
-        entries, bar = self.view.legend_rows()
-        off_screen = self._themes_off_screen(to_px, w, h)
-        entries = [(label, colour) for label, colour in entries if label not in off_screen]
+        bar = self.view.legend_rows()[1]
+        entries = self._frame_legend.rows(to_px, size)  # what is in the frame, not every theme of the region
         return OverlayContent(legend=entries, labels=labels, metres_per_pixel=mpp, north_deg=north,
                               attribution=self.view.attribution(), colour_bar=bar)
-
-    def _themes_off_screen(self, to_px, w: int, h: int) -> set[str]:
-        """Legend labels of plan themes none of whose projects is in the frame, and of the phases when no
-        project is (a still of one district lists what it shows, not every theme of the eight cities)."""
-        import shapely
-
-        from ydtwin.render.plans import PlansVisual
-
-        themes_listed: set[str] = set()
-        phases: set[str] = set()
-        shown: set[str] = set()
-        proj = self.scene.projection
-        for visual in self.view.visuals.values():
-            if not isinstance(visual, PlansVisual) or not visual.layer.visible:
-                continue
-            data = visual.layer.data
-            themes = [str(t) for t in data.attributes["theme"]]
-            labels = dict(zip(dict.fromkeys(themes), (label for label, _c in visual.legend_entries()), strict=True))
-            themes_listed.update(labels.values())
-            phases.update(label for label, _c in visual.status_entries())
-
-            key = (visual.layer.id, id(data))
-            if key not in self._plan_vertices:  # once per layer, not once per frame of a video
-
-                def to_scene(c: np.ndarray, crs=data.crs) -> np.ndarray:
-                    return np.column_stack(proj.to_scene(c[:, 0], c[:, 1], crs))
-
-                # in scene metres, a vertex every 200 m: a long line crossing the frame has some inside it
-                geoms = shapely.segmentize(shapely.transform(data.geometries, to_scene), 200.0)
-                self._plan_vertices[key] = shapely.get_coordinates(geoms, return_index=True)
-            coords, index = self._plan_vertices[key]
-            if not len(coords):
-                continue
-            px = to_px(np.column_stack([coords, np.zeros(len(coords))]))
-            inside = np.isfinite(px).all(axis=1) & (px[:, 0] >= 0) & (px[:, 0] < w) & (px[:, 1] >= 0) & (px[:, 1] < h)
-            shown.update(labels[themes[i]] for i in np.unique(index[inside]))
-        return (themes_listed - shown) | (phases if not shown else set())
 
     def image(self, size: tuple[int, int], options: OverlayOptions | None = None, *, transparent: bool = False,
               tile_px: int | None = None, progress=None, output_height: int | None = None) -> tuple[np.ndarray, int]:

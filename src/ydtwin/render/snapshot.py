@@ -62,37 +62,3 @@ def snapshot(
     finally:
         plotter.close()
     return SnapshotResult(path, size, spec.name, info, t1 - t0, t2 - t1, tris)
-
-
-def snapshots(scene, jobs: list[tuple[str | os.PathLike[str], object]], *, size: tuple[int, int] = (960, 540),
-              progress=None) -> list[Path]:
-    """Several stills of one scene, ``jobs`` = [(path, view), …], drawn with one plotter (the scene is
-    built once); a view is a name/box (``set_view``) or a :class:`~ydtwin.model.project.Viewpoint`.
-    ``progress(done, total)`` is called after each still (it may raise to stop)."""
-    prepare_offscreen()
-    import pyvista as pv
-
-    from ydtwin.render.scene_view import SceneView
-
-    theme = pv.themes.Theme()
-    theme.multi_samples = 0
-    plotter = pv.Plotter(off_screen=True, window_size=list(size), lighting=None, theme=theme)
-    out = []
-    try:
-        view_obj = SceneView(scene, plotter, request_render=lambda: None, budget=TriangleBudget.fixed(STILL_BUDGET))
-        for path, view in jobs:
-            if isinstance(view, str):
-                view_obj.set_view(view)
-            else:
-                view_obj.apply_viewpoint(view)
-            path = Path(path)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            plotter.render()  # the camera moved: a new frame (screenshot alone may return the previous one)
-            plotter.screenshot(str(path), return_img=False)
-            out.append(path)
-            if progress is not None:
-                progress(len(out), len(jobs))
-        view_obj.close()
-    finally:
-        plotter.close()
-    return out

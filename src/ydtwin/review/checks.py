@@ -247,7 +247,7 @@ def _interconnection(ctx: _Context, rule) -> list[Finding]:
                     [p.city, neighbour], fid_projects, loc,
                     f"{p.title} ({p.city}) reaches the {neighbour} border with no {FAMILIES[p.kind]} corridor "
                     f"of {neighbour} within {prm['search_m']:.0f} m",
-                    {"ends": [_rounded(loc)], "search_m": float(prm["search_m"])},
+                    {"ends": [_rounded(loc)], "sides": [p.city], "search_m": float(prm["search_m"])},
                 ))
                 continue
             d, _qid, q, qe = min(candidates, key=lambda c: (c[0], c[1]))
@@ -260,7 +260,7 @@ def _interconnection(ctx: _Context, rule) -> list[Finding]:
             mid = ctx.lonlat(*((end + qe) / 2))
             a, b = (p, q) if p.id == pair[0] else (q, p)
             a_end, b_end = (end, qe) if a is p else (qe, end)
-            link = {"ends": [_rounded(ctx.lonlat(*a_end)), _rounded(ctx.lonlat(*b_end))]}
+            link = {"ends": [_rounded(ctx.lonlat(*a_end)), _rounded(ctx.lonlat(*b_end))], "sides": [a.city, b.city]}
             tolerance, why = connection_tolerance(float(prm["connect_m"]), (a.city, a.accuracy_m),
                                                   (b.city, b.accuracy_m), factor=factor)
             measured = {"distance_m": round(d, 1), "tolerance_m": round(tolerance, 1), "tolerance": why,
@@ -317,6 +317,12 @@ def _interconnection(ctx: _Context, rule) -> list[Finding]:
 def _rounded(lonlat: tuple[float, float]) -> list[float]:
     """A position for a finding's details: [lon, lat], to about a centimetre."""
     return [round(float(lonlat[0]), 7), round(float(lonlat[1]), 7)]
+
+
+def _nearest(ctx: _Context, *sides) -> dict:
+    """``ends`` and ``sides`` of a finding about two projects: (project, its point) in the order of their ids."""
+    ordered = sorted(sides, key=lambda side: side[0].id)
+    return {"ends": [_rounded(ctx.lonlat(pt.x, pt.y)) for _p, pt in ordered], "sides": [p.city for p, _pt in ordered]}
 
 
 def _positive(rule, name: str, value) -> float:
@@ -387,8 +393,7 @@ def _buffer_conflict(ctx: _Context, rule) -> list[Finding]:
                     sorted({a.city, b.city}), projects, mid,
                     f"{a.title} ({a.city}, {a.kind.replace('_', ' ')}) is {d:.0f} m from {b.title} "
                     f"({b.city}, {b.kind.replace('_', ' ')}); the rule asks for {buffer_m:.0f} m",
-                    {"distance_m": round(d, 1),
-                     "ends": [_rounded(ctx.lonlat(pt.x, pt.y)) for pt in ((pa, pb) if a.id == projects[0] else (pb, pa))]}))
+                    {"distance_m": round(d, 1), **_nearest(ctx, (a, pa), (b, pb))}))
     return findings
 
 

@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import json
 import math
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ydtwin.errors import YdtwinError
 
-__all__ = ["PINS_ROLE", "ReviewResult", "finding_camera", "finding_pins", "findings_for_tour", "review_plans", "run_review",
-           "write_report"]
+__all__ = ["PINS_ROLE", "ReviewResult", "finding_pins", "finding_shot", "findings_for_tour",
+           "review_plans", "run_review", "write_report"]
 
 
 @dataclass
@@ -162,15 +161,27 @@ def _checked_finding(p: Path, i: int, f) -> dict:
     return f
 
 
-def finding_camera(rec: dict):
-    """A session finding's camera: the viewpoint a planner saved, else its box, else a box around it."""
+def finding_shot(rec: dict):
+    """What a session finding's still shows (a :class:`~ydtwin.render.finding_still.FindingShot`): both ends of
+    each link it is about (its children's too) with the gap between them measured, a pin at it; the camera a
+    planner saved for it, else a plan view framing those ends, else its box."""
     from ydtwin.model.project import Viewpoint
-    from ydtwin.review.report import finding_view
+    from ydtwin.render.finding_still import FindingShot, gap_label
+    from ydtwin.review.report import finding_links, finding_points, finding_view
 
+    f = rec["finding"]
     vp = rec.get("viewpoint") or {}
+    saved = None
     if vp.get("eye") and vp.get("target"):
-        return Viewpoint(rec["finding"]["id"], tuple(vp["eye"]), tuple(vp["target"]), float(vp.get("view_angle", 30)))
-    return vp.get("view") or finding_view(rec["finding"])
+        saved = Viewpoint(f["id"], tuple(vp["eye"]), tuple(vp["target"]), float(vp.get("view_angle") or 30))
+    gaps = tuple((a, b, gap_label(d), sides) for a, b, d, sides in finding_links(f) if d >= 0.5)
+    linked = {p for a, b, _t, _s in gaps for p in (a, b)}
+    points = tuple(p for p in finding_points(f) if p not in linked)
+    search = (f.get("details") or {}).get("search_m") if isinstance(f.get("details"), dict) else None
+    # a dangling end: the frame shows the whole search radius, where the neighbour's corridor would be
+    span = 2.0 * float(search) if isinstance(search, int | float) and 0 < search <= 20_000 else 700.0
+    return FindingShot(tuple(f["location"]), f.get("kind", "").replace("_", " "), gaps, points, span, saved,
+                       vp.get("view") or finding_view(f))
 
 
 #: the role of the layer that pins a session's findings in the scene
@@ -216,25 +227,24 @@ def write_report(session, scene, out: str | Path, *, fmt: str | None = None, siz
     rendered offscreen from ``scene``: a self-contained HTML page, or a PDF through ``print_pdf``.
     ``progress(done, total)`` follows the stills (it may raise to stop; nothing is written then)."""
     from ydtwin.atomic import write_text
-    from ydtwin.render.snapshot import snapshots
+    from ydtwin.render.finding_still import finding_stills
     from ydtwin.review.report import SEVERITY_ORDER, report_html
 
     fmt = report_format(out, fmt)
     if fmt == "pdf" and print_pdf is None:
         raise YdtwinError(f"{out}: PDF printing is not available here; write .html")
     recs = sorted(session.findings.values(), key=lambda r: r["finding"]["id"])
-    # each still shows where its finding is: the session's pins, unless the scene shows them already
-    pins = None if any(layer.role == PINS_ROLE for layer in scene.layers) else finding_pins(session)
-    if pins is not None:
-        scene.add(pins)
+    # each still pins its own finding and draws its gap; the scene's pins (masts 3 km high) would cross a
+    # close plan view: they are left out of the stills
+    pins = [(i, layer) for i, layer in enumerate(scene.layers) if layer.role == PINS_ROLE]
+    for _i, layer in reversed(pins):
+        scene.layers.remove(layer)
     try:
-        with tempfile.TemporaryDirectory() as tmp:
-            jobs = [(Path(tmp) / f"{i}.png", finding_camera(r)) for i, r in enumerate(recs)]
-            snapshots(scene, jobs, size=size, progress=progress)
-            images = {r["finding"]["id"]: p.read_bytes() for r, (p, _v) in zip(recs, jobs, strict=True)}
+        pngs = finding_stills(scene, [finding_shot(r) for r in recs], size=size, progress=progress)
     finally:
-        if pins is not None:
-            scene.layers.remove(pins)
+        for i, layer in pins:
+            scene.layers.insert(i, layer)
+    images = {r["finding"]["id"]: png for r, png in zip(recs, pngs, strict=True)}
     out = Path(out)
     if fmt == "html":
         return write_text(out, report_html(session, images))
