@@ -14,6 +14,7 @@ from functools import lru_cache
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from ydtwin.model.colour import over, text_on
 from ydtwin.render.decorations import format_length, nice_length
 from ydtwin.render.fonts import cjk_font
 
@@ -135,6 +136,9 @@ def _wrap(text: str, font, max_px: int, draw: ImageDraw.ImageDraw) -> str:
 
 #: the largest share of the frame the legend may cover (small frames shrink it, then shorten it)
 LEGEND_MAX_SHARE = 0.12
+#: the legend's box (RGBA) and how it looks over white, the lightest ground it may lie on
+LEGEND_BOX = (12, 14, 20, 215)
+LEGEND_BOX_ON_WHITE = tuple(over(np.array(LEGEND_BOX) / 255, (1.0, 1.0, 1.0)))
 
 
 def _legend_layout(p: _Painter, rows, h: int, k: float):
@@ -168,7 +172,7 @@ def _legend(p: _Painter, rows, *, left: int, top: int, frame: tuple[int, int]) -
         shown = shown + [(f"+{len(rows) - len(shown)} more", (0.85, 0.85, 0.85))]
     columns, widths, row, sw, font, (box_w, box_h) = layout
     d = p.draw
-    d.rounded_rectangle((left, top, left + box_w, top + box_h), radius=p.px(4), fill=(12, 14, 20, 180))
+    d.rounded_rectangle((left, top, left + box_w, top + box_h), radius=p.px(4), fill=LEGEND_BOX)
     x = left
     for col, width in zip(columns, widths, strict=True):
         for i, (label, colour) in enumerate(col):
@@ -176,10 +180,10 @@ def _legend(p: _Painter, rows, *, left: int, top: int, frame: tuple[int, int]) -
             # a light edge: a dark swatch ("built") still reads on the dark box
             d.rectangle((x + p.px(10) * k, y + p.px(5) * k, x + p.px(10) * k + sw, y + p.px(5) * k + sw),
                         fill=_rgb(colour), outline=(200, 200, 200), width=max(1, p.px(1)))
-            # the label in its colour where that reads on the dark box, else light grey (a dark "built")
-            light = 0.2126 * colour[0] + 0.7152 * colour[1] + 0.0722 * colour[2] > 0.45
+            # the label in its colour where that reads on the box (WCAG 4.5:1, the box over white: the
+            # worst ground it may lie on), else light grey (a dark "built", a deep green)
             d.text((x + p.px(20) * k + sw, y + row / 2), label, font=font, anchor="lm",
-                   fill=_rgb(colour) if light else (235, 235, 235))
+                   fill=_rgb(text_on(colour, LEGEND_BOX_ON_WHITE)))
         x += int(width)
 
 
