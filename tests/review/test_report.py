@@ -80,3 +80,41 @@ def test_a_grouped_finding_lists_what_it_explains(tmp_path):
     text = report_html(session, {})
     for child in datum["details"]["children"]:
         assert f"<li>{child['message']}</li>" in text.replace("&#x27;", "'")
+
+
+def test_the_report_still_of_an_offset_shows_both_sides_and_the_gap(tmp_path):
+    """The report of a session holding the Shanghai–Suzhou offset: its still is a plan view in which both
+    ends of the link lie inside the frame with a margin and the 350 m gap is drawn (the dimension line's
+    yellow between them); the page says which tolerance the check used."""
+    from PIL import Image
+
+    from ydtwin.render.export import Exporter
+    from ydtwin.render.finding_still import END_LIFT_M, GAP_RGB, _lifted, plan_viewpoint
+    from ydtwin.render.in_frame import projector
+    from ydtwin.review.report import finding_view
+    from ydtwin.review.session import Session
+    from ydtwin.workspace import Workspace
+    from ydtwin.workspace.review import finding_shot
+
+    ws = Workspace.open(plugin_names=["shanghai", "suzhou"])
+    offset = next(f for f in ws.run_review().findings if f.kind == "offset").to_json()
+    session = Session(path=tmp_path / "s.json", title="offset", scenario={"region": "yrd8"})
+    session.add_finding(offset, viewpoint={"view": finding_view(offset)})
+    out = ws.write_report(tmp_path / "r.html", session=session, size=(640, 360))
+    text = out.read_text(encoding="utf-8")
+    assert "Tolerance: 25 m, the rule&#x27;s connect_m" in text and "350 m apart (tolerance 25 m)" in text
+    (data,) = re.findall(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"', text)
+    img = np.asarray(Image.open(io.BytesIO(base64.b64decode(data))).convert("RGB")).astype(int)
+    assert img.shape[:2] == (360, 640) and img.std() > 5
+
+    ends = list(finding_shot(session.findings[offset["id"]]).framed())
+    exporter = Exporter(ws.scene, size=(640, 360))
+    try:
+        plan_viewpoint(exporter.view, ends, (640, 360))
+        px = projector(exporter.renderer.GetActiveCamera(), (640, 360))(_lifted(exporter.view, ends, END_LIFT_M))
+    finally:
+        exporter.close()
+    assert ((px >= 0.15 * 360) & (px <= np.array([640, 360]) - 0.15 * 360)).all(), px
+    along = np.array([img[int(round(py)), int(round(px_))] for px_, py in
+                      (px[0] + t * (px[1] - px[0]) for t in np.linspace(0.2, 0.8, 20))])
+    assert (np.abs(along - np.array(GAP_RGB)).sum(axis=-1) < 60).mean() > 0.6
