@@ -72,7 +72,11 @@ def test_build_writes_every_category_with_classes_bridges_and_holes(basemap):
     # the trunk road cut by the extract's edge keeps the part the extract holds
     trunk = roads.geometries[np.asarray(roads.attributes["class"], dtype=str) == "trunk road"][0]
     assert shapely.get_num_points(trunk) == 2
-    assert all(layer.provenance.nature == "real" and "OpenStreetMap" in layer.provenance.source for layer in layers)
+    assert all(layer.provenance.nature == "real" for layer in layers)
+    # what the attribution line of an image keeps of a source (up to its first " ("): the licence, file, date
+    credit = layers[0].provenance.source.split(" (")[0]
+    assert "© OpenStreetMap contributors" in credit and "ODbL" in credit
+    assert "jinji.osm.pbf" in credit and "2026-11-30" in credit
 
 
 def test_parts_are_tiled_with_their_bounds(basemap):

@@ -141,7 +141,8 @@ def read_basemap(folder: str | os.PathLike[str], *, bbox: tuple[float, float, fl
     src = m.get("source") if isinstance(m.get("source"), dict) else {}
     date = str(src.get("osm_timestamp") or "")[:10] or "undated"
     provenance = Provenance(
-        source=f"OpenStreetMap extract {str(src.get('file', '?'))[:120]} ({date}), basemap {folder.name}",
+        # said whole in the attribution line of every image (which keeps a source up to its first " (")
+        source=f"© OpenStreetMap contributors, ODbL · extract {str(src.get('file', '?'))[:120]} of {date}",
         licence=OSM_LICENCE,
         transformations=("areas assembled by libosmium", "bridges and viaducts lifted 6 m per OSM layer step "
                          "(approximate: OSM rarely gives deck heights)"),
