@@ -94,13 +94,17 @@ def test_the_report_still_of_an_offset_shows_both_sides_and_the_gap(tmp_path):
     from ydtwin.review.report import finding_view
     from ydtwin.review.session import Session
     from ydtwin.workspace import Workspace
-    from ydtwin.workspace.review import finding_shot
+    from ydtwin.workspace.review import finding_pins, finding_shot
 
     ws = Workspace.open(plugin_names=["shanghai", "suzhou"])
     offset = next(f for f in ws.run_review().findings if f.kind == "offset").to_json()
     session = Session(path=tmp_path / "s.json", title="offset", scenario={"region": "yrd8"})
     session.add_finding(offset, viewpoint={"view": finding_view(offset)})
+    # the app shows the session's pins: the stills leave them out (they draw their own) and put them back
+    pins = ws.scene.add(finding_pins(session))
+    before = list(ws.scene.layers)
     out = ws.write_report(tmp_path / "r.html", session=session, size=(640, 360))
+    assert list(ws.scene.layers) == before and pins in ws.scene.layers
     text = out.read_text(encoding="utf-8")
     assert "Tolerance: 25 m, the rule&#x27;s connect_m" in text and "350 m apart (tolerance 25 m)" in text
     (data,) = re.findall(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"', text)
