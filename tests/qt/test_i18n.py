@@ -53,3 +53,27 @@ def test_layers_panel_in_chinese(chinese, qtbot):
     assert "城市街区 (程序生成)" in names and "地形" in names
     assert panel.remove_button.text() == "移除"
     panel.close_panel()
+
+
+def test_the_views_attribution_in_chinese(chinese):
+    """The attribution line of the view speaks the interface's language (the window hands the scene view
+    the LayersPanel translations)."""
+    from ydtwin.render.backend import prepare_offscreen
+
+    prepare_offscreen()
+    import pyvista as pv
+
+    from ydtwin.io.region import open_scene
+    from ydtwin.render.scene_view import SceneView
+
+    plotter = pv.Plotter(off_screen=True, window_size=[900, 600])
+    view = SceneView(open_scene(), plotter, request_render=lambda: None,
+                     translate=lambda text: QCoreApplication.translate("LayersPanel", text))
+    try:
+        text = view.attribution()
+        assert "地形垂直夸大 ×6" in text and "海底：合成" in text and "\n数据：" in text
+        assert "城市街区: 程序生成".upper() in text.upper()
+        assert "Data:" not in text and "vertical" not in text
+    finally:
+        view.close()
+        plotter.close()

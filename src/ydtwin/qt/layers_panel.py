@@ -56,6 +56,10 @@ _NAMES = [
     QT_TRANSLATE_NOOP("LayersPanel", "planned"),
     QT_TRANSLATE_NOOP("LayersPanel", "under construction"),
     QT_TRANSLATE_NOOP("LayersPanel", "built"),
+    # the attribution line of the view (ydtwin.render.scene_view.SceneView.attribution)
+    QT_TRANSLATE_NOOP("LayersPanel", "terrain ×{factor} vertical"),
+    QT_TRANSLATE_NOOP("LayersPanel", "sea floor: {nature} (not measured)"),
+    QT_TRANSLATE_NOOP("LayersPanel", "Data: {sources}"),
 ]
 
 

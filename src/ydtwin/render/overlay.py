@@ -136,6 +136,10 @@ def _wrap(text: str, font, max_px: int, draw: ImageDraw.ImageDraw) -> str:
 
 #: the largest share of the frame the legend may cover (small frames shrink it, then shorten it)
 LEGEND_MAX_SHARE = 0.12
+#: the attribution's text size (reference pixels) and the smallest it is drawn at (output pixels: the em of
+#: its font; 12 px keeps the small letters of a Latin line ~6 px and Chinese characters whole)
+ATTRIBUTION_SIZE = 13
+ATTRIBUTION_MIN_PX = 12
 #: the legend's box (RGBA) and how it looks over white, the lightest ground it may lie on
 LEGEND_BOX = (12, 14, 20, 215)
 LEGEND_BOX_ON_WHITE = tuple(over(np.array(LEGEND_BOX) / 255, (1.0, 1.0, 1.0)))
@@ -261,9 +265,11 @@ def draw_overlays(rgb: np.ndarray, options: OverlayOptions, content: OverlayCont
 
     bottom = h - margin
     if options.attribution and content.attribution:
-        font = _font(p.px(11))
+        # readable on every frame: ATTRIBUTION_SIZE reference pixels, never under ATTRIBUTION_MIN_PX pixels
+        size = max(ATTRIBUTION_SIZE, ATTRIBUTION_MIN_PX / p.s)
+        font = _font(p.px(size))
         text = _wrap(content.attribution, font, int(w * 0.62), d)
-        rect = p.text_box((margin, bottom), text, 11, anchor="ld", box=(12, 14, 20, 150), pad=5)
+        rect = p.text_box((margin, bottom), text, size, anchor="ld", box=(12, 14, 20, 170), pad=5)
         bottom_left = rect[1] - p.px(8)
     else:
         bottom_left = bottom

@@ -199,6 +199,7 @@ class SceneView(SceneCamera):
                 ren.SetUseFXAA(self._fxaa_when_idle)
             self._busy_frame = busy
         self.ctx.detail = BUSY_DETAIL if busy else 1.0
+        self._wrap_attribution()
         if getattr(self.plotter, "_ydtwin_labels", None) is not None:
             label_renderer(self.plotter)  # the labels' layer follows the scene's camera, even a new one
 
@@ -223,17 +224,20 @@ class SceneView(SceneCamera):
     # --- overlay ----------------------------------------------------------------------------------
 
     def attribution(self) -> str:
-        """Data sources and the labels of non-real data, from the layers' provenance."""
+        """Data sources and the labels of non-real data, from the layers' provenance, in the host's language
+        (layer names, natures and the fixed phrases go through its ``translate``; sources are names)."""
+        t = self._translate
         region = self.scene.region
         lines = [f"ydtwin · {region.title} {region.title_zh}".strip()]
         marks = []
         for layer in self.scene.layers:
             if layer.provenance.nature != "real":
-                marks.append(f"{layer.name}: {layer.provenance.nature.upper()}")
+                marks.append(f"{t(layer.name)}: {t(layer.provenance.nature).upper()}")
             if isinstance(layer, TerrainLayer):
-                marks.append(f"terrain ×{self.scene.vertical_exaggeration:g} vertical")
+                marks.append(t("terrain ×{factor} vertical").format(factor=f"{self.scene.vertical_exaggeration:g}"))
                 if layer.bathymetry_provenance.nature != "real":
-                    marks.append(f"sea floor: {layer.bathymetry_provenance.nature.upper()} (not measured)")
+                    marks.append(t("sea floor: {nature} (not measured)").format(
+                        nature=t(layer.bathymetry_provenance.nature).upper()))
         if marks:
             lines.append(" · ".join(marks))
         sources = []
@@ -241,19 +245,47 @@ class SceneView(SceneCamera):
             short = layer.provenance.source.split(" (")[0]
             if short not in sources:
                 sources.append(short)
-        lines.append("Data: " + "; ".join(sources))
+        lines.append(t("Data: {sources}").format(sources="; ".join(sources)))
         return "\n".join(lines)
+
+    #: the attribution in the view: text size (pt at 72 dpi = pixels) and the plate behind it
+    ATTRIBUTION_FONT_SIZE = 11
+    ATTRIBUTION_PLATE = (0.05, 0.06, 0.09, 0.6)
 
     def _update_overlay(self) -> None:
         text = self.attribution()
         if self._overlay is not None and text == getattr(self, "_overlay_text", None):
             return
-        if self._overlay is not None:
-            self.plotter.remove_actor(self._overlay, render=False)
-        self._overlay = self.plotter.add_text(
-            text, position="lower_left", font_size=8, color="white", name="ydtwin-attribution", render=False
-        )
+        if self._overlay is None:
+            from ydtwin.render import _vtk
+
+            self._overlay = _vtk.vtkTextActor()
+            prop = self._overlay.GetTextProperty()
+            prop.SetFontSize(self.ATTRIBUTION_FONT_SIZE)
+            prop.SetColor(0.95, 0.95, 0.95)
+            prop.SetBackgroundColor(*self.ATTRIBUTION_PLATE[:3])
+            prop.SetBackgroundOpacity(self.ATTRIBUTION_PLATE[3])
+            prop.SetFrame(False)
+            prop.SetLineSpacing(1.15)
+            self._use_cjk_font(prop)  # region names and translated phrases are Chinese
+            self._overlay.SetPosition(6, 4)
+            self._overlay._ydtwin_role = "attribution"
+            self.plotter.renderer.AddViewProp(self._overlay)
         self._overlay_text = text
+        self._wrapped_for = None
+        self._wrap_attribution()
+
+    def _wrap_attribution(self) -> None:
+        """Break the attribution's lines to the view's width (again when the width changes)."""
+        import textwrap
+
+        width = self.plotter.renderer.GetSize()[0]
+        if self._overlay is None or width == self._wrapped_for:
+            return
+        self._wrapped_for = width
+        columns = max(40, int((width - 12) / (0.56 * self.ATTRIBUTION_FONT_SIZE)))
+        lines = [textwrap.fill(line, columns, break_long_words=True) for line in self._overlay_text.split("\n")]
+        self._overlay.SetInput("\n".join(lines))
 
     def _update_legend(self) -> None:
         """One legend for the visible layers' entries (non-real data marked), one bar for a numeric colour-by."""

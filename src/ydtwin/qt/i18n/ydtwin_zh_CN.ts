@@ -584,6 +584,21 @@
         <translation>已建成</translation>
     </message>
     <message>
+        <location filename="../layers_panel.py" line="60" />
+        <source>terrain ×{factor} vertical</source>
+        <translation>地形垂直夸大 ×{factor}</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="61" />
+        <source>sea floor: {nature} (not measured)</source>
+        <translation>海底：{nature}（非实测）</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="62" />
+        <source>Data: {sources}</source>
+        <translation>数据：{sources}</translation>
+    </message>
+    <message>
         <location filename="../layers_panel.py" line="129" />
         <source>Zoom to</source>
         <translation>缩放至</translation>
