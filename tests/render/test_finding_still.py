@@ -79,7 +79,9 @@ def test_the_still_shows_the_gap_its_length_and_both_sides(review):
 
     ws, result, exporter = review
     shot = finding_shot(_record(_offset(result)))
-    (png,) = finding_stills(ws.scene, [shot], size=SIZE)
+    stills = finding_stills(ws.scene, [shot], size=SIZE)
+    (png,) = stills.images
+    assert "Shanghai plans" in stills.sources and "Suzhou plans" in stills.sources
     img = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
     assert img.shape[:2] == (SIZE[1], SIZE[0]) and img.std() > 5
 

@@ -1,6 +1,7 @@
 """Stills of review findings, for the report: a plan view that frames both sides of the link a finding is
 about with a margin, the measured gap drawn as a dimension line and labelled with its length, a pin at the
-finding, and the export overlays — scale bar, north arrow, the legend of what is in the frame, the sources.
+finding, and the export overlays — scale bar, north arrow, the legend of what is in the frame (the sources
+are returned for the report to print once, not in each still's corner).
 
 Rendered through the export view (:class:`~ydtwin.render.export.Exporter`): the scene is built once for all
 the stills, and the overlays are drawn at the still's own resolution."""
@@ -18,7 +19,7 @@ from ydtwin.model.project import Viewpoint
 from ydtwin.render.in_frame import inside, projector
 from ydtwin.render.overlay import REFERENCE_HEIGHT, OverlayOptions, _font, _Painter, _rgb, draw_overlays
 
-__all__ = ["FindingShot", "draw_finding", "finding_stills", "gap_label", "plan_viewpoint"]
+__all__ = ["FindingShot", "FindingStills", "draw_finding", "finding_stills", "gap_label", "plan_viewpoint"]
 
 #: the finding pin's colour (the review's, as its pins in the scene)
 PIN_RGB = (1.0, 0.35, 0.25)
@@ -96,18 +97,28 @@ def gap_label(metres: float) -> str:
     return f"{metres:,.0f} m" if metres >= 10 else f"{metres:.1f} m"
 
 
+@dataclass(frozen=True)
+class FindingStills:
+    """The stills of a report: a PNG per shot, and the sources of what they show (the credits an export prints
+    in its corner, which would cover a still's corner: the report prints them once)."""
+
+    images: list[bytes]
+    sources: str
+
+
 def finding_stills(scene, shots: list[FindingShot], *, size: tuple[int, int] = (960, 540),
-                   progress: Callable[[int, int], None] | None = None) -> list[bytes]:
+                   progress: Callable[[int, int], None] | None = None) -> FindingStills:
     """A PNG of each shot, drawn with one export view (the scene is built once). ``progress(done, total)``
     follows the stills (it may raise to stop)."""
     from PIL import Image
 
     from ydtwin.render.export import Exporter
 
-    options = OverlayOptions(legend=True, scale_bar=True, north_arrow=True, labels=True, attribution=True)
+    options = OverlayOptions(legend=True, scale_bar=True, north_arrow=True, labels=True, attribution=False)
     exporter = Exporter(scene, size=size)
     out = []
     try:
+        sources = exporter.view.attribution()
         for shot in shots:
             framed = shot.framed()
             if shot.viewpoint is not None:
@@ -129,7 +140,7 @@ def finding_stills(scene, shots: list[FindingShot], *, size: tuple[int, int] = (
                 progress(len(out), len(shots))
     finally:
         exporter.close()
-    return out
+    return FindingStills(out, sources)
 
 
 def _lifted(view, positions: list[tuple[float, float]], lift_m: float) -> np.ndarray:

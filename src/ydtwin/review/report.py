@@ -105,10 +105,10 @@ def _img(data: bytes | None, name: str, inline: bool) -> str:
     return f'<img src="{src}" alt="{html.escape(name)}" width="480">'
 
 
-def report_html(session, images: dict[str, bytes], *, inline: bool = True, title: str = "") -> str:
+def report_html(session, images: dict[str, bytes], *, inline: bool = True, title: str = "", sources: str = "") -> str:
     """HTML of the session: a summary per city pair, then each finding (still, status, thread). ``images``:
     finding id → PNG bytes; ``inline`` puts them in the page as data URIs (else they are named
-    ``finding-<n>.png`` for the caller to provide)."""
+    ``finding-<n>.png`` for the caller to provide); ``sources``: the data the stills show, credited once."""
     e = html.escape
     recs = sorted(session.findings.values(),
                   key=lambda r: (SEVERITY_ORDER.get(r["finding"].get("severity"), 3), r["finding"]["kind"],
@@ -128,6 +128,7 @@ def report_html(session, images: dict[str, bytes], *, inline: bool = True, title
         f"<h1>{e(title or session.title or 'Joint review')}</h1>",
         f'<p class="meta">{e(scenario_text(session.scenario))} · {len(recs)} findings · plans are illustrative '
         "where their plugins say so.</p>",
+        *([f'<p class="meta">Sources of the stills: {e(sources)}</p>'] if sources else []),
         "<h2>Summary by city pair</h2><table><tr><th>cities</th>"
         + "".join(f"<th>{s}</th>" for s in statuses) + "<th>total</th></tr>",
     ]

@@ -240,15 +240,15 @@ def write_report(session, scene, out: str | Path, *, fmt: str | None = None, siz
     for _i, layer in reversed(pins):
         scene.layers.remove(layer)
     try:
-        pngs = finding_stills(scene, [finding_shot(r) for r in recs], size=size, progress=progress)
+        stills = finding_stills(scene, [finding_shot(r) for r in recs], size=size, progress=progress)
     finally:
         for i, layer in pins:
             scene.layers.insert(i, layer)
-    images = {r["finding"]["id"]: png for r, png in zip(recs, pngs, strict=True)}
+    images = {r["finding"]["id"]: png for r, png in zip(recs, stills.images, strict=True)}
     out = Path(out)
     if fmt == "html":
-        return write_text(out, report_html(session, images))
+        return write_text(out, report_html(session, images, sources=stills.sources))
     order = sorted(recs, key=lambda r: (SEVERITY_ORDER.get(r["finding"].get("severity"), 3),
                                         r["finding"]["kind"], r["finding"]["id"]))
     named = {f"finding-{n}.png": images[r["finding"]["id"]] for n, r in enumerate(order, 1)}
-    return print_pdf(report_html(session, images, inline=False), named, out)
+    return print_pdf(report_html(session, images, inline=False, sources=stills.sources), named, out)
