@@ -251,3 +251,20 @@ def test_both_front_ends_use_the_workspace(monkeypatch, basemap):
     assert ws.scene.layer("basemap-water") is not None
     with pytest.raises(YdtwinError):
         ws.read_basemap(basemap.parent / "nothing-here")
+
+
+def test_a_project_remembers_the_basemap_shown(basemap, tmp_path):
+    from ydtwin.io.region import open_scene
+    from ydtwin.workspace import Workspace
+
+    ws = Workspace(open_scene(), plugin_names=[])
+    ws.open_basemap(basemap)
+    path = ws.save_project(tmp_path / "p.ydtwin.json")
+    again = Workspace(open_scene(), plugin_names=[])
+    assert again.open_project(path) == []
+    assert again.project_basemap == basemap.resolve()
+    # no basemap shown: none saved
+    bare = Workspace(open_scene(), plugin_names=[])
+    bare.save_project(tmp_path / "q.ydtwin.json")
+    again.open_project(tmp_path / "q.ydtwin.json")
+    assert again.project_basemap is None

@@ -267,3 +267,25 @@ def test_the_project_file_itself_must_be_a_regular_file(tmp_path):
     if os.path.exists("/dev/zero"):
         err = _within(10, load_project, "/dev/zero")
         assert isinstance(err, ReadError) and "character device" in str(err)
+
+
+def test_a_projects_basemap_is_saved_relative_and_checked_as_a_folder(tmp_path):
+    folder = tmp_path / "yrd-basemap"
+    folder.mkdir()
+    project = _project(tmp_path)
+    project.basemap = str(folder)
+    path = save_project(project, tmp_path / "review.ydtwin.json")
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    assert doc["basemap"] == "yrd-basemap"
+    assert load_project(path).basemap == str(folder.resolve())
+    for bad, needle in (("../elsewhere", "outside the project"), ("review.ydtwin.json", "not a folder")):
+        doc["basemap"] = bad
+        path.write_text(json.dumps(doc), encoding="utf-8")
+        with pytest.raises(ReadError, match=needle) as info:
+            load_project(path)
+        assert "\n" not in str(info.value)
+    (tmp_path / "out").symlink_to(tmp_path.parent)
+    doc["basemap"] = "out"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    with pytest.raises(ReadError, match="outside"):
+        load_project(path)

@@ -2,8 +2,8 @@
 
 What a project holds (``PROJECT_VERSION`` 1): the region file, the layers loaded from files (path, CRS,
 colour-by, visibility, opacity, replace mode), the visibility/opacity of the region's own layers, named
-viewpoints and the plan year. Paths are stored relative to the project file when the file lies in the
-project's folder, absolute otherwise.
+viewpoints, the plan year and the basemap folder shown. Paths are stored relative to the project file when
+the file lies in the project's folder, absolute otherwise.
 
 A project opens no file it should not: a relative path must stay inside the project's folder (``..`` that
 leaves it is refused, and so is a symbolic link inside it that leads out), and a path that exists must be a
@@ -144,6 +144,9 @@ class ProjectFile(StrictModel):
         default_factory=dict, description="visibility and opacity of the region's layers by role")
     viewpoints: list[ViewpointFile] = Field(default_factory=list)
     plan_year: int | None = Field(None, ge=1900, le=2200, description="the plan year the review looks at")
+    basemap: str | None = Field(None, min_length=1, max_length=4096,
+                                description="a basemap folder (`ydtwin basemap build`): relative to the project "
+                                "file's folder (and inside it), or absolute; shown under the plans")
 
 
 def project_json_schema() -> dict:
@@ -162,6 +165,8 @@ class Project:
     base_layers: dict[str, dict] = field(default_factory=dict)
     viewpoints: list[Viewpoint] = field(default_factory=list)
     plan_year: int | None = None
+    #: the basemap folder shown (existing networks), if any
+    basemap: str | None = None
 
     def to_json(self, base: Path | None = None) -> dict:
         """The file's content, checked against :class:`ProjectFile` (a ValueError names the bad key), with
@@ -185,6 +190,7 @@ class Project:
             "viewpoints": [{"name": v.name, "eye": list(v.eye), "target": list(v.target), "view_angle": v.view_angle}
                            for v in self.viewpoints],
             "plan_year": self.plan_year,
+            "basemap": rel(self.basemap) if self.basemap else None,
         }
         try:
             # lax here: a layer's opacity may be a numpy float; what is written is plain JSON
@@ -215,18 +221,20 @@ class Project:
             layers.append(entry)
         viewpoints = [Viewpoint(v.name, tuple(v.eye), tuple(v.target), v.view_angle) for v in model.viewpoints]
         base_layers = {role: state.model_dump() for role, state in model.base_layers.items()}
+        basemap = _confined(model.basemap, base, path, "basemap", is_folder=True) if model.basemap else None
         return cls(region=model.region, layers=layers, base_layers=base_layers, viewpoints=viewpoints,
-                   plan_year=model.plan_year)
+                   plan_year=model.plan_year, basemap=basemap)
 
 
 _KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
           (stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"))
 
 
-def _confined(raw: str, base: Path | None, project: Path | str, key: str) -> str:
+def _confined(raw: str, base: Path | None, project: Path | str, key: str, *, is_folder: bool = False) -> str:
     """A path from a project file, as it will be opened (relative ones resolved from ``base``), or a one-line
     :class:`ReadError` naming the project and ``key``: a relative path that leaves the project's folder
-    (through ``..`` or a symbolic link), or a path that exists and is not a regular file once resolved."""
+    (through ``..`` or a symbolic link), or a path that exists and is not a regular file (``is_folder``: not a
+    folder) once resolved."""
 
     def refuse(why: str, hint: str) -> ReadError:
         return ReadError(project, f"{key} {raw!r} {why}", hint)
@@ -252,7 +260,10 @@ def _confined(raw: str, base: Path | None, project: Path | str, key: str) -> str
         mode = os.stat(target).st_mode
     except OSError:
         mode = None  # missing or unreadable: the layer's reader says so when it is loaded
-    if mode is not None and not stat.S_ISREG(mode):
+    if is_folder:
+        if mode is not None and not stat.S_ISDIR(mode):
+            raise refuse("is not a folder", "give a basemap folder")
+    elif mode is not None and not stat.S_ISREG(mode):
         kind = next((name for test, name in _KINDS if test(mode)), "not a regular file")
         link = f" (a symbolic link to {target})" if target != written else ""
         raise refuse(f"is {kind}{link}, not a file", "give a data file")

@@ -236,6 +236,8 @@ class FilesMixin:
             self.log_message(str(exc), error=True)
             return False
         self.set_plan_year(self.scene.plan_year)
+        if self.workspace.project_basemap is not None:
+            self.add_basemap(self.workspace.project_basemap)  # the project's files follow once it is shown
         self.open_files(requests)
         self.log_message(self.tr("Project opened: {0}").format(path))
         return True

@@ -74,6 +74,8 @@ class Workspace:
         self.sources: dict[int, LayerRequest] = {}
         #: the basemap folders shown (existing networks from OpenStreetMap)
         self.basemaps: list[Path] = []
+        #: the basemap of the project opened last (the front end reads it)
+        self.project_basemap: Path | None = None
         self.sync_plugin_layers()
 
     @classmethod
@@ -446,8 +448,9 @@ class Workspace:
                                           replaces=getattr(layer, "replaces", "area")))
         base = {layer.role: {"visible": layer.visible, "opacity": layer.opacity}
                 for layer in self.scene.layers if layer.role and layer.id not in self.sources}
+        shown = self.basemaps and any(layer.role.startswith("basemap-") for layer in self.scene.layers)
         return Project(region=None, layers=entries, base_layers=base, viewpoints=list(self.bookmarks),
-                       plan_year=self.scene.plan_year)
+                       plan_year=self.scene.plan_year, basemap=str(self.basemaps[0]) if shown else None)
 
     def save_project(self, path: str | Path) -> Path:
         from ydtwin.model.project import save_project
@@ -456,10 +459,12 @@ class Workspace:
 
     def open_project(self, path: str | Path) -> list[LayerRequest]:
         """Apply a project's region-layer states, bookmarks and plan year → the files it loads, as requests
-        (the front end reads them: the CLI at once, the window in the background)."""
+        (the front end reads them: the CLI at once, the window in the background). The basemap it shows is
+        ``project_basemap`` (None: none), for the front end to read the same way."""
         from ydtwin.model.project import load_project
 
         project = load_project(path)
+        self.project_basemap = Path(project.basemap) if project.basemap else None
         for role, state in project.base_layers.items():
             try:
                 layer = self.scene.layer(role)
