@@ -585,108 +585,248 @@
     </message>
     <message>
         <location filename="../layers_panel.py" line="60" />
+        <source>Basemap (OpenStreetMap)</source>
+        <translation>底图（OpenStreetMap）</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="61" />
+        <source>Land use</source>
+        <translation>土地利用</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="62" />
+        <source>Water areas</source>
+        <translation>水域</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="63" />
+        <source>Rivers and canals (lines)</source>
+        <translation>河流与运河（线）</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="64" />
+        <source>Tunnels</source>
+        <translation>隧道</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="65" />
+        <source>Power lines</source>
+        <translation>电力线</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="66" />
+        <source>Railways</source>
+        <translation>铁路</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="67" />
+        <source>Roads</source>
+        <translation>道路</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="68" />
+        <source>motorway</source>
+        <translation>高速公路</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="69" />
+        <source>trunk road</source>
+        <translation>快速路/国道</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="70" />
+        <source>primary road</source>
+        <translation>主干道</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="71" />
+        <source>secondary road</source>
+        <translation>次干道</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="72" />
+        <source>tertiary road</source>
+        <translation>支路</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="73" />
+        <source>railway</source>
+        <translation>铁路</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="74" />
+        <source>high-speed railway</source>
+        <translation>高速铁路</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="75" />
+        <source>metro</source>
+        <translation>地铁</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="76" />
+        <source>light rail</source>
+        <translation>轻轨</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="77" />
+        <source>tram</source>
+        <translation>有轨电车</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="78" />
+        <source>power line</source>
+        <translation>输电线</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="79" />
+        <source>minor power line</source>
+        <translation>配电线</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="80" />
+        <source>river</source>
+        <translation>河流</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="81" />
+        <source>canal</source>
+        <translation>运河</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="82" />
+        <source>residential</source>
+        <translation>居住用地</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="83" />
+        <source>commercial</source>
+        <translation>商业用地</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="84" />
+        <source>industrial</source>
+        <translation>工业用地</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="85" />
+        <source>construction</source>
+        <translation>在建用地</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="86" />
+        <source>agriculture</source>
+        <translation>农业用地</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="87" />
+        <source>green</source>
+        <translation>绿地</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="89" />
         <source>terrain ×{factor} vertical</source>
         <translation>地形垂直夸大 ×{factor}</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="61" />
+        <location filename="../layers_panel.py" line="90" />
         <source>sea floor: {nature} (not measured)</source>
         <translation>海底：{nature}（非实测）</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="62" />
+        <location filename="../layers_panel.py" line="91" />
         <source>Data: {sources}</source>
         <translation>数据：{sources}</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="129" />
+        <location filename="../layers_panel.py" line="162" />
         <source>Zoom to</source>
         <translation>缩放至</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="130" />
+        <location filename="../layers_panel.py" line="163" />
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="132" />
+        <location filename="../layers_panel.py" line="165" />
         <source>Opacity</source>
         <translation>不透明度</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="133" />
+        <location filename="../layers_panel.py" line="166" />
         <source>Colour by</source>
         <translation>着色依据</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="219" />
+        <location filename="../layers_panel.py" line="252" />
         <source>(single colour)</source>
         <translation>（单色）</translation>
     </message>
 </context><context>
     <name>MainWindow</name>
     <message>
-        <location filename="../app.py" line="117" />
+        <location filename="../app.py" line="118" />
         <source>Drag: rotate · Shift-drag or middle: pan · wheel: zoom · click: identify · R: home view</source>
         <translation>拖动：旋转 · Shift+拖动或中键：平移 · 滚轮：缩放 · 单击：查询 · R：全域视图</translation>
     </message>
     <message>
-        <location filename="../app.py" line="158" />
+        <location filename="../app.py" line="159" />
         <source>Layers</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../app.py" line="183" />
+        <location filename="../app.py" line="184" />
         <source>Review</source>
         <translation>联合审查</translation>
     </message>
     <message>
-        <location filename="../app.py" line="199" />
+        <location filename="../app.py" line="200" />
         <source>Flythrough</source>
         <translation>飞行浏览</translation>
     </message>
     <message>
-        <location filename="../app.py" line="225" />
+        <location filename="../app.py" line="226" />
         <source>Preparing the second scenario…</source>
         <translation>正在准备第二个方案…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="289" />
+        <location filename="../app.py" line="290" />
         <source>Plugin installed: {0}</source>
         <translation>已安装插件：{0}</translation>
     </message>
     <message>
-        <location filename="../app.py" line="299" />
+        <location filename="../app.py" line="300" />
         <source>{0}: nothing to zoom to</source>
         <translation>{0}：没有可缩放的范围</translation>
     </message>
     <message>
-        <location filename="../app.py" line="310" />
+        <location filename="../app.py" line="311" />
         <source>Identify</source>
         <translation>属性查询</translation>
     </message>
     <message>
-        <location filename="../app.py" line="313" />
+        <location filename="../app.py" line="314" />
         <source>Attribute</source>
         <translation>属性</translation>
     </message>
     <message>
-        <location filename="../app.py" line="313" />
+        <location filename="../app.py" line="314" />
         <source>Value</source>
         <translation>值</translation>
     </message>
     <message>
-        <location filename="../app.py" line="355" />
+        <location filename="../app.py" line="356" />
         <source>Log</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../app.py" line="392" />
+        <location filename="../app.py" line="393" />
         <source>Launch to first frame: {0} ms</source>
         <translation>从启动到首帧：{0} 毫秒</translation>
     </message>
     <message>
-        <location filename="../app.py" line="398" />
+        <location filename="../app.py" line="399" />
         <source>{0} triangles · {1} ms/frame</source>
         <translation>{0} 个三角形 · 每帧 {1} 毫秒</translation>
     </message>
@@ -814,7 +954,7 @@
         <translation>打开项目</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="240" />
+        <location filename="../window_files.py" line="242" />
         <source>Project opened: {0}</source>
         <translation>项目已打开：{0}</translation>
     </message>
@@ -869,107 +1009,107 @@
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="76" />
+        <location filename="../window_menus.py" line="85" />
         <source>Open p&amp;roject…</source>
         <translation>打开项目(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="79" />
+        <location filename="../window_menus.py" line="88" />
         <source>&amp;Save project…</source>
         <translation>保存项目(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="84" />
+        <location filename="../window_menus.py" line="93" />
         <source>&amp;Export image…</source>
         <translation>导出图像(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="88" />
+        <location filename="../window_menus.py" line="97" />
         <source>Export &amp;flythrough…</source>
         <translation>导出飞行视频(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="92" />
+        <location filename="../window_menus.py" line="101" />
         <source>&amp;Preferences…</source>
         <translation>首选项(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="95" />
+        <location filename="../window_menus.py" line="104" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="100" />
+        <location filename="../window_menus.py" line="109" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="101" />
+        <location filename="../window_menus.py" line="110" />
         <source>&amp;Home (whole region)</source>
         <translation>全域视图(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="105" />
+        <location filename="../window_menus.py" line="114" />
         <source>&amp;Bookmarks</source>
         <translation>书签(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="107" />
+        <location filename="../window_menus.py" line="116" />
         <source>&amp;City</source>
         <translation>城市(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="112" />
+        <location filename="../window_menus.py" line="121" />
         <source>&amp;District</source>
         <translation>区县(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="123" />
+        <location filename="../window_menus.py" line="132" />
         <source>&amp;Layers</source>
         <translation>图层(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="135" />
+        <location filename="../window_menus.py" line="144" />
         <source>Compare &amp;scenarios…</source>
         <translation>方案对比(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="138" />
+        <location filename="../window_menus.py" line="147" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="139" />
+        <location filename="../window_menus.py" line="148" />
         <source>&amp;About ydtwin</source>
         <translation>关于 ydtwin(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="148" />
+        <location filename="../window_menus.py" line="157" />
         <source>Preferences</source>
         <translation>首选项</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="154" />
+        <location filename="../window_menus.py" line="163" />
         <source>Language (next start)</source>
         <translation>界面语言（下次启动生效）</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="161" />
+        <location filename="../window_menus.py" line="170" />
         <source>The language changes at the next start</source>
         <translation>界面语言将在下次启动时更改</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="166" />
+        <location filename="../window_menus.py" line="175" />
         <source>About ydtwin</source>
         <translation>关于 ydtwin</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="168" />
+        <location filename="../window_menus.py" line="177" />
         <source>3D digital twin of the Yangtze River Delta for joint review of city plans.</source>
         <translation>长三角三维数字孪生，用于城市规划联合审查。</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="169" />
+        <location filename="../window_menus.py" line="178" />
         <source>Licence: GPL-3.0-or-later.</source>
         <translation>许可证：GPL-3.0-or-later。</translation>
     </message>
@@ -977,7 +1117,52 @@
         <source>Open &amp;project…</source>
         <translation type="vanished">打开项目(&amp;P)…</translation>
     </message>
-</context><context>
+<message>
+        <location filename="../window_basemap.py" line="26" />
+        <source>Add basemap (a folder built from OpenStreetMap)</source>
+        <translation>添加底图（由 OpenStreetMap 生成的文件夹）</translation>
+    </message>
+    <message>
+        <location filename="../window_basemap.py" line="33" />
+        <source>Build basemap from OpenStreetMap extract</source>
+        <translation>由 OpenStreetMap 数据生成底图</translation>
+    </message>
+    <message>
+        <location filename="../window_basemap.py" line="34" />
+        <source>OpenStreetMap extracts</source>
+        <translation>OpenStreetMap 数据文件</translation>
+    </message>
+    <message>
+        <location filename="../window_basemap.py" line="37" />
+        <source>Folder to put the basemap in</source>
+        <translation>底图存放文件夹</translation>
+    </message>
+    <message>
+        <location filename="../window_basemap.py" line="99" />
+        <source>Basemap {0} shown: existing roads, railways and water from OpenStreetMap</source>
+        <translation>已显示底图 {0}：来自 OpenStreetMap 的现状道路、铁路和水域</translation>
+    </message>
+    <message>
+        <location filename="../window_basemap.py" line="112" />
+        <source>Basemap build cancelled; nothing was written</source>
+        <translation>底图生成已取消，未写入任何文件</translation>
+    </message>
+<message>
+        <location filename="../window_menus.py" line="76" />
+        <source>Add &amp;basemap…</source>
+        <translation>添加底图(&amp;B)…</translation>
+    </message>
+    <message>
+        <location filename="../window_menus.py" line="77" />
+        <source>Existing roads, railways, water and land use: a folder built from an OpenStreetMap extract</source>
+        <translation>现状道路、铁路、水域和土地利用：由 OpenStreetMap 数据生成的文件夹</translation>
+    </message>
+    <message>
+        <location filename="../window_menus.py" line="81" />
+        <source>B&amp;uild basemap from OpenStreetMap extract…</source>
+        <translation>由 OpenStreetMap 数据生成底图(&amp;U)…</translation>
+    </message>
+    </context><context>
     <name>PluginsPanel</name>
     <message>
         <location filename="../plugins_panel.py" line="83" />
@@ -1095,57 +1280,57 @@
 </context><context>
     <name>ProjectsTable</name>
     <message>
-        <location filename="../review_panel.py" line="529" />
+        <location filename="../projects_table.py" line="38" />
         <source>all cities</source>
         <translation>全部城市</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="529" />
+        <location filename="../projects_table.py" line="38" />
         <source>all themes</source>
         <translation>全部主题</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="530" />
+        <location filename="../projects_table.py" line="39" />
         <source>all statuses</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="530" />
+        <location filename="../projects_table.py" line="39" />
         <source>any opening year</source>
         <translation>任意开通年份</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="537" />
+        <location filename="../projects_table.py" line="46" />
         <source>opens by {0}</source>
         <translation>{0} 年前开通</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="539" />
+        <location filename="../projects_table.py" line="48" />
         <source>Project</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="539" />
+        <location filename="../projects_table.py" line="48" />
         <source>City</source>
         <translation>城市</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="539" />
+        <location filename="../projects_table.py" line="48" />
         <source>Theme</source>
         <translation>主题</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="540" />
+        <location filename="../projects_table.py" line="49" />
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="540" />
+        <location filename="../projects_table.py" line="49" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="540" />
+        <location filename="../projects_table.py" line="49" />
         <source>Phase</source>
         <translation>建设周期</translation>
     </message>
@@ -1156,295 +1341,295 @@
 </context><context>
     <name>ReviewPanel</name>
     <message>
-        <location filename="../review_panel.py" line="56" />
+        <location filename="../review_panel.py" line="49" />
         <source>Run checks</source>
         <translation>运行检查</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="58" />
+        <location filename="../review_panel.py" line="51" />
         <source>Save session…</source>
         <translation>保存审查会话…</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="60" />
+        <location filename="../review_panel.py" line="53" />
         <source>Open session…</source>
         <translation>打开审查会话…</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="62" />
+        <location filename="../review_panel.py" line="55" />
         <source>Report…</source>
         <translation>报告…</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="63" />
+        <location filename="../review_panel.py" line="56" />
         <source>The session as a report (HTML or PDF) with a still of each finding</source>
         <translation>将本次审查导出为报告（HTML 或 PDF），每项发现附一张截图</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="70" />
+        <location filename="../review_panel.py" line="63" />
         <source>all cities</source>
         <translation>全部城市</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="70" />
+        <location filename="../review_panel.py" line="63" />
         <source>all kinds</source>
         <translation>全部类型</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="71" />
+        <location filename="../review_panel.py" line="64" />
         <source>all statuses</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="71" />
+        <location filename="../review_panel.py" line="64" />
         <source>all severities</source>
         <translation>全部严重程度</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="81" />
+        <location filename="../review_panel.py" line="74" />
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="81" />
+        <location filename="../review_panel.py" line="74" />
         <source>Severity</source>
         <translation>严重程度</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="81" />
+        <location filename="../review_panel.py" line="74" />
         <source>Cities</source>
         <translation>城市</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="82" />
+        <location filename="../review_panel.py" line="75" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="82" />
+        <location filename="../review_panel.py" line="75" />
         <source>Finding</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="91" />
+        <location filename="../review_panel.py" line="84" />
         <source>Set status of selected</source>
         <translation>设置所选状态</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="94" />
+        <location filename="../review_panel.py" line="87" />
         <source>Add finding…</source>
         <translation>添加问题…</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="95" />
+        <location filename="../review_panel.py" line="88" />
         <source>Then click in the scene where the finding is</source>
         <translation>然后在场景中点击问题所在位置</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="98" />
+        <location filename="../review_panel.py" line="91" />
         <source>Save view for finding</source>
         <translation>保存问题的视角</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="99" />
+        <location filename="../review_panel.py" line="92" />
         <source>The selected finding is shown from the current camera (fly-to, report still, review tour)</source>
         <translation>所选问题将以当前相机视角显示（飞往、报告截图、审查巡览）</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="102" />
+        <location filename="../review_panel.py" line="95" />
         <source>Recover unsaved review</source>
         <translation>恢复未保存的审查</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="123" />
+        <location filename="../review_panel.py" line="116" />
         <source>(my city)</source>
         <translation>（我的城市）</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="132" />
+        <location filename="../review_panel.py" line="125" />
         <source>Comment on the selected finding…</source>
         <translation>对所选问题发表意见…</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="134" />
+        <location filename="../review_panel.py" line="127" />
         <source>Comment</source>
         <translation>发表意见</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="151" />
+        <location filename="../review_panel.py" line="144" />
         <source>Findings</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="152" />
+        <location filename="../review_panel.py" line="145" />
         <source>Projects</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="169" />
+        <location filename="../review_panel.py" line="162" />
         <source>An unsaved review session was found ({0} edits): Review panel ▸ Recover unsaved review</source>
         <translation>发现未保存的审查会话（{0} 处编辑）：审查面板 ▸ 恢复未保存的审查</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="181" />
+        <location filename="../review_panel.py" line="174" />
         <source>Click in the scene where the finding is</source>
         <translation>在场景中点击问题所在位置</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="188" />
+        <location filename="../review_panel.py" line="181" />
         <source>No ground under the cursor</source>
         <translation>光标下没有地面</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="193" />
+        <location filename="../review_panel.py" line="186" />
         <source>New finding</source>
         <translation>新问题</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="193" />
+        <location filename="../review_panel.py" line="186" />
         <source>What was found here?</source>
         <translation>此处发现了什么问题？</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="209" />
+        <location filename="../review_panel.py" line="205" />
         <source>Review session recovered: {0} findings</source>
         <translation>审查会话已恢复：{0} 个问题</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="236" />
+        <location filename="../review_panel.py" line="232" />
         <source>Review checks: {0} findings</source>
         <translation>审查检查：{0} 个问题</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="248" />
+        <location filename="../review_panel.py" line="244" />
         <source>connected</source>
         <translation>已衔接</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="248" />
+        <location filename="../review_panel.py" line="244" />
         <source>offset at the border</source>
         <translation>边界处错位</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="249" />
+        <location filename="../review_panel.py" line="245" />
         <source>dangling</source>
         <translation>悬空（无对接）</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="249" />
+        <location filename="../review_panel.py" line="245" />
         <source>class/capacity mismatch</source>
         <translation>等级/规模不一致</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="250" />
+        <location filename="../review_panel.py" line="246" />
         <source>grade mismatch</source>
         <translation>竖向形式不一致</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="250" />
+        <location filename="../review_panel.py" line="246" />
         <source>phase mismatch</source>
         <translation>建设时序不一致</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="251" />
+        <location filename="../review_panel.py" line="247" />
         <source>suspected datum problem</source>
         <translation>疑似坐标系问题</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="251" />
+        <location filename="../review_panel.py" line="247" />
         <source>theme conflict</source>
         <translation>主题冲突</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="252" />
+        <location filename="../review_panel.py" line="248" />
         <source>manual</source>
         <translation>人工</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="256" />
+        <location filename="../review_panel.py" line="252" />
         <source>open</source>
         <translation>待处理</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="256" />
+        <location filename="../review_panel.py" line="252" />
         <source>agreed</source>
         <translation>已达成一致</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="256" />
+        <location filename="../review_panel.py" line="252" />
         <source>deferred</source>
         <translation>暂缓</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="257" />
+        <location filename="../review_panel.py" line="253" />
         <source>resolved</source>
         <translation>已解决</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="261" />
+        <location filename="../review_panel.py" line="257" />
         <source>error</source>
         <translation>错误</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="261" />
+        <location filename="../review_panel.py" line="257" />
         <source>warning</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="261" />
+        <location filename="../review_panel.py" line="257" />
         <source>info</source>
         <translation>提示</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="403" />
-        <location filename="../review_panel.py" line="388" />
-        <location filename="../review_panel.py" line="340" />
+        <location filename="../review_panel.py" line="401" />
+        <location filename="../review_panel.py" line="386" />
+        <location filename="../review_panel.py" line="336" />
         <source>This review session is open read-only</source>
         <translation>此审查会话以只读方式打开</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="343" />
+        <location filename="../review_panel.py" line="339" />
         <source>Select a finding first</source>
         <translation>请先选择一个问题</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="350" />
+        <location filename="../review_panel.py" line="346" />
         <source>Saved the view for {0} finding(s)</source>
         <translation>已为 {0} 个问题保存视角</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="358" />
+        <location filename="../review_panel.py" line="354" />
         <source>Select one finding to see its thread</source>
         <translation>选择一个问题以查看其讨论</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="359" />
+        <location filename="../review_panel.py" line="355" />
         <source>{0} findings selected</source>
         <translation>已选择 {0} 个问题</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="385" />
+        <location filename="../review_panel.py" line="383" />
         <source>Select one finding to comment on</source>
         <translation>请选择一个问题后再发表意见</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="434" />
+        <location filename="../review_panel.py" line="425" />
         <source>Open review session</source>
         <translation>打开审查会话</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="502" />
-        <location filename="../review_panel.py" line="435" />
+        <location filename="../review_panel.py" line="503" />
+        <location filename="../review_panel.py" line="426" />
         <source>Review session</source>
         <translation>审查会话</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="452" />
+        <location filename="../review_panel.py" line="443" />
         <source>Session in use</source>
         <translation>会话正在使用</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="454" />
+        <location filename="../review_panel.py" line="445" />
         <source>{0}
 
 Open it read-only?</source>
@@ -1453,47 +1638,47 @@ Open it read-only?</source>
 以只读方式打开？</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="460" />
+        <location filename="../review_panel.py" line="454" />
         <source> (read-only)</source>
         <translation>（只读）</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="461" />
+        <location filename="../review_panel.py" line="455" />
         <source>Review session opened: {0}{1}</source>
         <translation>已打开审查会话：{0}{1}</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="466" />
+        <location filename="../review_panel.py" line="460" />
         <source>Write review report</source>
         <translation>导出审查报告</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="467" />
+        <location filename="../review_panel.py" line="461" />
         <source>Report</source>
         <translation>报告</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="480" />
+        <location filename="../review_panel.py" line="481" />
         <source>Drawing the findings…</source>
         <translation>正在绘制各项发现…</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="480" />
+        <location filename="../review_panel.py" line="481" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="497" />
+        <location filename="../review_panel.py" line="498" />
         <source>Review report written: {0} ({1} findings)</source>
         <translation>审查报告已导出：{0}（{1} 项发现）</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="501" />
+        <location filename="../review_panel.py" line="502" />
         <source>Save review session</source>
         <translation>保存审查会话</translation>
     </message>
     <message>
-        <location filename="../review_panel.py" line="514" />
+        <location filename="../review_panel.py" line="515" />
         <source>Review session saved: {0}</source>
         <translation>审查会话已保存：{0}</translation>
     </message>
