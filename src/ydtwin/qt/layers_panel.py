@@ -89,6 +89,8 @@ _NAMES = [
     QT_TRANSLATE_NOOP("LayersPanel", "terrain ×{factor} vertical"),
     QT_TRANSLATE_NOOP("LayersPanel", "sea floor: {nature} (not measured)"),
     QT_TRANSLATE_NOOP("LayersPanel", "Data: {sources}"),
+    QT_TRANSLATE_NOOP("LayersPanel", "{count} plan layers: {nature}"),
+    QT_TRANSLATE_NOOP("LayersPanel", "plugins {names}"),
 ]
 
 

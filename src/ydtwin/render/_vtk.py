@@ -1,13 +1,14 @@
 """The one place that names VTK modules (pyvista's ``_vtk_core`` pattern)."""
 
-from vtkmodules.util.numpy_support import vtk_to_numpy
+from vtkmodules.util.numpy_support import numpy_to_vtk, vtk_to_numpy
 from vtkmodules.vtkCommonCore import VTK_FONT_FILE, vtkPoints
-from vtkmodules.vtkCommonDataModel import vtkCellArray, vtkPolyData
+from vtkmodules.vtkCommonDataModel import vtkCellArray, vtkImageData, vtkPolyData
 from vtkmodules.vtkRenderingCore import (
     vtkActor2D,
     vtkBillboardTextActor3D,
     vtkCellPicker,
     vtkCoordinate,
+    vtkImageMapper,
     vtkPolyDataMapper,
     vtkPolyDataMapper2D,
     vtkRenderer,
@@ -20,7 +21,8 @@ from vtkmodules.vtkRenderingCore import (
 from vtkmodules.vtkRenderingOpenGL2 import vtkTextureObject
 
 __all__ = [
-    "VTK_FONT_FILE", "vtkActor2D", "vtkBillboardTextActor3D", "vtkCellArray", "vtkCellPicker", "vtkCoordinate",
-    "vtkPoints", "vtkPolyData", "vtkPolyDataMapper", "vtkPolyDataMapper2D", "vtkRenderer", "vtkTextActor", "vtkTextProperty",
-    "vtkTextRenderer", "vtkTextureObject", "vtkWindowToImageFilter", "vtkWorldPointPicker", "vtk_to_numpy",
+    "VTK_FONT_FILE", "numpy_to_vtk", "vtkActor2D", "vtkBillboardTextActor3D", "vtkCellArray", "vtkCellPicker",
+    "vtkCoordinate", "vtkImageData", "vtkImageMapper", "vtkPoints", "vtkPolyData", "vtkPolyDataMapper",
+    "vtkPolyDataMapper2D", "vtkRenderer", "vtkTextActor", "vtkTextProperty", "vtkTextRenderer",
+    "vtkTextureObject", "vtkWindowToImageFilter", "vtkWorldPointPicker", "vtk_to_numpy",
 ]

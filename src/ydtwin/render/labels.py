@@ -171,7 +171,8 @@ class LabelPlacer:
         props = ren.GetViewProps()
         out = []
         for prop in (props.GetItemAsObject(i) for i in range(props.GetNumberOfItems())):
-            if prop.GetClassName() in self.KEEP_CLEAR and prop.GetVisibility():
+            if (prop.GetClassName() in self.KEEP_CLEAR or getattr(prop, "_ydtwin_keep_clear", False)) \
+                    and prop.GetVisibility():
                 x0, y0 = prop.GetPositionCoordinate().GetComputedDisplayValue(ren)
                 x1, y1 = prop.GetPosition2Coordinate().GetComputedDisplayValue(ren)
                 out.append((min(x0, x1), h - max(y0, y1), max(x0, x1), h - min(y0, y1)))

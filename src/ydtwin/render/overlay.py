@@ -191,6 +191,20 @@ def _legend(p: _Painter, rows, *, left: int, top: int, frame: tuple[int, int]) -
         x += int(width)
 
 
+def legend_image(rows, frame: tuple[int, int], *, scale: float = 0.8) -> np.ndarray:
+    """The legend alone as an RGBA image (rows top down), laid out as an export of ``frame`` pixels lays it out
+    (never over ``LEGEND_MAX_SHARE`` of the frame; swatches with a light edge, labels that read on the box):
+    the window's legend is this image, so the app and the exports show one legend."""
+    if not rows:
+        return np.zeros((0, 0, 4), dtype=np.uint8)
+    p = _Painter(frame, scale)
+    _legend(p, list(rows), left=0, top=0, frame=frame)
+    box = p.layer.getbbox()
+    if box is None:
+        return np.zeros((0, 0, 4), dtype=np.uint8)
+    return np.asarray(p.layer.crop(box))
+
+
 def _colour_bar(p: _Painter, bar, *, right: int, top: int, height: int) -> None:
     """A vertical colour bar at the right: the colormap from low (bottom) to high, its title and three values."""
     import matplotlib

@@ -200,6 +200,7 @@ class SceneView(SceneCamera):
             self._busy_frame = busy
         self.ctx.detail = BUSY_DETAIL if busy else 1.0
         self._wrap_attribution()
+        self._fit_legend()
         if getattr(self.plotter, "_ydtwin_labels", None) is not None:
             label_renderer(self.plotter)  # the labels' layer follows the scene's camera, even a new one
 
@@ -230,21 +231,33 @@ class SceneView(SceneCamera):
         region = self.scene.region
         lines = [f"ydtwin · {region.title} {region.title_zh}".strip()]
         marks = []
+        plans: dict[str, int] = {}  # plan layers: one mark per nature ("9 plan layers: ILLUSTRATIVE")
         for layer in self.scene.layers:
             if layer.provenance.nature != "real":
-                marks.append(f"{t(layer.name)}: {t(layer.provenance.nature).upper()}")
+                if layer.group == "Plans":
+                    plans[layer.provenance.nature] = plans.get(layer.provenance.nature, 0) + 1
+                else:
+                    marks.append(f"{t(layer.name)}: {t(layer.provenance.nature).upper()}")
             if isinstance(layer, TerrainLayer):
                 marks.append(t("terrain ×{factor} vertical").format(factor=f"{self.scene.vertical_exaggeration:g}"))
                 if layer.bathymetry_provenance.nature != "real":
                     marks.append(t("sea floor: {nature} (not measured)").format(
                         nature=t(layer.bathymetry_provenance.nature).upper()))
+        marks += [t("{count} plan layers: {nature}").format(count=n, nature=t(nature).upper())
+                  for nature, n in plans.items()]
         if marks:
             lines.append(" · ".join(marks))
-        sources = []
+        sources, plugins = [], []
         for layer in self.scene.layers:
             short = layer.provenance.source.split(" (")[0]
-            if short not in sources:
+            if short.startswith("plugin "):  # "plugin ydtwin-suzhou 0.1.0": the plugins in one entry
+                name = short.removeprefix("plugin ").removeprefix("ydtwin-")
+                if name not in plugins:
+                    plugins.append(name)
+            elif short not in sources:
                 sources.append(short)
+        if plugins:
+            sources.append(t("plugins {names}").format(names=", ".join(plugins)))
         lines.append(t("Data: {sources}").format(sources="; ".join(sources)))
         return "\n".join(lines)
 
@@ -327,18 +340,14 @@ class SceneView(SceneCamera):
             prop.SetFontFamily(_vtk.VTK_FONT_FILE)
             prop.SetFontFile(font)
 
+    #: the legend's margin from the view's top left corner (pixels) and its text scale (1 = an export's)
+    LEGEND_MARGIN_PX = 10
+    LEGEND_SCALE = 0.8
+
     def _replace_legend(self, entries: list, bar) -> None:
-        if self._legend_actor is not None:
-            self.plotter.remove_legend(render=False)
-            self._legend_actor = None
-        if entries:
-            self._legend_actor = self.plotter.add_legend(
-                [[label, colour] for label, colour in entries], bcolor=(0.08, 0.09, 0.12), border=False,
-                loc="upper left", size=(0.2, min(0.032 * len(entries) + 0.02, 0.45)), face="rectangle",
-                font_family="arial",
-            )
-            if any(not label.isascii() for label, _colour in entries):
-                self._use_cjk_font(self._legend_actor.GetEntryTextProperty())
+        self._legend_rows = list(entries)
+        self._legend_for = None
+        self._fit_legend()
         if self._bar_title is not None:
             if self._bar_title in self.plotter.scalar_bars:  # not already taken with its actors
                 self.plotter.remove_scalar_bar(self._bar_title, render=False)
@@ -353,6 +362,48 @@ class SceneView(SceneCamera):
                                             height=0.5, width=0.05, fmt="%.0f", color="white", title_font_size=12,
                                             label_font_size=11)
                 self._bar_title = title
+
+    def _fit_legend(self) -> None:
+        """The legend as the exports draw it (``overlay.legend_image``: a fixed share of the view at most, swatches
+        and labels that read on its box), laid out again when the view's size changes."""
+        from ydtwin.render import _vtk
+        from ydtwin.render.overlay import legend_image
+
+        rows = getattr(self, "_legend_rows", [])
+        if self._legend_actor is not None and not self._legend_actor.GetVisibility() \
+                and rows == getattr(self, "_legend_fitted", None):
+            return  # hidden (an export draws its own legend; its tiles change the window's size): left as it is
+        size = tuple(self.plotter.renderer.GetSize())
+        if (rows, size) == (getattr(self, "_legend_fitted", None), getattr(self, "_legend_for", None)):
+            return
+        self._legend_fitted, self._legend_for = list(rows), size
+        if self._legend_actor is not None:
+            self.plotter.renderer.RemoveViewProp(self._legend_actor)
+            self._legend_actor = None
+        if not rows or min(size) < 32:
+            return
+        rgba = legend_image(rows, size, scale=self.LEGEND_SCALE)
+        h, w = rgba.shape[:2]
+        if not (h and w):
+            return
+        image = _vtk.vtkImageData()
+        image.SetDimensions(w, h, 1)
+        flat = np.ascontiguousarray(rgba[::-1]).reshape(-1, 4)  # VTK's rows run bottom up
+        image.GetPointData().SetScalars(_vtk.numpy_to_vtk(flat, deep=True))
+        mapper = _vtk.vtkImageMapper()
+        mapper.SetInputData(image)
+        mapper.SetColorWindow(255.0)
+        mapper.SetColorLevel(127.5)
+        actor = _vtk.vtkActor2D()
+        actor.SetMapper(mapper)
+        m = self.LEGEND_MARGIN_PX
+        actor.SetPosition(m, size[1] - m - h)
+        # its box, for the labels that keep clear of it (render.labels: Position to Position2, display pixels)
+        actor.GetPosition2Coordinate().SetCoordinateSystemToDisplay()
+        actor.GetPosition2Coordinate().SetValue(m + w, size[1] - m)
+        actor._ydtwin_keep_clear = True
+        self.plotter.renderer.AddViewProp(actor)
+        self._legend_actor = actor
 
     # --- cursor -------------------------------------------------------------------------------------
 

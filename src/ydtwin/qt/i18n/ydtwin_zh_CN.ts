@@ -25,119 +25,119 @@
 </context><context>
     <name>ExportImageDialog</name>
     <message>
-        <location filename="../export_ui.py" line="246" />
-        <location filename="../export_ui.py" line="219" />
-        <location filename="../export_ui.py" line="103" />
+        <location filename="../export_ui.py" line="250" />
+        <location filename="../export_ui.py" line="223" />
+        <location filename="../export_ui.py" line="107" />
         <source>Export image</source>
         <translation>导出图像</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="108" />
+        <location filename="../export_ui.py" line="112" />
         <source>Viewport {0} × {1}</source>
         <translation>视口 {0} × {1}</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="111" />
+        <location filename="../export_ui.py" line="115" />
         <source>Custom</source>
         <translation>自定义</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="123" />
+        <location filename="../export_ui.py" line="127" />
         <source>Size</source>
         <translation>尺寸</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="127" />
+        <location filename="../export_ui.py" line="131" />
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="128" />
+        <location filename="../export_ui.py" line="132" />
         <source>Caption</source>
         <translation>说明文字</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="131" />
+        <location filename="../export_ui.py" line="135" />
         <source>Legend</source>
         <translation>图例</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="131" />
+        <location filename="../export_ui.py" line="135" />
         <source>Scale bar</source>
         <translation>比例尺</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="132" />
+        <location filename="../export_ui.py" line="136" />
         <source>North arrow</source>
         <translation>指北针</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="132" />
+        <location filename="../export_ui.py" line="136" />
         <source>Place labels</source>
         <translation>地名标注</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="133" />
+        <location filename="../export_ui.py" line="137" />
         <source>Data sources</source>
         <translation>数据来源</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="133" />
+        <location filename="../export_ui.py" line="137" />
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="139" />
+        <location filename="../export_ui.py" line="143" />
         <source>Overlays</source>
         <translation>叠加内容</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="140" />
+        <location filename="../export_ui.py" line="144" />
         <source>Transparent background (PNG, TIFF)</source>
         <translation>透明背景（PNG、TIFF）</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="142" />
+        <location filename="../export_ui.py" line="146" />
         <source>Preparing the preview…</source>
         <translation>正在准备预览…</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="148" />
+        <location filename="../export_ui.py" line="152" />
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="208" />
+        <location filename="../export_ui.py" line="212" />
         <source>{0} × {1} pixels ({2:.1f} MP), rendered in about {3} tile(s)</source>
         <translation>{0} × {1} 像素（{2:.1f} 百万像素），约分 {3} 块渲染</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="220" />
+        <location filename="../export_ui.py" line="224" />
         <source>Images (*.png *.jpg *.jpeg *.tif *.tiff)</source>
         <translation>图像 (*.png *.jpg *.jpeg *.tif *.tiff)</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="224" />
+        <location filename="../export_ui.py" line="228" />
         <source>Rendering {0}…</source>
         <translation>正在渲染 {0}…</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="224" />
+        <location filename="../export_ui.py" line="228" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="242" />
+        <location filename="../export_ui.py" line="246" />
         <source>Export cancelled: nothing was written</source>
         <translation>导出已取消：未写入任何文件</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="245" />
+        <location filename="../export_ui.py" line="249" />
         <source>Export failed: {0}</source>
         <translation>导出失败：{0}</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="251" />
+        <location filename="../export_ui.py" line="255" />
         <source>Exported {0} ({1} × {2}, {3} tiles, {4:.1f} s)</source>
         <translation>已导出 {0}（{1} × {2}，{3} 块，{4:.1f} 秒）</translation>
     </message>
@@ -739,27 +739,37 @@
         <translation>数据：{sources}</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="162" />
+        <location filename="../layers_panel.py" line="92" />
+        <source>{count} plan layers: {nature}</source>
+        <translation>{count} 个规划图层：{nature}</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="93" />
+        <source>plugins {names}</source>
+        <translation>插件 {names}</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="164" />
         <source>Zoom to</source>
         <translation>缩放至</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="163" />
+        <location filename="../layers_panel.py" line="165" />
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="165" />
+        <location filename="../layers_panel.py" line="167" />
         <source>Opacity</source>
         <translation>不透明度</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="166" />
+        <location filename="../layers_panel.py" line="168" />
         <source>Colour by</source>
         <translation>着色依据</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="252" />
+        <location filename="../layers_panel.py" line="254" />
         <source>(single colour)</source>
         <translation>（单色）</translation>
     </message>
@@ -918,17 +928,17 @@
         <translation>此处无对象（请单击建筑）</translation>
     </message>
     <message>
-        <location filename="../window_view.py" line="175" />
+        <location filename="../window_view.py" line="240" />
         <source>Add bookmark</source>
         <translation>添加书签</translation>
     </message>
     <message>
-        <location filename="../window_view.py" line="175" />
+        <location filename="../window_view.py" line="240" />
         <source>Name of this view:</source>
         <translation>此视图的名称：</translation>
     </message>
     <message>
-        <location filename="../window_view.py" line="183" />
+        <location filename="../window_view.py" line="248" />
         <source>&amp;Add current view…</source>
         <translation>添加当前视图(&amp;A)…</translation>
     </message>
@@ -1064,52 +1074,52 @@
         <translation>区县(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="132" />
+        <location filename="../window_menus.py" line="139" />
         <source>&amp;Layers</source>
         <translation>图层(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="144" />
+        <location filename="../window_menus.py" line="151" />
         <source>Compare &amp;scenarios…</source>
         <translation>方案对比(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="147" />
+        <location filename="../window_menus.py" line="154" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="148" />
+        <location filename="../window_menus.py" line="155" />
         <source>&amp;About ydtwin</source>
         <translation>关于 ydtwin(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="157" />
+        <location filename="../window_menus.py" line="164" />
         <source>Preferences</source>
         <translation>首选项</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="163" />
+        <location filename="../window_menus.py" line="170" />
         <source>Language (next start)</source>
         <translation>界面语言（下次启动生效）</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="170" />
+        <location filename="../window_menus.py" line="177" />
         <source>The language changes at the next start</source>
         <translation>界面语言将在下次启动时更改</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="175" />
+        <location filename="../window_menus.py" line="182" />
         <source>About ydtwin</source>
         <translation>关于 ydtwin</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="177" />
+        <location filename="../window_menus.py" line="184" />
         <source>3D digital twin of the Yangtze River Delta for joint review of city plans.</source>
         <translation>长三角三维数字孪生，用于城市规划联合审查。</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="178" />
+        <location filename="../window_menus.py" line="185" />
         <source>Licence: GPL-3.0-or-later.</source>
         <translation>许可证：GPL-3.0-or-later。</translation>
     </message>
@@ -1117,7 +1127,7 @@
         <source>Open &amp;project…</source>
         <translation type="vanished">打开项目(&amp;P)…</translation>
     </message>
-<message>
+    <message>
         <location filename="../window_basemap.py" line="26" />
         <source>Add basemap (a folder built from OpenStreetMap)</source>
         <translation>添加底图（由 OpenStreetMap 生成的文件夹）</translation>
@@ -1147,7 +1157,7 @@
         <source>Basemap build cancelled; nothing was written</source>
         <translation>底图生成已取消，未写入任何文件</translation>
     </message>
-<message>
+    <message>
         <location filename="../window_menus.py" line="76" />
         <source>Add &amp;basemap…</source>
         <translation>添加底图(&amp;B)…</translation>
@@ -1161,6 +1171,16 @@
         <location filename="../window_menus.py" line="81" />
         <source>B&amp;uild basemap from OpenStreetMap extract…</source>
         <translation>由 OpenStreetMap 数据生成底图(&amp;U)…</translation>
+    </message>
+<message>
+        <location filename="../window_menus.py" line="132" />
+        <source>2D &amp;map (north up)</source>
+        <translation>二维地图（上北）(&amp;M)</translation>
+    </message>
+    <message>
+        <location filename="../window_menus.py" line="135" />
+        <source>Look straight down without perspective, north up: the scale bar holds across the whole view</source>
+        <translation>无透视垂直俯视、上北：比例尺在整个视图内都准确</translation>
     </message>
     </context><context>
     <name>PluginsPanel</name>
