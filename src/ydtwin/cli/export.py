@@ -41,7 +41,7 @@ def cmd_snapshot(args) -> int:
 
     exporter = Exporter(ws.scene)
     try:
-        exporter.set_view(view, args.size)
+        exporter.set_view(view, args.size, map=args.map)
         spec = exporter.view.view_spec(view)
         result = exporter.still(out, args.size, overlay_options(args), transparent=args.transparent,
                                 quality=args.quality, tile_px=args.tile)
@@ -52,7 +52,8 @@ def cmd_snapshot(args) -> int:
         exporter.close()
     w, h = result.size
     tiles = f", {result.tiles} tiles" if result.tiles > 1 else ""
-    print(f"wrote {result.path} ({w}x{h}, view {spec.name}, {result.triangles:,} triangles, "
+    kind = ", 2D map" if args.map else ""
+    print(f"wrote {result.path} ({w}x{h}, view {spec.name}{kind}, {result.triangles:,} triangles, "
           f"{info.label()}{tiles}, {time.perf_counter() - t0:.1f} s)")
     return 0
 

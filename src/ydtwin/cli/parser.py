@@ -23,6 +23,7 @@ examples:
   ydtwin info buildings.geojson               what a file holds: kind, count, CRS, bounds, heights
   ydtwin snapshot --out sz.png --layer footprints.gpkg --view footprints --color-by height
   ydtwin snapshot --out a.png --layer amap.geojson --crs GCJ-02 --view 120.6,31.28,120.7,31.34
+  ydtwin snapshot --out plan.png --view 120.85,30.9,121.25,31.25 --map    a 2D map, north up, true to scale
   ydtwin plugins list                         plugins found, their state and what they contribute
   ydtwin plugins validate --all               check every plugin (manifest, files, data)
   ydtwin plugins new my-plans                 scaffold a working data plugin
@@ -167,6 +168,9 @@ def build_parser() -> argparse.ArgumentParser:
     snap.add_argument("--view", default="region",
                       help="region (default), a city name (Suzhou or 苏州), a loaded layer's name, or a box "
                       "lon_min,lat_min,lon_max,lat_max")
+    snap.add_argument("--map", action="store_true",
+                      help="a 2D map: looking straight down, north up, without perspective (the view fills the "
+                           "frame; the scale bar holds across the whole image)")
     snap.add_argument("--exaggeration", type=_number(float, 0.1, 100.0), default=None, metavar="X",
                       help="vertical exaggeration of the terrain (default from the region file)")
     _add_overlay_options(snap)

@@ -145,9 +145,9 @@ class MainWindow(FilesMixin, BasemapMixin, NavigationMixin, MenusMixin, QMainWin
         self._cursor_timer.setInterval(60)  # at most ~16 depth reads a second
         self._cursor_timer.timeout.connect(self._update_cursor)
         self._cursor_pos: tuple[int, int] | None = None
-        # the navigation style grabs the mouse between press and release, so the release is seen as the
-        # end of its interaction
-        iren.GetInteractorStyle().AddObserver("EndInteractionEvent", lambda *_: self._on_release(iren, None))
+        self._watch_style()
+        # the 2D map stays straight down and north up, before the visuals choose their detail (priority)
+        self.viewport.renderer.AddObserver("StartEvent", lambda *_: self._keep_map(), 2.0)
         # status after every frame, including those the mouse drives
         self.viewport.renderer.AddObserver("EndEvent", lambda *_: self._update_status())
 

@@ -79,11 +79,15 @@ class ExporterHost:
             fn(self.exporter)
 
     def copy_camera(self) -> None:
-        """The export view looks where the window's viewport looks."""
+        """The export view looks where the window's viewport looks (the 2D map as a map: the same place and
+        the same height of ground in the frame)."""
         from ydtwin.geo.camera import Pose
 
         eye, focal, up, angle = self.host.camera_pose()
         self.exporter.set_pose(Pose(eye, focal, up, angle))
+        scale = self.host.map_scale()
+        if scale is not None:
+            self.exporter.view.set_map(True, scale=scale)
 
     def close(self) -> None:
         self._timer.stop()

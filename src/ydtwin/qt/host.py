@@ -64,6 +64,10 @@ class Host:
         """The viewport's camera: (eye, focal, up, view angle) in scene metres."""
         return self._window.scene_view.camera_pose()
 
+    def map_scale(self) -> float | None:
+        """Half the 2D map's height in metres, or None when the viewport is in perspective."""
+        return self._window.scene_view.map_scale()
+
     def set_pose(self, eye, focal, up, view_angle: float) -> None:
         """Put the viewport's camera at a flythrough pose (scene metres) and redraw."""
         self._window.scene_view.set_pose(eye, focal, up, view_angle)

@@ -129,6 +129,13 @@ class MenusMixin:
                 act.triggered.connect(lambda _=False, c=code: self.fly_to(f"district:{c}"))
                 sub.addAction(act)
         view_menu.addSeparator()
+        self.map_action = QAction(self.tr("2D &map (north up)"), self, checkable=True)
+        self.map_action.setObjectName("map-mode")
+        self.map_action.setShortcut(QKeySequence("M"))
+        self.map_action.setToolTip(self.tr("Look straight down without perspective, north up: the scale bar "
+                                           "holds across the whole view"))
+        self.map_action.toggled.connect(self.set_map_mode)
+        view_menu.addAction(self.map_action)
         layers_menu = view_menu.addMenu(self.tr("&Layers"))
         self._model_slots = []
         for layer in self.scene.layers:

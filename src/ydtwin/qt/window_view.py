@@ -1,5 +1,5 @@
-"""The main window's navigation: views, fly-to by the clock, keyboard orbit, bookmarks, the cursor readout
-and identify. ``self.tr`` runs on the MainWindow, so these strings keep its translation context."""
+"""The main window's navigation: views, the 2D map, fly-to by the clock, keyboard orbit, bookmarks, the cursor
+readout and identify. ``self.tr`` runs on the MainWindow, so these strings keep its translation context."""
 
 from __future__ import annotations
 
@@ -60,11 +60,16 @@ class NavigationMixin:
     # ---- views -----------------------------------------------------------------------------------
 
     def set_view(self, name: str) -> None:
-        """Show a view at once: the workspace checks the name (the CLI's --view takes the same names)."""
+        """Show a view at once: the workspace checks the name (the CLI's --view takes the same names); in the
+        2D map, as a map of that view."""
         from ydtwin.errors import YdtwinError
 
         try:
-            spec = self.scene_view.set_view(self.workspace.check_view(name))
+            checked = self.workspace.check_view(name)
+            if self.scene_view.map_mode:
+                spec = self.scene_view.set_map(True, checked)
+            else:
+                spec = self.scene_view.set_view(checked)
         except (YdtwinError, KeyError) as exc:
             self.statusBar().showMessage(str(exc.args[0] if exc.args else exc), 8000)
             return
@@ -76,6 +81,49 @@ class NavigationMixin:
             self._views.blockSignals(True)
             self._views.setCurrentIndex(idx)
             self._views.blockSignals(False)
+
+    # ---- the 2D map ------------------------------------------------------------------------------
+
+    def set_map_mode(self, on: bool) -> None:
+        """View ▸ 2D map: the scene view's ``set_map`` (what `ydtwin snapshot --map` uses) on the place the
+        viewport shows, at its scale; the mouse pans (left or middle button) and zooms (wheel, right button)
+        instead of rotating, and the view stays straight down, north up (see ``_keep_map``)."""
+        on = bool(on)
+        self._fly_timer.stop()
+        self._fly_frames = []
+        if on != self.scene_view.map_mode:
+            self.scene_view.set_map(on)
+        self._map_navigation(on)
+        action = getattr(self, "map_action", None)
+        if action is not None and action.isChecked() != on:
+            action.blockSignals(True)
+            action.setChecked(on)
+            action.blockSignals(False)
+        self.request_render()
+
+    def _map_navigation(self, on: bool) -> None:
+        if on == getattr(self, "_map_style", False):
+            return
+        if on:
+            self.viewport.enable_custom_trackball_style(left="pan", shift_left="pan", control_left="pan",
+                                                        middle="pan", shift_middle="pan", control_middle="pan",
+                                                        right="dolly", shift_right="dolly", control_right="dolly")
+        else:
+            self.viewport.enable_terrain_style(mouse_wheel_zooms=True)
+        self._map_style = on
+        self._watch_style()
+
+    def _watch_style(self) -> None:
+        """A click (press and release without a drag) identifies: the navigation style grabs the mouse
+        between press and release, so the release is seen as the end of its interaction."""
+        iren = self.viewport.iren.interactor
+        iren.GetInteractorStyle().AddObserver("EndInteractionEvent", lambda *_: self._on_release(iren, None))
+
+    def _keep_map(self) -> None:
+        """Before each frame: the 2D map back to straight down and north up (a spin or a rotation the mouse
+        made) and its eye at the height levels of detail expect."""
+        if not self._closed:
+            self.scene_view.keep_map()
 
     # ---- keyboard navigation ----------------------------------------------------------------------
 
@@ -101,7 +149,19 @@ class NavigationMixin:
         return super().eventFilter(obj, event)
 
     def orbit(self, *, azimuth: float = 0.0, elevation: float = 0.0, zoom: float = 1.0) -> None:
+        """Arrows orbit and tilt, + and − zoom; in the 2D map the arrows pan (a tenth of the view a step)."""
         cam = self.viewport.camera
+        if self.scene_view.map_mode:
+            half = cam.GetParallelScale()
+            w, h = self.viewport.renderer.GetSize()
+            step = np.array([np.sign(azimuth) * half * w / max(h, 1), np.sign(elevation) * half, 0.0]) * 0.2
+            cam.focal_point = tuple(np.array(cam.focal_point) + step)
+            cam.position = tuple(np.array(cam.position) + step)
+            if zoom != 1.0:
+                cam.Zoom(zoom)  # a parallel projection zooms by its scale
+            self.scene_view.keep_map()
+            self.request_render()
+            return
         if azimuth:
             cam.Azimuth(azimuth)
         if elevation:
@@ -133,6 +193,11 @@ class NavigationMixin:
         from ydtwin.errors import YdtwinError
         from ydtwin.model.project import Viewpoint
 
+        if self.scene_view.map_mode:
+            if not isinstance(target, Viewpoint):
+                self.set_view(str(target))  # the map of that view, at once
+                return
+            self.set_map_mode(False)  # a bookmark is a perspective viewpoint
         try:
             goal = target if isinstance(target, Viewpoint) else \
                 self.scene_view.viewpoint_for(self.workspace.check_view(str(target)))

@@ -1,4 +1,5 @@
-"""Map furniture drawn over the scene: a scale bar that follows the camera."""
+"""Map furniture drawn over the scene: a scale bar that follows the camera, and the camera's metres per pixel
+(perspective or the parallel projection of the 2D map)."""
 
 from __future__ import annotations
 
@@ -25,10 +26,20 @@ def format_length(metres: float) -> str:
     return f"{metres / 1000:g} km" if metres >= 1000 else f"{metres:g} m"
 
 
+def metres_per_pixel(camera, height_px: int) -> float:
+    """Ground metres per pixel of a frame ``height_px`` high: in a 2D map (parallel projection) the parallel
+    scale, the same everywhere in the frame; in a perspective view the scale at the focal distance."""
+    height = max(int(height_px), 1)
+    if camera.GetParallelProjection():
+        return 2.0 * camera.GetParallelScale() / height
+    return 2.0 * camera.GetDistance() * math.tan(math.radians(camera.GetViewAngle()) / 2.0) / height
+
+
 class ScaleBar:
     """A bar of a round length at the focal distance (bottom right), updated before every frame.
 
-    In a perspective view the scale varies across the image; the bar is true at the camera's focal point.
+    In a perspective view the scale varies across the image; the bar is true at the camera's focal point. In
+    the 2D map (parallel projection) it is true everywhere.
     """
 
     MAX_PX = 160
@@ -67,9 +78,7 @@ class ScaleBar:
         self._tag = renderer.AddObserver("StartEvent", lambda *_: self.update())
 
     def metres_per_pixel(self) -> float:
-        cam = self.renderer.GetActiveCamera()
-        height = max(self.renderer.GetSize()[1], 1)
-        return 2.0 * cam.GetDistance() * math.tan(math.radians(cam.GetViewAngle()) / 2.0) / height
+        return metres_per_pixel(self.renderer.GetActiveCamera(), self.renderer.GetSize()[1])
 
     def update(self) -> None:
         m_per_px = self.metres_per_pixel()

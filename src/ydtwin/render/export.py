@@ -30,6 +30,7 @@ from ydtwin.geo.labels import zoom_opacity
 from ydtwin.geo.lod import TriangleBudget
 from ydtwin.render import _vtk
 from ydtwin.render.backend import prepare_offscreen
+from ydtwin.render.decorations import metres_per_pixel
 from ydtwin.render.export_common import Cancelled, ExportError, today
 from ydtwin.render.export_still import (
     IMAGE_SUFFIXES,
@@ -114,19 +115,24 @@ class Exporter:
 
     # --- camera and state ---------------------------------------------------------------------------
 
-    def set_view(self, name: str, size: tuple[int, int] | None = None) -> None:
-        """Frame a named view (region, city, layer, box) for an image of ``size``'s proportions."""
+    def set_view(self, name: str, size: tuple[int, int] | None = None, *, map: bool = False) -> None:
+        """Frame a named view (region, city, layer, box) for an image of ``size``'s proportions: in
+        perspective, or with ``map`` as the 2D map (straight down, north up, the box filling the frame)."""
         if size is not None:
             w, h = size
             k = min(1.0, 1920 / max(w, h))
             self.render_window.SetSize(max(16, round(w * k)), max(16, round(h * k)))
-        self.view.set_view(name)
+        if map:
+            self.view.set_map(True, name)
+        else:
+            self.view.set_view(name)
 
     def apply_viewpoint(self, vp) -> None:
         self.view.apply_viewpoint(vp)
 
     def set_pose(self, pose) -> None:
         cam = self.renderer.GetActiveCamera()
+        cam.SetParallelProjection(False)
         cam.SetFocalPoint(*(float(v) for v in pose.focal))
         cam.SetPosition(*(float(v) for v in pose.eye))
         cam.SetViewUp(*(float(v) for v in pose.up))
@@ -277,6 +283,9 @@ class Exporter:
         cam = self.renderer.GetActiveCamera()
         angle = cam.GetViewAngle()
         centre = cam.GetWindowCenter()
+        # the 2D map: a tile's parallel scale is its share of the whole (its view angle still changes, so
+        # that levels of detail, which read the view angle, choose as for the whole image)
+        parallel = cam.GetParallelScale() if cam.GetParallelProjection() else None
         W, H = w * s, h * s  # the whole image in render pixels
         one = W <= limit and H <= limit
         m = 0 if one else TILE_MARGIN_PX * s
@@ -298,6 +307,8 @@ class Exporter:
                     if not one:
                         cx, cy = (x0 + wi / 2) * s, (y0 + hj / 2) * s
                         cam.SetViewAngle(math.degrees(2 * math.atan(tan_half * rh / H)))
+                        if parallel is not None:
+                            cam.SetParallelScale(parallel * rh / H)
                         cam.SetWindowCenter((2 * cx / W - 1) * W / rw, (2 * cy / H - 1) * H / rh)
                     cam.SetClippingRange(near, far)
                     tile = self._frame(rw, rh, channels)[m : m + hj * s, m : m + wi * s]
@@ -310,6 +321,8 @@ class Exporter:
         finally:
             cam.SetViewAngle(angle)
             cam.SetWindowCenter(*centre)
+            if parallel is not None:
+                cam.SetParallelScale(parallel)
             cam.SetClippingRange(near, far)
         return out, nx * ny
 
@@ -343,7 +356,7 @@ class Exporter:
         labels = [label[2:] for label in sorted(labels, key=lambda label: label[:2])]
         focal = np.array(cam.GetFocalPoint())
         dist = cam.GetDistance()
-        mpp = 2.0 * dist * math.tan(math.radians(cam.GetViewAngle()) / 2.0) / h
+        mpp = metres_per_pixel(cam, h)  # the 2D map's parallel scale, or the focal point's
         north = None
         a, b = to_px(np.array([focal, focal + [0.0, max(dist * 0.05, 1.0), 0.0]]))
         if np.isfinite(a).all() and np.isfinite(b).all() and np.hypot(*(b - a)) > 1e-6:

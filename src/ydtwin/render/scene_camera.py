@@ -1,5 +1,6 @@
 """The camera of a scene view: named views (the region, a city, a district, a layer, a lon/lat box) resolved
-to a box and framed for the window, viewpoints kept in lon/lat + height, and the poses of fly-tos and flythroughs."""
+to a box and framed for the window, the 2D map (a parallel projection looking straight down, north up),
+viewpoints kept in lon/lat + height, and the poses of fly-tos and flythroughs."""
 
 from __future__ import annotations
 
@@ -124,7 +125,9 @@ class SceneCamera:
         return names[i], (float(lon.min()), float(lat.min()), float(lon.max()), float(lat.max()))
 
     def set_view(self, name: str = "region") -> ViewSpec:
+        """Frame a named view in perspective, from the south, tilted down (the 2D map is left)."""
         spec = self.view_spec(name)
+        self.plotter.camera.SetParallelProjection(False)
         lon0, lat0, lon1, lat1 = spec.bounds
         x, y = self.scene.projection.to_scene(np.array([lon0, lon1, lon0, lon1]), np.array([lat0, lat0, lat1, lat1]))
         cx, cy = float(x.mean()), float(y.mean())
@@ -155,6 +158,85 @@ class SceneCamera:
         self.request_render()
         return spec
 
+    # --- the 2D map: a parallel projection looking straight down, north up ----------------------------
+
+    @property
+    def map_mode(self) -> bool:
+        """Whether the camera shows the 2D map."""
+        return bool(self.plotter.camera.GetParallelProjection())
+
+    def map_scale(self) -> float | None:
+        """Half the 2D map's height in metres (VTK's parallel scale), or None in a perspective view."""
+        cam = self.plotter.camera
+        return float(cam.GetParallelScale()) if cam.GetParallelProjection() else None
+
+    def set_map(self, on: bool = True, view: str | None = None, *, scale: float | None = None) -> ViewSpec | None:
+        """Switch to the 2D map or back to perspective.
+
+        On: a parallel projection looking straight down with grid north (+y) up, framing ``view`` (any name
+        :meth:`view_spec` takes) exactly — the box's wider side fills the frame, nothing added — or, without
+        a view, centred where the camera looks at the scale it has there (``scale``: half the frame's height in
+        metres, instead). Off: a perspective view of the same place from the south at the usual tilt, its
+        scale at the focal point that of the map; with ``view``, that view as :meth:`set_view` frames it.
+        Returns the view framed, if any."""
+        cam = self.plotter.camera
+        if not on:
+            if view is not None:
+                return self.set_view(view)
+            half = self.map_scale()
+            cam.SetParallelProjection(False)
+            if half is not None:
+                focal = np.array(cam.focal_point)
+                el = math.radians(VIEW_ELEVATION_DEG)
+                dist = half / math.tan(math.radians(VIEW_ANGLE_DEG) / 2)
+                cam.view_angle = VIEW_ANGLE_DEG
+                cam.up = (0.0, 0.0, 1.0)
+                cam.position = tuple(focal + dist * np.array([0.0, -math.cos(el), math.sin(el)]))
+                self.plotter.renderer.ResetCameraClippingRange()
+            self.request_render()
+            return None
+        spec = None
+        if view is not None:
+            spec = self.view_spec(view)
+            lon0, lat0, lon1, lat1 = spec.bounds
+            x, y = self.scene.projection.to_scene(np.array([lon0, lon1, lon0, lon1]),
+                                                  np.array([lat0, lat0, lat1, lat1]))
+            width, height = self.plotter.window_size
+            aspect = max(width / max(height, 1), 0.1)
+            w, h = float(x.max() - x.min()), float(y.max() - y.min())
+            centre = ((float(x.max()) + float(x.min())) / 2, (float(y.max()) + float(y.min())) / 2, 0.0)
+            half = scale if scale is not None else max(h / 2, w / (2 * aspect))
+        else:
+            centre = tuple(float(v) for v in cam.focal_point)
+            half = scale if scale is not None else (
+                self.map_scale() or cam.GetDistance() * math.tan(math.radians(cam.GetViewAngle()) / 2))
+        if not (half > 0 and math.isfinite(half)):
+            raise ValueError(f"a 2D map needs a positive scale, not {half!r}")
+        cam.focal_point = centre
+        cam.SetParallelProjection(True)
+        cam.SetParallelScale(float(half))
+        cam.view_angle = VIEW_ANGLE_DEG
+        self.keep_map()
+        self.request_render()
+        return spec
+
+    def keep_map(self) -> None:
+        """In the 2D map: straight down and north up again (after a mouse drag that would rotate or tilt it),
+        the eye at the height whose perspective scale at the ground equals the map's, so that levels of
+        detail and label fading, which measure distances from the eye, see the map's scale. No-op in
+        perspective. Moves the eye along the line of sight only: the map's image does not change."""
+        cam = self.plotter.camera
+        if not cam.GetParallelProjection():
+            return
+        focal = np.array(cam.focal_point)
+        dist = cam.GetParallelScale() / math.tan(math.radians(cam.GetViewAngle()) / 2)
+        eye = focal + np.array([0.0, 0.0, dist])
+        if np.allclose(eye, cam.position, rtol=0, atol=1e-6 * dist) and np.allclose(cam.up, (0.0, 1.0, 0.0)):
+            return
+        cam.position = tuple(eye)
+        cam.up = (0.0, 1.0, 0.0)
+        self.plotter.renderer.ResetCameraClippingRange()
+
     # --- viewpoints (lon/lat + height: they survive a change of scene projection) ---------------------
 
     def viewpoint(self, name: str = "") -> Viewpoint:
@@ -166,6 +248,7 @@ class SceneCamera:
         """Where ``set_view(view)`` would put the camera, without moving it."""
         cam = self.plotter.camera
         saved = (cam.position, cam.focal_point, cam.up, cam.view_angle)
+        parallel = (cam.GetParallelProjection(), cam.GetParallelScale())
         request, self._request_render = self._request_render, (lambda: None)
         try:
             spec = self.set_view(view)
@@ -173,6 +256,8 @@ class SceneCamera:
         finally:
             self._request_render = request
             cam.position, cam.focal_point, cam.up, cam.view_angle = saved
+            cam.SetParallelProjection(parallel[0])
+            cam.SetParallelScale(parallel[1])
 
     def fly_frames(self, goal: Viewpoint, steps: int) -> list[tuple[np.ndarray, np.ndarray, float]]:
         """Camera frames (focal, eye, view angle; scene metres) from the current view to ``goal``."""
@@ -183,7 +268,9 @@ class SceneCamera:
                         self._scene_xyz(goal.eye), steps, start_angle=start.view_angle, goal_angle=goal.view_angle)
 
     def set_camera(self, focal, eye, view_angle: float) -> None:
+        """A perspective camera (a fly-to's frame): the 2D map is left."""
         cam = self.plotter.camera
+        cam.SetParallelProjection(False)
         cam.focal_point = tuple(float(v) for v in focal)
         cam.position = tuple(float(v) for v in eye)
         cam.up = (0.0, 0.0, 1.0)
@@ -191,8 +278,10 @@ class SceneCamera:
         self.plotter.renderer.ResetCameraClippingRange()
 
     def set_pose(self, eye, focal, up, view_angle: float) -> None:
-        """The camera at a flythrough pose (scene metres; ``up`` explicit: a path may roll or look down)."""
+        """The camera at a flythrough pose (scene metres; ``up`` explicit: a path may roll or look down), in
+        perspective."""
         cam = self.plotter.camera
+        cam.SetParallelProjection(False)
         cam.focal_point = tuple(float(v) for v in focal)
         cam.position = tuple(float(v) for v in eye)
         cam.up = tuple(float(v) for v in up)
@@ -207,6 +296,7 @@ class SceneCamera:
 
     def apply_viewpoint(self, vp: Viewpoint) -> None:
         cam = self.plotter.camera
+        cam.SetParallelProjection(False)
         cam.focal_point = tuple(self._scene_xyz(vp.target))
         cam.position = tuple(self._scene_xyz(vp.eye))
         cam.up = (0.0, 0.0, 1.0)
