@@ -3,24 +3,49 @@
 <context>
     <name>CompareWindow</name>
     <message>
-        <location filename="../compare.py" line="76" />
+        <location filename="../compare.py" line="155" />
         <source>Compare scenarios</source>
         <translation>方案对比</translation>
     </message>
     <message>
-        <location filename="../compare.py" line="95" />
+        <location filename="../compare.py" line="174" />
         <source>Swipe</source>
         <translation>卷帘</translation>
     </message>
     <message>
-        <location filename="../compare.py" line="122" />
+        <location filename="../compare.py" line="219" />
         <source>Plans</source>
         <translation>规划</translation>
     </message>
     <message>
-        <location filename="../compare.py" line="132" />
+        <location filename="../compare.py" line="229" />
         <source>year</source>
         <translation>年份</translation>
+    </message>
+    <message>
+        <location filename="../compare.py" line="276" />
+        <source>plan year {year}</source>
+        <translation>规划年份 {year}</translation>
+    </message>
+    <message>
+        <location filename="../compare.py" line="277" />
+        <source>as planned</source>
+        <translation>按规划</translation>
+    </message>
+    <message>
+        <location filename="../compare.py" line="282" />
+        <source>no city plans</source>
+        <translation>无城市规划</translation>
+    </message>
+    <message>
+        <location filename="../compare.py" line="284" />
+        <source>all {count} cities</source>
+        <translation>全部 {count} 个城市</translation>
+    </message>
+    <message>
+        <location filename="../compare.py" line="293" />
+        <source>, </source>
+        <translation>、</translation>
     </message>
 </context><context>
     <name>ExportImageDialog</name>
@@ -1172,7 +1197,7 @@
         <source>B&amp;uild basemap from OpenStreetMap extract…</source>
         <translation>由 OpenStreetMap 数据生成底图(&amp;U)…</translation>
     </message>
-<message>
+    <message>
         <location filename="../window_menus.py" line="132" />
         <source>2D &amp;map (north up)</source>
         <translation>二维地图（上北）(&amp;M)</translation>
@@ -1182,7 +1207,7 @@
         <source>Look straight down without perspective, north up: the scale bar holds across the whole view</source>
         <translation>无透视垂直俯视、上北：比例尺在整个视图内都准确</translation>
     </message>
-    </context><context>
+</context><context>
     <name>PluginsPanel</name>
     <message>
         <location filename="../plugins_panel.py" line="83" />
@@ -1713,5 +1738,12 @@ Open it read-only?</source>
     <message>
         <source>An unsaved review session was found ({0} edits): Review ▸ Recover</source>
         <translation type="vanished">发现未保存的审查会话（{0} 处修改）：联合审查 ▸ 恢复</translation>
+    </message>
+</context><context>
+    <name>SwipeHandle</name>
+    <message>
+        <location filename="../compare.py" line="46" />
+        <source>Drag to move the swipe line</source>
+        <translation>拖动以移动卷帘分隔线</translation>
     </message>
 </context></TS>
