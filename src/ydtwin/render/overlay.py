@@ -157,9 +157,9 @@ def _legend_layout(p: _Painter, rows, h: int, k: float):
     return columns, widths, row, sw, font, (int(sum(widths)), int(row * len(columns[0]) + p.px(14) * k))
 
 
-def _legend(p: _Painter, rows, *, left: int, top: int, frame: tuple[int, int]) -> None:
+def _legend(p: _Painter, rows, *, left: int, top: int, frame: tuple[int, int]) -> tuple[int, int, int, int]:
     """The legend box at the top left, never over ``LEGEND_MAX_SHARE`` of the frame: smaller text first (down
-    to about 60 % of its size), then the last rows folded into "+N more"."""
+    to about 60 % of its size), then the last rows folded into "+N more". → its box."""
     w, h = frame
     budget = LEGEND_MAX_SHARE * w * h
     k = 1.0
@@ -189,6 +189,7 @@ def _legend(p: _Painter, rows, *, left: int, top: int, frame: tuple[int, int]) -
             d.text((x + p.px(20) * k + sw, y + row / 2), label, font=font, anchor="lm",
                    fill=_rgb(text_on(colour, LEGEND_BOX_ON_WHITE)))
         x += int(width)
+    return (left, top, left + box_w, top + box_h)
 
 
 def legend_image(rows, frame: tuple[int, int], *, scale: float = 0.8) -> np.ndarray:
@@ -205,8 +206,9 @@ def legend_image(rows, frame: tuple[int, int], *, scale: float = 0.8) -> np.ndar
     return np.asarray(p.layer.crop(box))
 
 
-def _colour_bar(p: _Painter, bar, *, right: int, top: int, height: int) -> None:
-    """A vertical colour bar at the right: the colormap from low (bottom) to high, its title and three values."""
+def _colour_bar(p: _Painter, bar, *, right: int, top: int, height: int) -> tuple[int, int, int, int]:
+    """A vertical colour bar at the right: the colormap from low (bottom) to high, its title and three values.
+    → its box."""
     import matplotlib
 
     title, (lo, hi), cmap = bar
@@ -227,17 +229,38 @@ def _colour_bar(p: _Painter, bar, *, right: int, top: int, height: int) -> None:
         d.line((x0 + p.px(10), y0 + k, x0 + p.px(10) + bw, y0 + k), fill=tuple(int(v * 255) for v in c))
     for t, y in zip(labels, (y0, (y0 + y1) / 2, y1), strict=True):
         d.text((x0 + p.px(16) + bw, y), t, font=font, anchor="lm", fill=(235, 235, 235))
+    return (int(x0), top, right, top + height + p.px(44))
 
 
 def _overlaps(a, b, gap: int) -> bool:
     return not (a[2] + gap <= b[0] or b[2] + gap <= a[0] or a[3] + gap <= b[1] or b[3] + gap <= a[1])
 
 
-def place_labels(p: _Painter, labels, frame: tuple[int, int]) -> list[tuple[tuple[float, float], str, tuple]]:
+def fit_in_frame(anchors: np.ndarray, boxes: np.ndarray, frame: tuple[int, int], margin: float = 0.0):
+    """Where each label is drawn so that its whole box lies in the frame (``margin`` pixels from its edges):
+    a label whose anchor is in the frame but whose box would run off an edge (a long project name near the
+    left or right of a still) slides inside; one whose anchor is off the frame, or whose box is larger than
+    the frame, is left out. ``anchors`` (n, 2) pixels, ``boxes`` (n, 4) relative to them → (anchors, kept)."""
+    w, h = frame
+    anchors = np.asarray(anchors, dtype=np.float64).reshape(-1, 2)
+    boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
+    x, y = anchors[:, 0], anchors[:, 1]
+    kept = np.isfinite(anchors).all(axis=1) & (x >= 0) & (x <= w) & (y >= 0) & (y <= h)
+    lo = np.column_stack([margin - boxes[:, 0], margin - boxes[:, 1]])  # the smallest anchor that fits
+    hi = np.column_stack([w - margin - boxes[:, 2], h - margin - boxes[:, 3]])  # the largest
+    kept &= (lo <= hi).all(axis=1)
+    moved = np.where(kept[:, None], np.clip(np.nan_to_num(anchors), lo, np.maximum(lo, hi)), np.nan)
+    return moved, kept
+
+
+def place_labels(p: _Painter, labels, frame: tuple[int, int],
+                 reserved=()) -> list[tuple[tuple[float, float], str, tuple]]:
     """The labels that fit without covering one another, in the order given (earlier ones win; the export
     lists cities first, then districts, projects and findings): a label whose box would overlap one already
     placed is left out, so a pile of findings at region zoom shows its first labels legibly instead of an
-    unreadable stack (the rule of the 3D view, :func:`ydtwin.geo.labels.place`). → [((x, y), text, colour)]."""
+    unreadable stack (the rule of the 3D view, :func:`ydtwin.geo.labels.place`). No label is cut by the
+    frame's edge: one that would be slides inside (:func:`fit_in_frame`) before the overlaps are weighed;
+    none covers the ``reserved`` boxes (the legend, the credits, the north arrow…). → [((x, y), text, colour)]."""
     from ydtwin.geo.labels import CITY, place
 
     if not labels:
@@ -245,10 +268,13 @@ def place_labels(p: _Painter, labels, frame: tuple[int, int]) -> list[tuple[tupl
     anchors = np.array([(x, y) for x, y, _t, _c in labels], dtype=np.float64)
     boxes = np.array([np.subtract(p.text_rect((0, 0), text, 17, bold=True, anchor="mm", pad=4), 0.0)
                       for _x, _y, text, _c in labels])
+    # (+1: Pillow rounds a box drawn at a fractional anchor, and a rectangle covers its end pixel)
+    anchors, kept = fit_in_frame(anchors, boxes, frame, margin=p.px(2) + 1)
     # one class, kept in place: the order given decides
-    placed = place(anchors, boxes, CITY, frame, gap=p.px(3))
-    return [((x, y), text, colour) for (x, y, text, colour), shown in zip(labels, placed.shown, strict=True)
-            if shown]
+    placed = place(anchors, boxes, CITY, frame, gap=p.px(3), reserved=reserved)
+    return [((float(ax), float(ay)), text, colour)
+            for (_x, _y, text, colour), (ax, ay), ok, shown in zip(labels, anchors, kept, placed.shown, strict=True)
+            if ok and shown]
 
 
 def draw_overlays(rgb: np.ndarray, options: OverlayOptions, content: OverlayContent, *,
@@ -262,20 +288,20 @@ def draw_overlays(rgb: np.ndarray, options: OverlayOptions, content: OverlayCont
     margin = p.px(24)
     d = p.draw
 
-    if options.labels:
-        for (x, y), text, colour in place_labels(p, content.labels, (w, h)):
-            p.text_box((x, y), text, 17, bold=True, anchor="mm", fill=_rgb(colour), box=(13, 13, 20, 140), pad=4)
+    furniture = []  # boxes of everything but the labels: no label covers them
 
     top = margin
     if options.title:
         rect = p.text_box((margin, top), options.title, 34, bold=True, box=(12, 14, 20, 190), pad=10)
+        furniture.append(rect)
         top = rect[3] + p.px(10)
 
     if options.legend and content.legend:
-        _legend(p, content.legend, left=margin, top=top, frame=(w, h))
+        furniture.append(_legend(p, content.legend, left=margin, top=top, frame=(w, h)))
 
     if options.legend and content.colour_bar is not None:
-        _colour_bar(p, content.colour_bar, right=w - margin, top=top + p.px(60), height=int(h * 0.3))
+        furniture.append(_colour_bar(p, content.colour_bar, right=w - margin, top=top + p.px(60),
+                                     height=int(h * 0.3)))
 
     bottom = h - margin
     if options.attribution and content.attribution:
@@ -284,6 +310,7 @@ def draw_overlays(rgb: np.ndarray, options: OverlayOptions, content: OverlayCont
         font = _font(p.px(size))
         text = _wrap(content.attribution, font, int(w * 0.62), d)
         rect = p.text_box((margin, bottom), text, size, anchor="ld", box=(12, 14, 20, 170), pad=5)
+        furniture.append(rect)
         bottom_left = rect[1] - p.px(8)
     else:
         bottom_left = bottom
@@ -291,11 +318,13 @@ def draw_overlays(rgb: np.ndarray, options: OverlayOptions, content: OverlayCont
     if options.caption:
         font = _font(p.px(26))
         text = _wrap(options.caption, font, int(w * 0.7), d)
-        p.text_box((w / 2, bottom_left - p.px(30)), text, 26, anchor="md", box=(12, 14, 20, 200), pad=10)
+        furniture.append(p.text_box((w / 2, bottom_left - p.px(30)), text, 26, anchor="md", box=(12, 14, 20, 200),
+                                    pad=10))
 
     right = w - margin
     if options.date:
         rect = p.text_box((right, bottom), options.date, 14, anchor="rd", box=(12, 14, 20, 150), pad=5)
+        furniture.append(rect)
         right_bottom = rect[1] - p.px(10)
     else:
         right_bottom = bottom
@@ -313,6 +342,7 @@ def draw_overlays(rgb: np.ndarray, options: OverlayOptions, content: OverlayCont
         d.polygon([rot(0, -r * 0.85), rot(-r * 0.38, r * 0.45), rot(0, r * 0.2)], fill=(150, 150, 150))
         tx, ty = rot(0, -r * 1.25)
         d.text((tx, ty), "N", font=_font(p.px(15), True), anchor="mm", fill=(255, 255, 255))
+        furniture.append((cx - r, ty - p.px(10), cx + r, cy + r))
         scale_right = cx - r - p.px(18)
         scale_y = cy + r
     else:
@@ -326,10 +356,15 @@ def draw_overlays(rgb: np.ndarray, options: OverlayOptions, content: OverlayCont
         x1, x0, y = scale_right, scale_right - bar, scale_y - p.px(6)
         lw = p.px(3)
         d.rectangle((x0 - p.px(8), y - p.px(30), x1 + p.px(8), y + p.px(8)), fill=(12, 14, 20, 160))
+        furniture.append((x0 - p.px(8), y - p.px(30), x1 + p.px(8), y + p.px(8)))
         d.line((x0, y, x1, y), fill=(255, 255, 255), width=lw)
         for x in (x0, x1):
             d.line((x, y - p.px(6), x, y + p.px(4)), fill=(255, 255, 255), width=lw)
         d.text(((x0 + x1) / 2, y - p.px(9)), format_length(length), font=_font(p.px(14)), anchor="md",
                fill=(255, 255, 255))
+
+    if options.labels:  # last: placed around the furniture
+        for (x, y), text, colour in place_labels(p, content.labels, (w, h), furniture):
+            p.text_box((x, y), text, 17, bold=True, anchor="mm", fill=_rgb(colour), box=(13, 13, 20, 140), pad=4)
 
     return p.finish(rgb)
