@@ -81,7 +81,9 @@ def test_the_still_shows_the_gap_its_length_and_both_sides(review):
     shot = finding_shot(_record(_offset(result)))
     stills = finding_stills(ws.scene, [shot], size=SIZE)
     (png,) = stills.images
-    assert "Shanghai plans" in stills.sources and "Suzhou plans" in stills.sources
+    # the plans are credited as illustrative, with the plugins they come from
+    assert "plan layers: ILLUSTRATIVE" in stills.sources
+    assert "shanghai 0.1.0" in stills.sources and "suzhou 0.1.0" in stills.sources
     img = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
     assert img.shape[:2] == (SIZE[1], SIZE[0]) and img.std() > 5
 
