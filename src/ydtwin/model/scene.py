@@ -165,6 +165,7 @@ class Scene:
         buildings = [layer for layer in layers if isinstance(layer, BuildingsLayer)]
         generated = [layer for layer in buildings if layer.provenance.nature in ("procedural", "schematic")]
         real = [layer for layer in buildings if layer not in generated and layer.replaces != "none" and len(layer.data)]
+        real += [layer for layer in layers if getattr(layer, "kind", "") == "pointcloud" and len(layer.data)]
         return real, generated
 
     def replacement_masks(self, real: list, generated: list) -> dict[int, np.ndarray]:
@@ -211,7 +212,10 @@ class Scene:
         key = ("scene-centres", self.projection)
         cache = layer.data._cache
         if key not in cache:
-            c = layer.data.centres()
+            if getattr(layer, "kind", "") == "pointcloud":  # a survey claims the cells its points cover
+                c = layer.data.occupied_cells(self.REPLACE_CELL_M / 2)
+            else:
+                c = layer.data.centres()
             cache[key] = self.projection.to_scene(c[:, 0], c[:, 1], layer.data.crs)
         return cache[key]
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ydtwin.model.buildings import BuildingsLayer
+from ydtwin.model.pointcloud import PointCloudLayer
 from ydtwin.model.project import Viewpoint
 
 if TYPE_CHECKING:
@@ -50,6 +51,9 @@ class ViewSpec:
     name: str
     bounds: tuple[float, float, float, float]
     elevation_deg: float = VIEW_ELEVATION_DEG
+    #: scene height (m) of the ground the box lies on; 0 (sea level) for views of cities and the region, the
+    #: terrain's height for small views (a 300 m survey on terrain drawn 50 m up would slip out of the frame)
+    ground_z: float = 0.0
 
 
 class SceneCamera:
@@ -79,6 +83,17 @@ class SceneCamera:
                 x0, x1 = np.percentile(lon, [1, 99])
                 y0, y1 = np.percentile(lat, [1, 99])
                 return ViewSpec(layer.name, (x0, y0, x1, y1), elevation_deg=45.0)
+        for layer in self.scene.layers:
+            if isinstance(layer, PointCloudLayer) and name in (layer.name, f"layer:{layer.name}") and len(layer.data):
+                xyz = layer.data.xyz[:: max(1, len(layer.data) // 100_000)]  # a sample sets the view
+                lon, lat = _lonlat(xyz[:, 0], xyz[:, 1], layer.data.crs)
+                x0, x1 = np.percentile(lon, [0.5, 99.5])
+                y0, y1 = np.percentile(lat, [0.5, 99.5])
+                mx, my = (x1 - x0) * 0.15, (y1 - y0) * 0.15  # a margin: the survey's edges stay in the frame
+                cx, cy = self.scene.projection.to_scene(np.array([(x0 + x1) / 2]), np.array([(y0 + y1) / 2]))
+                ground = float(self.ctx.surface.z(cx, cy, 0.0)[0])
+                return ViewSpec(layer.name, (x0 - mx, y0 - my, x1 + mx, y1 + my), elevation_deg=45.0,
+                                ground_z=ground)
         district = self._district_bounds(name)
         if district is not None:
             return ViewSpec(district[0], district[1], elevation_deg=50.0)
@@ -139,9 +154,9 @@ class SceneCamera:
         cam.view_angle = VIEW_ANGLE_DEG
         cam.up = (0.0, 0.0, 1.0)
         direction = np.array([0.0, -math.cos(el), math.sin(el)])
-        corners = np.column_stack([x, y, np.zeros(4)])
+        corners = np.column_stack([x, y, np.full(4, spec.ground_z)])
         dist = max(w, h) / math.tan(math.radians(VIEW_ANGLE_DEG) / 2)
-        focal = np.array([cx, cy, 0.0])
+        focal = np.array([cx, cy, spec.ground_z])
         # fit the box's corners into the viewport (with a margin): a few fixed-point steps on the distance
         for _ in range(8):
             cam.focal_point = tuple(focal)

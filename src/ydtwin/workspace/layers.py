@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ydtwin.errors import YdtwinError
+from ydtwin.io.pointcloud_read import is_point_cloud
 
 __all__ = ["LayerRequest", "LoadedLayer", "layer_name", "load_summary", "read_layer"]
 
@@ -67,6 +68,8 @@ def read_layer(request: LayerRequest, *, scene, plugins=None, progress: Callable
     path = request.path
     reader = plugins.reader_for(path) if plugins is not None else None
     name = layer_name(path)
+    if (reader is None or reader.builtin) and is_point_cloud(path):
+        return _read_point_cloud(request, scene, progress=progress, cancel=cancel)
     if reader is not None and not reader.builtin:  # a plugin's reader: guarded, with a time limit
         result = plugins.read(reader, path)
         data = result[0] if isinstance(result, tuple) else result
@@ -110,10 +113,34 @@ def read_layer(request: LayerRequest, *, scene, plugins=None, progress: Callable
     return LoadedLayer(layer, report, request)
 
 
+def _read_point_cloud(request: LayerRequest, scene, *, progress, cancel) -> LoadedLayer:
+    """A LAS/LAZ/COPC file → a point cloud layer in scene coordinates (checked, streamed, bounded in memory)."""
+    from ydtwin.io.pointcloud_read import read_point_cloud
+    from ydtwin.model.layer import Provenance
+    from ydtwin.model.pointcloud import PointCloudLayer
+
+    path = request.path
+    data, report = read_point_cloud(path, crs=request.crs, projection=scene.projection,
+                                    region_bbox=scene.region.bbox, progress=progress, cancel=cancel)
+    layer = PointCloudLayer(
+        layer_name(path), data, group="Point clouds", visible=request.visible, opacity=request.opacity,
+        provenance=Provenance(source=f"{path.name} ({report.format})", licence="as supplied by its owner",
+                              transformations=(f"from {report.crs} to the scene",), notes=report.note))
+    if request.color_by:
+        try:
+            layer.color_by = request.color_by
+        except ValueError as exc:
+            raise YdtwinError(f"{path.name}: {exc}") from None
+    scene.prepare_replacements(layer)  # the procedural blocks it hides, computed here (a worker in the app)
+    return LoadedLayer(layer, report, request)
+
+
 def load_summary(loaded: LoadedLayer) -> str:
     """One line saying what was loaded and what was set aside (the log panel's and the CLI's line)."""
     layer, report = loaded.layer, loaded.report
     name = loaded.request.path.name
+    if hasattr(report, "kept_points"):  # a point cloud
+        return f"{name}: {report.summary()}"
     if report is None:
         return f"{name}: {len(layer.data):,} features ({layer.provenance.source})"
     rejected = f"; set aside: {report.summary()}" if report.n_rejected else ""

@@ -219,6 +219,7 @@ class Workspace:
         (``district:CODE``), a loaded layer's name or a box lon_min,lat_min,lon_max,lat_max that touches the
         region. Anything else is one error line."""
         from ydtwin.model.buildings import BuildingsLayer
+        from ydtwin.model.pointcloud import PointCloudLayer
 
         text = view.strip()
         if text.lower() in ("region", "home") or text.startswith("district:"):
@@ -230,7 +231,7 @@ class Workspace:
                 raise YdtwinError(f"--view {text}: a box is lon_min,lat_min,lon_max,lat_max (numbers)") from None
             self._within_region(text, min(lon0, lon1), min(lat0, lat1), max(lon0, lon1), max(lat0, lat1))
             return text
-        if any(isinstance(layer, BuildingsLayer) and text in (layer.name, f"layer:{layer.name}")
+        if any(isinstance(layer, (BuildingsLayer, PointCloudLayer)) and text in (layer.name, f"layer:{layer.name}")
                for layer in self.scene.layers):
             return text
         if "," in text:  # numbers, but not four of them

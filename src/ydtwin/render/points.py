@@ -1,0 +1,182 @@
+"""Point clouds on screen: a point budget, voxel level of detail, tiles with float64 origins, colours by class,
+elevation, intensity, RGB or return number.
+
+The budget (``SOFTWARE_POINT_BUDGET`` in software GL, ``GPU_POINT_BUDGET`` on a GPU: see
+``ydtwin.render.backend``) caps the points drawn; a cloud holding more is thinned to one point per voxel
+(``ydtwin.geo.voxel``), so that its whole extent stays covered. Points are cut into ``POINT_TILE_M`` tiles, each
+an actor at its own float64 origin. Heights stay true (not exaggerated), like the buildings': each tile's
+ground (the median of its ground-class points, else its lowest points) is set on the terrain surface.
+
+Eye-dome lighting (``layer.eye_dome``) is VTK's renderer-wide pass: it shades the terrain, lines and labels
+too and turns the sky black, so points are shaded on their own instead — drawn as lit spheres, which gives
+the same reading of depth on a cloud without touching the rest of the scene.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyvista as pv
+
+from ydtwin.geo.tiles import TileGrid, to_local
+from ydtwin.geo.voxel import voxel_subsample
+from ydtwin.model.pointcloud import GROUND_CLASS, PointCloudLayer, class_colour, class_name, class_palette
+from ydtwin.render.visuals import VISUALS, Visual
+
+__all__ = ["GPU_POINT_BUDGET", "POINT_TILE_M", "SOFTWARE_POINT_BUDGET", "PointsVisual", "point_budget"]
+
+SOFTWARE_POINT_BUDGET = 1_000_000
+GPU_POINT_BUDGET = 5_000_000
+#: side of a point tile (m): local float32 coordinates within 1.5 km of the origin (spacing < 0.2 mm)
+POINT_TILE_M = 2_000.0
+#: colours of return numbers 1–7 (first returns warm, later ones cooler)
+RETURN_COLOURS = np.array([[0.95, 0.55, 0.15], [0.25, 0.65, 0.90], [0.40, 0.80, 0.40], [0.75, 0.45, 0.85],
+                           [0.95, 0.85, 0.30], [0.55, 0.55, 0.55], [0.90, 0.35, 0.45]])
+#: depth offset (VTK units) that keeps ground points in front of the terrain they lie on
+POINT_DEPTH_OFFSET = -12.0
+NUMERIC = {"elevation": ("elevation (m)", "viridis"), "intensity": ("intensity", "gray")}
+
+
+def point_budget(render_window) -> int:
+    """Points a frame may draw: the GPU budget when the renderer is a GPU, the software one otherwise (also
+    when the renderer cannot be told yet)."""
+    from ydtwin.render.backend import gl_info
+
+    try:
+        info = gl_info(render_window)
+    except Exception:  # noqa: BLE001 - no capability report yet: assume the slower case
+        return SOFTWARE_POINT_BUDGET
+    if info.renderer == "unknown" or info.software:
+        return SOFTWARE_POINT_BUDGET
+    return GPU_POINT_BUDGET
+
+
+class PointsVisual(Visual):
+    #: set to draw a fixed number of points whatever the renderer (benchmarks, tests); None: ``point_budget``
+    budget_override: int | None = None
+
+    def __init__(self, layer, ctx) -> None:
+        super().__init__(layer, ctx)
+        self.points_drawn = 0
+        self.voxel_m = 0.0
+        self._legend: list = []
+        self._bar: tuple | None = None
+        #: per actor: the data index of each of its points (for identify)
+        self._index: dict[int, np.ndarray] = {}
+
+    def budget(self) -> int:
+        if self.budget_override is not None:
+            return self.budget_override
+        return point_budget(self.ctx.plotter.render_window)
+
+    def scene_xyz(self, index: np.ndarray) -> np.ndarray:
+        layer: PointCloudLayer = self.layer  # type: ignore[assignment]
+        xyz = layer.data.xyz[index]
+        if layer.data.crs != self.ctx.scene.crs:
+            x, y = self.ctx.scene.projection.to_scene(xyz[:, 0], xyz[:, 1], layer.data.crs)
+            xyz = np.column_stack([x, y, xyz[:, 2]])
+        return xyz
+
+    def build(self) -> None:
+        layer: PointCloudLayer = self.layer  # type: ignore[assignment]
+        self._legend, self._bar, self._index = [], None, {}
+        self.points_drawn, self.voxel_m = 0, 0.0
+        shown = np.flatnonzero(layer.shown_mask())
+        if len(shown) == 0:
+            return
+        xyz = self.scene_xyz(shown)
+        pick, self.voxel_m = voxel_subsample(xyz, self.budget())
+        index, xyz = shown[pick], xyz[pick]
+        colours, scalars = self._colouring(index)
+        x0, y0 = np.floor(xyz[:, :2].min(axis=0) / POINT_TILE_M) * POINT_TILE_M
+        x1, y1 = xyz[:, :2].max(axis=0) + 1.0
+        grid = TileGrid(x0, y0, max(x1, x0 + 1.0), max(y1, y0 + 1.0), tile_size=POINT_TILE_M)
+        ti, tj = grid.index_of(xyz[:, 0], xyz[:, 1])
+        tile = ti * grid.shape[1] + tj
+        order = np.argsort(tile, kind="stable")
+        starts = np.flatnonzero(np.r_[True, tile[order][1:] != tile[order][:-1]])
+        cls = layer.data.classification
+        for a, b in zip(starts, np.r_[starts[1:], len(order)], strict=True):
+            sel = order[a:b]
+            key = int(tile[sel[0]])
+            origin = grid.origin(key // grid.shape[1], key % grid.shape[1])
+            ground_pts = sel[cls[index[sel]] == GROUND_CLASS]
+            ground = (np.median(xyz[ground_pts, 2]) if len(ground_pts) >= 10
+                      else np.percentile(xyz[sel, 2], 2.0))
+            origin[2] = ground
+            local = to_local(xyz[sel], origin)
+            origin[2] = self._terrain_top(xyz[sel])
+            cloud = pv.PolyData(local)
+            options = dict(point_size=layer.point_size, render_points_as_spheres=layer.eye_dome,
+                           lighting=layer.eye_dome, name=f"points-{layer.id}-{key}")
+            if colours is not None:
+                cloud.point_data["rgb"] = colours[sel]
+                options.update(scalars="rgb", rgb=True)
+            else:
+                title, cmap = NUMERIC[layer.color_by]
+                cloud.point_data[title] = scalars[sel]
+                options.update(scalars=title, cmap=cmap, clim=self._bar[1], show_scalar_bar=False)
+            actor = self._add(cloud, origin, **options)
+            # ground points lie on the terrain: drawn a little nearer, so the surface does not hide them
+            actor.GetMapper().SetResolveCoincidentTopologyToPolygonOffset()
+            actor.GetMapper().SetRelativeCoincidentTopologyPointOffsetParameter(POINT_DEPTH_OFFSET)
+            self._index[id(actor)] = index[sel]
+        self.points_drawn = len(index)
+        self.triangles = 0  # points are not triangles: the triangle budget is the buildings'
+
+    def _terrain_top(self, xyz: np.ndarray) -> float:
+        """The highest the terrain surface comes under these points (sampled on a 5 × 5 grid over their box):
+        their ground is set there, so that the (interpolated, exaggerated) surface never covers it."""
+        lo, hi = xyz[:, :2].min(axis=0), xyz[:, :2].max(axis=0)
+        gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], 5), np.linspace(lo[1], hi[1], 5))
+        return float(self.ctx.surface.z(gx.ravel(), gy.ravel(), 0.0).max())
+
+    def _colouring(self, index: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+        """(uint8 RGB per point, None) or (None, float32 values per point) for a colour bar."""
+        layer: PointCloudLayer = self.layer  # type: ignore[assignment]
+        data = layer.data
+        tr = self.ctx.translate
+        by = layer.color_by
+        if by == "classification":
+            cls = data.classification[index]
+            present = np.flatnonzero(np.bincount(cls, minlength=256))
+            self._legend = [(tr(class_name(int(c))), class_colour(int(c))) for c in present]
+            return class_palette()[cls], None
+        if by == "rgb" and data.rgb is not None:
+            return data.rgb[index], None
+        if by == "return_number":
+            ret = np.clip(data.return_number[index].astype(np.int64), 1, len(RETURN_COLOURS)) - 1
+            present = np.flatnonzero(np.bincount(ret, minlength=len(RETURN_COLOURS)))
+            self._legend = [(tr("return {0}").format(int(r) + 1), tuple(RETURN_COLOURS[r])) for r in present]
+            return np.round(RETURN_COLOURS[ret] * 255).astype(np.uint8), None
+        values = (data.xyz[index, 2] if by == "elevation" else data.intensity[index]).astype(np.float32)
+        lo, hi = (float(v) for v in np.percentile(values, [2.0, 98.0]))
+        hi = hi if hi > lo else lo + 1.0
+        title, cmap = NUMERIC[by]
+        self._bar = (tr(title), (lo, hi), cmap)
+        return None, values
+
+    def legend_entries(self) -> list[tuple[str, tuple[float, float, float]]]:
+        return list(self._legend) if self.layer.visible else []
+
+    def scalar_bar(self) -> tuple[str, tuple[float, float], str] | None:
+        return self._bar if self.layer.visible else None
+
+    def describe_pick(self, actor, cell_id: int) -> dict | None:
+        index = self._index.get(id(actor))
+        if index is None or not 0 <= cell_id < len(index):
+            return None
+        layer: PointCloudLayer = self.layer  # type: ignore[assignment]
+        data, k = layer.data, int(index[cell_id])
+        record = {"layer": layer.name, "class": f"{data.classification[k]} {class_name(int(data.classification[k]))}",
+                  "elevation_m": round(float(data.xyz[k, 2]), 2), "intensity": int(data.intensity[k]),
+                  "return_number": int(data.return_number[k])}
+        if data.rgb is not None:
+            record["rgb"] = "#{:02x}{:02x}{:02x}".format(*(int(v) for v in data.rgb[k]))
+        return record
+
+    def remove(self) -> None:
+        self._index = {}
+        super().remove()
+
+
+VISUALS[PointCloudLayer] = PointsVisual

@@ -1,0 +1,145 @@
+"""Point clouds on screen: a synthetic UTM 51N survey of a Suzhou block shows in place, its roofs in the ASPRS
+building colour above its ground; classes can be hidden; colours by elevation give a colour bar; the point
+budget holds; `ydtwin snapshot --layer cloud.laz --color-by classification` draws it headless."""
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from conftest import run_cli  # noqa: E402
+from las_synth import BUILDINGS, GROUND_Z, SW, write_cloud  # noqa: E402
+
+pytestmark = pytest.mark.render
+RED = np.array([230, 64, 51])  # ASPRS building (class 6) in ydtwin's palette
+BROWN = np.array([168, 122, 76])  # ground (class 2)
+
+
+@pytest.fixture(scope="module")
+def cloud_view(region_data, tmp_path_factory):
+    from ydtwin.render.backend import prepare_offscreen
+
+    prepare_offscreen()
+    import pyvista as pv
+
+    from ydtwin.model.scene import Scene
+    from ydtwin.render.scene_view import SceneView
+    from ydtwin.workspace.layers import LayerRequest, read_layer
+
+    region, layers = region_data
+    scene = Scene(region)
+    for layer in layers:
+        scene.add(layer)
+    path = write_cloud(tmp_path_factory.mktemp("las") / "block.laz", n_ground=80_000)
+    loaded = read_layer(LayerRequest(path), scene=scene)
+    theme = pv.themes.Theme()
+    theme.multi_samples = 0
+    plotter = pv.Plotter(off_screen=True, window_size=[800, 600], theme=theme, lighting=None)
+    view = SceneView(scene, plotter, request_render=plotter.render)
+    scene.add(loaded.layer)
+    view.set_view("block")
+    yield scene, view, plotter, loaded.layer
+    scene.layers.remove(loaded.layer)
+    view.close()
+    plotter.close()
+
+
+def _utm_display(view, plotter, x_rel, y_rel, z_rel):
+    """Display pixel of a point of the block (metres from its south-west corner, height above its ground)."""
+    from pyproj import Transformer
+
+    lon, lat = Transformer.from_crs(32651, 4326, always_xy=True).transform(SW[0] + x_rel, SW[1] + y_rel)
+    x, y = view.scene.projection.to_scene(np.array([lon]), np.array([lat]))
+    visual = view.visuals[[k for k, v in view.visuals.items() if v.layer.kind == "pointcloud"][0]]
+    actor = visual.actors[0]
+    z = actor.position[2] + z_rel  # the tile's ground sits at its actor's height
+    ren = plotter.renderer
+    ren.SetWorldPoint(float(x[0]), float(y[0]), float(z), 1.0)
+    ren.WorldToDisplay()
+    dx, dy, _ = ren.GetDisplayPoint()
+    return int(round(dx)), int(round(plotter.window_size[1] - dy))
+
+
+def _share_near(img, col, row, colour, r=6, tol=45):
+    patch = img[max(row - r, 0):row + r + 1, max(col - r, 0):col + r + 1, :3].astype(int)
+    return float((np.abs(patch - colour).max(axis=2) < tol).mean())
+
+
+def test_cloud_shows_in_place_coloured_by_class(cloud_view):
+    """The tall building's roof (42 m) is drawn in the building colour where it stands; open ground in the
+    ground colour; the legend lists the three classes present; the procedural blocks under it are hidden."""
+    scene, view, plotter, layer = cloud_view
+    img = plotter.screenshot(return_img=True)
+    x0, y0, x1, y1, h = BUILDINGS[0]
+    col, row = _utm_display(view, plotter, (x0 + x1) / 2, (y0 + y1) / 2, h)
+    assert _share_near(img, col, row, RED) > 0.25
+    col, row = _utm_display(view, plotter, 150.0, 30.0, 0.0)  # open ground, south edge
+    assert _share_near(img, col, row, BROWN) > 0.2
+    assert _share_near(img, col, row, RED) == 0.0
+    visual = view.visuals[layer.id]
+    assert [name for name, _c in visual.legend_entries()] == ["ground", "high vegetation", "building"]
+    blocks = scene.layer("procedural-blocks") if any(x.role == "procedural-blocks" for x in scene.layers) else None
+    if blocks is not None:
+        assert blocks.hidden.any()
+    assert visual.points_drawn == len(layer.data)
+
+
+def test_hiding_a_class_and_colouring_by_elevation(cloud_view):
+    """Hiding class 6 takes the roofs away (the workspace-level toggle); elevation colours come with a colour
+    bar over the cloud's heights; a cloud without colours refuses --color-by rgb."""
+    scene, view, plotter, layer = cloud_view
+    x0, y0, x1, y1, h = BUILDINGS[0]
+    try:
+        layer.set_class_visible(6, False)
+        img = plotter.screenshot(return_img=True)
+        col, row = _utm_display(view, plotter, (x0 + x1) / 2, (y0 + y1) / 2, h)
+        assert _share_near(img, col, row, RED) < 0.02
+        assert "building" not in [n for n, _c in view.visuals[layer.id].legend_entries()]
+    finally:
+        layer.set_class_visible(6, True)
+    try:
+        layer.color_by = "elevation"
+        title, (lo, hi), _cmap = view.visuals[layer.id].scalar_bar()
+        assert "elevation" in title and lo == pytest.approx(GROUND_Z, abs=0.5) and hi > GROUND_Z + 30
+    finally:
+        layer.color_by = "classification"
+    with pytest.raises(ValueError, match="rgb"):
+        layer.color_by = "rgb"
+
+
+def test_point_budget_holds(cloud_view):
+    """Over its budget the visual draws at most the budget, spread over the whole block."""
+    from ydtwin.render.points import PointsVisual
+
+    scene, view, plotter, layer = cloud_view
+    visual = view.visuals[layer.id]
+    try:
+        PointsVisual.budget_override = 10_000
+        visual.rebuild()
+        assert 4_000 < visual.points_drawn <= 10_000 and visual.voxel_m > 0
+        spans = [np.ptp(np.asarray(a._ydtwin_mesh.points), axis=0)[:2] for a in visual.actors]
+        assert max(s.max() for s in spans) > 250  # still covers the 300 m block
+    finally:
+        PointsVisual.budget_override = None
+        visual.rebuild()
+
+
+@pytest.mark.slow
+def test_snapshot_cli_draws_a_cloud_by_class(tmp_path):
+    """`ydtwin snapshot --layer cloud.laz --color-by classification` draws it headless; a colouring the cloud
+    cannot have is one line and exit 2."""
+    from PIL import Image
+
+    path = write_cloud(tmp_path / "cloud.laz", n_ground=30_000)
+    out = tmp_path / "cloud.png"
+    proc = run_cli("snapshot", "--out", str(out), "--size", "640x400", "--layer", str(path), "--view", "cloud",
+                   "--color-by", "classification", "--plugins", "none", no_display=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "loaded cloud.laz: 3" in proc.stdout and "UTM zone 51N" in proc.stdout
+    img = np.asarray(Image.open(out).convert("RGB")).astype(int)
+    assert (np.abs(img - RED).max(axis=2) < 40).sum() > 200
+    proc = run_cli("snapshot", "--out", str(out), "--layer", str(path), "--color-by", "rgb", "--plugins", "none",
+                   no_display=True)
+    assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1 and "rgb" in proc.stderr
