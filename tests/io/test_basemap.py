@@ -268,3 +268,16 @@ def test_a_project_remembers_the_basemap_shown(basemap, tmp_path):
     bare.save_project(tmp_path / "q.ydtwin.json")
     again.open_project(tmp_path / "q.ydtwin.json")
     assert again.project_basemap is None
+
+
+def test_features_whose_centre_lies_outside_the_box_are_kept_under_an_edge_tile(extract, tmp_path):
+    """A box cutting through the features: those that reach into it are kept (filed under the nearest
+    tile, with their true bounds in the manifest), those wholly outside are not."""
+    box = (120.70, 31.30, 120.72, 31.32)  # inside the lake, crossed by the motorway
+    build_basemap(extract, tmp_path / "bm", bbox=box)
+    m = read_manifest(tmp_path / "bm")
+    assert m["features"]["roads"] == 1 and m["features"]["water"] == 1  # the motorway, the lake
+    assert all(p["file"].split("/")[1].startswith("0_0-") for items in m["parts"].values() for p in items)
+    layers, _ = read_basemap(tmp_path / "bm", bbox=box)
+    roads = next(layer for layer in layers if layer.role == "basemap-roads").data
+    assert shapely.bounds(roads.geometries)[0][0] < box[0]  # the whole road, not clipped

@@ -195,8 +195,12 @@ class _Writer:
         if not len(idx):
             return
         cx, cy = (b[idx, 0] + b[idx, 2]) / 2, (b[idx, 1] + b[idx, 3]) / 2
-        ti = np.floor((cx - x0) / self.tile_deg).astype(np.int64)
-        tj = np.floor((cy - y0) / self.tile_deg).astype(np.int64)
+        # a feature is filed under the tile of its box's centre (a centre outside the box: the nearest tile);
+        # the manifest keeps each part's true bounds, which is what readers select by
+        nx = max(1, int(np.ceil((x1 - x0) / self.tile_deg)))
+        ny = max(1, int(np.ceil((y1 - y0) / self.tile_deg)))
+        ti = np.clip(np.floor((cx - x0) / self.tile_deg), 0, nx - 1).astype(np.int64)
+        tj = np.clip(np.floor((cy - y0) / self.tile_deg), 0, ny - 1).astype(np.int64)
         names = ("class", "name", "name_zh", "ref", "bridge", "layer", "osm_id")
         (self.folder / category).mkdir(exist_ok=True)
         for key in np.unique(ti * 100_000 + tj):
@@ -209,8 +213,7 @@ class _Writer:
             columns["bridge"] = columns["bridge"].astype(bool)
             columns["layer"] = columns["layer"].astype(np.int64)
             columns["osm_id"] = columns["osm_id"].astype(np.int64)
-            data = VectorData(geometries=_one_type(geoms[sel], CATEGORIES[category]), crs="EPSG:4326",
-                              attributes=columns)
+            data = VectorData(geometries=geoms[sel], crs="EPSG:4326", attributes=columns)
             rel = f"{category}/{i}_{j}-{k}.ydv.npz"
             vectorpack.write(self.folder / rel, data, name=category, provenance=Provenance(
                 source="OpenStreetMap", licence=OSM_LICENCE, transformations=("osmium area assembly",)))
@@ -233,11 +236,6 @@ def _polygonal(g):
         return shapely.MultiPolygon([g])
     polys = [p for p in shapely.get_parts(g) if p.geom_type == "Polygon" and not p.is_empty]
     return shapely.MultiPolygon(polys) if polys else None
-
-
-def _one_type(geoms: np.ndarray, kind: str) -> np.ndarray:
-    """One geometry type per pack: MultiPolygons for areas, LineStrings for lines (ways are always one)."""
-    return np.asarray(geoms, dtype=object)
 
 
 def _io_read_bytes() -> int:
