@@ -29,6 +29,8 @@ OPEN_FILTER = (
     " (*.geojson *.json *.geojsonl *.geojsons *.gpkg *.shp *.fgb *.parquet *.geoparquet "
     "*.pbf *.city.json *.jsonl);;* (*)"
 )
+#: point clouds, offered after the footprints (the label in front is translated)
+POINT_CLOUD_FILTER = " (*.las *.laz);;* (*)"
 MAX_RECENT = 10
 
 
@@ -50,10 +52,15 @@ class FilesMixin:
         self.progress.hide()
         self.cancel_button.hide()
 
+    def _open_filter(self) -> str:
+        """Footprints first (the default), then point clouds, then any file."""
+        return (self.tr("Building footprints") + OPEN_FILTER.replace(";;* (*)", ";;")
+                + self.tr("Point clouds (LAS, LAZ, COPC)") + POINT_CLOUD_FILTER)
+
     def open_dialog(self) -> None:
         folder = str(self.settings.value("paths/last_folder", str(Path.home())))
         paths, _ = QFileDialog.getOpenFileNames(self, self.tr("Open building footprints"), folder,
-                                                self.tr("Building footprints") + OPEN_FILTER)
+                                                self._open_filter())
         for path in paths:
             self.open_file(path)
 
@@ -63,7 +70,7 @@ class FilesMixin:
 
         folder = str(self.settings.value("paths/last_folder", str(Path.home())))
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Open building footprints"), folder,
-                                              self.tr("Building footprints") + OPEN_FILTER)
+                                              self._open_filter())
         if not path:
             return
         items = [self.tr("GCJ-02 (Amap, Tencent: China's offset lon/lat)"), self.tr("BD-09 (Baidu)"),
@@ -129,7 +136,9 @@ class FilesMixin:
         self._remember_recent(job.path)
         self.log_message(line)
         n = f"{len(loaded.layer.data):,}"
-        self.statusBar().showMessage(self.tr("Loaded {0}: {1} buildings").format(job.path.name, n), 8000)
+        done = (self.tr("Loaded {0}: {1} points") if getattr(loaded.layer, "kind", "") == "pointcloud"
+                else self.tr("Loaded {0}: {1} buildings"))
+        self.statusBar().showMessage(done.format(job.path.name, n), 8000)
         QTimer.singleShot(0, self._next_project_layer)
 
     def _load_failed(self, job: LoadJob, exc: BaseException) -> None:

@@ -774,27 +774,142 @@
         <translation>插件 {names}</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="164" />
+        <location filename="../layers_panel.py" line="95" />
+        <source>Point clouds</source>
+        <translation>点云</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="96" />
+        <source>never classified</source>
+        <translation>从未分类</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="97" />
+        <source>unclassified</source>
+        <translation>未分类</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="98" />
+        <source>ground</source>
+        <translation>地面</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="99" />
+        <source>low vegetation</source>
+        <translation>低植被</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="100" />
+        <source>medium vegetation</source>
+        <translation>中植被</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="101" />
+        <source>high vegetation</source>
+        <translation>高植被</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="102" />
+        <source>building</source>
+        <translation>建筑</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="103" />
+        <source>low noise</source>
+        <translation>低噪声点</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="104" />
+        <source>model key point</source>
+        <translation>模型关键点</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="105" />
+        <source>water</source>
+        <translation>水体</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="106" />
+        <source>rail</source>
+        <translation>铁轨</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="107" />
+        <source>road surface</source>
+        <translation>路面</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="108" />
+        <source>overlap</source>
+        <translation>重叠点</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="109" />
+        <source>wire guard</source>
+        <translation>避雷线</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="110" />
+        <source>wire conductor</source>
+        <translation>导线</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="111" />
+        <source>transmission tower</source>
+        <translation>输电塔</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="112" />
+        <source>wire connector</source>
+        <translation>绝缘子</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="113" />
+        <source>bridge deck</source>
+        <translation>桥面</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="114" />
+        <source>high noise</source>
+        <translation>高噪声点</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="115" />
+        <source>return {0}</source>
+        <translation>第 {0} 次回波</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="116" />
+        <source>elevation (m)</source>
+        <translation>高程（米）</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="117" />
+        <source>intensity</source>
+        <translation>强度</translation>
+    </message>
+    <message>
+        <location filename="../layers_panel.py" line="188" />
         <source>Zoom to</source>
         <translation>缩放至</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="165" />
+        <location filename="../layers_panel.py" line="189" />
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="167" />
+        <location filename="../layers_panel.py" line="191" />
         <source>Opacity</source>
         <translation>不透明度</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="168" />
+        <location filename="../layers_panel.py" line="192" />
         <source>Colour by</source>
         <translation>着色依据</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="254" />
+        <location filename="../layers_panel.py" line="278" />
         <source>(single colour)</source>
         <translation>（单色）</translation>
     </message>
@@ -871,79 +986,78 @@
         <translation>插件</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="46" />
+        <location filename="../window_files.py" line="48" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="55" />
-        <location filename="../window_files.py" line="65" />
+        <location filename="../window_files.py" line="62" />
+        <location filename="../window_files.py" line="72" />
         <source>Open building footprints</source>
         <translation>打开建筑轮廓</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="56" />
-        <location filename="../window_files.py" line="66" />
+        <location filename="../window_files.py" line="57" />
         <source>Building footprints</source>
         <translation>建筑轮廓</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="69" />
+        <location filename="../window_files.py" line="76" />
         <source>GCJ-02 (Amap, Tencent: China's offset lon/lat)</source>
         <translation>GCJ-02 (高德、腾讯：国测局偏移经纬度)</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="69" />
+        <location filename="../window_files.py" line="76" />
         <source>BD-09 (Baidu)</source>
         <translation>BD-09 (百度)</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="70" />
+        <location filename="../window_files.py" line="77" />
         <source>EPSG:4326 (WGS 84 lon/lat)</source>
         <translation>EPSG:4326 (WGS 84 经纬度)</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="70" />
+        <location filename="../window_files.py" line="77" />
         <source>EPSG:4490 (CGCS2000 lon/lat)</source>
         <translation>EPSG:4490 (CGCS2000 经纬度)</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="71" />
+        <location filename="../window_files.py" line="78" />
         <source>EPSG:4549 (CGCS2000 / 3-degree Gauss-Kruger CM 120E)</source>
         <translation>EPSG:4549 (CGCS2000 / 3度带高斯-克吕格 中央经线 120E)</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="72" />
+        <location filename="../window_files.py" line="79" />
         <source>EPSG:32651 (WGS 84 / UTM zone 51N)</source>
         <translation>EPSG:32651 (WGS 84 / UTM 51N 带)</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="72" />
+        <location filename="../window_files.py" line="79" />
         <source>EPSG:3857 (Web Mercator)</source>
         <translation>EPSG:3857 (Web 墨卡托)</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="73" />
+        <location filename="../window_files.py" line="80" />
         <source>Coordinate system</source>
         <translation>坐标系</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="74" />
+        <location filename="../window_files.py" line="81" />
         <source>Coordinate system of {0} (or type an EPSG code):</source>
         <translation>{0} 的坐标系（或输入 EPSG 代码）：</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="106" />
+        <location filename="../window_files.py" line="113" />
         <source>cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="132" />
+        <location filename="../window_files.py" line="140" />
         <source>Loaded {0}: {1} buildings</source>
         <translation>已加载 {0}：{1} 栋建筑</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="147" />
+        <location filename="../window_files.py" line="156" />
         <source>Cancelled loading {0}</source>
         <translation>已取消加载 {0}</translation>
     </message>
@@ -968,28 +1082,28 @@
         <translation>添加当前视图(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="208" />
+        <location filename="../window_files.py" line="217" />
         <source>Save project</source>
         <translation>保存项目</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="209" />
-        <location filename="../window_files.py" line="230" />
+        <location filename="../window_files.py" line="218" />
+        <location filename="../window_files.py" line="239" />
         <source>ydtwin project</source>
         <translation>ydtwin 项目</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="220" />
+        <location filename="../window_files.py" line="229" />
         <source>Project saved: {0}</source>
         <translation>项目已保存：{0}</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="229" />
+        <location filename="../window_files.py" line="238" />
         <source>Open project</source>
         <translation>打开项目</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="242" />
+        <location filename="../window_files.py" line="251" />
         <source>Project opened: {0}</source>
         <translation>项目已打开：{0}</translation>
     </message>
@@ -1206,6 +1320,16 @@
         <location filename="../window_menus.py" line="135" />
         <source>Look straight down without perspective, north up: the scale bar holds across the whole view</source>
         <translation>无透视垂直俯视、上北：比例尺在整个视图内都准确</translation>
+    </message>
+    <message>
+        <location filename="../window_files.py" line="58" />
+        <source>Point clouds (LAS, LAZ, COPC)</source>
+        <translation>点云（LAS、LAZ、COPC）</translation>
+    </message>
+    <message>
+        <location filename="../window_files.py" line="139" />
+        <source>Loaded {0}: {1} points</source>
+        <translation>已加载 {0}：{1} 个点</translation>
     </message>
 </context><context>
     <name>PluginsPanel</name>
