@@ -36,6 +36,9 @@ def workspace_from_args(args, *, layers: bool = True, offscreen: bool = False, *
     ws = Workspace.open(args.region, boundaries=args.boundaries, plugin_names=plugin_names(args),
                         print_pdf=html_to_pdf, **kwargs)
     ws.set_exaggeration(getattr(args, "exaggeration", None))
+    for dem in getattr(args, "dem", None) or []:
+        print("loaded " + ws.open_dem(dem))
+    ws.set_sea_level(getattr(args, "sea_level", None))
     if layers:
         if getattr(args, "basemap", None):
             print("loaded " + ws.open_basemap(args.basemap))

@@ -28,6 +28,9 @@ examples:
   ydtwin plugins validate --all               check every plugin (manifest, files, data)
   ydtwin plugins new my-plans                 scaffold a working data plugin
   ydtwin plugins install my-plans.zip         install a plugin (folder or .zip) for this user
+  ydtwin analyse inundation --level 2 --out flood.csv   land under +2 m connected to the sea, per city
+  ydtwin snapshot --out surge.png --view Shanghai --sea-level 2    the sea at +2 m, flooded land as water
+  ydtwin snapshot --out hb.png --dem gebco.nc --dem survey.tif      imported DEMs over the bundled terrain
   ydtwin basemap build china-latest.osm.pbf --out yrd-basemap    existing roads, rail, water from OSM
   ydtwin snapshot --out sh.png --view Shanghai --basemap yrd-basemap
   ydtwin review check --out findings.json     cross-border checks of all eight cities' plans
@@ -109,6 +112,16 @@ def _add_layer_options(p: argparse.ArgumentParser) -> None:
                    help="height of buildings with neither height nor levels (default 10)")
 
 
+def _add_terrain_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("terrain and sea")
+    g.add_argument("--dem", action="append", default=[], metavar="FILE",
+                   help="a DEM (GeoTIFF, or NetCDF such as GEBCO: land and/or bathymetry, any CRS) that replaces "
+                   "the bundled terrain where it has data (repeatable)")
+    g.add_argument("--sea-level", type=_number(float, -10.0, 20.0, " m"), default=None, metavar="M",
+                   help="a sea-level / storm-surge scenario: the sea at M metres, the land under it that the sea "
+                   "reaches shown as water")
+
+
 def _add_overlay_options(p: argparse.ArgumentParser, *, date_default: bool = True) -> None:
     g = p.add_argument_group("overlays")
     g.add_argument("--title", default=None, help="title, top left")
@@ -156,6 +169,7 @@ def build_parser() -> argparse.ArgumentParser:
     app.add_argument("--reset-settings", action="store_true",
                      help="forget remembered settings (window layout, recent files, folders) before starting")
     _add_layer_options(app)
+    _add_terrain_options(app)
     _add_plugin_options(app)
 
     snap = sub.add_parser(
@@ -180,6 +194,7 @@ def build_parser() -> argparse.ArgumentParser:
     snap.add_argument("--tile", type=_number(int, 64, 16384, " px"), default=None, metavar="PX",
                       help="render in tiles of at most PX pixels (default: as large as the GL context allows)")
     _add_layer_options(snap)
+    _add_terrain_options(snap)
     _add_plugin_options(snap)
 
     fly = sub.add_parser(
@@ -237,6 +252,21 @@ def build_parser() -> argparse.ArgumentParser:
                      help="lon_min,lat_min,lon_max,lat_max to keep (default: the region's box)")
     bmi = bmsub.add_parser("info", help="what a basemap folder holds")
     bmi.add_argument("folder", metavar="DIR")
+
+    an = sub.add_parser("analyse", help="analyses of the region: sea-level / storm-surge inundation",
+                        description="Analyses of the region's terrain, printed as a table or written as CSV/JSON.")
+    ansub = an.add_subparsers(dest="analyse_command", metavar="ANALYSIS", required=True)
+    inu = ansub.add_parser("inundation", help="land under a sea level and connected to the sea, per city",
+                           description="Land at or below the level that the sea reaches through land at or below "
+                           "it (8 neighbours; low pockets inland stay dry), with the flooded area per city in km² "
+                           "(equal-area). Sea walls, tides and surge duration are not modelled.")
+    inu.add_argument("--level", type=_number(float, -10.0, 20.0, " m"), required=True, metavar="M",
+                     help="the water level in metres above the DEM's datum (−10 to +20)")
+    inu.add_argument("--out", default=None, metavar="FILE", help="write the table as .csv or .json")
+    inu.add_argument("--connectivity", type=int, choices=(4, 8), default=8,
+                     help="neighbours water passes to: 8 (default, through corners) or 4")
+    inu.add_argument("--dem", action="append", default=[], metavar="FILE",
+                     help="a DEM (GeoTIFF or NetCDF) over the bundled terrain before the analysis (repeatable)")
 
     info = sub.add_parser(
         "info",

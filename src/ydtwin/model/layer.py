@@ -230,6 +230,23 @@ class TerrainLayer(Layer):
         self.elevation = elevation
         self.bathymetry_provenance = bathymetry_provenance
         self.land_mask = land_mask
+        #: imported DEMs (see ydtwin.io.dem), in order, and per grid value which one it came from (0: the
+        #: bundled DEM / bathymetry; k: ``imported[k - 1]``), or None when nothing was imported
+        self.imported: tuple[Provenance, ...] = ()
+        self.origin: np.ndarray | None = None
+
+    def provenance_at(self, x: float, y: float) -> Provenance:
+        """Where the value nearest (x, y) (in the grid's CRS) comes from: an imported DEM, else the bundled DEM
+        on land or the bundled (synthetic) bathymetry at sea."""
+        g = self.elevation
+        ny, nx = g.shape
+        i = int(np.clip(round((x - g.x0) / g.dx), 0, nx - 1))
+        j = int(np.clip(round((y - g.y0) / g.dy), 0, ny - 1))
+        k = int(self.origin[j, i]) if self.origin is not None else 0
+        if k > 0:
+            return self.imported[k - 1]
+        on_land = bool(self.land_mask[j, i]) if self.land_mask is not None else bool(g.values[j, i] > 0)
+        return self.provenance if on_land else self.bathymetry_provenance
 
     @property
     def crs(self) -> str:

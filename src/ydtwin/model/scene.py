@@ -15,6 +15,8 @@ from ydtwin.model.region import Region
 class SceneEvents(SignalGroup):
     vertical_exaggeration = Signal(float)
     plan_year = Signal(object)  # int or None
+    #: the sea surface's level (m above the terrain's datum; 0: today's mean sea level)
+    sea_level = Signal(float)
 
 
 class Scene:
@@ -66,6 +68,20 @@ class Scene:
         if value != self._exaggeration:
             self._exaggeration = value
             self.events.vertical_exaggeration.emit(value)
+
+    @property
+    def sea_level(self) -> float:
+        """Where the sea surface is drawn (m; sea-level and storm-surge scenarios raise it)."""
+        return getattr(self, "_sea_level", 0.0)
+
+    @sea_level.setter
+    def sea_level(self, value: float) -> None:
+        value = float(value)
+        if not np.isfinite(value):
+            raise ValueError("sea level must be a finite number of metres")
+        if value != self.sea_level:
+            self._sea_level = value
+            self.events.sea_level.emit(value)
 
     @property
     def plan_year(self) -> int | None:

@@ -15,6 +15,7 @@ from ydtwin.model.scene import Scene
 from ydtwin.render import buildings as _buildings  # noqa: F401  (registers the buildings visual)
 from ydtwin.render import plans as _plans  # noqa: F401 - registers the plans visual
 from ydtwin.render import points as _points  # noqa: F401 - registers the point cloud visual
+from ydtwin.render import water as _water  # noqa: F401 - registers the flooded-land visual
 from ydtwin.render.scene_camera import VIEW_ANGLE_DEG, VIEW_ELEVATION_DEG, SceneCamera, ViewSpec
 from ydtwin.render.visuals import RenderContext, Visual, label_renderer, visual_for
 

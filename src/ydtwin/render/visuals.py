@@ -11,6 +11,7 @@ import pyvista as pv
 import shapely
 
 from ydtwin.geo.drape import SurfaceHeights, line_arrays, polygon_triangles
+from ydtwin.geo.inundation import cell_rectangles, water_cells
 from ydtwin.geo.labels import CITY, DISTRICT, FINDING, PROJECT
 from ydtwin.geo.lod import TriangleBudget
 from ydtwin.geo.tiles import TileGrid, split_by_tiles, to_local
@@ -62,6 +63,19 @@ def terrain_colours(elevation: np.ndarray, land: np.ndarray) -> np.ndarray:
     rgb_sea = np.column_stack([np.interp(e, _SEA_STOPS, _SEA_RGB[:, k]) for k in range(3)])
     rgb = np.where(land[:, None], rgb_land, rgb_sea)
     return (rgb * 255).round().astype(np.uint8)
+
+
+def water_mesh(xy: np.ndarray, dims: tuple[int, int], cells: np.ndarray, origin: np.ndarray) -> pv.PolyData | None:
+    """A flat water surface (z = 0, local to ``origin``) over the True ``cells`` of a block of grid values whose
+    scene x/y are ``xy`` ((nx·ny, 2), rows of ``dims[0]``): whole 16 × 16 tiles as one quad each."""
+    rects = cell_rectangles(cells, 16)
+    if not len(rects):
+        return None
+    nx = dims[0]
+    j0, i0, j1, i1 = rects.T
+    quads = np.column_stack([np.full(len(rects), 4), j0 * nx + i0, j0 * nx + i1, j1 * nx + i1, j1 * nx + i0])
+    pts = np.column_stack([xy, np.zeros(len(xy))])
+    return pv.PolyData(to_local(pts, origin), faces=quads.ravel()).clean()
 
 
 def line_cells(offsets: np.ndarray) -> np.ndarray:
@@ -231,21 +245,20 @@ class TerrainVisual(Visual):
                 self.blocks.append((actors[0], actors[1], origin, cell_m, (counts[0], counts[1])))
                 lo, hi = pts.min(axis=0), pts.max(axis=0)
                 bounds.append((lo[0], hi[0], lo[1], hi[1], min(lo[2], 0.0), max(hi[2], 0.0)))
-                # the sea surface over this block: a coarse plane at sea level
-                step = 16
-                si = np.unique(np.r_[np.arange(0, i1 - i0 + 1, step), i1 - i0])
-                sj = np.unique(np.r_[np.arange(0, j1 - j0 + 1, step), j1 - j0])
-                slon, slat = np.meshgrid(lon_axis[i0 + si], lat_axis[j0 + sj])
-                sx, sy = proj.to_scene(slon.ravel(), slat.ravel())
-                sea = pv.StructuredGrid()
-                sea.points = to_local(np.column_stack([sx, sy, np.zeros_like(sx)]), origin)
-                sea.dimensions = (len(si), len(sj), 1)
-                sea_surf = sea.extract_surface(algorithm="dataset_surface")
-                self._sea_actors.append(self._add(sea_surf, origin, base_opacity=SEA_OPACITY, color=SEA_COLOUR,
-                                                  opacity=SEA_OPACITY, specular=0.3, specular_power=30,
-                                                  name=f"sea-{layer.id}-{i0}-{j0}"))
-                self._sea_counts.append(2 * sea_surf.n_cells)
+                # the sea surface over this block: at the scene's sea level, over the mesh cells with sea at a
+                # corner (whole 16 × 16 tiles merged), so that low land inland is never under it
+                sea_cells = water_cells(~land[j0 : j1 + 1, i0 : i1 + 1])
+                sea_surf = water_mesh(pts[:, :2], dims, sea_cells, origin)
+                sea_actor = None
+                if sea_surf is not None:
+                    sea_actor = self._add(sea_surf, origin, base_opacity=SEA_OPACITY, color=SEA_COLOUR,
+                                          opacity=SEA_OPACITY, specular=0.3, specular_power=30,
+                                          name=f"sea-{layer.id}-{i0}-{j0}")
+                self._sea_actors.append(sea_actor)
+                self._sea_counts.append(sea_surf.n_cells * 2 if sea_surf is not None else 0)
         self._block_bounds = np.array(bounds, dtype=np.float64).reshape(-1, 6)
+        self.set_sea_level(self.ctx.scene.sea_level)
+        self.ctx.scene.events.sea_level.connect(self.set_sea_level)
         ren = self.ctx.plotter.renderer
         self._observer = ren.AddObserver("StartEvent", lambda *_: self.update_lod())
         self.update_lod()
@@ -283,7 +296,8 @@ class TerrainVisual(Visual):
                 self.ctx.uploads_this_frame = True
             full.SetVisibility(shown_block and use_full)
             coarse.SetVisibility(shown_block and not use_full)
-            self._sea_actors[k].SetVisibility(shown_block)
+            if self._sea_actors[k] is not None:
+                self._sea_actors[k].SetVisibility(shown_block)
             if shown_block:
                 tris += (n_full if use_full else n_coarse) + self._sea_counts[k]
         self.triangles = tris
@@ -292,10 +306,19 @@ class TerrainVisual(Visual):
         super().apply_visibility()
         self.update_lod()
 
+    def set_sea_level(self, level_m: float) -> None:
+        """Raise (or lower) the sea surface to ``level_m`` metres, exaggerated like the terrain."""
+        z = float(level_m) * self.ctx.scene.vertical_exaggeration
+        for actor in self._sea_actors:
+            if actor is not None:
+                x, y, _z = actor.position
+                actor.position = (x, y, z)
+
     def remove(self) -> None:
         if self._observer is not None:
             self.ctx.plotter.renderer.RemoveObserver(self._observer)
             self._observer = None
+        self.ctx.scene.events.sea_level.disconnect(self.set_sea_level)
         self.blocks = []
         self._sea_actors, self._sea_counts = [], []
         self._block_bounds = np.zeros((0, 6))

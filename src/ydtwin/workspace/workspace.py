@@ -76,6 +76,8 @@ class Workspace:
         self.basemaps: list[Path] = []
         #: the basemap of the project opened last (the front end reads it)
         self.project_basemap: Path | None = None
+        #: the DEMs imported over the bundled terrain (their provenance sources), in order
+        self.dems: list[str] = []
         self.sync_plugin_layers()
 
     @classmethod
@@ -205,6 +207,50 @@ class Workspace:
             self.scene.vertical_exaggeration = value
         except ValueError as exc:
             raise YdtwinError(str(exc)) from None
+
+    # ---- terrain: sea-level scenarios, imported DEMs ---------------------------------------------------------
+
+    def inundation(self, level_m: float, *, connectivity: int = 8):
+        """The sea-level / storm-surge scenario at ``level_m`` (m): land under it and connected to the sea, and
+        the flooded area per city (an InundationResult; nothing shown). Safe in a worker thread."""
+        from ydtwin.workspace.terrain import compute_inundation
+
+        cache = self.__dict__.setdefault("_inundation_cache", {})
+        return compute_inundation(self.scene, level_m, connectivity=connectivity, cache=cache)
+
+    def show_inundation(self, result) -> None:
+        """Show a scenario from ``inundation``: the sea at its level, its flooded land as water (None: today's)."""
+        from ydtwin.workspace.terrain import show_inundation
+
+        show_inundation(self.scene, result)
+
+    def set_sea_level(self, level_m: float | None):
+        """Compute and show the scenario at ``level_m`` (None: leave the sea as it is) → its result or None."""
+        if level_m is None:
+            return None
+        result = self.inundation(level_m)
+        self.show_inundation(result)
+        return result
+
+    def read_dem(self, path: str | Path):
+        """A DEM (GeoTIFF, NetCDF; any CRS) merged over the terrain → (new terrain layer, summary line); nothing
+        shown yet (safe in a worker thread)."""
+        from ydtwin.workspace.terrain import read_dem
+
+        return read_dem(self.scene, path)
+
+    def add_terrain(self, layer) -> None:
+        """Show a terrain from ``read_dem`` in place of the current one (a scenario shown follows it)."""
+        from ydtwin.workspace.terrain import add_terrain
+
+        add_terrain(self.scene, layer)
+        self.dems.append(layer.imported[-1].source)
+
+    def open_dem(self, path: str | Path) -> str:
+        """Read and show a DEM over the terrain (the synchronous path: the command line) → the summary line."""
+        layer, line = self.read_dem(path)
+        self.add_terrain(layer)
+        return line
 
     # ---- views -------------------------------------------------------------------------------------------
 

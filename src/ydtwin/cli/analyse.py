@@ -1,0 +1,26 @@
+"""``ydtwin analyse inundation``: the sea-level / storm-surge scenario's flooded area per city, as a table."""
+
+from __future__ import annotations
+
+import sys
+
+__all__ = ["cmd_analyse"]
+
+
+def cmd_analyse(args) -> int:
+    from ydtwin.cli.common import workspace_from_args
+    from ydtwin.workspace.outputs import check_output
+    from ydtwin.workspace.terrain import check_level, table_format, table_text, write_table
+
+    level = check_level(args.level)
+    if args.out:
+        table_format(args.out)
+        check_output(args.out, inputs=args.dem)
+    ws = workspace_from_args(args, layers=False)  # with the --dem files
+    result = ws.inundation(level, connectivity=args.connectivity)
+    if args.out:
+        path = write_table(result, args.out)
+        print(f"wrote {path} (sea level {result.level_m:+g} m, {result.total_km2:,.1f} km² of land flooded)")
+    else:
+        sys.stdout.write(table_text(result))
+    return 0

@@ -1,0 +1,128 @@
+"""Imported DEMs merge with the bundled terrain: a GeoTIFF in UTM 51N and a NetCDF bathymetry (both written
+here) replace the values where they have data, with their provenance; hostile files are one clear line."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+rasterio = pytest.importorskip("rasterio")
+from rasterio import shutil as rio_shutil  # noqa: E402
+from rasterio.io import MemoryFile  # noqa: E402
+from rasterio.transform import from_origin  # noqa: E402
+
+from ydtwin.errors import YdtwinError  # noqa: E402
+from ydtwin.workspace import Workspace  # noqa: E402
+
+SHESHAN = (121.19, 31.10)  # lon, lat: inland Shanghai
+OFFSHORE = (122.6, 30.4)  # the sea east of Zhoushan (bundled depth synthetic)
+
+
+@pytest.fixture()
+def ws():
+    return Workspace.open(plugin_names=[])
+
+
+def write_utm_tif(path, value=123.0, *, size=600, res=30.0, nodata=-9999.0, fill=None):
+    from pyproj import Transformer
+
+    x, y = Transformer.from_crs("EPSG:4326", "EPSG:32651", always_xy=True).transform(*SHESHAN)
+    data = np.full((size, size), value, dtype=np.float32) if fill is None else fill
+    with rasterio.open(path, "w", driver="GTiff", width=size, height=size, count=1, dtype="float32",
+                       crs="EPSG:32651", transform=from_origin(x - size * res / 2, y + size * res / 2, res, res),
+                       nodata=nodata) as dst:
+        dst.write(data, 1)
+    return path
+
+
+def write_netcdf(path, lon0, lat0, lon1, lat1, step, values_fn):
+    """A lon/lat NetCDF grid (as GEBCO's): values_fn(lon, lat) → elevation (m, negative below sea level)."""
+    lon = np.arange(lon0, lon1, step) + step / 2
+    lat = np.arange(lat1, lat0, -step) - step / 2  # north first, as GDAL writes rows
+    lo, la = np.meshgrid(lon, lat)
+    data = values_fn(lo, la).astype(np.float32)
+    with MemoryFile() as mf:
+        with mf.open(driver="GTiff", width=len(lon), height=len(lat), count=1, dtype="float32", crs="EPSG:4326",
+                     transform=from_origin(lon0, lat1, step, step), nodata=-32767.0) as m:
+            m.write(data, 1)
+        with mf.open() as m:
+            rio_shutil.copy(m, path, driver="netCDF")
+    return path
+
+
+def test_utm_geotiff_replaces_the_bundled_values(ws, tmp_path):
+    """A 30 m GeoTIFF in EPSG:32651 at 123 m over Sheshan: the terrain there reads 123 m, from that file; the
+    terrain outside it keeps the bundled values and provenance."""
+    terrain0 = ws.scene.layer("terrain")
+    before_far = float(terrain0.elevation.sample([120.2], [30.9])[0])
+    line = ws.open_dem(write_utm_tif(tmp_path / "survey.tif"))
+    assert "survey.tif" in line and "EPSG:32651" in line
+    terrain = ws.scene.layer("terrain")
+    assert terrain is not terrain0
+    assert terrain.elevation.sample([SHESHAN[0]], [SHESHAN[1]])[0] == pytest.approx(123.0)
+    assert terrain.provenance_at(*SHESHAN).source.startswith("survey.tif")
+    assert float(terrain.elevation.sample([120.2], [30.9])[0]) == pytest.approx(before_far)
+    assert terrain.provenance_at(120.2, 30.9) is terrain.provenance
+
+
+def test_netcdf_bathymetry_replaces_the_synthetic_sea_floor(ws, tmp_path):
+    """A GEBCO-style NetCDF with depths (−45 m) over the sea east of Zhoushan: the sea floor there is −45 m and
+    real (from the file); land and the sea elsewhere keep their sources; a file covering the whole sea makes
+    the bathymetry real."""
+    path = write_netcdf(tmp_path / "gebco.nc", 122.4, 30.2, 122.8, 30.6, 1 / 240, lambda lo, la: -45.0 + 0 * lo)
+    line = ws.open_dem(path)
+    assert "gebco.nc" in line
+    terrain = ws.scene.layer("terrain")
+    assert terrain.elevation.sample([OFFSHORE[0]], [OFFSHORE[1]])[0] == pytest.approx(-45.0)
+    prov = terrain.provenance_at(*OFFSHORE)
+    assert prov.nature == "real" and prov.source.startswith("gebco.nc")
+    assert terrain.provenance_at(123.1, 29.0).nature == "synthetic"  # sea outside the file
+    assert terrain.bathymetry_provenance.nature == "synthetic" and "gebco.nc" in terrain.bathymetry_provenance.notes
+    whole = write_netcdf(tmp_path / "all.nc", 118.9, 28.7, 123.3, 32.9, 1 / 60,
+                         lambda lo, la: np.where(lo > 122.0, -30.0, 5.0))
+    ws.open_dem(whole)
+    assert ws.scene.layer("terrain").bathymetry_provenance.nature == "real"
+
+
+def test_a_scenario_follows_the_imported_terrain(ws, tmp_path):
+    """Raising the land of Chongming to 10 m removes its flooding at +2 m."""
+    before = {r.name: r.flooded_km2 for r in ws.set_sea_level(2.0).rows}
+    path = write_netcdf(tmp_path / "chongming.nc", 121.15, 31.4, 122.05, 31.9, 1 / 240,
+                        lambda lo, la: np.full(lo.shape, 10.0))
+    ws.open_dem(path)
+    after = {r.name: r.flooded_km2 for r in ws.inundation(2.0).rows}
+    assert after["Shanghai"] < before["Shanghai"] - 50
+    assert [lyr.level_m for lyr in ws.scene.layers if lyr.role == "inundation"] == [2.0]
+
+
+def test_hostile_dems_are_one_line(ws, tmp_path):
+    nan_only = write_utm_tif(tmp_path / "nan.tif", fill=np.full((600, 600), np.nan, dtype=np.float32))
+    with pytest.raises(YdtwinError, match="no elevation values"):
+        ws.open_dem(nan_only)
+    huge = tmp_path / "huge.tif"
+    with rasterio.open(huge, "w", driver="GTiff", width=100_000, height=100_000, count=1, dtype="int16",
+                       crs="EPSG:4326", transform=from_origin(120, 31, 1e-5, 1e-5), tiled=True,
+                       sparse_ok=True):
+        pass
+    assert huge.stat().st_size < 10_000_000
+    with pytest.raises(YdtwinError, match="claims 100000×100000 cells"):
+        ws.open_dem(huge)
+    # UTM coordinates labelled as degrees: nowhere on Earth / outside the region
+    wrong = tmp_path / "wrong.tif"
+    with rasterio.open(wrong, "w", driver="GTiff", width=50, height=50, count=1, dtype="float32",
+                       crs="EPSG:4326", transform=from_origin(300_000, 3_450_000, 30, 30)) as dst:
+        dst.write(np.ones((50, 50), dtype=np.float32), 1)
+    with pytest.raises(YdtwinError) as exc:
+        ws.open_dem(wrong)
+    assert "wrong.tif" in str(exc.value) and "\n" not in str(exc.value)
+    no_crs = tmp_path / "nocrs.tif"
+    with rasterio.open(no_crs, "w", driver="GTiff", width=50, height=50, count=1, dtype="float32",
+                       transform=from_origin(121, 31, 0.01, 0.01)) as dst:
+        dst.write(np.ones((50, 50), dtype=np.float32), 1)
+    with pytest.raises(YdtwinError, match="no coordinate system"):
+        ws.open_dem(no_crs)
+    text = tmp_path / "notes.tif"
+    text.write_text("not a raster")
+    with pytest.raises(YdtwinError, match="notes.tif"):
+        ws.open_dem(text)
+    assert ws.scene.layer("terrain").imported == ()  # nothing half-merged
