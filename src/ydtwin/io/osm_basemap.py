@@ -238,17 +238,6 @@ def _polygonal(g):
     return shapely.MultiPolygon(polys) if polys else None
 
 
-def _io_read_bytes() -> int:
-    """Bytes this process has read so far (all threads: libosmium reads in its own)."""
-    import psutil
-
-    try:
-        io = psutil.Process().io_counters()
-    except (AttributeError, OSError, psutil.Error):
-        return 0
-    return int(getattr(io, "read_chars", 0) or io.read_bytes)
-
-
 def _header_timestamp(path: Path) -> str:
     import osmium
 
@@ -269,10 +258,12 @@ def build_basemap(extract: str | os.PathLike[str], out: str | os.PathLike[str], 
                   cancel: Callable[[], bool] | None = None, index: str | None = None) -> BuildStats:
     """Stream ``extract`` into a basemap folder ``out`` (new or empty) for the lon/lat box ``bbox``.
 
-    ``progress(fraction, features)`` is called a few times a second; ``cancel()`` returning true stops the
-    build (:class:`BasemapCancelled`; nothing is left behind). ``index`` is libosmium's node-location storage
-    (default: in memory for small extracts, a file beside the output for big ones)."""
-    import osmium
+    The extract is read in a child process: libosmium spends most of a big extract's time in C++ (nodes that
+    never reach Python), so only another process can be watched and stopped at any moment. ``progress(fraction,
+    features)`` is called a few times a second from the bytes the child has read; ``cancel()`` returning true
+    stops it (:class:`BasemapCancelled`), as does Ctrl+C; nothing is left behind. ``index`` is libosmium's
+    node-location storage (default: in memory for small extracts, a file beside the output for big ones)."""
+    import multiprocessing as mp
 
     from ydtwin.atomic import fsync_folder, write_text
     from ydtwin.io.outputs import check_output_path, clean_partials, partial_path
@@ -290,14 +281,25 @@ def build_basemap(extract: str | os.PathLike[str], out: str | os.PathLike[str], 
     clean_partials(target.parent)
     work = partial_path(target)
     work.mkdir()
-    stats = BuildStats()
     t0 = time.perf_counter()
+    ctx = mp.get_context("spawn")  # no fork of a process with threads (Qt, libosmium's pool)
+    features = ctx.Value("q", 0, lock=False)
+    result = work / "result.json"
+    child = ctx.Process(target=_child_build, name="ydtwin-basemap", daemon=True,
+                        args=(str(src), str(work), tuple(bbox), tile_deg,
+                              index or ("sparse_file_array," + str(work / "nodes.idx") if size > FILE_INDEX_BYTES
+                                        else "flex_mem"), features))
     try:
-        storage = index or ("sparse_file_array," + str(work / "nodes.idx") if size > FILE_INDEX_BYTES
-                            else "flex_mem")
-        writer = _Writer(work, bbox, tile_deg, stats)
-        _stream(osmium, src, size, writer, stats, storage, bbox, progress, cancel)
-        writer.close()
+        child.start()
+        _watch(child, size, features, progress, cancel, src)
+        if cancel is not None and cancel():  # asked while the child was finishing
+            raise BasemapCancelled(f"{src.name}: basemap build cancelled; nothing was written")
+        done = json.loads(result.read_text(encoding="utf-8")) if result.is_file() else None
+        if child.exitcode != 0 or done is None or "error" in done:
+            why = (done or {}).get("error") or f"the reader stopped (exit status {child.exitcode})"
+            raise ReadError(src, f"cannot be read as an OpenStreetMap extract ({why})")
+        result.unlink()
+        stats = BuildStats(features=done["features"], skipped=done["skipped"])
         if progress is not None:
             progress(1.0, stats.total)
         (work / "nodes.idx").unlink(missing_ok=True)
@@ -308,7 +310,7 @@ def build_basemap(extract: str | os.PathLike[str], out: str | os.PathLike[str], 
                        "licence": OSM_LICENCE},
             "built": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "bbox": list(bbox), "tile_deg": tile_deg, "features": stats.features, "skipped": stats.skipped,
-            "parts": writer.parts,
+            "parts": done["parts"],
         }
         write_text(work / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
         fsync_folder(work)
@@ -319,14 +321,57 @@ def build_basemap(extract: str | os.PathLike[str], out: str | os.PathLike[str], 
     except BaseException:
         import shutil
 
+        if child.is_alive():
+            child.terminate()
+        child.join(5.0)
         shutil.rmtree(work, ignore_errors=True)
         raise
     stats.out = target
     return stats
 
 
-def _stream(osmium, src: Path, size: int, writer: _Writer, stats: BuildStats, storage: str,
-            bbox: tuple[float, float, float, float], progress, cancel) -> None:
+def _watch(child, size: int, features, progress, cancel, src: Path) -> None:
+    """Wait for the reading child, reporting progress from the bytes it has read and stopping it on cancel."""
+    import psutil
+
+    try:
+        proc = psutil.Process(child.pid)
+    except psutil.Error:
+        proc = None
+    while child.is_alive():
+        child.join(0.2)
+        if cancel is not None and cancel():
+            raise BasemapCancelled(f"{src.name}: basemap build cancelled; nothing was written")
+        if progress is not None and child.is_alive():
+            try:
+                io = proc.io_counters() if proc is not None else None
+                read = int(getattr(io, "read_chars", 0) or io.read_bytes) if io is not None else 0
+            except (psutil.Error, AttributeError, OSError):
+                read = 0
+            # areas take two passes over the file
+            progress(min(0.99, read / max(2 * size, 1)), int(features.value))
+
+
+def _child_build(src: str, work: str, bbox, tile_deg: float, storage: str, features) -> None:
+    """The reading process: stream the extract into parts under ``work``; what it wrote (or why it could not)
+    goes to ``work/result.json``."""
+    import osmium
+
+    stats = BuildStats()
+    out = Path(work) / "result.json"
+    try:
+        writer = _Writer(Path(work), tuple(bbox), tile_deg, stats)
+        _stream(osmium, Path(src), writer, stats, storage, tuple(bbox), features)
+        writer.close()
+        features.value = stats.total
+        doc = {"features": stats.features, "skipped": stats.skipped, "parts": writer.parts}
+    except (RuntimeError, OSError, ValueError) as exc:
+        doc = {"error": str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__}
+    out.write_text(json.dumps(doc), encoding="utf-8")
+
+
+def _stream(osmium, src: Path, writer: _Writer, stats: BuildStats, storage: str,
+            bbox: tuple[float, float, float, float], features=None) -> None:
     factory = osmium.geom.WKBFactory()
     fp = (osmium.FileProcessor(str(src)).with_locations(storage).with_areas(osmium.filter.KeyFilter(*KEYS))
           .with_filter(osmium.filter.EntityFilter(osmium.osm.WAY | osmium.osm.AREA))
@@ -334,19 +379,11 @@ def _stream(osmium, src: Path, size: int, writer: _Writer, stats: BuildStats, st
     # the first node of a way is checked against the box (with a margin: a long way may start outside)
     margin = 0.5
     x0, y0, x1, y1 = bbox[0] - margin, bbox[1] - margin, bbox[2] + margin, bbox[3] + margin
-    read0 = _io_read_bytes()
     seen = 0
-    last = time.monotonic()
     for obj in fp:
         seen += 1
-        if seen % 2048 == 1:
-            now = time.monotonic()
-            if cancel is not None and cancel():
-                raise BasemapCancelled(f"{src.name}: basemap build cancelled; nothing was written")
-            if progress is not None and now - last > 0.25:
-                last = now
-                # areas take two passes over the file
-                progress(min(0.99, (_io_read_bytes() - read0) / max(2 * size, 1)), stats.total)
+        if features is not None and seen % 4096 == 0:
+            features.value = stats.total + sum(len(b) for b in writer.buffers.values())
         tags = obj.tags
         try:
             if obj.is_way():
