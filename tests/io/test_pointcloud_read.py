@@ -3,19 +3,15 @@ hostile files are one line (never a MemoryError); memory stays bounded by thinni
 and cancel follow the contract every layer read has."""
 
 import struct
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from las_synth import SW, write_cloud  # noqa: E402
-
-from ydtwin.errors import ReadError, YdtwinError  # noqa: E402
-from ydtwin.io.buildings import Cancelled  # noqa: E402
-from ydtwin.io.pointcloud_read import read_point_cloud  # noqa: E402
+from las_synth import SW, write_cloud
+from ydtwin.errors import ReadError, YdtwinError
+from ydtwin.io.buildings import Cancelled
+from ydtwin.io.pointcloud_read import read_point_cloud
 
 FIXTURES = ["1_4_w_evlr.laz", "append-bug.laz", "autzen_trim.laz", "extrabytes.las",
             "file_with_both_wkt_and_geotiff_vlrs.las", "simple.copc.laz", "simple.las", "simple.laz",

@@ -2,15 +2,12 @@
 building colour above its ground; classes can be hidden; colours by elevation give a colour bar; the point
 budget holds; `ydtwin snapshot --layer cloud.laz --color-by classification` draws it headless."""
 
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from conftest import run_cli  # noqa: E402
-from las_synth import BUILDINGS, GROUND_Z, SW, write_cloud  # noqa: E402
+from conftest import run_cli
+from las_synth import BUILDINGS, GROUND_Z, SW, write_cloud
 
 pytestmark = pytest.mark.render
 RED = np.array([230, 64, 51])  # ASPRS building (class 6) in ydtwin's palette

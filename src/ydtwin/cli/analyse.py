@@ -8,6 +8,10 @@ __all__ = ["cmd_analyse"]
 
 
 def cmd_analyse(args) -> int:
+    if args.analyse_command == "heights":
+        from ydtwin.cli.heights import cmd_heights
+
+        return cmd_heights(args)
     from ydtwin.cli.common import workspace_from_args
     from ydtwin.workspace.outputs import check_output
     from ydtwin.workspace.terrain import check_level, table_format, table_text, write_table

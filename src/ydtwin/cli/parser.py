@@ -29,6 +29,8 @@ examples:
   ydtwin plugins new my-plans                 scaffold a working data plugin
   ydtwin plugins install my-plans.zip         install a plugin (folder or .zip) for this user
   ydtwin analyse inundation --level 2 --out flood.csv   land under +2 m connected to the sea, per city
+  ydtwin analyse heights --layer fp.geojson --cloud survey.laz --out heights.geojson   roof heights from LiDAR
+  ydtwin snapshot --out cloud.png --layer survey.laz --view survey --color-by classification   a point cloud
   ydtwin snapshot --out surge.png --view Shanghai --sea-level 2    the sea at +2 m, flooded land as water
   ydtwin snapshot --out hb.png --dem gebco.nc --dem survey.tif      imported DEMs over the bundled terrain
   ydtwin basemap build china-latest.osm.pbf --out yrd-basemap    existing roads, rail, water from OSM
@@ -96,13 +98,14 @@ def _add_layer_options(p: argparse.ArgumentParser) -> None:
     p.add_argument_group("existing networks").add_argument(
         "--basemap", default=None, metavar="DIR",
         help="show a basemap built by `ydtwin basemap build` (existing roads, railways, water, land use)")
-    g = p.add_argument_group("building footprints")
+    g = p.add_argument_group("building footprints and point clouds")
     g.add_argument("--layer", action="append", default=[], metavar="FILE",
-                   help="load building footprints from FILE (repeatable)")
+                   help="load building footprints or a point cloud (LAS, LAZ, COPC) from FILE (repeatable)")
     g.add_argument("--crs", default=None, metavar="CRS",
                    help="CRS of the --layer files when they do not say (EPSG:xxxx, WKT, PROJ) or GCJ-02 / BD-09")
     g.add_argument("--color-by", default="", metavar="ATTR",
-                   help="colour the loaded buildings by an attribute (height, height_rule or any field)")
+                   help="colour the loaded buildings by an attribute (height, height_rule or any field); point "
+                   "clouds by classification (default), elevation, intensity, rgb or return_number")
     g.add_argument("--replace", choices=("area", "city", "none"), default="area",
                    help="loaded footprints hide the procedural blocks in their area (default), their whole "
                    "cities, or nowhere")
@@ -253,7 +256,7 @@ def build_parser() -> argparse.ArgumentParser:
     bmi = bmsub.add_parser("info", help="what a basemap folder holds")
     bmi.add_argument("folder", metavar="DIR")
 
-    an = sub.add_parser("analyse", help="analyses of the region: sea-level / storm-surge inundation",
+    an = sub.add_parser("analyse", help="analyses: sea-level / storm-surge inundation, building heights from LiDAR",
                         description="Analyses of the region's terrain, printed as a table or written as CSV/JSON.")
     ansub = an.add_subparsers(dest="analyse_command", metavar="ANALYSIS", required=True)
     inu = ansub.add_parser("inundation", help="land under a sea level and connected to the sea, per city",
@@ -267,6 +270,20 @@ def build_parser() -> argparse.ArgumentParser:
                      help="neighbours water passes to: 8 (default, through corners) or 4")
     inu.add_argument("--dem", action="append", default=[], metavar="FILE",
                      help="a DEM (GeoTIFF or NetCDF) over the bundled terrain before the analysis (repeatable)")
+
+    hts = ansub.add_parser("heights", help="building heights from a classified point cloud",
+                           description="For each footprint: the median height of the cloud's building points "
+                           "(class 6) inside it minus the ground (the median of class 2 points around it, else the "
+                           "terrain), written as the attributes height_from_cloud, cloud_points and ground_from.")
+    hts.add_argument("--layer", required=True, metavar="FILE", help="building footprints (any format ydtwin reads)")
+    hts.add_argument("--cloud", required=True, metavar="FILE", help="a classified LAS, LAZ or COPC file")
+    hts.add_argument("--out", required=True, metavar="FILE", help="the footprints with their heights (.geojson)")
+    hts.add_argument("--crs", default=None, help="CRS of the footprints when the file does not say")
+    hts.add_argument("--cloud-crs", default=None, help="CRS of the cloud when the file does not say")
+    hts.add_argument("--ground-radius", type=_number(float, 1.0, 1000.0, " m"), default=30.0, metavar="M",
+                     help="ground points within M metres of a footprint give its ground (default 30)")
+    hts.add_argument("--min-points", type=_number(int, 1, 1_000_000), default=5, metavar="N",
+                     help="roof points a footprint needs to be measured (default 5)")
 
     info = sub.add_parser(
         "info",

@@ -252,6 +252,30 @@ class Workspace:
         self.add_terrain(layer)
         return line
 
+    # ---- point clouds -----------------------------------------------------------------------------------
+
+    def _layer_of(self, layer, kind: str):
+        found = layer if not isinstance(layer, str) else next(
+            (x for x in self.scene.layers if x.name == layer and getattr(x, "kind", "") == kind), None)
+        if found is None or getattr(found, "kind", "") != kind:
+            raise YdtwinError(f"{layer}: no {kind} layer of that name is loaded")
+        return found
+
+    def set_point_class_visible(self, cloud, code: int, visible: bool) -> None:
+        """Show or hide one ASPRS class of a point cloud layer (the layer or its name)."""
+        self._layer_of(cloud, "pointcloud").set_class_visible(code, visible)
+
+    def heights_from_cloud(self, buildings, cloud, **options):
+        """Heights of a buildings layer's footprints from a classified point cloud layer (layers or names),
+        written back into the buildings as ``height_from_cloud``, ``cloud_points`` and ``ground_from`` → the
+        HeightsResult (see ``ydtwin.workspace.heights``)."""
+        from ydtwin.workspace.heights import apply_heights, heights_from_cloud
+
+        buildings = self._layer_of(buildings, "buildings")
+        result = heights_from_cloud(buildings, self._layer_of(cloud, "pointcloud"), self.scene, **options)
+        apply_heights(buildings, result)
+        return result
+
     # ---- views -------------------------------------------------------------------------------------------
 
     def _within_region(self, text: str, lon0: float, lat0: float, lon1: float, lat1: float) -> None:
