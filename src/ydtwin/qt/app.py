@@ -132,6 +132,9 @@ class MainWindow(FilesMixin, BasemapMixin, NavigationMixin, MenusMixin, QMainWin
         self._build_plugins()
         self._build_review()
         self._build_flythrough()
+        from ydtwin.qt.sea_level_panel import add_sea_level_dock
+
+        add_sea_level_dock(self)
         self._build_progress()
         self.setAcceptDrops(True)
         self.job: LoadJob | None = None
@@ -437,7 +440,8 @@ class MainWindow(FilesMixin, BasemapMixin, NavigationMixin, MenusMixin, QMainWin
 
 def run(*, region: str | None = None, boundaries: str = "corrected", view: str = "region",
         layers: list[LayerRequest] | None = None, plugin_names: list[str] | None = None, safe_mode: bool = False,
-        reset_settings: bool = False, language: str | None = None, basemaps: list | None = None) -> int:
+        reset_settings: bool = False, language: str | None = None, basemaps: list | None = None,
+        dems: list | None = None, sea_level: float | None = None) -> int:
     """Open the window on a workspace (region, plugins) and load ``basemaps`` and ``layers`` in the background."""
     import psutil
 
@@ -458,6 +462,10 @@ def run(*, region: str | None = None, boundaries: str = "corrected", view: str =
                                print_pdf=html_to_pdf)
     window = MainWindow(workspace, view=view, started=started)
     window.show()
+    for dem in dems or []:
+        window.open_dem(dem)  # merged in the background; a scenario shown then follows the new terrain
+    if sea_level is not None:
+        window.sea_level_panel.set_level(sea_level)
     for folder in basemaps or []:
         window.add_basemap(folder)  # one at a time: layers follow once it is shown
     if layers:

@@ -81,6 +81,10 @@ class MenusMixin:
         build_basemap = QAction(self.tr("B&uild basemap from OpenStreetMap extract…"), self)
         build_basemap.triggered.connect(self.build_basemap_dialog)
         file_menu.addAction(build_basemap)
+        open_dem = QAction(self.tr("Open &DEM…"), self)
+        open_dem.setToolTip(self.tr("A GeoTIFF or NetCDF (GEBCO) of heights or depths, merged over the terrain"))
+        open_dem.triggered.connect(lambda: self.open_dem())
+        file_menu.addAction(open_dem)
         file_menu.addSeparator()
         open_project = QAction(self.tr("Open p&roject…"), self)
         open_project.triggered.connect(lambda: self.open_project())
@@ -155,6 +159,12 @@ class MenusMixin:
         about = QAction(self.tr("&About ydtwin"), self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
+
+    def open_dem(self, path: str | None = None) -> None:
+        """File ▸ Open DEM…: through the workspace, in the background (see ``sea_level_panel``)."""
+        from ydtwin.qt.sea_level_panel import open_dem_dialog
+
+        open_dem_dialog(self, path)
 
     def preferences(self) -> None:
         """Preferences: the interface language (applied at the next start, like most desktop GIS)."""

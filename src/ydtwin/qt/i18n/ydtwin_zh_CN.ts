@@ -489,6 +489,10 @@
 </context><context>
     <name>LayersPanel</name>
     <message>
+        <source>Flooded land at {level} m (connected to the sea)</source>
+        <translation>水位 {level} 米时的淹没陆地（与海相连）</translation>
+    </message>
+    <message>
         <location filename="../layers_panel.py" line="35" />
         <source>Other</source>
         <translation>其他</translation>
@@ -915,6 +919,14 @@
     </message>
 </context><context>
     <name>MainWindow</name>
+    <message>
+        <source>Open &amp;DEM…</source>
+        <translation>打开数字高程模型(&amp;D)…</translation>
+    </message>
+    <message>
+        <source>A GeoTIFF or NetCDF (GEBCO) of heights or depths, merged over the terrain</source>
+        <translation>GeoTIFF 或 NetCDF（GEBCO）格式的高程或水深数据，合并到地形上</translation>
+    </message>
     <message>
         <location filename="../app.py" line="118" />
         <source>Drag: rotate · Shift-drag or middle: pan · wheel: zoom · click: identify · R: home view</source>
@@ -1870,4 +1882,55 @@ Open it read-only?</source>
         <source>Drag to move the swipe line</source>
         <translation>拖动以移动卷帘分隔线</translation>
     </message>
-</context></TS>
+</context><context>
+    <name>SeaLevelPanel</name>
+    <message>
+        <source>City</source>
+        <translation>城市</translation>
+    </message>
+    <message>
+        <source>Sea level</source>
+        <translation>海平面</translation>
+    </message>
+    <message>
+        <source>Sea level or storm surge above today's mean sea level</source>
+        <translation>高于当前平均海平面的海平面或风暴潮水位</translation>
+    </message>
+    <message>
+        <source>Land at or below the level that the sea reaches is shown as water; low land inland that it cannot reach stays dry. Sea walls and tides are not modelled.</source>
+        <translation>低于或等于该水位且与海相连的陆地显示为水面；海水无法到达的内陆低地保持干燥。未考虑海堤和潮汐。</translation>
+    </message>
+    <message>
+        <source>Flooded (km²)</source>
+        <translation>淹没面积（km²）</translation>
+    </message>
+    <message>
+        <source>Share of land</source>
+        <translation>占陆地比例</translation>
+    </message>
+    <message>
+        <source>Sea level: {level} m</source>
+        <translation>海平面：{level} 米</translation>
+    </message>
+    <message>
+        <source>Elsewhere in the region</source>
+        <translation>区域内其他地区</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>合计</translation>
+    </message>
+    <message>
+        <source>Open DEM</source>
+        <translation>打开数字高程模型</translation>
+    </message>
+    <message>
+        <source>DEM (*.tif *.tiff *.nc *.nc4 *.grd);;All files (*)</source>
+        <translation>数字高程模型 (*.tif *.tiff *.nc *.nc4 *.grd);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Reading DEM {name}…</source>
+        <translation>正在读取数字高程模型 {name}…</translation>
+    </message>
+</context>
+</TS>

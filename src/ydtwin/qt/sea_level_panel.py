@@ -1,0 +1,133 @@
+"""The Sea level panel: a slider for sea-level / storm-surge scenarios (+0 to +5 m) with the flooded area per
+city, and File ▸ Open DEM…. Both call the workspace (the same functions as ``ydtwin analyse inundation`` and
+``--dem``); the panel only turns the slider into a level and the result into a table."""
+
+from __future__ import annotations
+
+from PyQt6.QtCore import QCoreApplication, Qt, QTimer
+from PyQt6.QtWidgets import (
+    QFileDialog,
+    QHeaderView,
+    QLabel,
+    QSlider,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+__all__ = ["SeaLevelPanel", "add_sea_level_dock", "open_dem_dialog"]
+
+#: slider steps of 0.5 m from 0 to +5 m
+STEP_M = 0.5
+MAX_STEPS = 10
+
+
+class SeaLevelPanel(QWidget):
+    """Sea level slider, a line on what is shown, and the per-city table of flooded land."""
+
+    def __init__(self, workspace, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.workspace = workspace
+        self.result = None
+        layout = QVBoxLayout(self)
+        self.level_label = QLabel(self)
+        self.slider = QSlider(Qt.Orientation.Horizontal, self)
+        self.slider.setObjectName("sea-level-slider")
+        self.slider.setRange(0, MAX_STEPS)
+        self.slider.setPageStep(2)
+        self.slider.setTickInterval(2)
+        self.slider.setTickPosition(QSlider.TickPosition.TicksBelow)
+        self.slider.setToolTip(self.tr("Sea level or storm surge above today's mean sea level"))
+        note = QLabel(self.tr("Land at or below the level that the sea reaches is shown as water; low land "
+                              "inland that it cannot reach stays dry. Sea walls and tides are not modelled."), self)
+        note.setWordWrap(True)
+        self.table = QTableWidget(0, 3, self)
+        self.table.setHorizontalHeaderLabels([self.tr("City"), self.tr("Flooded (km²)"), self.tr("Share of land")])
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        for w in (self.level_label, self.slider, note, self.table):
+            layout.addWidget(w)
+        # dragging recomputes once the slider rests (each scenario takes a fraction of a second)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(150)
+        self._timer.timeout.connect(self.apply)
+        self.slider.valueChanged.connect(lambda _v: (self._show_level(), self._timer.start()))
+        self._show_level()
+
+    def level(self) -> float:
+        return self.slider.value() * STEP_M
+
+    def set_level(self, level_m: float) -> None:
+        """Show the scenario at ``level_m`` at once (the slider moves to the nearest step it has)."""
+        self.slider.blockSignals(True)
+        self.slider.setValue(round(level_m / STEP_M))
+        self.slider.blockSignals(False)
+        self.apply(float(level_m))
+
+    def _show_level(self, level: float | None = None) -> None:
+        level = self.level() if level is None else level
+        self.level_label.setText(self.tr("Sea level: {level} m").format(level=f"{level:+.1f}"))
+
+    def apply(self, level: float | None = None) -> None:
+        """The scenario at ``level`` (default: the slider's), through the workspace: in the scene and the table."""
+        level = self.level() if level is None else level
+        self._show_level(level)
+        if level == 0:
+            self.result = None
+            self.workspace.show_inundation(None)
+        else:
+            self.result = self.workspace.inundation(level)
+            self.workspace.show_inundation(self.result)
+        self._fill_table()
+
+    def _fill_table(self) -> None:
+        rows = [] if self.result is None else self.result.table()
+        self.table.setRowCount(len(rows))
+        for k, r in enumerate(rows):
+            if r["city"] == "outside the cities":
+                name = self.tr("Elsewhere in the region")
+            elif r["city"] == "total":
+                name = self.tr("Total")
+            else:
+                name = f"{r['city_zh']} {r['city']}".strip()
+            share = "" if r["flooded_share"] is None else f"{100 * r['flooded_share']:.1f} %"
+            for col, text in enumerate((name, f"{r['flooded_km2']:,.1f}", share)):
+                item = QTableWidgetItem(text)
+                if col:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(k, col, item)
+
+
+def add_sea_level_dock(window) -> SeaLevelPanel:
+    """The panel in a right-hand dock beside Identify."""
+    dock = window._tab_with_identify(QCoreApplication.translate("SeaLevelPanel", "Sea level"), "sea-level-dock")
+    panel = SeaLevelPanel(window.workspace, parent=dock)
+    dock.setWidget(panel)
+    window.sea_level_dock, window.sea_level_panel = dock, panel
+    return panel
+
+
+def open_dem_dialog(window, path: str | None = None) -> None:
+    """File ▸ Open DEM…: a GeoTIFF or NetCDF merged over the terrain in the background, then shown; a file that
+    cannot be used is one line in the log."""
+    tr = lambda text: QCoreApplication.translate("SeaLevelPanel", text)  # noqa: E731
+    if path is None:
+        path, _ = QFileDialog.getOpenFileName(window, tr("Open DEM"), "",
+                                              tr("DEM (*.tif *.tiff *.nc *.nc4 *.grd);;All files (*)"))
+        if not path:
+            return
+    workspace = window.workspace
+
+    def done(result) -> None:
+        layer, line = result
+        workspace.add_terrain(layer)
+        window.log_message(line)
+
+    def failed(exc: BaseException) -> None:
+        window.log_message(str(exc), error=True)
+
+    window.log_message(tr("Reading DEM {name}…").format(name=path))
+    window.runner.run(lambda: workspace.read_dem(path), done, failed)

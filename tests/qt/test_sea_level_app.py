@@ -1,0 +1,54 @@
+"""The window's sea-level slider and File ▸ Open DEM… call the workspace's use cases (as `ydtwin analyse
+inundation`, `--sea-level` and `--dem` do): the same numbers in the table, the flooded land in the scene."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+pytestmark = [pytest.mark.viewport, pytest.mark.slow]
+
+
+def test_slider_and_dem_go_through_the_workspace(make_window, qtbot, tmp_path, monkeypatch):
+    rasterio = pytest.importorskip("rasterio")
+    from rasterio.transform import from_origin
+
+    from ydtwin.workspace import Workspace
+
+    calls = []
+    for name in ("inundation", "read_dem", "add_terrain"):
+        real = getattr(Workspace, name)
+        monkeypatch.setattr(Workspace, name,
+                            lambda self, *a, _r=real, _n=name, **k: calls.append((_n, a)) or _r(self, *a, **k))
+    window = make_window(view="Shanghai", size=(900, 600))
+    panel = window.sea_level_panel
+    panel.slider.setValue(4)  # +2.0 m
+    qtbot.waitUntil(lambda: panel.result is not None, timeout=20_000)
+    assert calls[0] == ("inundation", (2.0,))
+    cli_numbers = Workspace.open(plugin_names=[]).inundation(2.0)
+    assert panel.result.total_km2 == pytest.approx(cli_numbers.total_km2)
+    assert panel.table.rowCount() == len(panel.result.rows) + 2
+    assert window.scene.sea_level == 2.0
+    assert any(layer.role == "inundation" for layer in window.scene.layers)
+    qtbot.waitUntil(lambda: window.scene_view.pending == 0, timeout=60_000)
+    rows = [label for label, _c in window.scene_view.legend_rows()[0]]
+    assert any(label.startswith("Flooded land at +2 m") for label in rows)
+    # a DEM raising Chongming out of the water: read in the background, the scenario follows it
+    with rasterio.open(tmp_path / "cm.tif", "w", driver="GTiff", width=200, height=100, count=1, dtype="float32",
+                       crs="EPSG:4326", transform=from_origin(121.15, 31.9, 0.0045, 0.005)) as dst:
+        dst.write(np.full((100, 200), 10.0, dtype=np.float32), 1)
+    before = panel.result.rows[0].flooded_km2
+    window.open_dem(str(tmp_path / "cm.tif"))
+    qtbot.waitUntil(lambda: any(c[0] == "add_terrain" for c in calls), timeout=30_000)
+    panel.apply()
+    assert panel.result.rows[0].flooded_km2 < before - 50
+    panel.slider.setValue(0)
+    qtbot.waitUntil(lambda: panel.result is None, timeout=20_000)
+    assert window.scene.sea_level == 0.0
+    assert not any(layer.role == "inundation" for layer in window.scene.layers)
+    # a file that is not a DEM: one line in the log, the terrain stays
+    (tmp_path / "bad.tif").write_text("no")
+    window.open_dem(str(tmp_path / "bad.tif"))
+    qtbot.waitUntil(lambda: window.log_view.toPlainText().splitlines()[-1].startswith("ERROR"), timeout=30_000)
+    assert "bad.tif" in window.log_view.toPlainText().splitlines()[-1]
+    assert window.scene.layer("terrain").imported[-1].source.startswith("cm.tif")
