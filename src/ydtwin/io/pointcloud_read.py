@@ -4,8 +4,9 @@
   or lying file is one line with the counts before anything is allocated.
 - The CRS comes from the user (``crs``) or the file's WKT / GeoTIFF VLRs (laspy's ``parse_crs``); a file
   without one is refused when it has to be placed in the scene.
-- Points are streamed (``iter_points``), each chunk reprojected at once (pyproj, float64) to the scene
-  projection when one is given, with progress after each chunk and a cancel check before the next.
+- Points are streamed (``iter_points``), each chunk reprojected at once to the scene projection when one is
+  given (float64; a cubic fitted to pyproj's exact transform over the chunk and checked to 0.5 mm, else pyproj
+  itself: ``ydtwin.geo.approx``), with progress after each chunk and a cancel check before the next.
 - Memory is bounded: at most ``max_points`` are kept. A file with more is thinned as it streams (each point
   kept with the same probability, so every part of the survey keeps its share); a COPC file is read by
   octree level instead, the coarsest levels that fit (optionally only within ``bounds``), so that a file
@@ -22,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from ydtwin.errors import ReadError
+from ydtwin.geo.approx import transform_points
 from ydtwin.io.buildings import Cancelled
 from ydtwin.io.pointcloud import check_point_cloud, iter_points
 from ydtwin.model.pointcloud import PointCloudData
@@ -49,6 +51,8 @@ class PointCloudReport:
     kept_points: int
     dropped_not_finite: int = 0
     note: str = ""
+    #: the largest error (m) of the fitted reprojection at its check points (0: exact; see ydtwin.geo.approx)
+    reprojection_error_m: float = 0.0
 
     def summary(self) -> str:
         text = f"{self.kept_points:,} of {self.file_points:,} points ({self.format}, {self.crs or 'no CRS'})"
@@ -114,15 +118,60 @@ def _check_placeable(path: Path, header, crs, region_bbox) -> None:
                         f"{x0:g}–{x1:g} E, {y0:g}–{y1:g} N)", "check the file's CRS or give the right one with --crs")
 
 
-def _attributes(points, fields: set[str]) -> dict[str, np.ndarray]:
-    out = {
-        "classification": np.asarray(points.classification, dtype=np.uint8),
-        "intensity": np.asarray(points.intensity, dtype=np.uint16),
-        "return_number": np.asarray(points.return_number, dtype=np.uint8),
-    }
-    if {"red", "green", "blue"} <= fields:
-        out["rgb"] = np.column_stack([np.asarray(points.red), np.asarray(points.green), np.asarray(points.blue)])
-    return out
+class _Points:
+    """Room for the points read, allocated once (no list of chunks joined at the end: that would need twice the
+    memory at its peak); grows only if a thinned read draws more than its share."""
+
+    def __init__(self, capacity: int, rgb: bool) -> None:
+        self.n = 0
+        self.xyz = np.empty((capacity, 3))
+        self.cls = np.empty(capacity, np.uint8)
+        self.intensity = np.empty(capacity, np.uint16)
+        self.ret = np.empty(capacity, np.uint8)
+        self.rgb = np.empty((capacity, 3), np.uint16) if rgb else None
+
+    def _grow(self, need: int) -> None:
+        cap = max(need, int(len(self.cls) * 1.25) + 1)
+        for name in ("xyz", "cls", "intensity", "ret", "rgb"):
+            old = getattr(self, name)
+            if old is not None:
+                new = np.empty((cap, *old.shape[1:]), old.dtype)
+                new[: self.n] = old[: self.n]
+                setattr(self, name, new)
+
+    def add(self, points, x, y, z, keep: np.ndarray | None) -> None:
+        m = len(x) if keep is None else int(keep.sum())
+        if self.n + m > len(self.cls):
+            self._grow(self.n + m)
+        sl = slice(self.n, self.n + m)
+
+        def put(target, values) -> None:
+            target[sl] = values if keep is None else np.asarray(values)[keep]
+
+        put(self.xyz[:, 0], x)
+        put(self.xyz[:, 1], y)
+        put(self.xyz[:, 2], z)
+        put(self.cls, points.classification)
+        put(self.intensity, points.intensity)
+        put(self.ret, points.return_number)
+        if self.rgb is not None:
+            put(self.rgb[:, 0], points.red)
+            put(self.rgb[:, 1], points.green)
+            put(self.rgb[:, 2], points.blue)
+        self.n += m
+
+    def finish(self, crs: str, source_crs: str, file_points: int, note: str) -> PointCloudData:
+        n = self.n
+
+        def cut(a):  # a view when nearly full; a copy frees the rest of a much larger buffer
+            return a[:n] if n >= 0.9 * len(a) else a[:n].copy()
+
+        rgb = None
+        if self.rgb is not None:  # LAS colours are 16-bit; many writers store 8-bit values in them
+            rgb = self.rgb[:n]
+            rgb = (rgb >> 8).astype(np.uint8) if n and int(rgb.max()) > 255 else rgb.astype(np.uint8)
+        return PointCloudData(cut(self.xyz), crs, cut(self.cls), cut(self.intensity), cut(self.ret), rgb,
+                              source_crs, file_points, note)
 
 
 def read_point_cloud(
@@ -175,59 +224,47 @@ def read_point_cloud(
         out_crs = projection.crs_wkt
     fmt = f"{'COPC' if is_copc else 'LAZ' if header.compressed else 'LAS'} {header.version} point format " \
           f"{header.point_format}"
-    state = dict(read=0, dropped=0)
+    state = dict(read=0, dropped=0, error=0.0)
+    has_rgb = {"red", "green", "blue"} <= fields
 
-    def convert(points) -> PointCloudData:
+    def convert(points, into: _Points) -> None:
         x, y, z = np.asarray(points.x), np.asarray(points.y), np.asarray(points.z)
         if transform is not None:
-            x, y = transform.transform(x, y)
-            x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+            x, y, err = transform_points(transform, x, y)
+            state["error"] = max(state["error"], err)
             z = z * z_factor
-        xyz = np.column_stack([x, y, z])
-        attrs = _attributes(points, fields)
-        finite = np.isfinite(xyz).all(axis=1)
+        finite = np.isfinite(x) & np.isfinite(y) & np.isfinite(z)
+        keep = None
         if not finite.all():
             state["dropped"] += int((~finite).sum())
-            xyz = xyz[finite]
-            attrs = {k: v[finite] for k, v in attrs.items()}
-        return PointCloudData(xyz, out_crs, attrs["classification"], attrs["intensity"], attrs["return_number"],
-                              attrs.get("rgb"))
+            keep = finite
+        into.add(points, x, y, z, keep)
 
-    parts: list[PointCloudData] = []
-    note = ""
     if is_copc:
-        note = _read_copc(path, header, convert, parts, state, max_points, bounds, progress, cancel)
+        acc = _Points(min(header.point_count, max_points), has_rgb)
+        note = _read_copc(path, header, lambda points: convert(points, acc), state, max_points, bounds, progress,
+                          cancel)
     else:
         keep_p = min(1.0, max_points / max(header.point_count, 1))
         rng = np.random.default_rng(seed)
+        note = ""
         if keep_p < 1.0:
             note = f"thinned evenly to {keep_p:.1%} of the file's points (at most {max_points:,} in memory)"
+        # the header's count was checked against the file: room for all (or the thinned share) at once
+        acc = _Points(header.point_count if keep_p == 1.0 else int(max_points * 1.02) + 1_000, has_rgb)
         for points in iter_points(path, chunk_points):
             if cancel is not None and cancel():
                 raise Cancelled(path)
             state["read"] += len(points)
             if keep_p < 1.0:
                 points = points[rng.random(len(points)) < keep_p]
-            parts.append(convert(points))
+            convert(points, acc)
             if progress is not None:
                 progress(state["read"], header.point_count)
-    data = _finish(parts, out_crs, source_crs, header.point_count, note)
+    data = acc.finish(out_crs, source_crs.name if source_crs is not None else "", header.point_count, note)
     report = PointCloudReport(fmt, source_crs.name if source_crs is not None else "", header.point_count,
-                              state["read"], len(data), state["dropped"], note)
+                              state["read"], len(data), state["dropped"], note, state["error"])
     return data, report
-
-
-def _finish(parts, out_crs, source_crs, file_points, note) -> PointCloudData:
-    if parts:
-        data = PointCloudData.concatenate(parts)
-    else:
-        data = PointCloudData(np.zeros((0, 3)), out_crs, np.zeros(0, np.uint8), np.zeros(0, np.uint16),
-                              np.zeros(0, np.uint8))
-    rgb = data.rgb
-    if rgb is not None:  # LAS colours are 16-bit; many writers store 8-bit values in them
-        rgb = (rgb >> 8).astype(np.uint8) if len(rgb) and int(rgb.max()) > 255 else rgb.astype(np.uint8)
-    return PointCloudData(data.xyz, out_crs, data.classification, data.intensity, data.return_number, rgb,
-                          source_crs.name if source_crs is not None else "", file_points, note)
 
 
 def copc_level_counts(reader) -> list[int]:
@@ -248,7 +285,7 @@ def copc_level_counts(reader) -> list[int]:
     return out
 
 
-def _read_copc(path, header, convert, parts, state, max_points, bounds, progress, cancel) -> str:
+def _read_copc(path, header, convert, state, max_points, bounds, progress, cancel) -> str:
     """The coarsest COPC levels that fit ``max_points``, level by level (progress and cancel between)."""
     from laspy import CopcReader
     from laspy.copc import Bounds
@@ -272,7 +309,7 @@ def _read_copc(path, header, convert, parts, state, max_points, bounds, progress
                 points = reader.query(bounds=query_bounds, level=level)
                 state["read"] += len(points)
                 if len(points):
-                    parts.append(convert(points))
+                    convert(points)
                 if progress is not None:
                     progress(min(state["read"], header.point_count), min(total, header.point_count))
     except ReadError:
