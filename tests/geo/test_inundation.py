@@ -118,6 +118,15 @@ def test_areas_per_city_are_exact_sums():
     assert result.total_km2 == pytest.approx(5 * rows.sum(), rel=1e-12)
     table = result.table()
     assert [r["city"] for r in table] == ["South", "North", "outside the cities", "total"]
+    # cells of unknown height (a filled default) that flood are reported apart
+    unknown = np.zeros(grid.shape, dtype=bool)
+    unknown[0, 25:30] = True  # 5 flooded cells in the south
+    unknown[20, 0:5] = True  # dry cells: not counted
+    marked = inundation(grid, land, 2.0, cities=cities, unknown=unknown)
+    assert marked.rows[0].unknown_km2 == pytest.approx(5 * rows[0], rel=1e-12)
+    assert marked.rows[1].unknown_km2 == 0
+    assert marked.unknown_km2 == pytest.approx(5 * rows[0], rel=1e-12)
+    assert marked.table()[-1]["unknown_height_km2"] == pytest.approx(5 * rows[0], abs=1e-3)
 
 
 @pytest.mark.parametrize("bad", [float("nan"), float("inf"), 25.0, -11.0])

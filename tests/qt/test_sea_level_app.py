@@ -28,6 +28,7 @@ def test_slider_and_dem_go_through_the_workspace(make_window, qtbot, tmp_path, m
     cli_numbers = Workspace.open(plugin_names=[]).inundation(2.0)
     assert panel.result.total_km2 == pytest.approx(cli_numbers.total_km2)
     assert panel.table.rowCount() == len(panel.result.rows) + 2
+    assert panel.unknown_label.text().startswith(f"{panel.result.unknown_km2:,.1f} km²")  # filled heights said
     assert window.scene.sea_level == 2.0
     assert any(layer.role == "inundation" for layer in window.scene.layers)
     qtbot.waitUntil(lambda: window.scene_view.pending == 0, timeout=60_000)

@@ -25,6 +25,9 @@ def test_scenario_on_the_bundled_region(ws):
     assert by_name["Shanghai"].flooded_km2 > 50
     assert by_name["Huzhou"].flooded_km2 == 0
     assert 6000 < by_name["Shanghai"].land_km2 < 6800  # Shanghai is ~6,340 km²
+    # land the bundled DEM has no height for (filled at 2 m) is under +2 m: reported apart, not hidden
+    assert 0 < result.unknown_km2 < result.total_km2
+    assert ws.inundation(1.5).unknown_km2 == 0
     assert ws.scene.sea_level == 2.0
     layers = [layer for layer in ws.scene.layers if layer.role == "inundation"]
     assert len(layers) == 1 and layers[0].level_m == 2.0

@@ -138,6 +138,8 @@ class CityArea:
     adcode: str
     flooded_km2: float
     land_km2: float
+    #: of the flooded land, what lies on cells whose height the DEM does not give (a filled default height)
+    unknown_km2: float = 0.0
 
     @property
     def share(self) -> float:
@@ -157,6 +159,8 @@ class InundationResult:
     rows: tuple[CityArea, ...] = field(default=())
     #: flooded land outside every city outline (other places in the region's box)
     outside_km2: float = 0.0
+    #: of all the flooded land, what lies on cells of unknown (filled) height
+    unknown_km2: float = 0.0
 
     @property
     def total_km2(self) -> float:
@@ -165,11 +169,14 @@ class InundationResult:
     def table(self) -> list[dict]:
         """The per-city table as plain rows (what the CLI writes as CSV or JSON)."""
         out = [{"city": r.name, "city_zh": r.name_zh, "adcode": r.adcode, "flooded_km2": round(r.flooded_km2, 3),
-                "land_km2": round(r.land_km2, 3), "flooded_share": round(r.share, 5)} for r in self.rows]
+                "land_km2": round(r.land_km2, 3), "flooded_share": round(r.share, 5),
+                "unknown_height_km2": round(r.unknown_km2, 3)} for r in self.rows]
+        listed = sum(r.unknown_km2 for r in self.rows)
         out.append({"city": "outside the cities", "city_zh": "区域内其他", "adcode": "",
-                    "flooded_km2": round(self.outside_km2, 3), "land_km2": None, "flooded_share": None})
+                    "flooded_km2": round(self.outside_km2, 3), "land_km2": None, "flooded_share": None,
+                    "unknown_height_km2": round(max(self.unknown_km2 - listed, 0.0), 3)})
         out.append({"city": "total", "city_zh": "合计", "adcode": "", "flooded_km2": round(self.total_km2, 3),
-                    "land_km2": None, "flooded_share": None})
+                    "land_km2": None, "flooded_share": None, "unknown_height_km2": round(self.unknown_km2, 3)})
         return out
 
 
@@ -197,14 +204,15 @@ def _city_of_cells(grid: GridData, cells: np.ndarray, cities, cities_crs: str) -
     return out
 
 
-def inundation(grid: GridData, land: np.ndarray, level_m: float, *, cities=None, city_names=(),
-               connectivity: int = 8, sea: np.ndarray | None = None, land_by_city: np.ndarray | None = None,
-               ) -> InundationResult:
+def inundation(grid: GridData, land: np.ndarray, level_m: float, *, cities=None, connectivity: int = 8,
+               sea: np.ndarray | None = None, land_by_city: np.ndarray | None = None,
+               unknown: np.ndarray | None = None) -> InundationResult:
     """The scenario at ``level_m``: flooded land and, with ``cities`` (a VectorData of outlines with ``name``,
     ``name_zh``, ``adcode``), the flooded and total land area per city.
 
     ``sea`` and ``land_by_city`` (the city index of every land cell, as ``city_index`` returns) may be passed
-    in when several levels are computed on the same terrain.
+    in when several levels are computed on the same terrain. ``unknown`` marks land cells whose height the DEM
+    does not give (a filled default): what floods there is reported apart, as ``unknown_km2``.
     """
     lo, hi = LEVEL_RANGE_M
     if not (math.isfinite(float(level_m)) and lo <= float(level_m) <= hi):
@@ -214,6 +222,7 @@ def inundation(grid: GridData, land: np.ndarray, level_m: float, *, cities=None,
     area = np.broadcast_to(cell_areas_km2(grid), grid.shape)
     rows: list[CityArea] = []
     outside = float(area[flooded].sum())
+    doubtful = flooded & unknown if unknown is not None else np.zeros_like(flooded)
     if cities is not None and len(cities):
         attrs = cities.attributes
         if land_by_city is None:
@@ -223,15 +232,19 @@ def inundation(grid: GridData, land: np.ndarray, level_m: float, *, cities=None,
                                 minlength=n) if land_by_city.size else np.zeros(n)
         f = flooded.ravel() & (land_by_city >= 0)
         flooded_area = np.bincount(land_by_city[f], weights=area.ravel()[f], minlength=n)
+        u = doubtful.ravel() & (land_by_city >= 0)
+        unknown_area = np.bincount(land_by_city[u], weights=area.ravel()[u], minlength=n)
         for k in range(n):
             rows.append(CityArea(
                 name=str(attrs.get("name", [f"city {i}" for i in range(n)])[k]),
                 name_zh=str(attrs["name_zh"][k]) if "name_zh" in attrs else "",
                 adcode=str(attrs["adcode"][k]) if "adcode" in attrs else "",
-                flooded_km2=float(flooded_area[k]), land_km2=float(land_area[k])))
+                flooded_km2=float(flooded_area[k]), land_km2=float(land_area[k]),
+                unknown_km2=float(unknown_area[k])))
         outside -= float(flooded_area.sum())
     return InundationResult(level_m=float(level_m), connectivity=connectivity, grid=grid, flooded=flooded, sea=sea,
-                            rows=tuple(rows), outside_km2=max(outside, 0.0))
+                            rows=tuple(rows), outside_km2=max(outside, 0.0),
+                            unknown_km2=float(area[doubtful].sum()))
 
 
 def city_index(grid: GridData, land: np.ndarray, cities) -> np.ndarray:

@@ -146,6 +146,12 @@ def read_terrain(path: str | os.PathLike[str]) -> tuple[GridData, np.ndarray, Pr
     return grid, is_land, dem_prov, bathy_prov
 
 
+def read_terrain_gaps(path: str | os.PathLike[str]) -> np.ndarray:
+    """Land cells of terrain.npz that the DEM gives no height for (drawn at ``FILL_LAND_ELEVATION``)."""
+    with np.load(Path(path), allow_pickle=False) as z:
+        return (z["land"] == TERRAIN_NODATA) & z["land_mask"].astype(bool)
+
+
 def _provenance(d: dict) -> Provenance:
     return Provenance(
         source=d["source"],
@@ -184,6 +190,7 @@ def load_region(
             role="terrain",
         )
     )
+    layers[-1].unknown = read_terrain_gaps(rf.file("terrain"))
 
     land, land_prov, _ = vectorpack.read(rf.file("land"))
     level = land.attributes.get("level", np.ones(len(land), dtype=int))

@@ -234,6 +234,8 @@ class TerrainLayer(Layer):
         #: bundled DEM / bathymetry; k: ``imported[k - 1]``), or None when nothing was imported
         self.imported: tuple[Provenance, ...] = ()
         self.origin: np.ndarray | None = None
+        #: land cells whose height no DEM gives (filled with a default height), or None when every cell has one
+        self.unknown: np.ndarray | None = None
 
     def provenance_at(self, x: float, y: float) -> Provenance:
         """Where the value nearest (x, y) (in the grid's CRS) comes from: an imported DEM, else the bundled DEM

@@ -47,7 +47,9 @@ class SeaLevelPanel(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        for w in (self.level_label, self.slider, note, self.table):
+        self.unknown_label = QLabel(self)
+        self.unknown_label.setWordWrap(True)
+        for w in (self.level_label, self.slider, note, self.table, self.unknown_label):
             layout.addWidget(w)
         # dragging recomputes once the slider rests (each scenario takes a fraction of a second)
         self._timer = QTimer(self)
@@ -84,6 +86,10 @@ class SeaLevelPanel(QWidget):
         self._fill_table()
 
     def _fill_table(self) -> None:
+        unknown = 0.0 if self.result is None else self.result.unknown_km2
+        self.unknown_label.setText(self.tr("{area} km² of the flooded land has no height in the DEM (a default height "
+                                           "is used): open a DEM that covers it for a reliable figure.").format(
+            area=f"{unknown:,.1f}") if unknown else "")
         rows = [] if self.result is None else self.result.table()
         self.table.setRowCount(len(rows))
         for k, r in enumerate(rows):

@@ -64,7 +64,7 @@ def compute_inundation(scene, level_m: float, *, connectivity: int = 8, cache: d
         cache["sea"] = sea_cells(land, connectivity=connectivity)
         cache["land_by_city"] = city_index(grid, land, cities) if cities is not None else None
     return inundation(grid, land, level_m, cities=cities, connectivity=connectivity, sea=cache["sea"],
-                      land_by_city=cache["land_by_city"])
+                      land_by_city=cache["land_by_city"], unknown=terrain.unknown)
 
 
 def show_inundation(scene, result: InundationResult | None) -> None:
@@ -88,11 +88,12 @@ def show_inundation(scene, result: InundationResult | None) -> None:
         notes="connected-bathtub screening: sea walls, tides, waves and surge duration are not modelled")
     layer = InundationLayer(f"Flooded land {result.level_m:+g} m", result, provenance=prov, group="Base region",
                             role=INUNDATION_ROLE, visible=visible)
+    layer.name_zh = f"淹没陆地 {result.level_m:+g} 米"
     at = scene.layers.index(terrain) + 1
     scene.layers.insert(at, layer)
 
 
-_FIELDS = ("city", "city_zh", "adcode", "flooded_km2", "land_km2", "flooded_share")
+_FIELDS = ("city", "city_zh", "adcode", "flooded_km2", "land_km2", "flooded_share", "unknown_height_km2")
 
 
 def table_text(result: InundationResult, fmt: str = "text") -> str:
@@ -110,12 +111,15 @@ def table_text(result: InundationResult, fmt: str = "text") -> str:
             w.writerow({k: "" if r[k] is None else r[k] for k in _FIELDS})
         return buf.getvalue()
     lines = [f"sea level {result.level_m:+g} m: land under it and connected to the sea",
-             f"{'city':<22}{'flooded km²':>13}{'land km²':>11}{'share':>8}"]
+             f"{'city':<22}{'flooded km²':>13}{'land km²':>11}{'share':>8}{'of unknown height km²':>24}"]
     for r in rows:
         name = f"{r['city_zh']} {r['city']}".strip()
         share = "" if r["flooded_share"] is None else f"{100 * r['flooded_share']:.1f} %"
         land = "" if r["land_km2"] is None else f"{r['land_km2']:.0f}"
-        lines.append(f"{name:<22}{r['flooded_km2']:>13.1f}{land:>11}{share:>8}")
+        lines.append(f"{name:<22}{r['flooded_km2']:>13.1f}{land:>11}{share:>8}{r['unknown_height_km2']:>24.1f}")
+    if result.unknown_km2:
+        lines.append(f"{result.unknown_km2:,.1f} km² of the flooded land has no height in the DEM (filled at a default "
+                     "height): import a DEM that covers it (--dem) for a reliable figure")
     return "\n".join(lines) + "\n"
 
 
@@ -164,6 +168,10 @@ def read_dem(scene, path: str | Path) -> tuple[TerrainLayer, str]:
     win_e[have] = values[have]
     win_l[have & (values > 0)] = True
     win_o[have] = k
+    unknown = None
+    if old.unknown is not None:
+        unknown = old.unknown.copy()
+        unknown[rows, cols][have] = False
     name = Path(path).name
     n_land = int((have & win_l).sum())
     n_sea = int((have & ~win_l).sum())
@@ -194,6 +202,7 @@ def read_dem(scene, path: str | Path) -> tuple[TerrainLayer, str]:
                          group=old.group, role=old.role, visible=old.visible, opacity=old.opacity, style=old.style)
     layer.imported = (*old.imported, prov)
     layer.origin = origin
+    layer.unknown = unknown
     line = (f"DEM {name}: {n_land:,} land and {n_sea:,} sea cells of the terrain replaced ({info.resolution_label})")
     return layer, line
 

@@ -1885,6 +1885,10 @@ Open it read-only?</source>
 </context><context>
     <name>SeaLevelPanel</name>
     <message>
+        <source>{area} km² of the flooded land has no height in the DEM (a default height is used): open a DEM that covers it for a reliable figure.</source>
+        <translation>淹没陆地中有 {area} km² 在数字高程模型中没有高程（使用默认高程）：打开覆盖该区域的数字高程模型以获得可靠数值。</translation>
+    </message>
+    <message>
         <source>City</source>
         <translation>城市</translation>
     </message>
