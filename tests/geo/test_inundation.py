@@ -148,3 +148,23 @@ def test_water_rectangles_cover_exactly_the_cells():
         cover[j0:j1, i0:i1] += 1
     assert (cover == cells).all()
     assert len(rects) < cells.sum()  # whole tiles were merged
+
+
+def test_lakes_pass_water_but_are_not_flooded_land():
+    """A lake (inside the land mask) joined to the strip: water passes through it to the low land behind it,
+    but the lake's own cells count neither as land nor as flooded land."""
+    grid, land = coast()
+    elev = grid.values.copy()
+    elev[10:15, 10:25] = 1.5  # a lake from the bowl to the strip
+    lakes = np.zeros(grid.shape, dtype=bool)
+    lakes[10:15, 10:25] = True
+    g = GridData(grid.x0, grid.y0, grid.dx, grid.dy, elev, grid.crs)
+    box = shapely.box(grid.x0 - 1, grid.y0 - 1, grid.x0 + 1, grid.y0 + 1)
+    cities = VectorData(np.array([box], dtype=object), "EPSG:4326", {"name": np.array(["All"])})
+    result = inundation(g, land, 2.0, cities=cities, lakes=lakes)
+    assert result.flooded[10:15, 5:10].all()  # the bowl behind the lake floods
+    assert not result.flooded[lakes].any()
+    rows = cell_areas_km2(grid)[:, 0]
+    expected = 5 * rows.sum() + 5 * rows[10:15].sum()  # the strip and the bowl
+    assert result.rows[0].flooded_km2 == pytest.approx(expected, rel=1e-12)
+    assert result.rows[0].land_km2 == pytest.approx(30 * rows.sum() - 15 * rows[10:15].sum(), rel=1e-12)

@@ -25,8 +25,8 @@ import numpy as np
 from ydtwin.geo.grid import GridData
 
 __all__ = [
-    "LEVEL_RANGE_M", "CityArea", "InundationResult", "cell_areas_km2", "cell_rectangles", "flooded_land",
-    "inundation", "sea_cells", "water_cells",
+    "LEVEL_RANGE_M", "CityArea", "InundationResult", "cell_areas_km2", "cell_rectangles", "cells_within",
+    "city_index", "flooded_land", "inundation", "sea_cells", "water_cells",
 ]
 
 #: levels (m above the DEM's datum) a scenario may ask for: below −10 m or above +20 m is not a sea-level or
@@ -206,19 +206,24 @@ def _city_of_cells(grid: GridData, cells: np.ndarray, cities, cities_crs: str) -
 
 def inundation(grid: GridData, land: np.ndarray, level_m: float, *, cities=None, connectivity: int = 8,
                sea: np.ndarray | None = None, land_by_city: np.ndarray | None = None,
-               unknown: np.ndarray | None = None) -> InundationResult:
+               unknown: np.ndarray | None = None, lakes: np.ndarray | None = None) -> InundationResult:
     """The scenario at ``level_m``: flooded land and, with ``cities`` (a VectorData of outlines with ``name``,
     ``name_zh``, ``adcode``), the flooded and total land area per city.
 
     ``sea`` and ``land_by_city`` (the city index of every land cell, as ``city_index`` returns) may be passed
     in when several levels are computed on the same terrain. ``unknown`` marks land cells whose height the DEM
-    does not give (a filled default): what floods there is reported apart, as ``unknown_km2``.
+    does not give (a filled default): what floods there is reported apart, as ``unknown_km2``. ``lakes`` marks
+    land-mask cells that are lakes (``cells_within``): water passes through them like land at their height,
+    but they are neither land nor flooded land in the areas, and not drawn as flood (they are water already).
     """
     lo, hi = LEVEL_RANGE_M
     if not (math.isfinite(float(level_m)) and lo <= float(level_m) <= hi):
         raise ValueError(f"the water level must be between {lo:g} and {hi:+g} m, not {level_m}")
     sea = sea_cells(land, connectivity=connectivity) if sea is None else sea
     flooded = flooded_land(grid.values, land, level_m, connectivity=connectivity, sea=sea)
+    if lakes is not None:
+        flooded &= ~lakes
+        land = land & ~lakes
     area = np.broadcast_to(cell_areas_km2(grid), grid.shape)
     rows: list[CityArea] = []
     outside = float(area[flooded].sum())
@@ -228,8 +233,8 @@ def inundation(grid: GridData, land: np.ndarray, level_m: float, *, cities=None,
         if land_by_city is None:
             land_by_city = city_index(grid, land, cities)
         n = len(cities)
-        land_area = np.bincount(land_by_city[land_by_city >= 0], weights=area.ravel()[land_by_city >= 0],
-                                minlength=n) if land_by_city.size else np.zeros(n)
+        on_land = (land_by_city >= 0) & land.ravel()
+        land_area = np.bincount(land_by_city[on_land], weights=area.ravel()[on_land], minlength=n)
         f = flooded.ravel() & (land_by_city >= 0)
         flooded_area = np.bincount(land_by_city[f], weights=area.ravel()[f], minlength=n)
         u = doubtful.ravel() & (land_by_city >= 0)
@@ -245,6 +250,14 @@ def inundation(grid: GridData, land: np.ndarray, level_m: float, *, cities=None,
     return InundationResult(level_m=float(level_m), connectivity=connectivity, grid=grid, flooded=flooded, sea=sea,
                             rows=tuple(rows), outside_km2=max(outside, 0.0),
                             unknown_km2=float(area[doubtful].sum()))
+
+
+def cells_within(grid: GridData, mask: np.ndarray, polygons) -> np.ndarray:
+    """Bool grid: the cells of ``mask`` whose centre lies in any of ``polygons`` (a VectorData, e.g. lakes)."""
+    out = np.zeros(mask.size, dtype=bool)
+    cells = np.flatnonzero(np.asarray(mask, dtype=bool))
+    out[cells] = _city_of_cells(grid, cells, polygons.geometries, polygons.crs) >= 0
+    return out.reshape(mask.shape)
 
 
 def city_index(grid: GridData, land: np.ndarray, cities) -> np.ndarray:

@@ -15,7 +15,14 @@ from pathlib import Path
 import numpy as np
 
 from ydtwin.errors import YdtwinError
-from ydtwin.geo.inundation import LEVEL_RANGE_M, InundationResult, city_index, inundation, sea_cells
+from ydtwin.geo.inundation import (
+    LEVEL_RANGE_M,
+    InundationResult,
+    cells_within,
+    city_index,
+    inundation,
+    sea_cells,
+)
 from ydtwin.model.layer import Provenance, TerrainLayer
 
 __all__ = ["INUNDATION_ROLE", "add_terrain", "check_level", "compute_inundation", "read_dem", "show_inundation",
@@ -55,16 +62,21 @@ def compute_inundation(scene, level_m: float, *, connectivity: int = 8, cache: d
         cities = scene.layer("city-boundaries").data
     except KeyError:
         cities = None
-    key = (id(grid), id(land), id(cities), connectivity)
+    try:
+        lakes = scene.layer("lakes").data
+    except KeyError:
+        lakes = None
+    key = (id(grid), id(land), id(cities), id(lakes), connectivity)
     cache = cache if cache is not None else {}
     if cache.get("key") != key:
         cache.clear()
         cache["key"] = key
-        cache["keep"] = (grid, land, cities)  # the ids in the key stay valid while cached
+        cache["keep"] = (grid, land, cities, lakes)  # the ids in the key stay valid while cached
         cache["sea"] = sea_cells(land, connectivity=connectivity)
         cache["land_by_city"] = city_index(grid, land, cities) if cities is not None else None
+        cache["lakes"] = cells_within(grid, land, lakes) if lakes is not None and len(lakes) else None
     return inundation(grid, land, level_m, cities=cities, connectivity=connectivity, sea=cache["sea"],
-                      land_by_city=cache["land_by_city"], unknown=terrain.unknown)
+                      land_by_city=cache["land_by_city"], unknown=terrain.unknown, lakes=cache["lakes"])
 
 
 def show_inundation(scene, result: InundationResult | None) -> None:
