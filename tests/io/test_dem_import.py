@@ -129,3 +129,67 @@ def test_hostile_dems_are_one_line(ws, tmp_path):
     with pytest.raises(YdtwinError, match="notes.tif"):
         ws.open_dem(text)
     assert ws.scene.layer("terrain").imported == ()  # nothing half-merged
+
+
+def test_real_aster_heights_merge_as_cell_averages(ws, tmp_path, shared_fixtures):
+    """138k real ASTER GDEM heights around Suzhou (20″ spacing), written as a GeoTIFF with no-data between
+    them: every region cell they cover takes the average of the ASTER heights in it (within 1 m, the warp
+    weights by overlap), and names the file as its source; cells they do not cover keep the bundled DEM."""
+    import json
+
+    doc = json.loads((shared_fixtures / "dem" / "suzhou_aster_dem_points.json").read_text())
+    pts = np.asarray(doc["points"], dtype=float)
+    step = 1 / 180
+    ix = np.round((pts[:, 0] - 119.0) / step).astype(int)
+    iy = np.round((33.0 - pts[:, 1]) / step).astype(int)  # row 0 at 33° N
+    data = np.full((iy.max() + 1, ix.max() + 1), -9999.0, dtype=np.float32)
+    data[iy, ix] = pts[:, 2]
+    path = tmp_path / "aster.tif"
+    with rasterio.open(path, "w", driver="GTiff", width=data.shape[1], height=data.shape[0], count=1,
+                       dtype="float32", crs="EPSG:4326", nodata=-9999.0,
+                       transform=from_origin(119.0 - step / 2, 33.0 + step / 2, step, step)) as dst:
+        dst.write(data, 1)
+    before = ws.scene.layer("terrain").elevation.values.copy()
+    ws.open_dem(path)
+    terrain = ws.scene.layer("terrain")
+    g = terrain.elevation
+    # what each region cell should hold: the ASTER heights under its 30″ cell weighted by their overlap
+    ny, nx = g.shape
+    lon_c = g.x0 + np.arange(nx) * g.dx
+    lat_c = g.y0 + np.arange(ny) * g.dy
+    col_i, col_w = _overlaps(lon_c, g.dx, 119.0, step)
+    row_i, row_w = _overlaps(33.0 - lat_c, g.dy, 0.0, step)  # ASTER rows count down from 33° N
+    valid = data != -9999.0
+    num = np.zeros((ny, nx))
+    den = np.zeros((ny, nx))
+    for a in range(row_i.shape[1]):
+        for b in range(col_i.shape[1]):
+            r = np.clip(row_i[:, a], 0, data.shape[0] - 1)[:, None]
+            c = np.clip(col_i[:, b], 0, data.shape[1] - 1)[None, :]
+            ok = valid[r, c] & ((row_i[:, a] >= 0) & (row_i[:, a] < data.shape[0]))[:, None] \
+                & ((col_i[:, b] >= 0) & (col_i[:, b] < data.shape[1]))[None, :]
+            w = row_w[:, a][:, None] * col_w[:, b][None, :] * ok
+            num += w * np.where(ok, data[r, c], 0.0)
+            den += w
+    # cells wholly under ASTER data: every overlapping 20″ cell has a height
+    covered = (terrain.origin == 1) & (den >= 0.999 * (g.dx / step) * (g.dy / step))
+    full = covered.ravel()
+    assert full.sum() > 10_000
+    expected = (num / np.where(den > 0, den, 1)).ravel()[full]
+    merged = g.values.ravel()[full]
+    assert float(np.median(np.abs(merged - expected))) < 0.05
+    assert float(np.percentile(np.abs(merged - expected), 99)) < 0.5
+    j, i = np.unravel_index(np.flatnonzero(full)[0], g.shape)
+    assert terrain.provenance_at(g.x0 + i * g.dx, g.y0 + j * g.dy).source.startswith("aster.tif")
+    untouched = terrain.origin == 0
+    assert np.array_equal(g.values[untouched], before[untouched])
+
+
+def _overlaps(centres, size, origin, step):
+    """For cells of ``size`` at ``centres`` along one axis: the indices of the source cells (width ``step``,
+    centred on origin + k·step) they overlap and the overlap as a share of one source cell → (n, 4), (n, 4)."""
+    first = np.floor((centres - size / 2 - origin) / step + 0.5).astype(int)
+    idx = first[:, None] + np.arange(4)[None, :]
+    lo = np.maximum(centres[:, None] - size / 2, origin + (idx - 0.5) * step)
+    hi = np.minimum(centres[:, None] + size / 2, origin + (idx + 0.5) * step)
+    return idx, np.clip(hi - lo, 0.0, None) / step
