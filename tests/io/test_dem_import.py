@@ -193,3 +193,24 @@ def _overlaps(centres, size, origin, step):
     lo = np.maximum(centres[:, None] - size / 2, origin + (idx - 0.5) * step)
     hi = np.minimum(centres[:, None] + size / 2, origin + (idx + 0.5) * step)
     return idx, np.clip(hi - lo, 0.0, None) / step
+
+
+@pytest.mark.render
+def test_rendered_attribution_names_imported_dems(ws, tmp_path):
+    """Stills credit the imported DEM beside the bundled sources."""
+    from ydtwin.render.backend import prepare_offscreen
+
+    prepare_offscreen()
+    import pyvista as pv
+
+    from ydtwin.render.scene_view import SceneView
+
+    ws.open_dem(write_utm_tif(tmp_path / "survey.tif"))
+    plotter = pv.Plotter(off_screen=True, window_size=[320, 200])
+    view = SceneView(ws.scene, plotter, request_render=lambda: None)
+    try:
+        data_line = view.attribution().splitlines()[-1]
+        assert "survey.tif" in data_line and "meteva" in data_line
+    finally:
+        view.close()
+        plotter.close()

@@ -73,3 +73,28 @@ def test_cli_bad_level_is_one_line_exit_2(args, capsys):
 def test_cli_bad_table_extension(tmp_path, capsys):
     assert main(["analyse", "inundation", "--level", "2", "--out", str(tmp_path / "t.xlsx")]) == 2
     assert ".csv or .json" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("args, words", [
+    (["snapshot", "--out", "x.png", "--sea-level", "30"], "--sea-level"),
+    (["snapshot", "--out", "x.png", "--sea-level", "inf"], "--sea-level"),
+    (["analyse", "inundation", "--level", "1e309"], "--level"),
+])
+def test_cli_bad_numbers_exit_2(args, words, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(args)
+    assert exc.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and words in err
+
+
+def test_cli_missing_or_bad_dem_is_one_line(tmp_path, capsys):
+    """A DEM that is missing or not a raster stops the command with one line naming it, exit 2."""
+    assert main(["analyse", "inundation", "--level", "1", "--dem", str(tmp_path / "none.tif")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "none.tif" in err
+    bad = tmp_path / "bad.nc"
+    bad.write_bytes(b"CDF\x01 truncated")
+    assert main(["analyse", "inundation", "--level", "1", "--dem", str(bad)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "bad.nc" in err

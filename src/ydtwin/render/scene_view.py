@@ -258,6 +258,9 @@ class SceneView(SceneCamera):
                     plugins.append(name)
             elif short not in sources:
                 sources.append(short)
+        for layer in self.scene.layers:  # DEM files imported over the terrain are named too
+            sources += [s for s in dict.fromkeys(p.source.split(" (")[0] for p in getattr(layer, "imported", ()))
+                        if s not in sources]
         if plugins:
             sources.append(t("plugins {names}").format(names=", ".join(plugins)))
         lines.append(t("Data: {sources}").format(sources="; ".join(sources)))
