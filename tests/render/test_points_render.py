@@ -140,3 +140,36 @@ def test_snapshot_cli_draws_a_cloud_by_class(tmp_path):
     proc = run_cli("snapshot", "--out", str(out), "--layer", str(path), "--color-by", "rgb", "--plugins", "none",
                    no_display=True)
     assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1 and "rgb" in proc.stderr
+
+
+def test_budget_follows_the_renderer():
+    """5 M points on a GPU, 1 M in software GL and when the renderer cannot be told yet."""
+    from ydtwin.render.points import GPU_POINT_BUDGET, SOFTWARE_POINT_BUDGET, point_budget
+
+    class Window:
+        def __init__(self, report):
+            self.report = report
+
+        def ReportCapabilities(self):  # noqa: N802 - VTK's name
+            return self.report
+
+    gpu = "OpenGL vendor string:  NVIDIA Corporation\nOpenGL renderer string:  NVIDIA H200/PCIe/SSE2\n"
+    soft = "OpenGL vendor string:  Mesa\nOpenGL renderer string:  llvmpipe (LLVM 15.0.6, 256 bits)\n"
+    assert point_budget(Window(gpu)) == GPU_POINT_BUDGET == 5_000_000
+    assert point_budget(Window(soft)) == SOFTWARE_POINT_BUDGET == 1_000_000
+    assert point_budget(Window("")) == SOFTWARE_POINT_BUDGET
+
+
+def test_shaded_points_are_lit_spheres(cloud_view):
+    """Shading (instead of eye-dome lighting) draws the cloud's points as lit spheres, and only its points."""
+    scene, view, plotter, layer = cloud_view
+    try:
+        layer.point_size = 4
+        layer.shaded = True
+        for actor in view.visuals[layer.id].actors:
+            assert actor.prop.render_points_as_spheres and actor.prop.lighting and actor.prop.point_size == 4
+    finally:
+        layer.shaded = False
+        layer.point_size = 2
+    with pytest.raises(ValueError):
+        layer.point_size = 50

@@ -3,7 +3,7 @@ ASPRS classes with their colours.
 
 ``PointCloudData`` holds what was read (at most a resident limit, see ``ydtwin.io.pointcloud_read``);
 ``PointCloudLayer`` adds what the user changes: what the points are coloured by, which classes are shown,
-the point size and eye-dome lighting — all evented, so every view follows.
+the point size and shading — all evented, so every view follows.
 """
 
 from __future__ import annotations
@@ -131,21 +131,21 @@ class PointCloudData:
 
 class PointCloudLayer(Layer):
     """A LiDAR survey: points coloured by ``color_by`` (one of ``COLOR_BY``), ``hidden_classes`` not drawn,
-    drawn ``point_size`` pixels wide, with eye-dome lighting when ``eye_dome`` is on."""
+    drawn ``point_size`` pixels wide, as lit spheres when ``shaded``."""
 
     kind = "pointcloud"
     #: a survey hides the procedural blocks in the area it covers, as real footprints do
     replaces = "area"
 
     def __init__(self, name: str, data: PointCloudData, *, color_by: str = "classification", point_size: float = 2.0,
-                 eye_dome: bool = False, **kwargs) -> None:
+                 shaded: bool = False, **kwargs) -> None:
         super().__init__(name, **kwargs)
         self.data = data
         self._color_by = ""
         self.color_by = color_by
         self._hidden_classes: frozenset[int] = frozenset()
         self._point_size = float(point_size)
-        self._eye_dome = bool(eye_dome)
+        self._shaded = bool(shaded)
 
     @property
     def crs(self) -> str:
@@ -208,13 +208,14 @@ class PointCloudLayer(Layer):
             self.events.style.emit(self.style)
 
     @property
-    def eye_dome(self) -> bool:
-        return self._eye_dome
+    def shaded(self) -> bool:
+        """Points drawn as lit spheres (depth reads on the cloud; see ydtwin.render.points on eye-dome lighting)."""
+        return self._shaded
 
-    @eye_dome.setter
-    def eye_dome(self, value: bool) -> None:
-        if bool(value) != self._eye_dome:
-            self._eye_dome = bool(value)
+    @shaded.setter
+    def shaded(self, value: bool) -> None:
+        if bool(value) != self._shaded:
+            self._shaded = bool(value)
             self.events.style.emit(self.style)
 
     def classes_present(self) -> list[tuple[int, str, int]]:

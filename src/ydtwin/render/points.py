@@ -7,9 +7,10 @@ The budget (``SOFTWARE_POINT_BUDGET`` in software GL, ``GPU_POINT_BUDGET`` on a 
 an actor at its own float64 origin. Heights stay true (not exaggerated), like the buildings': each tile's
 ground (the median of its ground-class points, else its lowest points) is set on the terrain surface.
 
-Eye-dome lighting (``layer.eye_dome``) is VTK's renderer-wide pass: it shades the terrain, lines and labels
-too and turns the sky black, so points are shaded on their own instead — drawn as lit spheres, which gives
-the same reading of depth on a cloud without touching the rest of the scene.
+Eye-dome lighting was tried and left out: VTK's pass (pyvista ``enable_eye_dome_lighting``) works on the whole
+renderer, and on the region it rims every depth edge of the scene — coast, lake shores, relief, boundaries — in
+black, while 2-pixel points gain little from it. ``layer.shaded`` draws the points as lit spheres instead (with a
+larger ``point_size``): depth reads on the cloud and nothing else changes.
 """
 
 from __future__ import annotations
@@ -62,6 +63,8 @@ class PointsVisual(Visual):
         self._bar: tuple | None = None
         #: per actor: the data index of each of its points (for identify)
         self._index: dict[int, np.ndarray] = {}
+        #: token of the background preparation in flight (None when none)
+        self._pending: object | None = None
 
     def budget(self) -> int:
         if self.budget_override is not None:
@@ -77,16 +80,42 @@ class PointsVisual(Visual):
         return xyz
 
     def build(self) -> None:
-        layer: PointCloudLayer = self.layer  # type: ignore[assignment]
+        """Prepare the tiles (numpy: level of detail, colours, tiles; off the UI thread when the host runs work in
+        the background) and make their actors (on the UI thread)."""
         self._legend, self._bar, self._index = [], None, {}
         self.points_drawn, self.voxel_m = 0, 0.0
-        shown = np.flatnonzero(layer.shown_mask())
-        if len(shown) == 0:
+        budget = self.budget()  # asks the GL context: here, on the UI thread
+        runner = getattr(self.ctx, "run_in_background", None)
+        if runner is None:
+            self._realise(self.prepare(budget))
             return
+        token = object()
+        self._pending = token
+        runner(lambda: self.prepare(budget), lambda prepared: self._prepared_ready(token, prepared))
+
+    def _prepared_ready(self, token, prepared: dict) -> None:
+        if token is not self._pending:  # removed or rebuilt meanwhile
+            return
+        self._pending = None
+        self._realise(prepared)
+        self.apply_visibility()
+        self.apply_opacity()
+        ready = getattr(self.ctx, "visual_ready", None)
+        if ready is not None:
+            ready(self)
+
+    def prepare(self, budget: int) -> dict:
+        """Everything but the VTK objects: the points drawn (voxel LOD within ``budget``), their colours and
+        tiles with their origins. Safe in a worker thread."""
+        layer: PointCloudLayer = self.layer  # type: ignore[assignment]
+        shown = np.flatnonzero(layer.shown_mask())
+        out: dict = {"tiles": [], "points": 0, "voxel_m": 0.0, "legend": [], "bar": None}
+        if len(shown) == 0:
+            return out
         xyz = self.scene_xyz(shown)
-        pick, self.voxel_m = voxel_subsample(xyz, self.budget())
+        pick, out["voxel_m"] = voxel_subsample(xyz, budget)
         index, xyz = shown[pick], xyz[pick]
-        colours, scalars = self._colouring(index)
+        colours, scalars, out["legend"], out["bar"] = self._colouring(index)
         x0, y0 = np.floor(xyz[:, :2].min(axis=0) / POINT_TILE_M) * POINT_TILE_M
         x1, y1 = xyz[:, :2].max(axis=0) + 1.0
         grid = TileGrid(x0, y0, max(x1, x0 + 1.0), max(y1, y0 + 1.0), tile_size=POINT_TILE_M)
@@ -105,22 +134,33 @@ class PointsVisual(Visual):
             origin[2] = ground
             local = to_local(xyz[sel], origin)
             origin[2] = self._terrain_top(xyz[sel])
+            values = colours[sel] if colours is not None else scalars[sel]
+            out["tiles"].append((key, origin, local, values, index[sel]))
+        out["points"] = len(index)
+        return out
+
+    def _realise(self, prepared: dict) -> None:
+        layer: PointCloudLayer = self.layer  # type: ignore[assignment]
+        tr = self.ctx.translate
+        self._legend = [(tr(name).format(*args), colour) for name, args, colour in prepared["legend"]]
+        bar = prepared["bar"]
+        self._bar = None if bar is None else (tr(bar[0]), bar[1], bar[2])
+        for key, origin, local, values, index in prepared["tiles"]:
             cloud = pv.PolyData(local)
-            options = dict(point_size=layer.point_size, render_points_as_spheres=layer.eye_dome,
-                           lighting=layer.eye_dome, name=f"points-{layer.id}-{key}")
-            if colours is not None:
-                cloud.point_data["rgb"] = colours[sel]
+            options = dict(point_size=layer.point_size, render_points_as_spheres=layer.shaded,
+                           lighting=layer.shaded, name=f"points-{layer.id}-{key}")
+            if bar is None:
+                cloud.point_data["rgb"] = values
                 options.update(scalars="rgb", rgb=True)
             else:
-                title, cmap = NUMERIC[layer.color_by]
-                cloud.point_data[title] = scalars[sel]
-                options.update(scalars=title, cmap=cmap, clim=self._bar[1], show_scalar_bar=False)
+                cloud.point_data[bar[0]] = values
+                options.update(scalars=bar[0], cmap=bar[2], clim=bar[1], show_scalar_bar=False)
             actor = self._add(cloud, origin, **options)
             # ground points lie on the terrain: drawn a little nearer, so the surface does not hide them
             actor.GetMapper().SetResolveCoincidentTopologyToPolygonOffset()
             actor.GetMapper().SetRelativeCoincidentTopologyPointOffsetParameter(POINT_DEPTH_OFFSET)
-            self._index[id(actor)] = index[sel]
-        self.points_drawn = len(index)
+            self._index[id(actor)] = index
+        self.points_drawn, self.voxel_m = prepared["points"], prepared["voxel_m"]
         self.triangles = 0  # points are not triangles: the triangle budget is the buildings'
 
     def _terrain_top(self, xyz: np.ndarray) -> float:
@@ -130,30 +170,29 @@ class PointsVisual(Visual):
         gx, gy = np.meshgrid(np.linspace(lo[0], hi[0], 5), np.linspace(lo[1], hi[1], 5))
         return float(self.ctx.surface.z(gx.ravel(), gy.ravel(), 0.0).max())
 
-    def _colouring(self, index: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
-        """(uint8 RGB per point, None) or (None, float32 values per point) for a colour bar."""
+    def _colouring(self, index: np.ndarray):
+        """(uint8 RGB per point or None, float32 values per point or None, legend rows as (untranslated name,
+        format arguments, colour), colour bar (untranslated title, range, colormap) or None)."""
         layer: PointCloudLayer = self.layer  # type: ignore[assignment]
         data = layer.data
-        tr = self.ctx.translate
         by = layer.color_by
         if by == "classification":
             cls = data.classification[index]
             present = np.flatnonzero(np.bincount(cls, minlength=256))
-            self._legend = [(tr(class_name(int(c))), class_colour(int(c))) for c in present]
-            return class_palette()[cls], None
+            legend = [(class_name(int(c)), (), class_colour(int(c))) for c in present]
+            return class_palette()[cls], None, legend, None
         if by == "rgb" and data.rgb is not None:
-            return data.rgb[index], None
+            return data.rgb[index], None, [], None
         if by == "return_number":
             ret = np.clip(data.return_number[index].astype(np.int64), 1, len(RETURN_COLOURS)) - 1
             present = np.flatnonzero(np.bincount(ret, minlength=len(RETURN_COLOURS)))
-            self._legend = [(tr("return {0}").format(int(r) + 1), tuple(RETURN_COLOURS[r])) for r in present]
-            return np.round(RETURN_COLOURS[ret] * 255).astype(np.uint8), None
+            legend = [("return {0}", (int(r) + 1,), tuple(RETURN_COLOURS[r])) for r in present]
+            return np.round(RETURN_COLOURS[ret] * 255).astype(np.uint8), None, legend, None
         values = (data.xyz[index, 2] if by == "elevation" else data.intensity[index]).astype(np.float32)
         lo, hi = (float(v) for v in np.percentile(values, [2.0, 98.0]))
         hi = hi if hi > lo else lo + 1.0
         title, cmap = NUMERIC[by]
-        self._bar = (tr(title), (lo, hi), cmap)
-        return None, values
+        return None, values, [], (title, (lo, hi), cmap)
 
     def legend_entries(self) -> list[tuple[str, tuple[float, float, float]]]:
         return list(self._legend) if self.layer.visible else []
@@ -176,6 +215,7 @@ class PointsVisual(Visual):
 
     def remove(self) -> None:
         self._index = {}
+        self._pending = None
         super().remove()
 
 
