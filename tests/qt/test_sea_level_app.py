@@ -53,3 +53,19 @@ def test_slider_and_dem_go_through_the_workspace(make_window, qtbot, tmp_path, m
     qtbot.waitUntil(lambda: window.log_view.toPlainText().splitlines()[-1].startswith("ERROR"), timeout=30_000)
     assert "bad.tif" in window.log_view.toPlainText().splitlines()[-1]
     assert window.scene.layer("terrain").imported[-1].source.startswith("cm.tif")
+
+
+def test_hillshade_action_recolours_the_terrain(make_window, qtbot):
+    """View ▸ Hillshade terrain sets the terrain's colouring through the workspace; the terrain is rebuilt grey
+    and unlit, and back in colour."""
+    window = make_window(view="Huzhou", size=(800, 500))
+    terrain = window.scene.layer("terrain")
+    window.hillshade_action.setChecked(True)
+    assert terrain.colouring == "hillshade"
+    visual = window.scene_view.visuals[terrain.id]
+    rgb = visual.blocks[0][0]._ydtwin_mesh.point_data["rgb"]
+    assert (abs(rgb[:, 0].astype(int) - rgb[:, 1].astype(int)) < 12).mean() > 0.5  # mostly grey
+    assert not visual.blocks[0][0].prop.lighting
+    window.hillshade_action.setChecked(False)
+    assert terrain.colouring == "elevation"
+    assert window.scene_view.visuals[terrain.id].blocks[0][0].prop.lighting

@@ -98,3 +98,15 @@ def test_cli_missing_or_bad_dem_is_one_line(tmp_path, capsys):
     assert main(["analyse", "inundation", "--level", "1", "--dem", str(bad)]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "bad.nc" in err
+
+
+def test_terrain_colouring_is_checked(ws):
+    """The workspace switches the terrain between elevation tints and hillshade; anything else is one line."""
+    from ydtwin.errors import YdtwinError
+
+    ws.set_terrain_colouring("hillshade")
+    assert ws.scene.layer("terrain").colouring == "hillshade"
+    with pytest.raises(YdtwinError, match="elevation, hillshade"):
+        ws.set_terrain_colouring("rainbow")
+    ws.set_terrain_colouring("elevation")
+    assert ws.scene.layer("terrain").colouring == "elevation"

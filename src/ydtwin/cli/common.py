@@ -39,6 +39,7 @@ def workspace_from_args(args, *, layers: bool = True, offscreen: bool = False, *
     for dem in getattr(args, "dem", None) or []:
         print("loaded " + ws.open_dem(dem))
     ws.set_sea_level(getattr(args, "sea_level", None))
+    ws.set_terrain_colouring(getattr(args, "terrain_colour", None))
     if layers:
         if getattr(args, "basemap", None):
             print("loaded " + ws.open_basemap(args.basemap))

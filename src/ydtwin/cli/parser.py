@@ -123,6 +123,8 @@ def _add_terrain_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--sea-level", type=_number(float, -10.0, 20.0, " m"), default=None, metavar="M",
                    help="a sea-level / storm-surge scenario: the sea at M metres, the land under it that the sea "
                    "reaches shown as water")
+    g.add_argument("--terrain-colour", choices=("elevation", "hillshade"), default=None,
+                   help="colour the terrain by elevation (hypsometric tints, the default) or as a grey hillshade")
 
 
 def _add_overlay_options(p: argparse.ArgumentParser, *, date_default: bool = True) -> None:

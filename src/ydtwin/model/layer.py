@@ -237,6 +237,21 @@ class TerrainLayer(Layer):
         #: land cells whose height no DEM gives (filled with a default height), or None when every cell has one
         self.unknown: np.ndarray | None = None
 
+    @property
+    def colouring(self) -> str:
+        """How the terrain is coloured: "elevation" (hypsometric tints) or "hillshade" (grey relief)."""
+        return getattr(self, "_colouring", "elevation")
+
+    @colouring.setter
+    def colouring(self, value: str) -> None:
+        from ydtwin.geo.relief import TERRAIN_COLOURINGS
+
+        if value not in TERRAIN_COLOURINGS:
+            raise ValueError(f"terrain colouring must be one of {', '.join(TERRAIN_COLOURINGS)}, not {value!r}")
+        if value != self.colouring:
+            self._colouring = value
+            self.events.style.emit(self.style)  # views redraw the terrain
+
     def provenance_at(self, x: float, y: float) -> Provenance:
         """Where the value nearest (x, y) (in the grid's CRS) comes from: an imported DEM, else the bundled DEM
         on land or the bundled (synthetic) bathymetry at sea."""

@@ -140,6 +140,11 @@ class MenusMixin:
                                            "holds across the whole view"))
         self.map_action.toggled.connect(self.set_map_mode)
         view_menu.addAction(self.map_action)
+        self.hillshade_action = QAction(self.tr("&Hillshade terrain"), self, checkable=True)
+        self.hillshade_action.setToolTip(self.tr("Grey relief shading instead of colours by elevation"))
+        self.hillshade_action.toggled.connect(
+            lambda on: self.workspace.set_terrain_colouring("hillshade" if on else "elevation"))
+        view_menu.addAction(self.hillshade_action)
         layers_menu = view_menu.addMenu(self.tr("&Layers"))
         self._model_slots = []
         for layer in self.scene.layers:

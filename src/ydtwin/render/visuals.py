@@ -14,6 +14,7 @@ from ydtwin.geo.drape import SurfaceHeights, line_arrays, polygon_triangles
 from ydtwin.geo.inundation import cell_rectangles, water_cells
 from ydtwin.geo.labels import CITY, DISTRICT, FINDING, PROJECT
 from ydtwin.geo.lod import TriangleBudget
+from ydtwin.geo.relief import hillshade
 from ydtwin.geo.tiles import TileGrid, split_by_tiles, to_local
 from ydtwin.model.layer import LabelLayer, Layer, TerrainLayer, VectorLayer
 from ydtwin.model.scene import Scene
@@ -56,10 +57,13 @@ _SEA_STOPS = np.array([-60.0, -20.0, -5.0, 0.0])
 _SEA_RGB = np.array([[0.05, 0.16, 0.33], [0.10, 0.30, 0.50], [0.30, 0.52, 0.66], [0.45, 0.62, 0.70]])
 
 
-def terrain_colours(elevation: np.ndarray, land: np.ndarray) -> np.ndarray:
-    """uint8 RGB per vertex: hypsometric tints on land, depth tints on the (synthetic) sea floor."""
+def terrain_colours(elevation: np.ndarray, land: np.ndarray, shade: np.ndarray | None = None) -> np.ndarray:
+    """uint8 RGB per vertex: hypsometric tints on land (or, with ``shade`` 0–1, grey relief shading), depth
+    tints on the (synthetic) sea floor."""
     e = np.asarray(elevation, dtype=np.float64)
     rgb_land = np.column_stack([np.interp(e, _LAND_STOPS, _LAND_RGB[:, k]) for k in range(3)])
+    if shade is not None:
+        rgb_land = (0.15 + 0.82 * np.asarray(shade, dtype=np.float64))[:, None] * np.array([1.0, 0.98, 0.94])
     rgb_sea = np.column_stack([np.interp(e, _SEA_STOPS, _SEA_RGB[:, k]) for k in range(3)])
     rgb = np.where(land[:, None], rgb_land, rgb_sea)
     return (rgb * 255).round().astype(np.uint8)
@@ -212,6 +216,8 @@ class TerrainVisual(Visual):
         lon_axis, lat_axis = grid.axes()
         ny, nx = grid.shape
         land = layer.land_mask if layer.land_mask is not None else grid.values > 0
+        # hillshade: the relief is in the colours, so the scene's lights leave the terrain alone
+        shade = hillshade(grid, z_factor=exag) if layer.colouring == "hillshade" else None
         bounds = []
         for j0 in range(0, ny - 1, TERRAIN_BLOCK):
             j1 = min(j0 + TERRAIN_BLOCK, ny - 1)
@@ -222,7 +228,8 @@ class TerrainVisual(Visual):
                 e = grid.values[j0 : j1 + 1, i0 : i1 + 1].ravel().astype(np.float64)
                 pts = np.column_stack([x, y, e * exag])
                 origin = np.array([x.mean(), y.mean(), 0.0])
-                rgb = terrain_colours(e, land[j0 : j1 + 1, i0 : i1 + 1].ravel())
+                rgb = terrain_colours(e, land[j0 : j1 + 1, i0 : i1 + 1].ravel(),
+                                      None if shade is None else shade[j0 : j1 + 1, i0 : i1 + 1].ravel())
                 dims = (i1 - i0 + 1, j1 - j0 + 1)
                 actors = []
                 counts = []
@@ -239,7 +246,8 @@ class TerrainVisual(Visual):
                         cell_normals=False, split_vertices=False
                     )
                     actors.append(self._add(surf, origin, scalars="rgb", rgb=True, smooth_shading=True,
-                                            specular=0.05, name=f"terrain-{layer.id}-{i0}-{j0}-{step}"))
+                                            specular=0.05, lighting=shade is None,
+                                            name=f"terrain-{layer.id}-{i0}-{j0}-{step}"))
                     counts.append(surf.n_cells)
                 cell_m = float(np.hypot(*(pts[1, :2] - pts[0, :2])))
                 self.blocks.append((actors[0], actors[1], origin, cell_m, (counts[0], counts[1])))

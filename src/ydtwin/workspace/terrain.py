@@ -212,6 +212,7 @@ def read_dem(scene, path: str | Path) -> tuple[TerrainLayer, str]:
     new_grid = GridData(x0=grid.x0, y0=grid.y0, dx=grid.dx, dy=grid.dy, values=elev, crs=grid.crs, units=grid.units)
     layer = TerrainLayer(old.name, new_grid, bathymetry_provenance=bathy, land_mask=land, provenance=dem_prov,
                          group=old.group, role=old.role, visible=old.visible, opacity=old.opacity, style=old.style)
+    layer.colouring = old.colouring
     layer.imported = (*old.imported, prov)
     layer.origin = origin
     layer.unknown = unknown

@@ -232,6 +232,17 @@ class Workspace:
         self.show_inundation(result)
         return result
 
+    def set_terrain_colouring(self, colouring: str | None) -> None:
+        """Colour the terrain by "elevation" (hypsometric tints) or as a "hillshade" (None: leave it)."""
+        if colouring is None:
+            return
+        from ydtwin.workspace.terrain import terrain_layer
+
+        try:
+            terrain_layer(self.scene).colouring = colouring
+        except ValueError as exc:
+            raise YdtwinError(str(exc)) from None
+
     def read_dem(self, path: str | Path):
         """A DEM (GeoTIFF, NetCDF; any CRS) merged over the terrain → (new terrain layer, summary line); nothing
         shown yet (safe in a worker thread)."""

@@ -920,6 +920,14 @@
 </context><context>
     <name>MainWindow</name>
     <message>
+        <source>&amp;Hillshade terrain</source>
+        <translation>地形晕渲(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Grey relief shading instead of colours by elevation</source>
+        <translation>以灰色地貌晕渲代替按高程分层设色</translation>
+    </message>
+    <message>
         <source>Open &amp;DEM…</source>
         <translation>打开数字高程模型(&amp;D)…</translation>
     </message>
