@@ -441,7 +441,7 @@ class MainWindow(FilesMixin, BasemapMixin, NavigationMixin, MenusMixin, QMainWin
 def run(*, region: str | None = None, boundaries: str = "corrected", view: str = "region",
         layers: list[LayerRequest] | None = None, plugin_names: list[str] | None = None, safe_mode: bool = False,
         reset_settings: bool = False, language: str | None = None, basemaps: list | None = None,
-        dems: list | None = None, sea_level: float | None = None) -> int:
+        dems: list | None = None, sea_level: float | None = None, terrain_colour: str | None = None) -> int:
     """Open the window on a workspace (region, plugins) and load ``basemaps`` and ``layers`` in the background."""
     import psutil
 
@@ -466,6 +466,8 @@ def run(*, region: str | None = None, boundaries: str = "corrected", view: str =
         window.open_dem(dem)  # merged in the background; a scenario shown then follows the new terrain
     if sea_level is not None:
         window.sea_level_panel.set_level(sea_level)
+    if terrain_colour is not None:
+        window.hillshade_action.setChecked(terrain_colour == "hillshade")
     for folder in basemaps or []:
         window.add_basemap(folder)  # one at a time: layers follow once it is shown
     if layers:
