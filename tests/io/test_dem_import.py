@@ -214,3 +214,17 @@ def test_rendered_attribution_names_imported_dems(ws, tmp_path):
     finally:
         view.close()
         plotter.close()
+
+
+def test_info_describes_a_dem_without_reading_its_cells(tmp_path, capsys):
+    """`ydtwin info` on a GeoTIFF DEM: kind, cells, CRS and WGS84 bounds; a broken one is one line, exit 2."""
+    from ydtwin.cli import main
+
+    path = write_utm_tif(tmp_path / "survey.tif")
+    assert main(["info", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "DEM raster" in out and "360,000" in out and "EPSG:32651" in out and "121.09405 E 31.01748 N" in out
+    (tmp_path / "broken.tif").write_bytes(b"II*\x00garbage")
+    assert main(["info", str(tmp_path / "broken.tif")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "broken.tif" in err

@@ -147,11 +147,29 @@ def describe(path: str | os.PathLike[str]) -> FileInfo:
                          "sea": f"{int((~is_land).sum()):,} cells ({bathy_prov.nature} bathymetry)"})
     if name.endswith((".las", ".laz")):
         return _las_info(path)
+    from ydtwin.io.dem import DEM_SUFFIXES
+
+    if name.endswith(DEM_SUFFIXES):
+        return _dem_info(path)
     with open(path, "rb") as fh:
         head = fh.read(64)
     raise ReadError(path, f"unsupported file type ({_sniff(head)})",
                     "ydtwin reads GeoJSON, GeoPackage, Shapefile, GeoParquet, FlatGeobuf, OSM PBF, CityJSON, "
-                    "LAS/LAZ, region files and ydtwin packs")
+                    "LAS/LAZ, DEMs (GeoTIFF, NetCDF), region files and ydtwin packs")
+
+
+def _dem_info(path: Path) -> FileInfo:
+    """A DEM as ``--dem`` would read it: size, CRS, bounds, resolution (its cells are not read)."""
+    from ydtwin.io.dem import open_dem_info
+
+    info = open_dem_info(path)
+    x0, y0, x1, y1 = info.bounds
+    details = {"grid": f"{info.width} × {info.height} cells of {(x1 - x0) / info.width:.6g} × "
+                       f"{abs(y1 - y0) / info.height:.6g} (CRS units), {info.driver}"}
+    if info.dataset != str(path):
+        details["variable"] = info.dataset.rsplit(":", 1)[-1]
+    return FileInfo(str(path), "DEM raster (elevation; --dem merges it over the terrain)", info.width * info.height,
+                    "cells", _crs_label(info.crs), _wgs84_bounds(x0, y0, x1, y1, info.crs), details)
 
 
 def _building_details(path: Path) -> dict[str, str]:
