@@ -8,12 +8,13 @@ its peak memory (``ru_maxrss``) is its own:
 - ``stream``: ``ydtwin.io.pointcloud.iter_points`` — header checked, 1 M-point chunks, scaled x/y/z touched
   per chunk and dropped (what a pass over a file larger than memory costs);
 - ``ydtwin``: ``read_point_cloud`` into the scene — the same stream, each chunk reprojected to the scene
-  (pyproj, float64) and its attributes kept (32 bytes a point);
+  (float64; ``ydtwin.geo.approx``) and its attributes kept (32 bytes a point);
 - ``naive``: ``laspy.read`` of the whole file, then its scaled x/y/z and classes (no reprojection).
 
-Frames (offscreen, 1280×720, the region's terrain under the cloud, an orbit around it): the cloud drawn through
-``PointsVisual`` at the renderer's budget vs the whole cloud (budget lifted). One JSON object per line; everything
-runs twice — idle, and with a spinning process keeping the other core busy::
+Frames (offscreen, 1280×720, the region's terrain under the cloud, an orbit around it): the scene without the
+cloud (``scene_only``), the cloud drawn through ``PointsVisual`` at the renderer's budget, and the whole cloud
+(budget lifted); ``budget_build_s`` is the level of detail's time (voxel thinning, colours, tiles). One JSON
+object per line; everything runs twice — idle, and with a spinning process keeping the other core busy::
 
     python benchmarks/points.py                       # 10 M points, idle and busy
     python benchmarks/points.py --points 2000000 --load idle
@@ -123,8 +124,9 @@ def _child_frames(path: str, frames: int) -> None:
     focal = np.array(cam.focal_point)
     offset = np.array(cam.position) - focal
     radius, height = float(np.hypot(offset[0], offset[1])), float(offset[2])
-    for mode in ("budget", "full"):
+    for mode in ("scene_only", "budget", "full"):
         PointsVisual.budget_override = len(layer.data) if mode == "full" else None
+        layer.visible = mode != "scene_only"  # the region under the cloud, without it: what the points add
         t0 = time.perf_counter()
         visual.rebuild()
         build_s = time.perf_counter() - t0
@@ -138,7 +140,7 @@ def _child_frames(path: str, frames: int) -> None:
             plotter.render_window.WaitForCompletion()
             times.append(time.perf_counter() - t0)
         steady = times[1:]  # the first frame uploads the points
-        out[f"{mode}_points_drawn"] = visual.points_drawn
+        out[f"{mode}_points_drawn"] = visual.points_drawn if layer.visible else 0
         out[f"{mode}_build_s"] = round(build_s, 2)
         out[f"{mode}_first_frame_ms"] = round(times[0] * 1000, 1)
         out[f"{mode}_frame_ms"] = round(float(np.median(steady)) * 1000, 1)
