@@ -90,3 +90,33 @@ def test_a_name_that_states_its_nature_is_not_tagged_twice():
 
     assert display_name(layer("Corridors (theme, illustrative)")) == "Corridors (theme, illustrative)"
     assert display_name(layer("Corridors")) == "Corridors (illustrative)"
+
+
+def test_point_cloud_classes_can_be_switched_from_the_panel(panel):
+    """A point cloud lists its ASPRS classes with their counts; unchecking one hides that class in the model,
+    a class hidden elsewhere is unchecked; the cloud is coloured from the panel and can be zoomed to."""
+    from ydtwin.model.pointcloud import PointCloudData, PointCloudLayer
+
+    rng = np.random.default_rng(2)
+    n = 3_000
+    x, y = panel.scene.projection.to_scene(120.62 + rng.uniform(0, 0.003, n), 31.31 + rng.uniform(0, 0.003, n))
+    cls = np.repeat(np.array([2, 5, 6], np.uint8), n // 3)
+    data = PointCloudData(np.column_stack([x, y, rng.uniform(0, 40, n)]), panel.scene.crs, cls,
+                          np.zeros(n, np.uint16), np.ones(n, np.uint8))
+    layer = panel.scene.add(PointCloudLayer("survey", data, group="Point clouds",
+                                            provenance=Provenance("test", "CC0", nature="synthetic")))
+    item = panel._items[layer.id]
+    rows = {item.child(k).text(0): item.child(k) for k in range(item.childCount())}
+    assert list(rows) == ["2 ground (1,000)", "5 high vegetation (1,000)", "6 building (1,000)"]
+    rows["6 building (1,000)"].setCheckState(0, Qt.CheckState.Unchecked)
+    assert layer.hidden_classes == {6} and layer.visible
+    layer.set_class_visible(2, False)
+    assert rows["2 ground (1,000)"].checkState(0) == Qt.CheckState.Unchecked
+    panel.tree.setCurrentItem(item)
+    assert panel.color_by.isEnabled() and panel.color_by.findData("rgb") == -1
+    panel.color_by.setCurrentIndex(panel.color_by.findData("elevation"))
+    assert layer.color_by == "elevation"
+    from ydtwin.qt.layers_panel import layer_bounds_wgs84
+
+    lon0, lat0, lon1, lat1 = layer_bounds_wgs84(layer)
+    assert 120.619 < lon0 < lon1 < 120.624 and 31.309 < lat0 < lat1 < 31.314

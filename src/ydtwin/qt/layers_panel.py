@@ -24,9 +24,12 @@ from PyQt6.QtWidgets import (
 
 from ydtwin.model.buildings import BuildingsLayer
 from ydtwin.model.layer import LabelLayer, Layer, TerrainLayer, VectorLayer
+from ydtwin.model.pointcloud import PointCloudLayer
 from ydtwin.model.scene import Scene
 
 LAYER_ROLE = Qt.ItemDataRole.UserRole
+#: on a point cloud's class rows: the ASPRS class code the row shows or hides
+CLASS_ROLE = Qt.ItemDataRole.UserRole + 1
 OTHER_GROUP = "Other"
 
 #: names of the bundled region's groups and layers, for the translation files (shown translated; the model
@@ -162,6 +165,12 @@ def layer_bounds_wgs84(layer: Layer) -> tuple[float, float, float, float] | None
         x0, x1 = float(np.min(layer.data.x)), float(np.max(layer.data.x))
         y0, y1 = float(np.min(layer.data.y)), float(np.max(layer.data.y))
         crs = layer.data.crs
+    elif isinstance(layer, PointCloudLayer):
+        if not len(layer.data):
+            return None
+        x0, y0 = layer.data.xyz[:, :2].min(axis=0)
+        x1, y1 = layer.data.xyz[:, :2].max(axis=0)
+        crs = layer.data.crs
     elif isinstance(layer, TerrainLayer):
         lon, lat = layer.elevation.axes()
         return float(lon.min()), float(lat.min()), float(lon.max()), float(lat.max())
@@ -243,6 +252,11 @@ class LayersPanel(QWidget):
             tip = f"{prov.source}\nlicence: {prov.licence}\nnature: {prov.nature}\nCRS: {_short_crs(layer)}"
             item.setToolTip(0, tip)
             self._items[layer.id] = item
+            if isinstance(layer, PointCloudLayer):
+                self._add_class_rows(item, layer)
+                slot_c = lambda _v, it=item, ly=layer: self._sync_class_rows(it, ly)  # noqa: E731
+                layer.events.data.connect(slot_c)
+                self._slots.append((layer.events.data, slot_c))
             slot_v = lambda on, it=item: self._set_check(it, on)  # noqa: E731
             slot_o = lambda _v, lid=layer.id: self._refresh_controls(lid)  # noqa: E731
             layer.events.visible.connect(slot_v)
@@ -254,6 +268,25 @@ class LayersPanel(QWidget):
         if current is not None and current.id in self._items:
             self.tree.setCurrentItem(self._items[current.id])
         self._selection_changed()
+
+    def _add_class_rows(self, item: QTreeWidgetItem, layer: PointCloudLayer) -> None:
+        """A check box per ASPRS class present in a point cloud (name, points): unchecked hides the class."""
+        for code, name, count in layer.classes_present():
+            row = QTreeWidgetItem(item, [f"{code} {_t(name)} ({count:,})"])
+            row.setData(0, LAYER_ROLE, layer.id)
+            row.setData(0, CLASS_ROLE, code)
+            row.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsUserCheckable)
+            hidden = code in layer.hidden_classes
+            row.setCheckState(0, Qt.CheckState.Unchecked if hidden else Qt.CheckState.Checked)
+
+    def _sync_class_rows(self, item: QTreeWidgetItem, layer: PointCloudLayer) -> None:
+        """Classes shown or hidden elsewhere (the workspace, a script): the rows follow."""
+        self._updating = True
+        for k in range(item.childCount()):
+            row = item.child(k)
+            hidden = int(row.data(0, CLASS_ROLE)) in layer.hidden_classes
+            row.setCheckState(0, Qt.CheckState.Unchecked if hidden else Qt.CheckState.Checked)
+        self._updating = False
 
     def _set_check(self, item: QTreeWidgetItem, on: bool) -> None:
         self._updating = True
@@ -274,8 +307,9 @@ class LayersPanel(QWidget):
         self.color_by.clear()
         if layer is not None:
             self.opacity.setValue(round(layer.opacity * 100))
-        if isinstance(layer, BuildingsLayer):
-            self.color_by.addItem(self.tr("(single colour)"), "")
+        if isinstance(layer, BuildingsLayer | PointCloudLayer):
+            if isinstance(layer, BuildingsLayer):
+                self.color_by.addItem(self.tr("(single colour)"), "")
             for name in layer.colorable():
                 self.color_by.addItem(name, name)
             self.color_by.setCurrentIndex(max(self.color_by.findData(layer.color_by), 0))
@@ -304,7 +338,10 @@ class LayersPanel(QWidget):
         if self._updating:
             return
         layer = self._layer_by_id(item.data(0, LAYER_ROLE))
-        if layer is not None:
+        code = item.data(0, CLASS_ROLE)
+        if isinstance(layer, PointCloudLayer) and code is not None:  # a class row of a point cloud
+            layer.set_class_visible(int(code), item.checkState(0) == Qt.CheckState.Checked)
+        elif layer is not None:
             layer.visible = item.checkState(0) == Qt.CheckState.Checked
 
     def _opacity_changed(self, value: int) -> None:
@@ -314,7 +351,7 @@ class LayersPanel(QWidget):
 
     def _color_by_changed(self, _index: int) -> None:
         layer = self.current_layer()
-        if isinstance(layer, BuildingsLayer) and not self._updating:
+        if isinstance(layer, BuildingsLayer | PointCloudLayer) and not self._updating:
             layer.color_by = self.color_by.currentData() or ""
 
     def _zoom(self) -> None:
