@@ -143,3 +143,23 @@ def test_progress_and_cancel(tmp_path):
     calls = []
     with pytest.raises(Cancelled):
         read_point_cloud(path, chunk_points=5_000, cancel=lambda: calls.append(1) or len(calls) > 2)
+
+
+def test_a_damaged_crs_vlr_is_one_line_and_crs_overrides_it(tmp_path, region_data):
+    """A WKT VLR that is not WKT: one line asking for --crs; given --crs, the file reads."""
+    from ydtwin.model.scene import Scene
+
+    scene = Scene(region_data[0])
+    data = bytearray(write_cloud(tmp_path / "good.las", n_ground=3_000).read_bytes())
+    at = data.find(b"PROJCRS")
+    assert at > 0
+    data[at:at + 40] = b"#" * 40
+    bad = tmp_path / "bad_wkt.las"
+    bad.write_bytes(bytes(data))
+    with pytest.raises(ReadError) as err:
+        read_point_cloud(bad, projection=scene.projection, region_bbox=scene.region.bbox)
+    text = str(err.value)
+    assert "\n" not in text and "bad_wkt.las" in text and "CRS" in text and "--crs" in text
+    cloud, report = read_point_cloud(bad, crs="EPSG:32651", projection=scene.projection,
+                                     region_bbox=scene.region.bbox)
+    assert len(cloud) == report.file_points and "UTM zone 51N" in report.crs

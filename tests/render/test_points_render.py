@@ -173,3 +173,17 @@ def test_shaded_points_are_lit_spheres(cloud_view):
         layer.point_size = 2
     with pytest.raises(ValueError):
         layer.point_size = 50
+
+
+def test_identify_a_point(cloud_view):
+    """A click on the tall roof identifies a building-class point of the cloud, with its height."""
+    scene, view, plotter, layer = cloud_view
+    x0, y0, x1, y1, h = BUILDINGS[0]
+    col, row = _utm_display(view, plotter, (x0 + x1) / 2, (y0 + y1) / 2, h)
+    info = None
+    for dx, dy in [(0, 0), (1, 0), (0, 1), (-1, 0), (0, -1), (1, 1), (-1, -1), (2, 0), (0, 2)]:
+        info = view.pick(col + dx, plotter.window_size[1] - (row + dy), highlight=False)
+        if info is not None:
+            break
+    assert info is not None and info["layer"] == "block" and info["class"] == "6 building"
+    assert info["elevation_m"] == pytest.approx(GROUND_Z + h, abs=0.3)
