@@ -41,8 +41,11 @@ def test_slider_and_dem_go_through_the_workspace(make_window, qtbot, tmp_path, m
     before = panel.result.rows[0].flooded_km2
     window.open_dem(str(tmp_path / "cm.tif"))
     qtbot.waitUntil(lambda: any(c[0] == "add_terrain" for c in calls), timeout=30_000)
-    panel.apply()
+    # the panel computes the scenario again on the new terrain, in the background
+    qtbot.waitUntil(lambda: panel.result.grid is window.scene.layer("terrain").elevation, timeout=20_000)
     assert panel.result.rows[0].flooded_km2 < before - 50
+    flood = [layer for layer in window.scene.layers if layer.role == "inundation"]
+    assert len(flood) == 1 and flood[0].result is panel.result
     panel.slider.setValue(0)
     qtbot.waitUntil(lambda: panel.result is None, timeout=20_000)
     assert window.scene.sea_level == 0.0

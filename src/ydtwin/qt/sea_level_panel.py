@@ -26,10 +26,15 @@ MAX_STEPS = 10
 class SeaLevelPanel(QWidget):
     """Sea level slider, a line on what is shown, and the per-city table of flooded land."""
 
-    def __init__(self, workspace, parent: QWidget | None = None) -> None:
+    def __init__(self, workspace, parent: QWidget | None = None, *, run_in_background=None) -> None:
         super().__init__(parent)
         self.workspace = workspace
         self.result = None
+        #: ``run(work, done, error)``: the scenario is computed off the UI thread (the first one on a terrain takes
+        #: about a second); None: at once
+        self._run = run_in_background
+        #: the level asked for last: a result for an older level that arrives late is dropped
+        self._wanted: float | None = None
         layout = QVBoxLayout(self)
         self.level_label = QLabel(self)
         self.slider = QSlider(Qt.Orientation.Horizontal, self)
@@ -63,7 +68,7 @@ class SeaLevelPanel(QWidget):
         return self.slider.value() * STEP_M
 
     def set_level(self, level_m: float) -> None:
-        """Show the scenario at ``level_m`` at once (the slider moves to the nearest step it has)."""
+        """Show the scenario at ``level_m``, any level the workspace accepts (the slider moves to its nearest step)."""
         self.slider.blockSignals(True)
         self.slider.setValue(round(level_m / STEP_M))
         self.slider.blockSignals(False)
@@ -77,12 +82,24 @@ class SeaLevelPanel(QWidget):
         """The scenario at ``level`` (default: the slider's), through the workspace: in the scene and the table."""
         level = self.level() if level is None else level
         self._show_level(level)
+        self._wanted = level
         if level == 0:
-            self.result = None
-            self.workspace.show_inundation(None)
+            self._show(None)
+        elif self._run is None:
+            self._show(self.workspace.inundation(level))
         else:
-            self.result = self.workspace.inundation(level)
-            self.workspace.show_inundation(self.result)
+            self._run(lambda: self.workspace.inundation(level), self._arrived, self._failed)
+
+    def _arrived(self, result) -> None:
+        if result.level_m == self._wanted:
+            self._show(result)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.unknown_label.setText(str(exc))
+
+    def _show(self, result) -> None:
+        self.result = result
+        self.workspace.show_inundation(result)
         self._fill_table()
 
     def _fill_table(self) -> None:
@@ -110,7 +127,7 @@ class SeaLevelPanel(QWidget):
 def add_sea_level_dock(window) -> SeaLevelPanel:
     """The panel in a right-hand dock beside Identify."""
     dock = window._tab_with_identify(QCoreApplication.translate("SeaLevelPanel", "Sea level"), "sea-level-dock")
-    panel = SeaLevelPanel(window.workspace, parent=dock)
+    panel = SeaLevelPanel(window.workspace, parent=dock, run_in_background=window.runner.run)
     dock.setWidget(panel)
     window.sea_level_dock, window.sea_level_panel = dock, panel
     return panel
@@ -129,8 +146,13 @@ def open_dem_dialog(window, path: str | None = None) -> None:
 
     def done(result) -> None:
         layer, line = result
-        workspace.add_terrain(layer)
+        panel = getattr(window, "sea_level_panel", None)
+        scenario = panel is not None and panel._wanted
+        # a scenario shown is computed again on the new terrain by the panel, off the UI thread
+        workspace.add_terrain(layer, rescenario=not scenario)
         window.log_message(line)
+        if scenario:
+            panel.apply(panel._wanted)
 
     def failed(exc: BaseException) -> None:
         window.log_message(str(exc), error=True)

@@ -68,15 +68,17 @@ def compute_inundation(scene, level_m: float, *, connectivity: int = 8, cache: d
         lakes = None
     key = (id(grid), id(land), id(cities), id(lakes), connectivity)
     cache = cache if cache is not None else {}
-    if cache.get("key") != key:
-        cache.clear()
-        cache["key"] = key
-        cache["keep"] = (grid, land, cities, lakes)  # the ids in the key stay valid while cached
-        cache["sea"] = sea_cells(land, connectivity=connectivity)
-        cache["land_by_city"] = city_index(grid, land, cities) if cities is not None else None
-        cache["lakes"] = cells_within(grid, land, lakes) if lakes is not None and len(lakes) else None
-    return inundation(grid, land, level_m, cities=cities, connectivity=connectivity, sea=cache["sea"],
-                      land_by_city=cache["land_by_city"], unknown=terrain.unknown, lakes=cache["lakes"])
+    entry = cache.get("entry")
+    if entry is None or entry["key"] != key:
+        # built whole, then put in one assignment: a scenario computed at the same time in another thread sees
+        # either the old entry or the complete new one
+        entry = {"key": key, "keep": (grid, land, cities, lakes),  # the ids in the key stay valid while cached
+                 "sea": sea_cells(land, connectivity=connectivity),
+                 "land_by_city": city_index(grid, land, cities) if cities is not None else None,
+                 "lakes": cells_within(grid, land, lakes) if lakes is not None and len(lakes) else None}
+        cache["entry"] = entry
+    return inundation(grid, land, level_m, cities=cities, connectivity=connectivity, sea=entry["sea"],
+                      land_by_city=entry["land_by_city"], unknown=terrain.unknown, lakes=entry["lakes"])
 
 
 def show_inundation(scene, result: InundationResult | None) -> None:
@@ -220,13 +222,14 @@ def read_dem(scene, path: str | Path) -> tuple[TerrainLayer, str]:
     return layer, line
 
 
-def add_terrain(scene, layer: TerrainLayer) -> None:
-    """Show a terrain from ``read_dem`` in place of the scene's (a scenario shown is computed again on it)."""
+def add_terrain(scene, layer: TerrainLayer, *, rescenario: bool = True) -> None:
+    """Show a terrain from ``read_dem`` in place of the scene's; a scenario shown is computed again on it (unless
+    ``rescenario`` is False: the caller does that itself, e.g. in the background)."""
     old = terrain_layer(scene)
     at = scene.layers.index(old)
     level = scene.sea_level
     scenario = any(lyr.role == INUNDATION_ROLE for lyr in scene.layers)
     scene.layers.remove(old)
     scene.layers.insert(at, layer)
-    if scenario or level:
+    if rescenario and (scenario or level):
         show_inundation(scene, compute_inundation(scene, level))

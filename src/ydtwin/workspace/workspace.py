@@ -250,11 +250,12 @@ class Workspace:
 
         return read_dem(self.scene, path)
 
-    def add_terrain(self, layer) -> None:
-        """Show a terrain from ``read_dem`` in place of the current one (a scenario shown follows it)."""
+    def add_terrain(self, layer, *, rescenario: bool = True) -> None:
+        """Show a terrain from ``read_dem`` in place of the current one (a scenario shown follows it, unless
+        ``rescenario`` is False and the caller computes it again itself)."""
         from ydtwin.workspace.terrain import add_terrain
 
-        add_terrain(self.scene, layer)
+        add_terrain(self.scene, layer, rescenario=rescenario)
         self.dems.append(layer.imported[-1].source)
 
     def open_dem(self, path: str | Path) -> str:
