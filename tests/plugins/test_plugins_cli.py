@@ -54,7 +54,7 @@ def test_install_of_a_traversal_zip_is_one_line_and_writes_nothing(tmp_path):
 @pytest.mark.render
 @pytest.mark.slow
 def test_snapshot_shows_the_eight_cities_plans(tmp_path):
-    """The plans change the region snapshot, in their theme colours (transportation red-orange, ecology green)."""
+    """The plans change the region snapshot, in their theme colours (transportation magenta #EE3377)."""
     from PIL import Image
 
     with_plans, without = tmp_path / "plans.png", tmp_path / "none.png"
@@ -66,8 +66,8 @@ def test_snapshot_shows_the_eight_cities_plans(tmp_path):
     b = np.asarray(Image.open(without))[..., :3].astype(int)
     changed = np.abs(a - b).sum(axis=2) > 60
     assert changed.mean() > 0.005
-    # pixels that became a transportation or ecology shade
-    red = (a[..., 0] > 150) & (a[..., 1] < 120) & (a[..., 2] < 100) & changed
+    # pixels that became a transportation shade (magenta: red high, green low, blue between)
+    red = (a[..., 0] > 150) & (a[..., 1] < 120) & (a[..., 0] - a[..., 2] > 50) & changed
     assert red.sum() > 200
     bad = run_cli("snapshot", "--out", str(tmp_path / "x.png"), "--plugins", "atlantis", no_display=True)
     assert bad.returncode == 2 and "no plugin named atlantis" in bad.stderr

@@ -107,7 +107,7 @@ def test_the_report_still_of_an_offset_shows_both_sides_and_the_gap(tmp_path):
     assert list(ws.scene.layers) == before and pins in ws.scene.layers
     text = out.read_text(encoding="utf-8")
     assert "Tolerance: 25 m, the rule&#x27;s connect_m" in text and "350 m apart (tolerance 25 m)" in text
-    assert "Sources of the stills: " in text and "Shanghai plans: ILLUSTRATIVE" in text  # once, not in a corner
+    assert "Sources of the stills: " in text and "plan layers: ILLUSTRATIVE" in text  # once, not in a corner
     (data,) = re.findall(r'src="data:image/png;base64,([A-Za-z0-9+/=]+)"', text)
     img = np.asarray(Image.open(io.BytesIO(base64.b64decode(data))).convert("RGB")).astype(int)
     assert img.shape[:2] == (360, 640) and img.std() > 5
