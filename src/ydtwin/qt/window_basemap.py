@@ -40,24 +40,10 @@ class BasemapMixin:
             name = Path(extract).name.split(".")[0] + "-basemap"
             self.build_basemap(extract, Path(parent) / name)
 
-    def _basemap_job(self, path: Path, label: str) -> LoadJob | None:
-        if self.job is not None:
-            self.log_message(f"{path.name}: still loading {self.job.path.name}; try again when it is done", error=True)
-            return None
-        job = LoadJob(path)
-        self.job = job
-        self.store_setting("paths/last_folder", str(path.parent))
-        self.progress.setRange(0, 0)
-        self.progress.setFormat(f"{label} %p%")
-        self.progress.show()
-        self.cancel_button.show()
-        self.scene_view.set_host_busy(True)
-        return job
-
     def build_basemap(self, extract: str | Path, out: str | Path) -> LoadJob | None:
         """Build a basemap in the background (progress and Cancel in the status bar), then show it."""
         extract, out = Path(extract), Path(out)
-        job = self._basemap_job(extract, extract.name)
+        job = self._start_job(extract)
         if job is None:
             return None
         relay = self.runner.progress_relay(self._progress)
@@ -75,7 +61,7 @@ class BasemapMixin:
     def add_basemap(self, folder: str | Path) -> LoadJob | None:
         """Read a basemap folder in the background, then show it (a basemap shown before is replaced)."""
         folder = Path(folder)
-        job = self._basemap_job(folder, folder.name)
+        job = self._start_job(folder)
         if job is None:
             return None
         workspace = self.workspace

@@ -87,11 +87,25 @@ class FilesMixin:
         """Read a file in the background (progress and Cancel in the status bar), then show it: the
         workspace's ``read_layer`` in a worker, its ``add_loaded`` here."""
         path = Path(path)
+        request = request or LayerRequest(path, crs=crs)
+        job = self._start_job(path, crs=request.crs)
+        if job is None:
+            return None
+        progress = self.runner.progress_relay(self._progress)
+        workspace = self.workspace
+        # small batches: each C call that holds the GIL stays short, so the UI thread keeps its turns
+        self.runner.run(lambda: workspace.read_layer(request, progress=progress, cancel=job.cancelled.is_set,
+                                                     batch_size=4096),
+                        lambda loaded: self._loaded(job, loaded), lambda exc: self._load_failed(job, exc))
+        return job
+
+    def _start_job(self, path: Path, *, crs: str | None = None) -> LoadJob | None:
+        """One background job at a time (a file, a basemap): its job, the progress bar and Cancel shown; None
+        (and a log line) while another runs."""
         if self.job is not None:
             self.log_message(f"{path.name}: still loading {self.job.path.name}; try again when it is done", error=True)
             return None
-        request = request or LayerRequest(path, crs=crs)
-        job = LoadJob(path, crs=request.crs)
+        job = LoadJob(path, crs=crs)
         self.job = job
         self.store_setting("paths/last_folder", str(path.parent))
         self.progress.setRange(0, 0)
@@ -99,12 +113,6 @@ class FilesMixin:
         self.progress.show()
         self.cancel_button.show()
         self.scene_view.set_host_busy(True)
-        progress = self.runner.progress_relay(self._progress)
-        workspace = self.workspace
-        # small batches: each C call that holds the GIL stays short, so the UI thread keeps its turns
-        self.runner.run(lambda: workspace.read_layer(request, progress=progress, cancel=job.cancelled.is_set,
-                                                     batch_size=4096),
-                        lambda loaded: self._loaded(job, loaded), lambda exc: self._load_failed(job, exc))
         return job
 
     def cancel_loading(self) -> None:
