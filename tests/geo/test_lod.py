@@ -126,3 +126,19 @@ def test_leaves_stay_small_enough_for_float32_local_coordinates():
     assert max(leaf.size for leaf in leaves) <= 25_000.0
     assert sum(len(leaf.items) for leaf in leaves) == 3_000
     assert np.spacing(np.float32(25_000 / np.sqrt(2))) < 0.002
+
+
+def test_interactive_point_budget_settles_where_frames_keep_the_target():
+    """On a model machine (30 ms of terrain and buildings plus 200 ns a point) the budget settles where a
+    moving frame takes 1/target_fps; it never passes the still budget nor drops under its floor."""
+    from ydtwin.geo.lod import InteractivePointBudget
+
+    budget = InteractivePointBudget(target_fps=12.0, initial=250_000)
+    for _ in range(40):
+        budget.record(budget.points, 0.030 + 2e-7 * budget.points, ceiling=5_000_000)
+    assert 0.030 + 2e-7 * budget.points == pytest.approx(1 / 12, rel=0.05)
+    budget.record(budget.points, 1e-4, ceiling=300_000)  # a fast frame: up, but not past the cloud's points
+    assert budget.points == 300_000
+    for _ in range(20):
+        budget.record(budget.points, 5.0, ceiling=300_000)  # the rest of the frame alone is too slow
+    assert budget.points == budget.floor

@@ -163,3 +163,34 @@ def test_a_damaged_crs_vlr_is_one_line_and_crs_overrides_it(tmp_path, region_dat
     cloud, report = read_point_cloud(bad, crs="EPSG:32651", projection=scene.projection,
                                      region_bbox=scene.region.bbox)
     assert len(cloud) == report.file_points and "UTM zone 51N" in report.crs
+
+
+def test_reprojection_is_within_a_millimetre_even_when_the_header_box_lies(tmp_path, region_data, monkeypatch):
+    """Every point lands within 1 mm of pyproj's exact transform: through the one cubic fitted over the
+    header's box, and also when the header's box is wrong (points outside it are fitted chunk by chunk)."""
+    import laspy
+    from pyproj import Transformer
+
+    from ydtwin.model.scene import Scene
+
+    scene = Scene(region_data[0])
+    path = write_cloud(tmp_path / "sz.las", n_ground=60_000)
+    raw = laspy.read(path)
+    to_scene = Transformer.from_crs(32651, scene.projection.crs, always_xy=True)
+    ex, ey = to_scene.transform(np.asarray(raw.x), np.asarray(raw.y))
+    import ydtwin.io.pointcloud_read as reader
+
+    per_chunk = []
+    fit_per_chunk = reader.transform_points
+    monkeypatch.setattr(reader, "transform_points", lambda *a, **k: per_chunk.append(1) or fit_per_chunk(*a, **k))
+    for box in (None, (SW[0] + 100, SW[1] + 100, SW[0] + 140, SW[1] + 140)):
+        if box is not None:  # LAS 1.4 header: max x, min x, max y, min y (doubles) from byte 179
+            data = bytearray(path.read_bytes())
+            data[179:211] = struct.pack("<4d", box[2], box[0], box[3], box[1])
+            path.write_bytes(bytes(data))
+        cloud, report = read_point_cloud(path, projection=scene.projection, region_bbox=scene.region.bbox,
+                                         chunk_points=25_000)
+        assert len(cloud) == len(raw) and 0 < report.reprojection_error_m < 0.0005
+        assert np.abs(cloud.xyz[:, 0] - ex).max() < 0.001 and np.abs(cloud.xyz[:, 1] - ey).max() < 0.001
+        assert np.abs(cloud.xyz[:, 2] - np.asarray(raw.z)).max() < 1e-9
+        assert (len(per_chunk) > 0) == (box is not None)  # the file's cubic unless a chunk leaves its box

@@ -1,5 +1,5 @@
 """File ▸ Open shows a point cloud in the app: read in the background like any layer, drawn in place with its
-classes in the legend; a truncated file is one log line and adds nothing."""
+classes in the legend, lighter while the camera is dragged; a truncated file is one log line and adds nothing."""
 
 import os
 
@@ -26,6 +26,12 @@ def test_open_a_cloud_and_refuse_a_truncated_one(make_window, qtbot, tmp_path):
     assert visual.points_drawn == len(layer.data) and visual.actors
     rows = [name for name, _c in window.scene_view.legend_rows()[0]]
     assert {"ground", "building", "high vegetation"} <= set(rows)
+    # a drag: the navigation style's interaction events put the view in (and out of) its moving frames
+    style = window.viewport.iren.interactor.GetInteractorStyle()
+    style.InvokeEvent("StartInteractionEvent")
+    assert window.scene_view.ctx.interacting
+    style.InvokeEvent("EndInteractionEvent")
+    assert not window.scene_view.ctx.interacting
     window.workspace.set_point_class_visible("survey", 6, False)
     qtbot.waitUntil(lambda: window.scene_view.pending == 0, timeout=60_000)
     assert "building" not in [name for name, _c in window.scene_view.legend_rows()[0]]

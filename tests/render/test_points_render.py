@@ -187,3 +187,33 @@ def test_identify_a_point(cloud_view):
             break
     assert info is not None and info["layer"] == "block" and info["class"] == "6 building"
     assert info["elevation_m"] == pytest.approx(GROUND_Z + h, abs=0.3)
+
+
+def test_a_moving_camera_draws_an_even_share_then_the_whole_cloud(cloud_view):
+    """While the camera moves, the cloud draws the share of its points the interactive budget allows (the
+    largest 1/√2 step within it), from the same point arrays, still covering the block with its roofs in
+    the building colour; the frame after the camera stops draws every point again."""
+    from PIL import Image
+
+    scene, view, plotter, layer = cloud_view
+    visual = view.visuals[layer.id]
+    whole = visual.points_drawn
+    whole_mesh = visual.actors[0]._ydtwin_mesh
+    try:
+        view.ctx.point_budget.points = whole // 5
+        view.set_interacting(True)
+        plotter.render()
+        assert 0.7 * whole / 5 <= visual.points_shown <= whole / 5
+        shown = [a for a in visual.actors if a.GetVisibility()]
+        assert shown and all(a._ydtwin_mesh is not whole_mesh for a in shown)
+        for actor in shown:  # one copy of the points: the lighter actor draws the first of the same array
+            assert np.shares_memory(np.asarray(actor._ydtwin_mesh.points), np.asarray(whole_mesh.points))
+            span = np.ptp(np.asarray(actor._ydtwin_mesh.points)[: actor._ydtwin_mesh.n_verts], axis=0)
+            assert span[:2].min() > 250  # the first share covers the whole 300 m block
+        img = np.asarray(Image.fromarray(plotter.screenshot(return_img=True)).convert("RGB")).astype(int)
+        assert (np.abs(img - RED).max(axis=2) < 45).sum() > 50
+        assert visual.triangles == 0  # points do not count against the buildings' triangle budget
+    finally:
+        view.set_interacting(False)
+    plotter.render()
+    assert visual.points_shown == whole and [a for a in visual.actors if a.GetVisibility()] == [visual.actors[0]]

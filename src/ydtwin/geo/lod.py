@@ -20,7 +20,7 @@ import numpy as np
 
 from ydtwin.geo.extrude import ExtrudedMesh, extrude
 
-__all__ = ["Quadtree", "QuadNode", "Tile", "TriangleBudget", "build_tiles", "select"]
+__all__ = ["InteractivePointBudget", "Quadtree", "QuadNode", "Tile", "TriangleBudget", "build_tiles", "select"]
 
 AGG_CELLS = 16  # aggregate grid cells per node side
 MAX_TRIANGLES_PER_MESH = 8_000_000
@@ -386,6 +386,26 @@ class TriangleBudget:
     def fixed(cls, triangles: int) -> TriangleBudget:
         """A budget that does not adapt (offscreen stills and video frames: the same view, the same tiles)."""
         return cls(initial=triangles, floor=triangles, ceiling=triangles)
+
+
+class InteractivePointBudget:
+    """How many points a frame may draw while the camera moves, from the frame times measured while moving.
+
+    A frame of terrain, buildings and points costs what it costs; the points are the part that can give way.
+    After each moving frame the budget is scaled by how far the frame was from ``1 / target_fps`` (damped,
+    at most ×2 or ÷2 a frame), between ``floor`` and the still budget. It starts low in software GL and at
+    the still budget on a GPU, where millions of points cost a few milliseconds."""
+
+    def __init__(self, *, target_fps: float = 12.0, initial: int = 250_000, floor: int = 20_000) -> None:
+        self.target_fps = target_fps
+        self.points = initial
+        self.floor = floor
+
+    def record(self, points_drawn: int, seconds: float, ceiling: int) -> None:
+        if seconds <= 0 or points_drawn <= 0:
+            return
+        factor = float(np.clip((1.0 / self.target_fps / seconds) ** 0.8, 0.5, 2.0))
+        self.points = int(np.clip(points_drawn * factor, self.floor, max(ceiling, self.floor)))
 
 
 def select_within_budget(

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from ydtwin.errors import ReadError
-from ydtwin.geo.approx import transform_points
+from ydtwin.geo.approx import fit_cubic, transform_points
 from ydtwin.io.buildings import Cancelled
 from ydtwin.io.pointcloud import check_point_cloud, iter_points
 from ydtwin.model.pointcloud import PointCloudData
@@ -139,18 +139,20 @@ class _Points:
                 new[: self.n] = old[: self.n]
                 setattr(self, name, new)
 
-    def add(self, points, x, y, z, keep: np.ndarray | None) -> None:
-        m = len(x) if keep is None else int(keep.sum())
+    def reserve(self, m: int) -> slice:
+        """Room for ``m`` more points (their slice), to be filled by the caller and ``attributes``."""
         if self.n + m > len(self.cls):
             self._grow(self.n + m)
         sl = slice(self.n, self.n + m)
+        self.n += m
+        return sl
+
+    def attributes(self, points, sl: slice, keep: np.ndarray | None = None) -> None:
+        """The LAS attributes of ``points`` (those ``keep`` says, when given) into ``sl``."""
 
         def put(target, values) -> None:
             target[sl] = values if keep is None else np.asarray(values)[keep]
 
-        put(self.xyz[:, 0], x)
-        put(self.xyz[:, 1], y)
-        put(self.xyz[:, 2], z)
         put(self.cls, points.classification)
         put(self.intensity, points.intensity)
         put(self.ret, points.return_number)
@@ -158,7 +160,12 @@ class _Points:
             put(self.rgb[:, 0], points.red)
             put(self.rgb[:, 1], points.green)
             put(self.rgb[:, 2], points.blue)
-        self.n += m
+
+    def add(self, points, x, y, z, keep: np.ndarray | None) -> None:
+        sl = self.reserve(len(x) if keep is None else int(keep.sum()))
+        for k, values in enumerate((x, y, z)):
+            self.xyz[sl, k] = values if keep is None else np.asarray(values)[keep]
+        self.attributes(points, sl, keep)
 
     def finish(self, crs: str, source_crs: str, file_points: int, note: str) -> PointCloudData:
         n = self.n
@@ -227,12 +234,40 @@ def read_point_cloud(
     state = dict(read=0, dropped=0, error=0.0)
     has_rgb = {"red", "green", "blue"} <= fields
 
+    # one cubic over the file's box (its header's, a metre wider) serves every chunk that lies within it; a
+    # chunk outside it (a header whose box is wrong) or a file too large for one cubic is fitted chunk by chunk
+    fitted = None
+    if transform is not None:
+        (x0, y0), (x1, y1) = header.mins[:2], header.maxs[:2]
+        fitted = fit_cubic(transform, (x0 - 1.0, y0 - 1.0, x1 + 1.0, y1 + 1.0))
+
     def convert(points, into: _Points) -> None:
+        raw = points.array
+        sx, sy, sz = (float(v) for v in points.scales)
+        ox, oy, oz = (float(v) for v in points.offsets)
+        ix, iy = raw["X"], raw["Y"]
+        fast = transform is None
+        if fitted is not None and len(ix):
+            fast = fitted.covers(ix.min() * sx + ox, iy.min() * sy + oy, ix.max() * sx + ox, iy.max() * sy + oy)
+        if fast:  # straight from the file's integers into the kept array: no temporaries, every value finite
+            sl = into.reserve(len(points))
+            dest = into.xyz[sl]
+            if fitted is not None:
+                fitted.apply(ix, iy, dest[:, 0], dest[:, 1], scale=(sx, sy), offset=(ox, oy))
+                state["error"] = max(state["error"], fitted.error)
+            else:
+                np.multiply(ix, sx, out=dest[:, 0])
+                dest[:, 0] += ox
+                np.multiply(iy, sy, out=dest[:, 1])
+                dest[:, 1] += oy
+            np.multiply(raw["Z"], sz * z_factor, out=dest[:, 2])
+            dest[:, 2] += oz * z_factor
+            into.attributes(points, sl)
+            return
         x, y, z = np.asarray(points.x), np.asarray(points.y), np.asarray(points.z)
-        if transform is not None:
-            x, y, err = transform_points(transform, x, y)
-            state["error"] = max(state["error"], err)
-            z = z * z_factor
+        x, y, err = transform_points(transform, x, y)
+        state["error"] = max(state["error"], err)
+        z = z * z_factor
         finite = np.isfinite(x) & np.isfinite(y) & np.isfinite(z)
         keep = None
         if not finite.all():

@@ -117,7 +117,15 @@ class NavigationMixin:
         """A click (press and release without a drag) identifies: the navigation style grabs the mouse
         between press and release, so the release is seen as the end of its interaction."""
         iren = self.viewport.iren.interactor
-        iren.GetInteractorStyle().AddObserver("EndInteractionEvent", lambda *_: self._on_release(iren, None))
+        style = iren.GetInteractorStyle()
+        style.AddObserver("EndInteractionEvent", lambda *_: self._on_release(iren, None))
+        # while the camera moves, point clouds draw lighter frames; the frame after it stops draws them whole
+        style.AddObserver("StartInteractionEvent", lambda *_: self._set_moving(True))
+        style.AddObserver("EndInteractionEvent", lambda *_: self._set_moving(False))
+
+    def _set_moving(self, moving: bool) -> None:
+        if not self._closed:
+            self.scene_view.set_interacting(moving)
 
     def _keep_map(self) -> None:
         """Before each frame: the 2D map back to straight down and north up (a spin or a rotation the mouse

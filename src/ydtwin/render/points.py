@@ -4,8 +4,17 @@ elevation, intensity, RGB or return number.
 The budget (``SOFTWARE_POINT_BUDGET`` in software GL, ``GPU_POINT_BUDGET`` on a GPU: see
 ``ydtwin.render.backend``) caps the points drawn; a cloud holding more is thinned to one point per voxel
 (``ydtwin.geo.voxel``), so that its whole extent stays covered. Points are cut into ``POINT_TILE_M`` tiles, each
-an actor at its own float64 origin. Heights stay true (not exaggerated), like the buildings': each tile's
-ground (the median of its ground-class points, else its lowest points) is set on the terrain surface.
+an actor at its own float64 origin.
+
+While the camera moves, a frame draws fewer points: each tile's points are in random order, so any first share
+of them covers the tile evenly. A tile draws its first 1/√2, 1/2, 1/(2√2), … of them (``LEVEL_STEP``) through
+a lighter actor made the first time that share is needed and kept (its own vertex list; the points and colours
+are the same arrays). ``ydtwin.geo.lod.InteractivePointBudget`` sets how many points a moving frame may draw
+from the frame times measured while moving, so that the whole frame — terrain, buildings and points — keeps
+``target_fps``. When the camera stops, the next frame draws the whole budget.
+
+Heights stay true (not exaggerated), like the buildings': each tile's ground (the median of its ground-class
+points, else its lowest points) is set on the terrain surface.
 
 Eye-dome lighting was tried and left out: VTK's pass (pyvista ``enable_eye_dome_lighting``) works on the whole
 renderer, and on the region it rims every depth edge of the scene — coast, lake shores, relief, boundaries — in
@@ -23,7 +32,7 @@ from ydtwin.geo.voxel import voxel_subsample
 from ydtwin.model.pointcloud import GROUND_CLASS, PointCloudLayer, class_colour, class_name, class_palette
 from ydtwin.render.visuals import VISUALS, Visual
 
-__all__ = ["GPU_POINT_BUDGET", "POINT_TILE_M", "SOFTWARE_POINT_BUDGET", "PointsVisual", "point_budget"]
+__all__ = ["GPU_POINT_BUDGET", "LEVEL_STEP", "POINT_TILE_M", "SOFTWARE_POINT_BUDGET", "PointsVisual", "point_budget"]
 
 SOFTWARE_POINT_BUDGET = 1_000_000
 GPU_POINT_BUDGET = 5_000_000
@@ -35,6 +44,10 @@ RETURN_COLOURS = np.array([[0.95, 0.55, 0.15], [0.25, 0.65, 0.90], [0.40, 0.80, 
 #: depth offset (VTK units) that keeps ground points in front of the terrain they lie on
 POINT_DEPTH_OFFSET = -12.0
 NUMERIC = {"elevation": ("elevation (m)", "viridis"), "intensity": ("intensity", "gray")}
+#: ratio of the points of a tile's lighter actors, one to the next, while the camera moves (1, 1/√2, 1/2, …)
+LEVEL_STEP = 2 ** -0.5
+#: lighter actors draw at least this many points (a tile with fewer has none)
+MIN_LEVEL_POINTS = 1_000
 
 
 def point_budget(render_window) -> int:
@@ -58,6 +71,8 @@ class PointsVisual(Visual):
     def __init__(self, layer, ctx) -> None:
         super().__init__(layer, ctx)
         self.points_drawn = 0
+        #: points the last frame drew (fewer than ``points_drawn`` while the camera moves)
+        self.points_shown = 0
         self.voxel_m = 0.0
         self._legend: list = []
         self._bar: tuple | None = None
@@ -65,6 +80,10 @@ class PointsVisual(Visual):
         self._index: dict[int, np.ndarray] = {}
         #: token of the background preparation in flight (None when none)
         self._pending: object | None = None
+        #: per tile: (its whole mesh, float64 origin, actor options, {points drawn: actor}) — the whole tile's
+        #: actor under its point count, lighter ones (``LEVEL_STEP``) added as they are first needed
+        self._tiles: list[tuple[pv.PolyData, np.ndarray, dict, dict[int, object]]] = []
+        self._observer: int | None = None
 
     def budget(self) -> int:
         if self.budget_override is not None:
@@ -124,8 +143,9 @@ class PointsVisual(Visual):
         order = np.argsort(tile, kind="stable")
         starts = np.flatnonzero(np.r_[True, tile[order][1:] != tile[order][:-1]])
         cls = layer.data.classification
+        rng = np.random.default_rng(0)  # the same order every time: the same lighter frames
         for a, b in zip(starts, np.r_[starts[1:], len(order)], strict=True):
-            sel = order[a:b]
+            sel = rng.permutation(order[a:b])  # any first share of a tile covers it evenly
             key = int(tile[sel[0]])
             origin = grid.origin(key // grid.shape[1], key % grid.shape[1])
             ground_pts = sel[cls[index[sel]] == GROUND_CLASS]
@@ -155,13 +175,63 @@ class PointsVisual(Visual):
             else:
                 cloud.point_data[bar[0]] = values
                 options.update(scalars=bar[0], cmap=bar[2], clim=bar[1], show_scalar_bar=False)
-            actor = self._add(cloud, origin, **options)
-            # ground points lie on the terrain: drawn a little nearer, so the surface does not hide them
-            actor.GetMapper().SetResolveCoincidentTopologyToPolygonOffset()
-            actor.GetMapper().SetRelativeCoincidentTopologyPointOffsetParameter(POINT_DEPTH_OFFSET)
-            self._index[id(actor)] = index
+            tile = (cloud, origin, options, {})
+            self._tiles.append(tile)
+            self._tile_actor(tile, len(local), index)
         self.points_drawn, self.voxel_m = prepared["points"], prepared["voxel_m"]
+        self.points_shown = self.points_drawn
         self.triangles = 0  # points are not triangles: the triangle budget is the buildings'
+        if self._observer is None:
+            self._observer = self.ctx.plotter.renderer.AddObserver("StartEvent", lambda *_: self.update_level())
+        self.update_level()
+
+    def _tile_actor(self, tile, count: int, index: np.ndarray | None = None):
+        """The actor drawing the first ``count`` points of ``tile`` (made now if it is not there yet)."""
+        cloud, origin, options, actors = tile
+        actor = actors.get(count)
+        if actor is not None:
+            return actor
+        whole = count == cloud.n_points
+        mesh = cloud if whole else _first_points(cloud, count)
+        actor = self._add(mesh, origin, **{**options, "name": options["name"] + ("" if whole else f"-{count}")})
+        # ground points lie on the terrain: drawn a little nearer, so the surface does not hide them
+        actor.GetMapper().SetResolveCoincidentTopologyToPolygonOffset()
+        actor.GetMapper().SetRelativeCoincidentTopologyPointOffsetParameter(POINT_DEPTH_OFFSET)
+        actor.prop.opacity = self.layer.opacity
+        self.triangles = 0  # points are not triangles: the triangle budget is the buildings'
+        if index is None:
+            index = self._index[id(actors[cloud.n_points])]
+        self._index[id(actor)] = index[:count]
+        actors[count] = actor
+        if not whole:
+            self.ctx.uploads_this_frame = True  # its vertex list goes to the GPU in this frame
+        return actor
+
+    def update_level(self) -> None:
+        """Before each frame: every tile whole when the camera is still; while it moves, the share of each
+        tile's points that keeps the clouds within the interactive budget (``RenderContext.point_budget``),
+        rounded down to a power of ``LEVEL_STEP``."""
+        if not self._tiles:
+            return
+        visible = self.layer.visible
+        step = 0
+        if self.ctx.interacting and self.points_drawn:
+            budget = self.ctx.point_budget.points / max(self.ctx.point_shares, 1)
+            if budget < self.points_drawn:
+                step = int(np.ceil(np.log(budget / self.points_drawn) / np.log(LEVEL_STEP) - 1e-9))
+        shown = 0
+        for tile in self._tiles:
+            cloud, _origin, _options, actors = tile
+            n = cloud.n_points
+            count = max(int(n * LEVEL_STEP**step), min(n, MIN_LEVEL_POINTS))
+            current = self._tile_actor(tile, count) if visible else None
+            for actor in actors.values():
+                actor.SetVisibility(actor is current)
+            shown += count if visible else 0
+        self.points_shown = shown
+
+    def apply_visibility(self) -> None:
+        self.update_level()
 
     def _terrain_top(self, xyz: np.ndarray) -> float:
         """The highest the terrain surface comes under these points (sampled on a 5 × 5 grid over their box):
@@ -216,7 +286,21 @@ class PointsVisual(Visual):
     def remove(self) -> None:
         self._index = {}
         self._pending = None
+        self._tiles = []
+        if self._observer is not None:
+            self.ctx.plotter.renderer.RemoveObserver(self._observer)
+            self._observer = None
         super().remove()
+
+
+def _first_points(cloud: pv.PolyData, count: int) -> pv.PolyData:
+    """A mesh that draws the first ``count`` points of ``cloud``: the same point and colour arrays (one copy
+    in memory and on the GPU), its own vertex list."""
+    mesh = pv.PolyData()
+    mesh.SetPoints(cloud.GetPoints())
+    mesh.GetPointData().ShallowCopy(cloud.GetPointData())
+    mesh.verts = np.column_stack([np.ones(count, np.int64), np.arange(count, dtype=np.int64)]).ravel()
+    return mesh
 
 
 VISUALS[PointCloudLayer] = PointsVisual

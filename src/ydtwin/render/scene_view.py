@@ -14,8 +14,8 @@ from ydtwin.model.layer import Layer, TerrainLayer
 from ydtwin.model.scene import Scene
 from ydtwin.render import buildings as _buildings  # noqa: F401  (registers the buildings visual)
 from ydtwin.render import plans as _plans  # noqa: F401 - registers the plans visual
-from ydtwin.render import points as _points  # noqa: F401 - registers the point cloud visual
 from ydtwin.render import water as _water  # noqa: F401 - registers the flooded-land visual
+from ydtwin.render.points import PointsVisual  # registers the point cloud visual
 from ydtwin.render.scene_camera import VIEW_ANGLE_DEG, VIEW_ELEVATION_DEG, SceneCamera, ViewSpec
 from ydtwin.render.visuals import RenderContext, Visual, label_renderer, visual_for
 
@@ -102,6 +102,8 @@ class SceneView(SceneCamera):
         visual = visual_for(layer, self.ctx)
         self.ctx.budget_shares = max(1, sum(isinstance(v.layer, BuildingsLayer) for v in self.visuals.values())
                                      + isinstance(layer, BuildingsLayer))
+        self.ctx.point_shares = max(1, sum(isinstance(v, PointsVisual) for v in self.visuals.values())
+                                    + isinstance(visual, PointsVisual))
         visual.attach()
         self.visuals[layer.id] = visual
         slots = [
@@ -154,7 +156,10 @@ class SceneView(SceneCamera):
         self.request_render()
 
     def _context(self, budget: TriangleBudget | None) -> RenderContext:
-        ctx = RenderContext(self.scene, self.plotter, budget)
+        old = getattr(self, "ctx", None)
+        ctx = RenderContext(self.scene, self.plotter, budget, old.point_budget if old is not None else None)
+        if old is not None:
+            ctx.interacting, ctx.point_shares = old.interacting, old.point_shares
         ctx.run_in_background = self._run_in_background
         ctx.defer = self._defer
         ctx.translate = self._translate
@@ -212,6 +217,18 @@ class SceneView(SceneCamera):
             self.ctx.uploads_this_frame = False
             return
         self.ctx.budget.record(self.triangles(), self.last_frame_s)
+        if self.ctx.interacting:
+            clouds = [v for v in self.visuals.values() if isinstance(v, PointsVisual) and v.layer.visible]
+            shown = sum(v.points_shown for v in clouds)
+            self.ctx.point_budget.record(shown, self.last_frame_s, sum(v.points_drawn for v in clouds))
+
+    def set_interacting(self, moving: bool) -> None:
+        """The user started (True) or stopped (False) moving the camera. While it moves, point clouds draw
+        within the interactive point budget; when it stops, the next frame draws them whole."""
+        if moving != self.ctx.interacting:
+            self.ctx.interacting = moving
+            if not moving:
+                self.request_render()
 
     def _rebuild_all(self) -> None:
         for visual in self.visuals.values():

@@ -13,7 +13,7 @@ import shapely
 from ydtwin.geo.drape import SurfaceHeights, line_arrays, polygon_triangles
 from ydtwin.geo.inundation import cell_rectangles, water_cells
 from ydtwin.geo.labels import CITY, DISTRICT, FINDING, PROJECT
-from ydtwin.geo.lod import TriangleBudget
+from ydtwin.geo.lod import InteractivePointBudget, TriangleBudget
 from ydtwin.geo.relief import hillshade
 from ydtwin.geo.tiles import TileGrid, split_by_tiles, to_local
 from ydtwin.model.layer import LabelLayer, Layer, TerrainLayer, VectorLayer
@@ -98,11 +98,18 @@ def line_cells(offsets: np.ndarray) -> np.ndarray:
 class RenderContext:
     """What visuals share: the scene, the plotter and the surface lines are draped on."""
 
-    def __init__(self, scene: Scene, plotter: pv.Plotter, budget: TriangleBudget | None = None) -> None:
+    def __init__(self, scene: Scene, plotter: pv.Plotter, budget: TriangleBudget | None = None,
+                 point_budget: InteractivePointBudget | None = None) -> None:
         self.scene = scene
         self.plotter = plotter
         #: the per-frame triangle budget that level-of-detail visuals share (fed with measured frame times)
         self.budget = budget or TriangleBudget()
+        #: points a frame may draw while the camera moves (fed with the frame times measured while it moves)
+        self.point_budget = point_budget or InteractivePointBudget()
+        #: set by the host while the user moves the camera (drag, wheel): point clouds draw lighter frames
+        self.interacting = False
+        #: how many point cloud visuals share the interactive point budget (set by the view)
+        self.point_shares = 1
         #: how many level-of-detail visuals share the budget (set by the view)
         self.budget_shares = 1
         #: share of the budget this frame may use (the view lowers it while background work runs)
