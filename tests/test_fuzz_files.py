@@ -117,9 +117,12 @@ def test_project_files(tmp_path):
     from ydtwin.model.project import load_project
 
     valid = {"ydtwin_project": 1, "region": None, "layers": [{"path": "b.geojson", "crs": None, "color_by": "",
-             "visible": True, "opacity": 1.0, "replaces": "area"}], "base_layers": {"terrain": {"visible": True,
-             "opacity": 1.0}}, "viewpoints": [{"name": "v", "eye": [121.0, 31.0, 3000.0],
-                                              "target": [121.0, 31.1, 0.0], "view_angle": 30.0}], "plan_year": 2030}
+             "visible": True, "opacity": 1.0, "replaces": "area", "points": {"hidden_classes": [7, 18],
+                                                                             "point_size": 2.0, "shaded": False}}],
+             "base_layers": {"terrain": {"visible": True, "opacity": 1.0}},
+             "viewpoints": [{"name": "v", "eye": [121.0, 31.0, 3000.0], "target": [121.0, 31.1, 0.0],
+                             "view_angle": 30.0}], "plan_year": 2030,
+             "dems": ["b.geojson"], "terrain_colouring": "hillshade", "sea_level": 2.0}
     (tmp_path / "p").mkdir()
     (tmp_path / "p" / "b.geojson").write_text('{"type": "FeatureCollection", "features": []}', encoding="utf-8")
     counts = _run(load_project, list(_cases(random.Random(SEED), valid, 1500)), tmp_path / "p", (YdtwinError,))

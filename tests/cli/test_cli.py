@@ -170,3 +170,38 @@ def test_outputs_never_replace_a_session_or_an_input_and_are_checked_first(tmp_p
     assert session.read_bytes() == before
     assert json.loads(before)["format"].startswith("ydtwin-review-session/")
     assert not (tmp_path / "missing").exists() and not (tmp_path / "nofolder").exists()
+
+
+@pytest.mark.slow
+def test_project_is_the_workspaces_load_project(tmp_path, monkeypatch):
+    """`--project FILE` opens the file with the workspace's ``load_project`` (the window's File ▸ Open project
+    applies the same ``open_project``): the sea level and the terrain's colouring come back, and the command's
+    own options follow it."""
+    import json
+
+    from ydtwin.cli.common import workspace_from_args
+    from ydtwin.cli.parser import build_parser
+    from ydtwin.workspace import Workspace
+
+    calls = []
+    real = Workspace.load_project
+    monkeypatch.setattr(Workspace, "load_project", lambda self, path: calls.append(path) or real(self, path))
+    path = tmp_path / "p.ydtwin.json"
+    path.write_text(json.dumps({"ydtwin_project": 1, "sea_level": 1.5, "terrain_colouring": "hillshade"}),
+                    encoding="utf-8")
+    args = build_parser().parse_args(["snapshot", "--out", str(tmp_path / "x.png"), "--project", str(path),
+                                      "--plugins", "none", "--terrain-colour", "elevation"])
+    ws = workspace_from_args(args)
+    assert calls == [str(path)] and ws.scene.sea_level == 1.5
+    assert any(layer.role == "inundation" for layer in ws.scene.layers)
+    assert ws.scene.layer("terrain").colouring == "elevation"  # --terrain-colour after the project
+
+
+def test_a_bad_project_is_one_line(tmp_path):
+    bad = tmp_path / "bad.ydtwin.json"
+    bad.write_text('{"ydtwin_project": 1, "sea_level": 99}', encoding="utf-8")
+    proc = run_cli("snapshot", "--out", str(tmp_path / "x.png"), "--project", str(bad), no_display=True)
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "bad.ydtwin.json" in lines[0] and "sea_level" in lines[0], proc.stderr
+    assert not (tmp_path / "x.png").exists()

@@ -11,28 +11,16 @@ from rasterio import shutil as rio_shutil  # noqa: E402
 from rasterio.io import MemoryFile  # noqa: E402
 from rasterio.transform import from_origin  # noqa: E402
 
+from dem_synth import SHESHAN, write_utm_tif  # noqa: E402
 from ydtwin.errors import YdtwinError  # noqa: E402
 from ydtwin.workspace import Workspace  # noqa: E402
 
-SHESHAN = (121.19, 31.10)  # lon, lat: inland Shanghai
 OFFSHORE = (122.6, 30.4)  # the sea east of Zhoushan (bundled depth synthetic)
 
 
 @pytest.fixture()
 def ws():
     return Workspace.open(plugin_names=[])
-
-
-def write_utm_tif(path, value=123.0, *, size=600, res=30.0, nodata=-9999.0, fill=None):
-    from pyproj import Transformer
-
-    x, y = Transformer.from_crs("EPSG:4326", "EPSG:32651", always_xy=True).transform(*SHESHAN)
-    data = np.full((size, size), value, dtype=np.float32) if fill is None else fill
-    with rasterio.open(path, "w", driver="GTiff", width=size, height=size, count=1, dtype="float32",
-                       crs="EPSG:32651", transform=from_origin(x - size * res / 2, y + size * res / 2, res, res),
-                       nodata=nodata) as dst:
-        dst.write(data, 1)
-    return path
 
 
 def write_netcdf(path, lon0, lat0, lon1, lat1, step, values_fn):

@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 
 from ydtwin.errors import ReadError
-from ydtwin.model.project import LayerEntry, Project, ProjectFile, Viewpoint, load_project, save_project
+from ydtwin.model.project import (
+    LayerEntry,
+    PointsEntry,
+    Project,
+    ProjectFile,
+    Viewpoint,
+    load_project,
+    save_project,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -102,6 +110,26 @@ def test_save_is_atomic_and_leaves_no_temporary_files(tmp_path, monkeypatch):
         ('{"ydtwin_project": 1, "plan_year": 1' + "0" * 400 + "}", "plan_year"),
         ('{"ydtwin_project": 1, "layers": [{"path": "' + "a" * 5000 + '"}]}', "layers[0].path"),
         ("[" * 100_000 + "]" * 100_000, "project"),
+        # the terrain, the sea and point clouds: out of range, unknown or of the wrong type
+        ('{"ydtwin_project": 1, "sea_level": 25}', "sea_level: Input should be less than or equal to 20"),
+        ('{"ydtwin_project": 1, "sea_level": -11}', "sea_level: Input should be greater than or equal to -10"),
+        ('{"ydtwin_project": 1, "sea_level": NaN}', "sea_level"),
+        ('{"ydtwin_project": 1, "sea_level": "2"}', "sea_level"),
+        ('{"ydtwin_project": 1, "terrain_colouring": "rainbow"}', "terrain_colouring: Input should be 'elevation'"),
+        ('{"ydtwin_project": 1, "dems": "a.tif"}', "dems: Input should be a valid list"),
+        ('{"ydtwin_project": 1, "dems": [""]}', "dems[0]"),
+        ('{"ydtwin_project": 1, "layers": [{"path": "a.laz", "points": {"hidden_classes": [7, 256]}}]}',
+         "layers[0].points.hidden_classes[1]: Input should be less than or equal to 255"),
+        ('{"ydtwin_project": 1, "layers": [{"path": "a.laz", "points": {"hidden_classes": [-1]}}]}',
+         "layers[0].points.hidden_classes[0]"),
+        ('{"ydtwin_project": 1, "layers": [{"path": "a.laz", "points": {"hidden_classes": [2.5]}}]}',
+         "layers[0].points.hidden_classes[0]"),
+        ('{"ydtwin_project": 1, "layers": [{"path": "a.laz", "points": {"point_size": 0}}]}',
+         "layers[0].points.point_size"),
+        ('{"ydtwin_project": 1, "layers": [{"path": "a.laz", "points": {"shaded": "yes"}}]}',
+         "layers[0].points.shaded"),
+        ('{"ydtwin_project": 1, "layers": [{"path": "a.laz", "points": {"colour": "red"}}]}',
+         "layers[0].points.colour"),
     ],
 )
 def test_hostile_projects_give_one_line(tmp_path, text, needle):
@@ -289,3 +317,67 @@ def test_a_projects_basemap_is_saved_relative_and_checked_as_a_folder(tmp_path):
     path.write_text(json.dumps(doc), encoding="utf-8")
     with pytest.raises(ReadError, match="outside"):
         load_project(path)
+
+
+def test_dems_sea_level_terrain_and_point_clouds_round_trip(tmp_path):
+    """The DEMs imported (in order, relative to the project like layer files), the terrain's colouring, the sea
+    level and a point cloud's classes hidden, point size and shading come back as saved."""
+    dems = [tmp_path / "dem" / "survey.tif", tmp_path / "gebco.nc"]
+    dems[0].parent.mkdir()
+    for dem in dems:
+        dem.write_bytes(b"")
+    cloud = tmp_path / "survey.laz"
+    cloud.write_bytes(b"")
+    project = Project(layers=[LayerEntry(str(cloud), crs="EPSG:32651", color_by="elevation",
+                                         points=PointsEntry([7, 18], 3.5, True))],
+                      dems=[str(d) for d in dems], terrain_colouring="hillshade", sea_level=2.5)
+    path = save_project(project, tmp_path / "p.ydtwin.json")
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    assert doc["dems"] == [os.path.join("dem", "survey.tif"), "gebco.nc"]
+    assert doc["sea_level"] == 2.5 and doc["terrain_colouring"] == "hillshade"
+    assert doc["layers"][0]["points"] == {"hidden_classes": [7, 18], "point_size": 3.5, "shaded": True}
+    again = load_project(path)
+    assert again.dems == [str(d.resolve()) for d in dems]
+    assert again.layers[0].points == PointsEntry([7, 18], 3.5, True) and again.layers[0].crs == "EPSG:32651"
+    assert (again.sea_level, again.terrain_colouring) == (2.5, "hillshade")
+
+
+def test_a_project_from_before_the_terrain_and_point_cloud_members_loads(tmp_path):
+    """A version 1 file written before dems, sea_level, terrain_colouring and a layer's points existed loads:
+    nothing imported, the sea and the terrain left as they are, the cloud drawn by default."""
+    path = tmp_path / "old.ydtwin.json"
+    path.write_text(json.dumps({
+        "ydtwin_project": 1, "region": None, "plan_year": 2035, "base_layers": {},
+        "layers": [{"path": "survey.laz", "crs": None, "color_by": "classification", "visible": True,
+                    "opacity": 1.0, "replaces": "area"}]}), encoding="utf-8")
+    project = load_project(path)
+    assert project.dems == [] and project.sea_level is None and project.terrain_colouring is None
+    assert project.layers[0].points is None and project.plan_year == 2035
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero here")
+def test_dem_paths_are_confined_like_layer_paths(tmp_path):
+    """A DEM named by a project is checked like a layer file: a relative path may not leave the project's
+    folder (by `..` or through a symbolic link), and what it names must be a regular file."""
+    folder = tmp_path / "proj"
+    folder.mkdir()
+    (tmp_path / "secret.tif").write_bytes(b"")
+    (folder / "escape.tif").symlink_to(tmp_path / "secret.tif")
+    path = folder / "shared.ydtwin.json"
+    for dems, needles in [(["../secret.tif"], ("dems[0]", "outside the project's folder")),
+                          (["ok.tif", "escape.tif"], ("dems[1]", "symbolic link")),
+                          (["/dev/zero"], ("dems[0]", "character device")),
+                          ([str(folder)], ("dems[0]", "is a folder"))]:
+        path.write_text(json.dumps({"ydtwin_project": 1, "dems": dems}), encoding="utf-8")
+        _refused(path, *needles)
+
+
+def test_bad_terrain_and_point_cloud_values_are_not_saved(tmp_path):
+    """ydtwin never writes a sea level, colouring or class code it would refuse to read."""
+    for project, needle in [(Project(sea_level=30.0), "sea_level"), (Project(terrain_colouring="rainbow"),
+                                                                     "terrain_colouring"),
+                            (Project(layers=[LayerEntry("a.laz", points=PointsEntry([300]))]),
+                             r"layers\[0\].points.hidden_classes\[0\]")]:
+        with pytest.raises(ValueError, match=needle):
+            save_project(project, tmp_path / "p.ydtwin.json")
+    assert not (tmp_path / "p.ydtwin.json").exists()

@@ -72,3 +72,47 @@ def test_hillshade_action_recolours_the_terrain(make_window, qtbot):
     window.hillshade_action.setChecked(False)
     assert terrain.colouring == "elevation"
     assert window.scene_view.visuals[terrain.id].blocks[0][0].prop.lighting
+
+
+def test_a_project_restores_dems_sea_level_hillshade_and_a_cloud_through_the_workspace(make_window, qtbot, tmp_path,
+                                                                                       monkeypatch):
+    """File ▸ Open project: the workspace's open_project, then its DEMs read in the background (read_dems,
+    add_terrain), the sea level computed on that terrain by the panel (inundation), the cloud read with its
+    classes hidden; File ▸ Save project writes the same state back through the workspace."""
+    import json
+
+    pytest.importorskip("rasterio")
+    from dem_synth import write_utm_tif
+    from las_synth import write_cloud
+    from ydtwin.workspace import Workspace
+
+    write_utm_tif(tmp_path / "survey.tif")
+    write_cloud(tmp_path / "cloud.laz", n_ground=3_000, crs=None)
+    path = tmp_path / "p.ydtwin.json"
+    path.write_text(json.dumps({
+        "ydtwin_project": 1, "dems": ["survey.tif"], "sea_level": 1.5, "terrain_colouring": "hillshade",
+        "layers": [{"path": "cloud.laz", "crs": "EPSG:32651", "color_by": "elevation",
+                    "points": {"hidden_classes": [6], "point_size": 3.0, "shaded": False}}]}), encoding="utf-8")
+    calls = []
+    for name in ("open_project", "read_dems", "add_terrain", "inundation", "read_layer", "save_project"):
+        real = getattr(Workspace, name)
+        monkeypatch.setattr(Workspace, name,
+                            lambda self, *a, _r=real, _n=name, **k: calls.append(_n) or _r(self, *a, **k))
+    window = make_window(view="Shanghai", size=(900, 600))
+    panel = window.sea_level_panel
+    assert window.open_project(path)
+    qtbot.waitUntil(lambda: panel.result is not None and window.job is None and "cloud" in
+                    [x.name for x in window.scene.layers], timeout=60_000)
+    assert calls.index("open_project") < calls.index("read_dems") < calls.index("add_terrain")
+    assert calls.index("add_terrain") < calls.index("inundation") and "read_layer" in calls
+    terrain = window.scene.layer("terrain")
+    assert terrain.imported_files == (str((tmp_path / "survey.tif").resolve()),)
+    assert panel.result.grid is terrain.elevation and window.scene.sea_level == 1.5
+    assert terrain.colouring == "hillshade" and window.hillshade_action.isChecked()
+    cloud = window.scene.layer("cloud")
+    assert cloud.hidden_classes == {6} and cloud.color_by == "elevation" and cloud.point_size == 3.0
+    saved = window.save_project(tmp_path / "again.ydtwin.json")
+    assert calls[-1] == "save_project"
+    doc = json.loads(saved.read_text(encoding="utf-8"))
+    assert (doc["dems"], doc["sea_level"], doc["terrain_colouring"]) == (["survey.tif"], 1.5, "hillshade")
+    assert doc["layers"][0]["points"]["hidden_classes"] == [6] and doc["layers"][0]["crs"] == "EPSG:32651"

@@ -23,4 +23,4 @@ def cmd_app(args) -> int:
                safe_mode=getattr(args, "safe_mode", False), reset_settings=getattr(args, "reset_settings", False),
                language=getattr(args, "lang", None), basemaps=[args.basemap] if getattr(args, "basemap", None) else [],
                dems=getattr(args, "dem", None) or [], sea_level=getattr(args, "sea_level", None),
-               terrain_colour=getattr(args, "terrain_colour", None))
+               terrain_colour=getattr(args, "terrain_colour", None), project=getattr(args, "project_file", None))

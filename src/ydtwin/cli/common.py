@@ -25,8 +25,9 @@ def layer_requests(args) -> list[LayerRequest]:
 
 
 def workspace_from_args(args, *, layers: bool = True, offscreen: bool = False, **kwargs) -> Workspace:
-    """The workspace the command works in: --region/--boundaries, --plugins, then each --layer file (its
-    line printed), the terrain's --exaggeration where the command has one."""
+    """The workspace the command works in: --region/--boundaries, --plugins, the terrain's --exaggeration where
+    the command has one, the --project file (all it names, a line printed for each), then --dem, --sea-level,
+    --terrain-colour and each --layer file (its line printed)."""
     if offscreen:
         from ydtwin.render.backend import prepare_offscreen
 
@@ -36,6 +37,9 @@ def workspace_from_args(args, *, layers: bool = True, offscreen: bool = False, *
     ws = Workspace.open(args.region, boundaries=args.boundaries, plugin_names=plugin_names(args),
                         print_pdf=html_to_pdf, **kwargs)
     ws.set_exaggeration(getattr(args, "exaggeration", None))
+    if getattr(args, "project_file", None):
+        for line in ws.load_project(args.project_file):
+            print(line)
     for dem in getattr(args, "dem", None) or []:
         print("loaded " + ws.open_dem(dem))
     ws.set_sea_level(getattr(args, "sea_level", None))

@@ -33,6 +33,7 @@ examples:
   ydtwin snapshot --out cloud.png --layer survey.laz --view survey --color-by classification   a point cloud
   ydtwin snapshot --out surge.png --view Shanghai --sea-level 2    the sea at +2 m, flooded land as water
   ydtwin snapshot --out hb.png --dem gebco.nc --dem survey.tif      imported DEMs over the bundled terrain
+  ydtwin snapshot --out p.png --project review.ydtwin.json --view Suzhou   a project saved in the app
   ydtwin basemap build china-latest.osm.pbf --out yrd-basemap    existing roads, rail, water from OSM
   ydtwin snapshot --out sh.png --view Shanghai --basemap yrd-basemap
   ydtwin review check --out findings.json     cross-border checks of all eight cities' plans
@@ -115,6 +116,12 @@ def _add_layer_options(p: argparse.ArgumentParser) -> None:
                    help="height of buildings with neither height nor levels (default 10)")
 
 
+def _add_project_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--project", dest="project_file", default=None, metavar="FILE",
+                   help="open a saved project (*.ydtwin.json: File ▸ Save project in the app) first: its files, "
+                   "basemap, DEMs, terrain colouring, sea level and bookmarks; the other options add to it")
+
+
 def _add_terrain_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("terrain and sea")
     g.add_argument("--dem", action="append", default=[], metavar="FILE",
@@ -173,6 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="interface language for this start (default: the preference, else the system's)")
     app.add_argument("--reset-settings", action="store_true",
                      help="forget remembered settings (window layout, recent files, folders) before starting")
+    _add_project_option(app)
     _add_layer_options(app)
     _add_terrain_options(app)
     _add_plugin_options(app)
@@ -198,6 +206,7 @@ def build_parser() -> argparse.ArgumentParser:
                       help="JPEG quality 1–100 (default 92)")
     snap.add_argument("--tile", type=_number(int, 64, 16384, " px"), default=None, metavar="PX",
                       help="render in tiles of at most PX pixels (default: as large as the GL context allows)")
+    _add_project_option(snap)
     _add_layer_options(snap)
     _add_terrain_options(snap)
     _add_plugin_options(snap)

@@ -233,6 +233,8 @@ class TerrainLayer(Layer):
         #: imported DEMs (see ydtwin.io.dem), in order, and per grid value which one it came from (0: the
         #: bundled DEM / bathymetry; k: ``imported[k - 1]``), or None when nothing was imported
         self.imported: tuple[Provenance, ...] = ()
+        #: the files they were read from (absolute paths), in the same order: what a project saves
+        self.imported_files: tuple[str, ...] = ()
         self.origin: np.ndarray | None = None
         #: land cells whose height no DEM gives (filled with a default height), or None when every cell has one
         self.unknown: np.ndarray | None = None

@@ -14,7 +14,8 @@ import numpy as np
 
 from ydtwin.model.layer import Layer
 
-__all__ = ["ASPRS_CLASSES", "COLOR_BY", "PointCloudData", "PointCloudLayer", "class_colour", "class_name"]
+__all__ = ["ASPRS_CLASSES", "CLASS_CODES", "COLOR_BY", "POINT_SIZE_PX", "PointCloudData", "PointCloudLayer",
+           "class_colour", "class_name"]
 
 #: ASPRS standard point classes (LAS 1.4 R15, table 17): code → (name, RGB 0–1). Vegetation in greens from
 #: light (low) to dark (high), ground brown, buildings red, water blue, wires and towers in warm yellows,
@@ -44,6 +45,10 @@ ASPRS_CLASSES: dict[int, tuple[str, tuple[float, float, float]]] = {
 OTHER_CLASS_COLOUR = (0.55, 0.55, 0.72)
 #: what a cloud can be coloured by (``rgb`` only when the file has colours)
 COLOR_BY = ("classification", "elevation", "intensity", "rgb", "return_number")
+#: the class codes a LAS file can hold (ASPRS 0–18, the rest reserved or user-defined)
+CLASS_CODES = (0, 255)
+#: the point sizes a cloud can be drawn with (pixels)
+POINT_SIZE_PX = (0.5, 20.0)
 BUILDING_CLASS = 6
 GROUND_CLASS = 2
 
@@ -175,8 +180,9 @@ class PointCloudLayer(Layer):
     @hidden_classes.setter
     def hidden_classes(self, codes) -> None:
         codes = frozenset(int(c) for c in codes)
-        if any(not 0 <= c <= 255 for c in codes):
-            raise ValueError("class codes are 0–255")
+        lo, hi = CLASS_CODES
+        if any(not lo <= c <= hi for c in codes):
+            raise ValueError(f"class codes are {lo}–{hi}")
         if codes != self._hidden_classes:
             self._hidden_classes = codes
             self.events.data.emit(self)
@@ -201,8 +207,9 @@ class PointCloudLayer(Layer):
     @point_size.setter
     def point_size(self, value: float) -> None:
         value = float(value)
-        if not (0.5 <= value <= 20.0):
-            raise ValueError("point size must be between 0.5 and 20 pixels")
+        lo, hi = POINT_SIZE_PX
+        if not (lo <= value <= hi):  # NaN too
+            raise ValueError(f"point size must be between {lo:g} and {hi:g} pixels")
         if value != self._point_size:
             self._point_size = value
             self.events.style.emit(self.style)

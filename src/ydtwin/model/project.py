@@ -1,9 +1,11 @@
 """Projects: a planner's workspace as a documented JSON file (no code inside), saved atomically.
 
 What a project holds (``PROJECT_VERSION`` 1): the region file, the layers loaded from files (path, CRS,
-colour-by, visibility, opacity, replace mode), the visibility/opacity of the region's own layers, named
-viewpoints, the plan year and the basemap folder shown. Paths are stored relative to the project file when
-the file lies in the project's folder, absolute otherwise.
+colour-by, visibility, opacity, replace mode; for a point cloud the classes hidden, point size and shading),
+the visibility/opacity of the region's own layers, named viewpoints, the plan year, the basemap folder shown,
+the DEMs imported over the terrain (in order), the terrain's colouring and the sea-level scenario shown.
+Paths are stored relative to the project file when the file lies in the project's folder, absolute otherwise.
+Every member but the version is optional: files written before a member existed still load.
 
 A project opens no file it should not: a relative path must stay inside the project's folder (``..`` that
 leaves it is refused, and so is a symbolic link inside it that leads out), and a path that exists must be a
@@ -34,11 +36,15 @@ from pydantic import Field, ValidationError, field_validator
 from ydtwin.atomic import write_text
 from ydtwin.errors import ReadError
 from ydtwin.fileformat import StrictModel, error_line, lonlat_height
+from ydtwin.geo.inundation import LEVEL_RANGE_M
+from ydtwin.geo.relief import TERRAIN_COLOURINGS
+from ydtwin.model.pointcloud import CLASS_CODES, POINT_SIZE_PX
 
 __all__ = [
     "PROJECT_VERSION",
     "SUFFIX",
     "LayerEntry",
+    "PointsEntry",
     "Project",
     "ProjectFile",
     "Viewpoint",
@@ -80,8 +86,17 @@ class Viewpoint:
 
 
 @dataclass
+class PointsEntry:
+    """How a point cloud layer is drawn, beyond its colouring: the class codes hidden, point size, shading."""
+
+    hidden_classes: list[int] = field(default_factory=list)
+    point_size: float = 2.0
+    shaded: bool = False
+
+
+@dataclass
 class LayerEntry:
-    """A layer the project loads from a file, and how it is shown."""
+    """A layer the project loads from a file, and how it is shown (``points``: a point cloud's drawing)."""
 
     path: str
     crs: str | None = None
@@ -89,12 +104,25 @@ class LayerEntry:
     visible: bool = True
     opacity: float = 1.0
     replaces: str = "area"
+    points: PointsEntry | None = None
 
 
 # --- the file format ---------------------------------------------------------------------------------
 
 Position = Annotated[list[float], Field(min_length=3, max_length=3, description="[lon, lat, height m]: WGS84 "
                                         "degrees; height in scene metres (terrain × exaggeration)")]
+
+
+ClassCode = Annotated[int, Field(ge=CLASS_CODES[0], le=CLASS_CODES[1])]
+
+
+class PointsFile(StrictModel):
+    """How a point cloud layer is drawn (point cloud layers only)."""
+
+    hidden_classes: list[ClassCode] = Field(default_factory=list, max_length=256,
+                                            description="ASPRS class codes (0–255) whose points are not drawn")
+    point_size: float = Field(2.0, ge=POINT_SIZE_PX[0], le=POINT_SIZE_PX[1], description="pixels")
+    shaded: bool = Field(False, description="points drawn as lit spheres")
 
 
 class LayerFile(StrictModel):
@@ -105,11 +133,14 @@ class LayerFile(StrictModel):
                       "a regular file")
     crs: str | None = Field(None, max_length=65536, description="only when the file does not say: an EPSG code, "
                             "WKT, 'GCJ-02' or 'BD-09'")
-    color_by: str = Field("", max_length=200, description="an attribute, 'height', 'height_rule' or empty")
+    color_by: str = Field("", max_length=200, description="buildings: an attribute, 'height', 'height_rule' or "
+                          "empty; point clouds: 'classification', 'elevation', 'intensity', 'rgb' or "
+                          "'return_number'")
     visible: bool = True
     opacity: float = Field(1.0, ge=0.0, le=1.0)
     replaces: Literal["area", "city", "none"] = Field("area", description="where the layer hides the "
                                                       "procedural blocks")
+    points: PointsFile | None = Field(None, description="a point cloud's classes hidden, point size and shading")
 
 
 class BaseLayerState(StrictModel):
@@ -147,6 +178,16 @@ class ProjectFile(StrictModel):
     basemap: str | None = Field(None, min_length=1, max_length=4096,
                                 description="a basemap folder (`ydtwin basemap build`): relative to the project "
                                 "file's folder (and inside it), or absolute; shown under the plans")
+    dems: list[Annotated[str, Field(min_length=1, max_length=4096)]] = Field(
+        default_factory=list, max_length=1000,
+        description="DEM files (GeoTIFF, NetCDF) merged over the bundled terrain, in this order: each relative "
+        "to the project file's folder (and inside it), or absolute; a regular file")
+    terrain_colouring: Literal[TERRAIN_COLOURINGS] | None = Field(  # type: ignore[valid-type]
+        None, description="the terrain coloured by elevation (hypsometric tints) or as a hillshade "
+        "(null: as it is)")
+    sea_level: float | None = Field(None, ge=LEVEL_RANGE_M[0], le=LEVEL_RANGE_M[1],
+                                    description="the sea-level / storm-surge scenario shown, metres above today's "
+                                    "mean sea level (null: today's sea)")
 
 
 def project_json_schema() -> dict:
@@ -167,6 +208,12 @@ class Project:
     plan_year: int | None = None
     #: the basemap folder shown (existing networks), if any
     basemap: str | None = None
+    #: DEM files imported over the bundled terrain, in order
+    dems: list[str] = field(default_factory=list)
+    #: "elevation" or "hillshade" (None: leave the terrain as it is)
+    terrain_colouring: str | None = None
+    #: the sea-level scenario shown (m; None: today's sea)
+    sea_level: float | None = None
 
     def to_json(self, base: Path | None = None) -> dict:
         """The file's content, checked against :class:`ProjectFile` (a ValueError names the bad key), with
@@ -191,6 +238,9 @@ class Project:
                            for v in self.viewpoints],
             "plan_year": self.plan_year,
             "basemap": rel(self.basemap) if self.basemap else None,
+            "dems": [rel(dem) for dem in self.dems],
+            "terrain_colouring": self.terrain_colouring,
+            "sea_level": self.sea_level,
         }
         try:
             # lax here: a layer's opacity may be a numpy float; what is written is plain JSON
@@ -216,14 +266,18 @@ class Project:
             _confined(model.region, base, path, "region")
         layers = []
         for i, item in enumerate(model.layers):
-            entry = LayerEntry(**item.model_dump())
+            entry = LayerEntry(**item.model_dump(exclude={"points"}))
+            if item.points is not None:
+                entry.points = PointsEntry(**item.points.model_dump())
             entry.path = _confined(entry.path, base, path, f"layers[{i}].path")
             layers.append(entry)
+        dems = [_confined(dem, base, path, f"dems[{i}]") for i, dem in enumerate(model.dems)]
         viewpoints = [Viewpoint(v.name, tuple(v.eye), tuple(v.target), v.view_angle) for v in model.viewpoints]
         base_layers = {role: state.model_dump() for role, state in model.base_layers.items()}
         basemap = _confined(model.basemap, base, path, "basemap", is_folder=True) if model.basemap else None
         return cls(region=model.region, layers=layers, base_layers=base_layers, viewpoints=viewpoints,
-                   plan_year=model.plan_year, basemap=basemap)
+                   plan_year=model.plan_year, basemap=basemap, dems=dems, terrain_colouring=model.terrain_colouring,
+                   sea_level=model.sea_level)
 
 
 _KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),

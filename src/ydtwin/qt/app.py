@@ -441,8 +441,10 @@ class MainWindow(FilesMixin, BasemapMixin, NavigationMixin, MenusMixin, QMainWin
 def run(*, region: str | None = None, boundaries: str = "corrected", view: str = "region",
         layers: list[LayerRequest] | None = None, plugin_names: list[str] | None = None, safe_mode: bool = False,
         reset_settings: bool = False, language: str | None = None, basemaps: list | None = None,
-        dems: list | None = None, sea_level: float | None = None, terrain_colour: str | None = None) -> int:
-    """Open the window on a workspace (region, plugins) and load ``basemaps`` and ``layers`` in the background."""
+        dems: list | None = None, sea_level: float | None = None, terrain_colour: str | None = None,
+        project: str | None = None) -> int:
+    """Open the window on a workspace (region, plugins), open ``project`` (if any) and load ``basemaps`` and
+    ``layers`` in the background."""
     import psutil
 
     # launch = the process's start (interpreter and imports included), on the perf_counter clock
@@ -462,6 +464,8 @@ def run(*, region: str | None = None, boundaries: str = "corrected", view: str =
                                print_pdf=html_to_pdf)
     window = MainWindow(workspace, view=view, started=started)
     window.show()
+    if project is not None:
+        window.open_project(project)  # a file it cannot open is one line in the log
     for dem in dems or []:
         window.open_dem(dem)  # merged in the background; a scenario shown then follows the new terrain
     if sea_level is not None:

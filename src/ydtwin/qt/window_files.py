@@ -12,7 +12,7 @@ import logging
 import time
 from pathlib import Path
 
-from PyQt6.QtCore import QSettings, QTimer
+from PyQt6.QtCore import QCoreApplication, QSettings, QTimer
 from PyQt6.QtGui import QAction
 from PyQt6.QtWidgets import QFileDialog, QProgressBar, QToolButton
 
@@ -253,11 +253,42 @@ class FilesMixin:
             self.log_message(str(exc), error=True)
             return False
         self.set_plan_year(self.scene.plan_year)
+        colouring = next((x.colouring for x in self.scene.layers if getattr(x, "kind", "") == "terrain"), "")
+        self.hillshade_action.setChecked(colouring == "hillshade")
+        self._restore_terrain()
         if self.workspace.project_basemap is not None:
             self.add_basemap(self.workspace.project_basemap)  # the project's files follow once it is shown
         self.open_files(requests)
         self.log_message(self.tr("Project opened: {0}").format(path))
         return True
+
+    def _restore_terrain(self) -> None:
+        """The project's DEMs, merged one after the other in a worker and then shown, and its sea level on that
+        terrain (computed by the Sea level panel, off the UI thread): the workspace's ``read_dems``,
+        ``add_terrain`` and scenario, as ``ydtwin --project`` uses them."""
+        workspace, panel = self.workspace, self.sea_level_panel
+        dems, level = list(workspace.project_dems), workspace.project_sea_level or 0.0
+        if not dems:
+            panel.set_level(level)
+            return
+
+        def done(result) -> None:
+            terrain, lines, errors = result
+            if terrain is not None:
+                workspace.add_terrain(terrain, rescenario=False)  # the panel computes the project's level on it
+            for line in lines:
+                self.log_message(line)
+            for line in errors:
+                self.log_message(f"{line} (skipped)", error=True)
+            panel.set_level(level)
+
+        def failed(exc: BaseException) -> None:
+            self.log_message(str(exc), error=True)
+            panel.set_level(level)
+
+        reading = QCoreApplication.translate("SeaLevelPanel", "Reading DEM {name}…")  # File ▸ Open DEM…'s line
+        self.log_message(reading.format(name=", ".join(str(dem) for dem in dems)))
+        self.runner.run(lambda: workspace.read_dems(dems), done, failed)
 
     def open_files(self, requests) -> None:
         """Load several files one after the other, in the background (a project's, the command line's)."""

@@ -31,9 +31,14 @@ class LayerRequest:
     #: style from a project (applied once the layer exists)
     visible: bool = True
     opacity: float = 1.0
+    #: a point cloud's drawing from a project: class codes hidden, point size (None: the default), shading
+    hidden_classes: frozenset[int] = frozenset()
+    point_size: float | None = None
+    shaded: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "path", Path(self.path))
+        object.__setattr__(self, "hidden_classes", frozenset(self.hidden_classes))
         if self.replaces not in (None, "area", "city", "none"):
             raise YdtwinError(f"{self.path.name}: replaces must be area, city or none, not {self.replaces!r}")
 
@@ -126,11 +131,15 @@ def _read_point_cloud(request: LayerRequest, scene, *, progress, cancel) -> Load
         layer_name(path), data, group="Point clouds", visible=request.visible, opacity=request.opacity,
         provenance=Provenance(source=f"{path.name} ({report.format})", licence="as supplied by its owner",
                               transformations=(f"from {report.crs} to the scene",), notes=report.note))
-    if request.color_by:
-        try:
+    try:
+        if request.color_by:
             layer.color_by = request.color_by
-        except ValueError as exc:
-            raise YdtwinError(f"{path.name}: {exc}") from None
+        layer.hidden_classes = request.hidden_classes
+        if request.point_size is not None:
+            layer.point_size = request.point_size
+        layer.shaded = request.shaded
+    except ValueError as exc:
+        raise YdtwinError(f"{path.name}: {exc}") from None
     scene.prepare_replacements(layer)  # the procedural blocks it hides, computed here (a worker in the app)
     return LoadedLayer(layer, report, request)
 

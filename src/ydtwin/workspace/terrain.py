@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import math
+import os
 from pathlib import Path
 
 import numpy as np
@@ -25,8 +26,8 @@ from ydtwin.geo.inundation import (
 )
 from ydtwin.model.layer import Provenance, TerrainLayer
 
-__all__ = ["INUNDATION_ROLE", "add_terrain", "check_level", "compute_inundation", "read_dem", "show_inundation",
-           "table_format", "table_text", "terrain_layer", "write_table"]
+__all__ = ["INUNDATION_ROLE", "add_terrain", "check_level", "compute_inundation", "read_dem", "read_dems",
+           "scenario_level", "show_inundation", "table_format", "table_text", "terrain_layer", "write_table"]
 
 INUNDATION_ROLE = "inundation"
 
@@ -160,14 +161,14 @@ def table_format(out: str | Path) -> str:
 _REAL_SEA_SHARE = 0.99
 
 
-def read_dem(scene, path: str | Path) -> tuple[TerrainLayer, str]:
-    """A DEM file merged over the scene's terrain → (the new terrain layer, not yet shown; the line that says
-    what was merged). The file's values replace the terrain's wherever it has data — land heights and sea
-    depths alike; land it shows above 0 m where the coastline had sea becomes land (reclamation). Safe in a
-    worker thread."""
+def read_dem(scene, path: str | Path, *, onto: TerrainLayer | None = None) -> tuple[TerrainLayer, str]:
+    """A DEM file merged over the scene's terrain (or ``onto``, a terrain not shown yet) → (the new terrain
+    layer, not yet shown; the line that says what was merged). The file's values replace the terrain's wherever
+    it has data — land heights and sea depths alike; land it shows above 0 m where the coastline had sea becomes
+    land (reclamation). Safe in a worker thread."""
     from ydtwin.io.dem import open_dem_info, resample_onto
 
-    old = terrain_layer(scene)
+    old = onto if onto is not None else terrain_layer(scene)
     info = open_dem_info(path)
     values, (rows, cols) = resample_onto(info, old.elevation)
     have = np.isfinite(values)
@@ -216,10 +217,32 @@ def read_dem(scene, path: str | Path) -> tuple[TerrainLayer, str]:
                          group=old.group, role=old.role, visible=old.visible, opacity=old.opacity, style=old.style)
     layer.colouring = old.colouring
     layer.imported = (*old.imported, prov)
+    layer.imported_files = (*old.imported_files, os.path.abspath(path))
     layer.origin = origin
     layer.unknown = unknown
     line = (f"DEM {name}: {n_land:,} land and {n_sea:,} sea cells of the terrain replaced ({info.resolution_label})")
     return layer, line
+
+
+def read_dems(scene, paths) -> tuple[TerrainLayer | None, list[str], list[str]]:
+    """DEM files merged over the scene's terrain one after the other, in order (a project's) → (the new terrain
+    layer, not yet shown, or None when none could be read; a line per DEM merged; an error line per DEM that
+    could not be, which is left out). Safe in a worker thread."""
+    layer, lines, errors = None, [], []
+    for path in paths:
+        try:
+            layer, line = read_dem(scene, path, onto=layer)
+        except YdtwinError as exc:
+            errors.append(str(exc))
+        else:
+            lines.append(line)
+    return layer, lines, errors
+
+
+def scenario_level(scene) -> float | None:
+    """The level of the sea-level scenario shown (m), or None when the sea is today's."""
+    shown = any(layer.role == INUNDATION_ROLE for layer in scene.layers)
+    return float(scene.sea_level) if shown or scene.sea_level else None
 
 
 def add_terrain(scene, layer: TerrainLayer, *, rescenario: bool = True) -> None:

@@ -74,10 +74,11 @@ class Workspace:
         self.sources: dict[int, LayerRequest] = {}
         #: the basemap folders shown (existing networks from OpenStreetMap)
         self.basemaps: list[Path] = []
-        #: the basemap of the project opened last (the front end reads it)
+        #: the basemap, DEM files and sea level of the project opened last (the front end reads them after
+        #: ``open_project``; ``load_project`` does it all at once)
         self.project_basemap: Path | None = None
-        #: the DEMs imported over the bundled terrain (their provenance sources), in order
-        self.dems: list[str] = []
+        self.project_dems: list[Path] = []
+        self.project_sea_level: float | None = None
         self.sync_plugin_layers()
 
     @classmethod
@@ -243,6 +244,23 @@ class Workspace:
         except ValueError as exc:
             raise YdtwinError(str(exc)) from None
 
+    def restore_sea_level(self, level_m: float | None):
+        """Show the scenario at ``level_m``, or today's sea for None (a project's sea level) → its result or None."""
+        if level_m is not None:
+            return self.set_sea_level(level_m)
+        self.show_inundation(None)
+        return None
+
+    @property
+    def dems(self) -> list[str]:
+        """The DEM files imported over the bundled terrain shown (absolute paths), in order."""
+        from ydtwin.workspace.terrain import terrain_layer
+
+        try:
+            return list(terrain_layer(self.scene).imported_files)
+        except YdtwinError:  # a region without terrain
+            return []
+
     def read_dem(self, path: str | Path):
         """A DEM (GeoTIFF, NetCDF; any CRS) merged over the terrain → (new terrain layer, summary line); nothing
         shown yet (safe in a worker thread)."""
@@ -250,13 +268,19 @@ class Workspace:
 
         return read_dem(self.scene, path)
 
+    def read_dems(self, paths):
+        """DEMs merged over the terrain one after the other (a project's) → (the new terrain layer or None, a line
+        per DEM merged, an error line per DEM left out); nothing shown yet (safe in a worker thread)."""
+        from ydtwin.workspace.terrain import read_dems
+
+        return read_dems(self.scene, paths)
+
     def add_terrain(self, layer, *, rescenario: bool = True) -> None:
         """Show a terrain from ``read_dem`` in place of the current one (a scenario shown follows it, unless
         ``rescenario`` is False and the caller computes it again itself)."""
         from ydtwin.workspace.terrain import add_terrain
 
         add_terrain(self.scene, layer, rescenario=rescenario)
-        self.dems.append(layer.imported[-1].source)
 
     def open_dem(self, path: str | Path) -> str:
         """Read and show a DEM over the terrain (the synchronous path: the command line) → the summary line."""
@@ -519,21 +543,10 @@ class Workspace:
     # ---- projects ----------------------------------------------------------------------------------------
 
     def current_project(self):
-        """The project as it stands: loaded files with their styles, the region layers' state, bookmarks, year."""
-        from ydtwin.model.project import LayerEntry, Project
+        """The project as it stands (see ``ydtwin.workspace.projects.current_project``)."""
+        from ydtwin.workspace.projects import current_project
 
-        entries = []
-        for layer in self.scene.layers:
-            request = self.sources.get(layer.id)
-            if request is not None:
-                entries.append(LayerEntry(str(request.path), crs=request.crs, color_by=getattr(layer, "color_by", ""),
-                                          visible=layer.visible, opacity=layer.opacity,
-                                          replaces=getattr(layer, "replaces", "area")))
-        base = {layer.role: {"visible": layer.visible, "opacity": layer.opacity}
-                for layer in self.scene.layers if layer.role and layer.id not in self.sources}
-        shown = self.basemaps and any(layer.role.startswith("basemap-") for layer in self.scene.layers)
-        return Project(region=None, layers=entries, base_layers=base, viewpoints=list(self.bookmarks),
-                       plan_year=self.scene.plan_year, basemap=str(self.basemaps[0]) if shown else None)
+        return current_project(self)
 
     def save_project(self, path: str | Path) -> Path:
         from ydtwin.model.project import save_project
@@ -541,22 +554,16 @@ class Workspace:
         return save_project(self.current_project(), path)
 
     def open_project(self, path: str | Path) -> list[LayerRequest]:
-        """Apply a project's region-layer states, bookmarks and plan year → the files it loads, as requests
-        (the front end reads them: the CLI at once, the window in the background). The basemap it shows is
-        ``project_basemap`` (None: none), for the front end to read the same way."""
-        from ydtwin.model.project import load_project
+        """Apply a project's states → the files it loads, as requests; its basemap, DEMs and sea level are left in
+        ``project_basemap``, ``project_dems`` and ``project_sea_level`` for the front end to load the same way
+        (the window, in the background). See ``ydtwin.workspace.projects.open_project``."""
+        from ydtwin.workspace.projects import open_project
 
-        project = load_project(path)
-        self.project_basemap = Path(project.basemap) if project.basemap else None
-        for role, state in project.base_layers.items():
-            try:
-                layer = self.scene.layer(role)
-            except KeyError:
-                continue
-            layer.visible = bool(state.get("visible", True))
-            layer.opacity = float(state.get("opacity", 1.0))
-        self.bookmarks = list(project.viewpoints)
-        self.events.bookmarks.emit()
-        self.scene.plan_year = project.plan_year
-        return [LayerRequest(Path(e.path), crs=e.crs, color_by=e.color_by, replaces=e.replaces, visible=e.visible,
-                             opacity=e.opacity) for e in project.layers]
+        return open_project(self, path)
+
+    def load_project(self, path: str | Path) -> list[str]:
+        """Open a project and load everything it names now (the synchronous path: the command line) → a line per
+        thing loaded or skipped. See ``ydtwin.workspace.projects.load_project``."""
+        from ydtwin.workspace.projects import load_project
+
+        return load_project(self, path)
