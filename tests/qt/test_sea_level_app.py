@@ -116,3 +116,20 @@ def test_a_project_restores_dems_sea_level_hillshade_and_a_cloud_through_the_wor
     doc = json.loads(saved.read_text(encoding="utf-8"))
     assert (doc["dems"], doc["sea_level"], doc["terrain_colouring"]) == (["survey.tif"], 1.5, "hillshade")
     assert doc["layers"][0]["points"]["hidden_classes"] == [6] and doc["layers"][0]["crs"] == "EPSG:32651"
+
+
+def test_dems_opened_in_quick_succession_both_count_in_order(make_window, qtbot, tmp_path):
+    """Two DEMs opened before the first is merged: each is merged onto the terrain the one before left (a
+    queue of terrain jobs), so both are in the terrain, in order — not the second alone."""
+    pytest.importorskip("rasterio")
+    from dem_synth import write_utm_tif
+
+    window = make_window(view="Suzhou", size=(900, 600))
+    first = write_utm_tif(tmp_path / "first.tif", value=11.0)
+    second = write_utm_tif(tmp_path / "second.tif", value=22.0)
+    window.open_dem(str(first))
+    window.open_dem(str(second))
+    qtbot.waitUntil(lambda: len(window.scene.layer("terrain").imported) == 2, timeout=60_000)
+    sources = [p.source.split(" ")[0] for p in window.scene.layer("terrain").imported]
+    assert sources == ["first.tif", "second.tif"]
+    qtbot.waitUntil(lambda: not getattr(window, "_terrain_jobs", []), timeout=30_000)

@@ -468,8 +468,10 @@ def run(*, region: str | None = None, boundaries: str = "corrected", view: str =
         window.open_project(project)  # a file it cannot open is one line in the log
     for dem in dems or []:
         window.open_dem(dem)  # merged in the background; a scenario shown then follows the new terrain
-    if sea_level is not None:
-        window.sea_level_panel.set_level(sea_level)
+    if sea_level is not None:  # after the project's and the command line's DEMs, in that order
+        from ydtwin.qt.sea_level_panel import run_terrain_job
+
+        run_terrain_job(window, lambda: None, lambda _none: window.sea_level_panel.set_level(sea_level))
     if terrain_colour is not None:
         window.hillshade_action.setChecked(terrain_colour == "hillshade")
     for folder in basemaps or []:

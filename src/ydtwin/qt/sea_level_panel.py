@@ -16,7 +16,7 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-__all__ = ["SeaLevelPanel", "add_sea_level_dock", "open_dem_dialog"]
+__all__ = ["SeaLevelPanel", "add_sea_level_dock", "open_dem_dialog", "run_terrain_job"]
 
 #: slider steps of 0.5 m from 0 to +5 m
 STEP_M = 0.5
@@ -158,4 +158,34 @@ def open_dem_dialog(window, path: str | None = None) -> None:
         window.log_message(str(exc), error=True)
 
     window.log_message(tr("Reading DEM {name}…").format(name=path))
-    window.runner.run(lambda: workspace.read_dem(path), done, failed)
+    run_terrain_job(window, lambda: workspace.read_dem(path), done, failed)
+
+
+def run_terrain_job(window, work, done, failed=None) -> None:
+    """Changes of the terrain (DEMs merged, a project's terrain and sea level) one after the other, each in the
+    background: a DEM is merged onto the terrain the one before it left, so two opened in quick succession (or
+    a project's and the command line's) both count, in order. ``done(result)`` / ``failed(exc)`` run on the UI
+    thread before the next job starts."""
+    queue = window.__dict__.setdefault("_terrain_jobs", [])
+    queue.append((work, done, failed))
+    if len(queue) == 1:
+        _next_terrain_job(window)
+
+
+def _next_terrain_job(window) -> None:
+    queue = window._terrain_jobs
+    if not queue:
+        return
+    work, done, failed = queue[0]
+
+    def finish(callback, value) -> None:
+        try:
+            if callback is not None:
+                callback(value)
+            elif isinstance(value, BaseException):
+                window.log_message(str(value), error=True)
+        finally:
+            queue.pop(0)
+            _next_terrain_job(window)
+
+    window.runner.run(work, lambda result: finish(done, result), lambda exc: finish(failed, exc))

@@ -266,10 +266,12 @@ class FilesMixin:
         """The project's DEMs, merged one after the other in a worker and then shown, and its sea level on that
         terrain (computed by the Sea level panel, off the UI thread): the workspace's ``read_dems``,
         ``add_terrain`` and scenario, as ``ydtwin --project`` uses them."""
+        from ydtwin.qt.sea_level_panel import run_terrain_job
+
         workspace, panel = self.workspace, self.sea_level_panel
         dems, level = list(workspace.project_dems), workspace.project_sea_level or 0.0
-        if not dems:
-            panel.set_level(level)
+        if not dems:  # after any terrain change still under way, like the level a project with DEMs sets
+            run_terrain_job(self, lambda: None, lambda _none: panel.set_level(level))
             return
 
         def done(result) -> None:
@@ -288,7 +290,7 @@ class FilesMixin:
 
         reading = QCoreApplication.translate("SeaLevelPanel", "Reading DEM {name}…")  # File ▸ Open DEM…'s line
         self.log_message(reading.format(name=", ".join(str(dem) for dem in dems)))
-        self.runner.run(lambda: workspace.read_dems(dems), done, failed)
+        run_terrain_job(self, lambda: workspace.read_dems(dems), done, failed)
 
     def open_files(self, requests) -> None:
         """Load several files one after the other, in the background (a project's, the command line's)."""
