@@ -8,28 +8,44 @@ import shapely
 
 from ydtwin.geo.grid import GridData
 from ydtwin.geo.projection import SceneProjection
+from ydtwin.geo.terrain_detail import drawn_heights
 
 __all__ = ["SurfaceHeights", "polygon_triangles", "line_arrays"]
 
 
 class SurfaceHeights:
-    """Height of the drawn surface (terrain above sea, sea level over water) at scene x/y."""
+    """Height of the drawn surface (terrain above sea, sea level over water) at scene x/y: the terrain's detail
+    tiles where an imported DEM gave them (``ElevationGrid.detail``), else its grid."""
 
     def __init__(self, grid: GridData | None, projection: SceneProjection, exaggeration: float) -> None:
         self.grid = grid
         self.projection = projection
         self.exaggeration = float(exaggeration)
+        #: the finer heights of imported DEMs (ydtwin.geo.terrain_detail.TerrainDetail), or None
+        self.detail = getattr(grid, "detail", None)
+
+    def _heights(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        """(true elevation (m), where it comes from the detail or None when there is none)."""
+        if self.grid is None:
+            return np.zeros(np.shape(x)), None
+        lon, lat = self.projection.from_scene(x, y)
+        e = self.grid.sample(lon, lat)
+        if self.detail is None:
+            return e, None
+        fine = self.detail.sample(x, y)
+        have = np.isfinite(fine)
+        return np.where(have, fine, e), have
 
     def elevation(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         """True elevation (m) at scene x/y; NaN outside the grid."""
-        if self.grid is None:
-            return np.zeros(np.shape(x))
-        lon, lat = self.projection.from_scene(x, y)
-        return self.grid.sample(lon, lat)
+        return self._heights(x, y)[0]
 
     def z(self, x: np.ndarray, y: np.ndarray, offset: float) -> np.ndarray:
         """Scene z of a drape ``offset`` metres (screen-true, not exaggerated) above the surface."""
-        e = np.nan_to_num(self.elevation(x, y), nan=0.0)
+        e, fine = self._heights(x, y)
+        e = np.nan_to_num(e, nan=0.0)
+        if fine is not None:  # where the detail is drawn: at its drawn heights (low land lifted, as on the grid)
+            e = np.where(fine, drawn_heights(e), e)
         return np.maximum(e, 0.0) * self.exaggeration + offset
 
 

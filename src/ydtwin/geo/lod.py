@@ -301,25 +301,7 @@ class LodIndex:
 
     def frame(self, camera: Camera, *, cull: bool = True) -> tuple[np.ndarray, np.ndarray]:
         """(visible, screen-space error in pixels per metre of error) for the camera: per node."""
-        b = self.bounds
-        if cull:
-            visible = np.isfinite(b[:, 0])
-            for a, bb, c, d in camera.planes:
-                if not visible.any():
-                    break
-                px = np.where(a >= 0, b[:, 1], b[:, 0])
-                py = np.where(bb >= 0, b[:, 3], b[:, 2])
-                pz = np.where(c >= 0, b[:, 5], b[:, 4])
-                with np.errstate(invalid="ignore"):  # empty nodes carry infinite boxes
-                    visible &= a * px + bb * py + c * pz + d >= 0
-        else:
-            visible = np.isfinite(b[:, 0])
-        pos = camera.position
-        with np.errstate(invalid="ignore"):
-            dx = np.maximum(np.maximum(b[:, 0] - pos[0], 0.0), pos[0] - b[:, 1])
-            dy = np.maximum(np.maximum(b[:, 2] - pos[1], 0.0), pos[1] - b[:, 3])
-            dz = np.maximum(np.maximum(b[:, 4] - pos[2], 0.0), pos[2] - b[:, 5])
-        dist = np.maximum(np.sqrt(dx * dx + dy * dy + dz * dz), 1.0)
+        visible, dist = boxes_in_view(self.bounds, camera, cull=cull)
         return visible, self.error * camera.pixel_factor / dist
 
     def select(self, visible: np.ndarray, sse: np.ndarray, max_error_px: float) -> tuple[np.ndarray, np.ndarray]:
@@ -343,6 +325,29 @@ class LodIndex:
 
     def triangles(self, agg: np.ndarray, full: np.ndarray) -> int:
         return int(self.agg_tris[agg].sum() + self.full_tris[full].sum())
+
+
+def boxes_in_view(bounds: np.ndarray, camera: Camera, *, cull: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """For boxes (n, 6: xmin, xmax, ymin, ymax, zmin, zmax; empty ones infinite): (inside the camera's
+    frustum, or every non-empty box when not ``cull``; distance from the camera to the box's nearest point,
+    at least 1 m)."""
+    b = bounds
+    visible = np.isfinite(b[:, 0])
+    if cull:
+        for a, bb, c, d in camera.planes:
+            if not visible.any():
+                break
+            px = np.where(a >= 0, b[:, 1], b[:, 0])
+            py = np.where(bb >= 0, b[:, 3], b[:, 2])
+            pz = np.where(c >= 0, b[:, 5], b[:, 4])
+            with np.errstate(invalid="ignore"):  # empty nodes carry infinite boxes
+                visible &= a * px + bb * py + c * pz + d >= 0
+    pos = camera.position
+    with np.errstate(invalid="ignore"):
+        dx = np.maximum(np.maximum(b[:, 0] - pos[0], 0.0), pos[0] - b[:, 1])
+        dy = np.maximum(np.maximum(b[:, 2] - pos[1], 0.0), pos[1] - b[:, 3])
+        dz = np.maximum(np.maximum(b[:, 4] - pos[2], 0.0), pos[2] - b[:, 5])
+    return visible, np.maximum(np.sqrt(dx * dx + dy * dy + dz * dz), 1.0)
 
 
 def select(

@@ -8,7 +8,7 @@ import numpy as np
 
 from ydtwin.geo.grid import GridData
 
-__all__ = ["TERRAIN_COLOURINGS", "hillshade"]
+__all__ = ["TERRAIN_COLOURINGS", "hillshade", "shade_from_slopes"]
 
 #: how the terrain may be coloured: hypsometric tints by elevation, or grey relief shading
 TERRAIN_COLOURINGS = ("elevation", "hillshade")
@@ -36,6 +36,14 @@ def hillshade(grid: GridData, *, azimuth_deg: float = 315.0, altitude_deg: float
     dz_dy, dz_dx = np.gradient(z)
     gx = dz_dx / dx * np.sign(grid.dx)  # slope eastwards
     gy = dz_dy / dy * np.sign(grid.dy)  # slope northwards
+    return shade_from_slopes(gx, gy, azimuth_deg=azimuth_deg, altitude_deg=altitude_deg)
+
+
+def shade_from_slopes(gx, gy, *, azimuth_deg: float = 315.0, altitude_deg: float = 45.0) -> np.ndarray:
+    """Illumination 0–1 of a surface whose slopes eastwards and northwards (dz/dx, dz/dy) are ``gx``, ``gy``,
+    lit as in :func:`hillshade`."""
+    gx = np.asarray(gx, dtype=np.float64)
+    gy = np.asarray(gy, dtype=np.float64)
     az = math.radians(azimuth_deg)
     alt = math.radians(altitude_deg)
     # unit vector towards the sun (east, north, up) against the surface normal (−gx, −gy, 1)

@@ -142,8 +142,14 @@ def resample_onto(info: DemInfo, grid: GridData) -> tuple[np.ndarray, tuple[slic
         reproject(source=rasterio.band(src, 1), destination=out, src_crs=info.crs, dst_transform=dst_transform,
                   dst_crs=grid.crs, resampling=Resampling.average, src_nodata=nodata, dst_nodata=np.nan,
                   num_threads=2)
+    return _heights(out, scale, offset), (rows, cols)
+
+
+def _heights(out: np.ndarray, scale: float, offset: float) -> np.ndarray:
+    """Warped values (row 0 north) → heights in metres, row 0 south, NaN where they are not elevations."""
     out = out[::-1]  # the grid's row 0 is its southern edge
     if scale != 1.0 or offset != 0.0:
         out = out * np.float32(scale) + np.float32(offset)
+    out = np.ascontiguousarray(out, dtype=np.float32)
     out[~np.isfinite(out) | (np.abs(out) > 12_000)] = np.nan  # deeper than the deepest trench: not an elevation
-    return np.ascontiguousarray(out, dtype=np.float32), (rows, cols)
+    return out

@@ -254,6 +254,11 @@ class TerrainLayer(Layer):
             self._colouring = value
             self.events.style.emit(self.style)  # views redraw the terrain
 
+    @property
+    def detail(self):
+        """The finer terrain tiles imported DEMs gave it (``ydtwin.geo.terrain_detail.TerrainDetail``), or None."""
+        return getattr(self.elevation, "detail", None)
+
     def provenance_at(self, x: float, y: float) -> Provenance:
         """Where the value nearest (x, y) (in the grid's CRS) comes from: an imported DEM, else the bundled DEM
         on land or the bundled (synthetic) bathymetry at sea."""

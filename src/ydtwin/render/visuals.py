@@ -11,16 +11,18 @@ import pyvista as pv
 import shapely
 
 from ydtwin.geo.drape import SurfaceHeights, line_arrays, polygon_triangles
-from ydtwin.geo.inundation import cell_rectangles, water_cells
+from ydtwin.geo.inundation import cell_rectangles
 from ydtwin.geo.labels import CITY, DISTRICT, FINDING, PROJECT
-from ydtwin.geo.lod import InteractivePointBudget, TriangleBudget
+from ydtwin.geo.lod import InteractivePointBudget, TriangleBudget, boxes_in_view
 from ydtwin.geo.relief import hillshade
+from ydtwin.geo.terrain_detail import sea_surface_cells
 from ydtwin.geo.tiles import TileGrid, split_by_tiles, to_local
 from ydtwin.model.layer import LabelLayer, Layer, TerrainLayer, VectorLayer
 from ydtwin.model.scene import Scene
 from ydtwin.render import _vtk
 from ydtwin.render.fonts import cjk_font
 from ydtwin.render.labels import LabelPlacer, make_label, set_label_opacity
+from ydtwin.render.terrain_detail import DETAIL_SHARE, DetailTiles, frame_camera
 
 #: terrain cells per render block (≈ 100 × 120 km at 30″): each block is one actor per level of detail with
 #: its own origin (local coordinates ≤ 60 km: float32 spacing ≤ 4 mm). Few, big actors: on a GPU each
@@ -214,6 +216,8 @@ class TerrainVisual(Visual):
         self._block_bounds = np.zeros((0, 6))
         self._observer: int | None = None
         self._drawn: set[int] = set()
+        #: the imported DEMs' detail tiles (ydtwin.render.terrain_detail), when the terrain has any
+        self.detail = None
 
     def build(self) -> None:
         layer: TerrainLayer = self.layer  # type: ignore[assignment]
@@ -225,6 +229,9 @@ class TerrainVisual(Visual):
         land = layer.land_mask if layer.land_mask is not None else grid.values > 0
         # hillshade: the relief is in the colours, so the scene's lights leave the terrain alone
         shade = hillshade(grid, z_factor=exag) if layer.colouring == "hillshade" else None
+        # mesh cells wholly under an imported DEM's detail tiles are not drawn coarse (no show-through)
+        covered = layer.detail.covered if layer.detail is not None else None
+        sea_surface = sea_surface_cells(land, layer.detail)
         bounds = []
         for j0 in range(0, ny - 1, TERRAIN_BLOCK):
             j1 = min(j0 + TERRAIN_BLOCK, ny - 1)
@@ -252,6 +259,8 @@ class TerrainVisual(Visual):
                     surf = sg.extract_surface(algorithm="dataset_surface").triangulate().compute_normals(
                         cell_normals=False, split_vertices=False
                     )
+                    if covered is not None:
+                        surf = _without_cells(surf, covered[j0:j1, i0:i1], si, sj)
                     actors.append(self._add(surf, origin, scalars="rgb", rgb=True, smooth_shading=True,
                                             specular=0.05, lighting=shade is None,
                                             name=f"terrain-{layer.id}-{i0}-{j0}-{step}"))
@@ -262,7 +271,7 @@ class TerrainVisual(Visual):
                 bounds.append((lo[0], hi[0], lo[1], hi[1], min(lo[2], 0.0), max(hi[2], 0.0)))
                 # the sea surface over this block: at the scene's sea level, over the mesh cells with sea at a
                 # corner (whole 16 × 16 tiles merged), so that low land inland is never under it
-                sea_cells = water_cells(~land[j0 : j1 + 1, i0 : i1 + 1])
+                sea_cells = sea_surface[j0:j1, i0:i1]
                 sea_surf = water_mesh(pts[:, :2], dims, sea_cells, origin)
                 sea_actor = None
                 if sea_surf is not None:
@@ -272,6 +281,9 @@ class TerrainVisual(Visual):
                 self._sea_actors.append(sea_actor)
                 self._sea_counts.append(sea_surf.n_cells * 2 if sea_surf is not None else 0)
         self._block_bounds = np.array(bounds, dtype=np.float64).reshape(-1, 6)
+        if layer.detail is not None and self.blocks:
+            self.detail = DetailTiles(self, layer.detail, self.blocks[0][0], colours=terrain_colours,
+                                      shade=shade is not None)
         self.set_sea_level(self.ctx.scene.sea_level)
         self.ctx.scene.events.sea_level.connect(self.set_sea_level)
         ren = self.ctx.plotter.renderer
@@ -284,22 +296,9 @@ class TerrainVisual(Visual):
         if not self.blocks:
             return
         visible = self.layer.visible
-        ren = self.ctx.plotter.renderer
-        cam = ren.GetActiveCamera()
-        pos = np.array(cam.GetPosition())
-        w, h = ren.GetSize()
-        pf = h / (2 * np.tan(np.radians(cam.GetViewAngle()) / 2))
-        planes = [0.0] * 24
-        cam.GetFrustumPlanes(w / max(h, 1), planes)
-        b = self._block_bounds
-        inside = np.ones(len(b), dtype=bool)
-        for a, bb, c, d in np.reshape(planes, (6, 4)):
-            px = np.where(a >= 0, b[:, 1], b[:, 0])
-            py = np.where(bb >= 0, b[:, 3], b[:, 2])
-            pz = np.where(c >= 0, b[:, 5], b[:, 4])
-            inside &= a * px + bb * py + c * pz + d >= 0
-        near = np.maximum(np.maximum(b[:, 0::2] - pos, 0.0), pos - b[:, 1::2])
-        dist = np.maximum(np.sqrt((near * near).sum(axis=1)), 1.0)
+        camera = frame_camera(self.ctx.plotter.renderer)
+        pf = camera.pixel_factor
+        inside, dist = boxes_in_view(self._block_bounds, camera)
         tris = 0
         threshold = self.COARSE_BELOW_PX
         for k, (full, coarse, _centre, cell_m, (n_full, n_coarse)) in enumerate(self.blocks):
@@ -315,11 +314,19 @@ class TerrainVisual(Visual):
                 self._sea_actors[k].SetVisibility(shown_block)
             if shown_block:
                 tris += (n_full if use_full else n_coarse) + self._sea_counts[k]
+        if self.detail is not None:
+            budget = int(self.ctx.budget.budget * self.ctx.detail * DETAIL_SHARE)
+            tris += self.detail.update(camera, visible=visible, budget=budget)
         self.triangles = tris
 
     def apply_visibility(self) -> None:
         super().apply_visibility()
         self.update_lod()
+
+    def apply_opacity(self) -> None:
+        super().apply_opacity()
+        if self.detail is not None:
+            self.detail.prop.opacity = self.layer.opacity
 
     def set_sea_level(self, level_m: float) -> None:
         """Raise (or lower) the sea surface to ``level_m`` metres, exaggerated like the terrain."""
@@ -334,11 +341,30 @@ class TerrainVisual(Visual):
             self.ctx.plotter.renderer.RemoveObserver(self._observer)
             self._observer = None
         self.ctx.scene.events.sea_level.disconnect(self.set_sea_level)
+        if self.detail is not None:
+            self.detail.remove()
+            self.detail = None
         self.blocks = []
         self._sea_actors, self._sea_counts = [], []
         self._block_bounds = np.zeros((0, 6))
         self._drawn = set()
         super().remove()
+
+
+def _without_cells(surf: pv.PolyData, covered: np.ndarray, si: np.ndarray, sj: np.ndarray) -> pv.PolyData:
+    """A block's triangulated mesh (every ``si``-th / ``sj``-th value of the block) without the triangles of its
+    cells that lie wholly on ``covered`` cells of the full grid (cells under detail tiles)."""
+    cut = np.logical_and.reduceat(np.logical_and.reduceat(covered, sj[:-1], axis=0), si[:-1], axis=1)
+    if not cut.any():
+        return surf
+    faces = surf.regular_faces
+    original = np.asarray(surf.point_data["vtkOriginalPointIds"])[faces]
+    row, col = np.divmod(original, len(si))
+    keep = ~cut[row.min(axis=1), col.min(axis=1)]
+    out = surf.copy()
+    out.cell_data.clear()  # per-cell arrays of the uncut mesh (original cell ids) no longer fit
+    out.faces = np.column_stack([np.full(int(keep.sum()), 3), faces[keep]]).ravel()
+    return out
 
 
 class VectorVisual(Visual):

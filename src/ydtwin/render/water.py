@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from ydtwin.geo.inundation import water_cells
+from ydtwin.geo.terrain_detail import sea_surface_cells
 from ydtwin.model.inundation import InundationLayer
 from ydtwin.render.visuals import TERRAIN_BLOCK, VISUALS, Visual, water_mesh
 
@@ -20,7 +21,7 @@ class InundationVisual(Visual):
         proj = self.ctx.scene.projection
         z = result.level_m * self.ctx.scene.vertical_exaggeration
         # the sea surface covers the cells with sea at a corner: the flood takes the others it reaches
-        cells = water_cells(result.flooded) & ~water_cells(~_land_of(self.ctx.scene, result))
+        cells = water_cells(result.flooded) & ~_sea_surface(self.ctx.scene, result)
         if not cells.any():
             return
         lon_axis, lat_axis = grid.axes()
@@ -49,14 +50,15 @@ class InundationVisual(Visual):
         return [(text.format(level=f"{layer.level_m:+g}"), layer.style.color)]
 
 
-def _land_of(scene, result) -> np.ndarray:
-    """The land mask the scenario was computed on: everything that is not open sea or another water body."""
+def _sea_surface(scene, result) -> np.ndarray:
+    """The cells the terrain's sea surface covers, from the land mask the scenario was computed on (everything
+    that is not open sea or another water body) and the terrain's detail."""
     from ydtwin.model.layer import TerrainLayer
 
     for layer in scene.layers:
         if isinstance(layer, TerrainLayer) and layer.land_mask is not None and layer.land_mask.shape == result.sea.shape:
-            return layer.land_mask
-    return ~result.sea
+            return sea_surface_cells(layer.land_mask, layer.detail)
+    return sea_surface_cells(~result.sea)
 
 
 VISUALS[InundationLayer] = InundationVisual

@@ -191,9 +191,10 @@ def read_dem(scene, path: str | Path, *, onto: TerrainLayer | None = None) -> tu
     n_land = int((have & win_l).sum())
     n_sea = int((have & ~win_l).sum())
     sea_cells_total = int((~land).sum())
+    detail, detail_note = _merge_detail(scene, old, info, (rows, cols), have)
     prov = Provenance(source=f"{name} (imported DEM, {info.resolution_label})", licence="as the file's owner says",
                       nature="real", transformations=(f"averaged into the region grid's {abs(grid.dx) * 3600:.0f}″ "
-                                                      "cells (GDAL warp, average)",))
+                                                      "cells (GDAL warp, average)", *detail_note))
     bathy = old.bathymetry_provenance
     covered_sea = int(((origin > 0) & ~land).sum())
     share = covered_sea / sea_cells_total if sea_cells_total else 0.0
@@ -210,9 +211,10 @@ def read_dem(scene, path: str | Path, *, onto: TerrainLayer | None = None) -> tu
         dem_prov = Provenance(source=dem_prov.source, licence=dem_prov.licence, nature=dem_prov.nature,
                               transformations=(*dem_prov.transformations, f"replaced by {name} where it has data"),
                               notes=dem_prov.notes)
-    from ydtwin.geo.grid import GridData
+    from ydtwin.geo.terrain_detail import ElevationGrid
 
-    new_grid = GridData(x0=grid.x0, y0=grid.y0, dx=grid.dx, dy=grid.dy, values=elev, crs=grid.crs, units=grid.units)
+    new_grid = ElevationGrid(x0=grid.x0, y0=grid.y0, dx=grid.dx, dy=grid.dy, values=elev, crs=grid.crs,
+                             units=grid.units, detail=detail)
     layer = TerrainLayer(old.name, new_grid, bathymetry_provenance=bathy, land_mask=land, provenance=dem_prov,
                          group=old.group, role=old.role, visible=old.visible, opacity=old.opacity, style=old.style)
     layer.colouring = old.colouring
@@ -220,7 +222,8 @@ def read_dem(scene, path: str | Path, *, onto: TerrainLayer | None = None) -> tu
     layer.imported_files = (*old.imported_files, os.path.abspath(path))
     layer.origin = origin
     layer.unknown = unknown
-    line = (f"DEM {name}: {n_land:,} land and {n_sea:,} sea cells of the terrain replaced ({info.resolution_label})")
+    line = (f"DEM {name}: {n_land:,} land and {n_sea:,} sea cells of the terrain replaced ({info.resolution_label})"
+            + "".join(f"; {note}" for note in detail_note))
     return layer, line
 
 
@@ -256,3 +259,30 @@ def add_terrain(scene, layer: TerrainLayer, *, rescenario: bool = True) -> None:
     scene.layers.insert(at, layer)
     if rescenario and (scenario or level):
         show_inundation(scene, compute_inundation(scene, level))
+
+
+def _merge_detail(scene, old: TerrainLayer, info, window, have) -> tuple[object, tuple[str, ...]]:
+    """The terrain's detail after importing ``info`` (see ``ydtwin.io.dem_detail.merge_detail``) → (the detail
+    or None; what was kept of the file's own resolution, for the provenance and the log line)."""
+    from ydtwin.io.dem_detail import merge_detail
+
+    before = old.detail
+    detail = merge_detail(before, info, old.elevation, window, have, scene.projection.crs, scene.extent)
+    kept = () if detail is None else detail.notes[len(before.notes) if before is not None else 0:]
+    return detail, tuple(note.split(": ", 1)[1] for note in kept)
+
+
+def without_detail(layer: TerrainLayer) -> TerrainLayer:
+    """The same terrain with its region grid only: what it is drawn as without its imported DEMs' detail tiles
+    (comparisons, benchmarks)."""
+    from ydtwin.geo.grid import GridData
+
+    g = layer.elevation
+    plain = TerrainLayer(layer.name, GridData(g.x0, g.y0, g.dx, g.dy, g.values, g.crs, g.units),
+                         bathymetry_provenance=layer.bathymetry_provenance, land_mask=layer.land_mask,
+                         provenance=layer.provenance, group=layer.group, role=layer.role, visible=layer.visible,
+                         opacity=layer.opacity, style=layer.style)
+    plain.colouring = layer.colouring
+    plain.imported, plain.origin, plain.unknown = layer.imported, layer.origin, layer.unknown
+    plain.imported_files = getattr(layer, "imported_files", ())
+    return plain
