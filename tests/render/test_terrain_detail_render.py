@@ -224,3 +224,52 @@ def test_the_sea_surface_lies_over_the_detail_sea_at_the_coast(tmp_path):
     finally:
         view.close()
         plotter.close()
+
+
+def test_tiles_come_in_slices_when_the_host_can_defer(hills_ws, monkeypatch):
+    """In the window a frame makes new tiles for a few milliseconds only: where a tile is not made yet its
+    nearest coarser tile stands in (never both), the rest are made on later turns of the event loop, and a new
+    frame is asked for when they are ready; that frame draws what the view asked for."""
+    from ydtwin.render.terrain_detail import DetailTiles
+
+    monkeypatch.setattr(DetailTiles, "CREATE_SLICE_S", 0.0)  # one tile a frame, one a turn
+    ws = hills_ws
+    plotter, view = _view(ws.scene, size=(480, 270))
+    turns, ready = [], []
+    try:
+        view.set_view(HILLS_BOX)
+        view.ctx.defer = turns.append
+        view.ctx.visual_ready = ready.append
+        terrain = _terrain_visual(view)
+        detail = terrain.detail
+        detail.remove()  # start with nothing made
+        detail._removed = False
+        plotter.render_window.Render()
+        index = detail.indexes[0]
+        first = set(detail.shown)
+        assert turns and not ready
+        for _g, n in first:  # no tile drawn together with one of its ancestors
+            k = index.parent[n]
+            while k >= 0:
+                assert (0, int(k)) not in first
+                k = index.parent[k]
+        while turns:
+            turns.pop(0)()
+        assert ready == [terrain]
+        plotter.render_window.Render()
+        assert not turns  # everything asked for is made
+        chosen, _px = detail_selection(detail, plotter)
+        assert set(detail.shown) == chosen
+    finally:
+        view.close()
+        plotter.close()
+
+
+def detail_selection(detail, plotter):
+    """What the view asks for now, as (grid, tile) keys."""
+    from ydtwin.geo.terrain_detail import select_within_budget
+    from ydtwin.render.export import EXPORT_BUDGET
+    from ydtwin.render.terrain_detail import DETAIL_SHARE, frame_camera
+
+    ids, px = select_within_budget(detail.indexes, frame_camera(plotter.renderer), int(EXPORT_BUDGET * DETAIL_SHARE))
+    return {(g, int(n)) for g, sel in enumerate(ids) for n in sel}, px

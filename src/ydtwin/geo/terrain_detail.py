@@ -55,30 +55,42 @@ def drawn_heights(h: np.ndarray) -> np.ndarray:
     return np.where(h > 0, np.maximum(h, MIN_LAND_ELEVATION), np.minimum(h, -MIN_LAND_ELEVATION))
 
 
-def _binomial_rows(x: np.ndarray) -> np.ndarray:
-    """Along axis 1 (odd length 2m+1): out[:, p] = x[:, 2p−1] + 2 x[:, 2p] + x[:, 2p+1] (edges: what exists)."""
-    out = x[:, 0::2] * np.float32(2.0)
-    odd = x[:, 1::2]
-    out[:, 1:] += odd
-    out[:, :-1] += odd
+def _binomial(x: np.ndarray, axis: int) -> np.ndarray:
+    """Along ``axis``: out[p] = x[2p−1] + 2 x[2p] + x[2p+1] (what exists of them); an even length gets a closing
+    post beyond the last, from its one neighbour (written into a preallocated array: no padded copy of ``x``)."""
+    n = x.shape[axis]
+    m = n // 2 + 1  # posts 0, 2, … n−1 (odd n) or … n (even n: the closing one)
+    shape = list(x.shape)
+    shape[axis] = m
+
+    def sl(a, start=None, stop=None, step=None):
+        index = [slice(None)] * a.ndim
+        index[axis] = slice(start, stop, step)
+        return a[tuple(index)]
+
+    out = np.zeros(shape, dtype=np.float32)
+    even = sl(x, 0, None, 2)
+    odd = sl(x, 1, None, 2)
+    k = even.shape[axis]
+    np.multiply(even, np.float32(2.0), out=sl(out, 0, k))
+    sl(out, 1, len(range(1, n, 2)) + 1)[...] += odd  # left neighbours: odd p−1 for post p ≥ 1
+    right = sl(out, 0, odd.shape[axis])
+    right += odd  # right neighbours: odd p for post p
     return out
 
 
 def reduce_level(a: np.ndarray) -> np.ndarray:
-    """One pyramid step: posts 0, 2, 4 … of ``a`` (float32, NaN = no data) in both directions, each the
-    [1 2 1] ⊗ [1 2 1] weighted mean of the finite posts in its 3 × 3 neighbourhood (NaN where none is)."""
-    ny, nx = a.shape
-    if ny % 2 == 0:  # the last post of a level must be an even one: a row of no data closes it
-        a = np.vstack([a, np.full((1, nx), np.nan, dtype=np.float32)])
-    if nx % 2 == 0:
-        a = np.hstack([a, np.full((a.shape[0], 1), np.nan, dtype=np.float32)])
+    """One pyramid step: posts 0, 2, 4 … of ``a`` (float32, NaN = no data) in both directions (plus a closing post
+    past an even-length edge), each the [1 2 1] ⊗ [1 2 1] weighted mean of the finite posts in its 3 × 3
+    neighbourhood (NaN where none is)."""
     finite = np.isfinite(a)
     values = np.where(finite, a, np.float32(0.0)).astype(np.float32, copy=False)
-    s = _binomial_rows(_binomial_rows(values).T).T
-    w = _binomial_rows(_binomial_rows(finite.astype(np.float32)).T).T
+    s = _binomial(_binomial(values, 1), 0)
+    w = _binomial(_binomial(finite.astype(np.float32), 1), 0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        out = np.where(w > 0, s / w, np.float32(np.nan))
-    return out.astype(np.float32, copy=False)
+        s /= w
+    s[w == 0] = np.nan
+    return s
 
 
 def build_pyramid(level0: np.ndarray) -> tuple[np.ndarray, ...]:

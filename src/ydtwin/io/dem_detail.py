@@ -162,17 +162,27 @@ def cell_cover(grids: tuple[DetailGrid, ...], terrain: GridData) -> tuple[np.nda
         # cells, not values: the quad (j, i) spans x0 + i·dx … x0 + (i+1)·dx
         dst_transform = Affine(terrain.dx, 0.0, terrain.x0 + i0 * terrain.dx, 0.0, -terrain.dy,
                                terrain.y0 + j1 * terrain.dy)
-        # a margin of no data around the posts, a cell of the terrain wide: GDAL averages only the source pixels
-        # that exist, so a cell reaching past the raster's edge would otherwise count as wholly covered
-        m = int(math.ceil(_grid_cell_m(terrain) / grid.spacing)) + 2
+        # the posts' coverage in blocks of f × f posts (at most an eighth of a cell of the terrain): a block counts
+        # as covered only when all its posts have data (a cell is then covered a little more cautiously), and
+        # as sea for the share of its posts at or below 0 m; GDAL then averages ~f² fewer pixels
+        cell_m = _grid_cell_m(terrain)
+        f = max(int(cell_m / grid.spacing / 8), 1)
+        s = grid.spacing * f
+        # a margin of no data around them, a cell of the terrain wide: GDAL averages only the source pixels that
+        # exist, so a cell reaching past the raster's edge would otherwise count as wholly covered
+        m = int(math.ceil(cell_m / s)) + 2
         posts = grid.levels[0]
-        ny_, nx_ = posts.shape
-        masks = np.zeros((2, ny_ + 2 * m, nx_ + 2 * m), dtype=np.float32)
-        masks[0, m:-m, m:-m] = np.isfinite(posts)
+        by, bx = -(-posts.shape[0] // f), -(-posts.shape[1] // f)
+        padded = np.full((by * f, bx * f), np.nan, dtype=np.float32)
+        padded[: posts.shape[0], : posts.shape[1]] = posts
+        blocks = padded.reshape(by, f, bx, f)
+        masks = np.zeros((2, by + 2 * m, bx + 2 * m), dtype=np.float32)
+        masks[0, m:-m, m:-m] = np.isfinite(blocks).all(axis=(1, 3))
         with np.errstate(invalid="ignore"):
-            masks[1, m:-m, m:-m] = posts <= 0
-        _src, src_transform = _north_up(masks[0], grid.x0 - m * grid.spacing, grid.y0 - m * grid.spacing,
-                                        grid.spacing, grid.spacing)
+            masks[1, m:-m, m:-m] = (blocks <= 0).mean(axis=(1, 3))
+        # block (J, I) is centred (f − 1)/2 posts beyond its first post
+        _src, src_transform = _north_up(masks[0], grid.x0 + (f - 1) / 2 * grid.spacing - m * s,
+                                        grid.y0 + (f - 1) / 2 * grid.spacing - m * s, s, s)
         reproject(source=np.ascontiguousarray(masks[:, ::-1]), destination=window, src_transform=src_transform,
                   src_crs=_scene_crs(grid.crs), dst_transform=dst_transform, dst_crs=terrain.crs,
                   resampling=Resampling.average, src_nodata=None, dst_nodata=0.0,
