@@ -12,6 +12,10 @@ def cmd_analyse(args) -> int:
         from ydtwin.cli.heights import cmd_heights
 
         return cmd_heights(args)
+    if args.analyse_command == "sunlight":
+        from ydtwin.cli.sunlight import cmd_sunlight
+
+        return cmd_sunlight(args)
     from ydtwin.cli.common import workspace_from_args
     from ydtwin.workspace.outputs import check_output
     from ydtwin.workspace.terrain import check_level, table_format, table_text, write_table

@@ -30,6 +30,8 @@ examples:
   ydtwin plugins install my-plans.zip         install a plugin (folder or .zip) for this user
   ydtwin analyse inundation --level 2 --out flood.csv   land under +2 m connected to the sea, per city
   ydtwin analyse heights --layer fp.geojson --cloud survey.laz --out heights.geojson   roof heights from LiDAR
+  ydtwin analyse sunlight --layer fp.geojson --plan towers.geojson --area 121.49,31.23,121.51,31.245 --out sun.geojson
+                                              hours of winter sun (冬至 9–15 h) before and after a plan
   ydtwin snapshot --out cloud.png --layer survey.laz --view survey --color-by classification   a point cloud
   ydtwin snapshot --out surge.png --view Shanghai --sea-level 2    the sea at +2 m, flooded land as water
   ydtwin snapshot --out hb.png --dem gebco.nc --dem survey.tif      imported DEMs over the bundled terrain
@@ -267,7 +269,8 @@ def build_parser() -> argparse.ArgumentParser:
     bmi = bmsub.add_parser("info", help="what a basemap folder holds")
     bmi.add_argument("folder", metavar="DIR")
 
-    an = sub.add_parser("analyse", help="analyses: sea-level / storm-surge inundation, building heights from LiDAR",
+    an = sub.add_parser("analyse", help="analyses: sea-level / storm-surge inundation, building heights from LiDAR, "
+                        "sunlight",
                         description="Analyses of the region's terrain, printed as a table or written as CSV/JSON.")
     ansub = an.add_subparsers(dest="analyse_command", metavar="ANALYSIS", required=True)
     inu = ansub.add_parser("inundation", help="land under a sea level and connected to the sea, per city",
@@ -295,6 +298,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="ground points within M metres of a footprint give its ground (default 30)")
     hts.add_argument("--min-points", type=_number(int, 1, 1_000_000), default=5, metavar="N",
                      help="roof points a footprint needs to be measured (default 5)")
+
+    _add_sunlight_parser(ansub)
 
     info = sub.add_parser(
         "info",
@@ -346,3 +351,49 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--size", type=_size, default=(960, 540), metavar="WxH", help="size of each still")
     _add_plugin_options(rep)
     return parser
+
+
+def _add_sunlight_parser(ansub) -> None:
+    sun = ansub.add_parser(
+        "sunlight", help="hours of direct sun on a day (冬至 / 大寒) over an area, before and after a plan",
+        description="Hours of direct sun at ground points (and on facades) over an area on a day, with the shadows "
+        "of the terrain and of the buildings in the scene (--layer files, the procedural blocks and landmarks unless "
+        "--no-procedural, and the --plan buildings). The sun's path is NREL's SPA; times are China Standard Time "
+        "(UTC+8). With --plan: the hours without and with the planned buildings and the loss per point.")
+    sun.set_defaults(plugins="none")
+    sun.add_argument("--area", required=True, metavar="BOX",
+                     help="lon_min,lat_min,lon_max,lat_max inside the region, at most 10 km a side")
+    sun.add_argument("--plan", action="append", default=[], metavar="FILE",
+                     help="planned buildings (footprints with heights, any format ydtwin reads; repeatable): hours "
+                     "without and with them")
+    sun.add_argument("--plan-crs", default=None, metavar="CRS", help="CRS of the --plan files when they do not say")
+    sun.add_argument("--date", default="winter-solstice", metavar="DAY",
+                     help="YYYY-MM-DD, or winter-solstice (冬至, the default) or major-cold (大寒), optionally :YEAR "
+                     "(default this year's)")
+    sun.add_argument("--window", default=None, metavar="H:MM-H:MM",
+                     help="when sun counts, in true solar time (default: 9:00-15:00 on 冬至, 8:00-16:00 on 大寒)")
+    sun.add_argument("--clock-time", action="store_true",
+                     help="read --window as China Standard Time on the clock instead of true solar time")
+    sun.add_argument("--step", type=_number(float, 0.1, 60.0, " min"), default=1.0, metavar="MIN",
+                     help="minutes between sun positions (default 1)")
+    sun.add_argument("--spacing", type=_number(float, 0.0, 1000.0, " m"), default=10.0, metavar="M",
+                     help="ground points every M metres (default 10; 0 for facades only)")
+    sun.add_argument("--height", type=_number(float, 0.0, 500.0, " m"), default=0.0, metavar="M",
+                     help="ground points M metres above the ground (default 0)")
+    sun.add_argument("--facades", action="store_true",
+                     help="also points on the walls of the buildings in the area, on every storey's window sill")
+    sun.add_argument("--facade-spacing", type=_number(float, 0.5, 1000.0, " m"), default=5.0, metavar="M",
+                     help="facade points every M metres along the walls (default 5)")
+    sun.add_argument("--floors", type=_number(int, 1, 500), default=None, metavar="N",
+                     help="facade points on the lowest N storeys only (default: every storey)")
+    sun.add_argument("--min-hours", type=_number(float, 0.0, 24.0, " h"), default=2.0, metavar="H",
+                     help="flag points with fewer hours (default 2; the standards ask 2 or 3)")
+    sun.add_argument("--min-run", type=_number(float, 0.0, 600.0, " min"), default=0.0, metavar="MIN",
+                     help="count only spells of sun at least MIN minutes long (default 0: every minute)")
+    sun.add_argument("--no-procedural", action="store_true",
+                     help="leave the procedural city blocks and schematic landmarks out: only the files' buildings "
+                     "cast shadows")
+    sun.add_argument("--out", default=None, metavar="FILE", help="write the points and hours as .geojson or .csv")
+    sun.add_argument("--dem", action="append", default=[], metavar="FILE",
+                     help="a DEM (GeoTIFF or NetCDF) over the bundled terrain before the analysis (repeatable)")
+    _add_layer_options(sun)
