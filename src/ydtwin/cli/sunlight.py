@@ -1,0 +1,54 @@
+"""``ydtwin analyse sunlight``: hours of direct sun on a day over an area, before and after a plan."""
+
+from __future__ import annotations
+
+__all__ = ["cmd_sunlight"]
+
+
+def _area(text: str) -> tuple[float, float, float, float]:
+    from ydtwin.errors import YdtwinError
+
+    try:
+        lon0, lat0, lon1, lat1 = (float(v) for v in text.split(","))
+    except ValueError:
+        raise YdtwinError(f"--area {text}: a box is lon_min,lat_min,lon_max,lat_max (four numbers)") from None
+    return lon0, lat0, lon1, lat1
+
+
+def cmd_sunlight(args) -> int:
+    from ydtwin.cli.common import workspace_from_args
+    from ydtwin.workspace import LayerRequest
+    from ydtwin.workspace.layers import load_summary
+    from ydtwin.workspace.outputs import check_output
+    from ydtwin.workspace.sunlight import SunlightRequest, check_area, sun_window_for
+    from ydtwin.workspace.sunlight_output import sunlight_format
+
+    request = SunlightRequest(
+        area=_area(args.area), date=args.date, window=args.window, basis="cst" if args.clock_time else "true-solar",
+        step_min=args.step, spacing_m=args.spacing, height_m=args.height, facades=args.facades,
+        facade_spacing_m=args.facade_spacing, facade_floors=args.floors, storey_m=args.storey_height,
+        min_hours=args.min_hours, min_run_min=args.min_run)
+    # everything that can be checked before the scene is built: the output, the day and window
+    if args.out:
+        sunlight_format(args.out)
+        check_output(args.out, inputs=[*args.layer, *args.plan, *args.dem])
+    sun_window_for(request, (request.area[0] + request.area[2]) / 2, (request.area[1] + request.area[3]) / 2)
+    ws = workspace_from_args(args, layers=True)  # the --dem and --layer files, lines printed
+    check_area(request.area, ws.scene.region.bbox)
+    if args.no_procedural:
+        for layer in ws.scene.layers:
+            if getattr(layer, "kind", "") == "buildings" and layer.provenance.nature in ("procedural", "schematic"):
+                layer.visible = False
+    plans = []
+    for path in args.plan:  # planned buildings stand beside the city: they hide none of its blocks
+        loaded = ws.open_layer(LayerRequest(path, crs=args.plan_crs or args.crs, replaces="none",
+                                            storey_height_m=args.storey_height, default_height_m=args.default_height))
+        print("plan: loaded " + load_summary(loaded))
+        plans.append(loaded.layer)
+    result = ws.sunlight(request, plans=plans)
+    for line in result.summary():
+        print(line)
+    if args.out:
+        path = ws.write_sunlight(result, args.out)
+        print(f"wrote {path} ({len(result):,} points; times in China Standard Time (UTC+8), WGS84 lon/lat)")
+    return 0
