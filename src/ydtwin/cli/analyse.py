@@ -8,6 +8,10 @@ __all__ = ["cmd_analyse"]
 
 
 def cmd_analyse(args) -> int:
+    if args.analyse_command in ("measure", "profile"):
+        from ydtwin.cli import measure
+
+        return measure.cmd_measure(args) if args.analyse_command == "measure" else measure.cmd_profile(args)
     if args.analyse_command == "heights":
         from ydtwin.cli.heights import cmd_heights
 

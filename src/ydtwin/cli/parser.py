@@ -30,6 +30,8 @@ examples:
   ydtwin plugins install my-plans.zip         install a plugin (folder or .zip) for this user
   ydtwin analyse inundation --level 2 --out flood.csv   land under +2 m connected to the sea, per city
   ydtwin analyse heights --layer fp.geojson --cloud survey.laz --out heights.geojson   roof heights from LiDAR
+  ydtwin analyse measure --points 121.4737,31.2304 120.5853,31.2990    geodesic and 3D distance
+  ydtwin analyse profile --corridor suzhou.hsr --out hsr.png    terrain, buildings, grade along a corridor
   ydtwin analyse sunlight --layer fp.geojson --plan towers.geojson --area 121.49,31.23,121.51,31.245 --out sun.geojson
                                               hours of winter sun (冬至 9–15 h) before and after a plan
   ydtwin snapshot --out cloud.png --layer survey.laz --view survey --color-by classification   a point cloud
@@ -300,6 +302,11 @@ def build_parser() -> argparse.ArgumentParser:
                      help="roof points a footprint needs to be measured (default 5)")
 
     _add_sunlight_parser(ansub)
+
+    from ydtwin.cli.measure import add_measure_parsers
+
+    add_measure_parsers(ansub, number=_number, add_options=lambda p: (
+        _add_project_option(p), _add_layer_options(p), _add_terrain_options(p), _add_plugin_options(p)))
 
     info = sub.add_parser(
         "info",

@@ -337,6 +337,60 @@ class Workspace:
         sunlight_format(out)
         return write_sunlight(result, check_output(out))
 
+    # ---- measure and profile -----------------------------------------------------------------------------
+
+    def measure(self, points, kind: str = "distance"):
+        """Distance (geodesic and 3D), area or height (difference) through ``points`` (MeasurePoints, or (lon,
+        lat[, height]) tuples; missing heights from the terrain) → a Measurement (see
+        ``ydtwin.workspace.measure``)."""
+        from ydtwin.workspace.measure import measure
+
+        return measure(self.scene, points, kind)
+
+    def snap_point(self, lon: float, lat: float, **options):
+        """A clicked point snapped to a building's corner or roof, the terrain or the water → a MeasurePoint."""
+        from ydtwin.workspace.measure import snap_point
+
+        return snap_point(self.scene, lon, lat, **options)
+
+    def profile(self, *, line=None, corridor: str | None = None, step_m: float = 50.0):
+        """The terrain, buildings and corridors along a line ([(lon, lat), …]) or a planned corridor (id or
+        title), with the corridor's grade → a Profile. Safe in a worker thread."""
+        from ydtwin.workspace.measure import profile
+
+        return profile(self.scene, line=line, corridor=corridor, step_m=step_m)
+
+    def write_profile(self, result, out: str | Path, **options) -> Path:
+        """A profile as a chart (.png) or its samples (.csv), written atomically."""
+        from ydtwin.workspace.measure import write_profile
+
+        return write_profile(result, out, **options)
+
+    # ---- analyses: sunlight ------------------------------------------------------------------------------
+
+    def sunlight(self, request, *, plans=(), progress=None):
+        """Hours of direct sun over an area on a day (a ``SunlightRequest``), with the shadows of the terrain and
+        of the buildings shown; ``plans`` (buildings layers or their names): hours without and with them →
+        a SunlightResult (nothing shown). Safe in a worker thread. See ``ydtwin.workspace.sunlight``."""
+        from ydtwin.workspace.sunlight import compute_sunlight
+
+        plans = [self._layer_of(p, "buildings") for p in plans]
+        return compute_sunlight(self.scene, request, plans=plans, progress=progress)
+
+    def show_sunlight(self, result) -> list:
+        """Show a sunlight result as coloured layers over the scene, in place of the last one (None: remove it)."""
+        from ydtwin.workspace.sunlight_output import show_sunlight
+
+        return show_sunlight(self.scene, result)
+
+    def write_sunlight(self, result, out: str | Path) -> Path:
+        """Write a sunlight result as GeoJSON or CSV (by the extension), atomically."""
+        from ydtwin.workspace.outputs import check_output
+        from ydtwin.workspace.sunlight_output import sunlight_format, write_sunlight
+
+        sunlight_format(out)
+        return write_sunlight(result, check_output(out))
+
     # ---- views -------------------------------------------------------------------------------------------
 
     def _within_region(self, text: str, lon0: float, lat0: float, lon1: float, lat1: float) -> None:
