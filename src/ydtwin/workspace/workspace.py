@@ -312,31 +312,6 @@ class Workspace:
         apply_heights(buildings, result)
         return result
 
-    # ---- analyses: sunlight ------------------------------------------------------------------------------
-
-    def sunlight(self, request, *, plans=(), progress=None):
-        """Hours of direct sun over an area on a day (a ``SunlightRequest``), with the shadows of the terrain and
-        of the buildings shown; ``plans`` (buildings layers or their names): hours without and with them →
-        a SunlightResult (nothing shown). Safe in a worker thread. See ``ydtwin.workspace.sunlight``."""
-        from ydtwin.workspace.sunlight import compute_sunlight
-
-        plans = [self._layer_of(p, "buildings") for p in plans]
-        return compute_sunlight(self.scene, request, plans=plans, progress=progress)
-
-    def show_sunlight(self, result) -> list:
-        """Show a sunlight result as coloured layers over the scene, in place of the last one (None: remove it)."""
-        from ydtwin.workspace.sunlight_output import show_sunlight
-
-        return show_sunlight(self.scene, result)
-
-    def write_sunlight(self, result, out: str | Path) -> Path:
-        """Write a sunlight result as GeoJSON or CSV (by the extension), atomically."""
-        from ydtwin.workspace.outputs import check_output
-        from ydtwin.workspace.sunlight_output import sunlight_format, write_sunlight
-
-        sunlight_format(out)
-        return write_sunlight(result, check_output(out))
-
     # ---- measure and profile -----------------------------------------------------------------------------
 
     def measure(self, points, kind: str = "distance"):
