@@ -10,42 +10,12 @@ import numpy as np
 import pytest
 import shapely
 
-#: the block's south-west corner (lon, lat) and its box: 400 × 400 m
-SW = (121.60, 31.20)
+from sun_synth import SW, area_box, bare_workspace, buildings_layer
 
 
 @pytest.fixture(scope="module")
 def ws():
-    from ydtwin.workspace import Workspace
-
-    ws = Workspace.open(plugin_names=[])
-    for layer in ws.scene.layers:  # only the test's buildings cast shadows
-        if getattr(layer, "kind", "") == "buildings":
-            layer.visible = False
-    return ws
-
-
-def _layer(ws, name, boxes, heights, *, nature="synthetic"):
-    """Buildings from boxes in metres east/north of SW (scene metres turned into lon/lat)."""
-    from ydtwin.model.buildings import BuildingsData, BuildingsLayer
-    from ydtwin.model.layer import Provenance
-
-    proj = ws.scene.projection
-    x0, y0 = proj.to_scene(np.array([SW[0]]), np.array([SW[1]]))
-    geoms = []
-    for bx0, by0, bx1, by1 in boxes:
-        g = shapely.box(x0[0] + bx0, y0[0] + by0, x0[0] + bx1, y0[0] + by1)
-        geoms.append(shapely.transform(g, lambda c: np.column_stack(proj.from_scene(c[:, 0], c[:, 1]))))
-    data = BuildingsData.from_geometries(np.array(geoms, dtype=object), height=np.asarray(heights, float),
-                                         crs="EPSG:4326")
-    return BuildingsLayer(name, data, provenance=Provenance("test", "CC0", nature=nature), replaces="none")
-
-
-def _area(ws, x0, y0, x1, y1):
-    proj = ws.scene.projection
-    ox, oy = proj.to_scene(np.array([SW[0]]), np.array([SW[1]]))
-    lon, lat = proj.from_scene(np.array([ox[0] + x0, ox[0] + x1]), np.array([oy[0] + y0, oy[0] + y1]))
-    return float(lon[0]), float(lat[0]), float(lon[1]), float(lat[1])
+    return bare_workspace()
 
 
 def _local(ws, result):
@@ -58,10 +28,10 @@ def _local(ws, result):
 def tower_result(ws):
     from ydtwin.workspace.sunlight import SunlightRequest
 
-    tower = _layer(ws, "tower", [(180, 180, 220, 220)], [100.0])
+    tower = buildings_layer(ws, "tower", [(180, 180, 220, 220)], [100.0])
     ws.scene.add(tower)
     try:
-        req = SunlightRequest(area=_area(ws, 0, 0, 400, 400), date="2026-12-22", spacing_m=10.0, step_min=5.0)
+        req = SunlightRequest(area=area_box(ws, 0, 0, 400, 400), date="2026-12-22", spacing_m=10.0, step_min=5.0)
         return ws.sunlight(req)
     finally:
         ws.scene.layers.remove(tower)
@@ -90,12 +60,12 @@ def test_a_planned_tower_takes_sun_from_the_slab_north_of_it(ws, tmp_path):
     under its footprint has no 'after'."""
     from ydtwin.workspace.sunlight import SunlightRequest
 
-    slab = _layer(ws, "slab", [(100, 250, 300, 262)], [18.0])
-    plan = _layer(ws, "planned-tower", [(160, 180, 240, 220)], [90.0], nature="illustrative")
+    slab = buildings_layer(ws, "slab", [(100, 250, 300, 262)], [18.0])
+    plan = buildings_layer(ws, "planned-tower", [(160, 180, 240, 220)], [90.0], nature="illustrative")
     ws.scene.add(slab)
     ws.scene.add(plan)
     try:
-        req = SunlightRequest(area=_area(ws, 60, 120, 340, 300), date="winter-solstice:2026", spacing_m=10.0,
+        req = SunlightRequest(area=area_box(ws, 60, 120, 340, 300), date="winter-solstice:2026", spacing_m=10.0,
                               step_min=5.0, facades=True, facade_spacing_m=5.0)
         r = ws.sunlight(req, plans=["planned-tower"])
     finally:
@@ -183,8 +153,8 @@ def test_the_command_line_is_the_workspaces_sunlight(tmp_path, monkeypatch, caps
     from ydtwin.workspace import Workspace
 
     ws = Workspace.open(plugin_names=[])
-    slab = _layer(ws, "slab", [(100, 250, 300, 262)], [18.0])
-    plan = _layer(ws, "planned", [(160, 180, 240, 220)], [90.0])
+    slab = buildings_layer(ws, "slab", [(100, 250, 300, 262)], [18.0])
+    plan = buildings_layer(ws, "planned", [(160, 180, 240, 220)], [90.0])
     files = {}
     for layer in (slab, plan):
         geoms = layer.data.geometries()
@@ -201,7 +171,7 @@ def test_the_command_line_is_the_workspaces_sunlight(tmp_path, monkeypatch, caps
 
     monkeypatch.setattr(Workspace, "sunlight", spy)
     out = tmp_path / "hours.geojson"
-    box = ",".join(f"{v:.6f}" for v in _area(ws, 60, 120, 340, 300))
+    box = ",".join(f"{v:.6f}" for v in area_box(ws, 60, 120, 340, 300))
     assert main(["analyse", "sunlight", "--layer", str(files["slab"]), "--plan", str(files["planned"]),
                  "--date", "2026-12-22", "--area", box, "--step", "5", "--facades", "--floors", "1",
                  "--no-procedural", "--out", str(out)]) == 0

@@ -401,6 +401,11 @@ def _add_sunlight_parser(ansub) -> None:
                      help="leave the procedural city blocks and schematic landmarks out: only the files' buildings "
                      "cast shadows")
     sun.add_argument("--out", default=None, metavar="FILE", help="write the points and hours as .geojson or .csv")
+    sun.add_argument("--image", default=None, metavar="FILE",
+                     help="also render the result over the scene (.png, .jpg, .tif), looking at the area")
+    sun.add_argument("--size", type=_size, default=(1600, 1000), metavar="WxH",
+                     help="the image's pixels (default 1600x1000)")
+    sun.add_argument("--map", action="store_true", help="the image as a plan view, north up")
     sun.add_argument("--dem", action="append", default=[], metavar="FILE",
                      help="a DEM (GeoTIFF or NetCDF) over the bundled terrain before the analysis (repeatable)")
     _add_layer_options(sun)

@@ -15,6 +15,28 @@ def _area(text: str) -> tuple[float, float, float, float]:
     return lon0, lat0, lon1, lat1
 
 
+def _still(ws, result, args) -> None:
+    """The result over the scene as an image: the area from the south-south-west, or a plan view with --map."""
+    from ydtwin.errors import YdtwinError
+    from ydtwin.render.export import Exporter, ExportError
+    from ydtwin.render.overlay import OverlayOptions
+
+    ws.show_sunlight(result)
+    lon0, lat0, lon1, lat1 = result.request.area
+    view = f"{lon0:.6f},{lat0:.6f},{lon1:.6f},{lat1:.6f}"
+    w = result.window
+    options = OverlayOptions(title=f"日照 Sunlight {w.day.isoformat()}", caption=w.describe(), date="")
+    exporter = Exporter(ws.scene)
+    try:
+        exporter.set_view(view, args.size, map=args.map)
+        exporter.still(args.image, args.size, options)
+    except (ExportError, ValueError) as exc:
+        raise YdtwinError(str(exc)) from None
+    finally:
+        exporter.close()
+    print(f"wrote {args.image}")
+
+
 def cmd_sunlight(args) -> int:
     from ydtwin.cli.common import workspace_from_args
     from ydtwin.workspace import LayerRequest
@@ -32,8 +54,14 @@ def cmd_sunlight(args) -> int:
     if args.out:
         sunlight_format(args.out)
         check_output(args.out, inputs=[*args.layer, *args.plan, *args.dem])
+    if args.image:
+        from ydtwin.errors import YdtwinError
+
+        if not args.image.lower().endswith((".png", ".jpg", ".jpeg", ".tif", ".tiff")):
+            raise YdtwinError(f"{args.image}: unsupported image type — use .png, .jpg or .tif")
+        check_output(args.image, inputs=[*args.layer, *args.plan, *args.dem])
     sun_window_for(request, (request.area[0] + request.area[2]) / 2, (request.area[1] + request.area[3]) / 2)
-    ws = workspace_from_args(args, layers=True)  # the --dem and --layer files, lines printed
+    ws = workspace_from_args(args, layers=True, offscreen=bool(args.image))  # --dem and --layer files, lines printed
     check_area(request.area, ws.scene.region.bbox)
     if args.no_procedural:
         for layer in ws.scene.layers:
@@ -51,4 +79,6 @@ def cmd_sunlight(args) -> int:
     if args.out:
         path = ws.write_sunlight(result, args.out)
         print(f"wrote {path} ({len(result):,} points; times in China Standard Time (UTC+8), WGS84 lon/lat)")
+    if args.image:
+        _still(ws, result, args)
     return 0

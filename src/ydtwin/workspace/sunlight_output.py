@@ -24,6 +24,11 @@ _HOUR_STOPS = np.array([[0.20, 0.10, 0.42], [0.16, 0.33, 0.62], [0.15, 0.55, 0.6
 #: hours lost to a plan: under 1 h, 1–2 h, 2 h or more
 LOSS_CLASSES = (("Loses under 1 h of sun", (1.00, 0.72, 0.36)), ("Loses 1–2 h of sun", (0.93, 0.38, 0.18)),
                 ("Loses 2 h of sun or more", (0.70, 0.05, 0.12)))
+#: the ground cells of a class are drawn in pieces of at most this size (m)
+DRAPE_PIECE_M = 50.0
+#: lines are draped this high over the ground (m), fills half as high: clear of the terrain's depth in a view from
+#: kilometres up, low enough to stay under the buildings' first storey
+DRAPE_M = 8.0
 #: facade storeys drawn in the scene at most (every k-th storey above that; the files hold all of them)
 SCENE_FLOORS = 10
 
@@ -185,8 +190,18 @@ def _ground_cells(result, sel: np.ndarray, classes: np.ndarray, order: list[str]
         if not pick.any():
             continue
         boxes = shapely.box(result.x[pick] - half, result.y[pick] - half, result.x[pick] + half, result.y[pick] + half)
-        geoms.append(shapely.coverage_union_all(boxes))
-        names.append(name)
+        merged = shapely.coverage_union_all(boxes)
+        # in pieces of at most DRAPE_PIECE_M: a fill is draped through its vertices only, and a large piece would
+        # let the (exaggerated) terrain rise through it between them
+        x0, y0, x1, y1 = merged.bounds
+        gx = np.arange(math.floor(x0 / DRAPE_PIECE_M), math.ceil(x1 / DRAPE_PIECE_M)) * DRAPE_PIECE_M
+        gy = np.arange(math.floor(y0 / DRAPE_PIECE_M), math.ceil(y1 / DRAPE_PIECE_M)) * DRAPE_PIECE_M
+        xx, yy = np.meshgrid(gx, gy)
+        tiles = shapely.box(xx.ravel(), yy.ravel(), xx.ravel() + DRAPE_PIECE_M, yy.ravel() + DRAPE_PIECE_M)
+        pieces = shapely.intersection(merged, tiles)
+        pieces = pieces[~shapely.is_empty(pieces) & np.isin(shapely.get_type_id(pieces), (3, 6))]
+        geoms.extend(pieces)
+        names.extend([name] * len(pieces))
     return geoms, names
 
 
@@ -245,11 +260,11 @@ def sunlight_layers(result) -> list:
                                   lambda xy: np.column_stack(proj.from_scene(xy[:, 0], xy[:, 1])))
             data = VectorData(g, "EPSG:4326", {"sun_class": np.array(c, dtype=object),
                                                "lift_m": np.array(lift, dtype=np.float64)})
-            style = Style(color=colours[-1], line_width=width, fill=not suffix, drape_offset=1.0,
+            style = Style(color=colours[-1], line_width=width, fill=not suffix, drape_offset=DRAPE_M,
                           class_field="sun_class", height_field="lift_m",
                           classes=tuple((lab, col, width) for lab, col in zip(labels, colours, strict=True)))
             layer = VectorLayer(name.replace(" (", f"{suffix} (") if "(" in name else name + suffix, data,
-                                provenance=prov, group="Analysis", role=role, style=style, opacity=0.85,
+                                provenance=prov, group="Analysis", role=role, style=style, opacity=1.0,
                                 visible=visible)
             layer.name_zh = name_zh + suffix_zh
             out.append(layer)
