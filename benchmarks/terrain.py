@@ -224,7 +224,6 @@ def frame_figures(path: Path, frames: int, naive_mesh: bool) -> dict:
     theme = pv.themes.Theme()
     theme.multi_samples = 0
     plotter = pv.Plotter(off_screen=True, window_size=[1280, 720], theme=theme, lighting=None)
-    out["gl_renderer"] = gl_info(plotter.render_window).label()
 
     def measure(tag: str, budget) -> None:
         view = SceneView(ws.scene, plotter, request_render=lambda: None, budget=budget)
@@ -246,6 +245,7 @@ def frame_figures(path: Path, frames: int, naive_mesh: bool) -> dict:
 
     ws.add_terrain(layer)
     measure("", TriangleBudget())
+    out["gl_renderer"] = gl_info(plotter.render_window).label()  # known once a frame was drawn
     measure("still_", TriangleBudget.fixed(EXPORT_BUDGET))
     ws.add_terrain(without_detail(layer))
     measure("coarse_", TriangleBudget())
