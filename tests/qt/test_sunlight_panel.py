@@ -109,3 +109,20 @@ def test_bad_input_is_one_line_in_the_panel(panel):
     panel.area.setText("")
     panel.run()  # no area and a view of the sky: said, nothing run
     assert "no ground" in panel.summary.text()
+
+
+def test_the_panel_and_the_legend_speak_chinese(qapp):
+    """The panel's strings and the result's legend rows (LayersPanel context, as the scene translates them) have
+    Chinese translations."""
+    from PyQt6.QtCore import QCoreApplication
+
+    from ydtwin.qt.support import install_translators, remove_translators
+
+    translators = install_translators(qapp, "zh_CN")
+    try:
+        assert QCoreApplication.translate("SunlightPanel", "&Sunlight…") == "日照分析(&S)…"
+        assert QCoreApplication.translate("SunlightPanel", "true solar time") == "真太阳时"
+        assert QCoreApplication.translate("LayersPanel", "Sunlight 0–1 h") == "日照 0–1 小时"
+        assert QCoreApplication.translate("LayersPanel", "Loses 2 h of sun or more") == "日照减少 2 小时及以上"
+    finally:
+        remove_translators(qapp, translators)

@@ -364,7 +364,7 @@ def _add_sunlight_parser(ansub) -> None:
     sun = ansub.add_parser(
         "sunlight", help="hours of direct sun on a day (冬至 / 大寒) over an area, before and after a plan",
         description="Hours of direct sun at ground points (and on facades) over an area on a day, with the shadows "
-        "of the terrain and of the buildings in the scene (--layer files, the procedural blocks and landmarks unless "
+        "of the terrain and of the buildings in the scene (--layer files, the landmarks, the procedural blocks unless "
         "--no-procedural, and the --plan buildings). The sun's path is NREL's SPA; times are China Standard Time "
         "(UTC+8). With --plan: the hours without and with the planned buildings and the loss per point.")
     sun.set_defaults(plugins="none")
@@ -398,8 +398,8 @@ def _add_sunlight_parser(ansub) -> None:
     sun.add_argument("--min-run", type=_number(float, 0.0, 600.0, " min"), default=0.0, metavar="MIN",
                      help="count only spells of sun at least MIN minutes long (default 0: every minute)")
     sun.add_argument("--no-procedural", action="store_true",
-                     help="leave the procedural city blocks and schematic landmarks out: only the files' buildings "
-                     "cast shadows")
+                     help="leave the procedural city blocks out: only the files' buildings and the landmarks (real "
+                     "positions and heights, schematic outlines) cast shadows")
     sun.add_argument("--out", default=None, metavar="FILE", help="write the points and hours as .geojson or .csv")
     sun.add_argument("--image", default=None, metavar="FILE",
                      help="also render the result over the scene (.png, .jpg, .tif), looking at the area")

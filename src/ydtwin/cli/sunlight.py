@@ -65,7 +65,7 @@ def cmd_sunlight(args) -> int:
     check_area(request.area, ws.scene.region.bbox)
     if args.no_procedural:
         for layer in ws.scene.layers:
-            if getattr(layer, "kind", "") == "buildings" and layer.provenance.nature in ("procedural", "schematic"):
+            if getattr(layer, "kind", "") == "buildings" and layer.provenance.nature == "procedural":
                 layer.visible = False
     plans = []
     for path in args.plan:  # planned buildings stand beside the city: they hide none of its blocks

@@ -151,6 +151,9 @@ def parse_day(text: str, *, today: dt.date | None = None) -> tuple[dt.date, str]
                        "optionally :YEAR)") from None
     if not 1900 <= day.year <= 2200:
         raise SunError(f"date {raw}: the year must be between 1900 and 2200")
+    for key, (_lon, month, _zh, _window) in DAYS.items():  # a date that is a reference day is named as one
+        if day.month == month and abs(day.day - 21) <= 2 and solar_term_date(day.year, key) == day:
+            return day, key
     return day, ""
 
 

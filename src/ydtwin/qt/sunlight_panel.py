@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PyQt6.QtCore import QCoreApplication, QDate, QTime
+from PyQt6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDate, QTime
 from PyQt6.QtGui import QAction
 from PyQt6.QtWidgets import (
     QCheckBox,
@@ -26,6 +26,20 @@ from PyQt6.QtWidgets import (
 )
 
 __all__ = ["SunlightPanel", "add_sunlight_action", "analysis_menu"]
+
+#: the result layers' group and legend rows (``ydtwin.workspace.sunlight_output``), for the translation files: the
+#: scene and the layers panel show them in the LayersPanel context
+SCENE_NAMES = (
+    QT_TRANSLATE_NOOP("LayersPanel", "Analysis"),
+    QT_TRANSLATE_NOOP("LayersPanel", "Sunlight 0–1 h"), QT_TRANSLATE_NOOP("LayersPanel", "Sunlight 1–2 h"),
+    QT_TRANSLATE_NOOP("LayersPanel", "Sunlight 2–3 h"), QT_TRANSLATE_NOOP("LayersPanel", "Sunlight 3–4 h"),
+    QT_TRANSLATE_NOOP("LayersPanel", "Sunlight 4–5 h"), QT_TRANSLATE_NOOP("LayersPanel", "Sunlight 5–6 h"),
+    QT_TRANSLATE_NOOP("LayersPanel", "Sunlight 6–7 h"), QT_TRANSLATE_NOOP("LayersPanel", "Sunlight 7–8 h"),
+    QT_TRANSLATE_NOOP("LayersPanel", "Sunlight 8–9 h"), QT_TRANSLATE_NOOP("LayersPanel", "Sunlight 9–10 h"),
+    QT_TRANSLATE_NOOP("LayersPanel", "Sunlight 10–11 h"), QT_TRANSLATE_NOOP("LayersPanel", "Sunlight 11–12 h"),
+    QT_TRANSLATE_NOOP("LayersPanel", "Loses under 1 h of sun"), QT_TRANSLATE_NOOP("LayersPanel", "Loses 1–2 h of sun"),
+    QT_TRANSLATE_NOOP("LayersPanel", "Loses 2 h of sun or more"),
+)
 
 #: the side of the box taken around the view's centre when the view's corners do not all reach the ground (m)
 VIEW_BOX_M = 1000.0
@@ -306,14 +320,14 @@ def analysis_menu(window):
 
 def add_sunlight_action(window) -> QAction:
     """Analysis ▸ Sunlight…: opens the panel in a right-hand dock beside Identify (made on first use)."""
-    tr = lambda text: QCoreApplication.translate("SunlightPanel", text)  # noqa: E731
-    action = QAction(tr("&Sunlight…"), window)
+    action = QAction(QCoreApplication.translate("SunlightPanel", "&Sunlight…"), window)
     action.setObjectName("sunlight-action")
-    action.setToolTip(tr("Hours of direct sun on a day (冬至 / 大寒) over an area, before and after a plan"))
+    action.setToolTip(QCoreApplication.translate(
+        "SunlightPanel", "Hours of direct sun on a day (冬至 / 大寒) over an area, before and after a plan"))
 
     def open_panel() -> None:
         if getattr(window, "sunlight_dock", None) is None:
-            dock = window._tab_with_identify(tr("Sunlight"), "sunlight-dock")
+            dock = window._tab_with_identify(QCoreApplication.translate("SunlightPanel", "Sunlight"), "sunlight-dock")
             panel = SunlightPanel(window.workspace, window.host, parent=dock)
             dock.setWidget(panel)
             window.sunlight_dock, window.sunlight_panel = dock, panel

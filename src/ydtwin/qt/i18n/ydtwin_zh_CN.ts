@@ -489,6 +489,86 @@
 </context><context>
     <name>LayersPanel</name>
     <message>
+        <location filename="../sunlight_panel.py" line="33" />
+        <source>Analysis</source>
+        <translation>分析</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="34" />
+        <source>Sunlight 0–1 h</source>
+        <translation>日照 0–1 小时</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="34" />
+        <source>Sunlight 1–2 h</source>
+        <translation>日照 1–2 小时</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="35" />
+        <source>Sunlight 2–3 h</source>
+        <translation>日照 2–3 小时</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="35" />
+        <source>Sunlight 3–4 h</source>
+        <translation>日照 3–4 小时</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="36" />
+        <source>Sunlight 4–5 h</source>
+        <translation>日照 4–5 小时</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="36" />
+        <source>Sunlight 5–6 h</source>
+        <translation>日照 5–6 小时</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="37" />
+        <source>Sunlight 6–7 h</source>
+        <translation>日照 6–7 小时</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="37" />
+        <source>Sunlight 7–8 h</source>
+        <translation>日照 7–8 小时</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="38" />
+        <source>Sunlight 8–9 h</source>
+        <translation>日照 8–9 小时</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="38" />
+        <source>Sunlight 9–10 h</source>
+        <translation>日照 9–10 小时</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="39" />
+        <source>Sunlight 10–11 h</source>
+        <translation>日照 10–11 小时</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="39" />
+        <source>Sunlight 11–12 h</source>
+        <translation>日照 11–12 小时</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="40" />
+        <source>Loses under 1 h of sun</source>
+        <translation>日照减少不足 1 小时</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="40" />
+        <source>Loses 1–2 h of sun</source>
+        <translation>日照减少 1–2 小时</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="41" />
+        <source>Loses 2 h of sun or more</source>
+        <translation>日照减少 2 小时及以上</translation>
+    </message>
+    <message>
         <source>Flooded land at {level} m (connected to the sea)</source>
         <translation>水位 {level} 米时的淹没陆地（与海相连）</translation>
     </message>
@@ -1884,6 +1964,189 @@ Open it read-only?</source>
         <translation type="vanished">发现未保存的审查会话（{0} 处修改）：联合审查 ▸ 恢复</translation>
     </message>
 </context><context>
+    <name>SunlightPanel</name>
+    <message>
+        <location filename="../sunlight_panel.py" line="63" />
+        <source>冬至 Winter solstice</source>
+        <translation>冬至</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="64" />
+        <source>大寒 Major Cold</source>
+        <translation>大寒</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="65" />
+        <source>Another day</source>
+        <translation>其他日期</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="73" />
+        <source>Day</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="80" />
+        <source>true solar time</source>
+        <translation>真太阳时</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="81" />
+        <source>China Standard Time (UTC+8)</source>
+        <translation>北京时间（UTC+8）</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="82" />
+        <source>The standards count sunlight in true solar time (真太阳时): 12:00 is when the sun crosses the meridian</source>
+        <translation>日照标准按真太阳时计算：12:00 即太阳过子午线之时</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="89" />
+        <source>Window</source>
+        <translation>有效日照时间带</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="94" />
+        <source>The area to analyse (WGS84), at most 10 km a side</source>
+        <translation>分析范围（WGS84 经纬度），边长不超过 10 公里</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="95" />
+        <source>From view</source>
+        <translation>取当前视图</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="96" />
+        <source>The ground the view shows (around its centre when it shows the sky)</source>
+        <translation>当前视图中的地面（视图含天空时取视图中心周围）</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="101" />
+        <source>Area</source>
+        <translation>范围</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="104" />
+        <source>Ground points every so many metres (0: facades only)</source>
+        <translation>地面计算点的间距（米；0 表示只计算立面）</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="105" />
+        <source>Ground points every</source>
+        <translation>地面点间距</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="106" />
+        <source>Also on facades (every storey's window sill)</source>
+        <translation>同时计算立面（各层窗台）</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="109" />
+        <source>Sun every</source>
+        <translation>太阳位置间隔</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="111" />
+        <source>Points with fewer hours are counted (the standards ask 2 or 3 hours)</source>
+        <translation>统计日照时数低于此值的点（标准要求 2 或 3 小时）</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="112" />
+        <source>Minimum</source>
+        <translation>最低日照</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="115" />
+        <source>A buildings layer holding the planned buildings: hours without and with them</source>
+        <translation>规划建筑所在的建筑图层：分别计算建设前后的日照时数</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="116" />
+        <source>Plan</source>
+        <translation>规划</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="118" />
+        <source>Run</source>
+        <translation>计算</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="122" />
+        <source>Hours of sun</source>
+        <translation>日照时数</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="123" />
+        <source>Sun lost to the plan</source>
+        <translation>规划导致的日照损失</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="126" />
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="173" />
+        <source>No plan</source>
+        <translation>无规划</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="214" />
+        <source>The view shows no ground: fly to the area first.</source>
+        <translation>视图中没有地面：请先飞至分析范围。</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="220" />
+        <source>Area: four numbers lon_min,lat_min,lon_max,lat_max</source>
+        <translation>范围：四个数字 最小经度,最小纬度,最大经度,最大纬度</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="244" />
+        <source>Computing the sun's path and the shadows…</source>
+        <translation>正在计算太阳轨迹与阴影…</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="265" />
+        <source>Sunlight: {error}</source>
+        <translation>日照分析：{error}</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="279" />
+        <source>Export sunlight</source>
+        <translation>导出日照分析结果</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="280" />
+        <source>GeoJSON (*.geojson);;CSV (*.csv)</source>
+        <translation>GeoJSON (*.geojson);;CSV (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="288" />
+        <source>Wrote {path}</source>
+        <translation>已写入 {path}</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="313" />
+        <source>&amp;Analysis</source>
+        <translation>分析(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="323" />
+        <source>&amp;Sunlight…</source>
+        <translation>日照分析(&amp;S)…</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="325" />
+        <source>Hours of direct sun on a day (冬至 / 大寒) over an area, before and after a plan</source>
+        <translation>某日（冬至 / 大寒）范围内的直射日照时数，以及规划建设前后的对比</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="330" />
+        <source>Sunlight</source>
+        <translation>日照分析</translation>
+    </message>
+</context>
+<context>
     <name>SwipeHandle</name>
     <message>
         <location filename="../compare.py" line="46" />
