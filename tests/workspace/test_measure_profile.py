@@ -153,7 +153,7 @@ def test_cli_measure_and_profile_call_the_workspace(tmp_path, monkeypatch, capsy
     assert main(["analyse", "measure", "--points", "121.4737,31.2304", "120.6270,31.3120"]) == 0
     out = capsys.readouterr().out
     assert calls[0][0] == "measure" and calls[0][1][1] == "distance"
-    assert "Distance (geodesic): 81.14 km" in out and "Precision: ± 5.6 m" in out
+    assert "Distance (geodesic): 81.14 km" in out and "Precision (position · heights): ± 5.6 m · 1 m" in out
     assert main(["analyse", "measure", "--area", "--uncertainty", "1", "--points", "120.6,31.3", "120.62,31.3",
                  "120.62,31.32"]) == 0
     assert calls[-1][1][1] == "area" and "Area (geodesic): " in capsys.readouterr().out
@@ -186,3 +186,39 @@ def test_bad_input_is_one_line_exit_2(args, message, capsys):
     assert status == 2
     err = capsys.readouterr().err.strip()
     assert message in err and len(err.splitlines()) == 1
+
+
+def test_kept_measurements_profile_lines_and_a_measurement_attached_to_a_finding(ws, tmp_path):
+    """A measurement kept is an annotation in the scene; a profile's line replaces the last one; attached to a
+    finding it is a comment carrying the measurement, journalled at once and saved in the session file (older
+    files, without it, load as before)."""
+    from ydtwin.review.session import Session
+
+    m = ws.measure(parse_points(["121.02,31.0,12", "121.03,31.0,13"]), "distance")
+    item = ws.keep_measurement(m)
+    layer = ws.scene.layer("annotations")
+    assert layer.items[-1] is item and item.label == dict(m.rows())["distance"] and item.points == m.points
+    ws.show_profile(ws.profile(line=[(121.0, 31.0), (121.1, 31.0)], step_m=500.0))
+    ws.show_profile(ws.profile(corridor="test.road", step_m=500.0))
+    profiles = [i for i in layer.items if i.kind == "profile"]
+    assert len(profiles) == 1 and profiles[0].points[0].lat == pytest.approx(31.04)
+    ws.show_profile(None)
+    assert [i.kind for i in layer.items] == ["distance"]
+    session = Session(path=tmp_path / "review.json", title="t")
+    ws.set_session(session)
+    fid = ws.add_manual_finding(121.025, 31.0, "gap between the two roads")
+    ws.attach_measurement(fid, m, author="planner", city="Suzhou")
+    comment = session.findings[fid]["comments"][-1]
+    assert comment["measurement"]["kind"] == "distance" and comment["text"] == f"Measurement: {m.summary()}"
+    assert comment["measurement"]["length_m"] == pytest.approx(m.length_m, abs=1e-3)
+    recovered = Session.open(tmp_path / "review.json", lock=False)  # nothing saved yet: all in the journal
+    recovered.recover()
+    assert recovered.findings[fid]["comments"][-1]["measurement"] == comment["measurement"]
+    session.save()
+    again = Session.open(tmp_path / "review.json", lock=False)
+    assert again.findings[fid]["comments"][-1]["measurement"]["points"][0][:2] == [121.02, 31.0]
+    from ydtwin.errors import YdtwinError
+
+    with pytest.raises(YdtwinError, match="no finding"):
+        ws.attach_measurement("nope", m)
+    session.close()

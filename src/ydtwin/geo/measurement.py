@@ -93,8 +93,8 @@ class Measurement:
             out.append(("height_diff", ("+" if self.height_diff_m > 0 else "") + height_text(self.height_diff_m, hs)))
         if self.slope_pct is not None:
             out.append(("slope", f"{self.slope_pct:+.{_slope_decimals(self)}f} %"))
-        out.append(("precision", f"± {length_text(self.uncertainty_m, self.uncertainty_m / 10)} horizontal, "
-                                 f"heights to {height_text(hs, hs)}"))
+        out.append(("precision", f"± {length_text(self.uncertainty_m, self.uncertainty_m / 10)} · "
+                                 f"{height_text(hs, hs)}"))
         return out
 
     def summary(self) -> str:
@@ -134,7 +134,7 @@ class Measurement:
 #: English labels of :meth:`Measurement.rows`' keys
 ROW_LABELS = {"distance": "Distance (geodesic)", "distance_3d": "3D distance", "segments": "Segments",
               "area": "Area (geodesic)", "perimeter": "Perimeter", "height": "Height", "height_diff": "Height difference",
-              "slope": "Slope", "precision": "Precision"}
+              "slope": "Slope", "precision": "Precision (position · heights)"}
 
 
 def _slope_decimals(m: Measurement) -> int:

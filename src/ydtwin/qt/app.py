@@ -135,6 +135,9 @@ class MainWindow(FilesMixin, BasemapMixin, NavigationMixin, MenusMixin, QMainWin
         from ydtwin.qt.sea_level_panel import add_sea_level_dock
 
         add_sea_level_dock(self)
+        from ydtwin.qt.measure_tool import add_measure_tools
+
+        add_measure_tools(self)  # Analysis ▸ Measure, Profile…
         from ydtwin.qt.sunlight_panel import add_sunlight_action
 
         add_sunlight_action(self)  # Analysis ▸ Sunlight…

@@ -47,6 +47,15 @@ class Host:
         """(lon, lat, height) under display pixel (x, y), or None."""
         return self._window.scene_view.world_at(x, y)
 
+    def pick(self, x: int, y: int) -> dict | None:
+        """What is under display pixel (x, y) (a building's record with ``picked_xyz``), nothing outlined."""
+        return self._window.scene_view.pick(x, y, highlight=False)
+
+    def set_scene_tool(self, tool) -> None:
+        """Give the view's clicks, cursor moves, Esc and Backspace to ``tool`` (its ``click_at(x, y)``,
+        ``hover(where)``, ``finish()``, ``undo()``; ``stop()`` when another tool takes over), or back (None)."""
+        self._window.set_scene_tool(tool)
+
     def run(self, work: Callable, done: Callable | None = None, failed: Callable | None = None) -> None:
         """``work()`` in a worker thread; ``done(result)`` or ``failed(exc)`` back on the UI thread."""
         self._window.runner.run(work, done, failed)

@@ -30,6 +30,8 @@ class NavigationMixin:
             return
         lon, lat, z = where
         self._cursor.setText(f"{lon:.5f}°E {lat:.5f}°N  z {z:,.0f} m")
+        if getattr(self, "scene_tool", None) is not None:
+            self.scene_tool.hover(where)  # the measuring tool's rubber band
 
     def _on_press(self, obj, _event) -> None:
         self._press_pos = tuple(obj.GetEventPosition())
@@ -37,11 +39,21 @@ class NavigationMixin:
     def _on_release(self, obj, _event) -> None:
         pos = tuple(obj.GetEventPosition())
         if self._press_pos is not None and abs(pos[0] - self._press_pos[0]) + abs(pos[1] - self._press_pos[1]) <= 3:
-            if getattr(self, "review_panel", None) is not None and self.review_panel.placing:
+            if getattr(self, "scene_tool", None) is not None:
+                self.scene_tool.click_at(*pos)  # a point of a measurement or a profile line
+            elif getattr(self, "review_panel", None) is not None and self.review_panel.placing:
                 self.review_panel.place_at(*pos)  # a manual finding where the planner clicked
             else:
                 self.identify_at(*pos)
         self._press_pos = None
+
+    def set_scene_tool(self, tool) -> None:
+        """The tool that takes the view's clicks (Measure, Profile), or None for identify; the one it replaces
+        stops."""
+        old = getattr(self, "scene_tool", None)
+        self.scene_tool = tool
+        if old is not None and old is not tool:
+            old.stop()
 
     def identify_at(self, x: int, y: int) -> dict | None:
         """Pick at display pixel (x, y) (VTK convention, origin bottom-left) and show what is there."""
@@ -150,6 +162,10 @@ class NavigationMixin:
         from PyQt6.QtCore import QEvent
 
         if event.type() == QEvent.Type.KeyPress and obj is self.viewport.interactor:
+            tool = getattr(self, "scene_tool", None)
+            if tool is not None and event.key() in (Qt.Key.Key_Escape, Qt.Key.Key_Backspace):
+                tool.finish() if event.key() == Qt.Key.Key_Escape else tool.undo()
+                return True
             move = self._keys.get(event.key())
             if move is not None:
                 self.orbit(**move)

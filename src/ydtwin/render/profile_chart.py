@@ -65,9 +65,10 @@ def draw_profile(fig, profile: Profile, *, labels: dict | None = None, title: st
 
 def _draw(fig, p: Profile, words: dict, title: str) -> None:
     fig.clear()
+    fig.set_layout_engine("constrained")  # room for the titles and labels at any size (the dock's, a PNG's)
     with_grade = p.grade_pct is not None and np.isfinite(p.grade_pct).any()
     if with_grade:
-        ax, gx = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 1], "hspace": 0.08})
+        ax, gx = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 1]})
     else:
         ax, gx = fig.subplots(1, 1), None
     km = p.distance_m / 1000.0
@@ -123,7 +124,7 @@ def _draw(fig, p: Profile, words: dict, title: str) -> None:
     extra = [words["vertical"]]
     if p.declared_grade:
         extra.append(words["declared"].format(grade=p.declared_grade.replace("_", " ")))
-    fig.suptitle(title, fontsize=12, fontweight="bold", x=0.01, ha="left", y=0.985)
+    fig.suptitle(title, fontsize=12, fontweight="bold", x=0.01, ha="left")
     width = max(int(fig.get_figwidth() * 72 / 5.2), 40)  # characters of 8.5 pt text across the axes
     ax.set_title(textwrap.fill(f"{summary} · {' · '.join(extra)}", width), fontsize=8.5, loc="left",
                  color="#444444")
@@ -144,7 +145,6 @@ def _draw(fig, p: Profile, words: dict, title: str) -> None:
         gx.set_ylabel(words["grade"])
         gx.set_xlabel(words["distance"])
         gx.grid(True, color="#d0d0d0", lw=0.5)
-    fig.subplots_adjust(left=0.075, right=0.985, top=0.90, bottom=0.09 if gx is not None else 0.1)
 
 
 def _short(source: str, limit: int = 70) -> str:

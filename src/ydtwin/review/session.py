@@ -139,8 +139,12 @@ class Session:
               "view_angle": angle}
         self._edit({"op": "set_viewpoint", "id": finding_id, "viewpoint": vp, "author": author, "city": city})
 
-    def comment(self, finding_id: str, text: str, *, author: str, city: str) -> None:
-        self._edit({"op": "comment", "id": finding_id, "text": text, "author": author, "city": city})
+    def comment(self, finding_id: str, text: str, *, author: str, city: str, measurement: dict | None = None) -> None:
+        """A comment on a finding; ``measurement`` (a Measurement's ``to_json()``) attaches a measurement to it."""
+        edit = {"op": "comment", "id": finding_id, "text": text, "author": author, "city": city}
+        if measurement is not None:
+            edit["measurement"] = _plain(measurement)
+        self._edit(edit)
 
     def _edit(self, edit: dict) -> None:
         """Check the edit against :data:`Edit` (ValueError: nothing applied or journalled), append its record
@@ -238,7 +242,8 @@ class Session:
                                   | {"from": rec["status"], "to": edit["status"]})
             rec["status"] = edit["status"]
         elif op == "comment":
-            rec["comments"].append({k: edit.get(k) for k in ("time", "edit", "author", "city", "text")})
+            rec["comments"].append({k: edit.get(k) for k in ("time", "edit", "author", "city", "text")}
+                                   | ({"measurement": edit["measurement"]} if edit.get("measurement") else {}))
         elif op == "set_viewpoint":
             rec["viewpoint"] = {**(rec.get("viewpoint") or {}), **edit["viewpoint"]}
         else:

@@ -93,12 +93,19 @@ class StatusChange(StrictModel):
     to: FindingStatus
 
 
+#: a measurement a comment carries (``ydtwin.geo.measurement.Measurement.to_json()``: kind, points, figures)
+MeasurementData = Annotated[dict[Name, JsonValue], Field(
+    description="a measurement attached to the finding: kind (distance, area, height), points [lon, lat, height, "
+                "source] and the figures in metres, square metres and per cent")]
+
+
 class Comment(StrictModel):
     time: Stamp
     edit: EditId
     author: Name
     city: Name
     text: Text
+    measurement: MeasurementData | None = None
 
 
 class FindingRecord(StrictModel):
@@ -184,6 +191,7 @@ class CommentEdit(_EditBase):
     text: Text
     author: Name
     city: Name
+    measurement: MeasurementData | None = None
 
 
 #: one line of the journal

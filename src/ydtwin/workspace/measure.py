@@ -416,10 +416,11 @@ def profile_format(out: str | Path) -> str:
     return suffix
 
 
-def write_profile(result: Profile, out: str | Path, *, labels: dict | None = None,
+def write_profile(result: Profile, out: str | Path, *, labels: dict | None = None, title: str | None = None,
                   size: tuple[int, int] = (1600, 900)) -> Path:
     """The profile as a chart (.png: terrain, buildings, corridors, the grade, axes with units) or its samples
-    (.csv), written atomically → the path. ``labels`` translate the chart's words (see ``profile_chart``)."""
+    (.csv), written atomically → the path. ``labels`` translate the chart's words (see ``profile_chart``),
+    ``title`` replaces its title."""
     out = Path(out)
     if profile_format(out) == ".csv":
         from ydtwin.atomic import write_text
@@ -428,7 +429,7 @@ def write_profile(result: Profile, out: str | Path, *, labels: dict | None = Non
     from ydtwin.render.export_still import write_image
     from ydtwin.render.profile_chart import profile_rgb
 
-    write_image(out, profile_rgb(result, size=size, labels=labels), "PNG")
+    write_image(out, profile_rgb(result, size=size, labels=labels, title=title), "PNG")
     return out
 
 
@@ -460,3 +461,65 @@ def profile_text(result: Profile) -> str:
                          f"{mean_abs_grade(result):.2f} % (corridor heights from the {result.corridor_heights})")
     lines.extend(f"note: {n}" for n in result.notes)
     return "\n".join(lines) + "\n"
+
+
+# ---- annotations --------------------------------------------------------------------------------------------
+
+
+def annotation_layer(scene, *, create: bool = True):
+    """The scene's annotation layer (measurements kept, the one being drawn, profile lines), made when asked for
+    the first time (None when ``create`` is False and there is none)."""
+    from ydtwin.model.annotations import ANNOTATIONS_ROLE, AnnotationLayer
+
+    layer = next((x for x in scene.layers if x.role == ANNOTATIONS_ROLE), None)
+    if layer is None and create:
+        layer = AnnotationLayer()
+        scene.add(layer)
+    return layer
+
+
+def annotation_of(measurement: Measurement, label: str | None = None):
+    """A measurement as an annotation: its points, labelled with its main figure."""
+    from ydtwin.model.annotations import Annotation
+
+    rows = dict(measurement.rows())
+    if label is None:
+        key = {"area": "area", "distance": "distance"}.get(measurement.kind)
+        label = rows[key] if key else (rows.get("height_diff") or rows.get("height", ""))
+        steep = measurement.length_3d_m is not None and measurement.length_3d_m > 1.01 * measurement.length_m
+        if measurement.kind == "distance" and steep:  # between roofs, or up a hill: the 3D figures too
+            label += f" · 3D {rows['distance_3d']}" + (f" · Δh {rows['height_diff']}" if "height_diff" in rows else "")
+    return Annotation(measurement.kind, measurement.points, label, closed=measurement.kind == "area")
+
+
+def attach_measurement(session, finding_id: str, measurement: Measurement, *, author: str, city: str = "",
+                       text: str | None = None) -> None:
+    """A measurement attached to a finding of ``session``: a comment (``text``, default the measurement's summary)
+    carrying the measurement (kind, points, figures) — merged, journalled and reported like any comment."""
+    if session is None:
+        raise YdtwinError("no review session: open or start one in the Review panel first")
+    if finding_id not in session.findings:
+        raise YdtwinError(f"no finding {finding_id} in this review session")
+    session.comment(finding_id, text or f"Measurement: {measurement.summary()}", author=author, city=city,
+                    measurement=measurement.to_json())
+
+
+def show_profile(scene, result: Profile | None, *, label: str | None = None) -> None:
+    """The line a profile follows in the scene (the annotation layer's "profile" item, replacing the last one;
+    None: removed), drawn on the corridor's heights or the terrain, labelled with its length."""
+    from ydtwin.model.annotations import Annotation
+
+    layer = annotation_layer(scene, create=result is not None)
+    if layer is None:
+        return
+    for k in [k for k, item in enumerate(layer.items) if item.kind == "profile"][::-1]:
+        layer.items.pop(k)
+    if result is not None:
+        n = len(result.distance_m)
+        keep = np.unique(np.r_[np.linspace(0, n - 1, min(n, 400)).round().astype(int), n - 1])
+        heights = result.corridor_m if result.corridor_m is not None else result.terrain_m
+        points = tuple(MeasurePoint(float(result.lon[k]), float(result.lat[k]),
+                                    None if not np.isfinite(heights[k]) else float(heights[k]), "terrain")
+                       for k in keep)
+        layer.items.append(Annotation("profile", points, label or f"{result.length_m / 1000:,.2f} km"))
+    layer.events.data.emit(layer)

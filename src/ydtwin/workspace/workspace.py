@@ -341,6 +341,29 @@ class Workspace:
 
         return write_profile(result, out, **options)
 
+    def show_profile(self, result, *, label: str | None = None) -> None:
+        """Show the line a profile follows in the scene (None: remove it)."""
+        from ydtwin.workspace.measure import show_profile
+
+        show_profile(self.scene, result, label=label)
+
+    def keep_measurement(self, measurement, label: str | None = None):
+        """Keep a measurement in the scene as an annotation (its line and label) → the annotation."""
+        from ydtwin.workspace.measure import annotation_layer, annotation_of
+
+        item = annotation_of(measurement, label)
+        annotation_layer(self.scene).keep(item)
+        return item
+
+    def attach_measurement(self, finding_id: str, measurement, *, author: str | None = None, city: str = "",
+                           text: str | None = None) -> None:
+        """Attach a measurement to a finding of the review session (a comment carrying it)."""
+        from ydtwin.workspace.measure import attach_measurement
+
+        attach_measurement(self.session, finding_id, measurement, author=author or getpass.getuser(), city=city,
+                           text=text)
+        self.events.findings.emit()
+
     # ---- analyses: sunlight ------------------------------------------------------------------------------
 
     def sunlight(self, request, *, plans=(), progress=None):

@@ -489,6 +489,16 @@
 </context><context>
     <name>LayersPanel</name>
     <message>
+        <location filename="../measure_tool.py" line="1" />
+        <source>Measurements</source>
+        <translation>量测</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="1" />
+        <source>Annotations</source>
+        <translation>标注</translation>
+    </message>
+    <message>
         <location filename="../sunlight_panel.py" line="33" />
         <source>Analysis</source>
         <translation>分析</translation>
@@ -998,6 +1008,224 @@
         <translation>（单色）</translation>
     </message>
 </context><context>
+    <name>MeasurePanel</name>
+    <message>
+        <location filename="../measure_tool.py" line="1" />
+        <source>Distance</source>
+        <translation>距离</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="1" />
+        <source>Area</source>
+        <translation>面积</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="1" />
+        <source>Height</source>
+        <translation>高度</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="1" />
+        <source>Measure in the view</source>
+        <translation>在视图中量测</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="1" />
+        <source>Click points in the view (corners of buildings, roofs and the ground snap); Esc finishes, Backspace takes back the last point</source>
+        <translation>在视图中点击各点（自动吸附到建筑角点、屋顶和地面）；Esc 结束，Backspace 撤销上一点</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="1" />
+        <source>Figure</source>
+        <translation>量</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="1" />
+        <source>Value</source>
+        <translation>数值</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="1" />
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="1" />
+        <source>Keep in the scene</source>
+        <translation>保留在场景中</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="1" />
+        <source>Attach to finding…</source>
+        <translation>附加到问题…</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="1" />
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="1" />
+        <source>Kept measurements:</source>
+        <translation>已保留的量测：</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="1" />
+        <source>Remove kept measurement</source>
+        <translation>移除所选量测</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="1" />
+        <source>Distance (geodesic)</source>
+        <translation>距离（椭球面测地线）</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="1" />
+        <source>3D distance</source>
+        <translation>三维距离</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="1" />
+        <source>Segments</source>
+        <translation>分段</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="1" />
+        <source>Area (geodesic)</source>
+        <translation>面积（椭球面）</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="1" />
+        <source>Perimeter</source>
+        <translation>周长</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="1" />
+        <source>Height difference</source>
+        <translation>高差</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="1" />
+        <source>Slope</source>
+        <translation>坡度</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="1" />
+        <source>Precision (position · heights)</source>
+        <translation>精度（位置 · 高程）</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="1" />
+        <source>terrain</source>
+        <translation>地形</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="1" />
+        <source>roof</source>
+        <translation>屋顶</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="1" />
+        <source>corner, at its roof</source>
+        <translation>角点（屋顶高度）</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="1" />
+        <source>water</source>
+        <translation>水面</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="1" />
+        <source>given</source>
+        <translation>给定</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="1" />
+        <source>no height</source>
+        <translation>无高程</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="1" />
+        <source>Measure: click points in the view · Esc finishes · Backspace takes back a point</source>
+        <translation>量测：在视图中点击各点 · Esc 结束 · Backspace 撤销一点</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="1" />
+        <source>Nothing to measure there</source>
+        <translation>此处没有可量测的对象</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="1" />
+        <source>Points</source>
+        <translation>点数</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="1" />
+        <source>Point {0}</source>
+        <translation>点 {0}</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="1" />
+        <source>Click {0} more point(s) in the view</source>
+        <translation>请在视图中再点击 {0} 个点</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="1" />
+        <source>Esc finishes</source>
+        <translation>按 Esc 结束</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="1" />
+        <source>Measurement copied</source>
+        <translation>量测结果已复制</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="1" />
+        <source>No findings to attach to: run the checks or open a review session</source>
+        <translation>没有可附加的问题：请先运行检查或打开审查会话</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="1" />
+        <source>This review session is open read-only</source>
+        <translation>此审查会话以只读方式打开</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="1" />
+        <source>Attach to finding</source>
+        <translation>附加到问题</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="1" />
+        <source>Finding:</source>
+        <translation>问题：</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="1" />
+        <source>Measurement</source>
+        <translation>量测</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="1" />
+        <source>Measurement attached to {0}</source>
+        <translation>量测结果已附加到 {0}</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="1" />
+        <source>Measure</source>
+        <translation>量测</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="1" />
+        <source>&amp;Measure</source>
+        <translation>量测(&amp;M)</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="1" />
+        <source>Distances, areas and heights by clicking in the view</source>
+        <translation>在视图中点击量测距离、面积和高度</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>&amp;Hillshade terrain</source>
@@ -1547,6 +1775,179 @@
         <translation>插件压缩包</translation>
     </message>
 </context><context>
+    <name>ProfilePanel</name>
+    <message>
+        <location filename="../profile_panel.py" line="1" />
+        <source>Profile</source>
+        <translation>剖面</translation>
+    </message>
+    <message>
+        <location filename="../profile_panel.py" line="1" />
+        <source>&amp;Profile…</source>
+        <translation>剖面(&amp;P)…</translation>
+    </message>
+    <message>
+        <location filename="../profile_panel.py" line="1" />
+        <source>Terrain, buildings and corridors along a line or a planned corridor, with its grade</source>
+        <translation>沿一条线或规划廊道的地形、建筑和廊道剖面，及其坡度</translation>
+    </message>
+    <message>
+        <location filename="../profile_panel.py" line="1" />
+        <source>Along a line drawn in the view</source>
+        <translation>沿视图中绘制的线</translation>
+    </message>
+    <message>
+        <location filename="../profile_panel.py" line="1" />
+        <source>Along a planned corridor</source>
+        <translation>沿规划廊道</translation>
+    </message>
+    <message>
+        <location filename="../profile_panel.py" line="1" />
+        <source>Draw line</source>
+        <translation>绘制线</translation>
+    </message>
+    <message>
+        <location filename="../profile_panel.py" line="1" />
+        <source>Click the line's points in the view; Esc finishes and draws the profile</source>
+        <translation>在视图中点击线的各点；按 Esc 结束并绘制剖面</translation>
+    </message>
+    <message>
+        <location filename="../profile_panel.py" line="1" />
+        <source>Samples along the line at most this far apart</source>
+        <translation>沿线采样点的最大间距</translation>
+    </message>
+    <message>
+        <location filename="../profile_panel.py" line="1" />
+        <source>Draw profile</source>
+        <translation>绘制剖面</translation>
+    </message>
+    <message>
+        <location filename="../profile_panel.py" line="1" />
+        <source>Export PNG…</source>
+        <translation>导出 PNG…</translation>
+    </message>
+    <message>
+        <location filename="../profile_panel.py" line="1" />
+        <source>Export CSV…</source>
+        <translation>导出 CSV…</translation>
+    </message>
+    <message>
+        <location filename="../profile_panel.py" line="1" />
+        <source>Step</source>
+        <translation>步长</translation>
+    </message>
+    <message>
+        <location filename="../profile_panel.py" line="1" />
+        <source>Distance along the line (km)</source>
+        <translation>沿线距离（千米）</translation>
+    </message>
+    <message>
+        <location filename="../profile_panel.py" line="1" />
+        <source>Elevation (m above sea level)</source>
+        <translation>高程（米，海拔）</translation>
+    </message>
+    <message>
+        <location filename="../profile_panel.py" line="1" />
+        <source>Grade (%)</source>
+        <translation>坡度（%）</translation>
+    </message>
+    <message>
+        <location filename="../profile_panel.py" line="1" />
+        <source>Terrain</source>
+        <translation>地形</translation>
+    </message>
+    <message>
+        <location filename="../profile_panel.py" line="1" />
+        <source>Buildings (ground to roof)</source>
+        <translation>建筑（地面至屋顶）</translation>
+    </message>
+    <message>
+        <location filename="../profile_panel.py" line="1" />
+        <source>Corridor (heights from the plan)</source>
+        <translation>廊道（规划给定高程）</translation>
+    </message>
+    <message>
+        <location filename="../profile_panel.py" line="1" />
+        <source>Corridor (no heights in the plan: on the terrain)</source>
+        <translation>廊道（规划未给高程：取地形）</translation>
+    </message>
+    <message>
+        <location filename="../profile_panel.py" line="1" />
+        <source>Corridor crossed</source>
+        <translation>相交廊道</translation>
+    </message>
+    <message>
+        <location filename="../profile_panel.py" line="1" />
+        <source>Sea level</source>
+        <translation>海平面</translation>
+    </message>
+    <message>
+        <location filename="../profile_panel.py" line="1" />
+        <source>steepest {grade} at {at} km</source>
+        <translation>最大坡度 {grade}，位于 {at} 千米处</translation>
+    </message>
+    <message>
+        <location filename="../profile_panel.py" line="1" />
+        <source>{length} km · samples every {step} m at most · terrain: {source}</source>
+        <translation>全长 {length} 千米 · 采样间距不超过 {step} 米 · 地形：{source}</translation>
+    </message>
+    <message>
+        <location filename="../profile_panel.py" line="1" />
+        <source>vertical scale exaggerated</source>
+        <translation>纵向比例已夸大</translation>
+    </message>
+    <message>
+        <location filename="../profile_panel.py" line="1" />
+        <source>declared at its border: {grade}</source>
+        <translation>边界处竖向形式：{grade}</translation>
+    </message>
+    <message>
+        <location filename="../profile_panel.py" line="1" />
+        <source>Profile along a drawn line</source>
+        <translation>沿绘制线的剖面</translation>
+    </message>
+    <message>
+        <location filename="../profile_panel.py" line="1" />
+        <source>Profile: click the line's points in the view · Esc finishes</source>
+        <translation>剖面：在视图中点击线的各点 · Esc 结束</translation>
+    </message>
+    <message>
+        <location filename="../profile_panel.py" line="1" />
+        <source>Outside the terrain</source>
+        <translation>超出地形范围</translation>
+    </message>
+    <message>
+        <location filename="../profile_panel.py" line="1" />
+        <source>Draw a line of two points or more, or choose a corridor</source>
+        <translation>请绘制至少两个点的线，或选择一条廊道</translation>
+    </message>
+    <message>
+        <location filename="../profile_panel.py" line="1" />
+        <source>Computing the profile…</source>
+        <translation>正在计算剖面…</translation>
+    </message>
+    <message>
+        <location filename="../profile_panel.py" line="1" />
+        <source>PNG image (*.png)</source>
+        <translation>PNG 图像 (*.png)</translation>
+    </message>
+    <message>
+        <location filename="../profile_panel.py" line="1" />
+        <source>CSV table (*.csv)</source>
+        <translation>CSV 表格 (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../profile_panel.py" line="1" />
+        <source>Export profile</source>
+        <translation>导出剖面</translation>
+    </message>
+    <message>
+        <location filename="../profile_panel.py" line="1" />
+        <source>Profile written: {0}</source>
+        <translation>剖面已写出：{0}</translation>
+    </message>
+</context>
+<context>
     <name>ProjectsTable</name>
     <message>
         <location filename="../projects_table.py" line="38" />
