@@ -391,9 +391,7 @@ def add_measure_tools(window) -> None:
     dock.setObjectName("profile-dock")
     window.profile_panel = ProfilePanel(window.workspace, window.host, parent=dock)
     dock.setWidget(window.profile_panel)
-    window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
-    window.tabifyDockWidget(window.log_dock, dock)
-    window.log_dock.raise_()
+    dock.hide()
     window.profile_dock = dock
     menu = analysis_menu(window)
     measure = QAction(tr("&Measure"), window)
@@ -406,6 +404,17 @@ def add_measure_tools(window) -> None:
     profile.setObjectName("profile-action")
     profile.setToolTip(QCoreApplication.translate(
         "ProfilePanel", "Terrain, buildings and corridors along a line or a planned corridor, with its grade"))
-    profile.triggered.connect(lambda: (dock.show(), dock.raise_()))
+    profile.triggered.connect(lambda: show_profile_dock(window))
     menu.addAction(profile)
     window.measure_action, window.profile_action = measure, profile
+
+
+def show_profile_dock(window) -> None:
+    """The Profile dock in front, at the bottom beside the log; placed there the first time it is shown (tabbed
+    before the window is laid out, Qt leaves a stale copy of the tab bar over the dock)."""
+    dock = window.profile_dock
+    if window.dockWidgetArea(dock) == Qt.DockWidgetArea.NoDockWidgetArea:
+        window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+        window.tabifyDockWidget(window.log_dock, dock)
+    dock.show()
+    dock.raise_()

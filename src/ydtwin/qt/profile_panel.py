@@ -83,6 +83,7 @@ class ProfilePanel(QWidget):
         self.summary = QPlainTextEdit(self)
         self.summary.setReadOnly(True)
         self.summary.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.summary.setMinimumHeight(36)  # the dock shares the bottom with the log: it may be short
         controls.addWidget(self.summary, 5, 0, 1, 2)
         controls.setRowStretch(5, 1)
         left = QWidget(self)
@@ -91,7 +92,7 @@ class ProfilePanel(QWidget):
         self.figure = Figure(figsize=(8, 3.2), dpi=100, facecolor="white")
         self.canvas = FigureCanvasQTAgg(self.figure)
         self.canvas.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.canvas.setMinimumHeight(220)
+        self.canvas.setMinimumHeight(160)
         row = QHBoxLayout()
         row.addWidget(left)
         row.addWidget(self.canvas, 1)

@@ -100,20 +100,26 @@ def _draw(fig, p: Profile, words: dict, title: str) -> None:
     if p.corridor_m is not None:
         key = "corridor_given" if p.corridor_heights == "given" else "corridor_terrain"
         ax.plot(km, p.corridor_m, color=CORRIDOR, lw=2.0, label=words[key], zorder=5)
-    labelled: dict[str, float] = {}
     span = max(km[-1] - km[0], 1e-9)
+    groups: list[list] = []  # crossings close together (a junction of several lines) share one label
     for n, c in enumerate(p.crossings):
         x = c.distance_m / 1000.0
         ax.plot([x, x], [floor, c.elevation_m], color=CROSSING, lw=0.9, ls=":", zorder=5)
         ax.plot([x], [c.elevation_m], "v", color=CROSSING, ms=6, zorder=6,
                 label=words["crossing"] if n == 0 else None)
-        if abs(labelled.get(c.id, -1e9) - x) < span * 0.03:  # the same corridor crossed again close by
-            continue
-        labelled[c.id] = x
+        if groups and x - groups[-1][0][0] < span * 0.015:
+            groups[-1].append((x, c))
+        else:
+            groups.append([(x, c)])
+    for group in groups:
+        x, c = group[0]
+        names = list(dict.fromkeys(g[1].id.split(".", 1)[-1] for g in group))
+        text = ", ".join(names[:2]) + (f" +{len(names) - 2}" if len(names) > 2 else "")
         right = (x - km[0]) > span * 0.9  # near the right edge: the label goes left of its mark
-        ax.annotate(c.id.split(".", 1)[-1], (x, c.elevation_m), xytext=(-3 if right else 3, 6),
-                    textcoords="offset points", rotation=60 if not right else -60, fontsize=7.5, color=CROSSING,
-                    ha="right" if right else "left", zorder=6, rotation_mode="anchor")
+        top = max(g[1].elevation_m for g in group)
+        ax.annotate(text, (x, top), xytext=(-3 if right else 3, 6), textcoords="offset points",
+                    rotation=-60 if right else 60, fontsize=7.5, color=CROSSING, ha="right" if right else "left",
+                    zorder=6, rotation_mode="anchor")
     ax.set_ylim(floor, hi + pad * (2.5 if p.crossings else 1.5))
     ax.set_xlim(km[0], km[-1])
     ax.set_ylabel(words["elevation"])
