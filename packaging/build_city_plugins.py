@@ -189,6 +189,8 @@ def _write_plugin(folder: Path, header: list[str], projects: list[dict], feature
         if p.get("grade"):
             lines.append(f"grade = {_toml_str(p['grade'])}")
         lines.append('provenance = "illustrative"')
+        if p.get("max_height_m"):
+            lines.append(f"max_height_m = {float(p['max_height_m']):g}")
         if p.get("notes"):
             lines.append(f"notes = {_toml_str(p['notes'])}")
     lines.extend(extra)

@@ -48,9 +48,10 @@ class P(NamedTuple):
 
 
 def prj(key, title, title_zh, theme, kind, status, phase, owner, geometry, *, capacity=None, grade=None,
-        notes=""):
+        notes="", max_height_m=None):
     return dict(key=key, title=title, title_zh=title_zh, theme=theme, kind=kind, status=status, phase=phase,
-                owner=owner, geometry=geometry, capacity=capacity, grade=grade, notes=notes)
+                owner=owner, geometry=geometry, capacity=capacity, grade=grade, notes=notes,
+                max_height_m=max_height_m)
 
 
 HSR = ("Shanghai–Suzhou–Huzhou high-speed railway", "沪苏湖高铁")
@@ -108,6 +109,12 @@ CITIES = {
             [(121.52, 31.62), (121.58, 31.68), B("Nantong", 121.60, 31.71)]),
         prj("bailonggang-wwtp", "Bailonggang wastewater treatment plant upgrade", "白龙港污水处理厂提标改造",
             "municipal", "facility", "under_construction", (2022, 2026), None, P(121.69, 31.28)),
+        # a height-controlled zone: 45 m is the height of an airport's inner horizontal obstacle surface (ICAO
+        # Annex 14); the zone's outline west of Hongqiao's runways is schematic
+        prj("hongqiao-approach-height", "Hongqiao Airport western approach height-control area",
+            "虹桥机场西侧进近净空限高区", "transportation", "urban", "built", (2010, 2010),
+            "Shanghai Municipal Bureau of Planning and Natural Resources", Z(121.29, 31.195, 1.5), max_height_m=45,
+            notes="Illustrative: 45 m as an inner horizontal obstacle surface; the outline is schematic."),
     ]),
     "Suzhou": dict(adcode="320500", zh="苏州", bureau={
         "transportation": "Suzhou Municipal Transport Bureau",
@@ -163,6 +170,12 @@ CITIES = {
             "industrial", "under_construction", (2021, 2026), None, Z(120.76, 31.30, 2.5)),
         prj("tongli-zhouzhuang", "Tongli–Zhouzhuang water-town tourism zone", "同里—周庄水乡旅游区", "tourism",
             "tourism", "planned", (2025, 2030), None, Z(120.78, 31.14, 3.0)),
+        # a height-controlled zone: Suzhou's historic city plan keeps new buildings inside the old town to 24 m;
+        # the outline here is a schematic disc over the moat-ringed old town
+        prj("gusu-height-control", "Suzhou historic city (Gusu) height-control area", "苏州古城高度控制区",
+            "tourism", "urban", "built", (2013, 2013), "Suzhou Municipal Bureau of Natural Resources and Planning",
+            Z(120.622, 31.312, 1.9), max_height_m=24,
+            notes="Illustrative: 24 m after the historic city conservation plan; the outline is schematic."),
     ]),
     "Wuxi": dict(adcode="320200", zh="无锡", gcj02_undeclared=True, bureau={
         "transportation": "Wuxi Municipal Transport Bureau",

@@ -4,7 +4,8 @@ A ``PlansLayer`` is vector data (WGS84) whose attributes describe each project: 
 ``title_zh``, ``theme``, ``kind`` (corridor class, zone kind or ``facility``), ``status``, ``start``,
 ``end`` (phase years), ``owner``, ``capacity``, ``grade``, ``city`` and ``plugin``, and optionally
 ``accuracy_m``: the positional accuracy its plan states (metres, at 95 % confidence; None where the plan states
-none, and then ``DEFAULT_ACCURACY_M`` is assumed). Colours come from the
+none, and then ``DEFAULT_ACCURACY_M`` is assumed) and ``max_height_m``: a zone's height limit (metres; None where it
+sets none). Colours come from the
 themes the plugins contribute; the status shades them (planned: pale, under construction: the theme
 colour, built: dark), the same in the scene and in every legend.
 """

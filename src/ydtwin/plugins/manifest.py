@@ -51,6 +51,11 @@ Colour = Annotated[str, Field(pattern=_COLOUR, description="#rrggbb")]
 RelPath = Annotated[str, Field(min_length=1, max_length=400, description="a file inside the plugin folder")]
 #: a stated positional accuracy: metres at 95 % confidence, finite, above 0 and at most 1 km
 Accuracy = Annotated[float, Field(gt=0, le=1000, allow_inf_nan=False, strict=True)]
+#: a zone's maximum building height: metres above the ground, finite, above 0 and at most 1 km
+MaxHeight = Annotated[float, Field(gt=0, le=1000, allow_inf_nan=False, strict=True)]
+MAX_HEIGHT_TEXT = ("the highest a building inside this zone may stand, in metres above its ground (0 < value <= "
+                   "1000; zones only): the review's height-limit check reports every building in the zone that is "
+                   "taller, with its excess")
 ACCURACY_TEXT = ("positional accuracy of the geometry in metres (95 % confidence), 0 < value <= 1000; the review "
                  "widens the tolerance of a border connection by the accuracies of both sides "
                  f"(unstated: {DEFAULT_ACCURACY_M:g} m)")
@@ -95,6 +100,7 @@ class ProjectContribution(_Strict):
     grade: Literal["at_grade", "bridge", "tunnel"] | None = Field(None, description="how it runs at the border")
     provenance: Literal["real", "illustrative", "schematic"] = "illustrative"
     accuracy_m: Accuracy | None = Field(None, description=ACCURACY_TEXT + "; overrides the plugin's accuracy_m")
+    max_height_m: MaxHeight | None = Field(None, description=MAX_HEIGHT_TEXT)
     notes: str = ""
 
     @field_validator("source")
@@ -113,6 +119,8 @@ class ProjectContribution(_Strict):
     def _kind_known(self) -> ProjectContribution:
         if self.kind not in (*CORRIDOR_CLASSES, *ZONE_KINDS):
             raise ValueError(f"kind {self.kind!r} is not one of {', '.join((*CORRIDOR_CLASSES, *ZONE_KINDS))}")
+        if self.max_height_m is not None and (self.kind in CORRIDOR_CLASSES or self.kind == "facility"):
+            raise ValueError(f"max_height_m: only a zone can limit building heights, not a {self.kind}")
         return self
 
 

@@ -93,6 +93,7 @@ def load_projects(found: Discovered, themes: dict[str, ThemeStyle]) -> PlansLaye
             "city": manifest.city.name if manifest.city else "", "plugin": manifest.name,
             # the accuracy the plan states (the project's own, else the plugin's), None where it states none
             "accuracy_m": project.accuracy_m if project.accuracy_m is not None else manifest.accuracy_m,
+            "max_height_m": project.max_height_m,
         })
     if problems:
         raise PluginDataError("; ".join(problems))
@@ -100,6 +101,8 @@ def load_projects(found: Discovered, themes: dict[str, ThemeStyle]) -> PlansLaye
     for f in ("start", "end", "capacity"):
         attributes[f] = np.array([r[f] for r in rows], dtype=np.int64)
     attributes["accuracy_m"] = np.array([r["accuracy_m"] for r in rows], dtype=object)
+    # a zone's height limit (m), None where the plan sets none
+    attributes["max_height_m"] = np.array([r["max_height_m"] for r in rows], dtype=object)
     natures = {p.provenance for p in manifest.contributions.projects}
     nature = "real" if natures == {"real"} else ("schematic" if natures == {"schematic"} else "illustrative")
     city = manifest.city.name if manifest.city else ""
