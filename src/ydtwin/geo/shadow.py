@@ -199,10 +199,14 @@ def _exit_t(fc, fr, cx, cy, size):
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def _blocked_in(px, py, pz, dx, dy, tan_e, t0, reach, z, blocks, big, x0, y1, cell, top):
+def _blocked_in(px, py, pz, dx, dy, tan_e, t0, reach, z, blocks, big, x0, y1, cell, top, kc=0.0, s0=0.0, sgn=1.0):
     """Whether the ray from (px, py, pz) toward (dx, dy) rising at ``tan_e`` meets the field between t0 and
     min(reach, the distance at which it clears the field's top). ``blocks`` / ``big``: the highest value of each
-    block of BLOCK / BLOCK² cells; the ray jumps over a block it passes above (it only rises)."""
+    block of BLOCK / BLOCK² cells; the ray jumps over a block it passes above (it only rises).
+
+    ``kc`` > 0 (lines of sight, ``ydtwin.geo.viewshed``): the field at s metres from an observer is lowered by
+    kc·s² (the Earth's curvature less refraction), s = s0 + sgn·t along the ray; a cell then blocks when its
+    lowered value rises above the ray where the ray enters or leaves it (the blocks stay unlowered: never lower)."""
     tmax = (top - pz) / tan_e
     if tmax > reach:
         tmax = reach
@@ -228,9 +232,16 @@ def _blocked_in(px, py, pz, dx, dy, tan_e, t0, reach, z, blocks, big, x0, y1, ce
         if blocks[r // BLOCK, c // BLOCK] <= zr:
             t += _exit_t(fc, fr, cx, cy, BLOCK) + nudge
             continue
+        step = _exit_t(fc, fr, cx, cy, 1)
         if z[r, c] > zr:  # the ray is at its lowest in this cell where it entered it
-            return True
-        t += _exit_t(fc, fr, cx, cy, 1) + nudge  # on to the next cell the ray crosses
+            if kc == 0.0:
+                return True
+            s_in = s0 + sgn * t
+            t_out = min(t + step, reach)
+            s_out = s0 + sgn * t_out
+            if z[r, c] - kc * s_in * s_in > zr or z[r, c] - kc * s_out * s_out > pz + t_out * tan_e:
+                return True
+        t += step + nudge  # on to the next cell the ray crosses
     return False
 
 
