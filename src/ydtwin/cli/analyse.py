@@ -16,6 +16,10 @@ def cmd_analyse(args) -> int:
         from ydtwin.cli.heights import cmd_heights
 
         return cmd_heights(args)
+    if args.analyse_command in ("figures", "heights-check"):
+        from ydtwin.cli import figures
+
+        return figures.cmd_figures(args) if args.analyse_command == "figures" else figures.cmd_height_check(args)
     if args.analyse_command == "sunlight":
         from ydtwin.cli.sunlight import cmd_sunlight
 

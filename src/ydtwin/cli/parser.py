@@ -33,6 +33,8 @@ examples:
   ydtwin analyse measure --points 121.4737,31.2304 120.5853,31.2990    geodesic and 3D distance
   ydtwin analyse profile --corridor suzhou.hsr --out hsr.png    terrain, buildings, grade along a corridor
   ydtwin analyse sunlight --layer fp.geojson --plan towers.geojson --area 121.49,31.23,121.51,31.245 --out sun.geojson
+  ydtwin analyse figures --by district --out districts.csv    buildings, coverage, floor area, FAR per district
+  ydtwin analyse heights-check --out violations.csv    buildings above the height limits of plan zones
                                               hours of winter sun (冬至 9–15 h) before and after a plan
   ydtwin snapshot --out cloud.png --layer survey.laz --view survey --color-by classification   a point cloud
   ydtwin snapshot --out surge.png --view Shanghai --sea-level 2    the sea at +2 m, flooded land as water
@@ -306,6 +308,11 @@ def build_parser() -> argparse.ArgumentParser:
     from ydtwin.cli.measure import add_measure_parsers
 
     add_measure_parsers(ansub, number=_number, add_options=lambda p: (
+        _add_project_option(p), _add_layer_options(p), _add_terrain_options(p), _add_plugin_options(p)))
+
+    from ydtwin.cli.figures import add_figures_parsers
+
+    add_figures_parsers(ansub, year=_year, size=_size, add_options=lambda p: (
         _add_project_option(p), _add_layer_options(p), _add_terrain_options(p), _add_plugin_options(p)))
 
     info = sub.add_parser(

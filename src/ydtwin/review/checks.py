@@ -22,6 +22,7 @@ Checks:
 - ``buffer_conflict``: zones of ``kinds_a`` within ``buffer_m`` of a *neighbouring city's* zones of
   ``kinds_b`` (e.g. industry next to an ecological or water-source protection zone).
 - ``crossing_conflict``: corridors of ``classes`` that cross a neighbouring city's zones of ``kinds_b``.
+- ``height_limit``: buildings taller than the ``max_height_m`` of a plan zone they stand in (``review.heights``).
 """
 
 from __future__ import annotations
@@ -122,9 +123,14 @@ class _Project:
 
 
 class _Context:
-    def __init__(self, plans, outlines: dict, projection, year: int | None, water: WaterMap | None = None) -> None:
+    def __init__(self, plans, outlines: dict, projection, year: int | None, water: WaterMap | None = None,
+                 buildings=None) -> None:
         self.projection = projection
         self.water = water
+        self.plans = plans
+        self.year = year
+        #: the buildings shown (``review.heights.BuildingSet``), for the height limits
+        self.buildings = list(buildings or [])
 
         def to_xy(g):
             return shapely.transform(g, lambda c: np.column_stack(projection.to_scene(c[:, 0], c[:, 1])))
@@ -417,15 +423,23 @@ def _crossing_conflict(ctx: _Context, rule) -> list[Finding]:
     return findings
 
 
+def _height_limit(ctx: _Context, rule) -> list[Finding]:
+    from ydtwin.review.heights import find_violations, height_limit_findings, limit_zones
+
+    violations = find_violations(limit_zones(ctx.plans, year=ctx.year), ctx.buildings, year=ctx.year)
+    return height_limit_findings(violations, rule_id=rule.id, severity=rule.severity or "error")
+
+
 CHECKS = {"interconnection": _interconnection, "buffer_conflict": _buffer_conflict,
-          "crossing_conflict": _crossing_conflict}
+          "crossing_conflict": _crossing_conflict, "height_limit": _height_limit}
 
 
 def run_checks(plans, outlines: dict, projection, rules, *, year: int | None = None,
-               water: WaterMap | None = None) -> list[Finding]:
+               water: WaterMap | None = None, buildings=None) -> list[Finding]:
     """Every declarative rule's findings, sorted (by kind, cities and id). Unknown checks raise. ``water``
-    (the terrain's water, :class:`WaterMap`) adds the at-grade-over-water check."""
-    ctx = _Context(plans, outlines, projection, year, water)
+    (the terrain's water, :class:`WaterMap`) adds the at-grade-over-water check; ``buildings``
+    (``review.heights.BuildingSet``) are what the height limits are checked against."""
+    ctx = _Context(plans, outlines, projection, year, water, buildings)
     findings: list[Finding] = []
     for rule in rules:
         check = CHECKS.get(rule.check or "")

@@ -105,10 +105,12 @@ def _img(data: bytes | None, name: str, inline: bool) -> str:
     return f'<img src="{src}" alt="{html.escape(name)}" width="480">'
 
 
-def report_html(session, images: dict[str, bytes], *, inline: bool = True, title: str = "", sources: str = "") -> str:
-    """HTML of the session: a summary per city pair, then each finding (still, status, thread). ``images``:
-    finding id → PNG bytes; ``inline`` puts them in the page as data URIs (else they are named
-    ``finding-<n>.png`` for the caller to provide); ``sources``: the data the stills show, credited once."""
+def report_html(session, images: dict[str, bytes], *, inline: bool = True, title: str = "", sources: str = "",
+                figures: list[dict] = ()) -> str:
+    """HTML of the session: a summary per city pair, the scenario figures, then each finding (still, status,
+    thread). ``images``: finding id → PNG bytes; ``inline`` puts them in the page as data URIs (else they are named
+    ``finding-<n>.png`` for the caller to provide); ``sources``: the data the stills show, credited once;
+    ``figures``: tables ({title, columns, rows, notes}) of scenario figures."""
     e = html.escape
     recs = sorted(session.findings.values(),
                   key=lambda r: (SEVERITY_ORDER.get(r["finding"].get("severity"), 3), r["finding"]["kind"],
@@ -136,7 +138,13 @@ def report_html(session, images: dict[str, bytes], *, inline: bool = True, title
         c = pairs[pair]
         out.append(f"<tr><td>{e(pair)}</td>" + "".join(f"<td>{c[s]}</td>" for s in statuses)
                    + f"<td>{sum(c.values())}</td></tr>")
-    out.append("</table><h2>Findings</h2>")
+    out.append("</table>")
+    for table in figures:
+        out.append(f"<h2>{e(table['title'])}</h2><table><tr>" + "".join(f"<th>{e(c)}</th>" for c in table["columns"])
+                   + "</tr>")
+        out.extend("<tr>" + "".join(f"<td>{e(str(v))}</td>" for v in row) + "</tr>" for row in table["rows"])
+        out.append("</table>" + "".join(f'<p class="meta">{e(n)}</p>' for n in table.get("notes", [])))
+    out.append("<h2>Findings</h2>")
     for n, rec in enumerate(recs, 1):
         f = rec["finding"]
         status = rec["status"]

@@ -12,7 +12,7 @@ from pathlib import Path
 from ydtwin.errors import YdtwinError
 
 __all__ = ["PINS_ROLE", "ReviewResult", "finding_pins", "finding_shot", "findings_for_tour",
-           "review_plans", "run_review", "write_report"]
+           "review_buildings", "review_plans", "run_review", "write_report"]
 
 
 @dataclass
@@ -42,6 +42,18 @@ def review_plans(scene, *, visible_only: bool = False) -> list:
     return [layer for layer in scene.layers if isinstance(layer, PlansLayer) and (layer.visible or not visible_only)]
 
 
+def review_buildings(scene, *, planned=()) -> list:
+    """The buildings a review checks against height limits (``review.heights.BuildingSet``): every buildings
+    layer shown, less the buildings it hides (procedural blocks under loaded footprints); ``planned``: the
+    layers that are plans."""
+    from ydtwin.model.buildings import BuildingsLayer
+    from ydtwin.review.heights import BuildingSet
+
+    plan_ids = {id(layer) for layer in planned}
+    return [BuildingSet(layer.name, layer.data, ~layer.hidden, layer.provenance.nature, id(layer) in plan_ids)
+            for layer in scene.layers if isinstance(layer, BuildingsLayer) and layer.visible]
+
+
 def run_review(scene, plugins, *, year: int | None = None, visible_only: bool = False) -> ReviewResult:
     """Every review rule over the scene's plans as of ``year``: the declarative rules (with their parameters)
     and the plugins' code rules, each of those through the plugin guard (an untrusted plugin's code never
@@ -59,7 +71,7 @@ def run_review(scene, plugins, *, year: int | None = None, visible_only: bool = 
     entries = sorted(plugins.rules.items())
     declarative = [entry.contribution for _id, entry in entries if entry.contribution.check]
     findings = run_checks(plans, outlines, scene.projection, declarative, year=year,
-                          water=WaterMap.from_layers(scene.layers))
+                          water=WaterMap.from_layers(scene.layers), buildings=review_buildings(scene))
     problems: list[str] = []
     context = None
     for rule_id, entry in entries:
@@ -222,10 +234,12 @@ def report_format(out: str | Path, fmt: str | None = None) -> str:
 
 
 def write_report(session, scene, out: str | Path, *, fmt: str | None = None, size: tuple[int, int] = (960, 540),
-                 print_pdf: PdfPrinter | None = None, progress: Callable[[int, int], None] | None = None) -> Path:
+                 print_pdf: PdfPrinter | None = None, progress: Callable[[int, int], None] | None = None,
+                 figures=()) -> Path:
     """The review report of ``session`` (every edit, saved or still journalled) with a still of each finding
     rendered offscreen from ``scene``: a self-contained HTML page, or a PDF through ``print_pdf``.
-    ``progress(done, total)`` follows the stills (it may raise to stop; nothing is written then)."""
+    ``progress(done, total)`` follows the stills (it may raise to stop; nothing is written then); ``figures``:
+    scenario figures (``FiguresResult``) to tabulate in it."""
     from ydtwin.atomic import write_text
     from ydtwin.render.finding_still import finding_stills
     from ydtwin.review.report import SEVERITY_ORDER, report_html
@@ -245,10 +259,11 @@ def write_report(session, scene, out: str | Path, *, fmt: str | None = None, siz
         for i, layer in pins:
             scene.layers.insert(i, layer)
     images = {r["finding"]["id"]: png for r, png in zip(recs, stills.images, strict=True)}
+    tables = [f.to_report() for f in figures]
     out = Path(out)
     if fmt == "html":
-        return write_text(out, report_html(session, images, sources=stills.sources))
+        return write_text(out, report_html(session, images, sources=stills.sources, figures=tables))
     order = sorted(recs, key=lambda r: (SEVERITY_ORDER.get(r["finding"].get("severity"), 3),
                                         r["finding"]["kind"], r["finding"]["id"]))
     named = {f"finding-{n}.png": images[r["finding"]["id"]] for n, r in enumerate(order, 1)}
-    return print_pdf(report_html(session, images, inline=False, sources=stills.sources), named, out)
+    return print_pdf(report_html(session, images, inline=False, sources=stills.sources, figures=tables), named, out)

@@ -79,6 +79,8 @@ class Workspace:
         self.project_basemap: Path | None = None
         self.project_dems: list[Path] = []
         self.project_sea_level: float | None = None
+        #: scenario figures (FiguresResult) the review report tabulates
+        self.report_figures: list = []
         self.sync_plugin_layers()
 
     @classmethod
@@ -389,6 +391,48 @@ class Workspace:
         sunlight_format(out)
         return write_sunlight(result, check_output(out))
 
+    # ---- analyses: height limits and scenario figures -----------------------------------------------------
+
+    def height_check(self, *, year: int | None = None, plans=()):
+        """Every plan zone with a height limit (in force by ``year``) against the buildings shown; ``plans``
+        (buildings layers or their names) are named as planned → a HeightCheckResult whose findings are the
+        review's ``height-limit`` ones (nothing shown). Safe in a worker. See ``ydtwin.workspace.height_limits``."""
+        from ydtwin.workspace.height_limits import check_heights
+
+        plans = [self._layer_of(p, "buildings") for p in plans]
+        return check_heights(self.scene, year=year, planned=plans)
+
+    def show_height_check(self, result) -> list:
+        """Show the zones with their limits and the parts of buildings above them (None: remove them)."""
+        from ydtwin.workspace.height_limits import show_height_check
+
+        return show_height_check(self.scene, result)
+
+    def write_height_check(self, result, out: str | Path) -> Path:
+        """The violations as CSV or the findings as JSON (by the extension), atomically."""
+        from ydtwin.workspace.height_limits import height_check_format, write_height_check
+        from ydtwin.workspace.outputs import check_output
+
+        height_check_format(out)
+        return write_height_check(result, check_output(out))
+
+    def figures(self, request, *, plans=()):
+        """Building count, footprint, coverage, floor area and FAR per city, district or drawn area (a
+        ``FiguresRequest``), ``plans`` (buildings layers or names) counted as planned → a FiguresResult. Safe in a
+        worker. See ``ydtwin.workspace.figures``."""
+        from ydtwin.workspace.figures import compute_figures
+
+        plans = [self._layer_of(p, "buildings") for p in plans]
+        return compute_figures(self.scene, request, planned=plans)
+
+    def write_figures(self, result, out: str | Path) -> Path:
+        """The figures as CSV (the method stated in ``#`` lines), atomically."""
+        from ydtwin.workspace.figures import figures_format, write_figures
+        from ydtwin.workspace.outputs import check_output
+
+        figures_format(out)
+        return write_figures(result, check_output(out))
+
     # ---- views -------------------------------------------------------------------------------------------
 
     def _within_region(self, text: str, lon0: float, lat0: float, lon1: float, lat1: float) -> None:
@@ -615,7 +659,7 @@ class Workspace:
         if session is None:
             raise YdtwinError("no review session to report on")
         return write_report(session, self.scene, out, fmt=fmt, size=size, print_pdf=self.print_pdf,
-                            progress=progress)
+                            progress=progress, figures=self.report_figures)
 
     # ---- projects ----------------------------------------------------------------------------------------
 

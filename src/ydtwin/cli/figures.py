@@ -1,0 +1,158 @@
+"""``ydtwin analyse figures`` and ``ydtwin analyse heights-check``: the scenario's building figures per city,
+district or drawn area, and the buildings above the height limits of plan zones (the workspace's ``figures`` and
+``height_check``, as the window's Scenario figures panel and Height limits tool)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+__all__ = ["add_figures_parsers", "cmd_figures", "cmd_height_check"]
+
+
+def add_figures_parsers(ansub, *, year, size, add_options) -> None:
+    """The two subcommands under ``ydtwin analyse`` (``year``, ``size``: the parser's checked types;
+    ``add_options(p)``: the layer, terrain and plugin options the scene is built with)."""
+    fig = ansub.add_parser(
+        "figures", help="building count, footprint, coverage, floor area and FAR per city, district or drawn area",
+        description="Scenario figures of the buildings shown (--layer files, the landmarks, the procedural blocks "
+        "unless --no-procedural, the --plan buildings), each counted in the unit that holds its centre. Floor area = "
+        "footprint × storeys (the levels attribute, else height / --storey-height rounded, at least 1); coverage = "
+        "footprint / area; FAR = floor area / area. Areas are equal-area (Albers on CGCS2000).",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="examples:\n  ydtwin analyse figures --by district --out districts.csv\n"
+               "  ydtwin analyse figures --area 120.60,31.295 120.645,31.295 120.645,31.33 120.60,31.33 "
+               "--out gusu.csv\n  ydtwin analyse figures --layer fp.gpkg --plan towers.geojson --year 2030")
+    fig.add_argument("--by", choices=("city", "district"), default="city", help="the units (default: city)")
+    fig.add_argument("--area", action="append", nargs="+", default=[], metavar="LON,LAT",
+                     help="a drawn area's points instead (three or more; repeat --area for several areas)")
+    fig.add_argument("--out", default=None, metavar="FILE", help="write the table as .csv (else it is printed)")
+    _common(fig, year)
+
+    hc = ansub.add_parser(
+        "heights-check", help="buildings above the height limit (max_height_m) of the plan zones they stand in",
+        description="Every plan zone that carries max_height_m against the buildings shown (--layer files, the "
+        "landmarks, the procedural blocks unless --no-procedural, the --plan buildings) whose footprint overlaps it: "
+        "each one taller than the limit, with its height and excess. The same findings (kind height-limit) as the "
+        "review rule builtins.height-limit in `ydtwin review check`.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="examples:\n  ydtwin analyse heights-check --out violations.csv\n"
+               "  ydtwin analyse heights-check --plan towers.geojson --year 2030 --out findings.json "
+               "--image limits.png")
+    hc.add_argument("--out", default=None, metavar="FILE",
+                    help="violations.csv (a row per building) or findings.json (the review's findings)")
+    hc.add_argument("--image", default=None, metavar="FILE",
+                    help="also render the zones, their limits and the parts above them (.png, .jpg, .tif)")
+    hc.add_argument("--view", default=None, metavar="VIEW",
+                    help="what the image looks at (default: the zone with the most violations)")
+    hc.add_argument("--size", type=size, default=(1600, 1000), metavar="WxH", help="the image's pixels")
+    hc.add_argument("--map", action="store_true", help="the image as a plan view, north up")
+    _common(hc, year)
+    for p in (fig, hc):
+        add_options(p)
+
+
+def _common(p, year) -> None:
+    p.add_argument("--year", type=year, default=None, metavar="Y",
+                   help="as of plan year Y: zones in force by Y, buildings with a completion year built by Y")
+    p.add_argument("--plan", action="append", default=[], metavar="FILE",
+                   help="planned buildings (footprints with heights, any format ydtwin reads; repeatable)")
+    p.add_argument("--plan-crs", default=None, metavar="CRS", help="CRS of the --plan files when they do not say")
+    p.add_argument("--no-procedural", action="store_true", help="leave the procedural city blocks out")
+
+
+def _scene(args, *, offscreen: bool = False):
+    """The workspace with --layer and --plan files (lines printed) → (workspace, plan layers)."""
+    from ydtwin.cli.common import workspace_from_args
+    from ydtwin.workspace import LayerRequest
+    from ydtwin.workspace.layers import load_summary
+
+    ws = workspace_from_args(args, layers=True, offscreen=offscreen)
+    if args.no_procedural:
+        for layer in ws.scene.layers:
+            if getattr(layer, "kind", "") == "buildings" and layer.provenance.nature == "procedural":
+                layer.visible = False
+    plans = []
+    for path in args.plan:  # planned buildings stand beside the city: they hide none of its blocks
+        loaded = ws.open_layer(LayerRequest(path, crs=args.plan_crs or args.crs, replaces="none",
+                                            storey_height_m=args.storey_height, default_height_m=args.default_height))
+        print("plan: loaded " + load_summary(loaded))
+        plans.append(loaded.layer)
+    return ws, plans
+
+
+def cmd_figures(args) -> int:
+    from ydtwin.workspace.figures import FiguresRequest, figures_csv, figures_format, parse_area
+    from ydtwin.workspace.outputs import check_output
+
+    areas = [parse_area(points) for points in args.area]
+    request = FiguresRequest(by="area" if areas else args.by, areas=areas, year=args.year,
+                             storey_m=args.storey_height)
+    if args.out:
+        figures_format(args.out)
+        check_output(args.out, inputs=[*args.layer, *args.plan, *args.dem])
+    ws, plans = _scene(args)
+    result = ws.figures(request, plans=plans)
+    if args.out:
+        path = ws.write_figures(result, args.out)
+        print(f"wrote {path} ({len(result.rows)} rows)")
+    else:
+        sys.stdout.write(figures_csv(result))
+    return 0
+
+
+def _still(ws, result, args) -> None:
+    from ydtwin.errors import YdtwinError
+    from ydtwin.render.export import Exporter, ExportError
+    from ydtwin.render.overlay import OverlayOptions
+
+    ws.show_height_check(result)
+    view = args.view
+    if view is None:
+        if not result.zones:
+            raise YdtwinError("--image: no plan zone carries a height limit to look at")
+        counts = {z.id: sum(v.zone.id == z.id for v in result.violations) for z in result.zones}
+        zone = max(result.zones, key=lambda z: (counts[z.id], z.id))
+        x0, y0, x1, y1 = zone.geometry.bounds
+        mx, my = (x1 - x0) * 0.15, (y1 - y0) * 0.15
+        view = f"{x0 - mx:.6f},{y0 - my:.6f},{x1 + mx:.6f},{y1 + my:.6f}"
+    view = ws.check_view(view)
+    n = len(result.violations)
+    options = OverlayOptions(title="限高 Height limits", caption=f"{n} building{'s' if n != 1 else ''} above a "
+                             "zone's limit (red: the part above it)", date="")
+    exporter = Exporter(ws.scene)
+    try:
+        exporter.set_view(view, args.size, map=args.map)
+        exporter.still(args.image, args.size, options)
+    except (ExportError, ValueError) as exc:
+        raise YdtwinError(str(exc)) from None
+    finally:
+        exporter.close()
+    print(f"wrote {args.image}")
+
+
+def cmd_height_check(args) -> int:
+    from ydtwin.errors import YdtwinError
+    from ydtwin.workspace.height_limits import height_check_format
+    from ydtwin.workspace.outputs import check_output
+
+    inputs = [*args.layer, *args.plan, *args.dem]
+    if args.out:
+        height_check_format(args.out)
+        check_output(args.out, inputs=inputs)
+    if args.image:
+        if not args.image.lower().endswith((".png", ".jpg", ".jpeg", ".tif", ".tiff")):
+            raise YdtwinError(f"{args.image}: unsupported image type — use .png, .jpg or .tif")
+        check_output(args.image, inputs=inputs)
+    ws, plans = _scene(args, offscreen=bool(args.image))
+    result = ws.height_check(year=args.year, plans=plans)
+    for line in result.summary():
+        print(line)
+    for f in result.findings:
+        print(f"  {f.severity}: {f.message}")
+    if args.out:
+        path = ws.write_height_check(result, args.out)
+        print(f"wrote {path} ({len(result.violations)} buildings above a limit, {len(result.findings)} findings)")
+    if args.image:
+        _still(ws, result, args)
+    return 0
