@@ -20,6 +20,10 @@ def cmd_analyse(args) -> int:
         from ydtwin.cli import figures
 
         return figures.cmd_figures(args) if args.analyse_command == "figures" else figures.cmd_height_check(args)
+    if args.analyse_command in ("viewshed", "sightline"):
+        from ydtwin.cli import viewshed
+
+        return viewshed.cmd_viewshed(args) if args.analyse_command == "viewshed" else viewshed.cmd_sightline(args)
     if args.analyse_command == "sunlight":
         from ydtwin.cli.sunlight import cmd_sunlight
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ydtwin.workspace import LayerRequest, Workspace
 
-__all__ = ["layer_requests", "plugin_names", "workspace_from_args"]
+__all__ = ["layer_requests", "plugin_names", "render_still", "workspace_from_args"]
 
 
 def plugin_names(args) -> list[str] | None:
@@ -50,3 +50,21 @@ def workspace_from_args(args, *, layers: bool = True, offscreen: bool = False, *
         for request in layer_requests(args):
             print("loaded " + ws.add_loaded(ws.read_layer(request)))
     return ws
+
+
+def render_still(ws, view: str, args, *, title: str, caption: str) -> None:
+    """The scene as it stands (an analysis's result shown) rendered to ``args.image`` at ``args.size``, looking at
+    ``view`` (``args.map``: as a plan view); a failure is one error line."""
+    from ydtwin.errors import YdtwinError
+    from ydtwin.render.export import Exporter, ExportError
+    from ydtwin.render.overlay import OverlayOptions
+
+    exporter = Exporter(ws.scene)
+    try:
+        exporter.set_view(view, args.size, map=args.map)
+        exporter.still(args.image, args.size, OverlayOptions(title=title, caption=caption, date=""))
+    except (ExportError, ValueError) as exc:
+        raise YdtwinError(str(exc)) from None
+    finally:
+        exporter.close()
+    print(f"wrote {args.image}")

@@ -32,6 +32,8 @@ examples:
   ydtwin analyse heights --layer fp.geojson --cloud survey.laz --out heights.geojson   roof heights from LiDAR
   ydtwin analyse measure --points 121.4737,31.2304 120.5853,31.2990    geodesic and 3D distance
   ydtwin analyse profile --corridor suzhou.hsr --out hsr.png    terrain, buildings, grade along a corridor
+  ydtwin analyse viewshed --from 121.4905,31.2402 --radius 2000 --out bund.geojson   visible/hidden areas
+  ydtwin analyse sightline --from 121.4905,31.2402 --to 121.50105,31.2355   seen, or what blocks it
   ydtwin analyse sunlight --layer fp.geojson --plan towers.geojson --area 121.49,31.23,121.51,31.245 --out sun.geojson
   ydtwin analyse figures --by district --out districts.csv    buildings, coverage, floor area, FAR per district
   ydtwin analyse heights-check --out violations.csv    buildings above the height limits of plan zones
@@ -274,7 +276,7 @@ def build_parser() -> argparse.ArgumentParser:
     bmi.add_argument("folder", metavar="DIR")
 
     an = sub.add_parser("analyse", help="analyses: sea-level / storm-surge inundation, building heights from LiDAR, "
-                        "sunlight",
+                        "sunlight, sight lines and viewsheds",
                         description="Analyses of the region's terrain, printed as a table or written as CSV/JSON.")
     ansub = an.add_subparsers(dest="analyse_command", metavar="ANALYSIS", required=True)
     inu = ansub.add_parser("inundation", help="land under a sea level and connected to the sea, per city",
@@ -304,6 +306,11 @@ def build_parser() -> argparse.ArgumentParser:
                      help="roof points a footprint needs to be measured (default 5)")
 
     _add_sunlight_parser(ansub)
+
+    from ydtwin.cli.viewshed import add_viewshed_parsers
+
+    add_viewshed_parsers(ansub, number=_number, size=_size, add_options=lambda p: (
+        _add_project_option(p), _add_layer_options(p), _add_terrain_options(p), _add_plugin_options(p)))
 
     from ydtwin.cli.measure import add_measure_parsers
 

@@ -17,24 +17,13 @@ def _area(text: str) -> tuple[float, float, float, float]:
 
 def _still(ws, result, args) -> None:
     """The result over the scene as an image: the area from the south-south-west, or a plan view with --map."""
-    from ydtwin.errors import YdtwinError
-    from ydtwin.render.export import Exporter, ExportError
-    from ydtwin.render.overlay import OverlayOptions
+    from ydtwin.cli.common import render_still
 
     ws.show_sunlight(result)
     lon0, lat0, lon1, lat1 = result.request.area
-    view = f"{lon0:.6f},{lat0:.6f},{lon1:.6f},{lat1:.6f}"
     w = result.window
-    options = OverlayOptions(title=f"日照 Sunlight {w.day.isoformat()}", caption=w.describe(), date="")
-    exporter = Exporter(ws.scene)
-    try:
-        exporter.set_view(view, args.size, map=args.map)
-        exporter.still(args.image, args.size, options)
-    except (ExportError, ValueError) as exc:
-        raise YdtwinError(str(exc)) from None
-    finally:
-        exporter.close()
-    print(f"wrote {args.image}")
+    render_still(ws, f"{lon0:.6f},{lat0:.6f},{lon1:.6f},{lat1:.6f}", args, title=f"日照 Sunlight {w.day.isoformat()}",
+                 caption=w.describe())
 
 
 def cmd_sunlight(args) -> int:

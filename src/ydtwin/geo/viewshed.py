@@ -158,18 +158,13 @@ class SightProfile:
     obstructions: tuple[Obstruction, ...]
     rows: np.ndarray | None = None  # the field's cell of each
     cols: np.ndarray | None = None
+    #: how much higher the target would have to be for the line to clear everything (0 when visible): raised by
+    #: Δ, the line rises by Δ·d/L at d metres from the observer, so a cell under it by e there needs e·L/d
+    raise_target_m: float = 0.0
 
     @property
     def visible(self) -> bool:
         return not self.obstructions
-
-    @property
-    def raise_target_m(self) -> float:
-        """How much higher the target would have to be for the line to clear everything (0 when visible): a
-        stretch at distance d rising e above the line is cleared when the target rises e·L/d."""
-        if not self.obstructions:
-            return 0.0
-        return max(o.excess_m * self.length_m / max(o.at_m, 1e-9) for o in self.obstructions)
 
     def min_clearance(self, where: np.ndarray | None = None) -> tuple[float, float]:
         """(the smallest clearance between the line and the surface (m), its distance from the observer), over
@@ -220,12 +215,18 @@ def sight_profile(field: HeightField, ox: float, oy: float, oz: float, tx: float
     tz_low = tz - kc * length * length
     line0 = oz + (tz_low - oz) * t0
     line1 = oz + (tz_low - oz) * t1
-    clearance = np.minimum(line0 - (surface - kc * d0 * d0), line1 - (surface - kc * d1 * d1))
+    c0 = line0 - (surface - kc * d0 * d0)
+    c1 = line1 - (surface - kc * d1 * d1)
+    clearance = np.minimum(c0, c1)
     if len(clearance):
         clearance[0] = clearance[-1] = np.nan  # the ends' own cells
     if ignore is not None and len(clearance):
         clearance[np.asarray(ignore(row, col), dtype=bool)] = np.nan
     blocking = clearance < 0
+    counted = np.isfinite(clearance)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        need = np.maximum(np.where(t0 > 0, -c0 / t0, 0.0), np.where(t1 > 0, -c1 / t1, 0.0))
+    raise_m = float(max(0.0, need[counted & blocking].max())) if blocking.any() else 0.0
     stretches = []
     if blocking.any():
         edges = np.flatnonzero(np.diff(np.r_[0, blocking.astype(np.int8), 0]))
@@ -235,4 +236,5 @@ def sight_profile(field: HeightField, ox: float, oy: float, oz: float, tx: float
             f = at / length if length else 0.0
             stretches.append(Obstruction(float(d0[a]), float(d1[b - 1]), at, float(-clearance[i]), float(surface[i]),
                                          ox + (tx - ox) * f, oy + (ty - oy) * f, int(row[i]), int(col[i])))
-    return SightProfile(length, float(oz), float(tz), d0, d1, surface, clearance, tuple(stretches), row, col)
+    return SightProfile(length, float(oz), float(tz), d0, d1, surface, clearance, tuple(stretches), row, col,
+                        raise_m)

@@ -13,7 +13,7 @@ import numpy as np
 
 from ydtwin.errors import YdtwinError
 
-__all__ = ["HOURS_ROLE", "LOSS_ROLE", "hours_class", "loss_class", "show_sunlight", "sunlight_format",
+__all__ = ["HOURS_ROLE", "LOSS_ROLE", "drape_pieces", "hours_class", "loss_class", "show_sunlight", "sunlight_format",
            "sunlight_layers", "sunlight_text", "write_sunlight"]
 
 HOURS_ROLE = "sunlight-hours"
@@ -179,6 +179,22 @@ def write_sunlight(result, out: str | Path) -> Path:
 # ---- layers -------------------------------------------------------------------------------------------------
 
 
+def drape_pieces(merged) -> np.ndarray:
+    """A (multi)polygon in scene metres cut into pieces of at most DRAPE_PIECE_M: a fill is draped through its
+    vertices only, and a large piece would let the (exaggerated) terrain rise through it between them."""
+    import shapely
+
+    if merged.is_empty:
+        return np.zeros(0, dtype=object)
+    x0, y0, x1, y1 = merged.bounds
+    gx = np.arange(math.floor(x0 / DRAPE_PIECE_M), math.ceil(x1 / DRAPE_PIECE_M)) * DRAPE_PIECE_M
+    gy = np.arange(math.floor(y0 / DRAPE_PIECE_M), math.ceil(y1 / DRAPE_PIECE_M)) * DRAPE_PIECE_M
+    xx, yy = np.meshgrid(gx, gy)
+    tiles = shapely.box(xx.ravel(), yy.ravel(), xx.ravel() + DRAPE_PIECE_M, yy.ravel() + DRAPE_PIECE_M)
+    pieces = shapely.intersection(merged, tiles)
+    return pieces[~shapely.is_empty(pieces) & np.isin(shapely.get_type_id(pieces), (3, 6))]
+
+
 def _ground_cells(result, sel: np.ndarray, classes: np.ndarray, order: list[str]):
     """Each class's ground cells merged into (multi)polygons, in scene metres → (geometries, class names)."""
     import shapely
@@ -190,16 +206,7 @@ def _ground_cells(result, sel: np.ndarray, classes: np.ndarray, order: list[str]
         if not pick.any():
             continue
         boxes = shapely.box(result.x[pick] - half, result.y[pick] - half, result.x[pick] + half, result.y[pick] + half)
-        merged = shapely.coverage_union_all(boxes)
-        # in pieces of at most DRAPE_PIECE_M: a fill is draped through its vertices only, and a large piece would
-        # let the (exaggerated) terrain rise through it between them
-        x0, y0, x1, y1 = merged.bounds
-        gx = np.arange(math.floor(x0 / DRAPE_PIECE_M), math.ceil(x1 / DRAPE_PIECE_M)) * DRAPE_PIECE_M
-        gy = np.arange(math.floor(y0 / DRAPE_PIECE_M), math.ceil(y1 / DRAPE_PIECE_M)) * DRAPE_PIECE_M
-        xx, yy = np.meshgrid(gx, gy)
-        tiles = shapely.box(xx.ravel(), yy.ravel(), xx.ravel() + DRAPE_PIECE_M, yy.ravel() + DRAPE_PIECE_M)
-        pieces = shapely.intersection(merged, tiles)
-        pieces = pieces[~shapely.is_empty(pieces) & np.isin(shapely.get_type_id(pieces), (3, 6))]
+        pieces = drape_pieces(shapely.coverage_union_all(boxes))
         geoms.extend(pieces)
         names.extend([name] * len(pieces))
     return geoms, names

@@ -391,6 +391,43 @@ class Workspace:
         sunlight_format(out)
         return write_sunlight(result, check_output(out))
 
+    # ---- analyses: sight lines and viewsheds ---------------------------------------------------------------
+
+    def viewshed(self, request, *, progress=None):
+        """What an observer sees within a radius (a ``ViewshedRequest``) of the terrain and the buildings shown →
+        a ViewshedResult (nothing shown). Safe in a worker thread. See ``ydtwin.workspace.viewshed``."""
+        from ydtwin.workspace.viewshed import compute_viewshed
+
+        return compute_viewshed(self.scene, request, progress=progress)
+
+    def sight_line(self, request):
+        """Whether an observer's eye sees a target point (a ``SightLineRequest``) and what blocks it → a
+        SightLineResult (nothing shown). Safe in a worker thread."""
+        from ydtwin.workspace.viewshed import compute_sight_line
+
+        return compute_sight_line(self.scene, request)
+
+    def show_viewshed(self, result) -> list:
+        """Show a viewshed (visible and hidden ground, the observer) in place of the last one (None: remove it)."""
+        from ydtwin.workspace.viewshed_output import show_viewshed
+
+        return show_viewshed(self.scene, result)
+
+    def show_sight_line(self, result) -> list:
+        """Show a sight line (green to its first blocker, red beyond) in place of the last one (None: remove it)."""
+        from ydtwin.workspace.viewshed_output import show_sight_line
+
+        return show_sight_line(self.scene, result)
+
+    def write_viewshed(self, result, out: str | Path) -> Path:
+        """Write a viewshed or a sight line as GeoJSON, atomically."""
+        from ydtwin.workspace.outputs import check_output
+        from ydtwin.workspace.viewshed import SightLineResult
+        from ydtwin.workspace.viewshed_output import write_sight_line, write_viewshed
+
+        write = write_sight_line if isinstance(result, SightLineResult) else write_viewshed
+        return write(result, check_output(out))
+
     # ---- analyses: height limits and scenario figures -----------------------------------------------------
 
     def height_check(self, *, year: int | None = None, plans=()):
