@@ -6,33 +6,8 @@ import json
 
 import pytest
 
+from analysis_helpers import PanelHost as _Host
 from sun_synth import area_box, bare_workspace, buildings_layer
-
-
-class _Host:
-    """A stand-in for the window's services: work runs at once, lines are kept."""
-
-    def __init__(self):
-        self.lines = []
-        self.runs = 0
-
-    def run(self, work, done=None, failed=None):
-        self.runs += 1
-        try:
-            result = work()
-        except Exception as exc:  # noqa: BLE001 - as the window's runner: failures come back as values
-            failed(exc)
-        else:
-            done(result)
-
-    def log(self, text, *, error=False):
-        self.lines.append(("ERROR " if error else "") + text)
-
-    def viewport_pixels(self):
-        return 800, 600
-
-    def world_at(self, x, y):
-        return None  # the view shows sky
 
 
 @pytest.fixture

@@ -10,16 +10,8 @@ import json
 import numpy as np
 import pytest
 
-from sun_synth import SW, bare_workspace, buildings_layer
-
-
-def square(ws, x0, y0, x1, y1):
-    """A drawn area: the lon/lat corners of a box in metres east/north of SW."""
-    proj = ws.scene.projection
-    ox, oy = proj.to_scene(np.array([SW[0]]), np.array([SW[1]]))
-    xs, ys = np.array([x0, x1, x1, x0]) + ox[0], np.array([y0, y0, y1, y1]) + oy[0]
-    lon, lat = proj.from_scene(xs, ys)
-    return list(zip(lon.tolist(), lat.tolist(), strict=True))
+from analysis_helpers import square
+from sun_synth import bare_workspace, buildings_layer
 
 
 def with_attributes(layer, **attrs):
@@ -133,7 +125,7 @@ def test_bad_areas_are_one_line(ws, areas, message):
 
 def test_the_command_line_calls_the_workspace(tmp_path, monkeypatch, capsys):
     """`ydtwin analyse figures --area … --year --out` runs Workspace.figures with that request and writes its rows."""
-    from cli_exit import GUSU_RING, spy_on
+    from analysis_helpers import GUSU_RING, spy_on
     from ydtwin.cli import main
     from ydtwin.workspace import Workspace
 
@@ -156,7 +148,7 @@ def test_the_command_line_calls_the_workspace(tmp_path, monkeypatch, capsys):
 @pytest.mark.parametrize("args", [["--area", "120.6,31.3", "120.61,31.3"], ["--area", "120.6;31.3", "1,2", "3,4"],
                                   ["--out", "f.txt"], ["--by", "county"], ["--plan", "missing.geojson"]])
 def test_bad_arguments_exit_2_with_one_line(args, capsys, tmp_path, monkeypatch):
-    from cli_exit import exit_status, one_error_line
+    from analysis_helpers import exit_status, one_error_line
 
     monkeypatch.chdir(tmp_path)
     assert exit_status(["analyse", "figures", "--plugins", "none", *args]) == 2

@@ -11,28 +11,8 @@ import numpy as np
 import pytest
 import shapely
 
-from sun_synth import SW, bare_workspace, buildings_layer
-
-
-def zone_layer(ws, boxes_limits, *, end=2020, city="Shanghai"):
-    """A plans layer of zones given as boxes in metres east/north of SW, each with its height limit (or None)."""
-    from ydtwin.model.layer import Provenance, VectorData
-    from ydtwin.model.plans import PLAN_FIELDS, PlansLayer
-
-    proj = ws.scene.projection
-    x0, y0 = proj.to_scene(np.array([SW[0]]), np.array([SW[1]]))
-    geoms, rows = [], []
-    for k, ((bx0, by0, bx1, by1), limit) in enumerate(boxes_limits):
-        g = shapely.box(x0[0] + bx0, y0[0] + by0, x0[0] + bx1, y0[0] + by1)
-        geoms.append(shapely.transform(g, lambda c: np.column_stack(proj.from_scene(c[:, 0], c[:, 1]))))
-        rows.append({"id": f"test.zone{k}", "title": f"Zone {k}", "title_zh": "", "theme": "tourism", "kind": "urban",
-                     "status": "built", "start": end, "end": end, "owner": "x", "capacity": 0, "grade": "",
-                     "city": city, "plugin": "ydtwin-test", "max_height_m": limit})
-    attrs = {f: np.array([r[f] for r in rows], dtype=object) for f in (*PLAN_FIELDS, "max_height_m")}
-    for f in ("start", "end", "capacity"):
-        attrs[f] = attrs[f].astype(np.int64)
-    return PlansLayer("test plans", VectorData(np.array(geoms, dtype=object), "EPSG:4326", attrs), themes={},
-                      plugin="ydtwin-test", city=city, provenance=Provenance("test", "CC0", nature="illustrative"))
+from analysis_helpers import zone_layer
+from sun_synth import bare_workspace, buildings_layer
 
 
 @pytest.fixture
@@ -132,7 +112,7 @@ def test_files_and_layers(ws, tmp_path):
 def test_the_command_line_calls_the_workspace(tmp_path, monkeypatch, capsys):
     """`ydtwin analyse heights-check` runs Workspace.height_check with the --year and --plan layers and writes what
     it returns; on the bundled plugins it finds Suzhou's old town and Hongqiao's approach."""
-    from cli_exit import GUSU_RING, spy_on
+    from analysis_helpers import GUSU_RING, spy_on
     from ydtwin.cli import main
     from ydtwin.workspace import Workspace
 
@@ -157,7 +137,7 @@ def test_the_command_line_calls_the_workspace(tmp_path, monkeypatch, capsys):
 @pytest.mark.parametrize("args", [["--out", "v.txt"], ["--year", "1800"], ["--plan", "missing.geojson"],
                                   ["--image", "x.gif"]])
 def test_bad_arguments_exit_2_with_one_line(args, capsys, tmp_path, monkeypatch):
-    from cli_exit import exit_status, one_error_line
+    from analysis_helpers import exit_status, one_error_line
 
     monkeypatch.chdir(tmp_path)
     assert exit_status(["analyse", "heights-check", "--plugins", "none", *args]) == 2

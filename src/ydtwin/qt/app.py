@@ -141,6 +141,9 @@ class MainWindow(FilesMixin, BasemapMixin, NavigationMixin, MenusMixin, QMainWin
         from ydtwin.qt.sunlight_panel import add_sunlight_action
 
         add_sunlight_action(self)  # Analysis ▸ Sunlight…
+        from ydtwin.qt.figures_panel import add_figures_actions
+
+        add_figures_actions(self)  # Analysis ▸ Scenario figures…, Height limits
         self._build_progress()
         self.setAcceptDrops(True)
         self.job: LoadJob | None = None

@@ -14,7 +14,6 @@ from PyQt6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -24,6 +23,8 @@ from PyQt6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from ydtwin.qt.analysis_panel import BackgroundRun
 
 __all__ = ["SunlightPanel", "add_sunlight_action", "analysis_menu"]
 
@@ -45,7 +46,7 @@ SCENE_NAMES = (
 VIEW_BOX_M = 1000.0
 
 
-class SunlightPanel(QWidget):
+class SunlightPanel(BackgroundRun, QWidget):
     """Day, window, area, points and plan; Run (in the background), a summary, what the scene shows, Export."""
 
     def __init__(self, workspace, host, parent: QWidget | None = None) -> None:
@@ -53,7 +54,6 @@ class SunlightPanel(QWidget):
         self.workspace = workspace
         self.host = host
         self.result = None
-        self._running = False
         layout = QVBoxLayout(self)
         form = QFormLayout()
         layout.addLayout(form)
@@ -229,24 +229,12 @@ class SunlightPanel(QWidget):
 
     def run(self) -> None:
         """Compute in the background through the workspace, then show the result."""
-        from ydtwin.errors import YdtwinError
-
-        if self._running:
-            return
-        try:
-            request = self.request()
-        except YdtwinError as exc:
-            self.summary.setText(str(exc))
-            return
         plans = [self.plan.currentData()] if self.plan.currentData() else []
-        self._running = True
-        self.run_button.setEnabled(False)
-        self.summary.setText(self.tr("Computing the sun's path and the shadows…"))
-        self.host.run(lambda: self.workspace.sunlight(request, plans=plans), self._arrived, self._failed)
+        self.failure = self.tr("Sunlight: {error}")
+        self.compute_in_background(self.request, lambda request: self.workspace.sunlight(request, plans=plans),
+                                   self.tr("Computing the sun's path and the shadows…"))
 
-    def _arrived(self, result) -> None:
-        self._running = False
-        self.run_button.setEnabled(True)
+    def arrived(self, result) -> None:
         self.result = result
         self.workspace.show_sunlight(result)
         has_plan = result.hours_before is not None
@@ -258,12 +246,6 @@ class SunlightPanel(QWidget):
         for line in lines:
             self.host.log(line)
 
-    def _failed(self, exc: BaseException) -> None:
-        self._running = False
-        self.run_button.setEnabled(True)
-        self.summary.setText(str(exc))
-        self.host.log(self.tr("Sunlight: {error}").format(error=exc), error=True)
-
     def _show_chosen(self, *_args) -> None:
         """Hours of sun or the sun lost to the plan: one of the two shown at a time."""
         role = self.show_what.currentData()
@@ -273,19 +255,13 @@ class SunlightPanel(QWidget):
 
     def export(self, path: str | None = None) -> None:
         """Write the result as GeoJSON or CSV (a file dialog when no path is given)."""
-        if self.result is None:
-            return
-        if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, self.tr("Export sunlight"), "sunlight.geojson",
-                                                  self.tr("GeoJSON (*.geojson);;CSV (*.csv)"))
-            if not path:
-                return
-        try:
-            written = self.workspace.write_sunlight(self.result, path)
-        except Exception as exc:  # noqa: BLE001 - a path that cannot be written is one line in the log
-            self.host.log(str(exc), error=True)
-            return
-        self.host.log(self.tr("Wrote {path}").format(path=written))
+        from ydtwin.qt.analysis_panel import export_result
+
+        if self.result is not None:
+            result = self.result
+            export_result(self, self.host, lambda out: self.workspace.write_sunlight(result, out),
+                          title=self.tr("Export sunlight"), default="sunlight.geojson",
+                          filters=self.tr("GeoJSON (*.geojson);;CSV (*.csv)"), path=path)
 
     def close_panel(self) -> None:
         self.workspace.scene.layers.events.inserted.disconnect(self._layers_changed)
