@@ -62,10 +62,14 @@ def run_cli(*args: str, env_extra: dict | None = None, no_display: bool = False,
 @pytest.fixture
 def make_window(qtbot):
     """``make_window(view=…, size=(w, h))`` → a shown MainWindow whose buildings are all on screen."""
+    from PyQt6.QtCore import QSettings
+
     from ydtwin.io.region import open_scene
     from ydtwin.qt.app import MainWindow
     from ydtwin.workspace import Workspace
 
+    # each test starts from a first launch: no dock layout remembered from an earlier test's window
+    QSettings("ydtwin", "ydtwin").clear()
     windows = []
 
     def make(view: str = "region", size: tuple[int, int] = (1000, 700)):

@@ -40,7 +40,7 @@ def _spy(monkeypatch, names) -> list:
     return calls
 
 
-def test_two_clicks_measure_the_geodesic_between_the_picked_points(make_window, qtbot, monkeypatch):
+def test_two_clicks_measure_the_geodesic_between_the_picked_points(make_window, qtbot, monkeypatch, tmp_path):
     from PyQt6.QtCore import Qt
     from PyQt6.QtTest import QTest
     from PyQt6.QtWidgets import QApplication
@@ -84,6 +84,14 @@ def test_two_clicks_measure_the_geodesic_between_the_picked_points(make_window, 
     assert calls[-1][0] == "attach_measurement" and calls[-1][1][0] == fid
     comment = window.workspace.session.findings[fid]["comments"][-1]
     assert comment["measurement"]["kind"] == "distance" and comment["text"].startswith("Measurement: ")
+    # saved with the project, and back in the panel's list and the scene when the project is opened again
+    project = window.workspace.save_project(tmp_path / "kept.ydtwin.json")
+    panel.kept.setCurrentRow(0)
+    panel.remove_kept()
+    assert layer.items == [] and panel.kept.count() == 0
+    assert window.open_project(project)
+    qtbot.waitUntil(lambda: panel.kept.count() == 1, timeout=10_000)
+    assert layer.items == [item] and panel.kept.item(0).text() == item.label
 
 
 def test_profile_dock_charts_a_corridor_and_a_drawn_line(make_window, qtbot, monkeypatch, tmp_path):

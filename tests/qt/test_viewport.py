@@ -96,11 +96,32 @@ def test_cursor_readout_gives_lon_lat_of_the_ground(window, qtbot):
     ren.SetWorldPoint(float(x), float(y), 0.0, 1.0)
     ren.WorldToDisplay()
     dx, dy, _ = ren.GetDisplayPoint()
+    # the lake is drawn a little nearer than it is (a depth offset): the readout still finds it where it is
     lon, lat, z = window.scene_view.world_at(int(dx), int(dy))
-    assert abs(lon - lon0) < 0.01 and abs(lat - lat0) < 0.01 and abs(z) < 100
+    assert abs(lon - lon0) < 0.01 and abs(lat - lat0) < 0.01 and abs(z) < 300
     window._cursor_pos = (int(dx), int(dy))
     window._update_cursor()
-    assert "°E" in window._cursor.text() and "°N" in window._cursor.text()
+    text = window._cursor.text()
+    assert "°E" in text and "°N" in text
+    # the height shown is the DEM's at that place (Taihu: a few metres), not the exaggerated drawing's
+    ground = window.scene_view.ground_elevation(lon, lat)
+    assert ground is not None and -5 < ground < 10 and f"{ground:,.0f} m" in text
+
+
+@pytest.mark.slow
+def test_side_panels_leave_the_view_its_room(window, qtbot):
+    """At 1000 × 700 with every right-hand panel built, the view keeps over half the window; a panel brought to
+    the front widens to its form only as far as the view keeps half; each panel scrolls rather than squeezing."""
+    from PyQt6.QtWidgets import QScrollArea
+
+    assert window.viewport.width() > 0.5 * window.width()
+    window.sunlight_action.trigger()
+    qtbot.waitUntil(lambda: window.sunlight_dock.isVisible(), timeout=5000)
+    qtbot.wait(100)
+    assert window.viewport.width() >= 0.49 * window.width()
+    assert window.sunlight_dock.width() > 200  # widened towards its form
+    for dock in (window.review_dock, window.flythrough_dock, window.measure_dock, window.sunlight_dock):
+        assert isinstance(dock.widget(), QScrollArea) and dock.panel() is not None
 
 
 @pytest.mark.slow

@@ -117,3 +117,45 @@ def test_bad_values_are_one_line_and_change_nothing(ws, tmp_path):
     assert "survey.laz" in line and "cannot be coloured by 'rgb'" in line and line.endswith("(skipped)")
     with pytest.raises(YdtwinError, match="class codes are 0–255"):
         ws.open_layer(LayerRequest(tmp_path / "survey.laz", hidden_classes={300}))
+
+
+def test_kept_measurements_round_trip_and_bad_ones_are_one_line(ws, tmp_path):
+    """Measurements kept in the scene are saved with their points (height, source, precision) and label, and come
+    back in a new workspace in place of what it had; a profile's line is not a kept measurement. A point off the
+    globe, an unknown kind or a NaN height refuses the file in one line."""
+    from ydtwin.model.annotations import ANNOTATIONS_ROLE
+    from ydtwin.workspace.measure import annotation_layer
+
+    bund = ws.measure([(121.4905, 31.2397), (121.5055, 31.2363)])
+    area = ws.measure([(120.60, 31.30), (120.62, 31.30), (120.62, 31.32)], kind="area")
+    ws.keep_measurement(bund)
+    ws.keep_measurement(area, label="block 7")
+    ws.show_profile(ws.profile(line=[(121.49, 31.23), (121.52, 31.24)]))
+    path = ws.save_project(tmp_path / "m.ydtwin.json")
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    assert [m["kind"] for m in doc["measurements"]] == ["distance", "area"]
+    assert doc["measurements"][1]["label"] == "block 7" and doc["measurements"][1]["closed"] is True
+
+    other = Workspace.open(plugin_names=[])
+    other.keep_measurement(other.measure([(120.0, 31.0), (120.1, 31.0)]))  # replaced by the project's
+    other.load_project(path)
+    kept = [item for item in annotation_layer(other.scene).items]
+    saved = [item for item in annotation_layer(ws.scene).items if item.kind != "profile"]
+    assert kept == saved
+    assert kept[0].points[0].source == bund.points[0].source and kept[0].points[0].height == bund.points[0].height
+    assert sum(layer.role == ANNOTATIONS_ROLE for layer in other.scene.layers) == 1
+
+    bad = tmp_path / "bad.ydtwin.json"
+    point = {"lon": 121.5, "lat": 31.2, "height": 3.0, "source": "terrain"}
+    for m, needle in [({"kind": "distance", "points": [{**point, "lon": 200.0}]}, "measurements.0.points.0.lon"),
+                      ({"kind": "volume", "points": [point]}, "measurements.0.kind"),
+                      ({"kind": "height", "points": [point, {**point, "source": "guess"}]}, "source")]:
+        bad.write_text(json.dumps({"ydtwin_project": 1, "measurements": [m]}), encoding="utf-8")
+        with pytest.raises(ReadError) as err:
+            other.load_project(bad)
+        assert needle in str(err.value).replace("[", ".").replace("]", "") and "\n" not in str(err.value)
+    bad.write_text('{"ydtwin_project": 1, "measurements": [{"kind": "height", "points": '
+                   '[{"lon": 121.5, "lat": 31.2, "height": NaN}]}]}', encoding="utf-8")
+    with pytest.raises(ReadError):
+        other.load_project(bad)
+    assert [item for item in annotation_layer(other.scene).items] == saved  # nothing changed

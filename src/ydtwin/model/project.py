@@ -37,6 +37,8 @@ from ydtwin.atomic import write_text
 from ydtwin.errors import ReadError
 from ydtwin.fileformat import StrictModel, error_line, lonlat_height
 from ydtwin.geo.inundation import LEVEL_RANGE_M
+from ydtwin.geo.measurement import SOURCES as POINT_SOURCES
+from ydtwin.geo.measurement import MeasurePoint
 from ydtwin.geo.relief import TERRAIN_COLOURINGS
 from ydtwin.model.pointcloud import CLASS_CODES, POINT_SIZE_PX
 
@@ -164,6 +166,30 @@ class ViewpointFile(StrictModel):
         return lonlat_height(v, info.field_name)
 
 
+#: the kinds of measurement a project keeps (a profile's line and analysis results are shown again by running them)
+MEASUREMENT_KINDS = ("distance", "area", "height")
+
+
+class MeasurePointFile(StrictModel):
+    """A point of a kept measurement: where it is, its height and how it was found."""
+
+    lon: float = Field(ge=-180.0, le=180.0)
+    lat: float = Field(ge=-90.0, le=90.0)
+    height: float | None = Field(None, ge=-12_000.0, le=12_000.0, description="m above the datum; null: unknown")
+    source: Literal[POINT_SOURCES] = "typed"  # type: ignore[valid-type]
+    uncertainty_m: float = Field(0.1, ge=0.0, le=1e6, description="how far the position may be off (m)")
+    height_step: float = Field(1.0, gt=0.0, le=1000.0, description="the height's precision (m)")
+
+
+class MeasurementFile(StrictModel):
+    """A measurement kept in the scene (Analysis ▸ Measure ▸ Keep): its points and label."""
+
+    kind: Literal[MEASUREMENT_KINDS]  # type: ignore[valid-type]
+    points: list[MeasurePointFile] = Field(min_length=1, max_length=10_000)
+    label: str = Field("", max_length=500)
+    closed: bool = False
+
+
 class ProjectFile(StrictModel):
     """A ydtwin project file (*.ydtwin.json), version 1."""
 
@@ -188,6 +214,8 @@ class ProjectFile(StrictModel):
     sea_level: float | None = Field(None, ge=LEVEL_RANGE_M[0], le=LEVEL_RANGE_M[1],
                                     description="the sea-level / storm-surge scenario shown, metres above today's "
                                     "mean sea level (null: today's sea)")
+    measurements: list[MeasurementFile] = Field(default_factory=list, max_length=10_000,
+                                                description="measurements kept in the scene")
 
 
 def project_json_schema() -> dict:
@@ -214,6 +242,8 @@ class Project:
     terrain_colouring: str | None = None
     #: the sea-level scenario shown (m; None: today's sea)
     sea_level: float | None = None
+    #: measurements kept in the scene (ydtwin.model.annotations.Annotation of MEASUREMENT_KINDS)
+    measurements: list = field(default_factory=list)
 
     def to_json(self, base: Path | None = None) -> dict:
         """The file's content, checked against :class:`ProjectFile` (a ValueError names the bad key), with
@@ -241,6 +271,11 @@ class Project:
             "dems": [rel(dem) for dem in self.dems],
             "terrain_colouring": self.terrain_colouring,
             "sea_level": self.sea_level,
+            "measurements": [{"kind": m.kind, "label": m.label, "closed": m.closed,
+                              "points": [{"lon": p.lon, "lat": p.lat, "height": p.height, "source": p.source,
+                                          "uncertainty_m": p.uncertainty_m, "height_step": p.height_step}
+                                         for p in m.points]}
+                             for m in self.measurements if m.kind in MEASUREMENT_KINDS],
         }
         try:
             # lax here: a layer's opacity may be a numpy float; what is written is plain JSON
@@ -275,9 +310,13 @@ class Project:
         viewpoints = [Viewpoint(v.name, tuple(v.eye), tuple(v.target), v.view_angle) for v in model.viewpoints]
         base_layers = {role: state.model_dump() for role, state in model.base_layers.items()}
         basemap = _confined(model.basemap, base, path, "basemap", is_folder=True) if model.basemap else None
+        from ydtwin.model.annotations import Annotation
+
+        measurements = [Annotation(m.kind, tuple(MeasurePoint(**p.model_dump()) for p in m.points), m.label, m.closed)
+                        for m in model.measurements]
         return cls(region=model.region, layers=layers, base_layers=base_layers, viewpoints=viewpoints,
                    plan_year=model.plan_year, basemap=basemap, dems=dems, terrain_colouring=model.terrain_colouring,
-                   sea_level=model.sea_level)
+                   sea_level=model.sea_level, measurements=measurements)
 
 
 _KINDS = ((stat.S_ISDIR, "a folder"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),

@@ -198,8 +198,11 @@ class MainWindow(FilesMixin, BasemapMixin, NavigationMixin, MenusMixin, QMainWin
         self.review_dock.setWidget(self.review_panel)
 
     def _tab_with_identify(self, title: str, name: str) -> QDockWidget:
-        """A right-hand dock in a tab beside Identify (which stays in front)."""
-        dock = QDockWidget(title, self)
+        """A right-hand dock in a tab beside Identify (which stays in front). Its panel scrolls: the widest
+        panel's form must not set the width of the whole right-hand area and squeeze the view."""
+        from ydtwin.qt.support import ScrollingDock
+
+        dock = ScrollingDock(title, self)
         dock.setObjectName(name)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
         self.tabifyDockWidget(self.identify_dock, dock)
@@ -338,6 +341,9 @@ class MainWindow(FilesMixin, BasemapMixin, NavigationMixin, MenusMixin, QMainWin
                 state = self.settings.value("window/state")
                 if state is not None:
                     self.restoreState(state)
+                else:  # first start: side panels a fifth of the window each, the view the rest
+                    side = max(200, min(360, self.width() // 5))
+                    self.resizeDocks([self.layers_dock, self.identify_dock], [side, side], Qt.Orientation.Horizontal)
             if self.windowHandle() is not None:
                 self.windowHandle().screenChanged.connect(lambda _screen: self.pixel_ratio_changed())
             # the camera fit needs the viewport's real size: set the first view once the window is laid out

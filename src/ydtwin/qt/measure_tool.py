@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from PyQt6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
+from PyQt6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, pyqtSignal
 from PyQt6.QtGui import QAction, QGuiApplication
 from PyQt6.QtWidgets import (
     QButtonGroup,
@@ -98,6 +98,8 @@ class MeasurePanel(QWidget):
     """Kind of measurement, the figures of the one being made, copy / keep / attach, and the kept ones."""
 
     KINDS = ("distance", "area", "height")
+    #: the scene's kept measurements changed (a project opened, a script kept one): the list follows
+    kept_changed = pyqtSignal()
 
     def __init__(self, workspace, host, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -155,7 +157,24 @@ class MeasurePanel(QWidget):
         self.remove_button = QPushButton(self.tr("Remove kept measurement"), self)
         self.remove_button.clicked.connect(self.remove_kept)
         layout.addWidget(self.remove_button)
+        self._watched = None
+        self.kept_changed.connect(self._fill_kept)  # queued when the change comes from a worker thread
+        workspace.scene.layers.events.inserted.connect(self._watch_annotations)
+        self._watch_annotations()
         self._show()
+
+    def _watch_annotations(self, *_args) -> None:
+        layer = annotations(self.workspace, create=False)
+        if layer is not None and layer is not self._watched:
+            self._watched = layer
+            layer.events.data.connect(self._annotations_changed)
+            self._annotations_changed()
+
+    def _annotations_changed(self, *_args) -> None:
+        try:
+            self.kept_changed.emit()
+        except RuntimeError:  # the panel is gone (its window closed) while the scene lives on
+            pass
 
     # ---- labels ------------------------------------------------------------------------------------------
 

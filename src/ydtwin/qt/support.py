@@ -10,13 +10,54 @@ import threading
 import traceback
 from pathlib import Path
 
-from PyQt6.QtWidgets import QApplication, QMainWindow
+from PyQt6.QtWidgets import QApplication, QDockWidget, QMainWindow, QScrollArea, QWidget
 
 log = logging.getLogger("ydtwin")
 
 #: interface languages: settings value → name shown (each in its own language)
 LANGUAGES = {"auto": "Automatic · 自动", "en": "English", "zh_CN": "简体中文"}
 I18N_DIR = Path(__file__).resolve().parent / "i18n"
+
+
+class ScrollingDock(QDockWidget):
+    """A dock whose panel sits in a scroll area: its minimum width is a scroll bar's, not the panel's form's,
+    so several panels tabbed in one area leave the view its room. ``panel()`` is the widget given. Brought to
+    the front, the dock widens to its panel's width where the view keeps at least half the window."""
+
+    def __init__(self, title: str, parent: QMainWindow) -> None:
+        super().__init__(title, parent)
+        self.visibilityChanged.connect(self._fit)
+
+    def _fit(self, visible: bool) -> None:
+        window, panel = self.parent(), self.panel()
+        if not visible or panel is None or not isinstance(window, QMainWindow) or window.centralWidget() is None:
+            return
+        from PyQt6.QtCore import Qt
+
+        if window.dockWidgetArea(self) not in (Qt.DockWidgetArea.LeftDockWidgetArea,
+                                               Qt.DockWidgetArea.RightDockWidgetArea):
+            return
+        want = panel.sizeHint().width() + self.widget().verticalScrollBar().sizeHint().width() + 4
+        room = self.width() + window.centralWidget().width() - window.width() // 2
+        target = min(want, room)
+        if target > self.width():
+            window.resizeDocks([self], [target], Qt.Orientation.Horizontal)
+
+    def setWidget(self, widget: QWidget | None) -> None:  # noqa: N802 (Qt API)
+        if widget is None:
+            super().setWidget(None)
+            return
+        area = QScrollArea(self)
+        area.setObjectName(f"{self.objectName()}-scroll")
+        area.setWidgetResizable(True)
+        area.setFrameShape(QScrollArea.Shape.NoFrame)
+        area.setWidget(widget)
+        area.setMinimumWidth(120)
+        super().setWidget(area)
+
+    def panel(self) -> QWidget | None:
+        area = self.widget()
+        return area.widget() if isinstance(area, QScrollArea) else area
 
 
 def install_translators(app: QApplication, language: str = "auto") -> list:

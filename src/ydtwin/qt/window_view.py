@@ -28,8 +28,12 @@ class NavigationMixin:
         if where is None:
             self._cursor.setText("")
             return
-        lon, lat, z = where
-        self._cursor.setText(f"{lon:.5f}°E {lat:.5f}°N  z {z:,.0f} m")
+        lon, lat, _z = where
+        ground = self.scene_view.ground_elevation(lon, lat)
+        text = f"{lon:.5f}°E {lat:.5f}°N"
+        if ground is not None:  # the DEM's elevation, not the drawn (exaggerated) height
+            text += "  " + self.tr("ground {0} m").format(f"{ground:,.0f}")
+        self._cursor.setText(text)
         if getattr(self, "scene_tool", None) is not None:
             self.scene_tool.hover(where)  # the measuring tool's rubber band
 

@@ -431,18 +431,55 @@ class SceneView(SceneCamera):
     # --- cursor -------------------------------------------------------------------------------------
 
     def world_at(self, x: int, y: int) -> tuple[float, float, float] | None:
-        """(lon, lat, height m) under display pixel (x, y), from the last frame's depth buffer; None on sky."""
-        from ydtwin.render.backend import world_point_picker
+        """(lon, lat, height m) under display pixel (x, y); None on sky.
 
-        picker = world_point_picker()
-        picker.Pick(x, y, 0, self.plotter.renderer)
-        px, py, pz = picker.GetPickPosition()
-        # a pick on the background lands on the far plane: reject points far outside the scene box
-        x0, y0, x1, y1 = self.scene.extent
-        if not (x0 - 1e5 <= px <= x1 + 1e5 and y0 - 1e5 <= py <= y1 + 1e5) or abs(pz) > 2e4:
+        Read from the last frame's depth buffer (cheap enough to follow the mouse) where that lies on the drawn
+        surface. Draped lines and fills are drawn nearer than they are (VTK moves their depth in the fragment
+        shader by ``units / 65000`` of the depth range: kilometres at a region's distance), so where the depth
+        read lies above the surface (a lake, a road, a roof) the point comes from a ray cast instead."""
+        window = self.plotter.render_window
+        w, h = window.GetSize()
+        if not (0 <= x < w and 0 <= y < h):
             return None
-        lon, lat = self.scene.projection.from_scene(px, py)
-        return float(lon), float(lat), float(pz)
+        zb = float(window.GetZbufferDataAtPoint(x, y))
+        if zb >= 1.0:  # nothing drawn: sky
+            return None
+        p = self._unproject(x, y, zb)
+        x0, y0, x1, y1 = self.scene.extent
+        # overlays (the credits, the north arrow) write a depth near the camera: nothing of the scene is there
+        if not (x0 - 1e5 <= p[0] <= x1 + 1e5 and y0 - 1e5 <= p[1] <= y1 + 1e5) or abs(p[2]) > 2e4:
+            return None
+        if p[2] > float(self.ctx.surface.z(p[:1], p[1:2], 0.0)[0]) + self._depth_tolerance(x, y, zb, p):
+            from ydtwin.render.backend import cell_picker
+
+            picker = cell_picker()
+            if not picker.Pick(x, y, 0, self.plotter.renderer):
+                return None
+            p = np.array(picker.GetPickPosition(), dtype=float)
+        lon, lat = self.scene.projection.from_scene(p[0], p[1])
+        return float(lon), float(lat), float(p[2])
+
+    def ground_elevation(self, lon: float, lat: float) -> float | None:
+        """True elevation (m, not exaggerated) of the ground at (lon, lat): an imported DEM's detail where there
+        is one, else the terrain grid; None outside it."""
+        x, y = self.scene.projection.to_scene(lon, lat)
+        e = float(self.ctx.surface.elevation(np.atleast_1d(np.asarray(x, dtype=float)),
+                                             np.atleast_1d(np.asarray(y, dtype=float)))[0])
+        return e if np.isfinite(e) else None
+
+    def _unproject(self, x: int, y: int, depth: float) -> np.ndarray:
+        ren = self.plotter.renderer
+        ren.SetDisplayPoint(float(x), float(y), float(depth))
+        ren.DisplayToWorld()
+        wx, wy, wz, ww = ren.GetWorldPoint()
+        return np.array([wx, wy, wz]) / (ww if ww else 1.0)
+
+    def _depth_tolerance(self, x: int, y: int, depth: float, p: np.ndarray) -> float:
+        """How far (m) a point read from the depth buffer may lie above the drawn surface and still be the
+        ground: a few steps of a 24-bit depth buffer there and a few metres of drape (exaggerated)."""
+        step = self._unproject(x, y, min(depth + 4.0 / (1 << 24), 1.0 - 1e-9)) - p
+        exaggeration = float(getattr(self.ctx.surface, "exaggeration", 1.0))
+        return float(np.linalg.norm(step)) + 10.0 * max(exaggeration, 1.0)
 
     # --- identify -----------------------------------------------------------------------------------
 

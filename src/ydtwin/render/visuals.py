@@ -36,7 +36,8 @@ DENSIFY_M = 400.0
 #: depth offsets (VTK's relative coincident-topology factor, units) that keep draped lines and fills in front
 #: of the terrain they lie on: a few metres apart, seen from tens of kilometres, the two fight for the same
 #: depth values (specks of land in a lake); lines a step further forward than fills, so that boundaries across
-#: a lake stay visible. Small: the depth buffer is also where the cursor readout finds the ground.
+#: a lake stay visible. VTK applies the units in the fragment shader as ``units / 65000`` of the depth range, so
+#: the depth buffer shows these a little nearer than they are (see SceneView.world_at).
 DRAPED_FILL_OFFSET = (0.0, -4.0)
 DRAPED_LINE_OFFSET = (-2.0, -8.0)
 SEA_COLOUR = (0.10, 0.30, 0.52)

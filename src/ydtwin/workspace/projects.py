@@ -1,9 +1,10 @@
 """Project use cases: what a project saves of the workspace, and how opening one restores it.
 
 A project (``ydtwin.model.project``) names files — layers, a basemap, DEMs — and holds states: the region
-layers', the bookmarks, the plan year, the terrain's colouring, the sea-level scenario and each point cloud's
-drawing. ``open_project`` applies the states at once and hands back what must be read, so that each front
-end reads it its own way: the command line at once (``load_project``), the window in the background. Either
+layers', the bookmarks, the plan year, the terrain's colouring, the sea-level scenario, each point cloud's
+drawing and the measurements kept in the scene. ``open_project`` applies the states at once and hands back
+what must be read, so that each front end reads it its own way: the command line at once
+(``load_project``), the window in the background. Either
 way the same calls restore the same scene: ``read_dems`` + ``add_terrain``, ``restore_sea_level``, and
 ``read_layer`` + ``add_loaded`` with the requests returned here.
 """
@@ -22,7 +23,8 @@ def current_project(ws):
     """The project as it stands: loaded files with their styles (a point cloud's classes hidden, point size and
     shading), the region layers' state, bookmarks, plan year, the basemap, the DEMs imported, the terrain's
     colouring and the sea-level scenario shown."""
-    from ydtwin.model.project import LayerEntry, PointsEntry, Project
+    from ydtwin.model.project import MEASUREMENT_KINDS, LayerEntry, PointsEntry, Project
+    from ydtwin.workspace.measure import annotation_layer
     from ydtwin.workspace.terrain import scenario_level, terrain_layer
 
     entries = []
@@ -43,9 +45,12 @@ def current_project(ws):
         colouring = terrain_layer(ws.scene).colouring
     except YdtwinError:  # a region without terrain
         colouring = None
+    notes = annotation_layer(ws.scene, create=False)
+    kept = [item for item in notes.items if item.kind in MEASUREMENT_KINDS] if notes is not None else []
     return Project(region=None, layers=entries, base_layers=base, viewpoints=list(ws.bookmarks),
                    plan_year=ws.scene.plan_year, basemap=str(ws.basemaps[0]) if shown else None,
-                   dems=ws.dems, terrain_colouring=colouring, sea_level=scenario_level(ws.scene))
+                   dems=ws.dems, terrain_colouring=colouring, sea_level=scenario_level(ws.scene),
+                   measurements=kept)
 
 
 def open_project(ws, path: str | Path) -> list[LayerRequest]:
@@ -72,6 +77,7 @@ def open_project(ws, path: str | Path) -> list[LayerRequest]:
     ws.bookmarks = list(project.viewpoints)
     ws.events.bookmarks.emit()
     ws.scene.plan_year = project.plan_year
+    _restore_measurements(ws.scene, project.measurements)
     requests = []
     for e in project.layers:
         points = {} if e.points is None else {"hidden_classes": frozenset(e.points.hidden_classes),
@@ -79,6 +85,18 @@ def open_project(ws, path: str | Path) -> list[LayerRequest]:
         requests.append(LayerRequest(Path(e.path), crs=e.crs, color_by=e.color_by, replaces=e.replaces,
                                      visible=e.visible, opacity=e.opacity, **points))
     return requests
+
+
+def _restore_measurements(scene, measurements: list) -> None:
+    """The project's kept measurements in place of those in the scene (a profile's line stays)."""
+    from ydtwin.model.project import MEASUREMENT_KINDS
+    from ydtwin.workspace.measure import annotation_layer
+
+    layer = annotation_layer(scene, create=bool(measurements))
+    if layer is None:
+        return
+    layer.items[:] = [item for item in layer.items if item.kind not in MEASUREMENT_KINDS] + list(measurements)
+    layer.events.data.emit(layer)
 
 
 def load_project(ws, path: str | Path) -> list[str]:
