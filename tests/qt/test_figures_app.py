@@ -27,6 +27,10 @@ def test_height_limits_and_figures_from_the_analysis_menu(make_window, qtbot, mo
     qtbot.waitUntil(lambda: window.scene_view.pending == 0, timeout=60_000)
     roles = {layer.role for layer in window.scene.layers}
     assert {"height-limit-zones", "height-limit-labels", "height-limit-excess"} <= roles
+    legend = dict(window.scene_view.legend_rows()[0])
+    # the parts above a limit in the legend in their own red; each zone a row with its limit
+    assert legend["Above the height limit (illustrative)"] == (0.9, 0.05, 0.1)
+    assert "≤ 24 m: Suzhou historic city (Gusu) height-control area" in legend
     assert "Suzhou historic city (Gusu) height-control area" in window.log_view.toPlainText()
 
     window.figures_action.trigger()

@@ -98,7 +98,7 @@ def test_files_and_layers(ws, tmp_path):
     assert doc["findings"][0]["kind"] == "height-limit" and doc["zones"][0]["limit_m"] == 100.0
     layers = ws.show_height_check(result)
     assert [lyr.role for lyr in layers] == ["height-limit-zones", "height-limit-labels", "height-limit-excess"]
-    assert layers[1].texts() == ["≤ 100 m  Zone 0"]
+    assert layers[1].texts() == ["Height limit ≤ 100 m"]
     excess = layers[2].data
     assert excess.min_height.tolist() == [100.0] and excess.height[0] == pytest.approx(120.5)
     ws.show_height_check(None)

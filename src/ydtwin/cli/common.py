@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ydtwin.workspace import LayerRequest, Workspace
 
-__all__ = ["layer_requests", "plugin_names", "render_still", "workspace_from_args"]
+__all__ = ["hide_procedural", "layer_requests", "open_plans", "plugin_names", "render_still", "workspace_from_args"]
 
 
 def plugin_names(args) -> list[str] | None:
@@ -68,3 +68,24 @@ def render_still(ws, view: str, args, *, title: str, caption: str) -> None:
     finally:
         exporter.close()
     print(f"wrote {args.image}")
+
+
+def hide_procedural(ws) -> None:
+    """--no-procedural: the procedural city blocks hidden (the files' buildings and the landmarks stay)."""
+    for layer in ws.scene.layers:
+        if getattr(layer, "kind", "") == "buildings" and layer.provenance.nature == "procedural":
+            layer.visible = False
+
+
+def open_plans(ws, args) -> list:
+    """The --plan files (planned buildings, read with --plan-crs or --crs and the height rules) shown beside the
+    city — they hide none of its blocks — a line printed for each → their layers."""
+    from ydtwin.workspace.layers import load_summary
+
+    plans = []
+    for path in args.plan:
+        loaded = ws.open_layer(LayerRequest(path, crs=args.plan_crs or args.crs, replaces="none",
+                                            storey_height_m=args.storey_height, default_height_m=args.default_height))
+        print("plan: loaded " + load_summary(loaded))
+        plans.append(loaded.layer)
+    return plans

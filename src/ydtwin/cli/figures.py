@@ -63,22 +63,12 @@ def _common(p, year) -> None:
 
 def _scene(args, *, offscreen: bool = False):
     """The workspace with --layer and --plan files (lines printed) → (workspace, plan layers)."""
-    from ydtwin.cli.common import workspace_from_args
-    from ydtwin.workspace import LayerRequest
-    from ydtwin.workspace.layers import load_summary
+    from ydtwin.cli.common import hide_procedural, open_plans, workspace_from_args
 
     ws = workspace_from_args(args, layers=True, offscreen=offscreen)
     if args.no_procedural:
-        for layer in ws.scene.layers:
-            if getattr(layer, "kind", "") == "buildings" and layer.provenance.nature == "procedural":
-                layer.visible = False
-    plans = []
-    for path in args.plan:  # planned buildings stand beside the city: they hide none of its blocks
-        loaded = ws.open_layer(LayerRequest(path, crs=args.plan_crs or args.crs, replaces="none",
-                                            storey_height_m=args.storey_height, default_height_m=args.default_height))
-        print("plan: loaded " + load_summary(loaded))
-        plans.append(loaded.layer)
-    return ws, plans
+        hide_procedural(ws)
+    return ws, open_plans(ws, args)
 
 
 def cmd_figures(args) -> int:
@@ -102,12 +92,15 @@ def cmd_figures(args) -> int:
 
 
 def _still(ws, result, args) -> None:
+    """The zones, their limits and the parts above them over the scene, looking at --view or the zone with the most
+    violations."""
+    from ydtwin.cli.common import render_still
     from ydtwin.errors import YdtwinError
-    from ydtwin.render.export import Exporter, ExportError
-    from ydtwin.render.overlay import OverlayOptions
 
     ws.show_height_check(result)
     view = args.view
+    n = len(result.violations)
+    caption = f"{n} building{'s' if n != 1 else ''} above a zone's limit (red: the part above it)"
     if view is None:
         if not result.zones:
             raise YdtwinError("--image: no plan zone carries a height limit to look at")
@@ -116,19 +109,10 @@ def _still(ws, result, args) -> None:
         x0, y0, x1, y1 = zone.geometry.bounds
         mx, my = (x1 - x0) * 0.15, (y1 - y0) * 0.15
         view = f"{x0 - mx:.6f},{y0 - my:.6f},{x1 + mx:.6f},{y1 + my:.6f}"
-    view = ws.check_view(view)
-    n = len(result.violations)
-    options = OverlayOptions(title="限高 Height limits", caption=f"{n} building{'s' if n != 1 else ''} above a "
-                             "zone's limit (red: the part above it)", date="")
-    exporter = Exporter(ws.scene)
-    try:
-        exporter.set_view(view, args.size, map=args.map)
-        exporter.still(args.image, args.size, options)
-    except (ExportError, ValueError) as exc:
-        raise YdtwinError(str(exc)) from None
-    finally:
-        exporter.close()
-    print(f"wrote {args.image}")
+        n = counts[zone.id]
+        caption = (f"{zone.title}: {n} building{'s' if n != 1 else ''} above its {zone.limit_m:g} m limit (red: the "
+                   "part above it)")
+    render_still(ws, ws.check_view(view), args, title="限高 Height limits", caption=caption)
 
 
 def cmd_height_check(args) -> int:

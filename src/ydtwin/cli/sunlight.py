@@ -27,9 +27,7 @@ def _still(ws, result, args) -> None:
 
 
 def cmd_sunlight(args) -> int:
-    from ydtwin.cli.common import workspace_from_args
-    from ydtwin.workspace import LayerRequest
-    from ydtwin.workspace.layers import load_summary
+    from ydtwin.cli.common import hide_procedural, open_plans, workspace_from_args
     from ydtwin.workspace.outputs import check_output
     from ydtwin.workspace.sunlight import SunlightRequest, check_area, sun_window_for
     from ydtwin.workspace.sunlight_output import sunlight_format
@@ -53,15 +51,8 @@ def cmd_sunlight(args) -> int:
     ws = workspace_from_args(args, layers=True, offscreen=bool(args.image))  # --dem and --layer files, lines printed
     check_area(request.area, ws.scene.region.bbox)
     if args.no_procedural:
-        for layer in ws.scene.layers:
-            if getattr(layer, "kind", "") == "buildings" and layer.provenance.nature == "procedural":
-                layer.visible = False
-    plans = []
-    for path in args.plan:  # planned buildings stand beside the city: they hide none of its blocks
-        loaded = ws.open_layer(LayerRequest(path, crs=args.plan_crs or args.crs, replaces="none",
-                                            storey_height_m=args.storey_height, default_height_m=args.default_height))
-        print("plan: loaded " + load_summary(loaded))
-        plans.append(loaded.layer)
+        hide_procedural(ws)
+    plans = open_plans(ws, args)
     result = ws.sunlight(request, plans=plans)
     for line in result.summary():
         print(line)

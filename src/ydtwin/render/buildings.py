@@ -227,11 +227,12 @@ class BuildingsVisual(Visual):
         tr = self.ctx.translate
         tag = layer.provenance.label()
         label = f"{tr(layer.name)} ({tr(tag)})" if tag else tr(layer.name)
-        self._legend = [(label, base)]
+        colour = layer.style.color if layer.style.color != (0.9, 0.9, 0.9) else base
+        self._legend = [(label, colour)]  # a layer given a colour of its own shows it in the legend too
         self._scalar_bar = None
         attr = layer.color_by
         if not attr:
-            return None, {"color": layer.style.color if layer.style.color != (0.9, 0.9, 0.9) else base, **common}
+            return None, {"color": colour, **common}
         values = layer.values_for(attr)
         numeric = values.dtype.kind in "iuf" or _all_numbers(values)
         if numeric:

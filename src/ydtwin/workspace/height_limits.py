@@ -85,14 +85,19 @@ def height_layers(result: HeightCheckResult, projection) -> list:
     prov = Provenance(source="ydtwin height-limit check (plan zones' max_height_m)", licence="derived",
                       nature="illustrative", notes="limits and zones as the plugins state them")
     zones = np.array([z.geometry.boundary for z in result.zones], dtype=object)
-    outline = VectorLayer("Height limits", VectorData(zones, "EPSG:4326", {"limit_m": np.array(
-        [z.limit_m for z in result.zones])}), group="Analysis", role=ZONES_ROLE, provenance=prov,
-        style=Style(color=ZONE_COLOUR, line_width=4.0, drape_offset=8.0), opacity=1.0)
+    # a legend row per zone, with its limit
+    names = [f"≤ {z.limit_m:g} m: {z.title}" for z in result.zones]
+    outline = VectorLayer("Height limits", VectorData(zones, "EPSG:4326", {
+        "limit_m": np.array([z.limit_m for z in result.zones]), "limit_class": np.array(names, dtype=object)}),
+        group="Analysis", role=ZONES_ROLE, provenance=prov, opacity=1.0,
+        style=Style(color=ZONE_COLOUR, line_width=4.0, drape_offset=8.0, class_field="limit_class",
+                    classes=tuple((n, ZONE_COLOUR, 4.0) for n in dict.fromkeys(names))))
     outline.name_zh = "限高区"
-    centres = [z.geometry.representative_point() for z in result.zones]
+    # each limit at its zone's northernmost corner: clear of the plan's own label at the zone's middle
+    tops = [max(shapely.get_coordinates(z.geometry.boundary).tolist(), key=lambda c: c[1]) for z in result.zones]
     labels = LabelLayer("Height limit labels", PointData(
-        np.array([c.x for c in centres]), np.array([c.y for c in centres]), "EPSG:4326",
-        {"name": np.array([f"≤ {z.limit_m:g} m  {z.title}" for z in result.zones], dtype=object)}),
+        np.array([t[0] for t in tops]), np.array([t[1] for t in tops]), "EPSG:4326",
+        {"name": np.array([f"Height limit ≤ {z.limit_m:g} m" for z in result.zones], dtype=object)}),
         group="Analysis", role=ZONE_LABELS_ROLE, provenance=prov, style=Style(color=ZONE_COLOUR, font_size=15))
     labels.name_zh = "限高标注"
     out = [outline, labels]
