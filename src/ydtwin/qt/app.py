@@ -141,6 +141,9 @@ class MainWindow(FilesMixin, BasemapMixin, NavigationMixin, MenusMixin, QMainWin
         from ydtwin.qt.sunlight_panel import add_sunlight_action
 
         add_sunlight_action(self)  # Analysis ▸ Sunlight…
+        from ydtwin.qt.viewshed_panel import add_viewshed_actions
+
+        add_viewshed_actions(self)  # Analysis ▸ Viewshed…, Sight line
         from ydtwin.qt.figures_panel import add_figures_actions
 
         add_figures_actions(self)  # Analysis ▸ Scenario figures…, Height limits

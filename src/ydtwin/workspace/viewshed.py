@@ -31,6 +31,9 @@ MAX_RADIUS_M = 50_000.0
 MAX_CELLS = 4_000_000
 #: a person's eye above the ground (m)
 EYE_M = 1.7
+#: an observer or target this close to a footprint (m) stands on its roof: a corner snapped to in the view lies on
+#: the footprint's edge, which its lon/lat may miss by millimetres
+PLACE_TOLERANCE_M = 0.5
 
 
 def default_cell(reach_m: float) -> float:
@@ -124,20 +127,24 @@ class _Surface:
         return "" if v is None or str(v) in ("nan", "None") else str(v)
 
     def surface_at(self, x: float, y: float) -> tuple[float, int]:
-        """(the surface's height at scene (x, y): a roof or the ground, the building standing there or −1)."""
-        b = self.building_at(x, y)
+        """(the surface's height at scene (x, y): a roof or the ground, the building standing there or −1). A point
+        within PLACE_TOLERANCE_M of a footprint (a corner clicked in the view) stands on its roof."""
+        b = self.building_at(x, y, tolerance=PLACE_TOLERANCE_M)
         if b >= 0:
             return float(self.obstacles.top[b]), b
         return float(self.ground(np.array([x]), np.array([y]))[0]), -1
 
-    def building_at(self, x: float, y: float) -> int:
-        """The tallest building whose footprint holds (x, y) (index into the obstacles), −1 for none."""
+    def building_at(self, x: float, y: float, *, tolerance: float = 0.0) -> int:
+        """The tallest building whose footprint holds (x, y), or lies within ``tolerance`` metres of it (index into
+        the obstacles), −1 for none."""
         import shapely
 
         polys = self._polygons()
         if not len(polys):
             return -1
-        parts = self._tree().query(shapely.Point(x, y), predicate="intersects")
+        pt = shapely.Point(x, y)
+        parts = (self._tree().query(pt, predicate="dwithin", distance=tolerance) if tolerance > 0
+                 else self._tree().query(pt, predicate="intersects"))
         if not len(parts):
             return -1
         buildings = self.obstacles.part_building[parts]

@@ -1007,6 +1007,36 @@
         <source>(single colour)</source>
         <translation>（单色）</translation>
     </message>
+    <message>
+        <location filename="../viewshed_panel.py" line="33" />
+        <source>Visible from the observer</source>
+        <translation>观察点可见</translation>
+    </message>
+    <message>
+        <location filename="../viewshed_panel.py" line="34" />
+        <source>Hidden from the observer</source>
+        <translation>观察点不可见</translation>
+    </message>
+    <message>
+        <location filename="../viewshed_panel.py" line="35" />
+        <source>Viewshed</source>
+        <translation>可视域</translation>
+    </message>
+    <message>
+        <location filename="../viewshed_panel.py" line="35" />
+        <source>Observer</source>
+        <translation>观察点</translation>
+    </message>
+    <message>
+        <location filename="../viewshed_panel.py" line="36" />
+        <source>Sight line: seen</source>
+        <translation>视线：可见段</translation>
+    </message>
+    <message>
+        <location filename="../viewshed_panel.py" line="36" />
+        <source>Sight line: blocked</source>
+        <translation>视线：遮挡段</translation>
+    </message>
 </context><context>
     <name>MeasurePanel</name>
     <message>
@@ -2607,6 +2637,174 @@ Open it read-only?</source>
     <message>
         <source>Reading DEM {name}…</source>
         <translation>正在读取数字高程模型 {name}…</translation>
+    </message>
+</context>
+<context>
+    <name>ViewshedPanel</name>
+    <message>
+        <location filename="../viewshed_panel.py" line="63" />
+        <source>Viewshed: what the observer sees around</source>
+        <translation>可视域：观察点四周可见范围</translation>
+    </message>
+    <message>
+        <location filename="../viewshed_panel.py" line="64" />
+        <source>Sight line: observer to target</source>
+        <translation>视线：观察点至目标点</translation>
+    </message>
+    <message>
+        <location filename="../viewshed_panel.py" line="65" />
+        <source>Analysis</source>
+        <translation>分析</translation>
+    </message>
+    <message>
+        <location filename="../viewshed_panel.py" line="73" />
+        <source>Pick in the view</source>
+        <translation>在视图中点选</translation>
+    </message>
+    <message>
+        <location filename="../viewshed_panel.py" line="75" />
+        <source>Click the observer in the view (and then the target for a sight line); on a building it stands on the roof. Esc stops</source>
+        <translation>在视图中点击观察点（视线分析再点击目标点）；点在建筑上即站在屋顶。Esc 结束</translation>
+    </message>
+    <message>
+        <location filename="../viewshed_panel.py" line="203" />
+        <source>Observer</source>
+        <translation>观察点</translation>
+    </message>
+    <message>
+        <location filename="../viewshed_panel.py" line="208" />
+        <source>Target</source>
+        <translation>目标点</translation>
+    </message>
+    <message>
+        <location filename="../viewshed_panel.py" line="84" />
+        <source>The eye above the ground, or above the roof the observer stands on</source>
+        <translation>视点高于地面或所站屋顶的高度</translation>
+    </message>
+    <message>
+        <location filename="../viewshed_panel.py" line="85" />
+        <source>Eye height</source>
+        <translation>视点高度</translation>
+    </message>
+    <message>
+        <location filename="../viewshed_panel.py" line="87" />
+        <source>A point this high above the ground or roof is looked for (0: the surface itself)</source>
+        <translation>判断高出地面或屋顶该高度的点是否可见（0：地表本身）</translation>
+    </message>
+    <message>
+        <location filename="../viewshed_panel.py" line="89" />
+        <source>Target height</source>
+        <translation>目标高度</translation>
+    </message>
+    <message>
+        <location filename="../viewshed_panel.py" line="92" />
+        <source>Radius</source>
+        <translation>半径</translation>
+    </message>
+    <message>
+        <location filename="../viewshed_panel.py" line="95" />
+        <source>automatic</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <location filename="../viewshed_panel.py" line="96" />
+        <source>The height field's cell: 1 m up to 1 km, coarser beyond (at most 4 million cells)</source>
+        <translation>高度场网格：1 公里内 1 米，更远则加粗（最多 400 万格）</translation>
+    </message>
+    <message>
+        <location filename="../viewshed_panel.py" line="97" />
+        <source>Cell</source>
+        <translation>网格</translation>
+    </message>
+    <message>
+        <location filename="../viewshed_panel.py" line="98" />
+        <source>Earth curvature and refraction (k = 0.13)</source>
+        <translation>地球曲率与大气折光（k = 0.13）</translation>
+    </message>
+    <message>
+        <location filename="../viewshed_panel.py" line="102" />
+        <source>Run</source>
+        <translation>计算</translation>
+    </message>
+    <message>
+        <location filename="../viewshed_panel.py" line="105" />
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <location filename="../viewshed_panel.py" line="108" />
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <location filename="../viewshed_panel.py" line="144" />
+        <source>Click the observer in the view · Esc stops</source>
+        <translation>在视图中点击观察点 · Esc 结束</translation>
+    </message>
+    <message>
+        <location filename="../viewshed_panel.py" line="174" />
+        <source>Nothing there: click the ground or a building</source>
+        <translation>此处无对象：请点击地面或建筑</translation>
+    </message>
+    <message>
+        <location filename="../viewshed_panel.py" line="179" />
+        <source>Now click the target · Esc stops</source>
+        <translation>再点击目标点 · Esc 结束</translation>
+    </message>
+    <message>
+        <location filename="../viewshed_panel.py" line="195" />
+        <source>{what}: click it in the view or type lon,lat</source>
+        <translation>{what}：请在视图中点击或输入 经度,纬度</translation>
+    </message>
+    <message>
+        <location filename="../viewshed_panel.py" line="225" />
+        <source>Drawing the lines of sight…</source>
+        <translation>正在计算视线…</translation>
+    </message>
+    <message>
+        <location filename="../viewshed_panel.py" line="249" />
+        <source>Viewshed: {error}</source>
+        <translation>可视域：{error}</translation>
+    </message>
+    <message>
+        <location filename="../viewshed_panel.py" line="264" />
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <location filename="../viewshed_panel.py" line="265" />
+        <source>GeoJSON (*.geojson)</source>
+        <translation>GeoJSON (*.geojson)</translation>
+    </message>
+    <message>
+        <location filename="../viewshed_panel.py" line="273" />
+        <source>Wrote {path}</source>
+        <translation>已写入 {path}</translation>
+    </message>
+    <message>
+        <location filename="../viewshed_panel.py" line="292" />
+        <source>Viewshed</source>
+        <translation>可视域</translation>
+    </message>
+    <message>
+        <location filename="../viewshed_panel.py" line="304" />
+        <source>&amp;Viewshed…</source>
+        <translation>可视域分析(&amp;V)…</translation>
+    </message>
+    <message>
+        <location filename="../viewshed_panel.py" line="305" />
+        <source>What an observer sees of the terrain and the buildings around</source>
+        <translation>观察点能看到的四周地形与建筑</translation>
+    </message>
+    <message>
+        <location filename="../viewshed_panel.py" line="307" />
+        <source>Sight &amp;line</source>
+        <translation>视线分析(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../viewshed_panel.py" line="308" />
+        <source>Whether an observer sees a point, and what blocks the view</source>
+        <translation>观察点能否看到目标点，以及被什么遮挡</translation>
     </message>
 </context>
 </TS>
