@@ -44,6 +44,17 @@ def test_bar_follows_the_camera(region_data):
         sizes.append(bar.length_m)
     assert sizes[0] > sizes[1] > sizes[2]  # zooming in shortens the bar's ground length
     bar.remove()
+    # the credits at the bottom, wrapped to a narrow view, would run under the bar: it rises above them
+    plotter.window_size = [520, 500]
+    view.set_view("region")
+    plotter.render()
+    boxes = view.bottom_boxes()
+    assert boxes and boxes[0][1] > 520 - ScaleBar.MARGIN_PX[0]  # the credits reach under the bar's place
+    bar = ScaleBar(plotter.renderer, keep_clear_of=view.bottom_boxes)
+    plotter.render()
+    bar_y = bar.points.GetPoint(0)[1]
+    assert bar_y - 5 > boxes[0][3]  # the bar's ticks clear the credits' top
+    bar.remove()
     view.close()
     plotter.close()
 

@@ -102,7 +102,7 @@ class MainWindow(FilesMixin, BasemapMixin, NavigationMixin, MenusMixin, QMainWin
         self.viewport.add_north_arrow_widget(viewport=(0.93, 0.0, 1.0, 0.1), color="#E8E8E8")
         from ydtwin.render.decorations import ScaleBar
 
-        self.scale_bar = ScaleBar(self.viewport.renderer)
+        self.scale_bar = ScaleBar(self.viewport.renderer, keep_clear_of=lambda: self.scene_view.bottom_boxes())
         self.viewport.enable_anti_aliasing("fxaa")
         self._build_toolbar()
         self._build_menus()

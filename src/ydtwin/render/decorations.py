@@ -45,8 +45,11 @@ class ScaleBar:
     MAX_PX = 160
     MARGIN_PX = (270, 52)  # from the right edge (clear of the north arrow), from the bottom (above the credits)
 
-    def __init__(self, renderer) -> None:
+    def __init__(self, renderer, keep_clear_of=None) -> None:
+        """``keep_clear_of``: a callable → display boxes (x0, x1, y0, y1) at the bottom of the view (the credits)
+        that the bar and its label rise above where they would overlap."""
         self.renderer = renderer
+        self.keep_clear_of = keep_clear_of
         self.points = _vtk.vtkPoints()
         for _ in range(6):
             self.points.InsertNextPoint(0.0, 0.0, 0.0)
@@ -88,6 +91,10 @@ class ScaleBar:
         x1 = w - self.MARGIN_PX[0] + self.MAX_PX / 2 + px / 2
         x0 = x1 - px
         y = self.MARGIN_PX[1]
+        left = min(x0, (x0 + x1) / 2 - 40)  # the label's half width, roughly
+        for bx0, bx1, _by0, by1 in (self.keep_clear_of() if self.keep_clear_of is not None else ()):
+            if bx1 + 8 > left and bx0 < x1 and by1 + 8 > y - 5:
+                y = by1 + 14
         for i, (x, yy) in enumerate(((x0, y), (x1, y), (x0, y - 5), (x0, y + 5), (x1, y - 5), (x1, y + 5))):
             self.points.SetPoint(i, x, yy, 0.0)
         self.points.Modified()

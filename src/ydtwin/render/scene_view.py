@@ -311,6 +311,15 @@ class SceneView(SceneCamera):
         self._wrapped_for = None
         self._wrap_attribution()
 
+    def bottom_boxes(self) -> list[tuple[float, float, float, float]]:
+        """Display boxes (x0, x1, y0, y1) of what the view writes at its bottom (the credits), for the map
+        furniture to keep clear of."""
+        if self._overlay is None or not self._overlay.GetVisibility():
+            return []
+        box = [0.0, 0.0, 0.0, 0.0]
+        self._overlay.GetBoundingBox(self.plotter.renderer, box)
+        return [tuple(box)] if box[1] > box[0] else []
+
     def _wrap_attribution(self) -> None:
         """Break the attribution's lines to the view's width (again when the width changes)."""
         import textwrap
