@@ -50,6 +50,7 @@ def test_by_city_through_the_workspace(panel, tmp_path):
     assert panel.table.rowCount() == 9
     shanghai = next(r for r in range(9) if panel.table.item(r, 0).text() == "Shanghai")
     assert panel.table.item(shanghai, 2).text() == "2"
+    assert [layer.role for layer in panel.workspace.scene.layers][-2:] == ["scenario-figures"] * 2
     panel.export(str(tmp_path / "f.csv"))
     rows = [r for r in csv.reader((tmp_path / "f.csv").read_text(encoding="utf-8").splitlines())
             if not r[0].startswith("#")]

@@ -54,6 +54,12 @@ def test_a_drawn_square_with_two_buildings(ws):
     assert row.coverage == pytest.approx(row.footprint_m2 / row.area_m2)
     assert row.far == pytest.approx(row.floor_area_m2 / row.area_m2)
     assert result.layers == {"pair": 2}
+    # shown: the square filled by its floor area ratio's class (13,000 / 160,000 = 0.08: under 0.1), named with it
+    fill, labels = ws.show_figures(result)
+    assert list(fill.data.attributes["far_class"]) == ["FAR under 0.1"]
+    assert labels.texts() == [f"区域1 {row.far:.2f}"] and labels.texts() == ["区域1 0.08"]
+    ws.show_figures(None)
+    assert not [layer for layer in ws.scene.layers if layer.role == "scenario-figures"]
     outside = ws.figures(FiguresRequest(by="area", areas=[square(ws, 500, 500, 900, 900)])).rows[0]
     assert outside.buildings == 0 and outside.floor_area_m2 == 0
 
@@ -153,3 +159,19 @@ def test_bad_arguments_exit_2_with_one_line(args, capsys, tmp_path, monkeypatch)
     monkeypatch.chdir(tmp_path)
     assert exit_status(["analyse", "figures", "--plugins", "none", *args]) == 2
     one_error_line(capsys)
+
+
+@pytest.mark.slow
+def test_images_of_both_tools(tmp_path):
+    """--image renders the units by floor area ratio, and the height limits, over the scene at the size asked."""
+    from PIL import Image
+
+    from analysis_helpers import exit_status
+
+    far, limits = tmp_path / "far.png", tmp_path / "limits.png"
+    assert exit_status(["analyse", "figures", "--by", "district", "--plugins", "none", "--view",
+                        "121.40,31.18,121.55,31.28", "--image", str(far), "--size", "320x200"]) == 0
+    assert exit_status(["analyse", "heights-check", "--plugins", "suzhou", "--image", str(limits),
+                        "--size", "320x200"]) == 0
+    for png in (far, limits):
+        assert Image.open(png).size == (320, 200)

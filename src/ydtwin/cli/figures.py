@@ -27,6 +27,7 @@ def add_figures_parsers(ansub, *, year, size, add_options) -> None:
     fig.add_argument("--area", action="append", nargs="+", default=[], metavar="LON,LAT",
                      help="a drawn area's points instead (three or more; repeat --area for several areas)")
     fig.add_argument("--out", default=None, metavar="FILE", help="write the table as .csv (else it is printed)")
+    _image_options(fig, size, "the units filled by their floor area ratio", "the units shown")
     _common(fig, year)
 
     hc = ansub.add_parser(
@@ -41,15 +42,27 @@ def add_figures_parsers(ansub, *, year, size, add_options) -> None:
                "--image limits.png")
     hc.add_argument("--out", default=None, metavar="FILE",
                     help="violations.csv (a row per building) or findings.json (the review's findings)")
-    hc.add_argument("--image", default=None, metavar="FILE",
-                    help="also render the zones, their limits and the parts above them (.png, .jpg, .tif)")
-    hc.add_argument("--view", default=None, metavar="VIEW",
-                    help="what the image looks at (default: the zone with the most violations)")
-    hc.add_argument("--size", type=size, default=(1600, 1000), metavar="WxH", help="the image's pixels")
-    hc.add_argument("--map", action="store_true", help="the image as a plan view, north up")
+    _image_options(hc, size, "the zones, their limits and the parts above them", "the zone with the most violations")
     _common(hc, year)
     for p in (fig, hc):
         add_options(p)
+
+
+def _image_options(p, size, what: str, default_view: str) -> None:
+    p.add_argument("--image", default=None, metavar="FILE", help=f"also render {what} (.png, .jpg, .tif)")
+    p.add_argument("--view", default=None, metavar="VIEW", help=f"what the image looks at (default: {default_view})")
+    p.add_argument("--size", type=size, default=(1600, 1000), metavar="WxH", help="the image's pixels")
+    p.add_argument("--map", action="store_true", help="the image as a plan view, north up")
+
+
+def _check_image(args, inputs) -> None:
+    from ydtwin.errors import YdtwinError
+    from ydtwin.workspace.outputs import check_output
+
+    if args.image:
+        if not args.image.lower().endswith((".png", ".jpg", ".jpeg", ".tif", ".tiff")):
+            raise YdtwinError(f"{args.image}: unsupported image type — use .png, .jpg or .tif")
+        check_output(args.image, inputs=inputs)
 
 
 def _common(p, year) -> None:
@@ -78,17 +91,41 @@ def cmd_figures(args) -> int:
     areas = [parse_area(points) for points in args.area]
     request = FiguresRequest(by="area" if areas else args.by, areas=areas, year=args.year,
                              storey_m=args.storey_height)
+    inputs = [*args.layer, *args.plan, *args.dem]
     if args.out:
         figures_format(args.out)
-        check_output(args.out, inputs=[*args.layer, *args.plan, *args.dem])
-    ws, plans = _scene(args)
+        check_output(args.out, inputs=inputs)
+    _check_image(args, inputs)
+    ws, plans = _scene(args, offscreen=bool(args.image))
     result = ws.figures(request, plans=plans)
     if args.out:
         path = ws.write_figures(result, args.out)
         print(f"wrote {path} ({len(result.rows)} rows)")
     else:
         sys.stdout.write(figures_csv(result))
+    if args.image:
+        _figures_still(ws, result, args)
     return 0
+
+
+def _figures_still(ws, result, args) -> None:
+    """The units filled by their floor area ratio over the scene, looking at --view or at all of them."""
+    import shapely
+
+    from ydtwin.cli.common import render_still
+
+    ws.show_figures(result)
+    view = args.view
+    if view is None:
+        x0, y0, x1, y1 = shapely.union_all(result.geometries).bounds
+        mx, my = (x1 - x0) * 0.1, (y1 - y0) * 0.1
+        view = f"{x0 - mx:.6f},{y0 - my:.6f},{x1 + mx:.6f},{y1 + my:.6f}"
+    r = result.request
+    by = {"city": "city", "district": "district", "area": "drawn area"}[r.by]
+    when = f" in {r.year}" if r.year is not None else ""
+    render_still(ws, ws.check_view(view), args, title=f"容积率 Floor area ratio by {by}{when}",
+                 caption=f"FAR = floor area / the {by}'s area; floor area = footprint × storeys (height / "
+                 f"{r.storey_m:g} m)")
 
 
 def _still(ws, result, args) -> None:
@@ -116,7 +153,6 @@ def _still(ws, result, args) -> None:
 
 
 def cmd_height_check(args) -> int:
-    from ydtwin.errors import YdtwinError
     from ydtwin.workspace.height_limits import height_check_format
     from ydtwin.workspace.outputs import check_output
 
@@ -124,10 +160,7 @@ def cmd_height_check(args) -> int:
     if args.out:
         height_check_format(args.out)
         check_output(args.out, inputs=inputs)
-    if args.image:
-        if not args.image.lower().endswith((".png", ".jpg", ".jpeg", ".tif", ".tiff")):
-            raise YdtwinError(f"{args.image}: unsupported image type — use .png, .jpg or .tif")
-        check_output(args.image, inputs=inputs)
+    _check_image(args, inputs)
     ws, plans = _scene(args, offscreen=bool(args.image))
     result = ws.height_check(year=args.year, plans=plans)
     for line in result.summary():

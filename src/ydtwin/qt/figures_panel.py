@@ -36,7 +36,9 @@ __all__ = ["AreaTool", "FiguresPanel", "add_figures_actions", "run_height_check"
 #: the height-limit layers' names (``ydtwin.workspace.height_limits``), for the translation files
 SCENE_NAMES = (
     QT_TRANSLATE_NOOP("LayersPanel", "Height limits"), QT_TRANSLATE_NOOP("LayersPanel", "Height limit labels"),
-    QT_TRANSLATE_NOOP("LayersPanel", "Above the height limit"),
+    QT_TRANSLATE_NOOP("LayersPanel", "Above the height limit"), QT_TRANSLATE_NOOP("LayersPanel", "FAR under 0.1"),
+    QT_TRANSLATE_NOOP("LayersPanel", "FAR 0.1–0.5"), QT_TRANSLATE_NOOP("LayersPanel", "FAR 0.5–1"),
+    QT_TRANSLATE_NOOP("LayersPanel", "FAR 1–2"), QT_TRANSLATE_NOOP("LayersPanel", "FAR 2 or more"),
 )
 #: the table's columns: (CSV column, header)
 COLUMNS = (
@@ -189,6 +191,7 @@ class FiguresPanel(BackgroundRun, QWidget):
         from ydtwin.workspace.figures import CSV_COLUMNS
 
         self.result = result
+        self.workspace.show_figures(result)  # the units filled by their floor area ratio
         rows = result.table()
         at = [CSV_COLUMNS.index(k) for k, _h in COLUMNS]
         self.table.setRowCount(len(rows))

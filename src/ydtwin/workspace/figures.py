@@ -27,8 +27,15 @@ import shapely
 
 from ydtwin.errors import YdtwinError
 
-__all__ = ["EQUAL_AREA", "FiguresRequest", "FiguresResult", "FiguresRow", "compute_figures", "figures_format",
-           "parse_area", "write_figures"]
+__all__ = ["EQUAL_AREA", "FIGURES_ROLE", "FiguresRequest", "FiguresResult", "FiguresRow", "compute_figures",
+           "figures_format", "figures_layers", "parse_area", "show_figures", "write_figures"]
+
+#: the role of the layer that shows the units coloured by their floor area ratio
+FIGURES_ROLE = "scenario-figures"
+#: floor area ratio classes: (upper bound, legend row, colour), light to dark
+FAR_CLASSES = ((0.1, "FAR under 0.1", (0.93, 0.90, 0.55)), (0.5, "FAR 0.1–0.5", (0.99, 0.72, 0.30)),
+               (1.0, "FAR 0.5–1", (0.95, 0.45, 0.15)), (2.0, "FAR 1–2", (0.80, 0.15, 0.15)),
+               (float("inf"), "FAR 2 or more", (0.50, 0.0, 0.30)))
 
 #: the equal-area projection figures are measured in
 EQUAL_AREA = "+proj=aea +lat_1=29.5 +lat_2=32.5 +lat_0=31 +lon_0=121 +ellps=GRS80 +units=m +no_defs"
@@ -83,6 +90,8 @@ class FiguresResult:
     layers: dict[str, int] = field(default_factory=dict)
     #: buildings whose storeys came from a levels attribute (the others from their height)
     from_levels: int = 0
+    #: the units' outlines (lon/lat), one per row but the total
+    geometries: list = field(default_factory=list, repr=False)
 
     def method(self) -> list[str]:
         r = self.request
@@ -266,7 +275,7 @@ def compute_figures(scene, req: FiguresRequest, *, planned=()) -> FiguresResult:
             for f in ("buildings", "procedural", "planned", "footprint_m2", "floor_area_m2", "planned_floor_area_m2"):
                 setattr(total, f, getattr(total, f) + getattr(r, f))
         rows.append(total)
-    return FiguresResult(req, rows, layers, from_levels)
+    return FiguresResult(req, rows, layers, from_levels, list(geoms))
 
 
 def figures_format(out: str | Path) -> str:
@@ -291,3 +300,51 @@ def write_figures(result: FiguresResult, out: str | Path) -> Path:
 
     figures_format(out)
     return write_text(Path(out), figures_csv(result))
+
+
+def far_class(far: float) -> str:
+    """The legend row of a floor area ratio."""
+    return next(label for top, label, _c in FAR_CLASSES if far < top)
+
+
+def figures_layers(result: FiguresResult) -> list:
+    """The units filled by their floor area ratio (a legend row per class), their outlines drawn."""
+    from ydtwin.model.layer import LabelLayer, PointData, Provenance, Style, VectorData, VectorLayer
+
+    rows = result.rows[:len(result.geometries)]
+    if not rows:
+        return []
+    classes = np.array([far_class(r.far) if math.isfinite(r.far) else "" for r in rows], dtype=object)
+    data = VectorData(np.array(result.geometries, dtype=object), "EPSG:4326", {
+        "far_class": classes, "unit": np.array([r.unit for r in rows], dtype=object),
+        "far": np.array([r.far for r in rows]), "coverage_pct": np.array([100 * r.coverage for r in rows])})
+    year = f" {result.request.year}" if result.request.year is not None else ""
+    layer = VectorLayer(f"Floor area ratio{year}", data, group="Analysis", role=FIGURES_ROLE, opacity=0.7,
+                        provenance=Provenance("ydtwin scenario figures (buildings shown)", "derived",
+                                              nature="illustrative", notes="; ".join(result.method())),
+                        style=Style(color=(0.3, 0.3, 0.3), line_width=1.5, fill=True, drape_offset=8.0,
+                                    class_field="far_class", classes=tuple((label, c, 1.5)
+                                                                           for _t, label, c in FAR_CLASSES)))
+    layer.name_zh = f"容积率{year}"
+    # each unit's name and ratio at a point inside it
+    inside = [g.representative_point() for g in result.geometries]
+    labels = LabelLayer(f"Floor area ratio{year} labels", PointData(
+        np.array([p.x for p in inside]), np.array([p.y for p in inside]), "EPSG:4326",
+        {"name": np.array([f"{r.unit_zh or r.unit} {r.far:.2f}" if math.isfinite(r.far) else r.unit_zh or r.unit
+                           for r in rows], dtype=object)}),
+        group="Analysis", role=FIGURES_ROLE, provenance=layer.provenance,
+        style=Style(color=(1.0, 1.0, 1.0), font_size=13))
+    labels.name_zh = f"容积率{year}标注"
+    return [layer, labels]
+
+
+def show_figures(scene, result: FiguresResult | None) -> list:
+    """Show a result's units by floor area ratio in place of the ones shown before (None: remove them)."""
+    for layer in [lyr for lyr in scene.layers if lyr.role == FIGURES_ROLE]:
+        scene.layers.remove(layer)
+    if result is None:
+        return []
+    layers = figures_layers(result)
+    for layer in layers:
+        scene.add(layer)
+    return layers

@@ -462,6 +462,12 @@ class Workspace:
         plans = [self._layer_of(p, "buildings") for p in plans]
         return compute_figures(self.scene, request, planned=plans)
 
+    def show_figures(self, result) -> list:
+        """Show the units of a figures result filled by their floor area ratio (None: remove them)."""
+        from ydtwin.workspace.figures import show_figures
+
+        return show_figures(self.scene, result)
+
     def write_figures(self, result, out: str | Path) -> Path:
         """The figures as CSV (the method stated in ``#`` lines), atomically."""
         from ydtwin.workspace.figures import figures_format, write_figures
