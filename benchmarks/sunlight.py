@@ -77,6 +77,21 @@ def _district(ws, rng):
     return layer, np.array(boxes), heights, (x0, y0)
 
 
+def district_workspace():
+    """A workspace on the region with its own buildings hidden and the district shown → (workspace, the random
+    generator, what ``_district`` gave)."""
+    from ydtwin.workspace import Workspace
+
+    ws = Workspace.open(plugin_names=[])
+    for layer in ws.scene.layers:
+        if getattr(layer, "kind", "") == "buildings":
+            layer.visible = False
+    rng = np.random.default_rng(7)
+    district = _district(ws, rng)
+    ws.scene.add(district[0])
+    return ws, rng, district
+
+
 def _mesh(boxes, heights, ground):
     import trimesh
 
@@ -97,16 +112,9 @@ def _spin(stop) -> None:
 
 def measure(load: str) -> dict:
     from ydtwin.geo.shadow import field_of, march_hours
-    from ydtwin.workspace import Workspace
     from ydtwin.workspace.sunlight import SunlightRequest, _buildings_near, _ground_of
 
-    ws = Workspace.open(plugin_names=[])
-    for layer in ws.scene.layers:
-        if getattr(layer, "kind", "") == "buildings":
-            layer.visible = False
-    rng = np.random.default_rng(7)
-    layer, boxes, heights, (x0, y0) = _district(ws, rng)
-    ws.scene.add(layer)
+    ws, rng, (layer, boxes, heights, (x0, y0)) = district_workspace()
     proj = ws.scene.projection
     margin = (SIDE_M - GRID * SPACING_M) / 2
     lon, lat = proj.from_scene(np.array([x0 + margin, x0 + SIDE_M - margin]),

@@ -94,7 +94,7 @@ def test_clicking_observer_and_target_runs_the_sight_line_through_the_workspace(
     assert request.observer == pytest.approx(_lonlat(ws, 0, 200.5), abs=1e-6)
     assert request.target == pytest.approx(_lonlat(ws, 400, 200.5), abs=1e-6)
     text = panel.summary.text()
-    assert "BLOCKED by building Test Tower (tower #0), 100 m tall" in text
+    assert "BLOCKED by building Test Tower (tower, synthetic #0), 100 m tall" in text
     assert any("BLOCKED" in line for line in panel.host.lines)
     roles = [layer.role for layer in ws.scene.layers if layer.role.startswith("sightline")]
     assert roles == ["sightline-clear", "sightline-blocked"]

@@ -57,7 +57,7 @@ def test_a_tower_blocks_the_line_across_it_and_is_named(ws):
     assert r.raise_target_m == pytest.approx((b.surface_m - (oz + (tz - oz) * near / r.length_m)) * r.length_m / near,
                                              rel=0.01)
     text = "\n".join(r.summary())
-    assert "BLOCKED by building Test Tower (tower #0), 100 m tall" in text and "m higher" in text
+    assert "BLOCKED by building Test Tower (tower, synthetic #0), 100 m tall" in text and "m higher" in text
     # raised by the figure given (and a little), the target is seen over the roof; a little less, it is not
     seen = ws.sight_line(SightLineRequest(req.observer, req.target, target_m=r.raise_target_m + 0.3))
     assert seen.visible and "VISIBLE" in "\n".join(seen.summary())

@@ -117,8 +117,12 @@ def cmd_viewshed(args) -> int:
         ws.show_viewshed(result)
         dlat = args.radius / 110_574
         dlon = args.radius / (111_320 * math.cos(math.radians(lat)))
+        req = result.request
+        target = f", a point {req.target_m:g} m above the surface" if req.target_m else ""
+        caption = (f"eye {req.eye_m:g} m above the {result.observer_on.split(' #')[0]} at {lon:.4f} E {lat:.4f} N"
+                   f"{target} · {100 * result.visible_fraction:.1f} % of {req.radius_m / 1000:g} km around seen")
         render_still(ws, f"{lon - dlon:.6f},{lat - dlat:.6f},{lon + dlon:.6f},{lat + dlat:.6f}", args,
-                     title="视域 Viewshed", caption=f"{result.summary()[0]} — {result.summary()[1]}")
+                     title="视域 Viewshed", caption=caption)
     return 0
 
 

@@ -192,6 +192,13 @@ def drape_pieces(merged) -> np.ndarray:
     xx, yy = np.meshgrid(gx, gy)
     tiles = shapely.box(xx.ravel(), yy.ravel(), xx.ravel() + DRAPE_PIECE_M, yy.ravel() + DRAPE_PIECE_M)
     pieces = shapely.intersection(merged, tiles)
+    # where the area only touches a tile's edge along a line or at a point, the piece is a collection: its
+    # polygons are kept (dropping it would leave a hole of a whole piece)
+    mixed = np.flatnonzero(shapely.get_type_id(pieces) == 7)
+    for i in mixed:
+        parts = shapely.get_parts(pieces[i])
+        polys = parts[np.isin(shapely.get_type_id(parts), (3, 6))]
+        pieces[i] = shapely.union_all(polys) if len(polys) else shapely.Polygon()
     return pieces[~shapely.is_empty(pieces) & np.isin(shapely.get_type_id(pieces), (3, 6))]
 
 

@@ -117,11 +117,20 @@ class _Surface:
     cell: float
     scene: object = None
 
+    def _layer(self, b: int):
+        o = self.obstacles
+        return next((x for x in self.scene.layers if x.name == o.layer[b] and getattr(x, "kind", "") == "buildings"),
+                    None)
+
+    def nature_of(self, b: int) -> str:
+        """Where obstacle ``b``'s layer came from: real, procedural, schematic …"""
+        layer = self._layer(b)
+        return "" if layer is None else layer.provenance.nature
+
     def name_of(self, b: int) -> str:
         """The ``name`` attribute of obstacle ``b`` ("" when its layer has none)."""
         o = self.obstacles
-        layer = next((x for x in self.scene.layers if x.name == o.layer[b] and getattr(x, "kind", "") == "buildings"),
-                     None)
+        layer = self._layer(b)
         names = None if layer is None else layer.data.attributes.get("name")
         v = None if names is None else names[int(o.index[b])]
         return "" if v is None or str(v) in ("nan", "None") else str(v)
@@ -322,10 +331,12 @@ class Blocker:
     index: int = -1
     name: str = ""
     height_m: float = 0.0  # the building's own height above its ground
+    nature: str = ""  # the building layer's: real, procedural, schematic …
 
     def describe(self) -> str:
         if self.kind == "building":
-            what = f"{self.name} ({self.layer} #{self.index})" if self.name else f"{self.layer} #{self.index}"
+            layer = f"{self.layer}, {self.nature}" if self.nature not in ("", "real") else self.layer
+            what = f"{self.name} ({layer} #{self.index})" if self.name else f"{layer} #{self.index}"
             what = f"building {what}, {self.height_m:.0f} m tall"
         else:
             what = f"terrain at {self.surface_m:.0f} m"
@@ -358,7 +369,8 @@ class SightLineResult:
         ox, oy, oz = self.observer_xyz
         lines = [f"sight line {req.observer[0]:.6f},{req.observer[1]:.6f} → {req.target[0]:.6f},{req.target[1]:.6f}: "
                  f"{self.length_m:,.0f} m, from {oz:.1f} m (eye {req.eye_m:g} m above the {self.observer_on}) to "
-                 f"{self.target_xyz[2]:.1f} m ({self.target_on})"]
+                 f"{self.target_xyz[2]:.1f} m ({f'{req.target_m:g} m above the ' if req.target_m else ''}"
+                 f"{self.target_on})"]
         if self.visible:
             c, at = self.clearance
             near = f", {c:.1f} m over the roofs at the closest, {at:,.0f} m from the observer" if math.isfinite(c) else ""
@@ -390,7 +402,7 @@ def _blocker(surf: _Surface, proj, obstruction, line) -> Blocker:
     o = surf.obstacles
     if b >= 0 and o.top[b] >= obstruction.surface_m - 0.05:
         return Blocker("building", layer=str(o.layer[b]), index=int(o.index[b]), name=surf.name_of(b),
-                       height_m=float(o.height[b]), **common)
+                       height_m=float(o.height[b]), nature=surf.nature_of(b), **common)
     return Blocker("terrain", **common)
 
 

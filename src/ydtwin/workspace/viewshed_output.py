@@ -27,6 +27,8 @@ CLEAR_COLOUR = (0.25, 0.95, 0.35)
 BLOCKED_COLOUR = (0.95, 0.20, 0.15)
 OBSERVER_COLOUR = (1.0, 0.85, 0.1)
 LAYER_OPACITY = 0.55
+#: the fills are draped this high over the (exaggerated) terrain (m, twice the fill's height: see Style)
+DRAPE_M = 20.0
 
 _CURVATURE = "Earth curvature and refraction: the surface lowered by d²(1 − k)/2R, k = 0.13, R = 6,371 km"
 
@@ -127,7 +129,7 @@ def viewshed_layers(result) -> list:
     import shapely
 
     from ydtwin.model.layer import Provenance, Style, VectorData, VectorLayer
-    from ydtwin.workspace.sunlight_output import DRAPE_M, drape_pieces
+    from ydtwin.workspace.sunlight_output import drape_pieces
 
     proj = result.projection
     req = result.request
@@ -148,8 +150,9 @@ def viewshed_layers(result) -> list:
     if geoms:
         g = shapely.transform(np.array(geoms, dtype=object),
                               lambda xy: np.column_stack(proj.from_scene(xy[:, 0], xy[:, 1])))
-        style = Style(color=VISIBLE_COLOUR, line_width=0.5, fill=True, drape_offset=DRAPE_M, class_field="view",
-                      classes=((VISIBLE_LABEL, VISIBLE_COLOUR, 0.5), (HIDDEN_LABEL, HIDDEN_COLOUR, 0.5)))
+        # no outlines (the pieces' edges would draw a grid), the fills 10 m over the exaggerated terrain
+        style = Style(color=VISIBLE_COLOUR, line_width=0.0, fill=True, drape_offset=DRAPE_M, class_field="view",
+                      classes=((VISIBLE_LABEL, VISIBLE_COLOUR, 0.0), (HIDDEN_LABEL, HIDDEN_COLOUR, 0.0)))
         layer = VectorLayer("Viewshed", VectorData(g, "EPSG:4326", {"view": np.array(classes, dtype=object)}),
                             provenance=prov, group="Analysis", role=VIEWSHED_ROLE, style=style, opacity=LAYER_OPACITY)
         layer.name_zh = "可视域"
