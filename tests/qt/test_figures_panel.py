@@ -110,3 +110,23 @@ def test_height_limits_into_the_review(ws, monkeypatch, tmp_path):
     roles = {layer.role for layer in ws.scene.layers}
     assert {"height-limit-zones", "height-limit-labels", "height-limit-excess"} <= roles
     assert any("1 findings, 1 new" in line for line in host.lines)
+
+
+def test_the_panel_in_chinese(qapp, qtbot, ws):
+    """The panel's fields, buttons and table headers, and the layers it shows, have their Chinese names."""
+    from PyQt6.QtCore import QCoreApplication
+
+    from ydtwin.qt.figures_panel import FiguresPanel
+    from ydtwin.qt.support import install_translators, remove_translators
+
+    translators = install_translators(qapp, "zh_CN")
+    try:
+        widget = FiguresPanel(ws, _Host())
+        qtbot.addWidget(widget)
+        assert [widget.by.itemText(i) for i in range(3)] == ["城市", "区县", "绘制区域"]
+        assert widget.export_button.text() == "导出 CSV…" and widget.table.horizontalHeaderItem(8).text() == "容积率"
+        assert QCoreApplication.translate("LayersPanel", "Above the height limit") == "超出限高部分"
+        assert QCoreApplication.translate("FiguresPanel", "&Height limits") == "限高检查(&H)"
+        widget.close_panel()
+    finally:
+        remove_translators(qapp, translators)

@@ -261,14 +261,14 @@ def add_figures_actions(window) -> tuple[QAction, QAction]:
     """Analysis ▸ Scenario figures… (a panel beside Identify, made on first use) and Analysis ▸ Height limits."""
     from ydtwin.qt.sunlight_panel import analysis_menu
 
-    tr = lambda text: QCoreApplication.translate("FiguresPanel", text)  # noqa: E731
-    figures = QAction(tr("Scenario &figures…"), window)
+    figures = QAction(QCoreApplication.translate("FiguresPanel", "Scenario &figures…"), window)
     figures.setObjectName("figures-action")
-    figures.setToolTip(tr("Buildings, footprint, coverage, floor area and FAR per city, district or drawn area"))
+    figures.setToolTip(QCoreApplication.translate(
+        "FiguresPanel", "Buildings, footprint, coverage, floor area and FAR per city, district or drawn area"))
 
     def open_panel() -> None:
         if getattr(window, "figures_dock", None) is None:
-            dock = window._tab_with_identify(tr("Scenario figures"), "figures-dock")
+            dock = window._tab_with_identify(QCoreApplication.translate("FiguresPanel", "Scenario figures"), "figures-dock")
             panel = FiguresPanel(window.workspace, window.host, parent=dock)
             dock.setWidget(panel)
             window.figures_dock, window.figures_panel = dock, panel
@@ -276,10 +276,10 @@ def add_figures_actions(window) -> tuple[QAction, QAction]:
         window.figures_dock.raise_()
 
     figures.triggered.connect(open_panel)
-    heights = QAction(tr("&Height limits"), window)
+    heights = QAction(QCoreApplication.translate("FiguresPanel", "&Height limits"), window)
     heights.setObjectName("height-limits-action")
-    heights.setToolTip(tr("Buildings above the height limits of plan zones: shown in the scene, listed as review "
-                          "findings"))
+    heights.setToolTip(QCoreApplication.translate(
+        "FiguresPanel", "Buildings above the height limits of plan zones: shown in the scene, listed as review findings"))
     heights.triggered.connect(lambda: run_height_check(window.workspace, window.host))
     menu = analysis_menu(window)
     menu.addAction(figures)

@@ -174,6 +174,193 @@
         <translation>正在准备导出视图…</translation>
     </message>
 </context><context>
+    <name>FiguresPanel</name>
+    <message>
+        <location filename="../figures_panel.py" line="45" />
+        <source>Unit</source>
+        <translation>单元</translation>
+    </message>
+    <message>
+        <location filename="../figures_panel.py" line="46" />
+        <source>Area (km²)</source>
+        <translation>面积（平方公里）</translation>
+    </message>
+    <message>
+        <location filename="../figures_panel.py" line="47" />
+        <source>Buildings</source>
+        <translation>建筑数</translation>
+    </message>
+    <message>
+        <location filename="../figures_panel.py" line="48" />
+        <source>of them procedural</source>
+        <translation>其中程序生成</translation>
+    </message>
+    <message>
+        <location filename="../figures_panel.py" line="49" />
+        <source>planned</source>
+        <translation>规划</translation>
+    </message>
+    <message>
+        <location filename="../figures_panel.py" line="50" />
+        <source>Footprint (m²)</source>
+        <translation>基底面积（平方米）</translation>
+    </message>
+    <message>
+        <location filename="../figures_panel.py" line="51" />
+        <source>Coverage (%)</source>
+        <translation>建筑密度（%）</translation>
+    </message>
+    <message>
+        <location filename="../figures_panel.py" line="52" />
+        <source>Floor area (m²)</source>
+        <translation>建筑面积（平方米）</translation>
+    </message>
+    <message>
+        <location filename="../figures_panel.py" line="53" />
+        <source>FAR</source>
+        <translation>容积率</translation>
+    </message>
+    <message>
+        <location filename="../figures_panel.py" line="249" />
+        <source>Height limits: {n} findings, {new} new in the review</source>
+        <translation>限高：{n} 项问题，审查中新增 {new} 项</translation>
+    </message>
+    <message>
+        <location filename="../figures_panel.py" line="255" />
+        <source>Height limits: {error}</source>
+        <translation>限高：{error}</translation>
+    </message>
+    <message>
+        <location filename="../figures_panel.py" line="264" />
+        <source>Scenario &amp;figures…</source>
+        <translation>规划指标(&amp;F)…</translation>
+    </message>
+    <message>
+        <location filename="../figures_panel.py" line="266" />
+        <source>Buildings, footprint, coverage, floor area and FAR per city, district or drawn area</source>
+        <translation>按城市、区县或绘制区域统计建筑数、基底面积、建筑密度、建筑面积和容积率</translation>
+    </message>
+    <message>
+        <location filename="../figures_panel.py" line="271" />
+        <source>Scenario figures</source>
+        <translation>规划指标</translation>
+    </message>
+    <message>
+        <location filename="../figures_panel.py" line="279" />
+        <source>&amp;Height limits</source>
+        <translation>限高检查(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../figures_panel.py" line="281" />
+        <source>Buildings above the height limits of plan zones: shown in the scene, listed as review findings</source>
+        <translation>超出规划分区限高的建筑：在场景中显示，并列为审查问题</translation>
+    </message>
+    <message>
+        <location filename="../figures_panel.py" line="99" />
+        <source>City</source>
+        <translation>城市</translation>
+    </message>
+    <message>
+        <location filename="../figures_panel.py" line="100" />
+        <source>District</source>
+        <translation>区县</translation>
+    </message>
+    <message>
+        <location filename="../figures_panel.py" line="101" />
+        <source>Drawn area</source>
+        <translation>绘制区域</translation>
+    </message>
+    <message>
+        <location filename="../figures_panel.py" line="102" />
+        <source>By</source>
+        <translation>统计单元</translation>
+    </message>
+    <message>
+        <location filename="../figures_panel.py" line="104" />
+        <source>LON,LAT LON,LAT LON,LAT …</source>
+        <translation>经度,纬度 经度,纬度 经度,纬度 …</translation>
+    </message>
+    <message>
+        <location filename="../figures_panel.py" line="105" />
+        <source>Draw</source>
+        <translation>绘制</translation>
+    </message>
+    <message>
+        <location filename="../figures_panel.py" line="107" />
+        <source>Click the area's corners in the view; Esc finishes, Backspace takes back a point</source>
+        <translation>在视图中点击区域各角点；Esc 结束，Backspace 撤销一个点</translation>
+    </message>
+    <message>
+        <location filename="../figures_panel.py" line="112" />
+        <source>Area</source>
+        <translation>区域</translation>
+    </message>
+    <message>
+        <location filename="../figures_panel.py" line="113" />
+        <source>as of</source>
+        <translation>截至</translation>
+    </message>
+    <message>
+        <location filename="../figures_panel.py" line="120" />
+        <source>Plan year</source>
+        <translation>规划年份</translation>
+    </message>
+    <message>
+        <location filename="../figures_panel.py" line="124" />
+        <source>Compute</source>
+        <translation>计算</translation>
+    </message>
+    <message>
+        <location filename="../figures_panel.py" line="125" />
+        <source>Export CSV…</source>
+        <translation>导出 CSV…</translation>
+    </message>
+    <message>
+        <location filename="../figures_panel.py" line="126" />
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <location filename="../figures_panel.py" line="127" />
+        <source>Add to report</source>
+        <translation>加入报告</translation>
+    </message>
+    <message>
+        <location filename="../figures_panel.py" line="164" />
+        <source>Click the area's corners in the view; Esc finishes.</source>
+        <translation>在视图中点击区域各角点；按 Esc 结束。</translation>
+    </message>
+    <message>
+        <location filename="../figures_panel.py" line="187" />
+        <source>Scenario figures: {error}</source>
+        <translation>规划指标：{error}</translation>
+    </message>
+    <message>
+        <location filename="../figures_panel.py" line="188" />
+        <source>Counting the buildings…</source>
+        <translation>正在统计建筑…</translation>
+    </message>
+    <message>
+        <location filename="../figures_panel.py" line="205" />
+        <source>Scenario figures: {n} rows</source>
+        <translation>规划指标：{n} 行</translation>
+    </message>
+    <message>
+        <location filename="../figures_panel.py" line="222" />
+        <source>The review report will show these figures</source>
+        <translation>审查报告将包含这些指标</translation>
+    </message>
+    <message>
+        <location filename="../figures_panel.py" line="231" />
+        <source>Export scenario figures</source>
+        <translation>导出规划指标</translation>
+    </message>
+    <message>
+        <location filename="../figures_panel.py" line="232" />
+        <source>CSV (*.csv)</source>
+        <translation>CSV（*.csv）</translation>
+    </message>
+</context><context>
     <name>FlythroughPanel</name>
     <message>
         <location filename="../flythrough_panel.py" line="67" />
@@ -488,6 +675,46 @@
     </message>
 </context><context>
     <name>LayersPanel</name>
+    <message>
+        <location filename="../figures_panel.py" line="38" />
+        <source>Height limits</source>
+        <translation>限高区</translation>
+    </message>
+    <message>
+        <location filename="../figures_panel.py" line="38" />
+        <source>Height limit labels</source>
+        <translation>限高标注</translation>
+    </message>
+    <message>
+        <location filename="../figures_panel.py" line="39" />
+        <source>Above the height limit</source>
+        <translation>超出限高部分</translation>
+    </message>
+    <message>
+        <location filename="../figures_panel.py" line="39" />
+        <source>FAR under 0.1</source>
+        <translation>容积率 0.1 以下</translation>
+    </message>
+    <message>
+        <location filename="../figures_panel.py" line="40" />
+        <source>FAR 0.1–0.5</source>
+        <translation>容积率 0.1–0.5</translation>
+    </message>
+    <message>
+        <location filename="../figures_panel.py" line="40" />
+        <source>FAR 0.5–1</source>
+        <translation>容积率 0.5–1</translation>
+    </message>
+    <message>
+        <location filename="../figures_panel.py" line="41" />
+        <source>FAR 1–2</source>
+        <translation>容积率 1–2</translation>
+    </message>
+    <message>
+        <location filename="../figures_panel.py" line="41" />
+        <source>FAR 2 or more</source>
+        <translation>容积率 2 及以上</translation>
+    </message>
     <message>
         <location filename="../measure_tool.py" line="1" />
         <source>Measurements</source>
