@@ -142,3 +142,25 @@ def test_bad_arguments_exit_2_with_one_line(args, capsys, tmp_path, monkeypatch)
     monkeypatch.chdir(tmp_path)
     assert exit_status(["analyse", "heights-check", "--plugins", "none", *args]) == 2
     one_error_line(capsys)
+
+
+def test_the_review_checks_loaded_footprints_and_reports_figures(tmp_path):
+    """`ydtwin review check --layer` checks the file's buildings against the height limits with the other rules;
+    `ydtwin review report --figures city` tabulates the scenario figures in the report."""
+    from analysis_helpers import GUSU_RING, exit_status
+
+    fp = tmp_path / "fp.geojson"
+    fp.write_text(json.dumps({"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {
+        "height": 40, "name": "Bell tower"}, "geometry": {"type": "Polygon", "coordinates": [GUSU_RING]}}]}))
+    out = tmp_path / "f.json"
+    assert exit_status(["review", "check", "--plugins", "suzhou", "--layer", str(fp), "--out", str(out)]) == 0
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert "builtins.height-limit" in doc["rules"]
+    (bell,) = [f for f in doc["findings"] if f["kind"] == "height-limit" and f["details"]["building"] == "Bell tower"]
+    assert bell["details"]["excess_m"] == 16.0 and bell["severity"] == "error" and bell["cities"] == ["Suzhou"]
+    session, report = tmp_path / "s.json", tmp_path / "r.html"
+    assert exit_status(["review", "new", str(session), "--plugins", "none"]) == 0
+    assert exit_status(["review", "report", str(session), "--plugins", "none", "--figures", "city",
+                        "--out", str(report)]) == 0
+    html = report.read_text(encoding="utf-8")
+    assert "<h2>Scenario figures by city</h2>" in html and "<td>Suzhou</td>" in html and "Albers" in html

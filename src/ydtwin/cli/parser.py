@@ -358,6 +358,7 @@ def build_parser() -> argparse.ArgumentParser:
     chk.add_argument("--year", type=_year, default=None, metavar="Y",
                      help="the plans as of year Y (projects opening after Y are left out)")
     _add_plugin_options(chk)
+    _add_layer_options(chk)  # footprints the height limits are checked against, with the bundled buildings
     new = rsub.add_parser("new", help="start a review session with the checks' findings")
     new.add_argument("session", metavar="SESSION", help="session file to create (JSON)")
     new.add_argument("--title", default="Joint review", help="the session's title")
@@ -365,12 +366,17 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--include-connected", action="store_true",
                      help="also record the clean connections (info), not only the problems")
     _add_plugin_options(new)
+    _add_layer_options(new)
     rep = rsub.add_parser("report", help="a self-contained HTML (or PDF) report of a session")
     rep.add_argument("session", metavar="SESSION")
     rep.add_argument("--out", required=True, metavar="FILE", help="report.html or report.pdf")
     rep.add_argument("--format", choices=("html", "pdf"), default=None, help="default: from the extension")
     rep.add_argument("--size", type=_size, default=(960, 540), metavar="WxH", help="size of each still")
+    rep.add_argument("--figures", action="append", choices=("city", "district"), default=[],
+                     help="also tabulate the scenario figures (buildings, footprint, coverage, floor area, FAR) by "
+                     "city or district, as of the session's plan year (repeatable)")
     _add_plugin_options(rep)
+    _add_layer_options(rep)
     return parser
 
 

@@ -25,8 +25,8 @@ def _check(args) -> int:
     from ydtwin.atomic import write_text
     from ydtwin.cli.common import workspace_from_args
 
-    out = check_output(args.out)  # before the review runs
-    ws = workspace_from_args(args, layers=False)
+    out = check_output(args.out, inputs=args.layer)  # before the review runs
+    ws = workspace_from_args(args)  # with the --layer footprints: the height limits check them too
     result = ws.run_review(year=args.year)
     _problems(result)
     doc = {**result.scenario(ws.scene.region.id), "findings": [f.to_json() for f in result.findings]}
@@ -43,7 +43,7 @@ def _new(args) -> int:
     from ydtwin.workspace.outputs import check_new_session
 
     path = check_new_session(args.session)  # said before the region is loaded and the review runs
-    ws = workspace_from_args(args, layers=False)
+    ws = workspace_from_args(args)
     session, result = ws.new_session(path, title=args.title, year=args.year, include_connected=args.include_connected)
     _problems(result)
     print(f"wrote {path}: {len(session.findings)} findings, all open"
@@ -65,7 +65,12 @@ def _report(args) -> int:
     torn = session.torn_message()
     if torn:  # a crash cut the journal's last record: the report holds what was kept, and says so here
         print(f"ydtwin: warning: {torn}", file=sys.stderr)
-    ws = workspace_from_args(args, layers=False, offscreen=True)
+    ws = workspace_from_args(args, offscreen=True)
+    if args.figures:
+        from ydtwin.workspace.figures import FiguresRequest
+
+        year = session.scenario.get("year") if isinstance(session.scenario, dict) else None
+        ws.report_figures = [ws.figures(FiguresRequest(by=by, year=year)) for by in dict.fromkeys(args.figures)]
     out = ws.write_report(args.out, session=session, fmt=fmt, size=args.size)
     print(f"wrote {out} ({len(session.findings)} findings, {fmt})")
     return 0
