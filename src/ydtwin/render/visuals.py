@@ -412,9 +412,11 @@ class VectorVisual(Visual):
               tag: str) -> None:
         layer = self.layer
         is_poly = np.isin(shapely.get_type_id(geoms), (3, 6))
-        # outlines are cut at tile borders as lines, so the cuts add no edges of their own
+        # outlines are cut at tile borders as lines, so the cuts add no edges of their own; a width of 0: fills only
         outlines = geoms.copy()
         outlines[is_poly] = shapely.boundary(geoms[is_poly])
+        if width <= 0:
+            outlines = outlines[~is_poly]
         for (i, j), part in split_by_tiles(outlines, grid).items():
             origin = grid.origin(i, j)
             coords, offsets = line_arrays(part)

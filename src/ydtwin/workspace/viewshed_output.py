@@ -150,7 +150,7 @@ def viewshed_layers(result) -> list:
     if geoms:
         g = shapely.transform(np.array(geoms, dtype=object),
                               lambda xy: np.column_stack(proj.from_scene(xy[:, 0], xy[:, 1])))
-        # no outlines (the pieces' edges would draw a grid), the fills 10 m over the exaggerated terrain
+        # fills only (a width of 0: the pieces' outlines would draw a 50 m grid), 10 m over the exaggerated terrain
         style = Style(color=VISIBLE_COLOUR, line_width=0.0, fill=True, drape_offset=DRAPE_M, class_field="view",
                       classes=((VISIBLE_LABEL, VISIBLE_COLOUR, 0.0), (HIDDEN_LABEL, HIDDEN_COLOUR, 0.0)))
         layer = VectorLayer("Viewshed", VectorData(g, "EPSG:4326", {"view": np.array(classes, dtype=object)}),
