@@ -12,7 +12,6 @@ from PyQt6.QtGui import QAction
 from PyQt6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -23,6 +22,7 @@ from PyQt6.QtWidgets import (
 )
 
 from ydtwin.errors import YdtwinError
+from ydtwin.qt.analysis_panel import BackgroundRun
 from ydtwin.qt.sunlight_panel import _spin
 
 __all__ = ["ViewshedPanel", "add_viewshed_actions"]
@@ -37,7 +37,7 @@ SCENE_NAMES = (
 )
 
 
-class ViewshedPanel(QWidget):
+class ViewshedPanel(BackgroundRun, QWidget):
     """Viewshed or sight line; observer and target (clicked or typed), heights, radius, cell; Run, the summary,
     Export, Clear."""
 
@@ -52,7 +52,6 @@ class ViewshedPanel(QWidget):
         self.pointer = ScenePointer(workspace, host)
         self.result = None
         self.active = False
-        self._running = False
         self._picking = ""  # "observer" or "target" while clicks come here
         layout = QVBoxLayout(self)
         form = QFormLayout()
@@ -210,27 +209,19 @@ class ViewshedPanel(QWidget):
 
     def run(self) -> None:
         """Compute in the background through the workspace, then show the result."""
+        self.failure = self.tr("Viewshed: {error}")
+        self.compute_in_background(self.request, self._work, self.tr("Drawing the lines of sight…"))
+
+    def _work(self, request):
         from ydtwin.workspace.viewshed import SightLineRequest
 
-        if self._running:
-            return
-        try:
-            request = self.request()
-        except YdtwinError as exc:
-            self.summary.setText(str(exc))
-            return
-        line = isinstance(request, SightLineRequest)
-        self._running = True
-        self.run_button.setEnabled(False)
-        self.summary.setText(self.tr("Drawing the lines of sight…"))
-        work = (lambda: self.workspace.sight_line(request)) if line else (lambda: self.workspace.viewshed(request))
-        self.host.run(work, self._arrived, self._failed)
+        if isinstance(request, SightLineRequest):
+            return self.workspace.sight_line(request)
+        return self.workspace.viewshed(request)
 
-    def _arrived(self, result) -> None:
+    def arrived(self, result) -> None:
         from ydtwin.workspace.viewshed import SightLineResult
 
-        self._running = False
-        self.run_button.setEnabled(True)
         self.result = result
         if isinstance(result, SightLineResult):
             self.workspace.show_sight_line(result)
@@ -242,12 +233,6 @@ class ViewshedPanel(QWidget):
         for line in lines:
             self.host.log(line)
 
-    def _failed(self, exc: BaseException) -> None:
-        self._running = False
-        self.run_button.setEnabled(True)
-        self.summary.setText(str(exc))
-        self.host.log(self.tr("Viewshed: {error}").format(error=exc), error=True)
-
     def clear(self) -> None:
         """Take the results off the scene."""
         self.workspace.show_viewshed(None)
@@ -258,19 +243,13 @@ class ViewshedPanel(QWidget):
 
     def export(self, path: str | None = None) -> None:
         """Write the result as GeoJSON (a file dialog when no path is given)."""
-        if self.result is None:
-            return
-        if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, self.tr("Export"), f"{self.kind}.geojson",
-                                                  self.tr("GeoJSON (*.geojson)"))
-            if not path:
-                return
-        try:
-            written = self.workspace.write_viewshed(self.result, path)
-        except Exception as exc:  # noqa: BLE001 - a path that cannot be written is one line in the log
-            self.host.log(str(exc), error=True)
-            return
-        self.host.log(self.tr("Wrote {path}").format(path=written))
+        from ydtwin.qt.analysis_panel import export_result
+
+        if self.result is not None:
+            result = self.result
+            export_result(self, self.host, lambda out: self.workspace.write_viewshed(result, out),
+                          title=self.tr("Export"), default=f"{self.kind}.geojson",
+                          filters=self.tr("GeoJSON (*.geojson)"), path=path)
 
 
 def add_viewshed_actions(window) -> tuple[QAction, QAction]:
