@@ -19,7 +19,7 @@ def test_height_limits_and_figures_from_the_analysis_menu(make_window, qtbot, mo
     assert {window.figures_action, window.height_limits_action} <= set(menu.actions())
     window.height_limits_action.trigger()
     qtbot.waitUntil(lambda: len(checks) == 1 and any(
-        r["finding"]["kind"] == "height-limit" for r in window.workspace.session.findings.values()), timeout=60_000)
+        r["finding"]["kind"] == "height_limit" for r in window.workspace.session.findings.values()), timeout=60_000)
     table = window.review_panel.table
     texts = [table.item(r, c).text() for r in range(table.rowCount()) for c in range(table.columnCount())
              if table.item(r, c) is not None]

@@ -106,7 +106,7 @@ def test_height_limits_into_the_review(ws, monkeypatch, tmp_path):
     run_height_check(ws, host)
     assert calls[-1][1] == {"year": 2030}
     (rec,) = ws.session.findings.values()
-    assert rec["finding"]["kind"] == "height-limit" and rec["finding"]["details"]["excess_m"] == 30.0
+    assert rec["finding"]["kind"] == "height_limit" and rec["finding"]["details"]["excess_m"] == 30.0
     roles = {layer.role for layer in ws.scene.layers}
     assert {"height-limit-zones", "height-limit-labels", "height-limit-excess"} <= roles
     assert any("1 findings, 1 new" in line for line in host.lines)

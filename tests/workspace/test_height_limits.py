@@ -1,7 +1,7 @@
 """Height limits through the workspace and the review: a 100 m zone with buildings of 80 and 120 m inside it and
 one of 120 m outside gives exactly one finding, 20 m over; zones count once in force and planned buildings once
 built (their completion year); procedural blocks over a limit are one finding per zone; the joint review has the
-same findings (kind height-limit); files, layers; ``ydtwin analyse heights-check`` is the same workspace call and bad
+same findings (kind height_limit); files, layers; ``ydtwin analyse heights-check`` is the same workspace call and bad
 input is one line."""
 
 import csv
@@ -32,7 +32,7 @@ def test_one_building_over_a_100_m_limit(ws):
     (v,) = result.violations
     assert v.layer == "towers" and v.index == 1 and v.height_m == 120.0 and v.excess_m == pytest.approx(20.0)
     (f,) = result.findings
-    assert f.kind == "height-limit" and f.severity == "error" and f.rule == "builtins.height-limit"
+    assert f.kind == "height_limit" and f.severity == "error" and f.rule == "builtins.height-limit"
     assert f.projects == ["test.zone0"] and f.cities == ["Shanghai"]
     d = f.details
     assert (d["zone"], d["limit_m"], d["height_m"], d["excess_m"], d["building"]) == \
@@ -82,7 +82,7 @@ def test_procedural_blocks_are_one_finding_per_zone(ws):
 
 def test_the_review_reports_the_same_findings(ws):
     """The joint review's rule builtins.height-limit gives the same findings (ids too)."""
-    review = [f for f in ws.run_review().findings if f.kind == "height-limit"]
+    review = [f for f in ws.run_review().findings if f.kind == "height_limit"]
     assert [f.to_json() for f in review] == [f.to_json() for f in ws.height_check().findings]
 
 
@@ -95,7 +95,7 @@ def test_files_and_layers(ws, tmp_path):
     assert rows[0][:4] == ["zone", "zone_title", "city", "limit_m"] and len(rows) == 2
     assert rows[1][8:10] == ["120.0", "20.0"]
     doc = json.loads(ws.write_height_check(result, tmp_path / "f.json").read_text(encoding="utf-8"))
-    assert doc["findings"][0]["kind"] == "height-limit" and doc["zones"][0]["limit_m"] == 100.0
+    assert doc["findings"][0]["kind"] == "height_limit" and doc["zones"][0]["limit_m"] == 100.0
     layers = ws.show_height_check(result)
     assert [lyr.role for lyr in layers] == ["height-limit-zones", "height-limit-labels", "height-limit-excess"]
     assert layers[1].texts() == ["Height limit ≤ 100 m"]
@@ -156,7 +156,7 @@ def test_the_review_checks_loaded_footprints_and_reports_figures(tmp_path):
     assert exit_status(["review", "check", "--plugins", "suzhou", "--layer", str(fp), "--out", str(out)]) == 0
     doc = json.loads(out.read_text(encoding="utf-8"))
     assert "builtins.height-limit" in doc["rules"]
-    (bell,) = [f for f in doc["findings"] if f["kind"] == "height-limit" and f["details"]["building"] == "Bell tower"]
+    (bell,) = [f for f in doc["findings"] if f["kind"] == "height_limit" and f["details"]["building"] == "Bell tower"]
     assert bell["details"]["excess_m"] == 16.0 and bell["severity"] == "error" and bell["cities"] == ["Suzhou"]
     session, report = tmp_path / "s.json", tmp_path / "r.html"
     assert exit_status(["review", "new", str(session), "--plugins", "none"]) == 0

@@ -34,7 +34,7 @@ def add_figures_parsers(ansub, *, year, size, add_options) -> None:
         "heights-check", help="buildings above the height limit (max_height_m) of the plan zones they stand in",
         description="Every plan zone that carries max_height_m against the buildings shown (--layer files, the "
         "landmarks, the procedural blocks unless --no-procedural, the --plan buildings) whose footprint overlaps it: "
-        "each one taller than the limit, with its height and excess. The same findings (kind height-limit) as the "
+        "each one taller than the limit, with its height and excess. The same findings (kind height_limit) as the "
         "review rule builtins.height-limit in `ydtwin review check`.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="examples:\n  ydtwin analyse heights-check --out violations.csv\n"

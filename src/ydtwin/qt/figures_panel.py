@@ -8,7 +8,7 @@ tabulates it).
 
 Height limits: ``Workspace.height_check`` (as ``ydtwin analyse heights-check``) as of the plan year, in the
 background; the zones are drawn with their limits and the part of each building above a limit in red, and the
-findings (kind height-limit) go into the review session, listed in the Review panel and pinned in the scene."""
+findings (kind height_limit) go into the review session, listed in the Review panel and pinned in the scene."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ enough) and whose roof is higher than the limit is a violation, with its excess 
 of a plan year once its plan has come into force (its opening year ``end`` ≤ the year), as every review rule reads
 plans; a building that carries a completion year (``YEAR_KEYS``) counts once it is built.
 
-Findings are of the kind ``height-limit``: one per real, loaded, landmark or planned building; the procedural
+Findings are of the kind ``height_limit``: one per real, loaded, landmark or planned building; the procedural
 blocks (not real buildings) over a zone's limit are one finding per zone that lists them, so that generated data
 never floods a review. Pure: numpy and shapely, no Qt, no VTK.
 """
@@ -25,7 +25,7 @@ __all__ = ["KIND", "YEAR_KEYS", "BuildingSet", "LimitZone", "Violation", "buildi
            "height_limit_findings", "limit_zones"]
 
 #: the findings' kind
-KIND = "height-limit"
+KIND = "height_limit"
 #: attributes that give a building's completion year (the first one present is used)
 YEAR_KEYS = ("year", "completion_year", "built_year", "建成年份", "竣工年份")
 #: the least a footprint must share with a zone to be in it (m²): sharing an edge, or a sliver of digitising noise,

@@ -1,5 +1,5 @@
 """The height-limit check as a use case: the plan zones that carry ``max_height_m`` against every building shown
-(and planned buildings), the violations as review findings of the kind ``height-limit`` (the same findings the
+(and planned buildings), the violations as review findings of the kind ``height_limit`` (the same findings the
 joint review's rule ``builtins.height-limit`` gives), their files, and the layers that show them: each zone's
 outline with its limit, and the part of each violating building above the limit in red."""
 

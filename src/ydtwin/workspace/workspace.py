@@ -433,7 +433,7 @@ class Workspace:
     def height_check(self, *, year: int | None = None, plans=()):
         """Every plan zone with a height limit (in force by ``year``) against the buildings shown; ``plans``
         (buildings layers or their names) are named as planned → a HeightCheckResult whose findings are the
-        review's ``height-limit`` ones (nothing shown). Safe in a worker. See ``ydtwin.workspace.height_limits``."""
+        review's ``height_limit`` ones (nothing shown). Safe in a worker. See ``ydtwin.workspace.height_limits``."""
         from ydtwin.workspace.height_limits import check_heights
 
         plans = [self._layer_of(p, "buildings") for p in plans]
