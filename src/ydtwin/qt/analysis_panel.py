@@ -1,6 +1,7 @@
-"""What the analysis panels share: running the workspace call in the background from the panel's fields (bad
-input a line in the panel), and writing the result through the workspace (a file dialog when no path is given, the
-file written named in the log, a path that cannot be written one line in the log)."""
+"""What the analysis panels share: their dock beside Identify (made on first use), running the workspace call in
+the background from the panel's fields (bad input a line in the panel), and writing the result through the
+workspace (a file dialog when no path is given, the file written named in the log, a path that cannot be written
+one line in the log)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 from PyQt6.QtCore import QCoreApplication
 from PyQt6.QtWidgets import QFileDialog, QWidget
 
-__all__ = ["BackgroundRun", "export_result"]
+__all__ = ["BackgroundRun", "export_result", "show_panel_dock"]
 
 
 def export_result(widget: QWidget, host, write: Callable[[str], Path], *, title: str, default: str, filters: str,
@@ -66,3 +67,18 @@ class BackgroundRun:
 
     def arrived(self, result) -> None:
         raise NotImplementedError
+
+
+def show_panel_dock(window, key: str, title: str, make: Callable[[QWidget], QWidget]) -> QWidget:
+    """The panel ``window.<key>_panel`` in its right-hand dock ``window.<key>_dock`` beside Identify — made on first
+    use by ``make(dock)`` — brought to the front → the panel."""
+    if getattr(window, f"{key}_dock", None) is None:
+        dock = window._tab_with_identify(title, f"{key}-dock")
+        panel = make(dock)
+        dock.setWidget(panel)
+        setattr(window, f"{key}_dock", dock)
+        setattr(window, f"{key}_panel", panel)
+    dock = getattr(window, f"{key}_dock")
+    dock.show()
+    dock.raise_()
+    return getattr(window, f"{key}_panel")

@@ -267,13 +267,10 @@ def add_figures_actions(window) -> tuple[QAction, QAction]:
         "FiguresPanel", "Buildings, footprint, coverage, floor area and FAR per city, district or drawn area"))
 
     def open_panel() -> None:
-        if getattr(window, "figures_dock", None) is None:
-            dock = window._tab_with_identify(QCoreApplication.translate("FiguresPanel", "Scenario figures"), "figures-dock")
-            panel = FiguresPanel(window.workspace, window.host, parent=dock)
-            dock.setWidget(panel)
-            window.figures_dock, window.figures_panel = dock, panel
-        window.figures_dock.show()
-        window.figures_dock.raise_()
+        from ydtwin.qt.analysis_panel import show_panel_dock
+
+        show_panel_dock(window, "figures", QCoreApplication.translate("FiguresPanel", "Scenario figures"),
+                        lambda dock: FiguresPanel(window.workspace, window.host, parent=dock))
 
     figures.triggered.connect(open_panel)
     heights = QAction(QCoreApplication.translate("FiguresPanel", "&Height limits"), window)

@@ -301,16 +301,15 @@ def add_sunlight_action(window) -> QAction:
     action.setToolTip(QCoreApplication.translate(
         "SunlightPanel", "Hours of direct sun on a day (冬至 / 大寒) over an area, before and after a plan"))
 
+    def make(dock) -> SunlightPanel:
+        panel = SunlightPanel(window.workspace, window.host, parent=dock)
+        panel.area_from_view()
+        return panel
+
     def open_panel() -> None:
-        if getattr(window, "sunlight_dock", None) is None:
-            dock = window._tab_with_identify(QCoreApplication.translate("SunlightPanel", "Sunlight"), "sunlight-dock")
-            panel = SunlightPanel(window.workspace, window.host, parent=dock)
-            dock.setWidget(panel)
-            window.sunlight_dock, window.sunlight_panel = dock, panel
-            if not panel.area.text():
-                panel.area_from_view()
-        window.sunlight_dock.show()
-        window.sunlight_dock.raise_()
+        from ydtwin.qt.analysis_panel import show_panel_dock
+
+        show_panel_dock(window, "sunlight", QCoreApplication.translate("SunlightPanel", "Sunlight"), make)
 
     action.triggered.connect(open_panel)
     analysis_menu(window).addAction(action)

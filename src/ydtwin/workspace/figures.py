@@ -340,11 +340,6 @@ def figures_layers(result: FiguresResult) -> list:
 
 def show_figures(scene, result: FiguresResult | None) -> list:
     """Show a result's units by floor area ratio in place of the ones shown before (None: remove them)."""
-    for layer in [lyr for lyr in scene.layers if lyr.role == FIGURES_ROLE]:
-        scene.layers.remove(layer)
-    if result is None:
-        return []
-    layers = figures_layers(result)
-    for layer in layers:
-        scene.add(layer)
-    return layers
+    from ydtwin.workspace.outputs import replace_layers
+
+    return replace_layers(scene, (FIGURES_ROLE,), [] if result is None else figures_layers(result))

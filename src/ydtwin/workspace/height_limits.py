@@ -123,14 +123,10 @@ def height_layers(result: HeightCheckResult, projection) -> list:
 
 def show_height_check(scene, result: HeightCheckResult | None) -> list:
     """Show a result's layers in place of the ones shown before (None: remove them) → the layers added."""
-    for layer in [lyr for lyr in scene.layers if lyr.role in (ZONES_ROLE, ZONE_LABELS_ROLE, EXCESS_ROLE)]:
-        scene.layers.remove(layer)
-    if result is None:
-        return []
-    layers = height_layers(result, scene.projection)
-    for layer in layers:
-        scene.add(layer)
-    return layers
+    from ydtwin.workspace.outputs import replace_layers
+
+    return replace_layers(scene, (ZONES_ROLE, ZONE_LABELS_ROLE, EXCESS_ROLE),
+                          [] if result is None else height_layers(result, scene.projection))
 
 
 def height_check_format(out: str | Path) -> str:

@@ -11,7 +11,7 @@ from ydtwin.atomic import open_regular
 from ydtwin.errors import YdtwinError
 from ydtwin.io.outputs import check_output_path
 
-__all__ = ["check_new_session", "check_output", "is_review_session"]
+__all__ = ["check_new_session", "check_output", "is_review_session", "replace_layers"]
 
 #: enough of a file's start to see a session's format tag
 _HEAD = 4096
@@ -52,3 +52,13 @@ def check_output(path: str | os.PathLike[str], *, inputs: Iterable[str | os.Path
     if kind == "file" and is_review_session(out):
         raise YdtwinError(f"{path}: is a review session; ydtwin writes no other file over one — choose another name")
     return out
+
+
+def replace_layers(scene, roles, layers) -> list:
+    """An analysis's result shown in place of the one shown before: the scene's layers of ``roles`` removed,
+    ``layers`` added → them."""
+    for layer in [lyr for lyr in scene.layers if lyr.role in roles]:
+        scene.layers.remove(layer)
+    for layer in layers:
+        scene.add(layer)
+    return layers

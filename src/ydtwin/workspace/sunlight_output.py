@@ -288,11 +288,6 @@ def sunlight_layers(result) -> list:
 def show_sunlight(scene, result) -> list:
     """Show a result over the scene in place of the sunlight layers shown before (None: remove them) → the layers
     added."""
-    for layer in [lyr for lyr in scene.layers if lyr.role in (HOURS_ROLE, LOSS_ROLE)]:
-        scene.layers.remove(layer)
-    if result is None:
-        return []
-    layers = sunlight_layers(result)
-    for layer in layers:
-        scene.add(layer)
-    return layers
+    from ydtwin.workspace.outputs import replace_layers
+
+    return replace_layers(scene, (HOURS_ROLE, LOSS_ROLE), [] if result is None else sunlight_layers(result))

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from ydtwin.errors import YdtwinError
+from ydtwin.workspace.outputs import replace_layers
 
 __all__ = ["HIDDEN_LABEL", "SIGHT_ROLES", "VIEWSHED_ROLE", "VISIBLE_LABEL", "show_sight_line", "show_viewshed",
            "sight_line_layers", "sight_line_text", "viewshed_layers", "viewshed_polygons", "viewshed_text",
@@ -161,17 +162,9 @@ def viewshed_layers(result) -> list:
     return out
 
 
-def _replace(scene, roles, layers) -> list:
-    for layer in [lyr for lyr in scene.layers if lyr.role in roles]:
-        scene.layers.remove(layer)
-    for layer in layers:
-        scene.add(layer)
-    return layers
-
-
 def show_viewshed(scene, result) -> list:
     """Show a viewshed over the scene in place of the one shown before (None: remove it) → the layers added."""
-    return _replace(scene, (VIEWSHED_ROLE, OBSERVER_ROLE), [] if result is None else viewshed_layers(result))
+    return replace_layers(scene, (VIEWSHED_ROLE, OBSERVER_ROLE), [] if result is None else viewshed_layers(result))
 
 
 # ---- sight line ---------------------------------------------------------------------------------------------
@@ -225,7 +218,7 @@ def sight_line_layers(result) -> list:
 
 def show_sight_line(scene, result) -> list:
     """Show a sight line over the scene in place of the one shown before (None: remove it) → the layers added."""
-    return _replace(scene, SIGHT_ROLES, [] if result is None else sight_line_layers(result))
+    return replace_layers(scene, SIGHT_ROLES, [] if result is None else sight_line_layers(result))
 
 
 def sight_line_text(result) -> str:
