@@ -164,3 +164,30 @@ def test_the_review_checks_loaded_footprints_and_reports_figures(tmp_path):
                         "--out", str(report)]) == 0
     html = report.read_text(encoding="utf-8")
     assert "<h2>Scenario figures by city</h2>" in html and "<td>Suzhou</td>" in html and "Albers" in html
+
+
+@pytest.mark.slow
+def test_the_reports_still_shows_the_parts_above_the_limit(tmp_path):
+    """A report's still of a height-limit finding shows the zone and, in red, the parts above its limit (drawn for
+    the stills when the scene does not show the check), and the scene is left as it was."""
+    import base64
+    import io
+    import re
+
+    from PIL import Image
+
+    from ydtwin.review.session import Session
+    from ydtwin.workspace import Workspace
+    from ydtwin.workspace.height_limits import EXCESS_COLOUR
+
+    ws = Workspace.open(plugin_names=["suzhou"])
+    session = Session(path=tmp_path / "s.json", title="t", scenario={"year": None})
+    ws.add_findings(ws.height_check(), session=session)
+    session.save()
+    before = [layer.role for layer in ws.scene.layers]
+    report = ws.write_report(tmp_path / "r.html", session=session, size=(400, 240))
+    assert [layer.role for layer in ws.scene.layers] == before
+    (png,) = re.findall(r"data:image/png;base64,([A-Za-z0-9+/=]+)", report.read_text(encoding="utf-8"))
+    img = np.asarray(Image.open(io.BytesIO(base64.b64decode(png))).convert("RGB"), dtype=float) / 255
+    red = np.all(np.abs(img - np.array(EXCESS_COLOUR)) < 0.25, axis=2)
+    assert red.mean() > 0.005  # the blocks' parts above 24 m

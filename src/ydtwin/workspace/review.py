@@ -219,6 +219,23 @@ def finding_pins(session, *, label: Callable[[dict], str] | None = None):
                       provenance=Provenance("ydtwin review checks", "computed", nature="illustrative"))
 
 
+def _height_limit_layers(session, scene) -> list:
+    """For a session with height-limit findings whose scene does not show the check: its zones and the parts
+    above their limits (as of the session's plan year) added for the stills → the layers added."""
+    from ydtwin.review.heights import KIND
+    from ydtwin.workspace.height_limits import EXCESS_ROLE, ZONES_ROLE, check_heights, height_layers
+
+    if not any(r.get("finding", {}).get("kind") == KIND for r in session.findings.values()):
+        return []
+    if any(layer.role in (ZONES_ROLE, EXCESS_ROLE) for layer in scene.layers):
+        return []
+    year = session.scenario.get("year") if isinstance(session.scenario, dict) else None
+    layers = height_layers(check_heights(scene, year=year), scene.projection)
+    for layer in layers:
+        scene.add(layer)
+    return layers
+
+
 #: a PDF printer: (HTML with named images, {name: PNG bytes}, out) → the file written
 PdfPrinter = Callable[[str, dict[str, bytes], Path], Path]
 
@@ -253,9 +270,12 @@ def write_report(session, scene, out: str | Path, *, fmt: str | None = None, siz
     pins = [(i, layer) for i, layer in enumerate(scene.layers) if layer.role == PINS_ROLE]
     for _i, layer in reversed(pins):
         scene.layers.remove(layer)
+    limits = _height_limit_layers(session, scene)
     try:
         stills = finding_stills(scene, [finding_shot(r) for r in recs], size=size, progress=progress)
     finally:
+        for layer in limits:
+            scene.layers.remove(layer)
         for i, layer in pins:
             scene.layers.insert(i, layer)
     images = {r["finding"]["id"]: png for r, png in zip(recs, stills.images, strict=True)}
