@@ -32,10 +32,11 @@ __all__ = ["EQUAL_AREA", "FIGURES_ROLE", "FiguresRequest", "FiguresResult", "Fig
 
 #: the role of the layer that shows the units coloured by their floor area ratio
 FIGURES_ROLE = "scenario-figures"
-#: floor area ratio classes: (upper bound, legend row, colour), light to dark
-FAR_CLASSES = ((0.1, "FAR under 0.1", (0.93, 0.90, 0.55)), (0.5, "FAR 0.1–0.5", (0.99, 0.72, 0.30)),
-               (1.0, "FAR 0.5–1", (0.95, 0.45, 0.15)), (2.0, "FAR 1–2", (0.80, 0.15, 0.15)),
-               (float("inf"), "FAR 2 or more", (0.50, 0.0, 0.30)))
+#: floor area ratio classes: (upper bound, legend row, colour), light to dark purple (clear of the terrain's greens,
+#: the water's blues and the red of the parts above a height limit)
+FAR_CLASSES = ((0.1, "FAR under 0.1", (0.93, 0.88, 0.95)), (0.5, "FAR 0.1–0.5", (0.82, 0.66, 0.86)),
+               (1.0, "FAR 0.5–1", (0.68, 0.42, 0.76)), (2.0, "FAR 1–2", (0.50, 0.20, 0.62)),
+               (float("inf"), "FAR 2 or more", (0.30, 0.0, 0.42)))
 
 #: the equal-area projection figures are measured in
 EQUAL_AREA = "+proj=aea +lat_1=29.5 +lat_2=32.5 +lat_0=31 +lon_0=121 +ellps=GRS80 +units=m +no_defs"
@@ -99,7 +100,8 @@ class FiguresResult:
             f"Buildings shown{f' as of {r.year}' if r.year is not None else ''}, each in the unit that holds its "
             "centre; floor area = footprint × storeys (the levels attribute, else height / "
             f"{r.storey_m:g} m rounded, at least 1); coverage = footprint / area; FAR = floor area / area.",
-            f"Areas on the ellipsoid: {EQUAL_AREA_TEXT}. {self.from_levels:,} buildings gave their storeys.",
+            f"Areas on the ellipsoid: {EQUAL_AREA_TEXT}. Storeys from a levels attribute: {self.from_levels:,} "
+            "buildings; from the height: the others.",
         ]
 
     def table(self) -> list[tuple]:
@@ -319,7 +321,7 @@ def figures_layers(result: FiguresResult) -> list:
         "far_class": classes, "unit": np.array([r.unit for r in rows], dtype=object),
         "far": np.array([r.far for r in rows]), "coverage_pct": np.array([100 * r.coverage for r in rows])})
     year = f" {result.request.year}" if result.request.year is not None else ""
-    layer = VectorLayer(f"Floor area ratio{year}", data, group="Analysis", role=FIGURES_ROLE, opacity=0.7,
+    layer = VectorLayer(f"Floor area ratio{year}", data, group="Analysis", role=FIGURES_ROLE, opacity=0.75,
                         provenance=Provenance("ydtwin scenario figures (buildings shown)", "derived",
                                               nature="illustrative", notes="; ".join(result.method())),
                         style=Style(color=(0.3, 0.3, 0.3), line_width=1.5, fill=True, drape_offset=8.0,
