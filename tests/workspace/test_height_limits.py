@@ -40,6 +40,7 @@ def test_one_building_over_a_100_m_limit(ws):
     centre = shapely.centroid(ws.scene.layer("towers").data.geometries(np.array([1]))[0])
     assert f.location == pytest.approx((centre.x, centre.y), abs=1e-9)
     assert "Zone 0" in f.message and "100 m limit" in f.message and "20.0 m above" in f.message
+    assert f"at {centre.x:.5f} E, {centre.y:.5f} N" in f.message
     assert result.checked == {"towers": 3}
 
 

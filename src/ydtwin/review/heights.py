@@ -180,6 +180,11 @@ def _fid(parts: list[str]) -> str:
     return f"{KIND}:" + hashlib.sha1("|".join([KIND, *parts]).encode()).hexdigest()[:10]
 
 
+def _where(lonlat: tuple[float, float]) -> str:
+    """A position for a message: to about a metre."""
+    return f"{lonlat[0]:.5f} E, {lonlat[1]:.5f} N"
+
+
 def _round(v: float) -> float:
     return round(float(v), 1)
 
@@ -205,7 +210,7 @@ def height_limit_findings(violations: list[Violation], *, rule_id: str, severity
         findings.append(_finding(
             Finding, _fid([zone.id, v.layer, str(v.index), v.name]), severity, rule_id, zone, v.location,
             f"{v.name} ({what}, {v.layer}) stands {v.height_m:.1f} m in {zone.title} ({zone.city}): "
-            f"{v.excess_m:.1f} m above its {zone.limit_m:g} m limit",
+            f"{v.excess_m:.1f} m above its {zone.limit_m:g} m limit, at {_where(v.location)}",
             {**_entry(v), "nature": v.nature, "planned": v.planned}))
     for (_zid, layer), items in sorted(grouped.items()):
         zone, top = items[0].zone, items[0]  # tallest first
@@ -214,7 +219,7 @@ def height_limit_findings(violations: list[Violation], *, rule_id: str, severity
             f"{len(items)} procedural block{'s' if len(items) != 1 else ''} ({layer}; generated, not real buildings) "
             f"{'stand' if len(items) != 1 else 'stands'} above the "
             f"{zone.limit_m:g} m limit of {zone.title} ({zone.city}); the tallest, {top.name}, is "
-            f"{top.height_m:.1f} m ({top.excess_m:.1f} m above)",
+            f"{top.height_m:.1f} m ({top.excess_m:.1f} m above), at {_where(top.location)}",
             {**_entry(top), "nature": "procedural", "planned": False, "count": len(items),
              "buildings": [_entry(v) for v in items[:GROUP_LISTED]]}))
     return findings
