@@ -145,6 +145,25 @@ def test_viewshed_written_as_geojson_and_shown_with_a_legend(ws, view, tmp_path)
     assert not [layer for layer in ws.scene.layers if layer.role in ("viewshed", "viewshed-observer")]
 
 
+def test_the_scene_draws_the_ground_cells_in_small_pieces(view):
+    """The layer's pieces cover exactly the visible and hidden ground cells (roofs and the cells beyond the radius
+    left out), each within one square of the piece size, so that the fills follow the terrain."""
+    import shapely
+
+    from ydtwin.workspace.viewshed_output import ground_pieces, piece_m
+
+    geoms, kinds = ground_pieces(view)
+    side = piece_m(view.cell)
+    assert side == 50.0 and set(kinds) == {"visible", "hidden"}
+    c = view.counts()
+    area = {k: sum(g.area for g, kk in zip(geoms, kinds, strict=True) if kk == k) for k in ("visible", "hidden")}
+    assert area["visible"] == pytest.approx(c["visible_ground"] * view.cell ** 2, rel=1e-9)
+    assert area["hidden"] == pytest.approx(c["hidden_ground"] * view.cell ** 2, rel=1e-9)
+    b = shapely.bounds(np.array(geoms, dtype=object))
+    assert (b[:, 2] - b[:, 0] <= side + 1e-6).all() and (b[:, 3] - b[:, 1] <= side + 1e-6).all()
+    assert piece_m(10.0) == 250.0 and piece_m(30.0) == 500.0
+
+
 def test_sight_line_shown_green_then_red_and_written(ws, tmp_path):
     from ydtwin.workspace.viewshed import SightLineRequest
 

@@ -125,23 +125,58 @@ def _observer_layer(proj, xyz, label: str, role: str):
     return layer
 
 
+def piece_m(cell: float) -> float:
+    """The side (m) of the square pieces the scene's layer is drawn in for a grid of ``cell`` metres: 50 m (the
+    sunlight's) for fine grids, up to 500 m for coarse ones (a wide view), so that a view of 4 M cells is drawn in
+    at most some 15,000 pieces."""
+    return float(min(500.0, max(50.0, 25.0 * cell)))
+
+
+def ground_pieces(result) -> tuple[list, list[str]]:
+    """The visible and hidden ground as polygons in scene metres, cut into square pieces of :func:`piece_m` (the
+    scene drapes a fill through its vertices: a large one would let the exaggerated terrain rise through it) →
+    (geometries, "visible" | "hidden" each). Made block by block from the grid: a block all of one kind is its
+    square, a mixed block its cells merged (rasterio), so the work grows with the blocks, not with how ragged the
+    areas are."""
+    import rasterio.features
+    import shapely
+    from affine import Affine
+
+    code = np.where((result.state < 0) | result.roof, 0, 1 + result.state).astype(np.uint8)  # 1 hidden, 2 visible
+    k = max(1, int(round(piece_m(result.cell) / result.cell)))
+    ny, nx = code.shape
+    by, bx = -(-ny // k), -(-nx // k)
+    padded = np.zeros((by * k, bx * k), dtype=np.uint8)
+    padded[:ny, :nx] = code
+    blocks = padded.reshape(by, k, bx, k).swapaxes(1, 2)
+    hi = blocks.max(axis=(2, 3))
+    whole = (hi > 0) & (blocks == hi[:, :, None, None]).all(axis=(2, 3))
+    size = k * result.cell
+    r, c = np.nonzero(whole)
+    x0 = result.x0 + c * size
+    y1 = result.y1 - r * size
+    geoms = list(shapely.box(x0, y1 - size, x0 + size, y1))
+    kinds = ["visible" if v == 2 else "hidden" for v in hi[r, c]]
+    for r, c in zip(*np.nonzero(~whole & (hi > 0)), strict=True):
+        sub = np.ascontiguousarray(blocks[r, c])
+        transform = Affine(result.cell, 0.0, result.x0 + c * size, 0.0, -result.cell, result.y1 - r * size)
+        for geom, value in rasterio.features.shapes(sub, mask=sub > 0, transform=transform, connectivity=4):
+            geoms.append(shapely.geometry.shape(geom))
+            kinds.append("visible" if value == 2 else "hidden")
+    return geoms, kinds
+
+
 def viewshed_layers(result) -> list:
     """The visible and hidden ground as one translucent layer (a legend row each) and the observer."""
     import shapely
 
     from ydtwin.model.layer import Provenance, Style, VectorData, VectorLayer
-    from ydtwin.workspace.sunlight_output import drape_pieces
 
     proj = result.projection
     req = result.request
-    geoms, classes = [], []
-    for vis, label in (("visible", VISIBLE_LABEL), ("hidden", HIDDEN_LABEL)):
-        polys = [g for g, v, _s in viewshed_polygons(result, surface="ground") if v == vis]
-        if not polys:
-            continue
-        pieces = drape_pieces(shapely.union_all(polys))
-        geoms.extend(pieces)
-        classes += [label] * len(pieces)
+    geoms, kinds = ground_pieces(result)
+    labels = {"visible": VISIBLE_LABEL, "hidden": HIDDEN_LABEL}
+    classes = [labels[k] for k in kinds]
     natures = [v for v in result.obstacles.get("natures", []) if v != "real"]
     prov = Provenance(source="ydtwin viewshed (lines of sight through the terrain and the buildings shown)",
                       licence="derived", nature=natures[0] if natures else "real",
@@ -151,7 +186,7 @@ def viewshed_layers(result) -> list:
     if geoms:
         g = shapely.transform(np.array(geoms, dtype=object),
                               lambda xy: np.column_stack(proj.from_scene(xy[:, 0], xy[:, 1])))
-        # fills only (a width of 0: the pieces' outlines would draw a 50 m grid), 10 m over the exaggerated terrain
+        # fills only (a width of 0: the pieces' outlines would draw a grid), 10 m over the exaggerated terrain
         style = Style(color=VISIBLE_COLOUR, line_width=0.0, fill=True, drape_offset=DRAPE_M, class_field="view",
                       classes=((VISIBLE_LABEL, VISIBLE_COLOUR, 0.0), (HIDDEN_LABEL, HIDDEN_COLOUR, 0.0)))
         layer = VectorLayer("Viewshed", VectorData(g, "EPSG:4326", {"view": np.array(classes, dtype=object)}),
