@@ -222,13 +222,25 @@ def test_the_command_line_is_the_workspaces_viewshed_and_sight_line(tmp_path, mo
     (["sightline", "--from", "121.49,31.24"], "--to"),
 ])
 def test_bad_input_is_one_line_exit_2(args, message, capsys, tmp_path, monkeypatch):
-    from ydtwin.cli import main
+    from analysis_helpers import exit_status, one_error_line
 
     monkeypatch.chdir(tmp_path)
-    try:
-        status = main(["analyse", *args])
-    except SystemExit as exc:  # argparse's own checks exit from the parser
-        status = exc.code
-    assert status == 2
-    err = capsys.readouterr().err.strip()
-    assert message in err and "\n" not in err and "Traceback" not in err
+    assert exit_status(["analyse", *args]) == 2
+    err = one_error_line(capsys)
+    assert message in err and "Traceback" not in err
+
+
+@pytest.mark.slow
+def test_the_viewshed_image(tmp_path):
+    """--image renders the viewshed over the scene at the size asked: much of it the visible ground's green."""
+    from PIL import Image
+
+    from analysis_helpers import exit_status
+
+    png = tmp_path / "bund.png"
+    assert exit_status(["analyse", "viewshed", "--from", "121.4905,31.2402", "--target-height", "1.7", "--radius",
+                        "600", "--cell", "3", "--no-procedural", "--image", str(png), "--size", "640x400"]) == 0
+    img = np.asarray(Image.open(png).convert("RGB")).astype(int)
+    assert img.shape == (400, 640, 3)
+    r, g, b = img[..., 0], img[..., 1], img[..., 2]
+    assert ((g > r + 40) & (g > b + 40)).mean() > 0.15  # the overlays cover much of a small image
