@@ -213,11 +213,16 @@ class ViewshedPanel(BackgroundRun, QWidget):
         self.compute_in_background(self.request, self._work, self.tr("Drawing the lines of sight…"))
 
     def _work(self, request):
+        """In the worker: the analysis, and for a viewshed the pieces the scene will draw (made once, kept with
+        the result: showing it on the UI thread then only adds the layer)."""
         from ydtwin.workspace.viewshed import SightLineRequest
+        from ydtwin.workspace.viewshed_output import ground_pieces
 
         if isinstance(request, SightLineRequest):
             return self.workspace.sight_line(request)
-        return self.workspace.viewshed(request)
+        result = self.workspace.viewshed(request)
+        ground_pieces(result)
+        return result
 
     def arrived(self, result) -> None:
         from ydtwin.workspace.viewshed import SightLineResult

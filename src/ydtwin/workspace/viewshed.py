@@ -240,6 +240,8 @@ class ViewshedResult:
     obstacles: dict = field(default_factory=dict)
     seconds: float = 0.0
     projection: object = None
+    #: the pieces the scene draws (``viewshed_output.ground_pieces``), made once
+    _ground_pieces: tuple | None = field(default=None, repr=False, compare=False)
 
     def counts(self) -> dict[str, int]:
         s = self.state

@@ -137,11 +137,14 @@ def ground_pieces(result) -> tuple[list, list[str]]:
     scene drapes a fill through its vertices: a large one would let the exaggerated terrain rise through it) →
     (geometries, "visible" | "hidden" each). Made block by block from the grid: a block all of one kind is its
     square, a mixed block its cells merged (rasterio), so the work grows with the blocks, not with how ragged the
-    areas are."""
+    areas are. Kept with the result: made once (a front end may make them in the background before showing it)."""
     import rasterio.features
     import shapely
     from affine import Affine
 
+    made = getattr(result, "_ground_pieces", None)
+    if made is not None:
+        return made
     code = np.where((result.state < 0) | result.roof, 0, 1 + result.state).astype(np.uint8)  # 1 hidden, 2 visible
     k = max(1, int(round(piece_m(result.cell) / result.cell)))
     ny, nx = code.shape
@@ -163,6 +166,7 @@ def ground_pieces(result) -> tuple[list, list[str]]:
         for geom, value in rasterio.features.shapes(sub, mask=sub > 0, transform=transform, connectivity=4):
             geoms.append(shapely.geometry.shape(geom))
             kinds.append("visible" if value == 2 else "hidden")
+    result._ground_pieces = (geoms, kinds)
     return geoms, kinds
 
 
