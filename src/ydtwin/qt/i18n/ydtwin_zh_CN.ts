@@ -1647,6 +1647,11 @@
         <translation>已取消加载 {0}</translation>
     </message>
     <message>
+        <location filename="../window_view.py" line="35" />
+        <source>ground {0} m</source>
+        <translation>地面高程 {0} 米</translation>
+    </message>
+    <message>
         <location filename="../window_view.py" line="53" />
         <source>nothing here (click a building)</source>
         <translation>此处无对象（请单击建筑）</translation>
