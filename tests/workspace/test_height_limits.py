@@ -179,16 +179,26 @@ def test_the_reports_still_shows_the_parts_above_the_limit(tmp_path):
 
     from ydtwin.review.session import Session
     from ydtwin.workspace import Workspace
-    from ydtwin.workspace.height_limits import EXCESS_COLOUR
+    from ydtwin.workspace.height_limits import EXCESS_COLOUR, ZONE_COLOUR
 
     ws = Workspace.open(plugin_names=["suzhou"])
     session = Session(path=tmp_path / "s.json", title="t", scenario={"year": None})
     ws.add_findings(ws.height_check(), session=session)
+    ws.set_session(session)
+    ws.add_manual_finding(120.95, 31.20, "a finding far from any height-limited zone")
     session.save()
     before = [layer.role for layer in ws.scene.layers]
     report = ws.write_report(tmp_path / "r.html", session=session, size=(400, 240))
     assert [layer.role for layer in ws.scene.layers] == before
-    (png,) = re.findall(r"data:image/png;base64,([A-Za-z0-9+/=]+)", report.read_text(encoding="utf-8"))
-    img = np.asarray(Image.open(io.BytesIO(base64.b64decode(png))).convert("RGB"), dtype=float) / 255
-    red = np.all(np.abs(img - np.array(EXCESS_COLOUR)) < 0.25, axis=2)
+    html = report.read_text(encoding="utf-8")
+    images = {}
+    for fid, png in re.findall(r'id="([^"]+)".*?data:image/png;base64,([A-Za-z0-9+/=]+)', html, flags=re.S):
+        images[fid] = np.asarray(Image.open(io.BytesIO(base64.b64decode(png))).convert("RGB"), dtype=float) / 255
+    assert len(images) == 2
+    (limit,) = [img for fid, img in images.items() if not fid.startswith("manual")]
+    (manual,) = [img for fid, img in images.items() if fid.startswith("manual")]
+    red = np.all(np.abs(limit - np.array(EXCESS_COLOUR)) < 0.25, axis=2)
     assert red.mean() > 0.005  # the blocks' parts above 24 m
+    # the other finding's still is not about the limits: no zone outline, no legend row of theirs
+    orange = np.all(np.abs(manual - np.array(ZONE_COLOUR)) < 0.12, axis=2)
+    assert orange.sum() < 20 and np.all(np.abs(limit - np.array(ZONE_COLOUR)) < 0.12, axis=2).sum() > 50

@@ -53,6 +53,9 @@ class FindingShot:
     viewpoint: Viewpoint | None = None
     #: a box view (``lon0,lat0,lon1,lat1``) for a finding with nothing to frame
     view: str | None = None
+    #: roles of layers drawn for the stills that show them (e.g. a height-limit finding's zones): hidden in the
+    #: others, so that their legend rows and outlines appear only where they are the subject
+    only_here: tuple[str, ...] = ()
 
     def framed(self) -> list[tuple[float, float]]:
         return [p for a, b, _t, _s in self.gaps for p in (a, b)] + list(self.points)
@@ -117,9 +120,13 @@ def finding_stills(scene, shots: list[FindingShot], *, size: tuple[int, int] = (
     options = OverlayOptions(legend=True, scale_bar=True, north_arrow=True, labels=True, attribution=False)
     exporter = Exporter(scene, size=size)
     out = []
+    optional = {role for shot in shots for role in shot.only_here}
+    shown = [(layer, layer.visible) for layer in scene.layers if layer.role in optional]
     try:
         sources = exporter.view.attribution()
         for shot in shots:
+            for layer, visible in shown:
+                layer.visible = visible and layer.role in shot.only_here
             framed = shot.framed()
             if shot.viewpoint is not None:
                 exporter.apply_viewpoint(shot.viewpoint)
@@ -139,6 +146,8 @@ def finding_stills(scene, shots: list[FindingShot], *, size: tuple[int, int] = (
             if progress is not None:
                 progress(len(out), len(shots))
     finally:
+        for layer, visible in shown:
+            layer.visible = visible
         exporter.close()
     return FindingStills(out, sources)
 

@@ -271,8 +271,17 @@ def write_report(session, scene, out: str | Path, *, fmt: str | None = None, siz
     for _i, layer in reversed(pins):
         scene.layers.remove(layer)
     limits = _height_limit_layers(session, scene)
+    shots = [finding_shot(r) for r in recs]
+    if limits:  # drawn for the height-limit findings' stills only: elsewhere their legend rows would be noise
+        from dataclasses import replace
+
+        from ydtwin.review.heights import KIND
+
+        roles = tuple(dict.fromkeys(layer.role for layer in limits))
+        shots = [replace(shot, only_here=roles) if r["finding"].get("kind") == KIND else shot
+                 for r, shot in zip(recs, shots, strict=True)]
     try:
-        stills = finding_stills(scene, [finding_shot(r) for r in recs], size=size, progress=progress)
+        stills = finding_stills(scene, shots, size=size, progress=progress)
     finally:
         for layer in limits:
             scene.layers.remove(layer)
