@@ -32,6 +32,19 @@ def test_height_limits_and_figures_from_the_analysis_menu(make_window, qtbot, mo
     assert legend["Above the height limit (illustrative)"] == (0.9, 0.05, 0.1)
     assert "≤ 24 m: Suzhou historic city (Gusu) height-control area" in legend
     assert "Suzhou historic city (Gusu) height-control area" in window.log_view.toPlainText()
+    # the plan year moved back before Gusu's limit (2013): the check follows it, without adding findings
+    findings = len(window.workspace.session.findings)
+
+    def gusu_shown() -> bool:
+        zones = [layer for layer in window.scene.layers if layer.role == "height-limit-zones"]
+        return any("Gusu" in str(name) for z in zones for name in z.data.attributes["limit_class"])
+
+    window.set_plan_year(2010)
+    qtbot.waitUntil(lambda: len(checks) == 2 and not gusu_shown(), timeout=60_000)
+    assert checks[-1][1].get("year") == 2010
+    window.set_plan_year(2030)
+    qtbot.waitUntil(lambda: len(checks) == 3 and gusu_shown(), timeout=60_000)
+    assert len(window.workspace.session.findings) == findings
 
     window.figures_action.trigger()
     panel = window.figures_panel

@@ -31,7 +31,7 @@ from PyQt6.QtWidgets import (
 
 from ydtwin.qt.analysis_panel import BackgroundRun
 
-__all__ = ["AreaTool", "FiguresPanel", "add_figures_actions", "run_height_check"]
+__all__ = ["AreaTool", "FiguresPanel", "add_figures_actions", "follow_plan_year", "run_height_check"]
 
 #: the height-limit layers' names (``ydtwin.workspace.height_limits``), for the translation files
 SCENE_NAMES = (
@@ -236,6 +236,45 @@ class FiguresPanel(BackgroundRun, QWidget):
         self.workspace.scene.events.plan_year.disconnect(self._plan_year)
 
 
+def follow_plan_year(window, shown: dict) -> None:
+    """Once the height check has been run (``shown["check"]`` set), moving the plan year shows the check as of
+    the new year (the zones in force, the buildings built by then), a moment after the slider stops; findings
+    are added only by the menu action. A result for a year already left behind is dropped."""
+    from PyQt6.QtCore import QTimer
+
+    timer = QTimer(window)
+    timer.setSingleShot(True)
+    timer.setInterval(300)
+    workspace, host = window.workspace, window.host
+
+    def rerun() -> None:
+        if not shown.get("check"):
+            return
+        year = workspace.scene.plan_year
+
+        def arrived(result) -> None:
+            if workspace.scene.plan_year == year and shown.get("check"):
+                workspace.show_height_check(result)
+                host.log(QCoreApplication.translate("FiguresPanel", "Height limits as of {year}: {n} findings")
+                         .format(year=year if year is not None else "—", n=len(result.findings)))
+
+        def failed(exc: BaseException) -> None:
+            host.log(QCoreApplication.translate("FiguresPanel", "Height limits: {error}").format(error=exc),
+                     error=True)
+
+        host.run(lambda: workspace.height_check(year=year), arrived, failed)
+
+    def moved(_year) -> None:
+        try:
+            timer.start()
+        except RuntimeError:  # the window is gone while the scene lives on
+            pass
+
+    timer.timeout.connect(rerun)
+    workspace.scene.events.plan_year.connect(moved)
+    window.destroyed.connect(lambda *_: workspace.scene.events.plan_year.disconnect(moved, missing_ok=True))
+
+
 def run_height_check(workspace, host, *, done=None) -> None:
     """The height check as of the plan year, in the background: the zones and the excess shown, the findings into
     the review session, the summary in the log."""
@@ -277,9 +316,12 @@ def add_figures_actions(window) -> tuple[QAction, QAction]:
     heights.setObjectName("height-limits-action")
     heights.setToolTip(QCoreApplication.translate(
         "FiguresPanel", "Buildings above the height limits of plan zones: shown in the scene, listed as review findings"))
-    heights.triggered.connect(lambda: run_height_check(window.workspace, window.host))
+    shown = {"check": False}  # set once the check has been shown: the plan year is followed from then on
+    heights.triggered.connect(lambda: run_height_check(window.workspace, window.host,
+                                                       done=lambda _result: shown.update(check=True)))
     menu = analysis_menu(window)
     menu.addAction(figures)
     menu.addAction(heights)
     window.figures_action, window.height_limits_action = figures, heights
+    follow_plan_year(window, shown)
     return figures, heights

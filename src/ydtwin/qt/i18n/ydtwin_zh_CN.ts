@@ -231,6 +231,11 @@
         <translation>限高：{error}</translation>
     </message>
     <message>
+        <location filename="../figures_panel.py" line="260" />
+        <source>Height limits as of {year}: {n} findings</source>
+        <translation>{year} 年限高检查：{n} 条问题</translation>
+    </message>
+    <message>
         <location filename="../figures_panel.py" line="264" />
         <source>Scenario &amp;figures…</source>
         <translation>规划指标(&amp;F)…</translation>
