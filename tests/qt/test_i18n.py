@@ -77,3 +77,38 @@ def test_the_views_attribution_in_chinese(chinese):
     finally:
         view.close()
         plotter.close()
+
+
+def test_the_translation_tools_still_find_every_translated_string(tmp_path):
+    """packaging/update_translations.sh collects the strings again with pylupdate6: every string translated in the
+    shipped .ts must be one it finds in the code (a string it cannot see — translated through a variable, or in
+    the Qt-free layers — needs a QT_TRANSLATE_NOOP marker), or the next refresh would drop its Chinese."""
+    import shutil
+    import subprocess
+    import sys
+    import xml.etree.ElementTree as ET
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    pylupdate = Path(sys.executable).with_name("pylupdate6")
+    if not pylupdate.exists():
+        pytest.skip("pylupdate6 (PyQt6) is not installed beside this Python")
+    shipped = root / "src" / "ydtwin" / "qt" / "i18n" / "ydtwin_zh_CN.ts"
+    fresh = tmp_path / "fresh.ts"
+    shutil.copy(shipped, fresh)
+    sources = sorted(str(p) for p in (root / "src" / "ydtwin" / "qt").glob("*.py"))
+    subprocess.run([str(pylupdate), *sources, "-ts", str(fresh)], check=True, capture_output=True)
+    subprocess.run([sys.executable, str(root / "packaging" / "merge_mixin_contexts.py"), str(fresh)], check=True,
+                   capture_output=True)
+
+    def translated(path: Path) -> set[tuple[str, str]]:
+        out = set()
+        for context in ET.parse(path).getroot().iter("context"):
+            for message in context.iter("message"):
+                translation = message.find("translation")
+                if translation is not None and translation.get("type") is None and translation.text:
+                    out.add((context.findtext("name"), message.findtext("source")))
+        return out
+
+    lost = translated(shipped) - translated(fresh)
+    assert not lost, f"translated strings the tools no longer find in the code: {sorted(lost)}"

@@ -402,8 +402,7 @@ def add_measure_tools(window) -> None:
     from ydtwin.qt.profile_panel import ProfilePanel
     from ydtwin.qt.sunlight_panel import analysis_menu
 
-    tr = lambda text: QCoreApplication.translate("MeasurePanel", text)  # noqa: E731
-    window.measure_dock = window._tab_with_identify(tr("Measure"), "measure-dock")
+    window.measure_dock = window._tab_with_identify(QCoreApplication.translate("MeasurePanel", "Measure"), "measure-dock")
     window.measure_panel = MeasurePanel(window.workspace, window.host, parent=window.measure_dock)
     window.measure_dock.setWidget(window.measure_panel)
     dock = QDockWidget(QCoreApplication.translate("ProfilePanel", "Profile"), window)
@@ -413,9 +412,9 @@ def add_measure_tools(window) -> None:
     dock.hide()
     window.profile_dock = dock
     menu = analysis_menu(window)
-    measure = QAction(tr("&Measure"), window)
+    measure = QAction(QCoreApplication.translate("MeasurePanel", "&Measure"), window)
     measure.setObjectName("measure-action")
-    measure.setToolTip(tr("Distances, areas and heights by clicking in the view"))
+    measure.setToolTip(QCoreApplication.translate("MeasurePanel", "Distances, areas and heights by clicking in the view"))
     measure.triggered.connect(lambda: (window.measure_dock.show(), window.measure_dock.raise_(),
                                        window.measure_panel.start()))
     menu.addAction(measure)

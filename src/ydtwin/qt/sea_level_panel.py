@@ -4,7 +4,7 @@ city, and File ▸ Open DEM…. Both call the workspace (the same functions as `
 
 from __future__ import annotations
 
-from PyQt6.QtCore import QCoreApplication, Qt, QTimer
+from PyQt6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, QTimer
 from PyQt6.QtWidgets import (
     QFileDialog,
     QHeaderView,
@@ -17,6 +17,10 @@ from PyQt6.QtWidgets import (
 )
 
 __all__ = ["SeaLevelPanel", "add_sea_level_dock", "open_dem_dialog", "run_terrain_job"]
+
+#: text the flooded land's visual (ydtwin.render.water, Qt-free) translates through the Layers panel's context:
+#: named here so that the translation tools collect it
+RENDER_TEXTS = [QT_TRANSLATE_NOOP("LayersPanel", "Flooded land at {level} m (connected to the sea)")]
 
 #: slider steps of 0.5 m from 0 to +5 m
 STEP_M = 0.5
@@ -136,10 +140,10 @@ def add_sea_level_dock(window) -> SeaLevelPanel:
 def open_dem_dialog(window, path: str | None = None) -> None:
     """File ▸ Open DEM…: a GeoTIFF or NetCDF merged over the terrain in the background, then shown; a file that
     cannot be used is one line in the log."""
-    tr = lambda text: QCoreApplication.translate("SeaLevelPanel", text)  # noqa: E731
     if path is None:
-        path, _ = QFileDialog.getOpenFileName(window, tr("Open DEM"), "",
-                                              tr("DEM (*.tif *.tiff *.nc *.nc4 *.grd);;All files (*)"))
+        title = QCoreApplication.translate("SeaLevelPanel", "Open DEM")
+        kinds = QCoreApplication.translate("SeaLevelPanel", "DEM (*.tif *.tiff *.nc *.nc4 *.grd);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(window, title, "", kinds)
         if not path:
             return
     workspace = window.workspace
@@ -157,7 +161,7 @@ def open_dem_dialog(window, path: str | None = None) -> None:
     def failed(exc: BaseException) -> None:
         window.log_message(str(exc), error=True)
 
-    window.log_message(tr("Reading DEM {name}…").format(name=path))
+    window.log_message(QCoreApplication.translate("SeaLevelPanel", "Reading DEM {name}…").format(name=path))
     run_terrain_job(window, lambda: workspace.read_dem(path), done, failed)
 
 

@@ -221,42 +221,43 @@
         <translation>容积率</translation>
     </message>
     <message>
-        <location filename="../figures_panel.py" line="249" />
-        <source>Height limits: {n} findings, {new} new in the review</source>
-        <translation>限高：{n} 项问题，审查中新增 {new} 项</translation>
-    </message>
-    <message>
-        <location filename="../figures_panel.py" line="255" />
-        <source>Height limits: {error}</source>
-        <translation>限高：{error}</translation>
-    </message>
-    <message>
-        <location filename="../figures_panel.py" line="260" />
+        <location filename="../figures_panel.py" line="258" />
         <source>Height limits as of {year}: {n} findings</source>
         <translation>{year} 年限高检查：{n} 条问题</translation>
     </message>
     <message>
-        <location filename="../figures_panel.py" line="264" />
+        <location filename="../figures_panel.py" line="294" />
+        <location filename="../figures_panel.py" line="262" />
+        <source>Height limits: {error}</source>
+        <translation>限高：{error}</translation>
+    </message>
+    <message>
+        <location filename="../figures_panel.py" line="288" />
+        <source>Height limits: {n} findings, {new} new in the review</source>
+        <translation>限高：{n} 项问题，审查中新增 {new} 项</translation>
+    </message>
+    <message>
+        <location filename="../figures_panel.py" line="303" />
         <source>Scenario &amp;figures…</source>
         <translation>规划指标(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../figures_panel.py" line="266" />
+        <location filename="../figures_panel.py" line="305" />
         <source>Buildings, footprint, coverage, floor area and FAR per city, district or drawn area</source>
         <translation>按城市、区县或绘制区域统计建筑数、基底面积、建筑密度、建筑面积和容积率</translation>
     </message>
     <message>
-        <location filename="../figures_panel.py" line="271" />
+        <location filename="../figures_panel.py" line="311" />
         <source>Scenario figures</source>
         <translation>规划指标</translation>
     </message>
     <message>
-        <location filename="../figures_panel.py" line="279" />
+        <location filename="../figures_panel.py" line="315" />
         <source>&amp;Height limits</source>
         <translation>限高检查(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../figures_panel.py" line="281" />
+        <location filename="../figures_panel.py" line="317" />
         <source>Buildings above the height limits of plan zones: shown in the scene, listed as review findings</source>
         <translation>超出规划分区限高的建筑：在场景中显示，并列为审查问题</translation>
     </message>
@@ -721,523 +722,526 @@
         <translation>容积率 2 及以上</translation>
     </message>
     <message>
-        <location filename="../measure_tool.py" line="1" />
-        <source>Measurements</source>
-        <translation>量测</translation>
-    </message>
-    <message>
-        <location filename="../measure_tool.py" line="1" />
-        <source>Annotations</source>
-        <translation>标注</translation>
-    </message>
-    <message>
-        <location filename="../sunlight_panel.py" line="33" />
-        <source>Analysis</source>
-        <translation>分析</translation>
-    </message>
-    <message>
-        <location filename="../sunlight_panel.py" line="34" />
-        <source>Sunlight 0–1 h</source>
-        <translation>日照 0–1 小时</translation>
-    </message>
-    <message>
-        <location filename="../sunlight_panel.py" line="34" />
-        <source>Sunlight 1–2 h</source>
-        <translation>日照 1–2 小时</translation>
-    </message>
-    <message>
-        <location filename="../sunlight_panel.py" line="35" />
-        <source>Sunlight 2–3 h</source>
-        <translation>日照 2–3 小时</translation>
-    </message>
-    <message>
-        <location filename="../sunlight_panel.py" line="35" />
-        <source>Sunlight 3–4 h</source>
-        <translation>日照 3–4 小时</translation>
-    </message>
-    <message>
-        <location filename="../sunlight_panel.py" line="36" />
-        <source>Sunlight 4–5 h</source>
-        <translation>日照 4–5 小时</translation>
-    </message>
-    <message>
-        <location filename="../sunlight_panel.py" line="36" />
-        <source>Sunlight 5–6 h</source>
-        <translation>日照 5–6 小时</translation>
-    </message>
-    <message>
-        <location filename="../sunlight_panel.py" line="37" />
-        <source>Sunlight 6–7 h</source>
-        <translation>日照 6–7 小时</translation>
-    </message>
-    <message>
-        <location filename="../sunlight_panel.py" line="37" />
-        <source>Sunlight 7–8 h</source>
-        <translation>日照 7–8 小时</translation>
-    </message>
-    <message>
-        <location filename="../sunlight_panel.py" line="38" />
-        <source>Sunlight 8–9 h</source>
-        <translation>日照 8–9 小时</translation>
-    </message>
-    <message>
-        <location filename="../sunlight_panel.py" line="38" />
-        <source>Sunlight 9–10 h</source>
-        <translation>日照 9–10 小时</translation>
-    </message>
-    <message>
-        <location filename="../sunlight_panel.py" line="39" />
-        <source>Sunlight 10–11 h</source>
-        <translation>日照 10–11 小时</translation>
-    </message>
-    <message>
-        <location filename="../sunlight_panel.py" line="39" />
-        <source>Sunlight 11–12 h</source>
-        <translation>日照 11–12 小时</translation>
-    </message>
-    <message>
-        <location filename="../sunlight_panel.py" line="40" />
-        <source>Loses under 1 h of sun</source>
-        <translation>日照减少不足 1 小时</translation>
-    </message>
-    <message>
-        <location filename="../sunlight_panel.py" line="40" />
-        <source>Loses 1–2 h of sun</source>
-        <translation>日照减少 1–2 小时</translation>
-    </message>
-    <message>
-        <location filename="../sunlight_panel.py" line="41" />
-        <source>Loses 2 h of sun or more</source>
-        <translation>日照减少 2 小时及以上</translation>
-    </message>
-    <message>
-        <source>Flooded land at {level} m (connected to the sea)</source>
-        <translation>水位 {level} 米时的淹没陆地（与海相连）</translation>
-    </message>
-    <message>
-        <location filename="../layers_panel.py" line="35" />
+        <location filename="../layers_panel.py" line="38" />
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="36" />
+        <location filename="../layers_panel.py" line="39" />
         <source>Base region</source>
         <translation>基础地理</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="37" />
+        <location filename="../layers_panel.py" line="40" />
         <source>Cities</source>
         <translation>城市</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="38" />
+        <location filename="../layers_panel.py" line="41" />
         <source>Buildings</source>
         <translation>建筑</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="39" />
+        <location filename="../layers_panel.py" line="42" />
         <source>Terrain</source>
         <translation>地形</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="40" />
+        <location filename="../layers_panel.py" line="43" />
         <source>Coastline and islands</source>
         <translation>海岸线与岛屿</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="41" />
+        <location filename="../layers_panel.py" line="44" />
         <source>Lakes</source>
         <translation>湖泊</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="42" />
+        <location filename="../layers_panel.py" line="45" />
         <source>Rivers</source>
         <translation>河流</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="43" />
+        <location filename="../layers_panel.py" line="46" />
         <source>District boundaries</source>
         <translation>区县边界</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="44" />
+        <location filename="../layers_panel.py" line="47" />
         <source>City boundaries</source>
         <translation>城市边界</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="45" />
+        <location filename="../layers_panel.py" line="48" />
         <source>City names</source>
         <translation>城市名称</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="46" />
+        <location filename="../layers_panel.py" line="49" />
         <source>City blocks</source>
         <translation>城市街区</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="47" />
+        <location filename="../layers_panel.py" line="50" />
         <source>Landmarks</source>
         <translation>地标建筑</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="48" />
+        <location filename="../layers_panel.py" line="51" />
         <source>procedural</source>
         <translation>程序生成</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="49" />
+        <location filename="../layers_panel.py" line="52" />
         <source>schematic</source>
         <translation>示意</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="50" />
+        <location filename="../layers_panel.py" line="53" />
         <source>synthetic</source>
         <translation>合成</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="51" />
+        <location filename="../layers_panel.py" line="54" />
         <source>illustrative</source>
         <translation>示例</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="52" />
+        <location filename="../layers_panel.py" line="55" />
         <source>Plans</source>
         <translation>规划</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="53" />
+        <location filename="../layers_panel.py" line="56" />
         <source>Plugins</source>
         <translation>插件</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="54" />
+        <location filename="../layers_panel.py" line="57" />
         <source>Review</source>
         <translation>联合审查</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="55" />
+        <location filename="../layers_panel.py" line="58" />
         <source>Findings</source>
         <translation>审查问题</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="56" />
+        <location filename="../layers_panel.py" line="59" />
         <source>planned</source>
         <translation>规划中</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="57" />
+        <location filename="../layers_panel.py" line="60" />
         <source>under construction</source>
         <translation>在建</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="58" />
+        <location filename="../layers_panel.py" line="61" />
         <source>built</source>
         <translation>已建成</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="60" />
+        <location filename="../layers_panel.py" line="63" />
         <source>Basemap (OpenStreetMap)</source>
         <translation>底图（OpenStreetMap）</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="61" />
+        <location filename="../layers_panel.py" line="64" />
         <source>Land use</source>
         <translation>土地利用</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="62" />
+        <location filename="../layers_panel.py" line="65" />
         <source>Water areas</source>
         <translation>水域</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="63" />
+        <location filename="../layers_panel.py" line="66" />
         <source>Rivers and canals (lines)</source>
         <translation>河流与运河（线）</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="64" />
+        <location filename="../layers_panel.py" line="67" />
         <source>Tunnels</source>
         <translation>隧道</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="65" />
+        <location filename="../layers_panel.py" line="68" />
         <source>Power lines</source>
         <translation>电力线</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="66" />
+        <location filename="../layers_panel.py" line="69" />
         <source>Railways</source>
         <translation>铁路</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="67" />
+        <location filename="../layers_panel.py" line="70" />
         <source>Roads</source>
         <translation>道路</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="68" />
+        <location filename="../layers_panel.py" line="71" />
         <source>motorway</source>
         <translation>高速公路</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="69" />
+        <location filename="../layers_panel.py" line="72" />
         <source>trunk road</source>
         <translation>快速路/国道</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="70" />
+        <location filename="../layers_panel.py" line="73" />
         <source>primary road</source>
         <translation>主干道</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="71" />
+        <location filename="../layers_panel.py" line="74" />
         <source>secondary road</source>
         <translation>次干道</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="72" />
+        <location filename="../layers_panel.py" line="75" />
         <source>tertiary road</source>
         <translation>支路</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="73" />
+        <location filename="../layers_panel.py" line="76" />
         <source>railway</source>
         <translation>铁路</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="74" />
+        <location filename="../layers_panel.py" line="77" />
         <source>high-speed railway</source>
         <translation>高速铁路</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="75" />
+        <location filename="../layers_panel.py" line="78" />
         <source>metro</source>
         <translation>地铁</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="76" />
+        <location filename="../layers_panel.py" line="79" />
         <source>light rail</source>
         <translation>轻轨</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="77" />
+        <location filename="../layers_panel.py" line="80" />
         <source>tram</source>
         <translation>有轨电车</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="78" />
+        <location filename="../layers_panel.py" line="81" />
         <source>power line</source>
         <translation>输电线</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="79" />
+        <location filename="../layers_panel.py" line="82" />
         <source>minor power line</source>
         <translation>配电线</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="80" />
+        <location filename="../layers_panel.py" line="83" />
         <source>river</source>
         <translation>河流</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="81" />
+        <location filename="../layers_panel.py" line="84" />
         <source>canal</source>
         <translation>运河</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="82" />
+        <location filename="../layers_panel.py" line="85" />
         <source>residential</source>
         <translation>居住用地</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="83" />
+        <location filename="../layers_panel.py" line="86" />
         <source>commercial</source>
         <translation>商业用地</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="84" />
+        <location filename="../layers_panel.py" line="87" />
         <source>industrial</source>
         <translation>工业用地</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="85" />
+        <location filename="../layers_panel.py" line="88" />
         <source>construction</source>
         <translation>在建用地</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="86" />
+        <location filename="../layers_panel.py" line="89" />
         <source>agriculture</source>
         <translation>农业用地</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="87" />
+        <location filename="../layers_panel.py" line="90" />
         <source>green</source>
         <translation>绿地</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="89" />
+        <location filename="../layers_panel.py" line="92" />
         <source>terrain ×{factor} vertical</source>
         <translation>地形垂直夸大 ×{factor}</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="90" />
+        <location filename="../layers_panel.py" line="93" />
         <source>sea floor: {nature} (not measured)</source>
         <translation>海底：{nature}（非实测）</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="91" />
+        <location filename="../layers_panel.py" line="94" />
         <source>Data: {sources}</source>
         <translation>数据：{sources}</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="92" />
+        <location filename="../layers_panel.py" line="95" />
         <source>{count} plan layers: {nature}</source>
         <translation>{count} 个规划图层：{nature}</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="93" />
+        <location filename="../layers_panel.py" line="96" />
         <source>plugins {names}</source>
         <translation>插件 {names}</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="95" />
+        <location filename="../layers_panel.py" line="98" />
         <source>Point clouds</source>
         <translation>点云</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="96" />
+        <location filename="../layers_panel.py" line="99" />
         <source>never classified</source>
         <translation>从未分类</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="97" />
+        <location filename="../layers_panel.py" line="100" />
         <source>unclassified</source>
         <translation>未分类</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="98" />
+        <location filename="../layers_panel.py" line="101" />
         <source>ground</source>
         <translation>地面</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="99" />
+        <location filename="../layers_panel.py" line="102" />
         <source>low vegetation</source>
         <translation>低植被</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="100" />
+        <location filename="../layers_panel.py" line="103" />
         <source>medium vegetation</source>
         <translation>中植被</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="101" />
+        <location filename="../layers_panel.py" line="104" />
         <source>high vegetation</source>
         <translation>高植被</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="102" />
+        <location filename="../layers_panel.py" line="105" />
         <source>building</source>
         <translation>建筑</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="103" />
+        <location filename="../layers_panel.py" line="106" />
         <source>low noise</source>
         <translation>低噪声点</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="104" />
+        <location filename="../layers_panel.py" line="107" />
         <source>model key point</source>
         <translation>模型关键点</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="105" />
+        <location filename="../layers_panel.py" line="108" />
         <source>water</source>
         <translation>水体</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="106" />
+        <location filename="../layers_panel.py" line="109" />
         <source>rail</source>
         <translation>铁轨</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="107" />
+        <location filename="../layers_panel.py" line="110" />
         <source>road surface</source>
         <translation>路面</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="108" />
+        <location filename="../layers_panel.py" line="111" />
         <source>overlap</source>
         <translation>重叠点</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="109" />
+        <location filename="../layers_panel.py" line="112" />
         <source>wire guard</source>
         <translation>避雷线</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="110" />
+        <location filename="../layers_panel.py" line="113" />
         <source>wire conductor</source>
         <translation>导线</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="111" />
+        <location filename="../layers_panel.py" line="114" />
         <source>transmission tower</source>
         <translation>输电塔</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="112" />
+        <location filename="../layers_panel.py" line="115" />
         <source>wire connector</source>
         <translation>绝缘子</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="113" />
+        <location filename="../layers_panel.py" line="116" />
         <source>bridge deck</source>
         <translation>桥面</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="114" />
+        <location filename="../layers_panel.py" line="117" />
         <source>high noise</source>
         <translation>高噪声点</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="115" />
+        <location filename="../layers_panel.py" line="118" />
         <source>return {0}</source>
         <translation>第 {0} 次回波</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="116" />
+        <location filename="../layers_panel.py" line="119" />
         <source>elevation (m)</source>
         <translation>高程（米）</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="117" />
+        <location filename="../layers_panel.py" line="120" />
         <source>intensity</source>
         <translation>强度</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="188" />
+        <location filename="../layers_panel.py" line="197" />
         <source>Zoom to</source>
         <translation>缩放至</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="189" />
+        <location filename="../layers_panel.py" line="198" />
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="191" />
+        <location filename="../layers_panel.py" line="200" />
         <source>Opacity</source>
         <translation>不透明度</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="192" />
+        <location filename="../layers_panel.py" line="201" />
         <source>Colour by</source>
         <translation>着色依据</translation>
     </message>
     <message>
-        <location filename="../layers_panel.py" line="278" />
+        <location filename="../layers_panel.py" line="312" />
         <source>(single colour)</source>
         <translation>（单色）</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="39" />
+        <source>Measurements</source>
+        <extracomment>names the Layers panel shows for the annotation layer and its group (translated in its context)</extracomment>
+        <translation>量测</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="39" />
+        <source>Annotations</source>
+        <translation>标注</translation>
+    </message>
+    <message>
+        <location filename="../sea_level_panel.py" line="23" />
+        <source>Flooded land at {level} m (connected to the sea)</source>
+        <extracomment>text the flooded land's visual (ydtwin.render.water, Qt-free) translates through the Layers panel's context: named here so that the translation tools collect it</extracomment>
+        <translation>水位 {level} 米时的淹没陆地（与海相连）</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="34" />
+        <source>Analysis</source>
+        <translation>分析</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="35" />
+        <source>Sunlight 0–1 h</source>
+        <translation>日照 0–1 小时</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="35" />
+        <source>Sunlight 1–2 h</source>
+        <translation>日照 1–2 小时</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="36" />
+        <source>Sunlight 2–3 h</source>
+        <translation>日照 2–3 小时</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="36" />
+        <source>Sunlight 3–4 h</source>
+        <translation>日照 3–4 小时</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="37" />
+        <source>Sunlight 4–5 h</source>
+        <translation>日照 4–5 小时</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="37" />
+        <source>Sunlight 5–6 h</source>
+        <translation>日照 5–6 小时</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="38" />
+        <source>Sunlight 6–7 h</source>
+        <translation>日照 6–7 小时</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="38" />
+        <source>Sunlight 7–8 h</source>
+        <translation>日照 7–8 小时</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="39" />
+        <source>Sunlight 8–9 h</source>
+        <translation>日照 8–9 小时</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="39" />
+        <source>Sunlight 9–10 h</source>
+        <translation>日照 9–10 小时</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="40" />
+        <source>Sunlight 10–11 h</source>
+        <translation>日照 10–11 小时</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="40" />
+        <source>Sunlight 11–12 h</source>
+        <translation>日照 11–12 小时</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="41" />
+        <source>Loses under 1 h of sun</source>
+        <translation>日照减少不足 1 小时</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="41" />
+        <source>Loses 1–2 h of sun</source>
+        <translation>日照减少 1–2 小时</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="42" />
+        <source>Loses 2 h of sun or more</source>
+        <translation>日照减少 2 小时及以上</translation>
     </message>
     <message>
         <location filename="../viewshed_panel.py" line="33" />
@@ -1270,303 +1274,69 @@
         <translation>视线：遮挡段</translation>
     </message>
 </context><context>
-    <name>MeasurePanel</name>
-    <message>
-        <location filename="../measure_tool.py" line="1" />
-        <source>Distance</source>
-        <translation>距离</translation>
-    </message>
-    <message>
-        <location filename="../measure_tool.py" line="1" />
-        <source>Area</source>
-        <translation>面积</translation>
-    </message>
-    <message>
-        <location filename="../measure_tool.py" line="1" />
-        <source>Height</source>
-        <translation>高度</translation>
-    </message>
-    <message>
-        <location filename="../measure_tool.py" line="1" />
-        <source>Measure in the view</source>
-        <translation>在视图中量测</translation>
-    </message>
-    <message>
-        <location filename="../measure_tool.py" line="1" />
-        <source>Click points in the view (corners of buildings, roofs and the ground snap); Esc finishes, Backspace takes back the last point</source>
-        <translation>在视图中点击各点（自动吸附到建筑角点、屋顶和地面）；Esc 结束，Backspace 撤销上一点</translation>
-    </message>
-    <message>
-        <location filename="../measure_tool.py" line="1" />
-        <source>Figure</source>
-        <translation>量</translation>
-    </message>
-    <message>
-        <location filename="../measure_tool.py" line="1" />
-        <source>Value</source>
-        <translation>数值</translation>
-    </message>
-    <message>
-        <location filename="../measure_tool.py" line="1" />
-        <source>Copy</source>
-        <translation>复制</translation>
-    </message>
-    <message>
-        <location filename="../measure_tool.py" line="1" />
-        <source>Keep in the scene</source>
-        <translation>保留在场景中</translation>
-    </message>
-    <message>
-        <location filename="../measure_tool.py" line="1" />
-        <source>Attach to finding…</source>
-        <translation>附加到问题…</translation>
-    </message>
-    <message>
-        <location filename="../measure_tool.py" line="1" />
-        <source>Clear</source>
-        <translation>清除</translation>
-    </message>
-    <message>
-        <location filename="../measure_tool.py" line="1" />
-        <source>Kept measurements:</source>
-        <translation>已保留的量测：</translation>
-    </message>
-    <message>
-        <location filename="../measure_tool.py" line="1" />
-        <source>Remove kept measurement</source>
-        <translation>移除所选量测</translation>
-    </message>
-    <message>
-        <location filename="../measure_tool.py" line="1" />
-        <source>Distance (geodesic)</source>
-        <translation>距离（椭球面测地线）</translation>
-    </message>
-    <message>
-        <location filename="../measure_tool.py" line="1" />
-        <source>3D distance</source>
-        <translation>三维距离</translation>
-    </message>
-    <message>
-        <location filename="../measure_tool.py" line="1" />
-        <source>Segments</source>
-        <translation>分段</translation>
-    </message>
-    <message>
-        <location filename="../measure_tool.py" line="1" />
-        <source>Area (geodesic)</source>
-        <translation>面积（椭球面）</translation>
-    </message>
-    <message>
-        <location filename="../measure_tool.py" line="1" />
-        <source>Perimeter</source>
-        <translation>周长</translation>
-    </message>
-    <message>
-        <location filename="../measure_tool.py" line="1" />
-        <source>Height difference</source>
-        <translation>高差</translation>
-    </message>
-    <message>
-        <location filename="../measure_tool.py" line="1" />
-        <source>Slope</source>
-        <translation>坡度</translation>
-    </message>
-    <message>
-        <location filename="../measure_tool.py" line="1" />
-        <source>Precision (position · heights)</source>
-        <translation>精度（位置 · 高程）</translation>
-    </message>
-    <message>
-        <location filename="../measure_tool.py" line="1" />
-        <source>terrain</source>
-        <translation>地形</translation>
-    </message>
-    <message>
-        <location filename="../measure_tool.py" line="1" />
-        <source>roof</source>
-        <translation>屋顶</translation>
-    </message>
-    <message>
-        <location filename="../measure_tool.py" line="1" />
-        <source>corner, at its roof</source>
-        <translation>角点（屋顶高度）</translation>
-    </message>
-    <message>
-        <location filename="../measure_tool.py" line="1" />
-        <source>water</source>
-        <translation>水面</translation>
-    </message>
-    <message>
-        <location filename="../measure_tool.py" line="1" />
-        <source>given</source>
-        <translation>给定</translation>
-    </message>
-    <message>
-        <location filename="../measure_tool.py" line="1" />
-        <source>no height</source>
-        <translation>无高程</translation>
-    </message>
-    <message>
-        <location filename="../measure_tool.py" line="1" />
-        <source>Measure: click points in the view · Esc finishes · Backspace takes back a point</source>
-        <translation>量测：在视图中点击各点 · Esc 结束 · Backspace 撤销一点</translation>
-    </message>
-    <message>
-        <location filename="../measure_tool.py" line="1" />
-        <source>Nothing to measure there</source>
-        <translation>此处没有可量测的对象</translation>
-    </message>
-    <message>
-        <location filename="../measure_tool.py" line="1" />
-        <source>Points</source>
-        <translation>点数</translation>
-    </message>
-    <message>
-        <location filename="../measure_tool.py" line="1" />
-        <source>Point {0}</source>
-        <translation>点 {0}</translation>
-    </message>
-    <message>
-        <location filename="../measure_tool.py" line="1" />
-        <source>Click {0} more point(s) in the view</source>
-        <translation>请在视图中再点击 {0} 个点</translation>
-    </message>
-    <message>
-        <location filename="../measure_tool.py" line="1" />
-        <source>Esc finishes</source>
-        <translation>按 Esc 结束</translation>
-    </message>
-    <message>
-        <location filename="../measure_tool.py" line="1" />
-        <source>Measurement copied</source>
-        <translation>量测结果已复制</translation>
-    </message>
-    <message>
-        <location filename="../measure_tool.py" line="1" />
-        <source>No findings to attach to: run the checks or open a review session</source>
-        <translation>没有可附加的问题：请先运行检查或打开审查会话</translation>
-    </message>
-    <message>
-        <location filename="../measure_tool.py" line="1" />
-        <source>This review session is open read-only</source>
-        <translation>此审查会话以只读方式打开</translation>
-    </message>
-    <message>
-        <location filename="../measure_tool.py" line="1" />
-        <source>Attach to finding</source>
-        <translation>附加到问题</translation>
-    </message>
-    <message>
-        <location filename="../measure_tool.py" line="1" />
-        <source>Finding:</source>
-        <translation>问题：</translation>
-    </message>
-    <message>
-        <location filename="../measure_tool.py" line="1" />
-        <source>Measurement</source>
-        <translation>量测</translation>
-    </message>
-    <message>
-        <location filename="../measure_tool.py" line="1" />
-        <source>Measurement attached to {0}</source>
-        <translation>量测结果已附加到 {0}</translation>
-    </message>
-    <message>
-        <location filename="../measure_tool.py" line="1" />
-        <source>Measure</source>
-        <translation>量测</translation>
-    </message>
-    <message>
-        <location filename="../measure_tool.py" line="1" />
-        <source>&amp;Measure</source>
-        <translation>量测(&amp;M)</translation>
-    </message>
-    <message>
-        <location filename="../measure_tool.py" line="1" />
-        <source>Distances, areas and heights by clicking in the view</source>
-        <translation>在视图中点击量测距离、面积和高度</translation>
-    </message>
-</context>
-<context>
     <name>MainWindow</name>
-    <message>
-        <source>&amp;Hillshade terrain</source>
-        <translation>地形晕渲(&amp;H)</translation>
-    </message>
-    <message>
-        <source>Grey relief shading instead of colours by elevation</source>
-        <translation>以灰色地貌晕渲代替按高程分层设色</translation>
-    </message>
-    <message>
-        <source>Open &amp;DEM…</source>
-        <translation>打开数字高程模型(&amp;D)…</translation>
-    </message>
-    <message>
-        <source>A GeoTIFF or NetCDF (GEBCO) of heights or depths, merged over the terrain</source>
-        <translation>GeoTIFF 或 NetCDF（GEBCO）格式的高程或水深数据，合并到地形上</translation>
-    </message>
     <message>
         <location filename="../app.py" line="118" />
         <source>Drag: rotate · Shift-drag or middle: pan · wheel: zoom · click: identify · R: home view</source>
         <translation>拖动：旋转 · Shift+拖动或中键：平移 · 滚轮：缩放 · 单击：查询 · R：全域视图</translation>
     </message>
     <message>
-        <location filename="../app.py" line="159" />
+        <location filename="../app.py" line="174" />
         <source>Layers</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../app.py" line="184" />
+        <location filename="../app.py" line="199" />
         <source>Review</source>
         <translation>联合审查</translation>
     </message>
     <message>
-        <location filename="../app.py" line="200" />
+        <location filename="../app.py" line="218" />
         <source>Flythrough</source>
         <translation>飞行浏览</translation>
     </message>
     <message>
-        <location filename="../app.py" line="226" />
+        <location filename="../app.py" line="244" />
         <source>Preparing the second scenario…</source>
         <translation>正在准备第二个方案…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="290" />
+        <location filename="../app.py" line="308" />
         <source>Plugin installed: {0}</source>
         <translation>已安装插件：{0}</translation>
     </message>
     <message>
-        <location filename="../app.py" line="300" />
+        <location filename="../app.py" line="318" />
         <source>{0}: nothing to zoom to</source>
         <translation>{0}：没有可缩放的范围</translation>
     </message>
     <message>
-        <location filename="../app.py" line="311" />
+        <location filename="../app.py" line="329" />
         <source>Identify</source>
         <translation>属性查询</translation>
     </message>
     <message>
-        <location filename="../app.py" line="314" />
+        <location filename="../app.py" line="332" />
         <source>Attribute</source>
         <translation>属性</translation>
     </message>
     <message>
-        <location filename="../app.py" line="314" />
+        <location filename="../app.py" line="332" />
         <source>Value</source>
         <translation>值</translation>
     </message>
     <message>
-        <location filename="../app.py" line="356" />
+        <location filename="../app.py" line="377" />
         <source>Log</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../app.py" line="393" />
+        <location filename="../app.py" line="414" />
         <source>Launch to first frame: {0} ms</source>
         <translation>从启动到首帧：{0} 毫秒</translation>
     </message>
     <message>
-        <location filename="../app.py" line="399" />
+        <location filename="../app.py" line="420" />
         <source>{0} triangles · {1} ms/frame</source>
         <translation>{0} 个三角形 · 每帧 {1} 毫秒</translation>
     </message>
@@ -1574,6 +1344,26 @@
         <location filename="../plugins_panel.py" line="202" />
         <source>Plugins</source>
         <translation>插件</translation>
+    </message>
+    <message>
+        <location filename="../window_menus.py" line="143" />
+        <source>&amp;Hillshade terrain</source>
+        <translation>地形晕渲(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../window_menus.py" line="144" />
+        <source>Grey relief shading instead of colours by elevation</source>
+        <translation>以灰色地貌晕渲代替按高程分层设色</translation>
+    </message>
+    <message>
+        <location filename="../window_menus.py" line="84" />
+        <source>Open &amp;DEM…</source>
+        <translation>打开数字高程模型(&amp;D)…</translation>
+    </message>
+    <message>
+        <location filename="../window_menus.py" line="85" />
+        <source>A GeoTIFF or NetCDF (GEBCO) of heights or depths, merged over the terrain</source>
+        <translation>GeoTIFF 或 NetCDF（GEBCO）格式的高程或水深数据，合并到地形上</translation>
     </message>
     <message>
         <location filename="../window_files.py" line="48" />
@@ -1637,17 +1427,17 @@
         <translation>{0} 的坐标系（或输入 EPSG 代码）：</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="113" />
+        <location filename="../window_files.py" line="121" />
         <source>cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="140" />
+        <location filename="../window_files.py" line="148" />
         <source>Loaded {0}: {1} buildings</source>
         <translation>已加载 {0}：{1} 栋建筑</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="156" />
+        <location filename="../window_files.py" line="164" />
         <source>Cancelled loading {0}</source>
         <translation>已取消加载 {0}</translation>
     </message>
@@ -1657,48 +1447,48 @@
         <translation>地面高程 {0} 米</translation>
     </message>
     <message>
-        <location filename="../window_view.py" line="53" />
+        <location filename="../window_view.py" line="69" />
         <source>nothing here (click a building)</source>
         <translation>此处无对象（请单击建筑）</translation>
     </message>
     <message>
-        <location filename="../window_view.py" line="240" />
+        <location filename="../window_view.py" line="268" />
         <source>Add bookmark</source>
         <translation>添加书签</translation>
     </message>
     <message>
-        <location filename="../window_view.py" line="240" />
+        <location filename="../window_view.py" line="268" />
         <source>Name of this view:</source>
         <translation>此视图的名称：</translation>
     </message>
     <message>
-        <location filename="../window_view.py" line="248" />
+        <location filename="../window_view.py" line="276" />
         <source>&amp;Add current view…</source>
         <translation>添加当前视图(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="217" />
+        <location filename="../window_files.py" line="225" />
         <source>Save project</source>
         <translation>保存项目</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="218" />
-        <location filename="../window_files.py" line="239" />
+        <location filename="../window_files.py" line="226" />
+        <location filename="../window_files.py" line="247" />
         <source>ydtwin project</source>
         <translation>ydtwin 项目</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="229" />
+        <location filename="../window_files.py" line="237" />
         <source>Project saved: {0}</source>
         <translation>项目已保存：{0}</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="238" />
+        <location filename="../window_files.py" line="246" />
         <source>Open project</source>
         <translation>打开项目</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="251" />
+        <location filename="../window_files.py" line="262" />
         <source>Project opened: {0}</source>
         <translation>项目已打开：{0}</translation>
     </message>
@@ -1753,107 +1543,107 @@
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="85" />
+        <location filename="../window_menus.py" line="89" />
         <source>Open p&amp;roject…</source>
         <translation>打开项目(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="88" />
+        <location filename="../window_menus.py" line="92" />
         <source>&amp;Save project…</source>
         <translation>保存项目(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="93" />
+        <location filename="../window_menus.py" line="97" />
         <source>&amp;Export image…</source>
         <translation>导出图像(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="97" />
+        <location filename="../window_menus.py" line="101" />
         <source>Export &amp;flythrough…</source>
         <translation>导出飞行视频(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="101" />
+        <location filename="../window_menus.py" line="105" />
         <source>&amp;Preferences…</source>
         <translation>首选项(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="104" />
+        <location filename="../window_menus.py" line="108" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="109" />
+        <location filename="../window_menus.py" line="113" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="110" />
+        <location filename="../window_menus.py" line="114" />
         <source>&amp;Home (whole region)</source>
         <translation>全域视图(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="114" />
+        <location filename="../window_menus.py" line="118" />
         <source>&amp;Bookmarks</source>
         <translation>书签(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="116" />
+        <location filename="../window_menus.py" line="120" />
         <source>&amp;City</source>
         <translation>城市(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="121" />
+        <location filename="../window_menus.py" line="125" />
         <source>&amp;District</source>
         <translation>区县(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="139" />
+        <location filename="../window_menus.py" line="148" />
         <source>&amp;Layers</source>
         <translation>图层(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="151" />
+        <location filename="../window_menus.py" line="160" />
         <source>Compare &amp;scenarios…</source>
         <translation>方案对比(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="154" />
+        <location filename="../window_menus.py" line="163" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="155" />
+        <location filename="../window_menus.py" line="164" />
         <source>&amp;About ydtwin</source>
         <translation>关于 ydtwin(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="164" />
+        <location filename="../window_menus.py" line="179" />
         <source>Preferences</source>
         <translation>首选项</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="170" />
+        <location filename="../window_menus.py" line="185" />
         <source>Language (next start)</source>
         <translation>界面语言（下次启动生效）</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="177" />
+        <location filename="../window_menus.py" line="192" />
         <source>The language changes at the next start</source>
         <translation>界面语言将在下次启动时更改</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="182" />
+        <location filename="../window_menus.py" line="197" />
         <source>About ydtwin</source>
         <translation>关于 ydtwin</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="184" />
+        <location filename="../window_menus.py" line="199" />
         <source>3D digital twin of the Yangtze River Delta for joint review of city plans.</source>
         <translation>长三角三维数字孪生，用于城市规划联合审查。</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="185" />
+        <location filename="../window_menus.py" line="200" />
         <source>Licence: GPL-3.0-or-later.</source>
         <translation>许可证：GPL-3.0-or-later。</translation>
     </message>
@@ -1882,12 +1672,12 @@
         <translation>底图存放文件夹</translation>
     </message>
     <message>
-        <location filename="../window_basemap.py" line="99" />
+        <location filename="../window_basemap.py" line="85" />
         <source>Basemap {0} shown: existing roads, railways and water from OpenStreetMap</source>
         <translation>已显示底图 {0}：来自 OpenStreetMap 的现状道路、铁路和水域</translation>
     </message>
     <message>
-        <location filename="../window_basemap.py" line="112" />
+        <location filename="../window_basemap.py" line="98" />
         <source>Basemap build cancelled; nothing was written</source>
         <translation>底图生成已取消，未写入任何文件</translation>
     </message>
@@ -1907,12 +1697,12 @@
         <translation>由 OpenStreetMap 数据生成底图(&amp;U)…</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="132" />
+        <location filename="../window_menus.py" line="136" />
         <source>2D &amp;map (north up)</source>
         <translation>二维地图（上北）(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="135" />
+        <location filename="../window_menus.py" line="139" />
         <source>Look straight down without perspective, north up: the scale bar holds across the whole view</source>
         <translation>无透视垂直俯视、上北：比例尺在整个视图内都准确</translation>
     </message>
@@ -1922,9 +1712,228 @@
         <translation>点云（LAS、LAZ、COPC）</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="139" />
+        <location filename="../window_files.py" line="147" />
         <source>Loaded {0}: {1} points</source>
         <translation>已加载 {0}：{1} 个点</translation>
+    </message>
+</context><context>
+    <name>MeasurePanel</name>
+    <message>
+        <location filename="../measure_tool.py" line="116" />
+        <source>Distance</source>
+        <translation>距离</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="116" />
+        <source>Area</source>
+        <translation>面积</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="185" />
+        <location filename="../measure_tool.py" line="116" />
+        <source>Height</source>
+        <translation>高度</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="126" />
+        <source>Measure in the view</source>
+        <translation>在视图中量测</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="128" />
+        <source>Click points in the view (corners of buildings, roofs and the ground snap); Esc finishes, Backspace takes back the last point</source>
+        <translation>在视图中点击各点（自动吸附到建筑角点、屋顶和地面）；Esc 结束，Backspace 撤销上一点</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="136" />
+        <source>Figure</source>
+        <translation>量</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="136" />
+        <source>Value</source>
+        <translation>数值</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="143" />
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="145" />
+        <source>Keep in the scene</source>
+        <translation>保留在场景中</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="147" />
+        <source>Attach to finding…</source>
+        <translation>附加到问题…</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="149" />
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="154" />
+        <source>Kept measurements:</source>
+        <translation>已保留的量测：</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="157" />
+        <source>Remove kept measurement</source>
+        <translation>移除所选量测</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="183" />
+        <source>Distance (geodesic)</source>
+        <translation>距离（椭球面测地线）</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="183" />
+        <source>3D distance</source>
+        <translation>三维距离</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="184" />
+        <source>Segments</source>
+        <translation>分段</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="184" />
+        <source>Area (geodesic)</source>
+        <translation>面积（椭球面）</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="185" />
+        <source>Perimeter</source>
+        <translation>周长</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="186" />
+        <source>Height difference</source>
+        <translation>高差</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="186" />
+        <source>Slope</source>
+        <translation>坡度</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="187" />
+        <source>Precision (position · heights)</source>
+        <translation>精度（位置 · 高程）</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="190" />
+        <source>terrain</source>
+        <translation>地形</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="190" />
+        <source>roof</source>
+        <translation>屋顶</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="190" />
+        <source>corner, at its roof</source>
+        <translation>角点（屋顶高度）</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="191" />
+        <source>water</source>
+        <translation>水面</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="191" />
+        <source>given</source>
+        <translation>给定</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="191" />
+        <source>no height</source>
+        <translation>无高程</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="209" />
+        <source>Measure: click points in the view · Esc finishes · Backspace takes back a point</source>
+        <translation>量测：在视图中点击各点 · Esc 结束 · Backspace 撤销一点</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="231" />
+        <source>Nothing to measure there</source>
+        <translation>此处没有可量测的对象</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="294" />
+        <source>Points</source>
+        <translation>点数</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="332" />
+        <location filename="../measure_tool.py" line="297" />
+        <source>Point {0}</source>
+        <translation>点 {0}</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="312" />
+        <source>Click {0} more point(s) in the view</source>
+        <translation>请在视图中再点击 {0} 个点</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="313" />
+        <source>Esc finishes</source>
+        <translation>按 Esc 结束</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="342" />
+        <source>Measurement copied</source>
+        <translation>量测结果已复制</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="375" />
+        <source>No findings to attach to: run the checks or open a review session</source>
+        <translation>没有可附加的问题：请先运行检查或打开审查会话</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="378" />
+        <source>This review session is open read-only</source>
+        <translation>此审查会话以只读方式打开</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="383" />
+        <source>Attach to finding</source>
+        <translation>附加到问题</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="383" />
+        <source>Finding:</source>
+        <translation>问题：</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="387" />
+        <source>Measurement</source>
+        <translation>量测</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="395" />
+        <source>Measurement attached to {0}</source>
+        <translation>量测结果已附加到 {0}</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="405" />
+        <source>Measure</source>
+        <translation>量测</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="415" />
+        <source>&amp;Measure</source>
+        <translation>量测(&amp;M)</translation>
+    </message>
+    <message>
+        <location filename="../measure_tool.py" line="417" />
+        <source>Distances, areas and heights by clicking in the view</source>
+        <translation>在视图中点击量测距离、面积和高度</translation>
     </message>
 </context><context>
     <name>PluginsPanel</name>
@@ -2044,177 +2053,176 @@
 </context><context>
     <name>ProfilePanel</name>
     <message>
-        <location filename="../profile_panel.py" line="1" />
+        <location filename="../measure_tool.py" line="408" />
         <source>Profile</source>
         <translation>剖面</translation>
     </message>
     <message>
-        <location filename="../profile_panel.py" line="1" />
+        <location filename="../measure_tool.py" line="421" />
         <source>&amp;Profile…</source>
         <translation>剖面(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../profile_panel.py" line="1" />
+        <location filename="../measure_tool.py" line="423" />
         <source>Terrain, buildings and corridors along a line or a planned corridor, with its grade</source>
         <translation>沿一条线或规划廊道的地形、建筑和廊道剖面，及其坡度</translation>
     </message>
     <message>
-        <location filename="../profile_panel.py" line="1" />
+        <location filename="../profile_panel.py" line="49" />
         <source>Along a line drawn in the view</source>
         <translation>沿视图中绘制的线</translation>
     </message>
     <message>
-        <location filename="../profile_panel.py" line="1" />
+        <location filename="../profile_panel.py" line="50" />
         <source>Along a planned corridor</source>
         <translation>沿规划廊道</translation>
     </message>
     <message>
-        <location filename="../profile_panel.py" line="1" />
+        <location filename="../profile_panel.py" line="54" />
         <source>Draw line</source>
         <translation>绘制线</translation>
     </message>
     <message>
-        <location filename="../profile_panel.py" line="1" />
+        <location filename="../profile_panel.py" line="56" />
         <source>Click the line's points in the view; Esc finishes and draws the profile</source>
         <translation>在视图中点击线的各点；按 Esc 结束并绘制剖面</translation>
     </message>
     <message>
-        <location filename="../profile_panel.py" line="1" />
+        <location filename="../profile_panel.py" line="67" />
         <source>Samples along the line at most this far apart</source>
         <translation>沿线采样点的最大间距</translation>
     </message>
     <message>
-        <location filename="../profile_panel.py" line="1" />
+        <location filename="../profile_panel.py" line="68" />
         <source>Draw profile</source>
         <translation>绘制剖面</translation>
     </message>
     <message>
-        <location filename="../profile_panel.py" line="1" />
+        <location filename="../profile_panel.py" line="70" />
         <source>Export PNG…</source>
         <translation>导出 PNG…</translation>
     </message>
     <message>
-        <location filename="../profile_panel.py" line="1" />
+        <location filename="../profile_panel.py" line="72" />
         <source>Export CSV…</source>
         <translation>导出 CSV…</translation>
     </message>
     <message>
-        <location filename="../profile_panel.py" line="1" />
+        <location filename="../profile_panel.py" line="78" />
         <source>Step</source>
         <translation>步长</translation>
     </message>
     <message>
-        <location filename="../profile_panel.py" line="1" />
+        <location filename="../profile_panel.py" line="110" />
         <source>Distance along the line (km)</source>
         <translation>沿线距离（千米）</translation>
     </message>
     <message>
-        <location filename="../profile_panel.py" line="1" />
+        <location filename="../profile_panel.py" line="111" />
         <source>Elevation (m above sea level)</source>
         <translation>高程（米，海拔）</translation>
     </message>
     <message>
-        <location filename="../profile_panel.py" line="1" />
+        <location filename="../profile_panel.py" line="112" />
         <source>Grade (%)</source>
         <translation>坡度（%）</translation>
     </message>
     <message>
-        <location filename="../profile_panel.py" line="1" />
+        <location filename="../profile_panel.py" line="113" />
         <source>Terrain</source>
         <translation>地形</translation>
     </message>
     <message>
-        <location filename="../profile_panel.py" line="1" />
+        <location filename="../profile_panel.py" line="114" />
         <source>Buildings (ground to roof)</source>
         <translation>建筑（地面至屋顶）</translation>
     </message>
     <message>
-        <location filename="../profile_panel.py" line="1" />
+        <location filename="../profile_panel.py" line="115" />
         <source>Corridor (heights from the plan)</source>
         <translation>廊道（规划给定高程）</translation>
     </message>
     <message>
-        <location filename="../profile_panel.py" line="1" />
+        <location filename="../profile_panel.py" line="116" />
         <source>Corridor (no heights in the plan: on the terrain)</source>
         <translation>廊道（规划未给高程：取地形）</translation>
     </message>
     <message>
-        <location filename="../profile_panel.py" line="1" />
+        <location filename="../profile_panel.py" line="117" />
         <source>Corridor crossed</source>
         <translation>相交廊道</translation>
     </message>
     <message>
-        <location filename="../profile_panel.py" line="1" />
+        <location filename="../profile_panel.py" line="118" />
         <source>Sea level</source>
         <translation>海平面</translation>
     </message>
     <message>
-        <location filename="../profile_panel.py" line="1" />
+        <location filename="../profile_panel.py" line="119" />
         <source>steepest {grade} at {at} km</source>
         <translation>最大坡度 {grade}，位于 {at} 千米处</translation>
     </message>
     <message>
-        <location filename="../profile_panel.py" line="1" />
+        <location filename="../profile_panel.py" line="120" />
         <source>{length} km · samples every {step} m at most · terrain: {source}</source>
         <translation>全长 {length} 千米 · 采样间距不超过 {step} 米 · 地形：{source}</translation>
     </message>
     <message>
-        <location filename="../profile_panel.py" line="1" />
+        <location filename="../profile_panel.py" line="121" />
         <source>vertical scale exaggerated</source>
         <translation>纵向比例已夸大</translation>
     </message>
     <message>
-        <location filename="../profile_panel.py" line="1" />
+        <location filename="../profile_panel.py" line="122" />
         <source>declared at its border: {grade}</source>
         <translation>边界处竖向形式：{grade}</translation>
     </message>
     <message>
-        <location filename="../profile_panel.py" line="1" />
+        <location filename="../profile_panel.py" line="129" />
         <source>Profile along a drawn line</source>
         <translation>沿绘制线的剖面</translation>
     </message>
     <message>
-        <location filename="../profile_panel.py" line="1" />
+        <location filename="../profile_panel.py" line="167" />
         <source>Profile: click the line's points in the view · Esc finishes</source>
         <translation>剖面：在视图中点击线的各点 · Esc 结束</translation>
     </message>
     <message>
-        <location filename="../profile_panel.py" line="1" />
+        <location filename="../profile_panel.py" line="192" />
         <source>Outside the terrain</source>
         <translation>超出地形范围</translation>
     </message>
     <message>
-        <location filename="../profile_panel.py" line="1" />
+        <location filename="../profile_panel.py" line="230" />
         <source>Draw a line of two points or more, or choose a corridor</source>
         <translation>请绘制至少两个点的线，或选择一条廊道</translation>
     </message>
     <message>
-        <location filename="../profile_panel.py" line="1" />
+        <location filename="../profile_panel.py" line="233" />
         <source>Computing the profile…</source>
         <translation>正在计算剖面…</translation>
     </message>
     <message>
-        <location filename="../profile_panel.py" line="1" />
+        <location filename="../profile_panel.py" line="263" />
         <source>PNG image (*.png)</source>
         <translation>PNG 图像 (*.png)</translation>
     </message>
     <message>
-        <location filename="../profile_panel.py" line="1" />
+        <location filename="../profile_panel.py" line="263" />
         <source>CSV table (*.csv)</source>
         <translation>CSV 表格 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../profile_panel.py" line="1" />
+        <location filename="../profile_panel.py" line="264" />
         <source>Export profile</source>
         <translation>导出剖面</translation>
     </message>
     <message>
-        <location filename="../profile_panel.py" line="1" />
+        <location filename="../profile_panel.py" line="278" />
         <source>Profile written: {0}</source>
         <translation>剖面已写出：{0}</translation>
     </message>
-</context>
-<context>
+</context><context>
     <name>ProjectsTable</name>
     <message>
         <location filename="../projects_table.py" line="38" />
@@ -2632,7 +2640,80 @@ Open it read-only?</source>
         <translation type="vanished">发现未保存的审查会话（{0} 处修改）：联合审查 ▸ 恢复</translation>
     </message>
 </context><context>
+    <name>SeaLevelPanel</name>
+    <message>
+        <location filename="../sea_level_panel.py" line="50" />
+        <source>Sea level or storm surge above today's mean sea level</source>
+        <translation>高于当前平均海平面的海平面或风暴潮水位</translation>
+    </message>
+    <message>
+        <location filename="../sea_level_panel.py" line="51" />
+        <source>Land at or below the level that the sea reaches is shown as water; low land inland that it cannot reach stays dry. Sea walls and tides are not modelled.</source>
+        <translation>低于或等于该水位且与海相连的陆地显示为水面；海水无法到达的内陆低地保持干燥。未考虑海堤和潮汐。</translation>
+    </message>
+    <message>
+        <location filename="../sea_level_panel.py" line="55" />
+        <source>City</source>
+        <translation>城市</translation>
+    </message>
+    <message>
+        <location filename="../sea_level_panel.py" line="55" />
+        <source>Flooded (km²)</source>
+        <translation>淹没面积（km²）</translation>
+    </message>
+    <message>
+        <location filename="../sea_level_panel.py" line="55" />
+        <source>Share of land</source>
+        <translation>占陆地比例</translation>
+    </message>
+    <message>
+        <location filename="../sea_level_panel.py" line="83" />
+        <source>Sea level: {level} m</source>
+        <translation>海平面：{level} 米</translation>
+    </message>
+    <message>
+        <location filename="../sea_level_panel.py" line="111" />
+        <source>{area} km² of the flooded land has no height in the DEM (a default height is used): open a DEM that covers it for a reliable figure.</source>
+        <translation>淹没陆地中有 {area} km² 在数字高程模型中没有高程（使用默认高程）：打开覆盖该区域的数字高程模型以获得可靠数值。</translation>
+    </message>
+    <message>
+        <location filename="../sea_level_panel.py" line="118" />
+        <source>Elsewhere in the region</source>
+        <translation>区域内其他地区</translation>
+    </message>
+    <message>
+        <location filename="../sea_level_panel.py" line="120" />
+        <source>Total</source>
+        <translation>合计</translation>
+    </message>
+    <message>
+        <location filename="../sea_level_panel.py" line="133" />
+        <source>Sea level</source>
+        <translation>海平面</translation>
+    </message>
+    <message>
+        <location filename="../sea_level_panel.py" line="144" />
+        <source>Open DEM</source>
+        <translation>打开数字高程模型</translation>
+    </message>
+    <message>
+        <location filename="../sea_level_panel.py" line="145" />
+        <source>DEM (*.tif *.tiff *.nc *.nc4 *.grd);;All files (*)</source>
+        <translation>数字高程模型 (*.tif *.tiff *.nc *.nc4 *.grd);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../window_files.py" line="291" />
+        <location filename="../sea_level_panel.py" line="164" />
+        <source>Reading DEM {name}…</source>
+        <translation>正在读取数字高程模型 {name}…</translation>
+    </message>
+</context><context>
     <name>SunlightPanel</name>
+    <message>
+        <location filename="../analysis_panel.py" line="30" />
+        <source>Wrote {path}</source>
+        <translation>已写入 {path}</translation>
+    </message>
     <message>
         <location filename="../sunlight_panel.py" line="63" />
         <source>冬至 Winter solstice</source>
@@ -2760,61 +2841,57 @@ Open it read-only?</source>
     </message>
     <message>
         <location filename="../sunlight_panel.py" line="214" />
+        <location filename="../sunlight_panel.py" line="198" />
         <source>The view shows no ground: fly to the area first.</source>
         <translation>视图中没有地面：请先飞至分析范围。</translation>
     </message>
     <message>
         <location filename="../sunlight_panel.py" line="220" />
+        <location filename="../sunlight_panel.py" line="218" />
         <source>Area: four numbers lon_min,lat_min,lon_max,lat_max</source>
         <translation>范围：四个数字 最小经度,最小纬度,最大经度,最大纬度</translation>
     </message>
     <message>
-        <location filename="../sunlight_panel.py" line="244" />
-        <source>Computing the sun's path and the shadows…</source>
-        <translation>正在计算太阳轨迹与阴影…</translation>
-    </message>
-    <message>
-        <location filename="../sunlight_panel.py" line="265" />
+        <location filename="../sunlight_panel.py" line="233" />
         <source>Sunlight: {error}</source>
         <translation>日照分析：{error}</translation>
     </message>
     <message>
-        <location filename="../sunlight_panel.py" line="279" />
+        <location filename="../sunlight_panel.py" line="235" />
+        <source>Computing the sun's path and the shadows…</source>
+        <translation>正在计算太阳轨迹与阴影…</translation>
+    </message>
+    <message>
+        <location filename="../sunlight_panel.py" line="263" />
         <source>Export sunlight</source>
         <translation>导出日照分析结果</translation>
     </message>
     <message>
-        <location filename="../sunlight_panel.py" line="280" />
+        <location filename="../sunlight_panel.py" line="264" />
         <source>GeoJSON (*.geojson);;CSV (*.csv)</source>
         <translation>GeoJSON (*.geojson);;CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../sunlight_panel.py" line="288" />
-        <source>Wrote {path}</source>
-        <translation>已写入 {path}</translation>
-    </message>
-    <message>
-        <location filename="../sunlight_panel.py" line="313" />
+        <location filename="../sunlight_panel.py" line="289" />
         <source>&amp;Analysis</source>
         <translation>分析(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../sunlight_panel.py" line="323" />
+        <location filename="../sunlight_panel.py" line="299" />
         <source>&amp;Sunlight…</source>
         <translation>日照分析(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../sunlight_panel.py" line="325" />
+        <location filename="../sunlight_panel.py" line="301" />
         <source>Hours of direct sun on a day (冬至 / 大寒) over an area, before and after a plan</source>
         <translation>某日（冬至 / 大寒）范围内的直射日照时数，以及规划建设前后的对比</translation>
     </message>
     <message>
-        <location filename="../sunlight_panel.py" line="330" />
+        <location filename="../sunlight_panel.py" line="312" />
         <source>Sunlight</source>
         <translation>日照分析</translation>
     </message>
-</context>
-<context>
+</context><context>
     <name>SwipeHandle</name>
     <message>
         <location filename="../compare.py" line="46" />
@@ -2822,226 +2899,171 @@ Open it read-only?</source>
         <translation>拖动以移动卷帘分隔线</translation>
     </message>
 </context><context>
-    <name>SeaLevelPanel</name>
-    <message>
-        <source>{area} km² of the flooded land has no height in the DEM (a default height is used): open a DEM that covers it for a reliable figure.</source>
-        <translation>淹没陆地中有 {area} km² 在数字高程模型中没有高程（使用默认高程）：打开覆盖该区域的数字高程模型以获得可靠数值。</translation>
-    </message>
-    <message>
-        <source>City</source>
-        <translation>城市</translation>
-    </message>
-    <message>
-        <source>Sea level</source>
-        <translation>海平面</translation>
-    </message>
-    <message>
-        <source>Sea level or storm surge above today's mean sea level</source>
-        <translation>高于当前平均海平面的海平面或风暴潮水位</translation>
-    </message>
-    <message>
-        <source>Land at or below the level that the sea reaches is shown as water; low land inland that it cannot reach stays dry. Sea walls and tides are not modelled.</source>
-        <translation>低于或等于该水位且与海相连的陆地显示为水面；海水无法到达的内陆低地保持干燥。未考虑海堤和潮汐。</translation>
-    </message>
-    <message>
-        <source>Flooded (km²)</source>
-        <translation>淹没面积（km²）</translation>
-    </message>
-    <message>
-        <source>Share of land</source>
-        <translation>占陆地比例</translation>
-    </message>
-    <message>
-        <source>Sea level: {level} m</source>
-        <translation>海平面：{level} 米</translation>
-    </message>
-    <message>
-        <source>Elsewhere in the region</source>
-        <translation>区域内其他地区</translation>
-    </message>
-    <message>
-        <source>Total</source>
-        <translation>合计</translation>
-    </message>
-    <message>
-        <source>Open DEM</source>
-        <translation>打开数字高程模型</translation>
-    </message>
-    <message>
-        <source>DEM (*.tif *.tiff *.nc *.nc4 *.grd);;All files (*)</source>
-        <translation>数字高程模型 (*.tif *.tiff *.nc *.nc4 *.grd);;所有文件 (*)</translation>
-    </message>
-    <message>
-        <source>Reading DEM {name}…</source>
-        <translation>正在读取数字高程模型 {name}…</translation>
-    </message>
-</context>
-<context>
     <name>ViewshedPanel</name>
     <message>
-        <location filename="../viewshed_panel.py" line="63" />
+        <location filename="../viewshed_panel.py" line="62" />
         <source>Viewshed: what the observer sees around</source>
         <translation>可视域：观察点四周可见范围</translation>
     </message>
     <message>
-        <location filename="../viewshed_panel.py" line="64" />
+        <location filename="../viewshed_panel.py" line="63" />
         <source>Sight line: observer to target</source>
         <translation>视线：观察点至目标点</translation>
     </message>
     <message>
-        <location filename="../viewshed_panel.py" line="65" />
+        <location filename="../viewshed_panel.py" line="64" />
         <source>Analysis</source>
         <translation>分析</translation>
     </message>
     <message>
-        <location filename="../viewshed_panel.py" line="73" />
+        <location filename="../viewshed_panel.py" line="72" />
         <source>Pick in the view</source>
         <translation>在视图中点选</translation>
     </message>
     <message>
-        <location filename="../viewshed_panel.py" line="75" />
+        <location filename="../viewshed_panel.py" line="74" />
         <source>Click the observer in the view (and then the target for a sight line); on a building it stands on the roof. Esc stops</source>
         <translation>在视图中点击观察点（视线分析再点击目标点）；点在建筑上即站在屋顶。Esc 结束</translation>
     </message>
     <message>
-        <location filename="../viewshed_panel.py" line="203" />
+        <location filename="../viewshed_panel.py" line="202" />
+        <location filename="../viewshed_panel.py" line="77" />
         <source>Observer</source>
         <translation>观察点</translation>
     </message>
     <message>
-        <location filename="../viewshed_panel.py" line="208" />
+        <location filename="../viewshed_panel.py" line="207" />
+        <location filename="../viewshed_panel.py" line="78" />
         <source>Target</source>
         <translation>目标点</translation>
     </message>
     <message>
-        <location filename="../viewshed_panel.py" line="84" />
+        <location filename="../viewshed_panel.py" line="83" />
         <source>The eye above the ground, or above the roof the observer stands on</source>
         <translation>视点高于地面或所站屋顶的高度</translation>
     </message>
     <message>
-        <location filename="../viewshed_panel.py" line="85" />
+        <location filename="../viewshed_panel.py" line="84" />
         <source>Eye height</source>
         <translation>视点高度</translation>
     </message>
     <message>
-        <location filename="../viewshed_panel.py" line="87" />
+        <location filename="../viewshed_panel.py" line="86" />
         <source>A point this high above the ground or roof is looked for (0: the surface itself)</source>
         <translation>判断高出地面或屋顶该高度的点是否可见（0：地表本身）</translation>
     </message>
     <message>
-        <location filename="../viewshed_panel.py" line="89" />
+        <location filename="../viewshed_panel.py" line="88" />
         <source>Target height</source>
         <translation>目标高度</translation>
     </message>
     <message>
-        <location filename="../viewshed_panel.py" line="92" />
+        <location filename="../viewshed_panel.py" line="91" />
         <source>Radius</source>
         <translation>半径</translation>
     </message>
     <message>
-        <location filename="../viewshed_panel.py" line="95" />
+        <location filename="../viewshed_panel.py" line="94" />
         <source>automatic</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../viewshed_panel.py" line="96" />
+        <location filename="../viewshed_panel.py" line="95" />
         <source>The height field's cell: 1 m up to 1 km, coarser beyond (at most 4 million cells)</source>
         <translation>高度场网格：1 公里内 1 米，更远则加粗（最多 400 万格）</translation>
     </message>
     <message>
-        <location filename="../viewshed_panel.py" line="97" />
+        <location filename="../viewshed_panel.py" line="96" />
         <source>Cell</source>
         <translation>网格</translation>
     </message>
     <message>
-        <location filename="../viewshed_panel.py" line="98" />
+        <location filename="../viewshed_panel.py" line="97" />
         <source>Earth curvature and refraction (k = 0.13)</source>
         <translation>地球曲率与大气折光（k = 0.13）</translation>
     </message>
     <message>
-        <location filename="../viewshed_panel.py" line="102" />
+        <location filename="../viewshed_panel.py" line="101" />
         <source>Run</source>
         <translation>计算</translation>
     </message>
     <message>
-        <location filename="../viewshed_panel.py" line="105" />
+        <location filename="../viewshed_panel.py" line="104" />
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../viewshed_panel.py" line="108" />
+        <location filename="../viewshed_panel.py" line="107" />
         <source>Clear</source>
         <translation>清除</translation>
     </message>
     <message>
-        <location filename="../viewshed_panel.py" line="144" />
+        <location filename="../viewshed_panel.py" line="143" />
         <source>Click the observer in the view · Esc stops</source>
         <translation>在视图中点击观察点 · Esc 结束</translation>
     </message>
     <message>
-        <location filename="../viewshed_panel.py" line="174" />
+        <location filename="../viewshed_panel.py" line="173" />
         <source>Nothing there: click the ground or a building</source>
         <translation>此处无对象：请点击地面或建筑</translation>
     </message>
     <message>
-        <location filename="../viewshed_panel.py" line="179" />
+        <location filename="../viewshed_panel.py" line="178" />
         <source>Now click the target · Esc stops</source>
         <translation>再点击目标点 · Esc 结束</translation>
     </message>
     <message>
-        <location filename="../viewshed_panel.py" line="195" />
+        <location filename="../viewshed_panel.py" line="194" />
         <source>{what}: click it in the view or type lon,lat</source>
         <translation>{what}：请在视图中点击或输入 经度,纬度</translation>
     </message>
     <message>
-        <location filename="../viewshed_panel.py" line="225" />
-        <source>Drawing the lines of sight…</source>
-        <translation>正在计算视线…</translation>
-    </message>
-    <message>
-        <location filename="../viewshed_panel.py" line="249" />
+        <location filename="../viewshed_panel.py" line="212" />
         <source>Viewshed: {error}</source>
         <translation>可视域：{error}</translation>
     </message>
     <message>
-        <location filename="../viewshed_panel.py" line="264" />
+        <location filename="../viewshed_panel.py" line="213" />
+        <source>Drawing the lines of sight…</source>
+        <translation>正在计算视线…</translation>
+    </message>
+    <message>
+        <location filename="../viewshed_panel.py" line="256" />
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../viewshed_panel.py" line="265" />
+        <location filename="../viewshed_panel.py" line="257" />
         <source>GeoJSON (*.geojson)</source>
         <translation>GeoJSON (*.geojson)</translation>
     </message>
     <message>
-        <location filename="../viewshed_panel.py" line="273" />
-        <source>Wrote {path}</source>
-        <translation>已写入 {path}</translation>
-    </message>
-    <message>
-        <location filename="../viewshed_panel.py" line="292" />
+        <location filename="../viewshed_panel.py" line="267" />
         <source>Viewshed</source>
         <translation>可视域</translation>
     </message>
     <message>
-        <location filename="../viewshed_panel.py" line="304" />
+        <location filename="../viewshed_panel.py" line="279" />
         <source>&amp;Viewshed…</source>
         <translation>可视域分析(&amp;V)…</translation>
     </message>
     <message>
-        <location filename="../viewshed_panel.py" line="305" />
+        <location filename="../viewshed_panel.py" line="280" />
         <source>What an observer sees of the terrain and the buildings around</source>
         <translation>观察点能看到的四周地形与建筑</translation>
     </message>
     <message>
-        <location filename="../viewshed_panel.py" line="307" />
+        <location filename="../viewshed_panel.py" line="282" />
         <source>Sight &amp;line</source>
         <translation>视线分析(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../viewshed_panel.py" line="308" />
+        <location filename="../viewshed_panel.py" line="283" />
         <source>Whether an observer sees a point, and what blocks the view</source>
         <translation>观察点能否看到目标点，以及被什么遮挡</translation>
     </message>
-</context>
-</TS>
+    <message>
+        <source>Wrote {path}</source>
+        <translation type="vanished">已写入 {path}</translation>
+    </message>
+</context></TS>
