@@ -14,7 +14,9 @@ its peak memory (``ru_maxrss``) is its own:
 Frames (offscreen, 1280×720, the region's terrain under the cloud, an orbit around it): the scene without the
 cloud (``scene_only``), the cloud drawn through ``PointsVisual`` at the renderer's budget with the camera still
 (``budget``: what a still frame draws) and moving (``moving``: the interactive point budget, settled over the
-first frames of the orbit, as a drag in the app), and the whole cloud (budget lifted, the naive way);
+first frames of the orbit, as a drag in the app) — both drawn the renderer's way (software GL: splatted on the
+CPU, ``ydtwin.render.splat``) — then the budget drawn as VTK point actors (``budget_actors``: the GPU way, and
+the software way before splatting), and the whole cloud (budget lifted, VTK actors: the naive way);
 ``budget_build_s`` is the level of detail's time (voxel thinning, colours, tiles). One JSON
 object per line; everything runs twice — idle, and with a spinning process keeping the other core busy::
 
@@ -126,8 +128,10 @@ def _child_frames(path: str, frames: int) -> None:
     focal = np.array(cam.focal_point)
     offset = np.array(cam.position) - focal
     radius, height = float(np.hypot(offset[0], offset[1])), float(offset[2])
-    for mode in ("scene_only", "budget", "moving", "full"):
+    for mode in ("scene_only", "budget", "moving", "budget_actors", "full"):
         PointsVisual.budget_override = len(layer.data) if mode == "full" else None
+        # the renderer's own way (software GL: splatted on the CPU), then VTK point actors as on a GPU
+        PointsVisual.draw_override = "actors" if mode in ("budget_actors", "full") else None
         layer.visible = mode != "scene_only"  # the region under the cloud, without it: what the points add
         view.set_interacting(False)
         t0 = time.perf_counter()
@@ -149,6 +153,8 @@ def _child_frames(path: str, frames: int) -> None:
             shown.append(visual.points_shown if layer.visible else 0)
         steady = times[1:] if mode != "moving" else times[-frames:]  # the first frame uploads the points
         out[f"{mode}_points_drawn"] = int(np.median(shown[-len(steady):]))
+        if layer.visible:
+            out[f"{mode}_drawn_as"] = "CPU splat" if visual.splatting else "VTK point actors"
         out[f"{mode}_build_s"] = round(build_s, 2)
         out[f"{mode}_first_frame_ms"] = round(times[0] * 1000, 1)
         out[f"{mode}_frame_ms"] = round(float(np.median(steady)) * 1000, 1)
@@ -195,6 +201,8 @@ def measure(files: dict[str, Path], load: str, frames: int) -> list[dict]:
         frames_row = {"load": load, "kind": "frames", **_run("--child-frames", str(files["LAZ"]), str(frames))}
         frames_row["full_vs_budget_frame_time"] = round(frames_row["full_frame_ms"] / frames_row["budget_frame_ms"], 2)
         frames_row["full_vs_moving_frame_time"] = round(frames_row["full_frame_ms"] / frames_row["moving_frame_ms"], 2)
+        frames_row["actors_vs_budget_frame_time"] = round(frames_row["budget_actors_frame_ms"]
+                                                          / frames_row["budget_frame_ms"], 2)
         print(json.dumps(frames_row), flush=True)
         rows.append(frames_row)
     finally:

@@ -14,9 +14,12 @@ RED = np.array([230, 64, 51])  # ASPRS building (class 6) in ydtwin's palette
 BROWN = np.array([168, 122, 76])  # ground (class 2)
 
 
-@pytest.fixture(scope="module")
-def cloud_view(region_data, tmp_path_factory):
+@pytest.fixture(scope="module", params=["splat", "actors"])
+def cloud_view(request, region_data, tmp_path_factory):
+    """The block's cloud over the region, drawn the software-GL way (splatted on the CPU) and the GPU way
+    (VTK point actors): every test here holds for both."""
     from ydtwin.render.backend import prepare_offscreen
+    from ydtwin.render.points import PointsVisual
 
     prepare_offscreen()
     import pyvista as pv
@@ -35,9 +38,14 @@ def cloud_view(region_data, tmp_path_factory):
     theme.multi_samples = 0
     plotter = pv.Plotter(off_screen=True, window_size=[800, 600], theme=theme, lighting=None)
     view = SceneView(scene, plotter, request_render=plotter.render)
-    scene.add(loaded.layer)
-    view.set_view("block")
-    yield scene, view, plotter, loaded.layer
+    PointsVisual.draw_override = request.param
+    try:
+        scene.add(loaded.layer)
+        view.set_view("block")
+        assert view.visuals[loaded.layer.id].splatting == (request.param == "splat")
+        yield scene, view, plotter, loaded.layer
+    finally:
+        PointsVisual.draw_override = None
     scene.layers.remove(loaded.layer)
     view.close()
     plotter.close()
@@ -50,8 +58,9 @@ def _utm_display(view, plotter, x_rel, y_rel, z_rel):
     lon, lat = Transformer.from_crs(32651, 4326, always_xy=True).transform(SW[0] + x_rel, SW[1] + y_rel)
     x, y = view.scene.projection.to_scene(np.array([lon]), np.array([lat]))
     visual = view.visuals[[k for k, v in view.visuals.items() if v.layer.kind == "pointcloud"][0]]
-    actor = visual.actors[0]
-    z = actor.position[2] + z_rel  # the tile's ground sits at its actor's height
+    # the tile's ground sits at its origin's height (its actor's position when points are VTK actors)
+    ground = visual._splat.tiles[0][2][2] if visual._splat is not None else visual.actors[0].position[2]
+    z = ground + z_rel
     ren = plotter.renderer
     ren.SetWorldPoint(float(x[0]), float(y[0]), float(z), 1.0)
     ren.WorldToDisplay()
@@ -116,7 +125,10 @@ def test_point_budget_holds(cloud_view):
         PointsVisual.budget_override = 10_000
         visual.rebuild()
         assert 4_000 < visual.points_drawn <= 10_000 and visual.voxel_m > 0
-        spans = [np.ptp(np.asarray(a._ydtwin_mesh.points), axis=0)[:2] for a in visual.actors]
+        if visual.splatting:
+            spans = [np.ptp(local, axis=0)[:2] for local, _rgb, _origin in visual._splat.tiles]
+        else:
+            spans = [np.ptp(np.asarray(a._ydtwin_mesh.points), axis=0)[:2] for a in visual.actors]
         assert max(s.max() for s in spans) > 250  # still covers the 300 m block
     finally:
         PointsVisual.budget_override = None
@@ -198,22 +210,32 @@ def test_a_moving_camera_draws_an_even_share_then_the_whole_cloud(cloud_view):
     scene, view, plotter, layer = cloud_view
     visual = view.visuals[layer.id]
     whole = visual.points_drawn
-    whole_mesh = visual.actors[0]._ydtwin_mesh
+    whole_mesh = None if visual.splatting else visual.actors[0]._ydtwin_mesh
     try:
         view.ctx.point_budget.points = whole // 5
         view.set_interacting(True)
         plotter.render()
         assert 0.7 * whole / 5 <= visual.points_shown <= whole / 5
-        shown = [a for a in visual.actors if a.GetVisibility()]
-        assert shown and all(a._ydtwin_mesh is not whole_mesh for a in shown)
-        for actor in shown:  # one copy of the points: the lighter actor draws the first of the same array
-            assert np.shares_memory(np.asarray(actor._ydtwin_mesh.points), np.asarray(whole_mesh.points))
-            span = np.ptp(np.asarray(actor._ydtwin_mesh.points)[: actor._ydtwin_mesh.n_verts], axis=0)
-            assert span[:2].min() > 250  # the first share covers the whole 300 m block
+        if visual.splatting:  # the first points of each tile (in random order: an even share of it)
+            assert sum(visual._splat.counts) == visual.points_shown
+            assert 0 < visual._splat.points_splatted <= visual.points_shown
+            for (local, _rgb, _origin), count in zip(visual._splat.tiles, visual._splat.counts, strict=True):
+                assert np.ptp(local[:count], axis=0)[:2].min() > 250  # the first share covers the 300 m block
+        else:
+            shown = [a for a in visual.actors if a.GetVisibility()]
+            assert shown and all(a._ydtwin_mesh is not whole_mesh for a in shown)
+            for actor in shown:  # one copy of the points: the lighter actor draws the first of the same array
+                assert np.shares_memory(np.asarray(actor._ydtwin_mesh.points), np.asarray(whole_mesh.points))
+                span = np.ptp(np.asarray(actor._ydtwin_mesh.points)[: actor._ydtwin_mesh.n_verts], axis=0)
+                assert span[:2].min() > 250  # the first share covers the whole 300 m block
         img = np.asarray(Image.fromarray(plotter.screenshot(return_img=True)).convert("RGB")).astype(int)
         assert (np.abs(img - RED).max(axis=2) < 45).sum() > 50
         assert visual.triangles == 0  # points do not count against the buildings' triangle budget
     finally:
         view.set_interacting(False)
     plotter.render()
-    assert visual.points_shown == whole and [a for a in visual.actors if a.GetVisibility()] == [visual.actors[0]]
+    assert visual.points_shown == whole
+    if visual.splatting:
+        assert visual._splat.counts == [len(t[0]) for t in visual._splat.tiles]
+    else:
+        assert [a for a in visual.actors if a.GetVisibility()] == [visual.actors[0]]

@@ -15,6 +15,7 @@ from vtkmodules.vtkRenderingCore import (
     vtkTextActor,
     vtkTextProperty,
     vtkTextRenderer,
+    vtkTexture,
     vtkWindowToImageFilter,
     vtkWorldPointPicker,
 )
@@ -24,5 +25,5 @@ __all__ = [
     "VTK_FONT_FILE", "numpy_to_vtk", "vtkActor2D", "vtkBillboardTextActor3D", "vtkCellArray", "vtkCellPicker",
     "vtkCoordinate", "vtkImageData", "vtkImageMapper", "vtkPoints", "vtkPolyData", "vtkPolyDataMapper",
     "vtkPolyDataMapper2D", "vtkRenderer", "vtkTextActor", "vtkTextProperty", "vtkTextRenderer",
-    "vtkTextureObject", "vtkWindowToImageFilter", "vtkWorldPointPicker", "vtk_to_numpy",
+    "vtkTexture", "vtkTextureObject", "vtkWindowToImageFilter", "vtkWorldPointPicker", "vtk_to_numpy",
 ]

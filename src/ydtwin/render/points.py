@@ -16,6 +16,10 @@ from the frame times measured while moving, so that the whole frame — terrain,
 Heights stay true (not exaggerated), like the buildings': each tile's ground (the median of its ground-class
 points, else its lowest points) is set on the terrain surface.
 
+In software GL (Mesa's llvmpipe) the points are not VTK actors: ``ydtwin.render.splat`` projects and splats
+them on the CPU each frame and one quad draws them with their depth — several times faster there, at the same
+look (pixels, colours, depth against the scene). Shaded points (lit spheres) stay VTK actors.
+
 Eye-dome lighting was tried and left out: VTK's pass (pyvista ``enable_eye_dome_lighting``) works on the whole
 renderer, and on the region it rims every depth edge of the scene — coast, lake shores, relief, boundaries — in
 black, while 2-pixel points gain little from it. ``layer.shaded`` draws the points as lit spheres instead (with a
@@ -67,6 +71,8 @@ def point_budget(render_window) -> int:
 class PointsVisual(Visual):
     #: set to draw a fixed number of points whatever the renderer (benchmarks, tests); None: ``point_budget``
     budget_override: int | None = None
+    #: "splat" or "actors" whatever the renderer (benchmarks, tests); None: splatted in software GL
+    draw_override: str | None = None
 
     def __init__(self, layer, ctx) -> None:
         super().__init__(layer, ctx)
@@ -84,6 +90,11 @@ class PointsVisual(Visual):
         #: actor under its point count, lighter ones (``LEVEL_STEP``) added as they are first needed
         self._tiles: list[tuple[pv.PolyData, np.ndarray, dict, dict[int, object]]] = []
         self._observer: int | None = None
+        #: software GL: the points are splatted on the CPU (``ydtwin.render.splat``), not VTK actors
+        self.splatting = False
+        self._splat = None
+        #: per tile of a splatted cloud: the data index of each of its points
+        self._tile_index: list[np.ndarray] = []
 
     def budget(self) -> int:
         if self.budget_override is not None:
@@ -104,13 +115,29 @@ class PointsVisual(Visual):
         self._legend, self._bar, self._index = [], None, {}
         self.points_drawn, self.voxel_m = 0, 0.0
         budget = self.budget()  # asks the GL context: here, on the UI thread
+        self.splatting = self._splats()
+        rgb = self.splatting
         runner = getattr(self.ctx, "run_in_background", None)
         if runner is None:
-            self._realise(self.prepare(budget))
+            self._realise(self.prepare(budget, rgb=rgb))
             return
         token = object()
         self._pending = token
-        runner(lambda: self.prepare(budget), lambda prepared: self._prepared_ready(token, prepared))
+        runner(lambda: self.prepare(budget, rgb=rgb), lambda prepared: self._prepared_ready(token, prepared))
+
+    def _splats(self) -> bool:
+        """Whether this cloud is splatted on the CPU: in software GL, unless drawn as lit spheres."""
+        if self.layer.shaded or self.draw_override == "actors":
+            return False
+        if self.draw_override == "splat":
+            return True
+        from ydtwin.render.backend import gl_info
+
+        try:
+            info = gl_info(self.ctx.plotter.render_window)
+        except Exception:  # noqa: BLE001 - no capability report yet: assume the slower case
+            return True
+        return info.renderer == "unknown" or info.software
 
     def _prepared_ready(self, token, prepared: dict) -> None:
         if token is not self._pending:  # removed or rebuilt meanwhile
@@ -123,9 +150,10 @@ class PointsVisual(Visual):
         if ready is not None:
             ready(self)
 
-    def prepare(self, budget: int) -> dict:
+    def prepare(self, budget: int, *, rgb: bool = False) -> dict:
         """Everything but the VTK objects: the points drawn (voxel LOD within ``budget``), their colours and
-        tiles with their origins. Safe in a worker thread."""
+        tiles with their origins (``rgb``: numeric colourings as RGB through their colormap too, for
+        splatting). Safe in a worker thread."""
         layer: PointCloudLayer = self.layer  # type: ignore[assignment]
         shown = np.flatnonzero(layer.shown_mask())
         out: dict = {"tiles": [], "points": 0, "voxel_m": 0.0, "legend": [], "bar": None}
@@ -135,6 +163,8 @@ class PointsVisual(Visual):
         pick, out["voxel_m"] = voxel_subsample(xyz, budget)
         index, xyz = shown[pick], xyz[pick]
         colours, scalars, out["legend"], out["bar"] = self._colouring(index)
+        if rgb and colours is None:
+            colours = _through_colormap(scalars, out["bar"])
         x0, y0 = np.floor(xyz[:, :2].min(axis=0) / POINT_TILE_M) * POINT_TILE_M
         x1, y1 = xyz[:, :2].max(axis=0) + 1.0
         grid = TileGrid(x0, y0, max(x1, x0 + 1.0), max(y1, y0 + 1.0), tile_size=POINT_TILE_M)
@@ -154,7 +184,7 @@ class PointsVisual(Visual):
             origin[2] = ground
             local = to_local(xyz[sel], origin)
             origin[2] = self._terrain_top(xyz[sel])
-            values = colours[sel] if colours is not None else scalars[sel]
+            values = colours[sel] if colours is not None and (rgb or scalars is None) else scalars[sel]
             out["tiles"].append((key, origin, local, values, index[sel]))
         out["points"] = len(index)
         return out
@@ -165,6 +195,9 @@ class PointsVisual(Visual):
         self._legend = [(tr(name).format(*args), colour) for name, args, colour in prepared["legend"]]
         bar = prepared["bar"]
         self._bar = None if bar is None else (tr(bar[0]), bar[1], bar[2])
+        if self.splatting:
+            self._realise_splat(prepared)
+            return
         for key, origin, local, values, index in prepared["tiles"]:
             cloud = pv.PolyData(local)
             options = dict(point_size=layer.point_size, render_points_as_spheres=layer.shaded,
@@ -184,6 +217,40 @@ class PointsVisual(Visual):
         if self._observer is None:
             self._observer = self.ctx.plotter.renderer.AddObserver("StartEvent", lambda *_: self.update_level())
         self.update_level()
+
+    def _realise_splat(self, prepared: dict) -> None:
+        from ydtwin.render.splat import SplatLayer
+
+        layer: PointCloudLayer = self.layer  # type: ignore[assignment]
+        tiles, lo, hi = [], np.full(3, np.inf), np.full(3, -np.inf)
+        self._tile_index = []
+        for _key, origin, local, values, index in prepared["tiles"]:
+            tiles.append((np.ascontiguousarray(local, dtype=np.float32), np.ascontiguousarray(values, np.uint8),
+                          np.asarray(origin, dtype=float)))
+            self._tile_index.append(index)
+            lo = np.minimum(lo, origin + local.min(axis=0))
+            hi = np.maximum(hi, origin + local.max(axis=0))
+        self.points_drawn, self.voxel_m = prepared["points"], prepared["voxel_m"]
+        self.points_shown = self.points_drawn
+        self.triangles = 0
+        if not tiles:
+            return
+        bounds = (lo[0], hi[0], lo[1], hi[1], lo[2], hi[2])
+        self._splat = SplatLayer(self.ctx.plotter, bounds, point_size=int(round(layer.point_size)),
+                                 name=f"points-{layer.id}-splat")
+        self._splat.set_tiles(tiles)
+        self._splat.actor._ydtwin_layer = layer.id
+        self.actors.append(self._splat.actor)
+        self._splat.set_opacity(layer.opacity)
+        if self._observer is None:
+            self._observer = self.ctx.plotter.renderer.AddObserver("StartEvent", lambda *_: self.update_level())
+        self.update_level()
+
+    def apply_opacity(self) -> None:
+        if self._splat is not None:
+            self._splat.set_opacity(self.layer.opacity)
+        else:
+            super().apply_opacity()
 
     def _tile_actor(self, tile, count: int, index: np.ndarray | None = None):
         """The actor drawing the first ``count`` points of ``tile`` (made now if it is not there yet)."""
@@ -211,7 +278,7 @@ class PointsVisual(Visual):
         """Before each frame: every tile whole when the camera is still; while it moves, the share of each
         tile's points that keeps the clouds within the interactive budget (``RenderContext.point_budget``),
         rounded down to a power of ``LEVEL_STEP``."""
-        if not self._tiles:
+        if not self._tiles and self._splat is None:
             return
         visible = self.layer.visible
         step = 0
@@ -220,6 +287,12 @@ class PointsVisual(Visual):
             if budget < self.points_drawn:
                 step = int(np.ceil(np.log(budget / self.points_drawn) / np.log(LEVEL_STEP) - 1e-9))
         shown = 0
+        if self._splat is not None:
+            sizes = [len(t[0]) for t in self._splat.tiles]
+            self._splat.counts = [max(int(n * LEVEL_STEP**step), min(n, MIN_LEVEL_POINTS)) for n in sizes]
+            self._splat.actor.SetVisibility(visible)
+            self.points_shown = sum(self._splat.counts) if visible else 0
+            return
         for tile in self._tiles:
             cloud, _origin, _options, actors = tile
             n = cloud.n_points
@@ -274,8 +347,23 @@ class PointsVisual(Visual):
         index = self._index.get(id(actor))
         if index is None or not 0 <= cell_id < len(index):
             return None
+        return self._describe(int(index[cell_id]))
+
+    def pick_pixel(self, x: int, y: int) -> tuple[dict, float, np.ndarray] | None:
+        """A splatted cloud's point drawn at display pixel (x, y) (or within a few pixels) in the last frame:
+        (its attributes, its distance along the view axis, its scene position), else None."""
+        if self._splat is None or not self.layer.visible:
+            return None
+        found = self._splat.pick(x, y)
+        if found is None:
+            return None
+        tile, i, distance = found
+        local, _rgb, origin = self._splat.tiles[tile]
+        return self._describe(int(self._tile_index[tile][i])), distance, origin + local[i].astype(float)
+
+    def _describe(self, k: int) -> dict:
         layer: PointCloudLayer = self.layer  # type: ignore[assignment]
-        data, k = layer.data, int(index[cell_id])
+        data = layer.data
         record = {"layer": layer.name, "class": f"{data.classification[k]} {class_name(int(data.classification[k]))}",
                   "elevation_m": round(float(data.xyz[k, 2]), 2), "intensity": int(data.intensity[k]),
                   "return_number": int(data.return_number[k])}
@@ -287,10 +375,23 @@ class PointsVisual(Visual):
         self._index = {}
         self._pending = None
         self._tiles = []
+        self._tile_index = []
+        if self._splat is not None:
+            self._splat.detach()
+            self._splat = None
         if self._observer is not None:
             self.ctx.plotter.renderer.RemoveObserver(self._observer)
             self._observer = None
         super().remove()
+
+
+def _through_colormap(values: np.ndarray, bar: tuple) -> np.ndarray:
+    """uint8 RGB of numeric ``values`` through the colour bar's colormap and range (as VTK would map them)."""
+    import matplotlib
+
+    _title, (lo, hi), cmap = bar
+    t = np.clip((np.asarray(values, dtype=float) - lo) / (hi - lo if hi > lo else 1.0), 0.0, 1.0)
+    return np.round(matplotlib.colormaps[cmap](t)[:, :3] * 255).astype(np.uint8)
 
 
 def _first_points(cloud: pv.PolyData, count: int) -> pv.PolyData:

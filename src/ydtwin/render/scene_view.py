@@ -511,8 +511,28 @@ class SceneView(SceneCamera):
                         if highlight and isinstance(info.get("building"), int):
                             self.highlight(visual.layer, info["building"])
                     break
+        splatted = self._pick_splatted(x, y, picker.GetPickPosition() if hit else None)
+        if splatted is not None:
+            info = splatted
         if highlight and (info is None or not isinstance(info.get("building"), int)):
             self.highlight(None, -1)
+        return info
+
+    def _pick_splatted(self, x: int, y: int, hit_xyz) -> dict | None:
+        """The point of a splatted cloud (software GL: not VTK geometry) drawn at pixel (x, y), when it lies
+        nearer the eye than what the cell picker hit there (``hit_xyz``; None: it hit nothing)."""
+        view = self.plotter.renderer.GetActiveCamera().GetViewTransformMatrix()
+        row = np.array([view.GetElement(2, j) for j in range(4)])
+        hit_distance = np.inf if hit_xyz is None else -float(row @ np.r_[np.asarray(hit_xyz, float), 1.0])
+        best = None
+        for visual in self.visuals.values():
+            found = visual.pick_pixel(x, y) if isinstance(visual, PointsVisual) else None
+            if found is not None and found[1] < hit_distance and (best is None or found[1] < best[1]):
+                best = found
+        if best is None:
+            return None
+        info, _distance, xyz = best
+        info["picked_xyz"] = tuple(round(float(v), 2) for v in xyz)
         return info
 
     HIGHLIGHT_COLOUR = (1.0, 0.85, 0.1)
