@@ -176,6 +176,7 @@ class PointsVisual(Visual):
         rng = np.random.default_rng(0)  # the same order every time: the same lighter frames
         for a, b in zip(starts, np.r_[starts[1:], len(order)], strict=True):
             sel = rng.permutation(order[a:b])  # any first share of a tile covers it evenly
+            sel = _nearby_within_levels(sel, xyz)
             key = int(tile[sel[0]])
             origin = grid.origin(key // grid.shape[1], key % grid.shape[1])
             ground_pts = sel[cls[index[sel]] == GROUND_CLASS]
@@ -383,6 +384,34 @@ class PointsVisual(Visual):
             self.ctx.plotter.renderer.RemoveObserver(self._observer)
             self._observer = None
         super().remove()
+
+
+def _nearby_within_levels(sel: np.ndarray, xyz: np.ndarray) -> np.ndarray:
+    """``sel`` (a tile's points in random order) with the points of each level band — between one lighter
+    actor's count and the next (``LEVEL_STEP``) — in Z order: each first share is the same set of points,
+    and neighbours on the ground come one after another (fewer cache misses when they are splatted)."""
+    n = len(sel)
+    bounds, step = {0, n, min(n, MIN_LEVEL_POINTS)}, 1
+    while int(n * LEVEL_STEP**step) >= MIN_LEVEL_POINTS:  # the counts ``update_level`` draws
+        bounds.add(int(n * LEVEL_STEP**step))
+        step += 1
+    bounds = sorted(bounds, reverse=True)
+    lo = xyz[sel, :2].min(axis=0)
+    cell = max(float(np.ptp(xyz[sel, :2], axis=0).max()) / 65535.0, 1e-9)
+    q = ((xyz[sel, :2] - lo) / cell).astype(np.uint64)
+    code = _spread_bits(q[:, 0]) | (_spread_bits(q[:, 1]) << np.uint64(1))
+    out = sel.copy()
+    for b, a in zip(bounds[:-1], bounds[1:], strict=True):
+        out[a:b] = sel[a:b][np.argsort(code[a:b], kind="stable")]
+    return out
+
+
+def _spread_bits(v: np.ndarray) -> np.ndarray:
+    """16-bit integers with a zero bit between each of their bits (a Z-order code's half)."""
+    v = v & np.uint64(0xFFFF)
+    for shift, mask in ((8, 0x00FF00FF), (4, 0x0F0F0F0F), (2, 0x33333333), (1, 0x55555555)):
+        v = (v | (v << np.uint64(shift))) & np.uint64(mask)
+    return v
 
 
 def _through_colormap(values: np.ndarray, bar: tuple) -> np.ndarray:

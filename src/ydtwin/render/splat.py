@@ -33,8 +33,10 @@ DEPTH_STEPS = float((1 << 24) - 1)
 DEPTH_NUDGE = 2e-4
 
 _VS_POSITION = """//VTK::PositionVC::Impl
-  // the quad covers the viewport whatever the camera: its corners 0–3 are the viewport's corners
-  gl_Position = vec4((gl_VertexID == 1 || gl_VertexID == 2) ? 1.0 : -1.0, gl_VertexID >= 2 ? 1.0 : -1.0, 0.0, 1.0);
+  // whatever the camera, the quad covers the part of the viewport where points were splatted: its corners
+  // 0–3 are that box's (splatBox: x0, y0, x1, y1 in normalised device coordinates)
+  gl_Position = vec4((gl_VertexID == 1 || gl_VertexID == 2) ? splatBox.z : splatBox.x,
+                     gl_VertexID >= 2 ? splatBox.w : splatBox.y, 0.0, 1.0);
 """
 _FS_LIGHT = """//VTK::Light::Impl
   {
@@ -51,69 +53,102 @@ _FS_LIGHT = """//VTK::Light::Impl
 """
 
 
-@numba.njit(cache=True, nogil=True)
-def splat_points(local, rgb, count, clip, view_z, width, height, size, base_id, dist, colour, index):
-    """Splat the first ``count`` points of ``local`` (float32, tile coordinates) into the frame: ``clip`` (4 × 4)
-    takes tile coordinates to clip space, ``view_z`` (4) to the view-space z (negative in front of the eye).
-    Each point covers ``size`` × ``size`` pixels; a pixel keeps its nearest point (distance in ``dist``, packed
-    RGBA in ``colour``, ``base_id`` + the point's position in ``index``)."""
+EMPTY = np.uint64(0xFFFFFFFFFFFFFFFF)
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _splat_range(local, a, b, clip, view_z, near, scale, width, height, size, keys, box):
+    """Splat points ``a``–``b`` of ``local`` (float32, tile coordinates) into ``keys``: ``clip`` (4 × 4) takes
+    tile coordinates to clip space, ``view_z`` (4) to the view-space z (negative in front of the eye). Each
+    point covers ``size`` × ``size`` pixels; a pixel keeps its nearest point as one 64-bit key — its distance
+    along the view axis in 32 bits from ``near`` (× ``scale``) above, the point's index below — so that one
+    write per pixel keeps both. Returns how many points landed in the view; widens ``box`` (x0, y0, x1, y1,
+    pixels) to hold them."""
     half_size = 0.5 * size
     drawn = 0
-    for i in range(count):
+    for i in range(a, b):
         x = np.float64(local[i, 0])
         y = np.float64(local[i, 1])
         z = np.float64(local[i, 2])
         w = clip[3, 0] * x + clip[3, 1] * y + clip[3, 2] * z + clip[3, 3]
         if w <= 0.0:
             continue
-        d = -(view_z[0] * x + view_z[1] * y + view_z[2] * z + view_z[3])
-        if d <= 0.0:
-            continue
-        nx = (clip[0, 0] * x + clip[0, 1] * y + clip[0, 2] * z + clip[0, 3]) / w
-        ny = (clip[1, 0] * x + clip[1, 1] * y + clip[1, 2] * z + clip[1, 3]) / w
-        nz = (clip[2, 0] * x + clip[2, 1] * y + clip[2, 2] * z + clip[2, 3]) / w
-        if nz < -1.0 or nz > 1.0 or nx < -2.0 or nx > 2.0 or ny < -2.0 or ny > 2.0:
-            continue  # beyond the clipping planes, or well outside the view
+        inv = 1.0 / w
+        nz = (clip[2, 0] * x + clip[2, 1] * y + clip[2, 2] * z + clip[2, 3]) * inv
+        if nz < -1.0 or nz > 1.0:
+            continue  # beyond the clipping planes
+        nx = (clip[0, 0] * x + clip[0, 1] * y + clip[0, 2] * z + clip[0, 3]) * inv
+        ny = (clip[1, 0] * x + clip[1, 1] * y + clip[1, 2] * z + clip[1, 3]) * inv
+        if nx < -2.0 or nx > 2.0 or ny < -2.0 or ny > 2.0:
+            continue  # well outside the view
         # the pixels whose centres lie in the size × size square around the point (as GL rasterises points)
         px = int(np.floor((nx * 0.5 + 0.5) * width - half_size + 0.5))
         py = int(np.floor((ny * 0.5 + 0.5) * height - half_size + 0.5))
         if px >= width or py >= height or px + size <= 0 or py + size <= 0:
             continue
-        c = (np.uint32(rgb[i, 0]) | (np.uint32(rgb[i, 1]) << np.uint32(8))
-             | (np.uint32(rgb[i, 2]) << np.uint32(16)) | np.uint32(0xFF000000))
+        d = -(view_z[0] * x + view_z[1] * y + view_z[2] * z + view_z[3])
+        q = min(max((d - near) * scale, 0.0), 4294967294.0)
+        key = (np.uint64(q) << np.uint64(32)) | np.uint64(i)
+        box[0] = min(box[0], px)
+        box[1] = min(box[1], py)
+        box[2] = max(box[2], px + size)
+        box[3] = max(box[3], py + size)
         for yy in range(max(py, 0), min(py + size, height)):
+            row = keys[yy]
             for xx in range(max(px, 0), min(px + size, width)):
-                if d < dist[yy, xx]:
-                    dist[yy, xx] = d
-                    colour[yy, xx] = c
-                    index[yy, xx] = base_id + i
+                if key < row[xx]:
+                    row[xx] = key
         drawn += 1
     return drawn
 
 
-@numba.njit(cache=True, nogil=True)
-def _depth_range(dist):
-    lo, hi = np.inf, -np.inf
-    for v in dist.ravel():
-        if v < np.inf:
-            lo = min(lo, v)
-            hi = max(hi, v)
-    return lo, hi
+@numba.njit(parallel=True, cache=True, nogil=True)
+def splat_points(local, starts, counts, clips, view_zs, near, far, size, keys, spare):
+    """Splat the first ``counts[t]`` points of each tile ``t`` (from ``starts[t]`` in ``local``; its matrices
+    ``clips[t]``, ``view_zs[t]``) into ``keys`` (height × width, all ``EMPTY`` on entry): two threads, each
+    half of every tile's points into a buffer of its own (``spare`` the second), then the nearer of the two
+    per pixel — the same image however the threads run. Returns how many points landed in the view and the
+    box of pixels they cover (x0, y0, x1, y1; x1, y1 past the last)."""
+    height, width = keys.shape
+    scale = 4294967294.0 / (far - near)
+    drawn = np.zeros(2, np.int64)
+    boxes = np.empty((2, 4), np.int64)
+    boxes[:, 0:2] = 1 << 40
+    boxes[:, 2:4] = -(1 << 40)
+    for part in numba.prange(2):
+        buf = keys if part == 0 else spare
+        if part == 1:
+            buf[:, :] = EMPTY
+        for t in range(len(starts)):
+            half = counts[t] // 2
+            a = starts[t] + (0 if part == 0 else half)
+            b = starts[t] + (half if part == 0 else counts[t])
+            drawn[part] += _splat_range(local, a, b, clips[t], view_zs[t], near, scale, width, height, size, buf,
+                                        boxes[part])
+    for yy in numba.prange(height):
+        for xx in range(width):
+            if spare[yy, xx] < keys[yy, xx]:
+                keys[yy, xx] = spare[yy, xx]
+    box = np.array([max(min(boxes[0, 0], boxes[1, 0]), 0), max(min(boxes[0, 1], boxes[1, 1]), 0),
+                    min(max(boxes[0, 2], boxes[1, 2]), width), min(max(boxes[0, 3], boxes[1, 3]), height)])
+    return drawn[0] + drawn[1], box
 
 
 @numba.njit(cache=True, nogil=True)
-def _pack_depth(dist, near, far, nudge, packed):
-    """Each pixel's distance as 24 bits between ``near`` and ``far`` (alpha 255), nudged towards the eye."""
-    span = far - near
-    flat, out = dist.ravel(), packed.ravel()
+def _resolve(keys, rgb, colour, depth):
+    """Each pixel's colour (RGBA, alpha 255 where a point is drawn, else 0) and the 24 upper bits of its
+    distance (alpha 255), from the keys."""
+    flat, c, d = keys.ravel(), colour.ravel(), depth.ravel()
     for k in range(flat.size):
-        d = flat[k]
-        if d < np.inf:
-            t = (d * (1.0 - nudge) - near) / span
-            t = min(max(t, 0.0), 1.0)
-            out[k] = np.uint32(t * 16777215.0 + 0.5) | np.uint32(0xFF000000)
+        key = flat[k]
+        if key == EMPTY:
+            c[k] = 0
+            d[k] = 0
         else:
-            out[k] = 0
+            i = np.int64(key & np.uint64(0xFFFFFFFF))
+            c[k] = (np.uint32(rgb[i, 0]) | (np.uint32(rgb[i, 1]) << np.uint32(8))
+                    | (np.uint32(rgb[i, 2]) << np.uint32(16)) | np.uint32(0xFF000000))
+            d[k] = np.uint32(key >> np.uint64(40)) | np.uint32(0xFF000000)
 
 
 def _matrix(m) -> np.ndarray:
@@ -135,9 +170,11 @@ class SplatLayer:
         self.points_splatted = 0
         self.size = (0, 0)
         self._images: dict[str, tuple] = {}
-        self.dist = np.zeros((0, 0), np.float32)
-        self.index = np.zeros((0, 0), np.int64)
+        #: per pixel of the last frame: its nearest point's key (``splat_points``); all ones where none
+        self.keys = np.zeros((0, 0), np.uint64)
         self._bases: np.ndarray = np.zeros(0, np.int64)
+        self._rgb = np.zeros((0, 3), np.uint8)
+        self._range = (1.0, 2.0)
         self.actor = self._quad(bounds, name)
         self._observer = plotter.renderer.AddObserver("StartEvent", lambda *_: self.before_frame(), -10.0)
 
@@ -177,6 +214,7 @@ class SplatLayer:
         uniforms.SetUniformf("splatFar", 2.0)
         uniforms.SetUniform4f("splatProjection", [1.0, 0.0, -1.0, 0.0])
         uniforms.SetUniform2i("splatViewportOrigin", [0, 0])
+        shader.GetVertexCustomUniforms().SetUniform4f("splatBox", [-1.0, -1.0, 1.0, 1.0])
         actor.ForceOpaqueOn()
         actor._ydtwin_splat = self
         return actor
@@ -185,6 +223,18 @@ class SplatLayer:
         self.tiles = tiles
         self.counts = [len(t[0]) for t in tiles]
         self._bases = np.cumsum([0] + [len(t[0]) for t in tiles])[:-1].astype(np.int64)
+        self._rgb = np.concatenate([t[1] for t in tiles]) if tiles else np.zeros((0, 3), np.uint8)
+        self._local = np.concatenate([t[0] for t in tiles]) if tiles else np.zeros((0, 3), np.float32)
+        # the tiles' arrays become views of the joined ones (one copy in memory)
+        ends = self._bases + np.array(self.counts, dtype=np.int64)
+        self.tiles = [(self._local[a:b], self._rgb[a:b], origin)
+                      for (a, b), (_local, _rgb, origin) in zip(zip(self._bases, ends), tiles, strict=True)]
+        # each tile's box corners (tile coordinates): the frame's distance range is bounded by theirs
+        self._corners = []
+        for local, _rgb, _origin in tiles:
+            lo, hi = local.min(axis=0).astype(float), local.max(axis=0).astype(float)
+            self._corners.append(np.array([[x, y, z, 1.0] for x in (lo[0], hi[0]) for y in (lo[1], hi[1])
+                                           for z in (lo[2], hi[2])]))
 
     def set_opacity(self, opacity: float) -> None:
         self.actor.prop.opacity = opacity
@@ -202,8 +252,8 @@ class SplatLayer:
         self._images = {}
         self._colour = self._texture("splatColour", width, height)
         self._depth = self._texture("splatDepth", width, height)
-        self.dist = np.full((height, width), np.inf, np.float32)
-        self.index = np.full((height, width), -1, np.int64)
+        self.keys = np.full((height, width), EMPTY, np.uint64)
+        self._spare = np.full((height, width), EMPTY, np.uint64)
         self.size = (width, height)
 
     def before_frame(self) -> None:
@@ -223,28 +273,38 @@ class SplatLayer:
         composite = _matrix(camera.GetCompositeProjectionTransformMatrix(aspect, -1, 1))
         view = _matrix(camera.GetViewTransformMatrix())
         projection = _matrix(camera.GetProjectionTransformMatrix(aspect, -1, 1))
-        self.dist.fill(np.inf)
-        self._colour.fill(0)
-        self.index.fill(-1)
-        drawn = 0
-        move = np.eye(4)
-        for (local, rgb, origin), count, base in zip(self.tiles, self.counts, self._bases, strict=True):
+        moves = []
+        near, far = np.inf, 0.0
+        for (_local, _rgb, origin), corners in zip(self.tiles, self._corners, strict=True):
+            move = np.eye(4)
             move[:3, 3] = origin
-            drawn += splat_points(local, rgb, int(count), composite @ move, (view @ move)[2], width, height,
-                                  self.point_size, int(base), self.dist, self._colour, self.index)
-        self.points_splatted = drawn
-        near, far = _depth_range(self.dist)
-        if not np.isfinite(near):
-            near, far = 1.0, 2.0
+            moves.append(move)
+            d = -(corners @ (view @ move)[2])
+            near, far = min(near, float(d.min())), max(far, float(d.max()))
+        near = max(near * (1.0 - DEPTH_NUDGE), 1e-6)
         far = max(far, near * (1.0 + 1e-6) + 1e-6)
-        _pack_depth(self.dist, near * (1.0 - DEPTH_NUDGE), far, DEPTH_NUDGE, self._depth)
+        self._range = (near, far)
+        self.keys.fill(EMPTY)
+        clips = np.array([composite @ move for move in moves])
+        # nudged towards the eye: the distance rows scaled by (1 - nudge)
+        view_zs = np.array([(view @ move)[2] * (1.0 - DEPTH_NUDGE) for move in moves])
+        drawn, box = splat_points(self._local, self._bases, np.asarray(self.counts, dtype=np.int64), clips, view_zs,
+                             near, far, self.point_size, self.keys, self._spare)
+        self.points_splatted = drawn
+        _resolve(self.keys, self._rgb, self._colour, self._depth)
         uniforms = self.actor.GetShaderProperty().GetFragmentCustomUniforms()
-        uniforms.SetUniformf("splatNear", float(near * (1.0 - DEPTH_NUDGE)))
+        uniforms.SetUniformf("splatNear", float(near))
         uniforms.SetUniformf("splatFar", float(far))
         uniforms.SetUniform4f("splatProjection", [projection[2, 2], projection[2, 3], projection[3, 2],
                                                   projection[3, 3]])
         vx, vy = renderer.GetOrigin()
         uniforms.SetUniform2i("splatViewportOrigin", [int(vx), int(vy)])
+        x0, y0, x1, y1 = (int(v) for v in box)
+        if x1 <= x0 or y1 <= y0:
+            x0, y0, x1, y1 = 0, 0, 0, 0  # nothing splatted: an empty quad
+        self.actor.GetShaderProperty().GetVertexCustomUniforms().SetUniform4f(
+            "splatBox", [2.0 * x0 / width - 1.0, 2.0 * y0 / height - 1.0, 2.0 * x1 / width - 1.0,
+                         2.0 * y1 / height - 1.0])
         for image, _pixels, _texture in self._images.values():
             image.Modified()
 
@@ -256,16 +316,17 @@ class SplatLayer:
             return None
         vx, vy = self.plotter.renderer.GetOrigin()
         x, y = x - int(vx), y - int(vy)
-        best = None
+        empty = EMPTY
+        best = empty
         for r in range(radius + 1):
-            for yy in range(max(y - r, 0), min(y + r + 1, height)):
-                for xx in range(max(x - r, 0), min(x + r + 1, width)):
-                    k = int(self.index[yy, xx])
-                    if k >= 0 and (best is None or self.dist[yy, xx] < best[1]):
-                        best = (k, float(self.dist[yy, xx]))
-            if best is not None:
+            patch = self.keys[max(y - r, 0):max(y + r + 1, 0), max(x - r, 0):max(x + r + 1, 0)]
+            if patch.size and patch.min() != empty:
+                best = patch.min()
                 break
-        if best is None:
+        if best == empty:
             return None
-        tile = int(np.searchsorted(self._bases, best[0], side="right") - 1)
-        return tile, best[0] - int(self._bases[tile]), best[1]
+        k = int(best & np.uint64(0xFFFFFFFF))
+        near, far = self._range
+        distance = near + float(best >> np.uint64(32)) / 4294967294.0 * (far - near)
+        tile = int(np.searchsorted(self._bases, k, side="right") - 1)
+        return tile, k - int(self._bases[tile]), distance / (1.0 - DEPTH_NUDGE)
