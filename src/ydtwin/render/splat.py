@@ -1,22 +1,26 @@
-"""Point clouds drawn on the CPU for software GL: each frame, the points are projected and splatted into a colour
-image and a depth image (numba), which one screen-covering quad then draws into the scene with the points'
-own depth (``gl_FragDepth``), so that buildings and terrain hide the points behind them and points hide what
-lies behind them, exactly as points drawn by VTK would.
+"""Point clouds drawn on the CPU for software GL: each frame the points are projected and splatted (numba) into
+one 64-bit key per pixel — the nearest point's distance along the view axis above, its index below — which
+gives a colour image and a depth image; one quad then draws them into the scene with the points' own depth
+(``gl_FragDepth``), so that buildings and terrain hide the points behind them and points hide what lies
+behind them, as points drawn by VTK would.
 
 Why: Mesa's llvmpipe runs the vertex stage of VTK's point rendering on one core, about 5 M vertices a second,
-so 1 M points take 180–380 ms a frame however small they are drawn. The same 1 M points projected and splatted
-here take about 40 ms on one core, and the quad costs what any full-screen textured quad costs. On a GPU the
-points stay VTK actors (``ydtwin.render.points``): there, drawing them is far cheaper than this.
+so 1 M points take 180–380 ms a frame however small they are drawn. Splatted here, 1 M points take 17–30 ms
+(two threads, each into a buffer of its own, then the nearer per pixel: the same image whichever thread runs
+first), and the quad covers only the pixels the points reached. On a GPU the points stay VTK actors
+(``ydtwin.render.points``): there, drawing them is far cheaper than this.
 
-The depth image holds each pixel's nearest point as a distance along the view axis, packed in 24 bits between
-the frame's nearest and farthest point; the quad's fragment shader turns it into window depth with the
-camera's projection as it stands when the frame starts (``ProjectionRow``). The clipping range the frame draws
-with is set before the renderer's start observers run, so the two agree (tested against VTK's own depths).
+The distance is kept in 32 bits between the nearest and farthest corner of the tiles' boxes and drawn with its
+24 upper bits; the quad's fragment shader turns it into window depth with the camera's projection as it stands
+when the frame starts (``splatProjection``). This observer runs after the others at the renderer's start, so
+the camera and clipping range are those the frame draws with (tested against VTK's own depths).
 
-An index image keeps, per pixel, which point was drawn there, so that a click identifies the point under it.
+The keys stay until the next frame, so a click identifies the point drawn under it (``SplatLayer.pick``).
 """
 
 from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
 
 import numba
 import numpy as np
@@ -26,8 +30,6 @@ from ydtwin.render import _vtk
 
 __all__ = ["SplatLayer", "splat_points"]
 
-#: depth images are 24-bit: this many steps between the nearest and the farthest point of a frame
-DEPTH_STEPS = float((1 << 24) - 1)
 #: a point is nudged this share of its distance towards the eye, so that ground points lying exactly on the
 #: terrain surface are not lost to it (what VTK's coincident-topology offset does for point actors)
 DEPTH_NUDGE = 2e-4
@@ -102,36 +104,43 @@ def _splat_range(local, a, b, clip, view_z, near, scale, width, height, size, ke
     return drawn
 
 
-@numba.njit(parallel=True, cache=True, nogil=True)
-def splat_points(local, starts, counts, clips, view_zs, near, far, size, keys, spare):
-    """Splat the first ``counts[t]`` points of each tile ``t`` (from ``starts[t]`` in ``local``; its matrices
-    ``clips[t]``, ``view_zs[t]``) into ``keys`` (height × width, all ``EMPTY`` on entry): two threads, each
-    half of every tile's points into a buffer of its own (``spare`` the second), then the nearer of the two
-    per pixel — the same image however the threads run. Returns how many points landed in the view and the
-    box of pixels they cover (x0, y0, x1, y1; x1, y1 past the last)."""
+@numba.njit(cache=True, nogil=True)
+def splat_points(local, starts, counts, clips, view_zs, near, far, size, keys, part, parts):
+    """Splat share ``part`` of ``parts`` of the first ``counts[t]`` points of each tile ``t`` (from
+    ``starts[t]`` in ``local``; its matrices ``clips[t]``, ``view_zs[t]``) into ``keys`` (height × width,
+    filled with ``EMPTY`` first). Returns how many points landed in the view and the box of pixels they cover
+    (x0, y0, x1, y1; x1, y1 past the last)."""
     height, width = keys.shape
+    keys[:, :] = EMPTY
     scale = 4294967294.0 / (far - near)
-    drawn = np.zeros(2, np.int64)
-    boxes = np.empty((2, 4), np.int64)
-    boxes[:, 0:2] = 1 << 40
-    boxes[:, 2:4] = -(1 << 40)
-    for part in numba.prange(2):
-        buf = keys if part == 0 else spare
-        if part == 1:
-            buf[:, :] = EMPTY
-        for t in range(len(starts)):
-            half = counts[t] // 2
-            a = starts[t] + (0 if part == 0 else half)
-            b = starts[t] + (half if part == 0 else counts[t])
-            drawn[part] += _splat_range(local, a, b, clips[t], view_zs[t], near, scale, width, height, size, buf,
-                                        boxes[part])
-    for yy in numba.prange(height):
-        for xx in range(width):
-            if spare[yy, xx] < keys[yy, xx]:
-                keys[yy, xx] = spare[yy, xx]
-    box = np.array([max(min(boxes[0, 0], boxes[1, 0]), 0), max(min(boxes[0, 1], boxes[1, 1]), 0),
-                    min(max(boxes[0, 2], boxes[1, 2]), width), min(max(boxes[0, 3], boxes[1, 3]), height)])
-    return drawn[0] + drawn[1], box
+    box = np.empty(4, np.int64)
+    box[0:2] = 1 << 40
+    box[2:4] = -(1 << 40)
+    drawn = 0
+    for t in range(len(starts)):
+        a = starts[t] + counts[t] * part // parts
+        b = starts[t] + counts[t] * (part + 1) // parts
+        drawn += _splat_range(local, a, b, clips[t], view_zs[t], near, scale, width, height, size, keys, box)
+    return drawn, box
+
+
+@numba.njit(cache=True, nogil=True)
+def _nearer(keys, other):
+    """Per pixel, the nearer of two splats' keys (into ``keys``)."""
+    a, b = keys.ravel(), other.ravel()
+    for k in range(a.size):
+        if b[k] < a[k]:
+            a[k] = b[k]
+
+
+def _helper() -> ThreadPoolExecutor:
+    global _HELPER
+    if _HELPER is None:
+        _HELPER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ydtwin-splat")
+    return _HELPER
+
+
+_HELPER: ThreadPoolExecutor | None = None
 
 
 @numba.njit(cache=True, nogil=True)
@@ -163,7 +172,6 @@ class SplatLayer:
 
     def __init__(self, plotter: pv.Plotter, bounds: tuple[float, ...], *, point_size: int, name: str) -> None:
         self.plotter = plotter
-        self.point_size = max(1, int(point_size))
         self.tiles: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         self.counts: list[int] = []
         #: points the last frame put on screen (in front of the eye, inside the view)
@@ -175,7 +183,7 @@ class SplatLayer:
         self._bases: np.ndarray = np.zeros(0, np.int64)
         self._rgb = np.zeros((0, 3), np.uint8)
         self._range = (1.0, 2.0)
-        self.actor = self._quad(bounds, name)
+        self.actor = self._quad(bounds, name, point_size)
         self._observer = plotter.renderer.AddObserver("StartEvent", lambda *_: self.before_frame(), -10.0)
 
     # --- VTK objects -------------------------------------------------------------------------------
@@ -198,7 +206,7 @@ class SplatLayer:
         self.actor.GetProperty().SetTexture(name, texture)
         return pixels.view(np.uint32).reshape(height, width)
 
-    def _quad(self, bounds, name: str):
+    def _quad(self, bounds, name: str, point_size: int):
         x0, x1, y0, y1, z0, z1 = bounds
         # its points span the cloud's box: VTK culls it, and fits clipping ranges to it, as it would the cloud
         quad = pv.PolyData(np.array([[x0, y0, z0], [x1, y0, z0], [x1, y1, z1], [x0, y1, z1]], dtype=float),
@@ -216,6 +224,8 @@ class SplatLayer:
         uniforms.SetUniform2i("splatViewportOrigin", [0, 0])
         shader.GetVertexCustomUniforms().SetUniform4f("splatBox", [-1.0, -1.0, 1.0, 1.0])
         actor.ForceOpaqueOn()
+        # the points' size in render pixels lives on the property, where exports scale it as they scale VTK's
+        actor.prop.point_size = max(1, int(point_size))
         actor._ydtwin_splat = self
         return actor
 
@@ -235,6 +245,10 @@ class SplatLayer:
             lo, hi = local.min(axis=0).astype(float), local.max(axis=0).astype(float)
             self._corners.append(np.array([[x, y, z, 1.0] for x in (lo[0], hi[0]) for y in (lo[1], hi[1])
                                            for z in (lo[2], hi[2])]))
+
+    def point_size(self) -> int:
+        """Pixels a point covers on each side (the property's point size, as VTK rounds it)."""
+        return max(1, int(round(self.actor.GetProperty().GetPointSize())))
 
     def set_opacity(self, opacity: float) -> None:
         self.actor.prop.opacity = opacity
@@ -284,12 +298,22 @@ class SplatLayer:
         near = max(near * (1.0 - DEPTH_NUDGE), 1e-6)
         far = max(far, near * (1.0 + 1e-6) + 1e-6)
         self._range = (near, far)
-        self.keys.fill(EMPTY)
         clips = np.array([composite @ move for move in moves])
         # nudged towards the eye: the distance rows scaled by (1 - nudge)
         view_zs = np.array([(view @ move)[2] * (1.0 - DEPTH_NUDGE) for move in moves])
-        drawn, box = splat_points(self._local, self._bases, np.asarray(self.counts, dtype=np.int64), clips, view_zs,
-                             near, far, self.point_size, self.keys, self._spare)
+        counts = np.asarray(self.counts, dtype=np.int64)
+        args = (self._local, self._bases, counts, clips, view_zs, near, far, self.point_size())
+        # two halves, each into a buffer of its own, then the nearer per pixel: the same image whichever half
+        # runs first. A second thread (the kernels release the GIL) rather than a parallel kernel: with the
+        # other core busy, it simply runs after this one, where a parallel region would wait on its partner.
+        other = _helper().submit(splat_points, *args, self._spare, 1, 2)
+        drawn, box = splat_points(*args, self.keys, 0, 2)
+        drawn_other, box_other = other.result()
+        _nearer(self.keys, self._spare)
+        drawn += drawn_other
+        box = np.array([min(box[0], box_other[0]), min(box[1], box_other[1]), max(box[2], box_other[2]),
+                        max(box[3], box_other[3])])
+        box = np.clip(box, 0, [width, height, width, height])
         self.points_splatted = drawn
         _resolve(self.keys, self._rgb, self._colour, self._depth)
         uniforms = self.actor.GetShaderProperty().GetFragmentCustomUniforms()
