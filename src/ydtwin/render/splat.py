@@ -203,7 +203,10 @@ class SplatLayer:
         texture.EdgeClampOn()
         texture.SetColorModeToDirectScalars()
         self._images[name] = (image, pixels, texture)
-        self.actor.GetProperty().SetTexture(name, texture)
+        prop = self.actor.GetProperty()
+        if prop.GetTexture(name) is not None:
+            prop.RemoveTexture(name)  # the window was resized: a new size
+        prop.SetTexture(name, texture)
         return pixels.view(np.uint32).reshape(height, width)
 
     def _quad(self, bounds, name: str, point_size: int):
