@@ -22,6 +22,9 @@ object per line; everything runs twice — idle, and with a spinning process kee
 
     python benchmarks/points.py                       # 10 M points, idle and busy
     python benchmarks/points.py --points 2000000 --load idle
+
+``--resident N --clouds K`` measures frames only, with N synthetic points held in memory in K clouds (the GPU
+target: 150 M points resident through the budget and LOD, ``--resident 150000000 --clouds 8``).
 """
 
 from __future__ import annotations
@@ -165,6 +168,83 @@ def _child_frames(path: str, frames: int) -> None:
     print(json.dumps(out))
 
 
+def _child_resident(total: int, clouds: int, frames: int) -> None:
+    """``total`` synthetic points held in memory in ``clouds`` clouds side by side (made in memory: no file), the
+    region's scene under them: frames with the camera still and moving, through the budget and LOD → a JSON
+    line. The device check of the GPU target (150 M points resident, ≥ 60 frames/s)::
+
+        python benchmarks/points.py --resident 150000000 --clouds 8
+    """
+    from ydtwin.render.backend import gl_info, prepare_offscreen
+
+    prepare_offscreen()
+    import pyvista as pv
+
+    from ydtwin.io.region import open_scene
+    from ydtwin.model.pointcloud import PointCloudData, PointCloudLayer
+    from ydtwin.render.points import PointsVisual
+    from ydtwin.render.scene_view import SceneView
+
+    scene = open_scene()
+    x0, y0 = scene.projection.to_scene(np.array([120.62]), np.array([31.30]))  # Suzhou
+    rng = np.random.default_rng(11)
+    per = total // clouds
+    side = math.sqrt(per / 40.0)  # ~40 points per m², an airborne survey
+    t0 = time.perf_counter()
+    layers = []
+    for k in range(clouds):
+        xyz = np.empty((per, 3))
+        xyz[:, 0] = float(x0[0]) + (k % 4) * side * 1.05 + rng.uniform(0, side, per)
+        xyz[:, 1] = float(y0[0]) + (k // 4) * side * 1.05 + rng.uniform(0, side, per)
+        block = ((xyz[:, 0] // 80) + (xyz[:, 1] // 80)) % 3 == 0
+        xyz[:, 2] = 3.0 + np.where(block, 10 + (xyz[:, 0] // 80 % 7) * 8, 0.0) + rng.normal(0, 0.03, per)
+        cls = np.where(block, 6, 2).astype(np.uint8)
+        data = PointCloudData(xyz, scene.crs, cls, rng.integers(0, 4096, per).astype(np.uint16),
+                              np.ones(per, np.uint8), source_crs=scene.crs, file_points=per,
+                              note="synthetic (benchmark)")
+        layers.append(PointCloudLayer(f"synthetic-{k}", data))
+    make_s = time.perf_counter() - t0
+    theme = pv.themes.Theme()
+    theme.multi_samples = 0
+    plotter = pv.Plotter(off_screen=True, window_size=[1280, 720], theme=theme, lighting=None)
+    view = SceneView(scene, plotter, request_render=lambda: None)
+    t0 = time.perf_counter()
+    for layer in layers:
+        scene.add(layer)
+    view.set_view(layers[0].name)
+    plotter.render_window.Render()
+    out = {"kind": "resident", "points_resident": per * clouds, "clouds": clouds,
+           "gl_renderer": gl_info(plotter.render_window).label(), "make_s": round(make_s, 1),
+           "add_s": round(time.perf_counter() - t0, 1),
+           "drawn_as": "CPU splat" if view.visuals[layers[0].id].splatting else "VTK point actors"}
+    cam = plotter.camera
+    focal = np.array([float(x0[0]) + 2 * side, float(y0[0]) + side, 0.0])
+    radius, height = 4.0 * side, 2.0 * side
+    visuals = [view.visuals[layer.id] for layer in layers]
+    for mode in ("still", "moving"):
+        n_frames = frames * 4 if mode == "moving" else frames
+        view.set_interacting(mode == "moving")
+        times, shown = [], []
+        for k in range(n_frames + 1):
+            a = 2 * math.pi * k / n_frames
+            cam.position = tuple(focal + np.array([radius * math.sin(a), -radius * math.cos(a), height]))
+            cam.focal_point = tuple(focal)
+            plotter.renderer.ResetCameraClippingRange()
+            t0 = time.perf_counter()
+            plotter.render_window.Render()
+            plotter.render_window.WaitForCompletion()
+            times.append(time.perf_counter() - t0)
+            shown.append(sum(v.points_shown for v in visuals))
+        steady = times[1:] if mode != "moving" else times[-frames:]
+        out[f"{mode}_points_drawn"] = int(np.median(shown[-len(steady):]))
+        out[f"{mode}_frame_ms"] = round(float(np.median(steady)) * 1000, 1)
+        out[f"{mode}_fps"] = round(1.0 / float(np.median(steady)), 2)
+    view.set_interacting(False)
+    view.close()
+    plotter.close()
+    print(json.dumps(out))
+
+
 def _spin(stop) -> None:
     x = 0
     while not stop.is_set():
@@ -219,11 +299,31 @@ def main() -> None:
     if len(sys.argv) == 4 and sys.argv[1] == "--child-frames":
         _child_frames(sys.argv[2], int(sys.argv[3]))
         return
+    if len(sys.argv) == 5 and sys.argv[1] == "--child-resident":
+        _child_resident(int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]))
+        return
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--points", type=int, default=10_000_000)
     ap.add_argument("--frames", type=int, default=6)
     ap.add_argument("--load", choices=("idle", "busy", "both"), default="both")
+    ap.add_argument("--resident", type=int, default=0,
+                    help="instead: this many synthetic points in memory (--clouds clouds), frames only")
+    ap.add_argument("--clouds", type=int, default=8)
     args = ap.parse_args()
+    if args.resident:
+        for load in ("idle", "busy") if args.load == "both" else (args.load,):
+            stop = mp.Event()
+            spinner = mp.Process(target=_spin, args=(stop,), daemon=True) if load == "busy" else None
+            if spinner:
+                spinner.start()
+            try:
+                row = _run("--child-resident", str(args.resident), str(args.clouds), str(args.frames))
+                print(json.dumps({"load": load, **row}), flush=True)
+            finally:
+                if spinner:
+                    stop.set()
+                    spinner.join()
+        return
     with tempfile.TemporaryDirectory() as tmp:
         files = {"LAS": Path(tmp) / "survey.las", "LAZ": Path(tmp) / "survey.laz"}
         t0 = time.perf_counter()

@@ -239,3 +239,32 @@ def test_a_moving_camera_draws_an_even_share_then_the_whole_cloud(cloud_view):
         assert visual._splat.counts == [len(t[0]) for t in visual._splat.tiles]
     else:
         assert [a for a in visual.actors if a.GetVisibility()] == [visual.actors[0]]
+
+
+def test_clouds_shown_share_the_still_budget(cloud_view, tmp_path):
+    """Two clouds, each thinned to the whole budget on its own: a still frame draws about half of each, the
+    budget between them; hiding one gives the other its whole budget back."""
+    from ydtwin.render.points import PointsVisual
+    from ydtwin.workspace.layers import LayerRequest, read_layer
+
+    scene, view, plotter, layer = cloud_view
+    second = read_layer(LayerRequest(write_cloud(tmp_path / "second.laz", n_ground=20_000)), scene=scene).layer
+    first = view.visuals[layer.id]
+    try:
+        PointsVisual.budget_override = 10_000
+        first.rebuild()
+        scene.add(second)
+        other = view.visuals[second.id]
+        plotter.render()
+        assert first.points_drawn > 8_000 and other.points_drawn > 8_000  # each thinned to the budget alone
+        shown = first.points_shown + other.points_shown
+        assert 0.7 * 10_000 <= shown <= 10_000 and min(first.points_shown, other.points_shown) > 3_000
+        second.visible = False
+        plotter.render()
+        assert first.points_shown == first.points_drawn and other.points_shown == 0
+    finally:
+        PointsVisual.budget_override = None
+        if second in scene.layers:
+            scene.layers.remove(second)
+        first.rebuild()
+        plotter.render()

@@ -95,6 +95,8 @@ class PointsVisual(Visual):
         self._splat = None
         #: per tile of a splatted cloud: the data index of each of its points
         self._tile_index: list[np.ndarray] = []
+        #: points a still frame draws, all clouds together (the renderer's budget, asked at build)
+        self._still_budget = SOFTWARE_POINT_BUDGET
 
     def budget(self) -> int:
         if self.budget_override is not None:
@@ -115,6 +117,7 @@ class PointsVisual(Visual):
         self._legend, self._bar, self._index = [], None, {}
         self.points_drawn, self.voxel_m = 0, 0.0
         budget = self.budget()  # asks the GL context: here, on the UI thread
+        self._still_budget = budget
         self.splatting = self._splats()
         rgb = self.splatting
         runner = getattr(self.ctx, "run_in_background", None)
@@ -276,15 +279,17 @@ class PointsVisual(Visual):
         return actor
 
     def update_level(self) -> None:
-        """Before each frame: every tile whole when the camera is still; while it moves, the share of each
-        tile's points that keeps the clouds within the interactive budget (``RenderContext.point_budget``),
-        rounded down to a power of ``LEVEL_STEP``."""
+        """Before each frame: the share of each tile's points that keeps the clouds within the budget, rounded
+        down to a power of ``LEVEL_STEP`` — the renderer's point budget when the camera is still (every tile
+        whole for one cloud; with several, each its even share of it), the interactive budget
+        (``RenderContext.point_budget``) while it moves."""
         if not self._tiles and self._splat is None:
             return
         visible = self.layer.visible
         step = 0
-        if self.ctx.interacting and self.points_drawn:
-            budget = self.ctx.point_budget.points / max(self.ctx.point_shares, 1)
+        if self.points_drawn:
+            whole = self.ctx.point_budget.points if self.ctx.interacting else self._still_budget
+            budget = whole / max(self.ctx.point_shares, 1)
             if budget < self.points_drawn:
                 step = int(np.ceil(np.log(budget / self.points_drawn) / np.log(LEVEL_STEP) - 1e-9))
         shown = 0

@@ -207,6 +207,9 @@ class SceneView(SceneCamera):
                 ren.SetUseFXAA(self._fxaa_when_idle)
             self._busy_frame = busy
         self.ctx.detail = BUSY_DETAIL if busy else 1.0
+        # the clouds shown share the point budgets (their own observers, run after this one, read it)
+        self.ctx.point_shares = max(1, sum(isinstance(v, PointsVisual) and v.layer.visible
+                                           for v in self.visuals.values()))
         self._wrap_attribution()
         self._fit_legend()
         if getattr(self.plotter, "_ydtwin_labels", None) is not None:
