@@ -181,6 +181,7 @@ def _child_resident(total: int, clouds: int, frames: int) -> None:
     import pyvista as pv
 
     from ydtwin.io.region import open_scene
+    from ydtwin.model.layer import Provenance
     from ydtwin.model.pointcloud import PointCloudData, PointCloudLayer
     from ydtwin.render.points import PointsVisual
     from ydtwin.render.scene_view import SceneView
@@ -202,7 +203,8 @@ def _child_resident(total: int, clouds: int, frames: int) -> None:
         data = PointCloudData(xyz, scene.crs, cls, rng.integers(0, 4096, per).astype(np.uint16),
                               np.ones(per, np.uint8), source_crs=scene.crs, file_points=per,
                               note="synthetic (benchmark)")
-        layers.append(PointCloudLayer(f"synthetic-{k}", data))
+        layers.append(PointCloudLayer(f"synthetic-{k}", data, provenance=Provenance(
+            source="benchmarks/points.py", licence="GPL-3.0-or-later", nature="synthetic")))
     make_s = time.perf_counter() - t0
     theme = pv.themes.Theme()
     theme.multi_samples = 0
