@@ -3,6 +3,7 @@ classes in the legend, lighter while the camera is dragged; a truncated file is 
 
 import os
 
+import numpy as np
 import pytest
 
 from las_synth import write_cloud
@@ -24,6 +25,12 @@ def test_open_a_cloud_and_refuse_a_truncated_one(make_window, qtbot, tmp_path):
     assert "UTM zone 51N" in window.log_view.toPlainText()
     visual = window.scene_view.visuals[layer.id]
     assert visual.points_drawn == len(layer.data) and visual.actors
+    # software GL under Xvfb: splatted on the CPU, drawn in the window's own frames (roofs in building red)
+    assert visual.splatting
+    window.scene_view.set_view("survey")
+    window.viewport.render()
+    img = window.viewport.screenshot(return_img=True)[..., :3].astype(int)
+    assert (np.abs(img - [230, 64, 51]).max(axis=2) < 45).sum() > 200
     rows = [name for name, _c in window.scene_view.legend_rows()[0]]
     assert {"ground", "building", "high vegetation"} <= set(rows)
     # a drag: the navigation style's interaction events put the view in (and out of) its moving frames
