@@ -255,16 +255,16 @@ def test_clouds_shown_share_the_still_budget(cloud_view, tmp_path):
         first.rebuild()
         scene.add(second)
         other = view.visuals[second.id]
-        plotter.render()
+        plotter.render_window.Render()  # (pyvista's render() waits for a first show)
         assert first.points_drawn > 8_000 and other.points_drawn > 8_000  # each thinned to the budget alone
         shown = first.points_shown + other.points_shown
         assert 0.7 * 10_000 <= shown <= 10_000 and min(first.points_shown, other.points_shown) > 3_000
         second.visible = False
-        plotter.render()
+        plotter.render_window.Render()  # (pyvista's render() waits for a first show)
         assert first.points_shown == first.points_drawn and other.points_shown == 0
     finally:
         PointsVisual.budget_override = None
         if second in scene.layers:
             scene.layers.remove(second)
         first.rebuild()
-        plotter.render()
+        plotter.render_window.Render()  # (pyvista's render() waits for a first show)

@@ -32,6 +32,7 @@ from ydtwin.render import _vtk
 from ydtwin.render.backend import prepare_offscreen
 from ydtwin.render.decorations import metres_per_pixel
 from ydtwin.render.export_common import Cancelled, ExportError, today
+from ydtwin.render.export_kernels import downsample_into, over_sky, unpremultiply
 from ydtwin.render.export_still import (
     IMAGE_SUFFIXES,
     MAX_STILL_PX,
@@ -232,20 +233,13 @@ class Exporter:
             self._prepared["hidden"] += self._hide_2d()
             bottom, top = self._prepared["sky"]
             rgba, tiles = self._render_tiled(w, h, 4, tile_px or self.native_max(), progress)
-        sky = None
+        # colours come back premultiplied by their alpha (drawn over transparent black): the sky behind them,
+        # or (transparent) their colours divided by their alpha; one fused pass either way
         if not transparent:
-            t = np.linspace(1.0, 0.0, h, dtype=np.float32)[:, None, None]  # 1 at the top row
-            sky = ((bottom * (1 - t) + top * t) * 255.0).astype(np.float32)  # (h, 1, 3)
-        # colours come back premultiplied by their alpha (drawn over transparent black); only the pixels
-        # that are not opaque need work (the sky, edges against it)
-        rows, cols = np.nonzero(rgba[..., 3] < 255)
-        a = rgba[rows, cols, 3:4].astype(np.float32) / 255.0
-        c = rgba[rows, cols, :3].astype(np.float32)
-        if sky is not None:
-            rgb = np.ascontiguousarray(rgba[..., :3])
-            rgb[rows, cols] = np.clip(c + sky[rows, 0] * (1.0 - a) + 0.5, 0, 255).astype(np.uint8)
+            rgb = np.empty((h, w, 3), dtype=np.uint8)
+            over_sky(rgba, np.asarray(bottom, dtype=float), np.asarray(top, dtype=float), rgb)
             return rgb, tiles
-        rgba[rows, cols, :3] = np.clip(c / np.maximum(a, 1e-6) + 0.5, 0, 255).astype(np.uint8)
+        unpremultiply(rgba)
         return rgba, tiles
 
     def _reset_clipping_range(self) -> None:
@@ -312,10 +306,8 @@ class Exporter:
                         cam.SetWindowCenter((2 * cx / W - 1) * W / rw, (2 * cy / H - 1) * H / rh)
                     cam.SetClippingRange(near, far)
                     tile = self._frame(rw, rh, channels)[m : m + hj * s, m : m + wi * s]
-                    if s > 1:  # the mean of each s×s block, rounded, in integers
-                        acc = tile.reshape(hj, s, wi, s, channels).sum(axis=(1, 3), dtype=np.uint16)
-                        tile = ((acc + (s * s) // 2) // (s * s)).astype(np.uint8)
-                    out[h - (y0 + hj) : h - y0, x0 : x0 + wi] = tile
+                    # the mean of each s×s block, rounded, in integers, straight into the image
+                    downsample_into(tile, s, out, h - (y0 + hj), x0)
                     if progress is not None:  # may raise Cancelled
                         progress(j * nx + i + 1, nx * ny)
         finally:
