@@ -183,7 +183,6 @@ def _child_resident(total: int, clouds: int, frames: int) -> None:
     from ydtwin.io.region import open_scene
     from ydtwin.model.layer import Provenance
     from ydtwin.model.pointcloud import PointCloudData, PointCloudLayer
-    from ydtwin.render.points import PointsVisual
     from ydtwin.render.scene_view import SceneView
 
     scene = open_scene()

@@ -241,7 +241,7 @@ class SplatLayer:
         # the tiles' arrays become views of the joined ones (one copy in memory)
         ends = self._bases + np.array(self.counts, dtype=np.int64)
         self.tiles = [(self._local[a:b], self._rgb[a:b], origin)
-                      for (a, b), (_local, _rgb, origin) in zip(zip(self._bases, ends), tiles, strict=True)]
+                      for (a, b), (_local, _rgb, origin) in zip(zip(self._bases, ends, strict=True), tiles, strict=True)]
         # each tile's box corners (tile coordinates): the frame's distance range is bounded by theirs
         self._corners = []
         for local, _rgb, _origin in tiles:
