@@ -17,7 +17,6 @@ OPTIONS = [
     (["snapshot", "--out", "x.png"], "--quality", "90", (1, 100)),
     (["snapshot", "--out", "x.png"], "--tile", "2048", (64, 16384)),
     (["flythrough", "p.json", "--out", "x.mp4"], "--fps", "30", (1, 120)),
-    (["flythrough", "p.json", "--out", "x.mp4"], "--quality", "8", (0, 10)),
     (["path", "preset", "orbit", "--out", "o.json"], "--radius", "12000", (100.0, 500_000.0)),
     (["path", "preset", "corridor", "--out", "o.json"], "--height", "600", (10.0, 50_000.0)),
     (["path", "preset", "orbit", "--out", "o.json"], "--seconds", "10", (0.1, 1800.0)),

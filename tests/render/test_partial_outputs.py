@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 from ydtwin.render.export_video import open_sink
 out = Path(sys.argv[1])
-sink = open_sink(out, out.suffix[1:], (64, 48), 10, 5)
+sink = open_sink(out, out.suffix[1:], (64, 48), 10, "draft")
 for i in range(30):
     sink.write(np.full((48, 64, 3), 8 * i, np.uint8))
 print(sink.tmp.name, flush=True)
@@ -62,7 +62,7 @@ def test_a_killed_export_leaves_nothing_that_looks_like_a_video(tmp_path, name):
 
     from ydtwin.render.export_video import open_sink
 
-    sink = open_sink(tmp_path / "next.mp4", "mp4", (64, 48), 10, 5)
+    sink = open_sink(tmp_path / "next.mp4", "mp4", (64, 48), 10, "draft")
     try:
         assert not part.exists()  # the dead writer's left-over is gone
         sink.write(np.zeros((48, 64, 3), np.uint8))
@@ -79,7 +79,7 @@ def test_a_finished_video_appears_only_by_one_rename(tmp_path, monkeypatch):
     from ydtwin.render import export_video
 
     out = tmp_path / "clip.mp4"
-    sink = export_video.open_sink(out, "mp4", (64, 48), 10, 5)
+    sink = export_video.open_sink(out, "mp4", (64, 48), 10, "draft")
     for i in range(12):
         sink.write(np.full((48, 64, 3), 20 * i, np.uint8))
         assert not out.exists()
@@ -104,12 +104,12 @@ def test_a_png_sequence_goes_through_a_partial_folder(tmp_path):
     """A PNG sequence is written into a hidden partial folder and renamed into place; abort removes it."""
     from ydtwin.render.export_video import open_sink
 
-    sink = open_sink(tmp_path / "frames", "png", (32, 16), 10, 5)
+    sink = open_sink(tmp_path / "frames", "png", (32, 16), 10, "draft")
     assert sink.tmp.name.startswith(".frames.incomplete-") and sink.tmp.is_dir()
     sink.write(np.zeros((16, 32, 3), np.uint8))
     sink.close()
     assert [p.name for p in (tmp_path / "frames").iterdir()] == ["frame_00000.png"]
-    other = open_sink(tmp_path / "more", "png", (32, 16), 10, 5)
+    other = open_sink(tmp_path / "more", "png", (32, 16), 10, "draft")
     other.abort()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["frames"]
 
@@ -133,7 +133,7 @@ def test_video_outputs_are_checked_before_any_work(tmp_path, out, needle):
     (tmp_path / "full" / "a.png").write_bytes(b"")
     target = out if out.startswith("/") else tmp_path / out
     with pytest.raises(ExportError) as err:
-        check_video(target, None, (320, 180), 30, 8, inputs=[tmp_path / "path.json", tmp_path / "earlier.mp4"])
+        check_video(target, None, (320, 180), 30, "standard", inputs=[tmp_path / "path.json", tmp_path / "earlier.mp4"])
     assert needle in str(err.value) and "\n" not in str(err.value)
     assert not (tmp_path / "missing").exists()
 

@@ -10,7 +10,46 @@ from pathlib import Path
 from ydtwin.errors import YdtwinError
 from ydtwin.workspace.outputs import check_output
 
-__all__ = ["cmd_flythrough", "cmd_path", "cmd_snapshot"]
+__all__ = ["ProgressBar", "cmd_flythrough", "cmd_path", "cmd_snapshot"]
+
+
+class ProgressBar:
+    """A video's progress on the terminal: a bar redrawn in place with the frames done and the time left
+    (Ctrl+C cancels); where the output is not a terminal (a log, CI), a line every few seconds instead."""
+
+    WIDTH = 30
+
+    def __init__(self, stream, *, every_s: float = 2.0) -> None:
+        self.stream = stream
+        self.tty = bool(getattr(stream, "isatty", lambda: False)())
+        self.every_s = every_s
+        self.done = self.total = 0
+        self._last = 0.0
+        self._drawn = False
+
+    def update(self, done: int, total: int, eta_s: float) -> None:
+        self.done, self.total = done, total
+        now = time.perf_counter()
+        if not (self.tty or now - self._last > self.every_s or done == total):
+            return
+        self._last = now
+        left = "" if eta_s != eta_s else f" · {eta_s:.0f} s left"  # (NaN before the first frame)
+        if self.tty:
+            filled = round(self.WIDTH * done / max(total, 1))
+            bar = "█" * filled + "░" * (self.WIDTH - filled)
+            self.stream.write(f"\r  {bar} {100 * done // max(total, 1):3d} % · frame {done}/{total}{left} "
+                              f"(Ctrl+C cancels)\x1b[K")
+            self._drawn = True
+        else:
+            self.stream.write(f"  frame {done}/{total}{left}\n")
+        self.stream.flush()
+
+    def end(self) -> None:
+        """Leave the bar's line (the next message starts on a line of its own)."""
+        if self._drawn:
+            self.stream.write("\n")
+            self.stream.flush()
+            self._drawn = False
 
 
 def overlay_options(args, *, title: str = ""):
@@ -87,25 +126,29 @@ def cmd_flythrough(args) -> int:
                           f"{', '.join(names[:8])}{' …' if len(names) > 8 else ''})")
 
     exporter = Exporter(scene)
-    last = [0.0]
-
-    def progress(done: int, total: int, eta: float) -> None:
-        now = time.perf_counter()
-        if now - last[0] > 2.0 or done == total:
-            last[0] = now
-            print(f"  frame {done}/{total} · {eta:.0f} s left", file=sys.stderr, flush=True)
-
+    bar = ProgressBar(sys.stderr)
     try:
         result = render_flythrough(exporter, path, args.out, size=args.size, fps=args.fps, fmt=args.format,
                                    quality=args.quality, options=overlay_options(args, title=path.title),
-                                   progress=progress)
-    except (ExportError, Cancelled) as exc:  # Ctrl+C arrives as KeyboardInterrupt; Cancelled for completeness
+                                   progress=bar.update)
+    except (ExportError, Cancelled) as exc:
+        bar.end()
         raise YdtwinError(str(exc)) from None
+    except KeyboardInterrupt:  # Ctrl+C: the partial file is already gone
+        bar.end()
+        print(f"ydtwin: cancelled after {bar.done} of {bar.total} frames; nothing was written", file=sys.stderr)
+        raise
     finally:
         exporter.close()
+    bar.end()
     w, h = result.size
-    print(f"wrote {result.path} ({result.frames} frames, {w}x{h} at {result.fps} fps, "
-          f"{result.frames / result.fps:.1f} s of video; {result.seconds:.1f} s to render, "
+    video_s = result.frames / result.fps
+    size = ""
+    if result.path.is_file():
+        mb = result.path.stat().st_size / 1e6
+        size = f", {mb:.1f} MB ({mb * 8 / max(video_s, 1e-9):.1f} Mbit/s, quality {args.quality})"
+    print(f"wrote {result.path} ({result.frames} frames, {w}x{h} at {result.fps} fps, {video_s:.1f} s of video"
+          f"{size}; {result.seconds:.1f} s to render, {result.frames / max(result.seconds, 1e-9):.1f} frames/s, "
           f"{time.perf_counter() - t0:.1f} s in all)")
     return 0
 

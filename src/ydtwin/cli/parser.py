@@ -7,6 +7,10 @@ import math
 
 from ydtwin import __version__
 
+#: the choices of ``flythrough --quality`` (ydtwin.render.export_video.VIDEO_QUALITIES, named here so that
+#: parsing the command line imports no renderer; a test keeps the two the same)
+VIDEO_QUALITY_NAMES = ("draft", "standard", "high")
+
 DESCRIPTION = """\
 ydtwin — 3D digital twin of the Yangtze River Delta for joint review of city plans.
 ydtwin — 长三角三维数字孪生，用于各城市规划的联合审查。
@@ -227,8 +231,9 @@ def build_parser() -> argparse.ArgumentParser:
     fly.add_argument("--out", required=True, metavar="FILE", help="tour.mp4, tour.gif, or a folder for PNG frames")
     fly.add_argument("--size", type=_size, default=None, metavar="WxH", help="frame size (default: the path's; ≤ 3840x2160)")
     fly.add_argument("--fps", type=_number(int, 1, 120), default=None, help="frames per second (default: the path's)")
-    fly.add_argument("--quality", type=_number(int, 0, 10), default=8, metavar="Q",
-                     help="MP4 quality 0–10 (default 8)")
+    fly.add_argument("--quality", choices=VIDEO_QUALITY_NAMES, default="standard",
+                     help="MP4 quality: draft (≤ 4 Mbit/s at 1080p), standard (default, ≤ 8 Mbit/s, about 60 MB "
+                          "a minute) or high (≤ 16 Mbit/s); the ceilings scale with the frame's pixels")
     fly.add_argument("--format", choices=("mp4", "gif", "png"), default=None, help="default: from --out")
     _add_overlay_options(fly, date_default=False)
     _add_layer_options(fly)

@@ -9,7 +9,6 @@ between frames and Cancel takes effect at the next one.
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import numpy as np
@@ -207,7 +206,7 @@ class ExportImageDialog(QDialog):
         self.host.copy_camera()
         rgb, _ = ex.image((pw, ph), self.options(), output_height=h)
         self.preview.setPixmap(_to_pixmap(rgb))
-        tiles = math.ceil(w * ex.supersample / ex.native_max()) * math.ceil(h * ex.supersample / ex.native_max())
+        tiles = ex.tiles_for((w, h))
         megapixels = w * h / 1e6
         self.info.setText(self.tr("{0} × {1} pixels ({2:.1f} MP), rendered in about {3} tile(s)").format(
             w, h, megapixels, max(tiles, 1)))

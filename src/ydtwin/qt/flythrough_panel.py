@@ -398,7 +398,7 @@ class FlythroughPanel(QWidget):
             host.close()
 
     def export_dialog(self, out: str | None = None, size: tuple[int, int] | None = None, fps: int | None = None,
-                      quality: int = 8):
+                      quality: str = "standard"):
         """Ask for the file, size, frame rate and quality (unless given), then render with progress, ETA and
         Cancel."""
         if not self.path.keyframes:
@@ -415,12 +415,15 @@ class FlythroughPanel(QWidget):
             fps_spin = QSpinBox()
             fps_spin.setRange(1, 120)
             fps_spin.setValue(self.path.fps)
-            quality_spin = QSpinBox()
-            quality_spin.setRange(0, 10)
-            quality_spin.setValue(quality)
+            quality_combo = QComboBox()
+            for name, label in (("draft", self.tr("Draft (≤ 4 Mbit/s at 1080p)")),
+                                ("standard", self.tr("Standard (≤ 8 Mbit/s at 1080p)")),
+                                ("high", self.tr("High (≤ 16 Mbit/s at 1080p)"))):
+                quality_combo.addItem(label, name)
+            quality_combo.setCurrentIndex(max(0, quality_combo.findData(quality)))
             form.addRow(self.tr("Size"), size_combo)
             form.addRow(self.tr("Frames per second"), fps_spin)
-            form.addRow(self.tr("Quality (MP4, 0–10)"), quality_spin)
+            form.addRow(self.tr("Quality (MP4)"), quality_combo)
             bb = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
             bb.accepted.connect(dlg.accept)
             bb.rejected.connect(dlg.reject)
@@ -431,13 +434,13 @@ class FlythroughPanel(QWidget):
                                                  self.tr("MP4 video (*.mp4);;GIF (*.gif);;PNG frames (folder) (*)"))
             if not out:
                 return None
-            size, fps, quality = size_combo.currentData(), fps_spin.value(), quality_spin.value()
+            size, fps, quality = size_combo.currentData(), fps_spin.value(), quality_combo.currentData()
         host = ExporterHost(self.workspace.scene, self.host)
         self._export_host = host
         host.when_ready(lambda ex: self._start_export(host, ex, out, size, fps, quality))
         return host
 
-    def _start_export(self, host: ExporterHost, ex, out, size, fps, quality: int = 8) -> None:
+    def _start_export(self, host: ExporterHost, ex, out, size, fps, quality: str = "standard") -> None:
         from ydtwin.render.export import ExportError, VideoExport
 
         try:

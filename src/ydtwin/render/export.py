@@ -32,7 +32,7 @@ from ydtwin.render import _vtk
 from ydtwin.render.backend import prepare_offscreen
 from ydtwin.render.decorations import metres_per_pixel
 from ydtwin.render.export_common import Cancelled, ExportError, today
-from ydtwin.render.export_kernels import downsample_into, over_sky, unpremultiply
+from ydtwin.render.export_kernels import downsample_into, fxaa, over_sky, unpremultiply
 from ydtwin.render.export_still import (
     IMAGE_SUFFIXES,
     MAX_STILL_PX,
@@ -43,13 +43,16 @@ from ydtwin.render.export_still import (
     write_image,
 )
 from ydtwin.render.export_video import (
+    DEFAULT_VIDEO_QUALITY,
     VIDEO_FORMATS,
+    VIDEO_QUALITIES,
     VideoExport,
     VideoResult,
     check_video,
     open_sink,
     render_flythrough,
     video_format,
+    video_quality,
 )
 from ydtwin.render.export_video import _FfmpegSink as _FfmpegSink  # the encoder, patchable from here
 from ydtwin.render.in_frame import FrameLegend, projector
@@ -57,9 +60,11 @@ from ydtwin.render.overlay import REFERENCE_HEIGHT, OverlayContent, OverlayOptio
 from ydtwin.render.visuals import label_props
 
 __all__ = [
-    "EXPORT_BUDGET", "IMAGE_SUFFIXES", "MAX_STILL_PX", "NATIVE_CAP_PX", "SUPERSAMPLE", "TILE_MARGIN_PX", "VIDEO_FORMATS",
+    "ANTI_ALIAS_MODES", "DEFAULT_VIDEO_QUALITY", "EXPORT_BUDGET", "IMAGE_SUFFIXES", "MAX_STILL_PX", "NATIVE_CAP_PX",
+    "SSAA_MAX_PX_GPU", "SSAA_MAX_PX_SOFTWARE", "SUPERSAMPLE", "TILE_MARGIN_PX", "VIDEO_FORMATS", "VIDEO_QUALITIES",
     "Cancelled", "ExportError", "Exporter", "StillResult", "VideoExport", "VideoResult", "check_still_size",
-    "check_video", "open_sink", "parse_size", "render_flythrough", "today", "video_format", "write_image",
+    "check_video", "open_sink", "parse_size", "render_flythrough", "today", "video_format", "video_quality",
+    "write_image",
 ]
 
 #: the largest single GL frame an export renders at once, whatever the driver allows: larger frames cost
@@ -67,8 +72,17 @@ __all__ = [
 NATIVE_CAP_PX = 4096
 #: output pixels rendered around each tile and cut away (wide lines and their ends reach this far)
 TILE_MARGIN_PX = 16
-#: render pixels per output pixel and side (exports are anti-aliased by averaging 2×2 samples)
+#: render pixels per output pixel and side when an export supersamples (averaging 2×2 samples)
 SUPERSAMPLE = 2
+#: how an export is anti-aliased: "auto" (by the frame's size and the GL), "ssaa" (2×2 supersampling: the
+#: best edges, 4× the pixels to render), "fxaa" (fast approximate anti-aliasing of the finished frame on the
+#: CPU, before the overlays) or "none"
+ANTI_ALIAS_MODES = ("auto", "ssaa", "fxaa", "none")
+#: "auto" supersamples stills up to this many output pixels — software GL (llvmpipe) draws 4× the pixels
+#: at 4× the cost, so a 720p still at most; a GPU up to 4K — and uses FXAA above (where a pixel is small
+#: and the time would be 4×). Videos in software GL get FXAA at every size (hundreds of frames: speed first)
+SSAA_MAX_PX_SOFTWARE = 1280 * 720
+SSAA_MAX_PX_GPU = 3840 * 2160
 #: triangles an export may draw per frame (a fixed budget: the same frames every time)
 EXPORT_BUDGET = 60_000_000
 
@@ -80,9 +94,10 @@ class Exporter:
     while exporting and drawn again, at the output's scale, as overlays.
     """
 
-    def __init__(self, scene, *, size: tuple[int, int] = (1920, 1080), anti_alias: bool = True,
+    def __init__(self, scene, *, size: tuple[int, int] = (1920, 1080), anti_alias: bool | str = True,
                  run_in_background=None, defer=None) -> None:
-        """``run_in_background``/``defer``: a host's (the app's) way of preparing buildings off its UI thread;
+        """``anti_alias``: one of :data:`ANTI_ALIAS_MODES` (True: "auto", False: "none").
+        ``run_in_background``/``defer``: a host's (the app's) way of preparing buildings off its UI thread;
         then :attr:`pending` says how many layers are not ready, and nothing is rendered until it is 0."""
         prepare_offscreen()
         import pyvista as pv
@@ -96,8 +111,13 @@ class Exporter:
         self.view = SceneView(scene, self.plotter, request_render=lambda: None,
                               budget=TriangleBudget.fixed(EXPORT_BUDGET), run_in_background=run_in_background,
                               defer=defer)
-        #: render pixels per output pixel and side (anti-aliasing by averaging; 1 = none)
-        self.supersample = SUPERSAMPLE if anti_alias else 1
+        mode = {True: "auto", False: "none"}.get(anti_alias, anti_alias) if isinstance(anti_alias, bool) else anti_alias
+        if mode not in ANTI_ALIAS_MODES:
+            raise ExportError(f"anti-aliasing {anti_alias!r}: one of {', '.join(ANTI_ALIAS_MODES)}")
+        self.anti_alias = mode
+        #: render pixels per output pixel and side while exporting (supersampling: 2; else 1)
+        self.supersample = 1
+        self._software: bool | None = None
         self.renderer = self.plotter.renderer
         self.render_window = self.plotter.render_window
         self._grab = _vtk.vtkWindowToImageFilter()
@@ -159,11 +179,37 @@ class Exporter:
                 prop.SetVisibility(False)
         return hidden
 
+    def anti_alias_for(self, size: tuple[int, int], *, video: bool = False) -> str:
+        """The anti-aliasing an export of ``size`` gets: :attr:`anti_alias`, or for "auto" supersampling up to
+        :data:`SSAA_MAX_PX_SOFTWARE` (software GL) or :data:`SSAA_MAX_PX_GPU` output pixels, FXAA above;
+        a ``video`` in software GL gets FXAA."""
+        if self.anti_alias != "auto":
+            return self.anti_alias
+        if self._software is None:
+            self.native_max()  # (which reads the GL's name from the frame it renders)
+        if video and self._software:
+            return "fxaa"
+        limit = SSAA_MAX_PX_SOFTWARE if self._software else SSAA_MAX_PX_GPU
+        return "ssaa" if size[0] * size[1] <= limit else "fxaa"
+
+    def tiles_for(self, size: tuple[int, int]) -> int:
+        """How many tiles an export of ``size`` is rendered in."""
+        s = SUPERSAMPLE if self.anti_alias_for(size) == "ssaa" else 1
+        limit = self.native_max()
+        w, h = size[0] * s, size[1] * s
+        if w <= limit and h <= limit:
+            return 1
+        inner = max((limit - 2 * TILE_MARGIN_PX * s) // s, 32)
+        return math.ceil(size[0] / inner) * math.ceil(size[1] / inner)
+
     def native_max(self) -> int:
         """The largest frame side (render pixels) drawn in one piece: the GL context's texture limit, at
         most ``NATIVE_CAP_PX``."""
         if self._native_max is None:
+            from ydtwin.render.backend import gl_info
+
             self.render_window.Render()
+            self._software = gl_info(self.render_window).software
             try:
                 limit = int(_vtk.vtkTextureObject.GetMaximumTextureSize(self.render_window))
             except (AttributeError, TypeError):
@@ -172,18 +218,21 @@ class Exporter:
         return self._native_max
 
     @contextmanager
-    def prepared(self, height: int):
-        """The view set up for exporting frames ``height`` pixels high: 2D actors and billboards hidden
-        (drawn as overlays instead), a transparent background (the sky is composited), line widths and point
-        sizes scaled to the output. A flythrough enters it once: changing line widths every frame would
+    def prepared(self, size: tuple[int, int], *, video: bool = False):
+        """The view set up for exporting frames of ``size``: its anti-aliasing chosen, 2D actors and billboards
+        hidden (drawn as overlays instead), a transparent background (the sky is composited), line widths and
+        point sizes scaled to the output. A flythrough enters it once: changing line widths every frame would
         make VTK rebuild its line geometry every frame."""
         if self._prepared is not None:
             yield
             return
+        height = size[1]
+        aa = self.anti_alias_for(size, video=video)
+        self.supersample = SUPERSAMPLE if aa == "ssaa" else 1
         ren = self.renderer
         gradient, alpha = ren.GetGradientBackground(), ren.GetBackgroundAlpha()
         bottom, top = np.array(ren.GetBackground()), np.array(ren.GetBackground2())
-        self._prepared = {"sky": (bottom, top if gradient else bottom), "hidden": []}
+        self._prepared = {"sky": (bottom, top if gradient else bottom), "hidden": [], "fxaa": aa == "fxaa"}
         self.render_window.SetAlphaBitPlanes(1)
         ren.GradientBackgroundOff()
         ren.SetBackgroundAlpha(0.0)
@@ -199,6 +248,7 @@ class Exporter:
             for prop in self._prepared["hidden"]:
                 prop.SetVisibility(True)
             self._prepared = None
+            self.supersample = 1
 
     def _frame(self, w: int, h: int, channels: int) -> np.ndarray:
         """Render the window at w×h and read it back, top row first."""
@@ -228,31 +278,42 @@ class Exporter:
         w, h = size
         if self.pending:
             raise ExportError("the scene is still being prepared (a layer's buildings are not ready)")
-        with self.prepared(h):
+        with self.prepared(size):
             # (legends the view adds meanwhile, e.g. for a new plan year, are hidden as they appear)
             self._prepared["hidden"] += self._hide_2d()
             bottom, top = self._prepared["sky"]
+            smooth = self._prepared["fxaa"]
             rgba, tiles = self._render_tiled(w, h, 4, tile_px or self.native_max(), progress)
         # colours come back premultiplied by their alpha (drawn over transparent black): the sky behind them,
-        # or (transparent) their colours divided by their alpha; one fused pass either way
+        # or (transparent) their colours divided by their alpha; one fused pass either way. FXAA runs on the
+        # whole image (no seams between tiles): after the sky, or on the premultiplied colours and alpha
         if not transparent:
             rgb = np.empty((h, w, 3), dtype=np.uint8)
             over_sky(rgba, np.asarray(bottom, dtype=float), np.asarray(top, dtype=float), rgb)
-            return rgb, tiles
+            return (fxaa(rgb) if smooth else rgb), tiles
+        if smooth:
+            rgba = fxaa(rgba)
         unpremultiply(rgba)
         return rgba, tiles
 
     def _reset_clipping_range(self) -> None:
         """Near and far planes from every actor of the scene, shown or not: the range (and so the depth
-        precision) depends on the camera alone, not on which tiles the previous frame happened to show."""
-        lo, hi = np.full(3, np.inf), np.full(3, -np.inf)
-        actors = self.renderer.GetActors()
-        for i in range(actors.GetNumberOfItems()):
-            b = actors.GetItemAsObject(i).GetBounds()
-            if b is None or not (b[0] <= b[1]) or not np.isfinite(b).all():
-                continue
-            lo = np.minimum(lo, b[0::2])
-            hi = np.maximum(hi, b[1::2])
+        precision) depends on the camera alone, not on which tiles the previous frame happened to show.
+        The box is kept until an actor is added or removed or the vertical exaggeration changes (a video
+        frame would otherwise ask every actor for its bounds)."""
+        props = self.renderer.GetViewProps()  # (GetActors() rebuilds its collection on every call)
+        key = (props.GetMTime(), props.GetNumberOfItems(), self.scene.vertical_exaggeration)
+        if getattr(self, "_scene_box", (None,))[0] != key:
+            actors = self.renderer.GetActors()
+            lo, hi = np.full(3, np.inf), np.full(3, -np.inf)
+            for i in range(actors.GetNumberOfItems()):
+                b = actors.GetItemAsObject(i).GetBounds()
+                if b is None or not (b[0] <= b[1]) or not np.isfinite(b).all():
+                    continue
+                lo = np.minimum(lo, b[0::2])
+                hi = np.maximum(hi, b[1::2])
+            self._scene_box = (key, lo, hi)
+        _key, lo, hi = self._scene_box
         if np.isfinite(lo).all():
             self.renderer.ResetCameraClippingRange(lo[0], hi[0], lo[1], hi[1], lo[2], hi[2])
         else:
@@ -326,23 +387,26 @@ class Exporter:
         cam = self.renderer.GetActiveCamera()
         to_px = projector(cam, size)
 
-        labels = []
         layers = {layer.id: layer for layer in self.scene.layers}
         hidden_by_export = {id(p) for p in (self._prepared or {}).get("hidden", [])}
         eye = np.array(cam.GetPosition())
+        props = []
         for prop in label_props(self.plotter):
             if prop.GetVisibility() or id(prop) in hidden_by_export:
                 layer = layers.get(getattr(prop, "_ydtwin_layer", -1))
-                if layer is not None and not layer.visible:
-                    continue
-                where = np.array([prop.GetPosition()])
-                label_class = getattr(prop, "_ydtwin_label_class", 0)
-                # as in the view: project names only at close zoom
-                if zoom_opacity(np.linalg.norm(where[0] - eye), label_class) < 0.5:
-                    continue
-                px = to_px(where)[0]
-                if np.isfinite(px).all():
-                    labels.append((label_class, getattr(prop, "_ydtwin_rank", 0), float(px[0]), float(px[1]),
+                if layer is None or layer.visible:
+                    props.append(prop)
+        labels = []
+        if props:  # (all at once: a video asks for every frame's labels)
+            where = np.array([prop.GetPosition() for prop in props], dtype=np.float64)
+            classes = np.array([getattr(prop, "_ydtwin_label_class", 0) for prop in props])
+            # as in the view: project names only at close zoom
+            near = zoom_opacity(np.linalg.norm(where - eye, axis=1), classes) >= 0.5
+            px = to_px(where)
+            for prop, label_class, (x, y), ok in zip(props, classes, px, near & np.isfinite(px).all(axis=1),
+                                                     strict=True):
+                if ok:
+                    labels.append((int(label_class), getattr(prop, "_ydtwin_rank", 0), float(x), float(y),
                                    prop.GetInput(), prop.GetTextProperty().GetColor()))
         # the most important first (cities, districts, projects, findings): earlier labels win a place
         labels = [label[2:] for label in sorted(labels, key=lambda label: label[:2])]

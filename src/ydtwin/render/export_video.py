@@ -34,6 +34,48 @@ if TYPE_CHECKING:
 VIDEO_FORMATS = ("mp4", "png", "gif")
 
 
+@dataclass(frozen=True)
+class VideoQuality:
+    """An MP4 encoding: x264's constant-rate factor (the quality every frame aims at), a ceiling on the bit
+    rate at 1080p (scaled by the frame's pixels; a burst may reach it for a second, the buffer is two seconds)
+    and x264's speed preset."""
+
+    name: str
+    crf: int
+    #: Mbit/s at 1920 × 1080
+    max_mbit_1080p: float
+    preset: str
+
+    def max_mbit(self, size: tuple[int, int]) -> float:
+        w, h = size
+        return max(0.5, self.max_mbit_1080p * (w * h) / (1920 * 1080))
+
+    def output_params(self, size: tuple[int, int]) -> list[str]:
+        rate = f"{self.max_mbit(size) * 1000:.0f}k"
+        buf = f"{self.max_mbit(size) * 2000:.0f}k"
+        return ["-preset", self.preset, "-crf", str(self.crf), "-maxrate", rate, "-bufsize", buf]
+
+
+#: ``--quality`` of an MP4: draft (small, quick to share), standard (the default: ~8 Mbit/s at most at 1080p,
+#: about 60 MB a minute), high (for projection in a meeting room)
+VIDEO_QUALITIES = {
+    "draft": VideoQuality("draft", 28, 4.0, "veryfast"),
+    "standard": VideoQuality("standard", 23, 8.0, "veryfast"),
+    "high": VideoQuality("high", 19, 16.0, "faster"),
+}
+DEFAULT_VIDEO_QUALITY = "standard"
+
+
+def video_quality(quality: str | VideoQuality) -> VideoQuality:
+    """The named quality, or :class:`ExportError` (one line)."""
+    if isinstance(quality, VideoQuality):
+        return quality
+    q = VIDEO_QUALITIES.get(str(quality).strip().lower())
+    if q is None:
+        raise ExportError(f"quality {quality!r}: one of {', '.join(VIDEO_QUALITIES)}")
+    return q
+
+
 @dataclass
 class VideoResult:
     path: Path
@@ -89,7 +131,7 @@ def _sync_and_rename(tmp: Path, target: Path) -> None:
 
 
 class _FfmpegSink(_Sink):
-    def __init__(self, target: Path, size: tuple[int, int], fps: int, *, gif: bool, quality: int) -> None:
+    def __init__(self, target: Path, size: tuple[int, int], fps: int, *, gif: bool, quality: VideoQuality) -> None:
         import imageio_ffmpeg
 
         self.target = target
@@ -101,8 +143,8 @@ class _FfmpegSink(_Sink):
                           output_params=["-filter_complex", "split[a][b];[a]palettegen=stats_mode=diff[p];[b][p]paletteuse",
                                          "-f", "gif"])
         else:
-            kwargs = dict(codec="libx264", pix_fmt_out="yuv420p", quality=quality,
-                          output_params=["-movflags", "+faststart", "-f", "mp4"])
+            kwargs = dict(codec="libx264", pix_fmt_out="yuv420p", quality=None,
+                          output_params=[*quality.output_params(size), "-movflags", "+faststart", "-f", "mp4"])
         self._gen = imageio_ffmpeg.write_frames(str(self.tmp), size, fps=fps, macro_block_size=1,
                                                 ffmpeg_log_level="error", **kwargs)
         self._gen.send(None)
@@ -147,7 +189,8 @@ class _PngSink(_Sink):
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
-def open_sink(path: Path, fmt: str, size: tuple[int, int], fps: int, quality: int) -> _Sink:
+def open_sink(path: Path, fmt: str, size: tuple[int, int], fps: int,
+              quality: str | VideoQuality = DEFAULT_VIDEO_QUALITY) -> _Sink:
     """The partial output for ``path`` (whose folder must exist: none is created), after the left-overs of
     dead exports in that folder are removed."""
     w, h = size
@@ -155,9 +198,9 @@ def open_sink(path: Path, fmt: str, size: tuple[int, int], fps: int, quality: in
     if fmt == "mp4":
         if w % 2 or h % 2:
             raise ExportError(f"MP4 (H.264, 4:2:0) needs an even width and height, not {w}x{h}")
-        return _FfmpegSink(path, size, fps, gif=False, quality=quality)
+        return _FfmpegSink(path, size, fps, gif=False, quality=video_quality(quality))
     if fmt == "gif":
-        return _FfmpegSink(path, size, fps, gif=True, quality=quality)
+        return _FfmpegSink(path, size, fps, gif=True, quality=video_quality(quality))
     return _PngSink(path)
 
 
@@ -198,8 +241,8 @@ class _Writer:
             raise ExportError(f"the encoder failed: {self.error}")
 
 
-def check_video(out: Path, fmt: str | None, size: tuple[int, int], fps: int, quality: int, *,
-                inputs=()) -> str:
+def check_video(out: Path, fmt: str | None, size: tuple[int, int], fps: int,
+                quality: str | VideoQuality = DEFAULT_VIDEO_QUALITY, *, inputs=()) -> str:
     """The video's format, or :class:`ExportError` for what cannot be made (one line), before any work: the
     format, size, frame rate and quality, and the output path (:func:`~ydtwin.io.outputs.check_output_path`:
     its folder exists and is writable, it is none of ``inputs``, a PNG sequence's folder is new or empty)."""
@@ -214,8 +257,7 @@ def check_video(out: Path, fmt: str | None, size: tuple[int, int], fps: int, qua
         raise ExportError(f"MP4 (H.264, 4:2:0) needs an even width and height, not {w}x{h}")
     if not 1 <= fps <= 120:
         raise ExportError(f"frame rate {fps}: 1–120 frames per second")
-    if not 0 <= quality <= 10:
-        raise ExportError(f"quality {quality}: 0 (smallest) – 10 (best)")
+    video_quality(quality)
     try:
         check_output_path(out, inputs=inputs, kind="folder" if fmt == "png" else "file")
     except OutputError as exc:
@@ -231,7 +273,8 @@ class VideoExport:
     any frame renders; ``inputs`` are files the output must not replace."""
 
     def __init__(self, exporter: Exporter, path, out: str | os.PathLike[str], *, size: tuple[int, int] | None = None,
-                 fps: int | None = None, fmt: str | None = None, quality: int = 8,
+                 fps: int | None = None, fmt: str | None = None,
+                 quality: str | VideoQuality = DEFAULT_VIDEO_QUALITY,
                  options: OverlayOptions | None = None, frames: range | None = None, inputs=()) -> None:
         from ydtwin.flythrough.path import PathError, Sampler
 
@@ -259,7 +302,7 @@ class VideoExport:
         self._t_start = time.perf_counter()
         self.sink = open_sink(self.out, self.fmt, self.size, self.fps, quality)
         self.writer = _Writer(self.sink)
-        self._stack.enter_context(exporter.prepared(h))
+        self._stack.enter_context(exporter.prepared(self.size, video=True))
         self._closed = False
 
     @property
