@@ -50,126 +50,126 @@
 </context><context>
     <name>ExportImageDialog</name>
     <message>
-        <location filename="../export_ui.py" line="250" />
-        <location filename="../export_ui.py" line="223" />
-        <location filename="../export_ui.py" line="107" />
+        <location filename="../export_ui.py" line="249" />
+        <location filename="../export_ui.py" line="222" />
+        <location filename="../export_ui.py" line="106" />
         <source>Export image</source>
         <translation>导出图像</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="112" />
+        <location filename="../export_ui.py" line="111" />
         <source>Viewport {0} × {1}</source>
         <translation>视口 {0} × {1}</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="115" />
+        <location filename="../export_ui.py" line="114" />
         <source>Custom</source>
         <translation>自定义</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="127" />
+        <location filename="../export_ui.py" line="126" />
         <source>Size</source>
         <translation>尺寸</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="131" />
+        <location filename="../export_ui.py" line="130" />
         <source>Title</source>
         <translation>标题</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="132" />
+        <location filename="../export_ui.py" line="131" />
         <source>Caption</source>
         <translation>说明文字</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="135" />
+        <location filename="../export_ui.py" line="134" />
         <source>Legend</source>
         <translation>图例</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="135" />
+        <location filename="../export_ui.py" line="134" />
         <source>Scale bar</source>
         <translation>比例尺</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="136" />
+        <location filename="../export_ui.py" line="135" />
         <source>North arrow</source>
         <translation>指北针</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="136" />
+        <location filename="../export_ui.py" line="135" />
         <source>Place labels</source>
         <translation>地名标注</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="137" />
+        <location filename="../export_ui.py" line="136" />
         <source>Data sources</source>
         <translation>数据来源</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="137" />
+        <location filename="../export_ui.py" line="136" />
         <source>Date</source>
         <translation>日期</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="143" />
+        <location filename="../export_ui.py" line="142" />
         <source>Overlays</source>
         <translation>叠加内容</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="144" />
+        <location filename="../export_ui.py" line="143" />
         <source>Transparent background (PNG, TIFF)</source>
         <translation>透明背景（PNG、TIFF）</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="146" />
+        <location filename="../export_ui.py" line="145" />
         <source>Preparing the preview…</source>
         <translation>正在准备预览…</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="152" />
+        <location filename="../export_ui.py" line="151" />
         <source>Export…</source>
         <translation>导出…</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="212" />
+        <location filename="../export_ui.py" line="211" />
         <source>{0} × {1} pixels ({2:.1f} MP), rendered in about {3} tile(s)</source>
         <translation>{0} × {1} 像素（{2:.1f} 百万像素），约分 {3} 块渲染</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="224" />
+        <location filename="../export_ui.py" line="223" />
         <source>Images (*.png *.jpg *.jpeg *.tif *.tiff)</source>
         <translation>图像 (*.png *.jpg *.jpeg *.tif *.tiff)</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="228" />
+        <location filename="../export_ui.py" line="227" />
         <source>Rendering {0}…</source>
         <translation>正在渲染 {0}…</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="228" />
+        <location filename="../export_ui.py" line="227" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="246" />
+        <location filename="../export_ui.py" line="245" />
         <source>Export cancelled: nothing was written</source>
         <translation>导出已取消：未写入任何文件</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="249" />
+        <location filename="../export_ui.py" line="248" />
         <source>Export failed: {0}</source>
         <translation>导出失败：{0}</translation>
     </message>
     <message>
-        <location filename="../export_ui.py" line="255" />
+        <location filename="../export_ui.py" line="254" />
         <source>Exported {0} ({1} × {2}, {3} tiles, {4:.1f} s)</source>
         <translation>已导出 {0}（{1} × {2}，{3} 块，{4:.1f} 秒）</translation>
     </message>
 </context><context>
     <name>ExporterHost</name>
     <message>
-        <location filename="../export_ui.py" line="67" />
+        <location filename="../export_ui.py" line="66" />
         <source>Preparing the export view…</source>
         <translation>正在准备导出视图…</translation>
     </message>
@@ -622,62 +622,81 @@
         <translation>没有可导出的内容：请先为路径添加关键帧</translation>
     </message>
     <message>
-        <location filename="../flythrough_panel.py" line="430" />
+        <location filename="../flythrough_panel.py" line="433" />
         <location filename="../flythrough_panel.py" line="409" />
         <source>Export video</source>
         <translation>导出视频</translation>
     </message>
     <message>
+        <location filename="../flythrough_panel.py" line="419" />
+        <source>Draft (≤ 4 Mbit/s at 1080p)</source>
+        <translation>草稿（1080p 时 ≤ 4 Mbit/s）</translation>
+    </message>
+    <message>
+        <location filename="../flythrough_panel.py" line="420" />
+        <source>Standard (≤ 8 Mbit/s at 1080p)</source>
+        <translation>标准（1080p 时 ≤ 8 Mbit/s）</translation>
+    </message>
+    <message>
         <location filename="../flythrough_panel.py" line="421" />
+        <source>High (≤ 16 Mbit/s at 1080p)</source>
+        <translation>高（1080p 时 ≤ 16 Mbit/s）</translation>
+    </message>
+    <message>
+        <location filename="../flythrough_panel.py" line="424" />
         <source>Size</source>
         <translation>尺寸</translation>
     </message>
     <message>
-        <location filename="../flythrough_panel.py" line="422" />
+        <location filename="../flythrough_panel.py" line="425" />
         <source>Frames per second</source>
         <translation>每秒帧数</translation>
     </message>
     <message>
-        <location filename="../flythrough_panel.py" line="423" />
-        <source>Quality (MP4, 0–10)</source>
-        <translation>质量（MP4，0–10）</translation>
+        <location filename="../flythrough_panel.py" line="426" />
+        <source>Quality (MP4)</source>
+        <translation>质量（MP4）</translation>
     </message>
     <message>
-        <location filename="../flythrough_panel.py" line="431" />
+        <location filename="../flythrough_panel.py" line="434" />
         <source>MP4 video (*.mp4);;GIF (*.gif);;PNG frames (folder) (*)</source>
         <translation>MP4 视频 (*.mp4);;GIF (*.gif);;PNG 帧序列（文件夹） (*)</translation>
     </message>
     <message>
-        <location filename="../flythrough_panel.py" line="478" />
-        <location filename="../flythrough_panel.py" line="466" />
-        <location filename="../flythrough_panel.py" line="446" />
+        <location filename="../flythrough_panel.py" line="481" />
+        <location filename="../flythrough_panel.py" line="469" />
+        <location filename="../flythrough_panel.py" line="449" />
         <source>Export failed: {0}</source>
         <translation>导出失败：{0}</translation>
     </message>
     <message>
-        <location filename="../flythrough_panel.py" line="449" />
+        <location filename="../flythrough_panel.py" line="452" />
         <source>Rendering {0}…</source>
         <translation>正在渲染 {0}…</translation>
     </message>
     <message>
-        <location filename="../flythrough_panel.py" line="449" />
+        <location filename="../flythrough_panel.py" line="452" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../flythrough_panel.py" line="460" />
+        <location filename="../flythrough_panel.py" line="463" />
         <source>Video export cancelled after {0} of {1} frames: nothing was written</source>
         <translation>视频导出在第 {0}/{1} 帧后取消：未写入任何文件</translation>
     </message>
     <message>
-        <location filename="../flythrough_panel.py" line="470" />
+        <location filename="../flythrough_panel.py" line="473" />
         <source>Frame {0} of {1} · about {2:.0f} s left</source>
         <translation>第 {0}/{1} 帧 · 约剩 {2:.0f} 秒</translation>
     </message>
     <message>
-        <location filename="../flythrough_panel.py" line="480" />
+        <location filename="../flythrough_panel.py" line="483" />
         <source>Exported {0} ({1} frames, {2} × {3} at {4} fps, {5:.0f} s)</source>
         <translation>已导出 {0}（{1} 帧，{2} × {3}，{4} 帧/秒，{5:.0f} 秒）</translation>
+    </message>
+    <message>
+        <source>Quality (MP4, 0–10)</source>
+        <translation type="vanished">质量（MP4，0–10）</translation>
     </message>
 </context><context>
     <name>LayersPanel</name>
