@@ -142,3 +142,22 @@ def test_cli_video_quality_and_its_refusal(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "quality draft" in proc.stdout and "Mbit/s" in proc.stdout and out.is_file()
     assert "frame 7/7" in proc.stderr  # the log's progress lines (not a terminal)
+
+
+def test_the_level_of_detail_follows_the_output_pixels(exporter):
+    """One level of detail for the whole image, from a budget of its output pixels: a small frame coarsens the
+    procedural blocks' aggregates, a poster in tiles draws more triangles than a 1080p frame of the same view,
+    and the lock is released after the export (the view chooses per frame again)."""
+    from ydtwin.geo.lod import MAX_ERROR_PX
+
+    exporter.set_view("region")
+    blocks = exporter.scene.layer("procedural-blocks").id
+    exporter.render((1920, 1080))
+    hd_error, hd_triangles = exporter.detail_lock[blocks], exporter.drawn_triangles
+    exporter.render((192, 108))
+    assert hd_error == MAX_ERROR_PX and exporter.detail_lock[blocks] > hd_error
+    _img, tiles = exporter.render((3840, 2160), tile_px=1100)
+    assert tiles > 1 and exporter.detail_lock[blocks] == MAX_ERROR_PX
+    print(f"triangles drawn: {hd_triangles:,} at 1080p, {exporter.drawn_triangles:,} at 4K in {tiles} tiles")
+    assert exporter.drawn_triangles > 2 * hd_triangles
+    assert exporter.view.ctx.error_px_lock is None

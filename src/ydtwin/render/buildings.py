@@ -25,6 +25,7 @@ from ydtwin.geo.lod import (
     Quadtree,
     Tile,
     build_tiles,
+    select,
     select_within_budget,
 )
 from ydtwin.model.buildings import BuildingsLayer
@@ -294,7 +295,11 @@ class BuildingsVisual(Visual):
     def update_lod(self) -> None:
         if self.tree is None or not self.layer.visible:
             return
-        if self.lod_enabled:
+        lock = self.ctx.error_px_lock
+        if self.lod_enabled and lock is not None and self.layer.id in lock:
+            self.max_error_px = lock[self.layer.id]
+            keys = select(self.tree, self.tiles, self.camera(), self.max_error_px, index=self.index)
+        elif self.lod_enabled:
             share = int(self.ctx.budget.budget * self.ctx.detail) // max(self.ctx.budget_shares, 1)
             keys, self.max_error_px = select_within_budget(self.tree, self.tiles, self.camera(), share,
                                                            index=self.index)

@@ -61,7 +61,8 @@ from ydtwin.render.visuals import label_props
 
 __all__ = [
     "ANTI_ALIAS_MODES", "DEFAULT_VIDEO_QUALITY", "EXPORT_BUDGET", "IMAGE_SUFFIXES", "MAX_STILL_PX", "NATIVE_CAP_PX",
-    "SSAA_MAX_PX_GPU", "SSAA_MAX_PX_SOFTWARE", "SUPERSAMPLE", "TILE_MARGIN_PX", "VIDEO_FORMATS", "VIDEO_QUALITIES",
+    "SSAA_MAX_PX_GPU", "SSAA_MAX_PX_SOFTWARE", "SUPERSAMPLE", "TILE_MARGIN_PX", "TRIANGLES_PER_OUTPUT_PX",
+    "VIDEO_FORMATS", "VIDEO_QUALITIES",
     "Cancelled", "ExportError", "Exporter", "StillResult", "VideoExport", "VideoResult", "check_still_size",
     "check_video", "open_sink", "parse_size", "render_flythrough", "today", "video_format", "video_quality",
     "write_image",
@@ -85,6 +86,10 @@ SSAA_MAX_PX_SOFTWARE = 1280 * 720
 SSAA_MAX_PX_GPU = 3840 * 2160
 #: triangles an export may draw per frame (a fixed budget: the same frames every time)
 EXPORT_BUDGET = 60_000_000
+#: an export's building triangles per output pixel: the budget that picks the level of detail of the whole
+#: image (a 640×360 video frame 115 k, 1080p 1 M, an 8K still 17 M, a 16K poster 75 M: a poster carries the
+#: detail it can show, a small frame no more than it can)
+TRIANGLES_PER_OUTPUT_PX = 0.5
 
 
 class Exporter:
@@ -128,6 +133,11 @@ class Exporter:
         #: the legend rows of what each frame shows
         self._frame_legend = FrameLegend(self.view)
         self._prepared: dict | None = None
+        #: whether the last image (rendered with ``fxaa_later``) still needs its FXAA pass
+        self.fxaa_pending = False
+        #: triangles drawn by the last image, every tile's added up, and its buildings' screen-space errors
+        self.drawn_triangles = 0
+        self.detail_lock: dict[int, float] = {}
 
     @property
     def pending(self) -> int:
@@ -268,13 +278,17 @@ class Exporter:
         return arr.reshape(oh, ow, channels)[::-1]
 
     def render(self, size: tuple[int, int], *, transparent: bool = False, tile_px: int | None = None,
-               progress: Callable[[int, int], None] | None = None) -> tuple[np.ndarray, int]:
+               progress: Callable[[int, int], None] | None = None,
+               fxaa_later: bool = False) -> tuple[np.ndarray, int]:
         """The scene at ``size`` (RGB, or RGBA when ``transparent``) without overlays; (image, tiles used).
 
-        Rendered at ``supersample``× the size and averaged down (anti-aliasing that tiles exactly: a tile's
-        pixels are whole blocks of the large image), in tiles of at most ``tile_px`` (default: the native
-        limit) render pixels per side. The scene is drawn over a transparent background and the view's
-        gradient sky is put behind it for the whole image at once (VTK's gradient spans one tile)."""
+        Anti-aliased as :meth:`anti_alias_for` says: supersampled (rendered at ``supersample``× the size and
+        averaged down, which tiles exactly: a tile's pixels are whole blocks of the large image) or smoothed
+        by FXAA over the whole image (``fxaa_later``: left to the caller, who asks :attr:`fxaa_pending` — a
+        video does it on its encoder thread while the next frame renders). Tiles of at most ``tile_px``
+        (default: the native limit) render pixels per side. The scene is drawn over a transparent background
+        and the view's gradient sky is put behind it for the whole image at once (VTK's gradient spans one
+        tile)."""
         w, h = size
         if self.pending:
             raise ExportError("the scene is still being prepared (a layer's buildings are not ready)")
@@ -290,11 +304,33 @@ class Exporter:
         if not transparent:
             rgb = np.empty((h, w, 3), dtype=np.uint8)
             over_sky(rgba, np.asarray(bottom, dtype=float), np.asarray(top, dtype=float), rgb)
-            return (fxaa(rgb) if smooth else rgb), tiles
+            self.fxaa_pending = smooth and fxaa_later
+            return (fxaa(rgb) if smooth and not fxaa_later else rgb), tiles
+        self.fxaa_pending = False
         if smooth:
             rgba = fxaa(rgba)
         unpremultiply(rgba)
         return rgba, tiles
+
+    def _detail_for(self, W: int, H: int, output_px: int) -> dict[int, float]:
+        """Per buildings layer: the screen-space error (render pixels) at which the whole image of ``W`` × ``H``
+        render pixels fits :data:`TRIANGLES_PER_OUTPUT_PX` × ``output_px`` triangles (shared by the layers as
+        a frame shares its budget), chosen from the current camera before any tile is drawn."""
+        from ydtwin.geo.lod import Camera, select_within_budget
+        from ydtwin.render.buildings import BuildingsVisual
+
+        cam = self.renderer.GetActiveCamera()
+        planes = [0.0] * 24
+        cam.GetFrustumPlanes(W / H, planes)
+        camera = Camera(np.array(cam.GetPosition()), np.array(planes).reshape(6, 4),
+                        H / (2 * math.tan(math.radians(cam.GetViewAngle()) / 2)))
+        budget = int(TRIANGLES_PER_OUTPUT_PX * output_px) // max(self.view.ctx.budget_shares, 1)
+        lock = {}
+        for visual in self.view.visuals.values():
+            if isinstance(visual, BuildingsVisual) and visual.tree is not None and visual.lod_enabled:
+                _keys, lock[visual.layer.id] = select_within_budget(visual.tree, visual.tiles, camera, budget,
+                                                                    index=visual.index)
+        return lock
 
     def _reset_clipping_range(self) -> None:
         """Near and far planes from every actor of the scene, shown or not: the range (and so the depth
@@ -353,6 +389,9 @@ class Exporter:
         near, far = cam.GetClippingRange()
         out = np.empty((h, w, channels), dtype=np.uint8)
         tan_half = math.tan(math.radians(angle) / 2)
+        # one level of detail for the whole image, from a budget of its output pixels
+        self.detail_lock = self.view.ctx.error_px_lock = self._detail_for(W, H, w * h)
+        self.drawn_triangles = 0
         try:
             for j in range(ny):
                 for i in range(nx):
@@ -367,11 +406,13 @@ class Exporter:
                         cam.SetWindowCenter((2 * cx / W - 1) * W / rw, (2 * cy / H - 1) * H / rh)
                     cam.SetClippingRange(near, far)
                     tile = self._frame(rw, rh, channels)[m : m + hj * s, m : m + wi * s]
+                    self.drawn_triangles += self.view.triangles()
                     # the mean of each s×s block, rounded, in integers, straight into the image
                     downsample_into(tile, s, out, h - (y0 + hj), x0)
                     if progress is not None:  # may raise Cancelled
                         progress(j * nx + i + 1, nx * ny)
         finally:
+            self.view.ctx.error_px_lock = None
             cam.SetViewAngle(angle)
             cam.SetWindowCenter(*centre)
             if parallel is not None:
@@ -440,7 +481,7 @@ class Exporter:
         t0 = time.perf_counter()
         rgb, tiles = self.image(size, options, transparent=transparent, tile_px=tile_px, progress=progress)
         write_image(path, rgb, fmt, quality=quality)
-        return StillResult(path, size, tiles, time.perf_counter() - t0, self.view.triangles())
+        return StillResult(path, size, tiles, time.perf_counter() - t0, self.drawn_triangles)
 
     def close(self) -> None:
         self.view.close()

@@ -26,6 +26,7 @@ import numpy as np
 
 from ydtwin.io.outputs import OutputError, check_output_path, clean_partials, partial_path
 from ydtwin.render.export_common import Cancelled, ExportError
+from ydtwin.render.export_kernels import fxaa
 from ydtwin.render.overlay import OverlayOptions, draw_overlays
 
 if TYPE_CHECKING:
@@ -205,29 +206,35 @@ def open_sink(path: Path, fmt: str, size: tuple[int, int], fps: int,
 
 
 class _Writer:
-    """Encodes frames in a thread while the next one renders; at most ``depth`` frames wait (flat memory:
-    a frame is held only until it is encoded)."""
+    """Finishes and encodes frames in a thread while the next one renders: each queued item is a frame and
+    what is left to do to it (``finish(item) -> frame``: its FXAA pass and overlays, pixel work that releases
+    the interpreter); at most ``depth`` items wait (flat memory: a frame is held only until it is encoded)."""
 
-    def __init__(self, sink: _Sink, depth: int = 2) -> None:
+    def __init__(self, sink: _Sink, depth: int = 2, finish: Callable | None = None) -> None:
         self.sink = sink
+        self.finish_frame = finish or (lambda item: item)
         self.queue: queue.Queue = queue.Queue(maxsize=depth)
         self.error: BaseException | None = None
         self.wait_s = 0.0
+        self.finish_s = 0.0
         self.thread = threading.Thread(target=self._run, name="ydtwin-encoder", daemon=True)
         self.thread.start()
 
     def _run(self) -> None:
         while True:
-            frame = self.queue.get()
-            if frame is None:
+            item = self.queue.get()
+            if item is None:
                 return
             if self.error is None:
                 try:
+                    t0 = time.perf_counter()
+                    frame = self.finish_frame(item)
+                    self.finish_s += time.perf_counter() - t0
                     self.sink.write(frame)
                 except BaseException as exc:  # noqa: BLE001 - reported on the next put / at the end
                     self.error = exc
 
-    def put(self, frame: np.ndarray) -> None:
+    def put(self, frame) -> None:
         if self.error is not None:
             raise ExportError(f"the encoder failed: {self.error}")
         t0 = time.perf_counter()
@@ -263,6 +270,14 @@ def check_video(out: Path, fmt: str | None, size: tuple[int, int], fps: int,
     except OutputError as exc:
         raise ExportError(str(exc)) from None
     return fmt
+
+
+def _finish_frame(item) -> np.ndarray:
+    """A rendered frame made whole: its FXAA pass (when the export left it) and its overlays."""
+    rgb, smooth, options, content = item
+    if smooth:
+        rgb = fxaa(rgb)
+    return draw_overlays(rgb, options, content) if content is not None else rgb
 
 
 class VideoExport:
@@ -301,7 +316,7 @@ class VideoExport:
         self._timings = {"render_s": 0.0, "overlay_s": 0.0}
         self._t_start = time.perf_counter()
         self.sink = open_sink(self.out, self.fmt, self.size, self.fps, quality)
-        self.writer = _Writer(self.sink)
+        self.writer = _Writer(self.sink, finish=_finish_frame)
         self._stack.enter_context(exporter.prepared(self.size, video=True))
         self._closed = False
 
@@ -319,13 +334,14 @@ class VideoExport:
             state = self.sampler.state(float(self.times[self.indices[self.done]]))
             ex.apply_state(state)
             t0 = time.perf_counter()
-            rgb, _tiles = ex.render(self.size)
+            rgb, _tiles = ex.render(self.size, fxaa_later=True)
             t1 = time.perf_counter()
             opts = replace(self.base, caption=state.caption or self.base.caption)
-            frame = draw_overlays(rgb, opts, ex.overlay_content(self.size)) if opts.draws_anything() else rgb
+            # what the overlays need from the camera is taken now; the pixels are the encoder thread's
+            content = ex.overlay_content(self.size) if opts.draws_anything() else None
             self._timings["render_s"] += t1 - t0
             self._timings["overlay_s"] += time.perf_counter() - t1
-            self.writer.put(frame)
+            self.writer.put((rgb, ex.fxaa_pending, opts, content))
         except BaseException:
             self.abort()
             raise
@@ -344,6 +360,7 @@ class VideoExport:
         n = max(self.total, 1)
         timings = {k: v / n for k, v in self._timings.items()}
         timings["encoder_wait_s"] = self.writer.wait_s / n
+        timings["finish_s"] = self.writer.finish_s / n  # FXAA and overlays, on the encoder thread
         return VideoResult(self.out, self.total, self.size, self.fps, time.perf_counter() - self._t_start, timings)
 
     def abort(self) -> None:

@@ -8,6 +8,7 @@ out the same way: sizes are in "reference pixels" of a 1080-pixel-high image, mu
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -111,6 +112,8 @@ class _Painter:
         return out
 
 
+#: held while overlays are drawn (see :func:`draw_overlays`)
+_DRAWING = threading.RLock()
 #: a drawing surface for measuring text
 _MEASURE = ImageDraw.Draw(Image.new("RGBA", (1, 1)))
 
@@ -218,6 +221,11 @@ def legend_image(rows, frame: tuple[int, int], *, scale: float = 0.8) -> np.ndar
     """The legend alone as an RGBA image (rows top down), laid out as an export of ``frame`` pixels lays it out
     (never over ``LEGEND_MAX_SHARE`` of the frame; swatches with a light edge, labels that read on the box):
     the window's legend is this image, so the app and the exports show one legend."""
+    with _DRAWING:
+        return _legend_image(rows, frame, scale)
+
+
+def _legend_image(rows, frame: tuple[int, int], scale: float) -> np.ndarray:
     if not rows:
         return np.zeros((0, 0, 4), dtype=np.uint8)
     p = _Painter(frame, scale)
@@ -302,7 +310,15 @@ def place_labels(p: _Painter, labels, frame: tuple[int, int],
 def draw_overlays(rgb: np.ndarray, options: OverlayOptions, content: OverlayContent, *,
                   output_height: int | None = None) -> np.ndarray:
     """The image (H, W, 3 or 4, uint8) with the overlays drawn on it. ``output_height``: the image is a
-    preview of an output that many pixels high; the overlays are laid out as there, scaled down."""
+    preview of an output that many pixels high; the overlays are laid out as there, scaled down. One thread
+    draws at a time (a video's encoder thread draws while the window may draw its legend: the fonts and the
+    cached text are shared)."""
+    with _DRAWING:
+        return _draw_overlays(rgb, options, content, output_height)
+
+
+def _draw_overlays(rgb: np.ndarray, options: OverlayOptions, content: OverlayContent,
+                   output_height: int | None) -> np.ndarray:
     h, w = rgb.shape[:2]
     out_h = output_height or h
     # text stays readable on small frames: never below 60 % of the reference size

@@ -117,6 +117,9 @@ class RenderContext:
         self.budget_shares = 1
         #: share of the budget this frame may use (the view lowers it while background work runs)
         self.detail = 1.0
+        #: an export's level of detail, chosen once for its whole image: per buildings layer id, the screen-space
+        #: error (pixels) its tiles are drawn at whatever a tile's budget would say (None: each frame chooses)
+        self.error_px_lock: dict[int, float] | None = None
         #: set by the view: ``run_in_background(work, done)`` or None (build at once), and the callback a
         #: visual calls when its background build has become actors
         self.run_in_background = None
