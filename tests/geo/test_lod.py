@@ -142,3 +142,22 @@ def test_interactive_point_budget_settles_where_frames_keep_the_target():
     for _ in range(20):
         budget.record(budget.points, 5.0, ceiling=300_000)  # the rest of the frame alone is too slow
     assert budget.points == budget.floor
+
+
+def test_leaves_extruded_in_batches_are_the_meshes_extruded_one_by_one(city, monkeypatch):
+    """Leaves are extruded several to a kernel call and cut back into tiles: every tile's vertices, triangles
+    and triangle → building map are exactly those of extruding that leaf alone, in the same order of tiles."""
+    import ydtwin.geo.lod as lod
+
+    geom, tree, batched = city
+    monkeypatch.setattr(lod, "BATCH_VERTICES", 0)  # a kernel call per leaf, as before batching
+    one_by_one = build_tiles(tree, geom)
+    assert list(batched) == list(one_by_one)
+    full = [k for k in batched if k[1] == "full"]
+    assert len(full) > 10
+    for key in batched:
+        a, b = batched[key], one_by_one[key]
+        assert np.array_equal(a.vertices, b.vertices) and np.array_equal(a.triangles, b.triangles)
+        assert np.array_equal(a.triangle_building, b.triangle_building) and np.array_equal(a.origin, b.origin)
+        assert a.bounds == pytest.approx(b.bounds)
+        assert a.triangles.min() >= 0 and a.triangles.max() < len(a.vertices)

@@ -37,6 +37,10 @@ class ExtrudedMesh:
     triangles: np.ndarray  # (m, 3) int32
     triangle_part: np.ndarray  # (m,) int32: index of the part (polygon) in the input batch
     roof_triangles: int
+    #: where each part's vertices and triangles start (n_parts + 1 each): a batch of several tiles is cut
+    #: into tiles by these
+    vertex_offsets: np.ndarray | None = None
+    triangle_offsets: np.ndarray | None = None
 
     @property
     def n_triangles(self) -> int:
@@ -437,7 +441,7 @@ def extrude(
             _extrude_kernel(xy, ring_offsets, part_offsets, base, top, vert_off, tri_off, roof.astype(np.int64),
                             floors, verts, tris)
     tri_part = np.repeat(np.arange(n_parts, dtype=np.int32), total)
-    return ExtrudedMesh(verts, tris, tri_part, int(roof.sum()))
+    return ExtrudedMesh(verts, tris, tri_part, int(roof.sum()), vert_off, tri_off)
 
 
 _warm = False

@@ -131,6 +131,10 @@ class BuildingGeometry:
     centre: np.ndarray  # (n, 2) per building, a representative point (e.g. bbox centre)
 
 
+#: vertices of the leaves extruded in one kernel call (≈ 200 MB of vertices and triangles at most)
+BATCH_VERTICES = 8_000_000
+
+
 def build_tiles(
     tree: Quadtree, geom: BuildingGeometry, *, landmark_m: float = 150.0, visible: np.ndarray | None = None
 ) -> dict[tuple[int, str], Tile]:
@@ -165,13 +169,49 @@ def build_tiles(
         tb = pb[mesh.triangle_part].astype(np.int32)
         return Tile(node.id, detail, origin, mesh.vertices, mesh.triangles, tb)
 
+    # the leaves' full meshes in few kernel calls: batches of leaves, each leaf's footprints in its own
+    # origin, cut back into tiles (one call per leaf costs a parallel region per tile; on a busy machine
+    # each region waits for its threads)
+    batch: list[tuple[QuadNode, np.ndarray]] = []
+    batch_vertices = 0
+    order: list[tuple[int, str]] = []
+    verts_per_part = geom.ring_offsets[geom.part_offsets[1:]] - geom.ring_offsets[geom.part_offsets[:-1]]
+    verts_per_building = np.bincount(geom.part_building, weights=verts_per_part, minlength=n_build)
+
+    def flush() -> None:
+        nonlocal batch_vertices
+        if not batch:
+            return
+        gathered = [gather(items) for _node, items in batch]
+        xy = np.concatenate([g[0] - node.origin[:2] for g, (node, _i) in zip(gathered, batch, strict=True)])
+        ring_off = [np.zeros(1, np.int64)]
+        part_off = [np.zeros(1, np.int64)]
+        for g in gathered:
+            ring_off.append(g[1][1:] + ring_off[-1][-1])
+            part_off.append(g[2][1:] + part_off[-1][-1])
+        pb = np.concatenate([g[3] for g in gathered])
+        mesh = extrude(xy, np.concatenate(ring_off), np.concatenate(part_off), geom.base_z[pb], geom.top_z[pb])
+        vo, to = mesh.vertex_offsets, mesh.triangle_offsets
+        p0 = 0
+        for (node, items), g in zip(batch, gathered, strict=True):
+            p1 = p0 + len(g[3])
+            v0, v1, t0, t1 = int(vo[p0]), int(vo[p1]), int(to[p0]), int(to[p1])
+            tile = Tile(node.id, "full", node.origin, mesh.vertices[v0:v1], mesh.triangles[t0:t1] - np.int32(v0),
+                        pb[mesh.triangle_part[t0:t1]].astype(np.int32))
+            tile.bounds = _bounds(node, geom, items)
+            tiles[(node.id, "full")] = tile
+            p0 = p1
+        batch.clear()
+        batch_vertices = 0
+
     for node in tree.nodes:
         items = node.items[show[node.items]]
-        if node.is_leaf:
-            tile = full_mesh(node, items, "full")
-            if tile is not None:
-                tile.bounds = _bounds(node, geom, items)
-                tiles[(node.id, "full")] = tile
+        if node.is_leaf and len(items):
+            batch.append((node, items))
+            order.append((node.id, "full"))
+            batch_vertices += int(2 * verts_per_building[items].sum())
+            if batch_vertices >= BATCH_VERTICES:
+                flush()
         # aggregate: block prisms per cell + landmarks in full
         if not len(items):
             continue
@@ -184,7 +224,9 @@ def build_tiles(
         if agg is not None:
             agg.bounds = _bounds(node, geom, items)
             tiles[(node.id, "aggregate")] = agg
-    return tiles
+            order.append((node.id, "aggregate"))
+    flush()
+    return {key: tiles[key] for key in order if key in tiles}  # in the order of the tree, as one by one
 
 
 def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
