@@ -116,7 +116,7 @@ class Exporter:
         self.view = SceneView(scene, self.plotter, request_render=lambda: None,
                               budget=TriangleBudget.fixed(EXPORT_BUDGET), run_in_background=run_in_background,
                               defer=defer)
-        mode = {True: "auto", False: "none"}.get(anti_alias, anti_alias) if isinstance(anti_alias, bool) else anti_alias
+        mode = ("auto" if anti_alias else "none") if isinstance(anti_alias, bool) else anti_alias
         if mode not in ANTI_ALIAS_MODES:
             raise ExportError(f"anti-aliasing {anti_alias!r}: one of {', '.join(ANTI_ALIAS_MODES)}")
         self.anti_alias = mode

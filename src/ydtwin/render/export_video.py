@@ -57,8 +57,8 @@ class VideoQuality:
         return ["-preset", self.preset, "-crf", str(self.crf), "-maxrate", rate, "-bufsize", buf]
 
 
-#: ``--quality`` of an MP4: draft (small, quick to share), standard (the default: ~8 Mbit/s at most at 1080p,
-#: about 60 MB a minute), high (for projection in a meeting room)
+#: ``--quality`` of an MP4: draft (small, quick to share), standard (the default: at most 8 Mbit/s at 1080p,
+#: at most about 60 MB a minute), high (for projection in a meeting room)
 VIDEO_QUALITIES = {
     "draft": VideoQuality("draft", 28, 4.0, "veryfast"),
     "standard": VideoQuality("standard", 23, 8.0, "veryfast"),
@@ -84,7 +84,8 @@ class VideoResult:
     size: tuple[int, int]
     fps: int
     seconds: float
-    #: seconds per frame spent rendering, drawing overlays, and waiting for the encoder
+    #: seconds per frame: rendering (render_s), what the overlays need from the camera (overlay_s), waiting
+    #: for the encoder thread (encoder_wait_s), and on that thread FXAA and drawing the overlays (finish_s)
     timings: dict = field(default_factory=dict)
 
 
