@@ -104,6 +104,10 @@ class Exporter:
         """``anti_alias``: one of :data:`ANTI_ALIAS_MODES` (True: "auto", False: "none").
         ``run_in_background``/``defer``: a host's (the app's) way of preparing buildings off its UI thread;
         then :attr:`pending` says how many layers are not ready, and nothing is rendered until it is 0."""
+        # (checked before any window exists: a refused export leaves nothing open)
+        mode = ("auto" if anti_alias else "none") if isinstance(anti_alias, bool) else anti_alias
+        if mode not in ANTI_ALIAS_MODES:
+            raise ExportError(f"anti-aliasing {anti_alias!r}: one of {', '.join(ANTI_ALIAS_MODES)}")
         prepare_offscreen()
         import pyvista as pv
 
@@ -116,9 +120,6 @@ class Exporter:
         self.view = SceneView(scene, self.plotter, request_render=lambda: None,
                               budget=TriangleBudget.fixed(EXPORT_BUDGET), run_in_background=run_in_background,
                               defer=defer)
-        mode = ("auto" if anti_alias else "none") if isinstance(anti_alias, bool) else anti_alias
-        if mode not in ANTI_ALIAS_MODES:
-            raise ExportError(f"anti-aliasing {anti_alias!r}: one of {', '.join(ANTI_ALIAS_MODES)}")
         self.anti_alias = mode
         #: render pixels per output pixel and side while exporting (supersampling: 2; else 1)
         self.supersample = 1
