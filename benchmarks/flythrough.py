@@ -9,10 +9,10 @@ not share caches; the runs alternate (A B A B …) so the machine's noise hits b
   ``plotter.screenshot()``, ``writer.append_data()`` (imageio's ffmpeg writer), all on one thread — the
   loop one writes with pyvista's documented API (without the explicit ``render()``, ``screenshot()`` of an
   offscreen plotter returns the same image every frame). No anti-aliasing, no overlays.
-- ``ydtwin-plain``: ``ydtwin.render.export.render_flythrough`` with the same work per frame (supersampling
+- ``ydtwin-plain``: ``ydtwin.render.export.render_flythrough`` with the same work per frame (anti-aliasing
   off, no overlays): rendering and encoding overlap through a bounded queue.
-- ``ydtwin``: the default export — 2×2 supersampling and the overlays (title, caption, legend, scale bar,
-  north arrow, labels, credits).
+- ``ydtwin``: the default export — anti-aliasing by size and GL (FXAA in software GL) and the overlays
+  (title, caption, legend, scale bar, north arrow, labels, credits).
 
 Memory: ``ydtwin`` (or ``ydtwin-plain`` with ``--plain-memory``) over ``--memory-frames`` frames, the
 resident set size sampled after every frame: the peak, the growth after the first 100 frames, and the
@@ -126,7 +126,7 @@ def main() -> None:
     ap.add_argument("--frames", type=int, default=120, help="frames per speed run (default 120)")
     ap.add_argument("--memory-frames", type=int, default=2000, help="frames of the memory run (0: skip)")
     ap.add_argument("--repeat", type=int, default=2, help="speed runs per mode (alternating)")
-    ap.add_argument("--plain-memory", action="store_true", help="memory run without supersampling/overlays")
+    ap.add_argument("--plain-memory", action="store_true", help="memory run without anti-aliasing/overlays")
     args = ap.parse_args()
     fps: dict[str, list[float]] = {"naive": [], "ydtwin-plain": [], "ydtwin": []}
     for _ in range(args.repeat):
@@ -141,7 +141,7 @@ def main() -> None:
         "fps_median": {m: round(v, 2) for m, v in med.items()},
         "fps_runs": {m: [round(x, 2) for x in v] for m, v in fps.items()},
         "speedup_plain_vs_naive": round(med["ydtwin-plain"] / med["naive"], 2),
-        "cost_of_supersampling_and_overlays": round(med["ydtwin-plain"] / med["ydtwin"], 2),
+        "cost_of_anti_aliasing_and_overlays": round(med["ydtwin-plain"] / med["ydtwin"], 2),
     }
     if args.memory_frames:
         mode = "ydtwin-plain" if args.plain_memory else "ydtwin"
