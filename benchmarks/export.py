@@ -44,7 +44,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-PROBE = r"""
+#: what every probe starts with: the default region with every city's plans, offscreen (not timed)
+SETUP = r"""
 import json, os, sys, time
 os.environ.pop("DISPLAY", None)
 sys.path.insert(0, {src!r})
@@ -52,11 +53,14 @@ from ydtwin.render.backend import prepare_offscreen
 prepare_offscreen()
 from ydtwin.io.region import open_scene
 from ydtwin.plugins.manager import PluginManager
-from ydtwin.render.overlay import OverlayOptions
 
 scene = open_scene()
 PluginManager().add_to_scene(scene, None)
 size = ({w}, {h})
+"""
+
+PROBE = SETUP + r"""
+from ydtwin.render.overlay import OverlayOptions
 mode = {mode!r}
 out = {out!r}
 if mode == "naive":
@@ -87,20 +91,9 @@ print(json.dumps({{"seconds": seconds, "triangles": triangles}}))
 
 MODES = ("naive", "ydtwin", "ydtwin_render")
 
-VIDEO_PROBE = r"""
-import json, os, sys, time
-os.environ.pop("DISPLAY", None)
-sys.path.insert(0, {src!r})
-from ydtwin.render.backend import prepare_offscreen
-prepare_offscreen()
-from ydtwin.io.region import open_scene
-from ydtwin.plugins.manager import PluginManager
+VIDEO_PROBE = SETUP + r"""
 from ydtwin.flythrough.presets import orbit
 from ydtwin.flythrough.path import Sampler
-
-scene = open_scene()
-PluginManager().add_to_scene(scene, None)
-size = ({w}, {h})
 frames, mode, out = {frames}, {mode!r}, {out!r}
 path = orbit(scene.projection, 120.62, 31.30, seconds=600.0, radius_m=20000.0, size=size, fps=30)
 if mode == "video_naive":
@@ -140,23 +133,23 @@ print(json.dumps({{"seconds": seconds, "bytes": os.path.getsize(out), "anti_alia
 VIDEO_MODES = ("video_naive", "video_ydtwin")
 
 
-def run(mode: str, size: tuple[int, int]) -> dict:
+def _probe(code: str, mode: str, size: tuple[int, int], suffix: str, **fields) -> dict:
+    """Run one probe in a fresh process; its last line of output, as JSON."""
     with tempfile.TemporaryDirectory() as tmp:
-        code = PROBE.format(src=str(ROOT / "src"), w=size[0], h=size[1], mode=mode, out=str(Path(tmp) / "s.png"))
-        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+        text = code.format(src=str(ROOT / "src"), w=size[0], h=size[1], mode=mode, out=str(Path(tmp) / f"out{suffix}"),
+                           **fields)
+        proc = subprocess.run([sys.executable, "-c", text], capture_output=True, text=True, check=False)
         if proc.returncode != 0:
             raise SystemExit(f"{mode} failed:\n{proc.stderr[-3000:]}")
         return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def run(mode: str, size: tuple[int, int]) -> dict:
+    return _probe(PROBE, mode, size, ".png")
 
 
 def run_video(mode: str, size: tuple[int, int], frames: int) -> dict:
-    with tempfile.TemporaryDirectory() as tmp:
-        code = VIDEO_PROBE.format(src=str(ROOT / "src"), w=size[0], h=size[1], frames=frames, mode=mode,
-                                  out=str(Path(tmp) / "v.mp4"))
-        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
-        if proc.returncode != 0:
-            raise SystemExit(f"{mode} failed:\n{proc.stderr[-3000:]}")
-        return json.loads(proc.stdout.strip().splitlines()[-1])
+    return _probe(VIDEO_PROBE, mode, size, ".mp4", frames=frames)
 
 
 def _spin(stop) -> None:
