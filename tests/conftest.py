@@ -25,6 +25,7 @@ def pytest_configure(config) -> None:
 
     os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="ydtwin-test-config-")
     os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="ydtwin-test-data-")
+    os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="ydtwin-test-cache-")
     # pytest-xvfb has set DISPLAY by now when Xvfb is available: the VTK viewport needs xcb there
     if os.environ.get("DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "xcb")

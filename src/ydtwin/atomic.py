@@ -36,7 +36,7 @@ except ImportError:  # Windows
     fcntl = None  # type: ignore[assignment]
 
 __all__ = ["NOFOLLOW", "STALE_TEMP_AGE_S", "LinkRefused", "check_regular", "fsync", "fsync_folder", "locked", "open_regular",
-           "process_alive", "read_fd", "remove_stale_temps", "temp_name", "write_all", "write_text"]
+           "process_alive", "read_fd", "remove_stale_temps", "temp_name", "write_all", "write_bytes", "write_text"]
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _BINARY = getattr(os, "O_BINARY", 0)
@@ -248,8 +248,12 @@ def write_text(path: str | os.PathLike[str], text: str) -> Path:
     """Write ``text`` (UTF-8) to ``path`` atomically; the folder is created when missing. A symbolic link or
     anything but a regular file at ``path`` is refused (:class:`LinkRefused`), neither written through nor
     replaced. The new file gets the permissions of any new file the user writes (their umask)."""
+    return write_bytes(path, text.encode("utf-8"))
+
+
+def write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically, as :func:`write_text` does."""
     path = Path(path)
-    data = text.encode("utf-8")
     path.parent.mkdir(parents=True, exist_ok=True)
     check_regular(path)
     tmp = path.with_name(temp_name(path.name))

@@ -328,11 +328,22 @@ def test_launch_to_first_frame_is_logged(qtbot):
     started = time.perf_counter()
     win = MainWindow(Workspace(open_scene()), started=started)
     qtbot.addWidget(win)
+    # the first frame is the first view's: nothing is drawn before it is set, buildings are started after it
+    cameras_drawn = []
+    tag = win.viewport.renderer.AddObserver(
+        "StartEvent", lambda *_: cameras_drawn.append((win.viewport.hold_frames, win.scene_view.pending)))
+    assert win.viewport.hold_frames and win.scene_view.pending == 2  # blocks and landmarks, not started yet
     win.show()
     qtbot.waitUntil(lambda: "Launch to first frame:" in win.log_view.toPlainText(), timeout=60_000)
     line = next(t for t in win.log_view.toPlainText().splitlines() if "Launch to first frame" in t)
     ms = float(line.split(":")[1].split("ms")[0].replace(",", ""))
     assert 0 < ms < (time.perf_counter() - started) * 1000 + 1
+    assert cameras_drawn and not any(held for held, _ in cameras_drawn)
+    # ... and the buildings follow without anything asked of the user
+    qtbot.waitUntil(lambda: win.scene_view.pending == 0, timeout=60_000)
+    qtbot.wait(300)
+    assert win.scene_view.visuals[win.scene.layer("procedural-blocks").id].triangles > 0
+    win.viewport.renderer.RemoveObserver(tag)
     win.close()
 
 

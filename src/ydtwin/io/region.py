@@ -238,6 +238,9 @@ def load_region(
     region.city_bounds.update(bounds)
 
     if "blocks" in rf.files:
+        from ydtwin.geo import extrude as extrude_module
+        from ydtwin.geo import projection as projection_module
+        from ydtwin.io import blocks as blocks_module
         from ydtwin.io.blocks import (
             BLOCKS_PROVENANCE,
             LANDMARKS_PROVENANCE,
@@ -245,17 +248,24 @@ def load_region(
             procedural_blocks,
             read_blocks_model,
         )
+        from ydtwin.io.derived_cache import cached_buildings, digest, source_digest
+        from ydtwin.model import buildings as buildings_module
         from ydtwin.model.buildings import BuildingsLayer
 
         model = read_blocks_model(rf.file("blocks"))
         coast, lakes = layers[1].data, layers[2].data
-        blocks = procedural_blocks(
+        # derived from these files by this code only: a second launch reads them from the per-user cache
+        code = source_digest(blocks_module, buildings_module, projection_module, extrude_module, vectorpack)
+        key = digest([rf.path, rf.file("blocks"), rf.file("land"), rf.file("rivers"), rf.file(prefix + "districts"),
+                      code])
+        blocks = cached_buildings("blocks", key, lambda: procedural_blocks(
             model, region.projection, districts=districts, land=coast, lakes=lakes, rivers=rivers,
             city_names={c.adcode: c.name for c in region.cities},
-        )
+        ))
         layers.append(BuildingsLayer("City blocks", blocks, provenance=BLOCKS_PROVENANCE, group="Buildings",
                                      role="procedural-blocks", replaces="none"))
-        layers.append(BuildingsLayer("Landmarks", landmarks(model, region.projection),
+        marks = cached_buildings("landmarks", key, lambda: landmarks(model, region.projection))
+        layers.append(BuildingsLayer("Landmarks", marks,
                                      provenance=LANDMARKS_PROVENANCE, group="Buildings", role="landmarks",
                                      replaces="none"))
 

@@ -18,6 +18,7 @@ from PyQt6.QtWidgets import (
 )
 
 from ydtwin import __version__
+from ydtwin.io.footprint_sources import preload_readers
 from ydtwin.qt.host import Host
 from ydtwin.qt.support import (
     FrameSeparatedQueue,
@@ -48,20 +49,20 @@ class MainWindow(FilesMixin, BasemapMixin, NavigationMixin, MenusMixin, QMainWin
 
     def __init__(self, workspace: Workspace, *, view: str = "region", started: float | None = None) -> None:
         super().__init__()
-        from ydtwin.io.footprint_sources import preload_readers
-
-        preload_readers()  # here, not in the first reader thread (an import there would stall the UI)
         share_the_interpreter()
         self.workspace = workspace
         self.safe_mode = workspace.safe_mode
         self._closed = False
         self._started = started
+        #: the launch time, from the first frame until the frame that shows every visual
+        self._launched: float | None = None
         self.scene = scene = workspace.scene
         region = scene.region
         self.setWindowTitle(f"ydtwin — {region.title_zh} {region.title}".strip())
         self.resize(1400, 900)
         # the window HOLDS the interactor; no render timer: redraws are requested by model events
         self.viewport = Viewport(self, auto_update=False, multi_samples=0)
+        self.viewport.hold_frames = True  # until the start view is set (``_first_view``)
         self.setCentralWidget(self.viewport.interactor)
         # redraw requests are coalesced into one repaint, which runs from a timer: the event loop handles input
         # (and other timers) between the work that asked for the frame and the frame itself
@@ -71,7 +72,9 @@ class MainWindow(FilesMixin, BasemapMixin, NavigationMixin, MenusMixin, QMainWin
         self._render_timer.timeout.connect(self._render_now)
         #: a repaint was asked of the viewport and has not been drawn yet
         self._frame_asked = False
-        self._work = FrameSeparatedQueue(self, lambda: self._frame_asked or self._render_timer.isActive())
+        # deferred work waits for the first frame too (the start view is set, then drawn)
+        self._work = FrameSeparatedQueue(self, lambda: self._frame_asked or self._render_timer.isActive()
+                                         or self.viewport.hold_frames)
         self.viewport.painted = self._painted
         self._project_queue: list[LayerRequest] = []
         self._fly_timer = QTimer(self)
@@ -366,8 +369,19 @@ class MainWindow(FilesMixin, BasemapMixin, NavigationMixin, MenusMixin, QMainWin
     def _first_view(self) -> None:
         if self._closed:  # closed before the event loop got here
             return
+        from ydtwin.errors import YdtwinError
+
+        try:
+            self.workspace.check_view(self._initial_view)
+        except (YdtwinError, KeyError) as exc:  # one line, and the whole region instead
+            self.log_message(str(exc.args[0] if exc.args else exc), error=True)
+            self._initial_view = "region"
+        # every view sets the whole camera: pyvista's reset of a camera not set yet would draw the scene once
+        # more, for nothing, before the first frame
+        self.viewport.renderer.camera.is_set = True
         self.set_view(self._initial_view)
         self._frame_asked_before_view = False
+        self.viewport.hold_frames = False
         self.request_render()
         self._show_backend()
         settle_heap()  # the start-up heap stays: full garbage collections later need not walk it
@@ -410,8 +424,14 @@ class MainWindow(FilesMixin, BasemapMixin, NavigationMixin, MenusMixin, QMainWin
     def _painted(self) -> None:
         if self._started is not None and self._shown_once and not self._frame_asked_before_view:
             ms = (time.perf_counter() - self._started) * 1000
-            self._started = None
+            self._launched, self._started = self._started, None
             self.log_message(self.tr("Launch to first frame: {0} ms").format(f"{ms:,.0f}"))
+            self._work.defer(preload_readers)  # after the first frame, and before any file is read
+        if self._launched is not None and self.scene_view.pending == 0:
+            # the buildings are made in the background and follow the first frame
+            ms = (time.perf_counter() - self._launched) * 1000
+            self._launched = None
+            self.log_message(self.tr("Launch to the whole scene drawn: {0} ms").format(f"{ms:,.0f}"))
         self._frame_asked = False
         self._work.frame_done()
 
@@ -463,10 +483,10 @@ def run(*, region: str | None = None, boundaries: str = "corrected", view: str =
         project: str | None = None) -> int:
     """Open the window on a workspace (region, plugins), open ``project`` (if any) and load ``basemaps`` and
     ``layers`` in the background."""
-    import psutil
+    from ydtwin.clock import process_age_s
 
     # launch = the process's start (interpreter and imports included), on the perf_counter clock
-    started = time.perf_counter() - max(time.time() - psutil.Process().create_time(), 0.0)
+    started = time.perf_counter() - process_age_s()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("ydtwin")
     app.setOrganizationName("ydtwin")

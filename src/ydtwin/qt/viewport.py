@@ -30,8 +30,13 @@ class Viewport(QtInteractor):
 
     #: called after each frame the widget drew (the host keeps its deferred work apart from frames)
     painted = None
+    #: while True, repaints draw nothing (the window's start view is not set yet: a frame of the scene from
+    #: VTK's default camera would cost as much as the first real one and show nothing useful)
+    hold_frames = False
 
     def paintGL(self) -> None:
+        if self.hold_frames:
+            return
         iren = self.iren.interactor if self.iren is not None else None
         if iren is None:
             super().paintGL()

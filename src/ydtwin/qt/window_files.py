@@ -16,6 +16,7 @@ from PyQt6.QtCore import QCoreApplication, QSettings, QTimer
 from PyQt6.QtGui import QAction
 from PyQt6.QtWidgets import QFileDialog, QProgressBar, QToolButton
 
+from ydtwin.io.footprint_sources import preload_readers
 from ydtwin.qt.support import settle_heap
 from ydtwin.qt.workers import LoadJob
 from ydtwin.workspace import LayerRequest
@@ -105,6 +106,9 @@ class FilesMixin:
         if self.job is not None:
             self.log_message(f"{path.name}: still loading {self.job.path.name}; try again when it is done", error=True)
             return None
+        # the format libraries are imported here, on the UI thread (at once when already loaded): an import in
+        # the reader thread would hold the interpreter for a few hundred milliseconds and stall the UI
+        preload_readers()
         job = LoadJob(path, crs=crs)
         self.job = job
         self.store_setting("paths/last_folder", str(path.parent))

@@ -108,12 +108,24 @@ class BuildingsVisual(Visual):
         if runner is None:
             self.realise(self.prepare())
             return
-        # the host runs the heavy part off its UI thread and hands the result back on it; the kernels are
-        # loaded here first (LLVM initialisation must not race a software-GL driver's shader compiler)
-        warm_up()
         token = object()
         self._pending = token
-        runner(self.prepare, lambda prepared: self._prepared_ready(token, prepared))
+
+        def start() -> None:
+            if token is not self._pending:  # removed or rebuilt meanwhile
+                return
+            # the host runs the heavy part off its UI thread and hands the result back on it; the kernels are
+            # loaded here first (LLVM initialisation must not race a software-GL driver's shader compiler)
+            warm_up()
+            runner(self.prepare, lambda prepared: self._prepared_ready(token, prepared))
+
+        # with a host that defers work, after the frames already asked for: the rest of the scene is drawn
+        # first (the tiles are made in the background and shown a slice at a time in any case)
+        defer = getattr(self.ctx, "defer", None)
+        if defer is not None:
+            defer(start)
+        else:
+            start()
 
     def _prepared_ready(self, token, prepared: _Prepared) -> None:
         if token is not self._pending:  # removed or rebuilt meanwhile

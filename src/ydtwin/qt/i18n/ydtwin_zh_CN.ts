@@ -1295,67 +1295,72 @@
 </context><context>
     <name>MainWindow</name>
     <message>
-        <location filename="../app.py" line="118" />
+        <location filename="../app.py" line="121" />
         <source>Drag: rotate · Shift-drag or middle: pan · wheel: zoom · click: identify · R: home view</source>
         <translation>拖动：旋转 · Shift+拖动或中键：平移 · 滚轮：缩放 · 单击：查询 · R：全域视图</translation>
     </message>
     <message>
-        <location filename="../app.py" line="174" />
+        <location filename="../app.py" line="177" />
         <source>Layers</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../app.py" line="199" />
+        <location filename="../app.py" line="202" />
         <source>Review</source>
         <translation>联合审查</translation>
     </message>
     <message>
-        <location filename="../app.py" line="218" />
+        <location filename="../app.py" line="221" />
         <source>Flythrough</source>
         <translation>飞行浏览</translation>
     </message>
     <message>
-        <location filename="../app.py" line="244" />
+        <location filename="../app.py" line="247" />
         <source>Preparing the second scenario…</source>
         <translation>正在准备第二个方案…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="308" />
+        <location filename="../app.py" line="311" />
         <source>Plugin installed: {0}</source>
         <translation>已安装插件：{0}</translation>
     </message>
     <message>
-        <location filename="../app.py" line="318" />
+        <location filename="../app.py" line="321" />
         <source>{0}: nothing to zoom to</source>
         <translation>{0}：没有可缩放的范围</translation>
     </message>
     <message>
-        <location filename="../app.py" line="329" />
+        <location filename="../app.py" line="332" />
         <source>Identify</source>
         <translation>属性查询</translation>
     </message>
     <message>
-        <location filename="../app.py" line="332" />
+        <location filename="../app.py" line="335" />
         <source>Attribute</source>
         <translation>属性</translation>
     </message>
     <message>
-        <location filename="../app.py" line="332" />
+        <location filename="../app.py" line="335" />
         <source>Value</source>
         <translation>值</translation>
     </message>
     <message>
-        <location filename="../app.py" line="377" />
+        <location filename="../app.py" line="391" />
         <source>Log</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../app.py" line="414" />
+        <location filename="../app.py" line="428" />
         <source>Launch to first frame: {0} ms</source>
         <translation>从启动到首帧：{0} 毫秒</translation>
     </message>
     <message>
-        <location filename="../app.py" line="420" />
+        <location filename="../app.py" line="434" />
+        <source>Launch to the whole scene drawn: {0} ms</source>
+        <translation>从启动到全部场景绘出：{0} 毫秒</translation>
+    </message>
+    <message>
+        <location filename="../app.py" line="440" />
         <source>{0} triangles · {1} ms/frame</source>
         <translation>{0} 个三角形 · 每帧 {1} 毫秒</translation>
     </message>
@@ -1385,78 +1390,78 @@
         <translation>GeoTIFF 或 NetCDF（GEBCO）格式的高程或水深数据，合并到地形上</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="48" />
+        <location filename="../window_files.py" line="49" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="62" />
-        <location filename="../window_files.py" line="72" />
+        <location filename="../window_files.py" line="63" />
+        <location filename="../window_files.py" line="73" />
         <source>Open building footprints</source>
         <translation>打开建筑轮廓</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="57" />
+        <location filename="../window_files.py" line="58" />
         <source>Building footprints</source>
         <translation>建筑轮廓</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="76" />
+        <location filename="../window_files.py" line="77" />
         <source>GCJ-02 (Amap, Tencent: China's offset lon/lat)</source>
         <translation>GCJ-02 (高德、腾讯：国测局偏移经纬度)</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="76" />
+        <location filename="../window_files.py" line="77" />
         <source>BD-09 (Baidu)</source>
         <translation>BD-09 (百度)</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="77" />
+        <location filename="../window_files.py" line="78" />
         <source>EPSG:4326 (WGS 84 lon/lat)</source>
         <translation>EPSG:4326 (WGS 84 经纬度)</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="77" />
+        <location filename="../window_files.py" line="78" />
         <source>EPSG:4490 (CGCS2000 lon/lat)</source>
         <translation>EPSG:4490 (CGCS2000 经纬度)</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="78" />
+        <location filename="../window_files.py" line="79" />
         <source>EPSG:4549 (CGCS2000 / 3-degree Gauss-Kruger CM 120E)</source>
         <translation>EPSG:4549 (CGCS2000 / 3度带高斯-克吕格 中央经线 120E)</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="79" />
+        <location filename="../window_files.py" line="80" />
         <source>EPSG:32651 (WGS 84 / UTM zone 51N)</source>
         <translation>EPSG:32651 (WGS 84 / UTM 51N 带)</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="79" />
+        <location filename="../window_files.py" line="80" />
         <source>EPSG:3857 (Web Mercator)</source>
         <translation>EPSG:3857 (Web 墨卡托)</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="80" />
+        <location filename="../window_files.py" line="81" />
         <source>Coordinate system</source>
         <translation>坐标系</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="81" />
+        <location filename="../window_files.py" line="82" />
         <source>Coordinate system of {0} (or type an EPSG code):</source>
         <translation>{0} 的坐标系（或输入 EPSG 代码）：</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="121" />
+        <location filename="../window_files.py" line="125" />
         <source>cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="148" />
+        <location filename="../window_files.py" line="152" />
         <source>Loaded {0}: {1} buildings</source>
         <translation>已加载 {0}：{1} 栋建筑</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="164" />
+        <location filename="../window_files.py" line="168" />
         <source>Cancelled loading {0}</source>
         <translation>已取消加载 {0}</translation>
     </message>
@@ -1486,28 +1491,28 @@
         <translation>添加当前视图(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="225" />
+        <location filename="../window_files.py" line="229" />
         <source>Save project</source>
         <translation>保存项目</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="226" />
-        <location filename="../window_files.py" line="247" />
+        <location filename="../window_files.py" line="230" />
+        <location filename="../window_files.py" line="251" />
         <source>ydtwin project</source>
         <translation>ydtwin 项目</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="237" />
+        <location filename="../window_files.py" line="241" />
         <source>Project saved: {0}</source>
         <translation>项目已保存：{0}</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="246" />
+        <location filename="../window_files.py" line="250" />
         <source>Open project</source>
         <translation>打开项目</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="262" />
+        <location filename="../window_files.py" line="266" />
         <source>Project opened: {0}</source>
         <translation>项目已打开：{0}</translation>
     </message>
@@ -1726,12 +1731,12 @@
         <translation>无透视垂直俯视、上北：比例尺在整个视图内都准确</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="58" />
+        <location filename="../window_files.py" line="59" />
         <source>Point clouds (LAS, LAZ, COPC)</source>
         <translation>点云（LAS、LAZ、COPC）</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="147" />
+        <location filename="../window_files.py" line="151" />
         <source>Loaded {0}: {1} points</source>
         <translation>已加载 {0}：{1} 个点</translation>
     </message>
@@ -2721,7 +2726,7 @@ Open it read-only?</source>
         <translation>数字高程模型 (*.tif *.tiff *.nc *.nc4 *.grd);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="291" />
+        <location filename="../window_files.py" line="295" />
         <location filename="../sea_level_panel.py" line="164" />
         <source>Reading DEM {name}…</source>
         <translation>正在读取数字高程模型 {name}…</translation>
