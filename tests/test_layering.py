@@ -11,7 +11,8 @@ from conftest import ROOT
 
 PURE = ["ydtwin", "ydtwin.model", "ydtwin.geo", "ydtwin.io", "ydtwin.plugins", "ydtwin.review",
         "ydtwin.flythrough", "ydtwin.flythrough.path", "ydtwin.flythrough.presets",
-        "ydtwin.io.region", "ydtwin.io.info", "ydtwin.cli", "ydtwin.workspace"]
+        "ydtwin.io.region", "ydtwin.io.info", "ydtwin.cli", "ydtwin.workspace", "ydtwin.tiling",
+        "ydtwin.tiling.build", "ydtwin.tiling.pack", "ydtwin.workspace.tiles", "ydtwin.clock"]
 
 
 def test_pure_packages_import_no_qt_or_vtk():

@@ -34,7 +34,7 @@ from ydtwin.model.buildings import (
     BuildingsData,
 )
 
-__all__ = ["BuildingsReport", "Cancelled", "HeightRules", "read_buildings", "sniff_format"]
+__all__ = ["BuildingsReport", "Cancelled", "HeightRules", "footprint_chunks", "read_buildings", "sniff_format"]
 
 MAX_HEIGHT_M = 1000.0
 BATCH = 50_000
@@ -93,33 +93,26 @@ def read_buildings(
     progress: ProgressFn | None = None,
     cancel: CancelFn | None = None,
     batch_size: int = BATCH,
+    chunk: dict | None = None,
 ) -> tuple[BuildingsData, BuildingsReport]:
     """Read building footprints → (BuildingsData in WGS84 lon/lat, report).
 
     ``crs`` overrides the file's CRS (needed for GCJ-02/BD-09, which no file format can declare).
     ``region_bbox`` (lon/lat) quarantines buildings outside it. Raises ReadError (one line) when the file
     cannot be read or nothing usable is in it, Cancelled when ``cancel()`` turns true.
+
+    ``chunk`` (one of :func:`footprint_chunks`) reads that part of the file only; a part with nothing usable
+    gives empty data (the file as a whole may still have some).
     """
     path = Path(path)
-    if not path.exists():
-        raise ReadError(path, "file not found")
-    if path.is_file() and path.stat().st_size == 0:
-        raise ReadError(path, "empty file")
-    fmt = sniff_format(path)
-    if crs is not None and not is_special_datum(crs):
-        try:
-            parse_crs(crs)
-        except ValueError as exc:
-            hint = "give an EPSG code (e.g. EPSG:4326), WKT, PROJ string, GCJ-02 or BD-09"
-            raise ReadError(path, str(exc), hint) from None
-    source = SOURCES[fmt](path, batch_size, crs)
+    source = _open_source(path, crs, batch_size)
     file_crs = crs or source.crs
-    report = BuildingsReport(str(path), fmt, file_crs)
+    report = BuildingsReport(str(path), sniff_format(path), file_crs)
     report.notes.extend(source.notes)
     box = region_bbox or WORLD
     chunks: list[BuildingsData] = []
     done = 0
-    for batch in source.batches():
+    for batch in source.batches(chunk):
         if cancel is not None and cancel():
             raise Cancelled(path)
         n = len(batch.geoms)
@@ -133,10 +126,10 @@ def read_buildings(
     for reason, count in source.rejected.items():
         report.features += count
         report.reject(reason, count)
-    if report.features == 0:
+    if report.features == 0 and chunk is None:
         raise ReadError(path, "no features in the file")
-    data = BuildingsData.concatenate(chunks)
-    if len(data) == 0:
+    data = BuildingsData.concatenate(chunks) if chunks else BuildingsData.empty()
+    if len(data) == 0 and chunk is None:
         if report.rejected.get("outside the region", 0) == report.n_rejected and report.n_rejected:
             raise ReadError(
                 path,
@@ -149,6 +142,27 @@ def read_buildings(
     report.rules = data.rule_counts()
     report.flags = data.flag_counts()
     return data, report
+
+
+def _open_source(path: Path, crs: str | None, batch_size: int):
+    if not path.exists():
+        raise ReadError(path, "file not found")
+    if path.is_file() and path.stat().st_size == 0:
+        raise ReadError(path, "empty file")
+    fmt = sniff_format(path)
+    if crs is not None and not is_special_datum(crs):
+        try:
+            parse_crs(crs)
+        except ValueError as exc:
+            hint = "give an EPSG code (e.g. EPSG:4326), WKT, PROJ string, GCJ-02 or BD-09"
+            raise ReadError(path, str(exc), hint) from None
+    return SOURCES[fmt](path, batch_size, crs)
+
+
+def footprint_chunks(path: str | os.PathLike[str], rows: int, *, crs: str | None = None) -> list[dict | None]:
+    """How :func:`read_buildings` can read ``path`` in parts of about ``rows`` footprints (``chunk=``):
+    row groups of GeoParquet, feature ranges of what GDAL reads; ``[None]`` (one part) for the rest."""
+    return _open_source(Path(path), crs, BATCH).chunks(max(int(rows), 1))
 
 
 def _process(batch, path, crs, rules, box, report, *, default_geographic) -> BuildingsData:

@@ -17,7 +17,6 @@ Where: ``$XDG_CACHE_HOME/ydtwin/derived`` (Linux, usually ``~/.cache``), ``%LOCA
 from __future__ import annotations
 
 import hashlib
-import io
 import logging
 import os
 from collections.abc import Callable, Iterable
@@ -28,8 +27,8 @@ import numpy as np
 from ydtwin import __version__
 from ydtwin.model.buildings import BuildingsData
 
-__all__ = ["CACHE_FORMAT", "MAX_ENTRY_BYTES", "cache_enabled", "cache_folder", "cached_buildings", "digest",
-           "read_buildings", "source_digest", "write_buildings"]
+__all__ = ["CACHE_FORMAT", "MAX_ENTRY_BYTES", "buildings_arrays", "buildings_from_arrays", "cache_enabled",
+           "cache_folder", "cached_buildings", "digest", "read_buildings", "source_digest", "write_buildings"]
 
 log = logging.getLogger("ydtwin")
 
@@ -85,55 +84,29 @@ def source_digest(*modules) -> bytes:
     return h.digest()
 
 
-def write_buildings(path: Path, data: BuildingsData) -> bool:
-    """Store ``data`` at ``path`` (atomically) → True; False when it cannot be stored (attributes that are
-    not numbers or text, a read-only cache): the cache is an optimisation, never a failure."""
-    from ydtwin.atomic import write_bytes
-
+def buildings_arrays(data: BuildingsData) -> dict[str, np.ndarray] | None:
+    """``data`` as plain arrays (text attributes as their distinct values and a code per building), or None
+    when an attribute is neither numbers nor text."""
     arrays: dict[str, np.ndarray] = {name: np.asarray(getattr(data, name)) for name in _ARRAYS}
     arrays["crs"] = np.array(data.crs)
     for key, values in data.attributes.items():
         values = np.asarray(values)
         if values.dtype == object or values.dtype.kind == "U":
             if values.dtype == object and not all(isinstance(v, str) for v in values):
-                return False
+                return None
             # text as its distinct values and a code per building: names repeat across 100 k buildings
             uniques, codes = np.unique(values.astype(str), return_inverse=True)
             arrays[f"text:{key}"] = uniques
-            arrays[f"code:{key}"] = codes.astype(np.int32)
+            arrays[f"code:{key}"] = codes.astype(np.int32).reshape(-1)
         elif values.dtype.kind in "biuf":
             arrays[f"attr:{key}"] = values
         else:
-            return False
-    buf = io.BytesIO()
-    np.savez(buf, **arrays)
-    try:
-        write_bytes(path, buf.getvalue())
-    except OSError as exc:
-        log.warning("cache: cannot write %s (%s)", path.name, exc)
-        return False
-    return True
+            return None
+    return arrays
 
 
-def read_buildings(path: Path) -> BuildingsData | None:
-    """The entry at ``path``, or None when there is none; ValueError when it is unusable."""
-    from ydtwin.atomic import LinkRefused, open_regular, read_fd
-
-    try:
-        fd = open_regular(path, os.O_RDONLY)
-    except FileNotFoundError:
-        return None
-    except LinkRefused as exc:
-        raise ValueError(str(exc)) from None
-    try:
-        raw = read_fd(fd, MAX_ENTRY_BYTES, what="cache entry")
-    finally:
-        os.close(fd)
-    try:
-        with np.load(io.BytesIO(raw), allow_pickle=False) as z:
-            stored = {name: z[name] for name in z.files}
-    except Exception as exc:  # a torn or foreign file: zip, npy header and dtype errors of every kind
-        raise ValueError(f"not a readable entry ({type(exc).__name__})") from None
+def buildings_from_arrays(stored: dict[str, np.ndarray]) -> BuildingsData:
+    """The inverse of :func:`buildings_arrays`, checked: ValueError when the arrays do not make buildings."""
     missing = [name for name in (*_ARRAYS, "crs") if name not in stored]
     if missing:
         raise ValueError(f"lacks {', '.join(missing)}")
@@ -146,6 +119,8 @@ def read_buildings(path: Path) -> BuildingsData | None:
     for name, offsets, end in (("ring_offsets", rings, len(xy)), ("part_offsets", parts, len(rings) - 1)):
         if offsets.ndim != 1 or len(offsets) < 1 or offsets[0] != 0 or offsets[-1] != end or (np.diff(offsets) < 0).any():
             raise ValueError(f"{name} do not index the arrays they point into")
+    if stored["crs"].dtype.kind != "U" or stored["crs"].ndim != 0:
+        raise ValueError("crs is not a text")
     attributes = {}
     for name, values in stored.items():
         if name.startswith("attr:"):
@@ -160,6 +135,30 @@ def read_buildings(path: Path) -> BuildingsData | None:
                 raise ValueError(f"attribute {name[5:]!r} has codes out of range")
             attributes[name[5:]] = values.astype(object)[codes]
     return BuildingsData(*(stored[name] for name in _ARRAYS), str(stored["crs"]), attributes)
+
+
+def write_buildings(path: Path, data: BuildingsData) -> bool:
+    """Store ``data`` at ``path`` (atomically) → True; False when it cannot be stored (attributes that are
+    not numbers or text, a read-only cache): the cache is an optimisation, never a failure."""
+    from ydtwin.io.npzfile import write_npz
+
+    arrays = buildings_arrays(data)
+    if arrays is None:
+        return False
+    try:
+        write_npz(path, arrays)
+    except OSError as exc:
+        log.warning("cache: cannot write %s (%s)", path.name, exc)
+        return False
+    return True
+
+
+def read_buildings(path: Path) -> BuildingsData | None:
+    """The entry at ``path``, or None when there is none; ValueError when it is unusable."""
+    from ydtwin.io.npzfile import read_npz
+
+    stored = read_npz(path, MAX_ENTRY_BYTES)
+    return None if stored is None else buildings_from_arrays(stored)
 
 
 def cached_buildings(name: str, key: str, build: Callable[[], BuildingsData]) -> BuildingsData:

@@ -130,7 +130,13 @@ class _Source:
         #: features a source's own parser quarantined before the pipeline saw them
         self.rejected: dict[str, int] = {}
 
-    def batches(self) -> Iterator[_Batch]:
+    def chunks(self, rows: int) -> list[dict | None]:
+        """Parts of the file of about ``rows`` features each that can be read on their own (by separate
+        processes: the tile build), as descriptors for :meth:`batches`; ``[None]`` (the whole file) when the
+        format cannot be split."""
+        return [None]
+
+    def batches(self, chunk: dict | None = None) -> Iterator[_Batch]:
         raise NotImplementedError
 
 
@@ -156,9 +162,12 @@ class _GeoJSONSource(_Source):
         self.total = self._report.features
         self.geographic = is_geographic(self.crs)
 
-    def batches(self):
+    def chunks(self, rows: int) -> list[dict | None]:
+        return self._ogr.chunks(rows) if self._ogr is not None else [None]
+
+    def batches(self, chunk: dict | None = None):
         if self._ogr is not None:
-            yield from self._ogr.batches()
+            yield from self._ogr.batches(chunk)
             return
         self.rejected = dict(self._report.rejected)
         data = self._data
@@ -193,12 +202,18 @@ class _OGRSource(_Source):
         self.total = int(n) if n is not None and n >= 0 else None
         self.geographic = is_geographic(crs_override or self.crs)
 
-    def batches(self):
+    def chunks(self, rows: int) -> list[dict | None]:
+        if not self.total or self.total <= rows:
+            return [None]
+        return [{"skip": s, "max": min(rows, self.total - s)} for s in range(0, self.total, rows)]
+
+    def batches(self, chunk: dict | None = None):
         import pyogrio.raw
 
+        span = {} if chunk is None else {"skip_features": int(chunk["skip"]), "max_features": int(chunk["max"])}
         try:
             with pyogrio.raw.open_arrow(self.path, batch_size=self.batch_size, use_pyarrow=True,
-                                        encoding=self._encoding) as (meta, reader):
+                                        encoding=self._encoding, **span) as (meta, reader):
                 gcol = meta.get("geometry_name") or "wkb_geometry"
                 for rb in reader:
                     names = rb.schema.names
@@ -272,9 +287,24 @@ class _GeoParquetSource(_Source):
         self.total = self._file.metadata.num_rows
         self.geographic = is_geographic(crs_override or self.crs)
 
-    def batches(self):
+    def chunks(self, rows: int) -> list[dict | None]:
+        """Whole row groups, gathered up to about ``rows`` features a chunk."""
+        meta = self._file.metadata
+        out, group, count = [], [], 0
+        for g in range(meta.num_row_groups):
+            group.append(g)
+            count += meta.row_group(g).num_rows
+            if count >= rows:
+                out.append({"row_groups": group})
+                group, count = [], 0
+        if group:
+            out.append({"row_groups": group})
+        return out if len(out) > 1 else [None]
+
+    def batches(self, chunk: dict | None = None):
+        groups = None if chunk is None else [int(g) for g in chunk["row_groups"]]
         # one thread: the caller may be a worker beside a UI thread that must keep a core
-        for rb in self._file.iter_batches(batch_size=self.batch_size, use_threads=False):
+        for rb in self._file.iter_batches(batch_size=self.batch_size, row_groups=groups, use_threads=False):
             names = rb.schema.names
             wkb = rb.column(self._col).to_numpy(zero_copy_only=False)
             geoms = shapely.from_wkb(wkb, on_invalid="ignore")
@@ -294,7 +324,7 @@ class _PBFSource(_Source):
         self.crs = WGS84
         self.total = None
 
-    def batches(self):
+    def batches(self, chunk: dict | None = None):
         import osmium
 
         try:
@@ -405,7 +435,7 @@ class _CityJSONSource(_Source):
                     except json.JSONDecodeError:
                         raise ReadError(self.path, f"line {lineno} is not valid JSON") from None
 
-    def batches(self):
+    def batches(self, chunk: dict | None = None):
         geoms: list = []
         rows: dict[str, list] = {"id": [], "type": [], "_geometry_height": [], "lod": []}
         extra_keys: list[str] = []

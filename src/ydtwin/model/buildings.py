@@ -189,6 +189,39 @@ class BuildingsData:
             {k: v[keep] for k, v in self.attributes.items()},
         )
 
+    def take(self, index: np.ndarray) -> BuildingsData:
+        """The buildings at ``index`` (distinct), in that order; their parts follow the same order."""
+        index = np.asarray(index, dtype=np.int64)
+        new_pos = np.full(len(self), -1, dtype=np.int64)
+        new_pos[index] = np.arange(len(index))
+        part_new = new_pos[self.part_building]
+        part_sel = np.flatnonzero(part_new >= 0)
+        part_sel = part_sel[np.argsort(part_new[part_sel], kind="stable")]
+        rings_per_part = np.diff(self.part_offsets)
+        verts_per_ring = np.diff(self.ring_offsets)
+        ring_sel = _ranges(self.part_offsets[part_sel], rings_per_part[part_sel])
+        vert_sel = _ranges(self.ring_offsets[ring_sel], verts_per_ring[ring_sel])
+        return BuildingsData(
+            self.xy[vert_sel],
+            np.concatenate([[0], np.cumsum(verts_per_ring[ring_sel])]).astype(np.int64),
+            np.concatenate([[0], np.cumsum(rings_per_part[part_sel])]).astype(np.int64),
+            part_new[part_sel], self.height[index], self.min_height[index], self.height_rule[index],
+            self.flags[index], self.crs, {k: np.asarray(v)[index] for k, v in self.attributes.items()},
+        )
+
+    def slice(self, start: int, stop: int) -> BuildingsData:
+        """Buildings ``start:stop`` when the parts run in building order (as :meth:`take` leaves them):
+        views, no copies."""
+        p0, p1 = (int(v) for v in np.searchsorted(self.part_building, [start, stop]))
+        r0, r1 = int(self.part_offsets[p0]), int(self.part_offsets[p1])
+        v0, v1 = int(self.ring_offsets[r0]), int(self.ring_offsets[r1])
+        return BuildingsData(
+            self.xy[v0:v1], self.ring_offsets[r0 : r1 + 1] - v0, self.part_offsets[p0 : p1 + 1] - r0,
+            self.part_building[p0:p1] - start, self.height[start:stop], self.min_height[start:stop],
+            self.height_rule[start:stop], self.flags[start:stop], self.crs,
+            {k: np.asarray(v)[start:stop] for k, v in self.attributes.items()},
+        )
+
     @staticmethod
     def concatenate(items: list[BuildingsData]) -> BuildingsData:
         items = [d for d in items if len(d)]
@@ -326,3 +359,13 @@ class BuildingsLayer(Layer):
         if not np.array_equal(mask, self._hidden):
             self._hidden = mask
             self.events.data.emit(self)
+
+
+def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Concatenated ``arange(s, s + c)`` for every (s, c), vectorised."""
+    counts = np.asarray(counts, dtype=np.int64)
+    total = int(counts.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    offs = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    return np.repeat(np.asarray(starts, dtype=np.int64) - offs, counts) + np.arange(total)

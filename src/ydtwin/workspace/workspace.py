@@ -168,6 +168,16 @@ class Workspace:
         self.add_loaded(loaded)
         return loaded
 
+    # ---- tile packs (footprints prepared by tile on Dask) ------------------------------------------------------
+
+    def build_tiles(self, inputs: list[tuple[str, str | None]], out: str | Path, *, scheduler: str = "local",
+                    workers: int | None = None, tile_size_m: float | None = None, retries: int = 2, progress=None):
+        """Build or resume a tile pack of ``inputs`` ((path, CRS override) pairs) for the region → BuildReport."""
+        from ydtwin.workspace.tiles import build_tiles
+
+        return build_tiles(inputs, out, region=self.scene.region, scheduler=scheduler, workers=workers,
+                           tile_size_m=tile_size_m, retries=retries, progress=progress)
+
     # ---- basemaps (existing roads, railways, water, land use) -----------------------------------------------
 
     def build_basemap(self, extract: str | Path, out: str | Path, *, bbox=None, progress=None, cancel=None):

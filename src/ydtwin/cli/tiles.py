@@ -1,0 +1,50 @@
+"""``ydtwin tiles build`` and ``ydtwin tiles info``: building footprints prepared by tile on Dask."""
+
+from __future__ import annotations
+
+import sys
+
+__all__ = ["cmd_tiles"]
+
+
+def cmd_tiles(args) -> int:
+    if args.tiles_command == "info":
+        return _info(args)
+    from ydtwin.workspace import Workspace
+    from ydtwin.workspace.tiles import tiles_summary
+
+    ws = Workspace.open(args.region, boundaries=args.boundaries, plugin_names=[])
+    shown = {}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if sys.stderr.isatty():
+            print(f"\r  {stage:9} {done:>6,} / {total:,}", end="" if done < total else "\n", file=sys.stderr,
+                  flush=True)
+        elif done == total or done - shown.get(stage, 0) >= max(total // 10, 1):
+            shown[stage] = done
+            print(f"  {stage} {done:,} / {total:,}", file=sys.stderr, flush=True)
+
+    report = ws.build_tiles([(path, args.crs) for path in args.inputs], args.out, scheduler=args.scheduler,
+                            workers=args.workers, tile_size_m=args.tile_size, retries=args.retries,
+                            progress=progress)
+    print(tiles_summary(report))
+    return 0 if report.ok else 1
+
+
+def _info(args) -> int:
+    from ydtwin.errors import ReadError, YdtwinError
+    from ydtwin.tiling.pack import read_manifest
+
+    try:
+        folder, doc = read_manifest(args.folder)
+    except ReadError as exc:
+        raise YdtwinError(str(exc)) from None
+    proj = doc.get("scene_projection", {})
+    print(f"{folder}: ydtwin tile pack, {len(doc['tiles']):,} tiles of {doc.get('tile_size_m', 0):g} m, "
+          f"{doc.get('buildings', 0):,} buildings, {doc.get('triangles', 0):,} triangles")
+    print(f"  scene projection: transverse Mercator at {proj.get('lon_0', 0):.3f} E {proj.get('lat_0', 0):.3f} N")
+    for item in doc.get("inputs", []):
+        print(f"  input {item.get('path')}" + (f" (CRS {item['crs']})" if item.get("crs") else ""))
+    if doc.get("rejected"):
+        print("  quarantined: " + ", ".join(f"{n:,} {reason}" for reason, n in doc["rejected"].items()))
+    return 0

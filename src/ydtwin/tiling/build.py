@@ -1,0 +1,426 @@
+"""Building a tile pack as a task graph on Dask: the same tasks run in this process (``sync``), on a local
+cluster of worker processes (``local``, the default) or on a cluster given its scheduler's address.
+
+The graph has two stages and a finish:
+
+1. **partition** — one task per part of each input (GeoParquet row groups, feature ranges of what GDAL
+   reads, a whole file otherwise): read through the app's own readers (height rules, CRS, quarantine), give
+   each building the tile that holds its centre, write one shard per tile touched;
+2. **tile** — one task per tile: its shards in input order, extruded with the app's kernel, written as the
+   tile's file;
+3. **finish** — the manifest (``tiles.json``), written last.
+
+Every task's output is a file written atomically, and every task first looks for its own output: a rerun
+(after a crash, a kill, a failed task) skips the finished work and does the rest. Failed tasks are retried
+(``retries``) and then reported; the tiles that did build are kept. Results do not depend on the scheduler:
+tiles are byte-for-byte the same from ``sync`` and from a cluster.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from ydtwin.errors import YdtwinError
+from ydtwin.tiling.pack import MANIFEST, PACK_FORMAT, PACK_VERSION, Tile, read_tile, tile_file, tile_origin, write_tile
+
+__all__ = ["BuildReport", "TileJob", "build_pack", "make_job", "partition_chunk", "build_tile"]
+
+log = logging.getLogger("ydtwin")
+
+#: footprints per partition task (GeoParquet row groups are gathered up to this)
+CHUNK_ROWS = 100_000
+#: tile side (m): a few thousand buildings a tile in a dense city
+TILE_SIZE_M = 2_000.0
+WORK = ".work"
+
+
+@dataclass(frozen=True)
+class TileJob:
+    """Everything a task needs (sent to the workers: small, picklable)."""
+
+    out: str
+    inputs: tuple[tuple[str, str | None], ...]  # (absolute path, CRS override)
+    tile_size_m: float
+    lon_0: float
+    lat_0: float
+    scale_factor: float
+    geodetic_crs: str
+    region_bbox: tuple[float, float, float, float]
+    storey_height_m: float
+    default_height_m: float
+    key: str  # what the outputs were made from: inputs, options and code
+    kernel_threads: int = 0  # numba threads a task may use (0: numba's default)
+
+    def projection(self):
+        from ydtwin.geo.projection import SceneProjection
+
+        return SceneProjection(self.lon_0, self.lat_0, self.scale_factor, self.geodetic_crs)
+
+    @property
+    def work(self) -> Path:
+        return Path(self.out) / WORK
+
+
+@dataclass
+class BuildReport:
+    """What a build did: tiles built and skipped (already built), tasks that failed after their retries."""
+
+    out: Path
+    scheduler: str
+    tiles: int = 0
+    built: int = 0
+    skipped: int = 0
+    buildings: int = 0
+    triangles: int = 0
+    features: int = 0
+    rejected: dict[str, int] = field(default_factory=dict)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (task, one line)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+def make_job(inputs: Iterable[tuple[str | os.PathLike[str], str | None]], out: str | os.PathLike[str], *,
+             region, tile_size_m: float = TILE_SIZE_M, storey_height_m: float = 3.0,
+             default_height_m: float = 10.0, kernel_threads: int = 0) -> TileJob:
+    """The job for ``inputs`` ((path, CRS override) pairs) into the folder ``out``, for ``region``'s scene
+    projection; ReadError for an input that does not exist."""
+    from ydtwin import __version__
+    from ydtwin.errors import ReadError
+    from ydtwin.geo import extrude as extrude_module
+    from ydtwin.io import buildings as buildings_io
+    from ydtwin.io.derived_cache import digest, source_digest
+    from ydtwin.tiling import build as build_module
+    from ydtwin.tiling import pack as pack_module
+
+    resolved = []
+    parts: list = []
+    for path, crs in inputs:
+        p = Path(path).absolute()
+        if not p.is_file():
+            raise ReadError(p, "file not found" if not p.exists() else "not a file")
+        st = p.stat()
+        resolved.append((str(p), crs))
+        parts += [str(p), str(st.st_size), str(st.st_mtime_ns), crs or ""]
+    if not resolved:
+        raise YdtwinError("no input files")
+    if not (tile_size_m >= 100.0):
+        raise YdtwinError(f"tile size {tile_size_m:g} m: give 100 m or more")
+    proj = region.projection
+    parts += [repr(tile_size_m), repr((proj.lon_0, proj.lat_0, proj.scale_factor, proj.geodetic_crs)),
+              repr(tuple(region.bbox)), repr((storey_height_m, default_height_m)), __version__,
+              source_digest(build_module, pack_module, buildings_io, extrude_module)]
+    return TileJob(str(Path(out).absolute()), tuple(resolved), float(tile_size_m), proj.lon_0, proj.lat_0,
+                   proj.scale_factor, proj.geodetic_crs, tuple(float(v) for v in region.bbox),
+                   float(storey_height_m), float(default_height_m), digest(parts), int(kernel_threads))
+
+
+# --- the tasks (run on the workers) ---------------------------------------------------------------------------
+
+
+def _marker(job: TileJob, input_index: int, chunk_index: int) -> Path:
+    return job.work / "chunks" / f"{input_index}-{chunk_index}.json"
+
+
+def _shard(job: TileJob, key: str, input_index: int, chunk_index: int) -> Path:
+    return job.work / "shards" / key / f"{input_index:04d}-{chunk_index:06d}.npz"
+
+
+def _limit_threads(job: TileJob) -> None:
+    if job.kernel_threads > 0:
+        import numba
+
+        numba.set_num_threads(min(job.kernel_threads, numba.config.NUMBA_NUM_THREADS))
+
+
+def plan_chunks(job: TileJob) -> list[tuple[int, int, dict | None]]:
+    """(input, part, descriptor) of every partition task."""
+    from ydtwin.io.buildings import footprint_chunks
+
+    out = []
+    for k, (path, crs) in enumerate(job.inputs):
+        for c, chunk in enumerate(footprint_chunks(path, CHUNK_ROWS, crs=crs)):
+            out.append((k, c, chunk))
+    return out
+
+
+def partition_chunk(job: TileJob, input_index: int, chunk_index: int, chunk: dict | None) -> dict:
+    """Read one part of one input and write its buildings as shards by tile → what it wrote
+    (``{"tiles": {key: buildings}, "features": n, "rejected": {...}}``); done at once when its marker exists."""
+    from ydtwin.atomic import write_text
+    from ydtwin.io.buildings import HeightRules, read_buildings
+    from ydtwin.io.derived_cache import buildings_arrays
+    from ydtwin.io.npzfile import write_npz
+
+    marker = _marker(job, input_index, chunk_index)
+    try:
+        done = json.loads(marker.read_text(encoding="utf-8"))
+        if done.get("key") == job.key:
+            return done
+    except (OSError, ValueError):
+        pass
+    path, crs = job.inputs[input_index]
+    rules = HeightRules(storey_height_m=job.storey_height_m, default_height_m=job.default_height_m)
+    data, report = read_buildings(path, crs=crs, rules=rules, region_bbox=job.region_bbox, chunk=chunk)
+    tiles: dict[str, int] = {}
+    if len(data):
+        geom = data.scene_geometry(job.projection())
+        i = np.floor(geom.centre[:, 0] / job.tile_size_m).astype(np.int64)
+        j = np.floor(geom.centre[:, 1] / job.tile_size_m).astype(np.int64)
+        order = np.lexsort((np.arange(len(data)), j, i))  # by tile, in file order within a tile
+        by_tile = data.take(order)
+        keys = np.column_stack([i[order], j[order]])
+        starts = np.flatnonzero(np.r_[True, (np.diff(keys, axis=0) != 0).any(axis=1)])
+        ends = np.r_[starts[1:], len(order)]
+        for s, e in zip(starts, ends, strict=True):
+            key = f"{keys[s, 0]}_{keys[s, 1]}"
+            arrays = buildings_arrays(by_tile.slice(int(s), int(e)))
+            if arrays is None:
+                raise YdtwinError(f"{Path(path).name}: attributes that are neither numbers nor text")
+            write_npz(_shard(job, key, input_index, chunk_index), arrays)
+            tiles[key] = int(e - s)
+    done = {"key": job.key, "tiles": tiles, "features": report.features, "rejected": dict(report.rejected)}
+    write_text(marker, json.dumps(done, sort_keys=True))
+    return done
+
+
+def build_tile(job: TileJob, key: str, shards: list[tuple[int, int]]) -> dict:
+    """Extrude one tile from its shards (``(input, part)`` pairs) and write it → its summary; skipped when the
+    tile's file is already there, built from the same inputs."""
+    import hashlib
+
+    from ydtwin.geo.extrude import extrude
+    from ydtwin.io.derived_cache import buildings_from_arrays
+    from ydtwin.io.npzfile import read_npz
+    from ydtwin.model.buildings import BuildingsData
+
+    i, j = (int(v) for v in key.split("_"))
+    path = tile_file(job.out, i, j)
+    try:
+        existing = read_tile(path)
+    except ValueError:  # torn or foreign: built again
+        existing = None
+    if existing is not None and existing.build_key == job.key:
+        raw = path.read_bytes()
+        return {"i": i, "j": j, "buildings": len(existing.buildings), "triangles": int(len(existing.triangles)),
+                "sha256": hashlib.sha256(raw).hexdigest(), "bytes": len(raw), "skipped": True}
+    _limit_threads(job)
+    parts = []
+    for input_index, chunk_index in sorted(shards):
+        stored = read_npz(_shard(job, key, input_index, chunk_index), 1 << 34)
+        if stored is None:
+            raise YdtwinError(f"tile {key}: shard {input_index}-{chunk_index} is missing (rerun the build)")
+        parts.append(buildings_from_arrays(stored))
+    data = BuildingsData.concatenate(parts)
+    origin = tile_origin(i, j, job.tile_size_m)
+    geom = data.scene_geometry(job.projection())
+    mesh = extrude(geom.xy - origin[:2], geom.ring_offsets, geom.part_offsets, geom.base_z[geom.part_building],
+                   geom.top_z[geom.part_building])
+    tb = geom.part_building[mesh.triangle_part].astype(np.int32)
+    raw = write_tile(path, Tile(i, j, data, origin, mesh.vertices, mesh.triangles, tb, job.key))
+    return {"i": i, "j": j, "buildings": len(data), "triangles": int(mesh.n_triangles),
+            "sha256": hashlib.sha256(raw).hexdigest(), "bytes": len(raw), "skipped": False}
+
+
+def write_manifest(job: TileJob, tiles: list[dict], report: BuildReport) -> Path:
+    from ydtwin.atomic import write_text
+
+    proj = job.projection()
+    doc = {
+        "format": PACK_FORMAT,
+        "version": PACK_VERSION,
+        "crs": "EPSG:4326",
+        "scene_projection": {"lon_0": proj.lon_0, "lat_0": proj.lat_0, "scale_factor": proj.scale_factor,
+                             "geodetic_crs": proj.geodetic_crs, "wkt": proj.crs_wkt},
+        "tile_size_m": job.tile_size_m,
+        "build_key": job.key,
+        "inputs": [{"path": p, "crs": c} for p, c in job.inputs],
+        "features": report.features,
+        "rejected": dict(sorted(report.rejected.items())),
+        "buildings": sum(t["buildings"] for t in tiles),
+        "triangles": sum(t["triangles"] for t in tiles),
+        "tiles": [{k: t[k] for k in ("i", "j", "buildings", "triangles", "bytes", "sha256")}
+                  for t in sorted(tiles, key=lambda t: (t["i"], t["j"]))],
+    }
+    return write_text(Path(job.out) / MANIFEST, json.dumps(doc, indent=1, ensure_ascii=False) + "\n")
+
+
+# --- running the graph -------------------------------------------------------------------------------------------
+
+ProgressFn = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+class _Runner:
+    """Runs a stage's tasks (one function over many argument tuples) and yields (args, result or exception)."""
+
+    name = "sync"
+
+    def run(self, fn, calls: list[tuple], retries: int):
+        import dask
+
+        for args in calls:
+            error: BaseException | None = None
+            for _attempt in range(retries + 1):
+                try:
+                    # the dask task, on dask's synchronous scheduler: the same task the workers run
+                    yield args, dask.delayed(fn, pure=False)(*args).compute(scheduler="sync")
+                    break
+                except (YdtwinError, OSError, ValueError, MemoryError) as exc:
+                    error = exc
+            else:
+                yield args, error
+
+    def close(self) -> None:
+        pass
+
+
+class _DaskRunner(_Runner):
+    def __init__(self, client, name: str, cluster=None) -> None:
+        self.client, self.name, self.cluster = client, name, cluster
+
+    def run(self, fn, calls: list[tuple], retries: int):
+        from distributed import as_completed
+
+        futures = {}
+        for args in calls:
+            future = self.client.submit(fn, *args, retries=retries, pure=False)
+            futures[future] = args
+        for future in as_completed(futures):
+            args = futures[future]
+            try:
+                yield args, future.result()
+            except Exception as exc:  # noqa: BLE001 (a task's own error, or a worker lost for good)
+                yield args, exc
+            finally:
+                future.release()
+
+    def close(self) -> None:
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
+def _runner(scheduler: str, workers: int | None) -> _Runner:
+    if scheduler == "sync":
+        return _Runner()
+    from distributed import Client, LocalCluster
+
+    if scheduler == "local":
+        n = workers or max(1, min(os.cpu_count() or 1, 8))
+        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None)
+        return _DaskRunner(Client(cluster), f"local ({n} workers)", cluster)
+    try:
+        client = Client(scheduler, timeout="10s")
+    except (OSError, TimeoutError) as exc:
+        raise YdtwinError(f"cannot reach the Dask scheduler at {scheduler} ({exc})") from None
+    return _DaskRunner(client, f"cluster at {scheduler}")
+
+
+def _finished(job: TileJob) -> dict | None:
+    """The manifest of a finished build of ``job`` whose tiles are all there and unchanged, else None."""
+    import hashlib
+
+    from ydtwin.errors import ReadError
+    from ydtwin.io.npzfile import read_raw
+    from ydtwin.tiling.pack import MAX_TILE_BYTES, read_manifest
+
+    try:
+        _folder, doc = read_manifest(job.out)
+        if doc.get("build_key") != job.key:
+            return None
+        for t in doc["tiles"]:
+            raw = read_raw(tile_file(job.out, t["i"], t["j"]), MAX_TILE_BYTES)
+            if raw is None or hashlib.sha256(raw).hexdigest() != t.get("sha256"):
+                return None
+    except (ReadError, ValueError, OSError, KeyError):
+        return None
+    return doc
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
+
+
+def build_pack(job: TileJob, *, scheduler: str = "local", workers: int | None = None, retries: int = 2,
+               progress: ProgressFn | None = None, keep_work: bool = False) -> BuildReport:
+    """Run the graph for ``job`` → the report. Finished parts and tiles are skipped; the manifest is written
+    when every task succeeded (a failed task leaves the finished tiles and the work folder for a rerun)."""
+    t0 = time.perf_counter()
+    out = Path(job.out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "tiles").mkdir(exist_ok=True)
+    job.work.mkdir(exist_ok=True)
+    manifest = out / MANIFEST
+    report = BuildReport(out, scheduler)
+    finished = _finished(job)
+    if finished is not None:  # built before from the same inputs, every tile as the manifest lists it
+        report.tiles = report.skipped = len(finished["tiles"])
+        report.buildings, report.triangles = int(finished["buildings"]), int(finished["triangles"])
+        report.features, report.rejected = int(finished["features"]), dict(finished["rejected"])
+        report.scheduler = "none (already built)"
+        report.seconds = time.perf_counter() - t0
+        return report
+    if manifest.exists() or manifest.is_symlink():
+        manifest.unlink()  # the pack is being rebuilt: it is not finished until the new manifest is written
+    chunks = plan_chunks(job)
+    runner = _runner(scheduler, workers)
+    report.scheduler = runner.name
+    try:
+        # 1. partition
+        shards: dict[str, list[tuple[int, int]]] = {}
+        done = 0
+        for (_job, k, c, _chunk), result in runner.run(partition_chunk, [(job, k, c, ch) for k, c, ch in chunks], retries):
+            done += 1
+            if isinstance(result, BaseException):
+                report.failed.append((f"partition {Path(job.inputs[k][0]).name} part {c + 1}", _one_line(result)))
+            else:
+                report.features += int(result["features"])
+                for reason, n in result["rejected"].items():
+                    report.rejected[reason] = report.rejected.get(reason, 0) + int(n)
+                for key in result["tiles"]:
+                    shards.setdefault(key, []).append((k, c))
+            if progress is not None:
+                progress("partition", done, len(chunks))
+        # 2. tiles (those of the parts that failed would be incomplete: none is built until every part is in)
+        tiles: list[dict] = []
+        if not report.failed:
+            calls = [(job, key, sorted(parts)) for key, parts in sorted(shards.items())]
+            done = 0
+            for (_job, key, _parts), result in runner.run(build_tile, calls, retries):
+                done += 1
+                if isinstance(result, BaseException):
+                    report.failed.append((f"tile {key}", _one_line(result)))
+                else:
+                    tiles.append(result)
+                if progress is not None:
+                    progress("tiles", done, len(calls))
+    finally:
+        runner.close()
+    report.tiles = len(tiles)
+    report.built = sum(not t["skipped"] for t in tiles)
+    report.skipped = sum(t["skipped"] for t in tiles)
+    report.buildings = sum(t["buildings"] for t in tiles)
+    report.triangles = sum(t["triangles"] for t in tiles)
+    if not report.failed:
+        # 3. finish: stale tiles of an earlier build (other inputs) go, then the manifest
+        keep = {f"{t['i']}_{t['j']}.npz" for t in tiles}
+        for old in (out / "tiles").glob("*.npz"):
+            if old.name not in keep:
+                old.unlink()
+        write_manifest(job, tiles, report)
+        if not keep_work:
+            shutil.rmtree(job.work, ignore_errors=True)
+    report.seconds = time.perf_counter() - t0
+    return report
