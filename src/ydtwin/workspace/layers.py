@@ -69,7 +69,6 @@ def read_layer(request: LayerRequest, *, scene, plugins=None, progress: Callable
     from ydtwin.io.buildings import HeightRules, read_buildings
     from ydtwin.model.buildings import BuildingsData, BuildingsLayer
     from ydtwin.model.layer import Provenance, VectorLayer
-
     from ydtwin.tiling.pack import MANIFEST, is_pack
 
     path = request.path
