@@ -11,9 +11,10 @@ one core meanwhile):
     python benchmarks/tiles.py --count 500000 --load idle
 
 Keys: count, load, tiles, buildings, triangles, sync_s / local_s (wall time of the build), sync_footprints_per_s /
-local_footprints_per_s, speedup (sync_s / local_s), sync_peak_rss_mb (this process, sampled every 0.2 s during
-the build, less the footprints' writer's memory freed before), local_peak_rss_mb_per_worker (each worker
-process's peak, sampled likewise), local_client_peak_rss_mb, same_bytes (every tile file identical between
+local_footprints_per_s, speedup (sync_s / local_s), sync_peak_rss_mb (this process's RSS, sampled every 0.2 s
+during the build: it includes what the process held before, about 2.6 GB after writing the input),
+local_peak_rss_mb_per_worker (each worker process's peak, sampled likewise; the spinning load is not a worker),
+local_client_peak_rss_mb (this process during the local build), same_bytes (every tile file identical between
 the two builds), input_mb.
 """
 
@@ -39,10 +40,11 @@ def _spin(stop) -> None:
 class _Peaks:
     """Peak RSS of this process and of each of its child processes, sampled in a thread."""
 
-    def __init__(self) -> None:
+    def __init__(self, exclude: tuple[int, ...] = ()) -> None:
         import psutil
 
         self._me = psutil.Process()
+        self._exclude = set(exclude)
         self.own = 0
         self.children: dict[int, int] = {}
         self._stop = threading.Event()
@@ -55,6 +57,8 @@ class _Peaks:
             try:
                 self.own = max(self.own, self._me.memory_info().rss)
                 for child in self._me.children(recursive=True):
+                    if child.pid in self._exclude:  # the spinning load of --load busy
+                        continue
                     try:
                         rss = child.memory_info().rss
                     except psutil.Error:
@@ -73,9 +77,9 @@ class _Peaks:
         self._thread.join()
 
 
-def _build(ws, src: Path, out: Path, scheduler: str):
+def _build(ws, src: Path, out: Path, scheduler: str, exclude: tuple[int, ...]):
     shutil.rmtree(out, ignore_errors=True)
-    with _Peaks() as peaks:
+    with _Peaks(exclude) as peaks:
         t0 = time.perf_counter()
         report = ws.build_tiles([(str(src), None)], out, scheduler=scheduler, workers=2 if scheduler == "local" else None)
         seconds = time.perf_counter() - t0
@@ -93,8 +97,9 @@ def measure(count: int, load: str, folder: Path, src: Path) -> dict:
     if spinner:
         spinner.start()
     try:
-        a, sync_s, sync_peaks = _build(ws, src, folder / "sync", "sync")
-        b, local_s, local_peaks = _build(ws, src, folder / "local", "local")
+        exclude = (spinner.pid,) if spinner else ()
+        a, sync_s, sync_peaks = _build(ws, src, folder / "sync", "sync", exclude)
+        b, local_s, local_peaks = _build(ws, src, folder / "local", "local", exclude)
     finally:
         if spinner:
             stop.set()

@@ -10,6 +10,8 @@ __all__ = ["cmd_tiles"]
 def cmd_tiles(args) -> int:
     if args.tiles_command == "info":
         return _info(args)
+    if args.tiles_command == "export":
+        return _export(args)
     from ydtwin.workspace import Workspace
     from ydtwin.workspace.tiles import tiles_summary
 
@@ -47,4 +49,15 @@ def _info(args) -> int:
         print(f"  input {item.get('path')}" + (f" (CRS {item['crs']})" if item.get("crs") else ""))
     if doc.get("rejected"):
         print("  quarantined: " + ", ".join(f"{n:,} {reason}" for reason, n in doc["rejected"].items()))
+    return 0
+
+
+def _export(args) -> int:
+    from ydtwin.cli.common import workspace_from_args
+    from ydtwin.workspace.tiles3d import check_3dtiles_folder
+
+    check_3dtiles_folder(args.out)  # before any work
+    ws = workspace_from_args(args)
+    report = ws.export_3dtiles(args.out, terrain=not args.no_terrain)
+    print(report.summary())
     return 0

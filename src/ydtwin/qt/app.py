@@ -31,6 +31,7 @@ from ydtwin.qt.viewport import Viewport
 from ydtwin.qt.window_basemap import BasemapMixin
 from ydtwin.qt.window_files import FilesMixin
 from ydtwin.qt.window_menus import MenusMixin
+from ydtwin.qt.window_tiles import TilesMixin
 from ydtwin.qt.window_view import NavigationMixin
 from ydtwin.qt.workers import BackgroundRunner, LoadJob
 from ydtwin.render.backend import gl_info
@@ -40,7 +41,7 @@ from ydtwin.workspace import LayerRequest, Workspace
 log = logging.getLogger("ydtwin")
 
 
-class MainWindow(FilesMixin, BasemapMixin, NavigationMixin, MenusMixin, QMainWindow):
+class MainWindow(FilesMixin, BasemapMixin, TilesMixin, NavigationMixin, MenusMixin, QMainWindow):
     """Main window over a workspace: the viewport in the centre, docks for the layers, plugins, review and
     flythrough, a view chooser, the render backend in the status bar. The use cases are the workspace's."""
 

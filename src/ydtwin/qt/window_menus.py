@@ -81,6 +81,16 @@ class MenusMixin:
         build_basemap = QAction(self.tr("B&uild basemap from OpenStreetMap extract…"), self)
         build_basemap.triggered.connect(self.build_basemap_dialog)
         file_menu.addAction(build_basemap)
+        build_tiles = QAction(self.tr("Build &tile pack from footprints…"), self)
+        build_tiles.setToolTip(self.tr("Split big footprint files by tile and extrude them on worker processes "
+                                       "(as ydtwin tiles build does); the pack then opens as a layer"))
+        build_tiles.triggered.connect(self.build_tiles_dialog)
+        file_menu.addAction(build_tiles)
+        export_3dtiles = QAction(self.tr("Export &3D Tiles (buildings and terrain)…"), self)
+        export_3dtiles.setToolTip(self.tr("OGC 3D Tiles 1.1 for CesiumJS, QGIS or ArcGIS (as ydtwin tiles export "
+                                          "writes them)"))
+        export_3dtiles.triggered.connect(self.export_3dtiles_dialog)
+        file_menu.addAction(export_3dtiles)
         open_dem = QAction(self.tr("Open &DEM…"), self)
         open_dem.setToolTip(self.tr("A GeoTIFF or NetCDF (GEBCO) of heights or depths, merged over the terrain"))
         open_dem.triggered.connect(lambda: self.open_dem())

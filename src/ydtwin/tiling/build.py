@@ -32,7 +32,7 @@ import numpy as np
 from ydtwin.errors import YdtwinError
 from ydtwin.tiling.pack import MANIFEST, PACK_FORMAT, PACK_VERSION, Tile, read_tile, tile_file, tile_origin, write_tile
 
-__all__ = ["BuildReport", "TileJob", "build_pack", "make_job", "partition_chunk", "build_tile"]
+__all__ = ["BuildCancelled", "BuildReport", "TileJob", "build_pack", "build_tile", "make_job", "partition_chunk"]
 
 log = logging.getLogger("ydtwin")
 
@@ -353,10 +353,22 @@ def _one_line(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
 
 
+class BuildCancelled(YdtwinError):
+    """The build was cancelled: what was finished is kept, and a rerun resumes from it."""
+
+
 def build_pack(job: TileJob, *, scheduler: str = "local", workers: int | None = None, retries: int = 2,
-               progress: ProgressFn | None = None, keep_work: bool = False) -> BuildReport:
+               progress: ProgressFn | None = None, keep_work: bool = False,
+               cancel: Callable[[], bool] | None = None) -> BuildReport:
     """Run the graph for ``job`` → the report. Finished parts and tiles are skipped; the manifest is written
-    when every task succeeded (a failed task leaves the finished tiles and the work folder for a rerun)."""
+    when every task succeeded (a failed task leaves the finished tiles and the work folder for a rerun).
+    ``cancel()`` turning true stops the build after the task under way (:class:`BuildCancelled`)."""
+
+    def check() -> None:
+        if cancel is not None and cancel():
+            raise BuildCancelled(f"{Path(job.out).name}: tile build cancelled; the finished tiles are kept "
+                                 "(build again to resume)")
+
     t0 = time.perf_counter()
     out = Path(job.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -383,6 +395,7 @@ def build_pack(job: TileJob, *, scheduler: str = "local", workers: int | None = 
         done = 0
         for (_job, k, c, _chunk), result in runner.run(partition_chunk, [(job, k, c, ch) for k, c, ch in chunks], retries):
             done += 1
+            check()
             if isinstance(result, BaseException):
                 report.failed.append((f"partition {Path(job.inputs[k][0]).name} part {c + 1}", _one_line(result)))
             else:
@@ -400,6 +413,7 @@ def build_pack(job: TileJob, *, scheduler: str = "local", workers: int | None = 
             done = 0
             for (_job, key, _parts), result in runner.run(build_tile, calls, retries):
                 done += 1
+                check()
                 if isinstance(result, BaseException):
                     report.failed.append((f"tile {key}", _one_line(result)))
                 else:

@@ -11,7 +11,7 @@ from ydtwin.atomic import open_regular
 from ydtwin.errors import YdtwinError
 from ydtwin.io.outputs import check_output_path
 
-__all__ = ["check_new_session", "check_output", "is_review_session", "replace_layers"]
+__all__ = ["check_new_session", "check_output", "check_output_folder", "is_review_session", "replace_layers"]
 
 #: enough of a file's start to see a session's format tag
 _HEAD = 4096
@@ -62,3 +62,25 @@ def replace_layers(scene, roles, layers) -> list:
     for layer in layers:
         scene.add(layer)
     return layers
+
+
+def check_output_folder(out: str | os.PathLike[str], own: set[str], what: str) -> Path:
+    """``out`` where an output folder may be written: new or empty, or one holding only the names ``own`` (an
+    earlier output of the same kind, ``what``); never a link, a file, or a folder holding anything else, and
+    none of its own names may be a link."""
+    from ydtwin.errors import YdtwinError
+
+    path = Path(out)
+    if path.is_symlink():
+        raise YdtwinError(f"--out {out}: is a symbolic link (give the folder itself)")
+    if path.exists() and not path.is_dir():
+        raise YdtwinError(f"--out {out}: is a file, not a folder")
+    if path.is_dir():
+        names = {p.name for p in path.iterdir()}
+        if names and not names <= own:
+            raise YdtwinError(f"--out {out}: the folder holds other files ({', '.join(sorted(names)[:3])} …); "
+                              f"give a new or empty folder, or {what}")
+        for name in sorted(names):
+            if (path / name).is_symlink():
+                raise YdtwinError(f"--out {out}: {name} is a symbolic link")
+    return path

@@ -27,25 +27,14 @@ def check_pack_folder(out: str | os.PathLike[str]) -> Path:
     never a link, a file, or a folder holding anything else."""
     from ydtwin.tiling.build import WORK
     from ydtwin.tiling.pack import MANIFEST
+    from ydtwin.workspace.outputs import check_output_folder
 
-    path = Path(out)
-    if path.is_symlink():
-        raise YdtwinError(f"--out {out}: is a symbolic link (give the folder itself)")
-    if path.exists() and not path.is_dir():
-        raise YdtwinError(f"--out {out}: is a file, not a folder")
-    if path.is_dir():
-        names = {p.name for p in path.iterdir()}
-        if names and not names <= {MANIFEST, "tiles", WORK}:
-            raise YdtwinError(f"--out {out}: the folder holds other files ({', '.join(sorted(names)[:3])} …); "
-                              "give a new or empty folder, or a tile pack's")
-        for name in (MANIFEST, "tiles", WORK):
-            if (path / name).is_symlink():
-                raise YdtwinError(f"--out {out}: {name} is a symbolic link")
-    return path
+    return check_output_folder(out, {MANIFEST, "tiles", WORK}, "a tile pack's")
 
 
 def build_tiles(inputs: list[tuple[str, str | None]], out: str | os.PathLike[str], *, region, scheduler: str = "local",
-                workers: int | None = None, tile_size_m: float | None = None, retries: int = 2, progress=None):
+                workers: int | None = None, tile_size_m: float | None = None, retries: int = 2, progress=None,
+                cancel=None):
     """Build (or resume) a tile pack of ``inputs`` for ``region`` → the BuildReport."""
     from ydtwin.tiling.build import TILE_SIZE_M, build_pack, make_job
 
@@ -56,7 +45,7 @@ def build_tiles(inputs: list[tuple[str, str | None]], out: str | os.PathLike[str
     # workers share the cores: each task's kernel keeps to its share (one worker gets them all)
     threads = max(1, cores // n_workers) if n_workers else 0
     job = make_job(inputs, folder, region=region, tile_size_m=tile_size_m or TILE_SIZE_M, kernel_threads=threads)
-    return build_pack(job, scheduler=scheduler, workers=n_workers, retries=retries, progress=progress)
+    return build_pack(job, scheduler=scheduler, workers=n_workers, retries=retries, progress=progress, cancel=cancel)
 
 
 def tiles_summary(report) -> str:

@@ -171,12 +171,19 @@ class Workspace:
     # ---- tile packs (footprints prepared by tile on Dask) ------------------------------------------------------
 
     def build_tiles(self, inputs: list[tuple[str, str | None]], out: str | Path, *, scheduler: str = "local",
-                    workers: int | None = None, tile_size_m: float | None = None, retries: int = 2, progress=None):
+                    workers: int | None = None, tile_size_m: float | None = None, retries: int = 2, progress=None,
+                    cancel=None):
         """Build or resume a tile pack of ``inputs`` ((path, CRS override) pairs) for the region → BuildReport."""
         from ydtwin.workspace.tiles import build_tiles
 
         return build_tiles(inputs, out, region=self.scene.region, scheduler=scheduler, workers=workers,
-                           tile_size_m=tile_size_m, retries=retries, progress=progress)
+                           tile_size_m=tile_size_m, retries=retries, progress=progress, cancel=cancel)
+
+    def export_3dtiles(self, out: str | Path, *, terrain: bool = True, progress=None):
+        """The scene's shown buildings (attributes as metadata) and terrain as a 3D Tiles 1.1 tileset → report."""
+        from ydtwin.workspace.tiles3d import export_3dtiles
+
+        return export_3dtiles(self.scene, out, terrain=terrain, progress=progress)
 
     # ---- basemaps (existing roads, railways, water, land use) -----------------------------------------------
 

@@ -1295,72 +1295,72 @@
 </context><context>
     <name>MainWindow</name>
     <message>
-        <location filename="../app.py" line="121" />
+        <location filename="../app.py" line="122" />
         <source>Drag: rotate · Shift-drag or middle: pan · wheel: zoom · click: identify · R: home view</source>
         <translation>拖动：旋转 · Shift+拖动或中键：平移 · 滚轮：缩放 · 单击：查询 · R：全域视图</translation>
     </message>
     <message>
-        <location filename="../app.py" line="177" />
+        <location filename="../app.py" line="178" />
         <source>Layers</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../app.py" line="202" />
+        <location filename="../app.py" line="203" />
         <source>Review</source>
         <translation>联合审查</translation>
     </message>
     <message>
-        <location filename="../app.py" line="221" />
+        <location filename="../app.py" line="222" />
         <source>Flythrough</source>
         <translation>飞行浏览</translation>
     </message>
     <message>
-        <location filename="../app.py" line="247" />
+        <location filename="../app.py" line="248" />
         <source>Preparing the second scenario…</source>
         <translation>正在准备第二个方案…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="311" />
+        <location filename="../app.py" line="312" />
         <source>Plugin installed: {0}</source>
         <translation>已安装插件：{0}</translation>
     </message>
     <message>
-        <location filename="../app.py" line="321" />
+        <location filename="../app.py" line="322" />
         <source>{0}: nothing to zoom to</source>
         <translation>{0}：没有可缩放的范围</translation>
     </message>
     <message>
-        <location filename="../app.py" line="332" />
+        <location filename="../app.py" line="333" />
         <source>Identify</source>
         <translation>属性查询</translation>
     </message>
     <message>
-        <location filename="../app.py" line="335" />
+        <location filename="../app.py" line="336" />
         <source>Attribute</source>
         <translation>属性</translation>
     </message>
     <message>
-        <location filename="../app.py" line="335" />
+        <location filename="../app.py" line="336" />
         <source>Value</source>
         <translation>值</translation>
     </message>
     <message>
-        <location filename="../app.py" line="391" />
+        <location filename="../app.py" line="392" />
         <source>Log</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../app.py" line="428" />
+        <location filename="../app.py" line="429" />
         <source>Launch to first frame: {0} ms</source>
         <translation>从启动到首帧：{0} 毫秒</translation>
     </message>
     <message>
-        <location filename="../app.py" line="434" />
+        <location filename="../app.py" line="435" />
         <source>Launch to the whole scene drawn: {0} ms</source>
         <translation>从启动到全部场景绘出：{0} 毫秒</translation>
     </message>
     <message>
-        <location filename="../app.py" line="440" />
+        <location filename="../app.py" line="441" />
         <source>{0} triangles · {1} ms/frame</source>
         <translation>{0} 个三角形 · 每帧 {1} 毫秒</translation>
     </message>
@@ -1370,22 +1370,22 @@
         <translation>插件</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="143" />
+        <location filename="../window_menus.py" line="153" />
         <source>&amp;Hillshade terrain</source>
         <translation>地形晕渲(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="144" />
+        <location filename="../window_menus.py" line="154" />
         <source>Grey relief shading instead of colours by elevation</source>
         <translation>以灰色地貌晕渲代替按高程分层设色</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="84" />
+        <location filename="../window_menus.py" line="94" />
         <source>Open &amp;DEM…</source>
         <translation>打开数字高程模型(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="85" />
+        <location filename="../window_menus.py" line="95" />
         <source>A GeoTIFF or NetCDF (GEBCO) of heights or depths, merged over the terrain</source>
         <translation>GeoTIFF 或 NetCDF（GEBCO）格式的高程或水深数据，合并到地形上</translation>
     </message>
@@ -1401,7 +1401,7 @@
         <translation>打开建筑轮廓</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="58" />
+        <location filename="../window_tiles.py" line="59" />
         <source>Building footprints</source>
         <translation>建筑轮廓</translation>
     </message>
@@ -1567,107 +1567,107 @@
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="89" />
+        <location filename="../window_menus.py" line="99" />
         <source>Open p&amp;roject…</source>
         <translation>打开项目(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="92" />
+        <location filename="../window_menus.py" line="102" />
         <source>&amp;Save project…</source>
         <translation>保存项目(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="97" />
+        <location filename="../window_menus.py" line="107" />
         <source>&amp;Export image…</source>
         <translation>导出图像(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="101" />
+        <location filename="../window_menus.py" line="111" />
         <source>Export &amp;flythrough…</source>
         <translation>导出飞行视频(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="105" />
+        <location filename="../window_menus.py" line="115" />
         <source>&amp;Preferences…</source>
         <translation>首选项(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="108" />
+        <location filename="../window_menus.py" line="118" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="113" />
+        <location filename="../window_menus.py" line="123" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="114" />
+        <location filename="../window_menus.py" line="124" />
         <source>&amp;Home (whole region)</source>
         <translation>全域视图(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="118" />
+        <location filename="../window_menus.py" line="128" />
         <source>&amp;Bookmarks</source>
         <translation>书签(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="120" />
+        <location filename="../window_menus.py" line="130" />
         <source>&amp;City</source>
         <translation>城市(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="125" />
+        <location filename="../window_menus.py" line="135" />
         <source>&amp;District</source>
         <translation>区县(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="148" />
+        <location filename="../window_menus.py" line="158" />
         <source>&amp;Layers</source>
         <translation>图层(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="160" />
+        <location filename="../window_menus.py" line="170" />
         <source>Compare &amp;scenarios…</source>
         <translation>方案对比(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="163" />
+        <location filename="../window_menus.py" line="173" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="164" />
+        <location filename="../window_menus.py" line="174" />
         <source>&amp;About ydtwin</source>
         <translation>关于 ydtwin(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="179" />
+        <location filename="../window_menus.py" line="189" />
         <source>Preferences</source>
         <translation>首选项</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="185" />
+        <location filename="../window_menus.py" line="195" />
         <source>Language (next start)</source>
         <translation>界面语言（下次启动生效）</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="192" />
+        <location filename="../window_menus.py" line="202" />
         <source>The language changes at the next start</source>
         <translation>界面语言将在下次启动时更改</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="197" />
+        <location filename="../window_menus.py" line="207" />
         <source>About ydtwin</source>
         <translation>关于 ydtwin</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="199" />
+        <location filename="../window_menus.py" line="209" />
         <source>3D digital twin of the Yangtze River Delta for joint review of city plans.</source>
         <translation>长三角三维数字孪生，用于城市规划联合审查。</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="200" />
+        <location filename="../window_menus.py" line="210" />
         <source>Licence: GPL-3.0-or-later.</source>
         <translation>许可证：GPL-3.0-or-later。</translation>
     </message>
@@ -1721,12 +1721,12 @@
         <translation>由 OpenStreetMap 数据生成底图(&amp;U)…</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="136" />
+        <location filename="../window_menus.py" line="146" />
         <source>2D &amp;map (north up)</source>
         <translation>二维地图（上北）(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="139" />
+        <location filename="../window_menus.py" line="149" />
         <source>Look straight down without perspective, north up: the scale bar holds across the whole view</source>
         <translation>无透视垂直俯视、上北：比例尺在整个视图内都准确</translation>
     </message>
@@ -1740,7 +1740,47 @@
         <source>Loaded {0}: {1} points</source>
         <translation>已加载 {0}：{1} 个点</translation>
     </message>
-</context><context>
+    <message>
+        <location filename="../window_tiles.py" line="58" />
+        <source>Build tile pack from footprints</source>
+        <translation>由建筑轮廓构建瓦片包</translation>
+    </message>
+    <message>
+        <location filename="../window_tiles.py" line="63" />
+        <source>Folder to put the tile pack in</source>
+        <translation>存放瓦片包的文件夹</translation>
+    </message>
+    <message>
+        <location filename="../window_menus.py" line="84" />
+        <source>Build &amp;tile pack from footprints…</source>
+        <translation>由建筑轮廓构建瓦片包(&amp;T)…</translation>
+    </message>
+    <message>
+        <location filename="../window_menus.py" line="85" />
+        <source>Split big footprint files by tile and extrude them on worker processes (as ydtwin tiles build does); the pack then opens as a layer</source>
+        <translation>将大型建筑轮廓文件按瓦片切分，并在工作进程中拉伸（与 ydtwin tiles build 相同）；完成后瓦片包作为图层打开</translation>
+    </message>
+<message>
+        <location filename="../window_tiles.py" line="25" />
+        <source>Folder to put the 3D Tiles in</source>
+        <translation>存放 3D Tiles 的文件夹</translation>
+    </message>
+    <message>
+        <location filename="../window_tiles.py" line="42" />
+        <source>3D Tiles written: {0}</source>
+        <translation>已写出 3D Tiles：{0}</translation>
+    </message>
+    <message>
+        <location filename="../window_menus.py" line="89" />
+        <source>Export &amp;3D Tiles (buildings and terrain)…</source>
+        <translation>导出 3D Tiles（建筑与地形）(&amp;3)…</translation>
+    </message>
+    <message>
+        <location filename="../window_menus.py" line="90" />
+        <source>OGC 3D Tiles 1.1 for CesiumJS, QGIS or ArcGIS (as ydtwin tiles export writes them)</source>
+        <translation>供 CesiumJS、QGIS 或 ArcGIS 使用的 OGC 3D Tiles 1.1（与 ydtwin tiles export 相同）</translation>
+    </message>
+    </context><context>
     <name>MeasurePanel</name>
     <message>
         <location filename="../measure_tool.py" line="116" />
