@@ -20,7 +20,7 @@ import numpy as np
 
 from ydtwin.geo.extrude import ExtrudedMesh, extrude
 
-__all__ = ["InteractivePointBudget", "Quadtree", "QuadNode", "Tile", "TriangleBudget", "build_tiles", "select"]
+__all__ = ["InteractivePointBudget", "Quadtree", "QuadNode", "Tile", "TriangleBudget", "build_tiles", "ranges", "select"]
 
 AGG_CELLS = 16  # aggregate grid cells per node side
 MAX_TRIANGLES_PER_MESH = 8_000_000
@@ -153,9 +153,9 @@ def build_tiles(
     def gather(buildings: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Ragged arrays of the given buildings' parts: xy, ring offsets, part offsets, part → building."""
         counts = parts_per_building[buildings]
-        parts = part_order[_ranges(part_start[buildings], counts)]
-        rings = _ranges(geom.part_offsets[parts], rings_per_part[parts])
-        verts = _ranges(geom.ring_offsets[rings], verts_per_ring[rings])
+        parts = part_order[ranges(part_start[buildings], counts)]
+        rings = ranges(geom.part_offsets[parts], rings_per_part[parts])
+        verts = ranges(geom.ring_offsets[rings], verts_per_ring[rings])
         ring_off = np.concatenate([[0], np.cumsum(verts_per_ring[rings])]).astype(np.int64)
         part_off = np.concatenate([[0], np.cumsum(rings_per_part[parts])]).astype(np.int64)
         return geom.xy[verts], ring_off, part_off, geom.part_building[parts]
@@ -229,7 +229,7 @@ def build_tiles(
     return {key: tiles[key] for key in order if key in tiles}  # in the order of the tree, as one by one
 
 
-def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+def ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """Concatenated ``arange(s, s + c)`` for every (s, c), vectorised."""
     counts = np.asarray(counts, dtype=np.int64)
     total = int(counts.sum())

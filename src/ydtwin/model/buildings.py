@@ -191,6 +191,8 @@ class BuildingsData:
 
     def take(self, index: np.ndarray) -> BuildingsData:
         """The buildings at ``index`` (distinct), in that order; their parts follow the same order."""
+        from ydtwin.geo.lod import ranges
+
         index = np.asarray(index, dtype=np.int64)
         new_pos = np.full(len(self), -1, dtype=np.int64)
         new_pos[index] = np.arange(len(index))
@@ -199,8 +201,8 @@ class BuildingsData:
         part_sel = part_sel[np.argsort(part_new[part_sel], kind="stable")]
         rings_per_part = np.diff(self.part_offsets)
         verts_per_ring = np.diff(self.ring_offsets)
-        ring_sel = _ranges(self.part_offsets[part_sel], rings_per_part[part_sel])
-        vert_sel = _ranges(self.ring_offsets[ring_sel], verts_per_ring[ring_sel])
+        ring_sel = ranges(self.part_offsets[part_sel], rings_per_part[part_sel])
+        vert_sel = ranges(self.ring_offsets[ring_sel], verts_per_ring[ring_sel])
         return BuildingsData(
             self.xy[vert_sel],
             np.concatenate([[0], np.cumsum(verts_per_ring[ring_sel])]).astype(np.int64),
@@ -360,12 +362,3 @@ class BuildingsLayer(Layer):
             self._hidden = mask
             self.events.data.emit(self)
 
-
-def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """Concatenated ``arange(s, s + c)`` for every (s, c), vectorised."""
-    counts = np.asarray(counts, dtype=np.int64)
-    total = int(counts.sum())
-    if total == 0:
-        return np.zeros(0, dtype=np.int64)
-    offs = np.concatenate([[0], np.cumsum(counts)[:-1]])
-    return np.repeat(np.asarray(starts, dtype=np.int64) - offs, counts) + np.arange(total)

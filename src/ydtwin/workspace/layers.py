@@ -72,15 +72,16 @@ def read_layer(request: LayerRequest, *, scene, plugins=None, progress: Callable
     from ydtwin.tiling.pack import MANIFEST, is_pack
 
     path = request.path
-    if is_pack(path):  # a tile pack (ydtwin tiles build): its folder or its manifest
-        return _read_tile_pack(request, scene, progress=progress, cancel=cancel)
-    reader = plugins.reader_for(path) if plugins is not None else None
+    pack = is_pack(path)
+    reader = plugins.reader_for(path) if plugins is not None and not pack else None
     name = layer_name(path)
-    if (reader is None or reader.builtin) and is_point_cloud(path):
+    if not pack and (reader is None or reader.builtin) and is_point_cloud(path):
         return _read_point_cloud(request, scene, progress=progress, cancel=cancel)
-    if Path(path).is_dir():
+    if not pack and Path(path).is_dir():
         raise YdtwinError(f"{path}: a folder without {MANIFEST} (not a tile pack); give a file or a pack's folder")
-    if reader is not None and not reader.builtin:  # a plugin's reader: guarded, with a time limit
+    if pack:  # a tile pack (ydtwin tiles build): its folder or its manifest
+        layer, report = _tile_pack_layer(request, progress=progress, cancel=cancel), None
+    elif reader is not None and not reader.builtin:  # a plugin's reader: guarded, with a time limit
         result = plugins.read(reader, path)
         data = result[0] if isinstance(result, tuple) else result
         provenance = Provenance(source=f"{path.name} (plugin {reader.plugin} reader {reader.contribution.id})",
@@ -123,7 +124,7 @@ def read_layer(request: LayerRequest, *, scene, plugins=None, progress: Callable
     return LoadedLayer(layer, report, request)
 
 
-def _read_tile_pack(request: LayerRequest, scene, *, progress, cancel) -> LoadedLayer:
+def _tile_pack_layer(request: LayerRequest, *, progress, cancel):
     """A tile pack's footprints as one buildings layer (every tile checked against the manifest)."""
     from ydtwin.errors import ReadError
     from ydtwin.model.buildings import BuildingsLayer
@@ -138,23 +139,11 @@ def _read_tile_pack(request: LayerRequest, scene, *, progress, cancel) -> Loaded
         raise YdtwinError(f"{request.path}: the tile pack holds no buildings")
     folder = Path(request.path) if Path(request.path).is_dir() else Path(request.path).parent
     inputs = ", ".join(Path(i.get("path", "?")).name for i in doc.get("inputs", []))
-    layer = BuildingsLayer(
+    return BuildingsLayer(
         folder.name, data, group="Buildings",
         provenance=Provenance(source=f"tile pack {folder.name} ({len(doc['tiles'])} tiles) of {inputs}",
                               licence="as supplied by its owner"),
     )
-    layer.visible = request.visible
-    layer.opacity = request.opacity
-    if request.replaces is not None:
-        layer.replaces = request.replaces
-    if request.color_by:
-        try:
-            layer.color_by = request.color_by
-        except ValueError as exc:
-            raise YdtwinError(f"{folder.name}: {exc}") from None
-    scene.building_centres(layer)
-    scene.prepare_replacements(layer)
-    return LoadedLayer(layer, None, request)
 
 
 def _read_point_cloud(request: LayerRequest, scene, *, progress, cancel) -> LoadedLayer:
