@@ -69,3 +69,18 @@ def test_names_fade_with_distance(cls):
 
 def test_cities_and_findings_show_at_every_distance():
     assert zoom_opacity([1e3, 1e6, 1e8], [CITY, FINDING, CITY]).tolist() == [1.0, 1.0, 1.0]
+
+
+def test_crowded_cities_all_show_the_moved_ones_with_a_leader():
+    """Cities close together (the 26-city delta at region zoom): each takes its own place first, so a city
+    moved aside never takes a later city's place; those with no room at their place move next to it."""
+    anchors = np.array([[200.0, 200.0], [230.0, 205.0], [400.0, 100.0], [215.0, 230.0]])
+    got = place(anchors, [_box(80, 20)] * 4, CITY, (600, 400))
+    assert got.shown.all()
+    assert got.leader.tolist() == [False, True, False, False] or got.leader.tolist() == [False, True, False, True]
+    assert not got.leader[0] and not got.leader[2]
+    rects = got.rects
+    assert all(not _overlap(a, b) for i, a in enumerate(rects) for b in rects[i + 1:])
+    # held in place (the old rule for cities) the second is hidden instead
+    held = place(anchors, [_box(80, 20)] * 4, CITY, (600, 400), movable=False)
+    assert not held.shown[1] and held.shown[0]

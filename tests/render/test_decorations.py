@@ -111,8 +111,8 @@ def test_labels_in_exports_never_cover_one_another():
     pile = [(480 + 6 * i, 270 + 4 * i, f"! offset at the border {i}", (1.0, 0.35, 0.25)) for i in range(12)]
     apart = [(100 + 180 * i, 80 + 90 * (i % 2), f"城市 {i}", (1.0, 1.0, 1.0)) for i in range(4)]
     kept = place_labels(p, apart + pile, (960, 540))
-    assert [t for _xy, t, _c in kept][:4] == [t for _x, _y, t, _c in apart]  # every separate label stays
+    assert [t for _xy, t, _c, _a in kept][:4] == [t for _x, _y, t, _c in apart]  # every separate label stays
     assert 1 <= len(kept) - 4 < len(pile)  # the pile shows its first label(s), not all twelve stacked
-    rects = [p.text_rect(xy, t, 17, bold=True, anchor="mm", pad=4) for xy, t, _c in kept]
+    rects = [p.text_rect(xy, t, 17, bold=True, anchor="mm", pad=4) for xy, t, _c, _a in kept]
     assert not any(_overlaps(a, b, 0) for i, a in enumerate(rects) for b in rects[i + 1:])
-    assert np.isfinite(np.array([xy for xy, _t, _c in kept])).all()
+    assert np.isfinite(np.array([xy for xy, _t, _c, _a in kept])).all()

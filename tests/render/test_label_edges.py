@@ -53,8 +53,8 @@ def test_a_label_slid_inside_may_then_cover_an_earlier_one_and_is_left_out():
     second = (5.0, 150.0, NAME, WHITE)  # slides right, over the first
     third = (SIZE[0] - 8.0, 40.0, NAME, WHITE)  # slides left, free
     placed = place_labels(p, [first, second, third], SIZE)
-    assert [text for _xy, text, _c in placed] == ["Suzhou", NAME]
-    (x, y), _t, _c = placed[1]
+    assert [text for _xy, text, _c, _a in placed] == ["Suzhou", NAME]
+    (x, y), _t, _c, _a = placed[1]
     assert x < SIZE[0] - 8.0 and y == 40.0
 
 

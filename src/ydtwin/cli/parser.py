@@ -173,7 +173,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"ydtwin {__version__}")
     parser.add_argument("--debug", action="store_true", help="show full tracebacks on errors")
     parser.add_argument(
-        "--region", metavar="PATH", help="region file (region.toml) or its folder; default: the bundled region"
+        "--region", metavar="PATH|ID",
+        help="a bundled region's id (yrd8: Shanghai and seven neighbours, the default; yrd26: the 26-city "
+             "agglomeration), or a region file (region.toml) or its folder"
     )
     parser.add_argument(
         "--boundaries",

@@ -73,15 +73,18 @@ def place(anchors, boxes, label_class, frame: tuple[float, float], *, gap: float
     ``anchors``: (n, 2) anchor positions (pixels, y down; NaN: not on screen); ``boxes``: (n, 4) each label's
     box relative to its anchor when not moved (x0, y0, x1, y1); ``label_class``: (n,) classes (``CITY`` …);
     labels of one class keep the order given (put the most severe finding first). ``movable``: (n,) bool,
-    labels that may leave their anchor for a free spot nearby (default: all but cities). A label whose
-    anchor is off the frame is hidden; a moved one must lie wholly inside it. ``reserved``: boxes (x0, y0,
-    x1, y1) no label may cover (the legend, a colour bar).
+    labels that may leave their anchor for a free spot nearby (default: all). Each class is placed in two
+    rounds: first every label on its anchor, then the ones that found no room there try the spots nearby —
+    so a label moved aside never takes the anchor of a later label of its class (26 city names in a dense
+    delta all show, the few that must move with a leader line). A label whose anchor is off the frame is
+    hidden; a moved one must lie wholly inside it. ``reserved``: boxes (x0, y0, x1, y1) no label may cover
+    (the legend, a colour bar).
     """
     anchors = np.asarray(anchors, dtype=np.float64).reshape(-1, 2)
     boxes = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
     n = len(anchors)
     cls = np.broadcast_to(np.asarray(label_class, dtype=np.int64), (n,))
-    movable = cls != CITY if movable is None else np.broadcast_to(np.asarray(movable, dtype=bool), (n,))
+    movable = np.ones(n, dtype=bool) if movable is None else np.broadcast_to(np.asarray(movable, dtype=bool), (n,))
     w, h = frame
     shown = np.zeros(n, dtype=bool)
     leader = np.zeros(n, dtype=bool)
@@ -91,21 +94,28 @@ def place(anchors, boxes, label_class, frame: tuple[float, float], *, gap: float
     placed = np.empty((n + len(reserved), 4))
     placed[: len(reserved)] = reserved
     count = len(reserved)
-    for i in np.lexsort((np.arange(n), cls)):  # by class, then in the order given
-        ax, ay = anchors[i]
-        if not (np.isfinite(ax) and np.isfinite(ay) and 0.0 <= ax <= w and 0.0 <= ay <= h):
-            continue
-        bw, bh = boxes[i, 2] - boxes[i, 0], boxes[i, 3] - boxes[i, 1]
-        for k, (fx, fy) in enumerate(offsets if movable[i] else offsets[:1]):
-            dx, dy = fx * (bw + gap), fy * (bh + gap)
-            rect = boxes[i] + np.array([ax + dx, ay + dy, ax + dx, ay + dy])
-            if k and not (rect[0] >= 0 and rect[1] >= 0 and rect[2] <= w and rect[3] <= h):
-                continue
-            if _free(rect, placed, count, gap):
-                placed[count] = rect
-                count += 1
-                shown[i], leader[i] = True, k > 0
-                offset[i] = dx, dy
-                rects[i] = rect
-                break
+    order = np.lexsort((np.arange(n), cls))  # by class, then in the order given
+    for c in np.unique(cls):
+        members = order[cls[order] == c]
+        for first_round in (True, False):
+            for i in members:
+                if shown[i] or not (first_round or movable[i]):
+                    continue
+                ax, ay = anchors[i]
+                if not (np.isfinite(ax) and np.isfinite(ay) and 0.0 <= ax <= w and 0.0 <= ay <= h):
+                    continue
+                bw, bh = boxes[i, 2] - boxes[i, 0], boxes[i, 3] - boxes[i, 1]
+                tries = ((0, offsets[0]),) if first_round else tuple(enumerate(offsets))[1:]
+                for k, (fx, fy) in tries:
+                    dx, dy = fx * (bw + gap), fy * (bh + gap)
+                    rect = boxes[i] + np.array([ax + dx, ay + dy, ax + dx, ay + dy])
+                    if k and not (rect[0] >= 0 and rect[1] >= 0 and rect[2] <= w and rect[3] <= h):
+                        continue
+                    if _free(rect, placed, count, gap):
+                        placed[count] = rect
+                        count += 1
+                        shown[i], leader[i] = True, k > 0
+                        offset[i] = dx, dy
+                        rects[i] = rect
+                        break
     return Placement(shown, offset, rects, leader)

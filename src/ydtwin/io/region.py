@@ -66,15 +66,33 @@ def default_region_path() -> Path:
     return Path(env) if env else DEFAULT_REGION
 
 
+def bundled_regions() -> list[str]:
+    """The ids of the regions that ship with ydtwin (folders of ``assets/region`` with a region.toml)."""
+    folder = ASSETS / "region"
+    return sorted(p.parent.name for p in folder.glob("*/region.toml")) if folder.is_dir() else []
+
+
+def region_path(value: str | os.PathLike[str]) -> Path:
+    """A region given as a path (a region.toml or its folder) or as a bundled region's id (``yrd26``) → the
+    path to read. A name that is both a local file or folder and a bundled id means the local one."""
+    path = Path(value)
+    text = os.fspath(value)
+    if not path.exists() and text in bundled_regions():
+        return ASSETS / "region" / text / "region.toml"
+    return path
+
+
 def read_region_file(path: str | os.PathLike[str] | None = None) -> RegionFile:
-    """Parse and validate a region.toml (no asset files are read)."""
-    path = Path(path) if path is not None else default_region_path()
+    """Parse and validate a region.toml (no asset files are read); ``path`` may be a bundled region's id."""
+    path = region_path(path) if path is not None else default_region_path()
     if path.is_dir():
         path = path / "region.toml"
     try:
         doc = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ReadError(path, "region file not found", "pass a region.toml or its folder") from None
+        raise ReadError(path, "region file not found",
+                        "pass a region.toml or its folder, or a bundled region: "
+                        + ", ".join(bundled_regions())) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ReadError(path, f"not a valid region file ({exc})") from None
     try:

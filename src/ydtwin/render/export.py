@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ydtwin.geo.labels import zoom_opacity
+from ydtwin.geo.labels import CITY, zoom_opacity
 from ydtwin.geo.lod import TriangleBudget
 from ydtwin.render import _vtk
 from ydtwin.render.backend import prepare_offscreen
@@ -451,7 +451,9 @@ class Exporter:
                     labels.append((int(label_class), getattr(prop, "_ydtwin_rank", 0), float(x), float(y),
                                    prop.GetInput(), prop.GetTextProperty().GetColor()))
         # the most important first (cities, districts, projects, findings): earlier labels win a place
-        labels = [label[2:] for label in sorted(labels, key=lambda label: label[:2])]
+        labels.sort(key=lambda label: label[:2])
+        cities = sum(1 for label in labels if label[0] == CITY)
+        labels = [label[2:] for label in labels]
         focal = np.array(cam.GetFocalPoint())
         dist = cam.GetDistance()
         mpp = metres_per_pixel(cam, h)  # the 2D map's parallel scale, or the focal point's
@@ -462,7 +464,7 @@ class Exporter:
         bar = self.view.legend_rows()[1]
         entries = self._frame_legend.rows(to_px, size)  # what is in the frame, not every theme of the region
         return OverlayContent(legend=entries, labels=labels, metres_per_pixel=mpp, north_deg=north,
-                              attribution=self.view.attribution(), colour_bar=bar)
+                              attribution=self.view.attribution(), colour_bar=bar, movable_labels=cities)
 
     def image(self, size: tuple[int, int], options: OverlayOptions | None = None, *, transparent: bool = False,
               tile_px: int | None = None, progress=None, output_height: int | None = None) -> tuple[np.ndarray, int]:

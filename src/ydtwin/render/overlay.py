@@ -49,6 +49,9 @@ class OverlayContent:
     legend: list[tuple[str, tuple[float, float, float]]] = field(default_factory=list)
     #: (x, y from the top, text, rgb) in output pixels
     labels: list[tuple[float, float, str, tuple[float, float, float]]] = field(default_factory=list)
+    #: how many of the first labels are city names: these may move aside (with a leader line) when their
+    #: place is taken; the rest are left out instead
+    movable_labels: int = 0
     #: metres per output pixel at the focal point (0: unknown)
     metres_per_pixel: float = 0.0
     #: direction of north on screen, degrees clockwise from up (None: north points out of the image)
@@ -284,13 +287,16 @@ def fit_in_frame(anchors: np.ndarray, boxes: np.ndarray, frame: tuple[int, int],
 
 
 def place_labels(p: _Painter, labels, frame: tuple[int, int],
-                 reserved=()) -> list[tuple[tuple[float, float], str, tuple]]:
+                 reserved=(), movable: int = 0) -> list[tuple[tuple[float, float], str, tuple, tuple | None]]:
     """The labels that fit without covering one another, in the order given (earlier ones win; the export
     lists cities first, then districts, projects and findings): a label whose box would overlap one already
     placed is left out, so a pile of findings at region zoom shows its first labels legibly instead of an
     unreadable stack (the rule of the 3D view, :func:`ydtwin.geo.labels.place`). No label is cut by the
     frame's edge: one that would be slides inside (:func:`fit_in_frame`) before the overlaps are weighed;
-    none covers the ``reserved`` boxes (the legend, the credits, the north arrow…). → [((x, y), text, colour)]."""
+    none covers the ``reserved`` boxes (the legend, the credits, the north arrow…). The first ``movable``
+    labels (the cities' names) that find their place taken move to a free spot nearby instead of being left
+    out. → [((x, y), text, colour, anchor)]: ``anchor`` is the place a moved label names (draw a leader line
+    to it), None for a label on its place."""
     from ydtwin.geo.labels import CITY, place
 
     if not labels:
@@ -300,10 +306,12 @@ def place_labels(p: _Painter, labels, frame: tuple[int, int],
                       for _x, _y, text, _c in labels])
     # (+1: Pillow rounds a box drawn at a fractional anchor, and a rectangle covers its end pixel)
     anchors, kept = fit_in_frame(anchors, boxes, frame, margin=p.px(2) + 1)
-    # one class, kept in place: the order given decides
-    placed = place(anchors, boxes, CITY, frame, gap=p.px(3), reserved=reserved)
-    return [((float(ax), float(ay)), text, colour)
-            for (_x, _y, text, colour), (ax, ay), ok, shown in zip(labels, anchors, kept, placed.shown, strict=True)
+    # one class: each on its anchor where there is room (the order given decides), else moved aside
+    placed = place(anchors, boxes, CITY, frame, gap=p.px(3), reserved=reserved,
+                   movable=np.arange(len(labels)) < movable)
+    return [((float(ax + dx), float(ay + dy)), text, colour, (float(ax), float(ay)) if moved else None)
+            for (_x, _y, text, colour), (ax, ay), ok, shown, (dx, dy), moved
+            in zip(labels, anchors, kept, placed.shown, placed.offset, placed.leader, strict=True)
             if ok and shown]
 
 
@@ -402,7 +410,13 @@ def _draw_overlays(rgb: np.ndarray, options: OverlayOptions, content: OverlayCon
                fill=(255, 255, 255))
 
     if options.labels:  # last: placed around the furniture
-        for (x, y), text, colour in place_labels(p, content.labels, (w, h), furniture):
+        for (x, y), text, colour, anchor in place_labels(p, content.labels, (w, h), furniture,
+                                                                   content.movable_labels):
+            if anchor is not None:  # moved aside: a leader line back to the place, and a dot on it
+                d = p.draw
+                d.line((anchor, (x, y)), fill=(235, 235, 235), width=max(1, p.px(1.5)))
+                r = p.px(3)
+                d.ellipse((anchor[0] - r, anchor[1] - r, anchor[0] + r, anchor[1] + r), fill=(235, 235, 235))
             p.text_box((x, y), text, 17, bold=True, anchor="mm", fill=_rgb(colour), box=(13, 13, 20, 140), pad=4)
 
     return p.finish(rgb)
