@@ -18,12 +18,12 @@ EXIT_USER_ERROR = 2
 
 
 def _handlers() -> dict:
-    from ydtwin.cli import analyse, app, basemap, export, info, plugins, review, tiles
+    from ydtwin.cli import analyse, app, basemap, exchange, export, info, plugins, review, tiles
 
     return {"app": app.cmd_app, "snapshot": export.cmd_snapshot, "info": info.cmd_info,
             "plugins": plugins.cmd_plugins, "review": review.cmd_review, "flythrough": export.cmd_flythrough,
             "path": export.cmd_path, "basemap": basemap.cmd_basemap,
-            "analyse": analyse.cmd_analyse, "tiles": tiles.cmd_tiles}
+            "analyse": analyse.cmd_analyse, "tiles": tiles.cmd_tiles, "export": exchange.cmd_export}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -389,6 +389,26 @@ def build_parser() -> argparse.ArgumentParser:
         a = psub.add_parser(action, help=text)
         a.add_argument("name", metavar="NAME")
 
+    ex = sub.add_parser("export", help="plans and findings as GeoPackage or KML; a part of the scene as glTF or OBJ",
+                        description="Standard formats for other tools: QGIS, ArcGIS and Google Earth read the "
+                        "GeoPackage and KML (WGS 84); Blender, SketchUp and Rhino the glTF binary and OBJ models.")
+    exsub = ex.add_subparsers(dest="export_command", required=True, metavar="WHAT")
+    exp = exsub.add_parser("plans", help="the plans (corridors, zones, facilities) with their attributes")
+    exp.add_argument("--out", required=True, metavar="FILE", help="plans.gpkg or plans.kml")
+    exp.add_argument("--year", type=_year, default=None, metavar="Y", help="the projects' status in year Y")
+    _add_plugin_options(exp)
+    exf = exsub.add_parser("findings", help="a review session's (or findings.json's) findings and border gaps")
+    exf.add_argument("source", metavar="SESSION|FINDINGS", help="a review session or `ydtwin review check` output")
+    exf.add_argument("--out", required=True, metavar="FILE", help="findings.gpkg or findings.kml")
+    exs = exsub.add_parser("scene", help="the buildings, terrain, water and plans in a box as one 3D model")
+    exs.add_argument("--box", required=True, metavar="LON0,LAT0,LON1,LAT1",
+                     help="the part of the scene (at most 60 km a side), e.g. 121.47,31.21,121.53,31.26")
+    exs.add_argument("--out", required=True, metavar="FILE", help="area.glb (glTF 2.0 binary) or area.obj")
+    exs.add_argument("--no-terrain", action="store_true", help="leave the terrain out")
+    exs.add_argument("--no-plans", action="store_true", help="leave the plans out")
+    _add_plugin_options(exs)
+    _add_layer_options(exs)
+
     review = sub.add_parser("review", help="cross-border checks of the cities' plans",
                             description="Joint review of the plan plugins' projects.")
     rsub = review.add_subparsers(dest="review_command", metavar="ACTION", required=True)
@@ -406,10 +426,12 @@ def build_parser() -> argparse.ArgumentParser:
                      help="also record the clean connections (info), not only the problems")
     _add_plugin_options(new)
     _add_layer_options(new)
-    rep = rsub.add_parser("report", help="a self-contained HTML (or PDF) report of a session")
+    rep = rsub.add_parser("report", help="a self-contained HTML (or PDF) report of a session, or its tables as CSV")
     rep.add_argument("session", metavar="SESSION")
-    rep.add_argument("--out", required=True, metavar="FILE", help="report.html or report.pdf")
-    rep.add_argument("--format", choices=("html", "pdf"), default=None, help="default: from the extension")
+    rep.add_argument("--out", required=True, metavar="FILE",
+                     help="report.html, report.pdf, or report.csv (the findings; the summary by city pair and "
+                          "any --figures tables go beside it as report-summary.csv, report-figures-….csv)")
+    rep.add_argument("--format", choices=("html", "pdf", "csv"), default=None, help="default: from the extension")
     rep.add_argument("--size", type=_size, default=(960, 540), metavar="WxH", help="size of each still")
     rep.add_argument("--figures", action="append", choices=("city", "district"), default=[],
                      help="also tabulate the scenario figures (buildings, footprint, coverage, floor area, FAR) by "

@@ -72,5 +72,10 @@ def _report(args) -> int:
         year = session.scenario.get("year") if isinstance(session.scenario, dict) else None
         ws.report_figures = [ws.figures(FiguresRequest(by=by, year=year)) for by in dict.fromkeys(args.figures)]
     out = ws.write_report(args.out, session=session, fmt=fmt, size=args.size)
-    print(f"wrote {out} ({len(session.findings)} findings, {fmt})")
+    extra = ""
+    if fmt == "csv":  # the other tables beside it
+        from ydtwin.workspace.exchange import report_csv_paths
+
+        extra = "; beside it: " + ", ".join(p.name for p in report_csv_paths(out, ws.report_figures)[1:])
+    print(f"wrote {out} ({len(session.findings)} findings, {fmt}){extra}")
     return 0

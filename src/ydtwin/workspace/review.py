@@ -239,14 +239,14 @@ def _height_limit_layers(session, scene) -> list:
 #: a PDF printer: (HTML with named images, {name: PNG bytes}, out) → the file written
 PdfPrinter = Callable[[str, dict[str, bytes], Path], Path]
 
-REPORT_FORMATS = {".pdf": "pdf", ".html": "html", ".htm": "html"}
+REPORT_FORMATS = {".pdf": "pdf", ".html": "html", ".htm": "html", ".csv": "csv"}
 
 
 def report_format(out: str | Path, fmt: str | None = None) -> str:
-    """html or pdf, from ``fmt`` or the file's extension (one error line otherwise)."""
+    """html, pdf or csv (the report's tables), from ``fmt`` or the file's extension (one error line otherwise)."""
     fmt = fmt or REPORT_FORMATS.get(Path(out).suffix.lower())
-    if fmt not in ("html", "pdf"):
-        raise YdtwinError(f"{out}: a report is .html or .pdf (or give --format)")
+    if fmt not in ("html", "pdf", "csv"):
+        raise YdtwinError(f"{out}: a report is .html, .pdf or .csv (its tables) (or give --format)")
     return fmt
 
 
