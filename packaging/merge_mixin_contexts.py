@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 import xml.etree.ElementTree as ET
 
-MIXINS = ("FilesMixin", "BasemapMixin", "TilesMixin", "NavigationMixin", "MenusMixin")
+MIXINS = ("FilesMixin", "BasemapMixin", "TilesMixin", "ExchangeMixin", "NavigationMixin", "MenusMixin")
 
 
 def merge(path: str) -> int:

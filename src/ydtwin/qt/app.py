@@ -29,6 +29,7 @@ from ydtwin.qt.support import (
 )
 from ydtwin.qt.viewport import Viewport
 from ydtwin.qt.window_basemap import BasemapMixin
+from ydtwin.qt.window_exchange import ExchangeMixin
 from ydtwin.qt.window_files import FilesMixin
 from ydtwin.qt.window_menus import MenusMixin
 from ydtwin.qt.window_tiles import TilesMixin
@@ -41,7 +42,7 @@ from ydtwin.workspace import LayerRequest, Workspace
 log = logging.getLogger("ydtwin")
 
 
-class MainWindow(FilesMixin, BasemapMixin, TilesMixin, NavigationMixin, MenusMixin, QMainWindow):
+class MainWindow(FilesMixin, BasemapMixin, TilesMixin, ExchangeMixin, NavigationMixin, MenusMixin, QMainWindow):
     """Main window over a workspace: the viewport in the centre, docks for the layers, plugins, review and
     flythrough, a view chooser, the render backend in the status bar. The use cases are the workspace's."""
 

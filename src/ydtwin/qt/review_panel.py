@@ -458,7 +458,8 @@ class ReviewPanel(QWidget):
 
     def _ask_report(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Write review report"), "",
-                                              self.tr("Report") + " (*.html *.pdf)")
+                                              self.tr("Report") + " (*.html *.pdf);;"
+                                              + self.tr("Report tables (CSV)") + " (*.csv)")
         if path:
             self.write_report(path)
 

@@ -108,6 +108,21 @@ class MenusMixin:
         export_image.setShortcut(QKeySequence("Ctrl+E"))
         export_image.triggered.connect(self.export_image)
         file_menu.addAction(export_image)
+        export_plans = QAction(self.tr("Export p&lans (GeoPackage, KML)…"), self)
+        export_plans.setToolTip(self.tr("The shown plans with their attributes, for QGIS, ArcGIS or Google Earth "
+                                        "(as ydtwin export plans writes them)"))
+        export_plans.triggered.connect(self.export_plans_dialog)
+        file_menu.addAction(export_plans)
+        export_findings = QAction(self.tr("Export review &findings (GeoPackage, KML)…"), self)
+        export_findings.setToolTip(self.tr("The open review session's findings and border gaps (as ydtwin export "
+                                           "findings writes them)"))
+        export_findings.triggered.connect(self.export_findings_dialog)
+        file_menu.addAction(export_findings)
+        export_model = QAction(self.tr("Export view as 3D &model (glTF, OBJ)…"), self)
+        export_model.setToolTip(self.tr("The buildings, terrain, water and plans the view shows, for Blender, "
+                                        "SketchUp or Rhino (as ydtwin export scene writes them)"))
+        export_model.triggered.connect(self.export_view_model_dialog)
+        file_menu.addAction(export_model)
         export_video = QAction(self.tr("Export &flythrough…"), self)
         export_video.triggered.connect(self.show_flythrough)
         file_menu.addAction(export_video)

@@ -327,6 +327,39 @@ class SceneCamera:
         x, y = self.scene.projection.to_scene(lonlatz[0], lonlatz[1])
         return np.array([float(x), float(y), float(lonlatz[2])])
 
+    def view_ground_box(self, *, max_side_km: float = 60.0) -> tuple[float, float, float, float]:
+        """The lon/lat box of the ground the camera shows: the viewport's edges cast onto the level of the focal
+        point (rays above the horizon stop at three times the focal distance), at most ``max_side_km`` a side
+        around the focal point. What "export the view" takes."""
+        cam = self.plotter.camera
+        width, height = self.plotter.window_size
+        aspect = max(width / max(height, 1), 0.1)
+        m = cam.GetCompositeProjectionTransformMatrix(aspect, -1, 1)
+        inv = np.linalg.inv(np.array([[m.GetElement(r, c) for c in range(4)] for r in range(4)]))
+        focal = np.array(cam.GetFocalPoint(), dtype=np.float64)
+        reach = 3.0 * float(cam.GetDistance())
+        edge = np.linspace(-1.0, 1.0, 9)
+        ndc = np.vstack([np.column_stack([edge, np.full(9, -1.0)]), np.column_stack([edge, np.full(9, 1.0)]),
+                         np.column_stack([np.full(9, -1.0), edge]), np.column_stack([np.full(9, 1.0), edge])])
+        ground = []
+        for x, y in ndc:
+            near, far = (inv @ np.array([x, y, z, 1.0]) for z in (-1.0, 1.0))
+            near, far = near[:3] / near[3], far[:3] / far[3]
+            ray = far - near
+            ray /= max(np.linalg.norm(ray), 1e-12)
+            t = (focal[2] - near[2]) / ray[2] if abs(ray[2]) > 1e-9 else np.inf
+            start = near if cam.GetParallelProjection() else np.array(cam.GetPosition())
+            hit = near + t * ray if 0 < t < np.inf else None
+            if hit is None or np.linalg.norm(hit[:2] - start[:2]) > reach:  # above the horizon, or far off
+                flat = ray[:2] / max(np.linalg.norm(ray[:2]), 1e-12)
+                hit = np.r_[start[:2] + flat * reach, focal[2]]
+            ground.append(hit[:2])
+        xy = np.array(ground)
+        half = max_side_km * 500.0
+        xy = np.clip(xy, focal[:2] - half, focal[:2] + half)
+        lon, lat = self.scene.projection.from_scene(xy[:, 0], xy[:, 1])
+        return float(lon.min()), float(lat.min()), float(lon.max()), float(lat.max())
+
     def _to_ndc(self, points: np.ndarray, aspect: float) -> np.ndarray:
         m = self.plotter.camera.GetCompositeProjectionTransformMatrix(aspect, -1, 1)
         mat = np.array([[m.GetElement(r, c) for c in range(4)] for r in range(4)])

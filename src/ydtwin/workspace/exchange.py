@@ -112,7 +112,7 @@ def plans_tables(scene, *, year: int | None = None) -> list[FeatureTable]:
             for key, vals in values.items():
                 col = c["fields"].setdefault(key, [None] * n_before)
                 col.extend(vals)
-            for key, col in c["fields"].items():  # a field this layer lacks: missing values
+            for col in c["fields"].values():  # a field this layer lacks: missing values
                 col.extend([None] * (len(c["geoms"]) - len(col)))
     tables = []
     for name, (_ids, title) in groups.items():
@@ -279,7 +279,8 @@ def report_tables(records: list[dict], figures=()) -> list[tuple[str, list[str],
     tables = [("findings", FINDING_COLUMNS, rows), ("summary", ["cities", *STATUSES, "total"], summary)]
     for fig in figures:
         t = fig.to_report()
-        tables.append((f"figures-{_slug(t["title"]).removeprefix("scenario-figures-")}", list(t["columns"]), [list(r) for r in t["rows"]]))
+        name = _slug(t["title"]).removeprefix("scenario-figures-")
+        tables.append((f"figures-{name}", list(t["columns"]), [list(r) for r in t["rows"]]))
     return tables
 
 
