@@ -263,3 +263,57 @@ def test_the_cli_exports_and_refuses_a_foreign_folder(tmp_path):
     r = run_cli("tiles", "export", "--out", str(other), "--plugins", "none")
     assert r.returncode == 2 and "holds other files" in r.stderr and len(r.stderr.strip().splitlines()) == 1
     assert (other / "report.docx").read_text() == "mine"
+
+
+def test_plans_are_in_the_tileset_one_feature_per_project(tmp_path):
+    """Each plan layer is a content of its projects on the ground, one feature per project with its attributes;
+    a corridor's vertices lie along its line (within half its band width)."""
+    import pygltflib
+    import shapely
+
+    from ydtwin.geo.ecef import ecef_to_lonlath
+    from ydtwin.geo.geodesic import geod
+    from ydtwin.geo.plan_mesh import BAND_WIDTH_M, DEFAULT_BAND_M
+    from ydtwin.geo.projection import to_wgs84
+    from ydtwin.model.plans import PlansLayer
+    from ydtwin.workspace import Workspace
+
+    ws = Workspace.open(plugin_names=["suzhou"])
+    for layer in ws.scene.layers_of(PlansLayer):
+        layer.visible = layer.plugin == "ydtwin-suzhou"
+    plans = next(x for x in ws.scene.layers_of(PlansLayer) if x.plugin == "ydtwin-suzhou")
+    report = ws.export_3dtiles(tmp_path / "t", terrain=False)
+    assert report.plan_projects == len(plans.data)
+    doc = json.loads((tmp_path / "t" / "tileset.json").read_text())
+    found = [(t, a) for t, a, _p in _walk(doc["root"]) if t.get("content", {}).get("uri", "").startswith("plans/")]
+    assert len(found) == 1
+    tile, absolute = found[0]
+    gltf = pygltflib.GLTF2.load(tmp_path / "t" / tile["content"]["uri"])
+    table = gltf.extensions["EXT_structural_metadata"]["propertyTables"][0]
+    assert table["count"] == len(plans.data)
+    ids = _feature_values(gltf, table, "id")
+    assert ids == [str(v) for v in plans.data.attributes["id"]]
+    assert _feature_values(gltf, table, "title_zh") == [str(v) for v in plans.data.attributes["title_zh"]]
+    prim = gltf.meshes[0].primitives[0]
+    blob = gltf.binary_blob()
+    fid_acc = gltf.accessors[prim.attributes._FEATURE_ID_0]
+    fid = np.frombuffer(blob, dtype=np.float32, count=fid_acc.count,
+                        offset=gltf.bufferViews[fid_acc.bufferView].byteOffset).astype(int)
+    acc = gltf.accessors[prim.attributes.POSITION]
+    pos = np.frombuffer(blob, dtype=np.float32, count=acc.count * 3,
+                        offset=gltf.bufferViews[acc.bufferView].byteOffset).reshape(-1, 3)
+    zup = np.column_stack([pos[:, 0], -pos[:, 2], pos[:, 1]]).astype(np.float64)
+    lon, lat, _h = ecef_to_lonlath((absolute @ np.column_stack([zup, np.ones(len(zup))]).T).T[:, :3])
+    kinds = plans.data.attributes["kind"]
+    line = next(i for i, g in enumerate(plans.data.geometries) if g.geom_type in ("LineString", "MultiLineString"))
+    xy = shapely.get_coordinates(plans.data.geometries[line])
+    llon, llat = to_wgs84(xy[:, 0], xy[:, 1], plans.data.crs)
+    mine = fid == line
+    assert mine.sum() > 10
+    # distance of each band vertex to the corridor's line, on the ground (the line densified to 10 m)
+    dense = shapely.segmentize(shapely.LineString(np.column_stack([llon, llat])), 0.0001)
+    pts = shapely.get_coordinates(dense)
+    d = np.array([geod().inv(np.full(len(pts), a), np.full(len(pts), b), pts[:, 0], pts[:, 1])[2].min()
+                  for a, b in zip(lon[mine], lat[mine], strict=True)])
+    half = BAND_WIDTH_M.get(str(kinds[line]), DEFAULT_BAND_M) / 2
+    assert d.max() < half + 12.0

@@ -304,12 +304,14 @@ def build_parser() -> argparse.ArgumentParser:
                      help="times a failed task is tried again before it is reported (default 2)")
     tli = tlsub.add_parser("info", help="what a tile pack holds")
     tli.add_argument("folder", metavar="DIR")
-    tle = tlsub.add_parser("export", help="the scene's buildings and terrain as OGC 3D Tiles 1.1 (CesiumJS, QGIS, "
-                           "ArcGIS)", description="Write the buildings shown (the region's, --layer files and packs, "
-                           "a project's) with their attributes as metadata, and the terrain, as a 3D Tiles 1.1 "
-                           "tileset: tileset.json and binary glTF content.")
+    tle = tlsub.add_parser("export", help="the scene's buildings, terrain and plans as OGC 3D Tiles 1.1 (CesiumJS, "
+                           "QGIS, ArcGIS)", description="Write the buildings shown (the region's, --layer files and "
+                           "packs, a project's) with their attributes as metadata, the terrain, and the plans (one "
+                           "feature per project, its attributes as metadata) as a 3D Tiles 1.1 tileset: "
+                           "tileset.json and binary glTF content.")
     tle.add_argument("--out", required=True, metavar="DIR", help="the tileset's folder (new, empty, or an earlier export)")
-    tle.add_argument("--no-terrain", action="store_true", help="buildings only")
+    tle.add_argument("--no-terrain", action="store_true", help="leave the terrain out")
+    tle.add_argument("--no-plans", action="store_true", help="leave the plans out")
     _add_project_option(tle)
     _add_layer_options(tle)
     _add_plugin_options(tle)

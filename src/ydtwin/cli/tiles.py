@@ -58,6 +58,6 @@ def _export(args) -> int:
 
     check_3dtiles_folder(args.out)  # before any work
     ws = workspace_from_args(args)
-    report = ws.export_3dtiles(args.out, terrain=not args.no_terrain)
+    report = ws.export_3dtiles(args.out, terrain=not args.no_terrain, plans=not args.no_plans)
     print(report.summary())
     return 0

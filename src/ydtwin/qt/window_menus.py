@@ -86,7 +86,7 @@ class MenusMixin:
                                        "(as ydtwin tiles build does); the pack then opens as a layer"))
         build_tiles.triggered.connect(self.build_tiles_dialog)
         file_menu.addAction(build_tiles)
-        export_3dtiles = QAction(self.tr("Export &3D Tiles (buildings and terrain)…"), self)
+        export_3dtiles = QAction(self.tr("Export &3D Tiles (buildings, terrain, plans)…"), self)
         export_3dtiles.setToolTip(self.tr("OGC 3D Tiles 1.1 for CesiumJS, QGIS or ArcGIS (as ydtwin tiles export "
                                           "writes them)"))
         export_3dtiles.triggered.connect(self.export_3dtiles_dialog)

@@ -1,4 +1,4 @@
-"""The scene as OGC 3D Tiles 1.1: buildings (with their attributes as metadata) and terrain, streamed by
+"""The scene as OGC 3D Tiles 1.1: buildings (with their attributes as metadata), terrain and plans, streamed by
 CesiumJS, QGIS 3.34+ or ArcGIS.
 
 Layout of the export folder::
@@ -6,6 +6,7 @@ Layout of the export folder::
     tileset.json                    3D Tiles 1.1 (asset 1.1, regions in radians, transforms ENU → ECEF)
     buildings/N.glb                 per quadtree node: its aggregated blocks (far); per leaf: N_full.glb
     terrain/root.glb, terrain/I_J.glb
+    plans/K.glb                     per plan layer: its projects on the ground, one feature each (metadata)
 
 The buildings follow the app's quadtree (``ydtwin.geo.lod``): a node's content is its aggregate (one box per
 cell, tall buildings in full) with the geometric error of a cell's side; a leaf's child holds the full
@@ -26,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import shapely
 
 from ydtwin.errors import YdtwinError
 
@@ -39,6 +41,8 @@ AGGREGATE_RGBA = (0.72, 0.71, 0.69, 1.0)
 TERRAIN_BLOCK = 128
 TERRAIN_ROOT_STEP = 4
 SEA_RGB = (38, 86, 135)
+#: plans lie this many metres over the ground (clear of the terrain's triangles)
+PLAN_LIFT_M = 3.0
 
 
 @dataclass
@@ -47,6 +51,7 @@ class Export3DTilesReport:
     buildings: int = 0
     building_tiles: int = 0
     terrain_tiles: int = 0
+    plan_projects: int = 0
     triangles: int = 0
     files: int = 0
     bytes: int = 0
@@ -56,8 +61,8 @@ class Export3DTilesReport:
     def summary(self) -> str:
         return (f"wrote 3D Tiles 1.1 {self.out / TILESET}: {self.buildings:,} buildings "
                 f"({', '.join(self.layers) or 'none'}) in {self.building_tiles:,} tiles, {self.terrain_tiles} "
-                f"terrain tiles, {self.triangles:,} triangles, {self.files} files, {self.bytes / 1e6:.1f} MB, "
-                f"{self.seconds:.1f} s")
+                f"terrain tiles, {self.plan_projects} plan projects, {self.triangles:,} triangles, {self.files} files, "
+                f"{self.bytes / 1e6:.1f} MB, {self.seconds:.1f} s")
 
 
 def check_3dtiles_folder(out: str | os.PathLike[str]) -> Path:
@@ -65,7 +70,7 @@ def check_3dtiles_folder(out: str | os.PathLike[str]) -> Path:
     never a link or a folder holding anything else."""
     from ydtwin.workspace.outputs import check_output_folder
 
-    return check_output_folder(out, {TILESET, "buildings", "terrain"}, "an earlier 3D Tiles export's")
+    return check_output_folder(out, {TILESET, "buildings", "terrain", "plans"}, "an earlier 3D Tiles export's")
 
 
 class _Frames:
@@ -276,6 +281,64 @@ def _terrain_tiles(scene, frames: _Frames, out: Path, report: Export3DTilesRepor
             "children": kids}
 
 
+def _plan_tiles(scene, frames: _Frames, out: Path, report: Export3DTilesReport) -> dict | None:
+    """The shown plans: one content per plan layer (corridors as bands of their width, zones as their areas,
+    facilities as discs, on the ground), one feature per project with its attributes as metadata, in the
+    colour of its theme and status."""
+    from ydtwin.geo.drape import SurfaceHeights
+    from ydtwin.geo.ecef import enu_to_ecef_matrix
+    from ydtwin.geo.plan_mesh import plan_surfaces
+    from ydtwin.io.gltf_content import GltfMesh, glb_bytes
+    from ydtwin.model.plans import PLAN_FIELDS, PlansLayer
+
+    layers = [x for x in scene.layers_of(PlansLayer) if x.visible and len(x.data)]
+    if not layers:
+        return None
+    terrain = next((x for x in scene.layers if getattr(x, "role", "") == "terrain"), None)
+    surface = SurfaceHeights(getattr(terrain, "elevation", None), scene.projection, 1.0)
+    folder = out / "plans"
+    folder.mkdir(parents=True, exist_ok=True)
+    kids = []
+    for k, layer in enumerate(layers):
+        data = layer.data
+
+        def to_scene(xy, crs=data.crs):
+            x, y = scene.projection.to_scene(xy[:, 0], xy[:, 1], crs)
+            return np.column_stack([x, y])
+
+        geoms = shapely.transform(data.geometries, to_scene)
+        surf = plan_surfaces(geoms, data.attributes["kind"])
+        if not surf.n_triangles:
+            continue
+        # every vertex belongs to one project (each is triangulated on its own)
+        fid = np.zeros(len(surf.vertices), dtype=np.int64)
+        fid[surf.triangles.ravel()] = np.repeat(surf.feature, 3)
+        z = surface.z(surf.vertices[:, 0], surf.vertices[:, 1], PLAN_LIFT_M)
+        xyz = np.column_stack([surf.vertices, z])
+        cx, cy = (float(v) for v in xyz[:, :2].mean(axis=0))
+        frame = frames.frame(cx, cy)
+        enu, region = frames.convert(xyz, frame)
+        rgb = np.clip(np.round(layer.colours(scene.plan_year)[fid] * 255), 0, 255).astype(np.uint8)
+        status = layer.status_at(scene.plan_year)
+        props = {key: _column([v.item() if isinstance(v, np.generic) else v for v in data.attributes[key]])
+                 for key in PLAN_FIELDS}
+        props["status"] = np.array([str(v) for v in status], dtype=object)
+        props["layer"] = np.full(len(data), layer.name, dtype=object)
+        mesh = GltfMesh(enu, surf.triangles, colour=(1.0, 1.0, 1.0, 1.0),
+                        vertex_colours=np.column_stack([rgb, np.full(len(rgb), 255, np.uint8)]), feature_ids=fid,
+                        properties=props, class_name="plan", name=f"plans-{k}")
+        name = f"{k}.glb"
+        _write(folder / name, glb_bytes([mesh], generator="ydtwin"), report)
+        report.triangles += surf.n_triangles
+        report.plan_projects += len(np.unique(surf.feature))
+        kids.append({"boundingVolume": {"region": region}, "geometricError": 0.0,
+                     "content": {"uri": f"plans/{name}"}, "_abs": enu_to_ecef_matrix(frame)})
+    if not kids:
+        return None
+    return {"boundingVolume": {"region": _union([c["boundingVolume"]["region"] for c in kids])},
+            "geometricError": 0.0, "refine": "ADD", "children": kids}
+
+
 def _relative(tile: dict, parent_abs: np.ndarray) -> dict:
     """Tile transforms are relative to the parent's: each content's absolute ENU → ECEF matrix is turned into
     one relative to the nearest ancestor with a transform (column-major in the JSON)."""
@@ -292,14 +355,16 @@ def _relative(tile: dict, parent_abs: np.ndarray) -> dict:
     return tile
 
 
-def export_3dtiles(scene, out: str | os.PathLike[str], *, terrain: bool = True, progress=None) -> Export3DTilesReport:
-    """Write the scene's shown buildings (and the terrain) as a 3D Tiles 1.1 tileset in ``out`` → the report."""
+def export_3dtiles(scene, out: str | os.PathLike[str], *, terrain: bool = True, plans: bool = True,
+                   progress=None) -> Export3DTilesReport:
+    """Write the scene's shown buildings (and the terrain and plans) as a 3D Tiles 1.1 tileset in ``out`` → the
+    report."""
     from ydtwin import __version__
     from ydtwin.atomic import write_text
 
     t0 = time.perf_counter()
     out = check_3dtiles_folder(out)
-    for name in ("buildings", "terrain"):  # an earlier export's contents go: the new tileset lists its own
+    for name in ("buildings", "terrain", "plans"):  # an earlier export's contents go: the new tileset lists its own
         shutil.rmtree(out / name, ignore_errors=True)
     (out / TILESET).unlink(missing_ok=True)
     out.mkdir(parents=True, exist_ok=True)
@@ -313,8 +378,12 @@ def export_3dtiles(scene, out: str | os.PathLike[str], *, terrain: bool = True, 
         t = _terrain_tiles(scene, frames, out, report)
         if t is not None:
             children.append(t)
+    if plans:
+        p = _plan_tiles(scene, frames, out, report)
+        if p is not None:
+            children.append(p)
     if not children:
-        raise YdtwinError("nothing to export: no buildings or terrain shown")
+        raise YdtwinError("nothing to export: no buildings, terrain or plans shown")
     root = {"boundingVolume": {"region": _union([c["boundingVolume"]["region"] for c in children])},
             "geometricError": max(c["geometricError"] for c in children) * 4, "refine": "REPLACE",
             "children": children}

@@ -179,11 +179,12 @@ class Workspace:
         return build_tiles(inputs, out, region=self.scene.region, scheduler=scheduler, workers=workers,
                            tile_size_m=tile_size_m, retries=retries, progress=progress, cancel=cancel)
 
-    def export_3dtiles(self, out: str | Path, *, terrain: bool = True, progress=None):
-        """The scene's shown buildings (attributes as metadata) and terrain as a 3D Tiles 1.1 tileset → report."""
+    def export_3dtiles(self, out: str | Path, *, terrain: bool = True, plans: bool = True, progress=None):
+        """The scene's shown buildings (attributes as metadata), terrain and plans as a 3D Tiles 1.1 tileset →
+        report."""
         from ydtwin.workspace.tiles3d import export_3dtiles
 
-        return export_3dtiles(self.scene, out, terrain=terrain, progress=progress)
+        return export_3dtiles(self.scene, out, terrain=terrain, plans=plans, progress=progress)
 
     # ---- basemaps (existing roads, railways, water, land use) -----------------------------------------------
 

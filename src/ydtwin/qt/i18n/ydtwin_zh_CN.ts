@@ -1772,22 +1772,22 @@
     </message>
     <message>
         <location filename="../window_menus.py" line="89" />
-        <source>Export &amp;3D Tiles (buildings and terrain)…</source>
-        <translation>导出 3D Tiles（建筑与地形）(&amp;3)…</translation>
+        <source>Export &amp;3D Tiles (buildings, terrain, plans)…</source>
+        <translation>导出 3D Tiles（建筑、地形、规划）(&amp;3)…</translation>
     </message>
     <message>
         <location filename="../window_menus.py" line="90" />
         <source>OGC 3D Tiles 1.1 for CesiumJS, QGIS or ArcGIS (as ydtwin tiles export writes them)</source>
         <translation>供 CesiumJS、QGIS 或 ArcGIS 使用的 OGC 3D Tiles 1.1（与 ydtwin tiles export 相同）</translation>
     </message>
-<message>
+    <message>
         <location filename="../window_exchange.py" line="34" />
         <source>Export plans</source>
         <translation>导出规划</translation>
     </message>
     <message>
-        <location filename="../window_exchange.py" line="54" />
         <location filename="../window_exchange.py" line="35" />
+        <location filename="../window_exchange.py" line="54" />
         <source>GeoPackage</source>
         <translation>GeoPackage</translation>
     </message>
@@ -1811,7 +1811,7 @@
         <source>3D model written: {0}</source>
         <translation>三维模型已写出：{0}</translation>
     </message>
-<message>
+    <message>
         <location filename="../window_menus.py" line="111" />
         <source>Export p&amp;lans (GeoPackage, KML)…</source>
         <translation>导出规划（GeoPackage、KML）(&amp;L)…</translation>
@@ -1841,7 +1841,7 @@
         <source>The buildings, terrain, water and plans the view shows, for Blender, SketchUp or Rhino (as ydtwin export scene writes them)</source>
         <translation>视图中的建筑、地形、水面和规划，供 Blender、SketchUp 或 Rhino 使用（与 ydtwin export scene 写出的相同）</translation>
     </message>
-    </context><context>
+</context><context>
     <name>MeasurePanel</name>
     <message>
         <location filename="../measure_tool.py" line="116" />
