@@ -194,6 +194,9 @@ def build_parser() -> argparse.ArgumentParser:
                      help="interface language for this start (default: the preference, else the system's)")
     app.add_argument("--reset-settings", action="store_true",
                      help="forget remembered settings (window layout, recent files, folders) before starting")
+    app.add_argument("--screenshot", default=None, metavar="FILE.png",
+                     help="once the whole scene is drawn, save the view to FILE.png and quit (a smoke test of an "
+                          "installation)")
     _add_project_option(app)
     _add_layer_options(app)
     _add_terrain_options(app)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,8 +33,15 @@ from ydtwin.model.layer import (
 )
 from ydtwin.model.region import City, Region
 
+
 #: the bundled region, relative to the repository / installed package data
-ASSETS = Path(__file__).resolve().parents[3] / "assets"
+def _install_root() -> Path:
+    """Where the bundled data lies: the source tree's root, or a frozen (PyInstaller) build's folder."""
+    frozen = getattr(sys, "_MEIPASS", None)
+    return Path(frozen) if frozen else Path(__file__).resolve().parents[3]
+
+
+ASSETS = _install_root() / "assets"
 DEFAULT_REGION = ASSETS / "region" / "yrd8" / "region.toml"
 
 BoundarySource = Literal["corrected", "official"]

@@ -25,6 +25,7 @@ from __future__ import annotations
 import importlib.metadata
 import importlib.util
 import os
+import sys
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,7 +40,8 @@ __all__ = ["BUILTIN_DIR", "BUILTIN_NAME", "Discovered", "MAX_MANIFEST_BYTES", "R
            "read_manifest", "user_plugin_dir"]
 
 BUILTIN_DIR = Path(__file__).resolve().parents[1] / "builtins"
-REPO_PLUGINS = Path(__file__).resolve().parents[3] / "plugins"
+#: the plugins bundled with ydtwin (the source tree's plugins/, or a frozen build's)
+REPO_PLUGINS = Path(getattr(sys, "_MEIPASS", "") or Path(__file__).resolve().parents[3]) / "plugins"
 #: environment variable with extra plugin folders
 PATH_VARIABLE = "YDTWIN_PLUGIN_PATH"
 #: the built-in plugin's name; its short name ('builtins', the prefix of its ids) is refused to every other plugin

@@ -58,6 +58,8 @@ class MainWindow(FilesMixin, BasemapMixin, TilesMixin, ExchangeMixin, Navigation
         self._started = started
         #: the launch time, from the first frame until the frame that shows every visual
         self._launched: float | None = None
+        #: launch to the whole scene drawn (ms), once it has been
+        self.launch_ms: float | None = None
         self.scene = scene = workspace.scene
         region = scene.region
         self.setWindowTitle(f"ydtwin — {region.title_zh} {region.title}".strip())
@@ -433,6 +435,7 @@ class MainWindow(FilesMixin, BasemapMixin, TilesMixin, ExchangeMixin, Navigation
             # the buildings are made in the background and follow the first frame
             ms = (time.perf_counter() - self._launched) * 1000
             self._launched = None
+            self.launch_ms = ms
             self.log_message(self.tr("Launch to the whole scene drawn: {0} ms").format(f"{ms:,.0f}"))
         self._frame_asked = False
         self._work.frame_done()
@@ -482,9 +485,10 @@ def run(*, region: str | None = None, boundaries: str = "corrected", view: str =
         layers: list[LayerRequest] | None = None, plugin_names: list[str] | None = None, safe_mode: bool = False,
         reset_settings: bool = False, language: str | None = None, basemaps: list | None = None,
         dems: list | None = None, sea_level: float | None = None, terrain_colour: str | None = None,
-        project: str | None = None) -> int:
+        project: str | None = None, screenshot: str | None = None) -> int:
     """Open the window on a workspace (region, plugins), open ``project`` (if any) and load ``basemaps`` and
-    ``layers`` in the background."""
+    ``layers`` in the background. ``screenshot``: once the whole scene is drawn, save the viewport to that PNG
+    and quit (exit 0; 1 when the scene is not drawn within two minutes): the installer's smoke test."""
     from ydtwin.clock import process_age_s
 
     # launch = the process's start (interpreter and imports included), on the perf_counter clock
@@ -518,4 +522,34 @@ def run(*, region: str | None = None, boundaries: str = "corrected", view: str =
         window.add_basemap(folder)  # one at a time: layers follow once it is shown
     if layers:
         window.open_files(layers)
+    if screenshot is not None:
+        _screenshot_when_drawn(app, window, screenshot)
     return app.exec()
+
+
+def _screenshot_when_drawn(app, window: MainWindow, out: str, *, timeout_s: float = 120.0) -> None:
+    """Poll until the whole scene is drawn (no job, nothing pending), then save the viewport and quit."""
+    from PyQt6.QtCore import QTimer
+
+    t0 = time.perf_counter()
+    timer = QTimer(window)
+
+    def check() -> None:
+        drawn = window.launch_ms is not None and window.scene_view.pending == 0 and window.job is None
+        if drawn:
+            timer.stop()
+            window.request_render()
+            QApplication.processEvents()
+            window.viewport.render()
+            image = window.viewport.screenshot(out, return_img=True)
+            print(f"wrote {out} ({image.shape[1]}x{image.shape[0]}, the whole scene drawn "
+                  f"{window.launch_ms:,.0f} ms after launch)", flush=True)
+            app.exit(0)
+        elif time.perf_counter() - t0 > timeout_s:
+            timer.stop()
+            print(f"ydtwin: the scene was not drawn within {timeout_s:.0f} s; no screenshot", file=sys.stderr,
+                  flush=True)
+            app.exit(1)
+
+    timer.timeout.connect(check)
+    timer.start(200)

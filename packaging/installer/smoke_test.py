@@ -1,0 +1,66 @@
+"""Smoke test of a built app: `ydtwin --version`, `ydtwin plugins list` (the bundled plan plugins), an offscreen
+still of the second bundled region (`ydtwin --region yrd26 snapshot`), then the desktop app under Xvfb on the
+default region until the whole scene is drawn (`ydtwin app --screenshot`), its screenshot checked for the
+region (land and sea, not a blank frame). Run by build.sh; exit 0 when all pass.
+
+    python packaging/installer/smoke_test.py build/installer/dist/ydtwin/ydtwin
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+
+def run(cmd: list[str], *, env: dict | None = None, timeout: float = 300.0) -> str:
+    print("$", " ".join(cmd), flush=True)
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout)
+    print(done.stdout[-2000:], done.stderr[-2000:], sep="", flush=True)
+    if done.returncode != 0:
+        raise SystemExit(f"smoke test: {cmd[1:]} exited {done.returncode}")
+    return done.stdout
+
+
+def main(argv: list[str]) -> int:
+    exe = Path(argv[1]).resolve()
+    if not exe.is_file():
+        raise SystemExit(f"smoke test: no built app at {exe}")
+    tmp = Path(tempfile.mkdtemp(prefix="ydtwin-smoke-"))
+    # a clean user: no settings, cache or plugins of the person building
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("YDTWIN", "QT_", "VTK_"))}
+    env.update(HOME=str(tmp), XDG_CONFIG_HOME=str(tmp / "config"), XDG_CACHE_HOME=str(tmp / "cache"),
+               XDG_DATA_HOME=str(tmp / "data"))
+    try:
+        assert run([str(exe), "--version"], env=env).startswith("ydtwin ")
+        listed = run([str(exe), "plugins", "list"], env=env)
+        assert "ydtwin-suzhou" in listed, "the bundled plan plugins are not in the build"
+        still = tmp / "yrd26.png"
+        run([str(exe), "--region", "yrd26", "snapshot", "--out", str(still), "--size", "640x360"], env=env)
+        assert still.stat().st_size > 50_000
+        shot = tmp / "smoke.png"
+        if shutil.which("xvfb-run") is None:
+            raise SystemExit("smoke test: xvfb-run is needed (apt-get install xvfb)")
+        out = run(["xvfb-run", "-a", "-s", "-screen 0 1280x800x24", str(exe), "app", "--screenshot", str(shot)],
+                  env={**env, "QT_QPA_PLATFORM": "xcb"}, timeout=300)
+        assert "the whole scene drawn" in out
+        import numpy as np
+        from PIL import Image
+
+        rgb = np.asarray(Image.open(shot).convert("RGB")).astype(int)
+        r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+        sea = ((b > r + 30) & (b > g)).mean()
+        land = ((g > b) & (g > 60)).mean()
+        print(f"screenshot {rgb.shape[1]}x{rgb.shape[0]}: sea {sea:.0%}, land {land:.0%}")
+        assert sea > 0.05 and land > 0.10, "the screenshot does not show the region"
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print("smoke test passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
