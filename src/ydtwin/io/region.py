@@ -34,13 +34,13 @@ from ydtwin.model.layer import (
 from ydtwin.model.region import City, Region
 
 
-#: the bundled region, relative to the repository / installed package data
 def _install_root() -> Path:
     """Where the bundled data lies: the source tree's root, or a frozen (PyInstaller) build's folder."""
     frozen = getattr(sys, "_MEIPASS", None)
     return Path(frozen) if frozen else Path(__file__).resolve().parents[3]
 
 
+#: the bundled regions, in the repository (or a frozen build's folder)
 ASSETS = _install_root() / "assets"
 DEFAULT_REGION = ASSETS / "region" / "yrd8" / "region.toml"
 
