@@ -245,3 +245,23 @@ def test_the_pack_opens_as_a_buildings_layer_and_bad_tiles_are_refused(footprint
     (tmp_path / "p" / "tiles.json").write_text(json.dumps({"format": "something", "tiles": []}))
     with pytest.raises(YdtwinError, match="not a ydtwin-tiles manifest"):
         ws.read_layer(LayerRequest(tmp_path / "p"))
+
+
+def test_mixed_attributes_are_kept_as_text(tmp_path):
+    """A file whose property mixes numbers, text, lists and nulls (OpenStreetMap exports do) is built; the
+    values travel as text, a missing one as ""."""
+    from ydtwin.workspace import LayerRequest, Workspace
+
+    feats = []
+    for k, value in enumerate([12, "twelve", None, [1, 2], True]):
+        x = 120.62 + 0.001 * k
+        ring = [[x, 31.3], [x + 0.0004, 31.3], [x + 0.0004, 31.3004], [x, 31.3004], [x, 31.3]]
+        feats.append({"type": "Feature", "properties": {"levels": value, "name": f"b{k}", "height": 20 + k},
+                      "geometry": {"type": "Polygon", "coordinates": [ring]}})
+    src = tmp_path / "mixed.geojson"
+    src.write_text(json.dumps({"type": "FeatureCollection", "features": feats}))
+    report = _build([src], tmp_path / "p", scheduler="sync")
+    assert report.ok and report.buildings == 5
+    layer = Workspace.open(plugin_names=[]).read_layer(LayerRequest(tmp_path / "p")).layer
+    levels = sorted(str(v) for v in layer.data.attributes["levels"])
+    assert "twelve" in levels and "12" in levels and "" in levels

@@ -160,8 +160,8 @@ def partition_chunk(job: TileJob, input_index: int, chunk_index: int, chunk: dic
     (``{"tiles": {key: buildings}, "features": n, "rejected": {...}}``); done at once when its marker exists."""
     from ydtwin.atomic import write_text
     from ydtwin.io.buildings import HeightRules, read_buildings
-    from ydtwin.io.derived_cache import buildings_arrays
     from ydtwin.io.npzfile import write_npz
+    from ydtwin.tiling.pack import plain_arrays
 
     marker = _marker(job, input_index, chunk_index)
     try:
@@ -185,9 +185,7 @@ def partition_chunk(job: TileJob, input_index: int, chunk_index: int, chunk: dic
         ends = np.r_[starts[1:], len(order)]
         for s, e in zip(starts, ends, strict=True):
             key = f"{keys[s, 0]}_{keys[s, 1]}"
-            arrays = buildings_arrays(by_tile.slice(int(s), int(e)))
-            if arrays is None:
-                raise YdtwinError(f"{Path(path).name}: attributes that are neither numbers nor text")
+            arrays = plain_arrays(by_tile.slice(int(s), int(e)))
             write_npz(_shard(job, key, input_index, chunk_index), arrays)
             tiles[key] = int(e - s)
     done = {"key": job.key, "tiles": tiles, "features": report.features, "rejected": dict(report.rejected)}

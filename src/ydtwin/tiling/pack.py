@@ -61,20 +61,29 @@ def tile_origin(i: int, j: int, size_m: float) -> np.ndarray:
     return np.array([(i + 0.5) * size_m, (j + 0.5) * size_m, 0.0], dtype=np.float64)
 
 
-def write_tile(path: Path, tile: Tile) -> bytes:
-    """Write ``tile`` atomically → the bytes written (the same tile gives the same bytes)."""
-    from ydtwin.atomic import write_bytes
+def plain_arrays(data: BuildingsData) -> dict[str, np.ndarray]:
+    """``data`` as plain arrays (``ydtwin.io.derived_cache.buildings_arrays``); an attribute that is neither
+    numbers nor text throughout (a file's mixed or nested values, missing ones as None) is kept as text, a
+    missing value as ""."""
     from ydtwin.io.derived_cache import buildings_arrays
-    from ydtwin.io.npzfile import npz_bytes
 
-    arrays = buildings_arrays(tile.buildings)
-    if arrays is None:  # attributes that are neither numbers nor text: kept as text
-        data = tile.buildings
-        attrs = {k: (v if np.asarray(v).dtype.kind in "biufU" else np.array([str(x) for x in v], dtype=object))
+    arrays = buildings_arrays(data)
+    if arrays is None:
+        attrs = {k: (v if np.asarray(v).dtype.kind in "biufU" else
+                     np.array(["" if x is None else str(x) for x in v], dtype=object))
                  for k, v in data.attributes.items()}
         arrays = buildings_arrays(BuildingsData(data.xy, data.ring_offsets, data.part_offsets, data.part_building,
                                                 data.height, data.min_height, data.height_rule, data.flags,
                                                 data.crs, attrs))
+    return arrays
+
+
+def write_tile(path: Path, tile: Tile) -> bytes:
+    """Write ``tile`` atomically → the bytes written (the same tile gives the same bytes)."""
+    from ydtwin.atomic import write_bytes
+    from ydtwin.io.npzfile import npz_bytes
+
+    arrays = plain_arrays(tile.buildings)
     arrays.update({
         "tile:ij": np.array([tile.i, tile.j], dtype=np.int64),
         "tile:origin": np.asarray(tile.origin, dtype=np.float64),
