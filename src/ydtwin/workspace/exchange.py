@@ -219,8 +219,11 @@ def findings_tables(records: list[dict]) -> list[FeatureTable]:
     points = np.array([shapely.Point(r["lon"], r["lat"]) for r in rows], dtype=object)
     colours = [_hex_rgb(STATUS_COLOURS.get(r["status"], "#777777")) for r in rows]
     fields = {k: [r[k] for r in rows] for k in (rows[0] if rows else {}) if k not in ("lon", "lat")}
+    # a placemark's name as a reviewer reads it: what, between which cities, its status
+    fields["label"] = [f"{r['kind'].replace('_', ' ')} · {r['cities'].replace(', ', '–')} · {r['status']}"
+                       for r in rows]
     tables = [FeatureTable("findings", points, fields, title="Review findings 评审问题", colours=colours,
-                           label_field="kind", description_field="message")]
+                           label_field="label", description_field="message")]
     gaps, gfields, gcolours = [], {"finding": [], "metres": [], "side_a": [], "side_b": [], "status": []}, []
     for rec, row, colour in zip(records, rows, colours, strict=True):
         for a, b, metres, (ca, cb) in finding_links(rec["finding"]):
