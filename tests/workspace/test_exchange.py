@@ -314,3 +314,25 @@ def test_the_cli_goes_through_the_workspace(tmp_path, monkeypatch, capsys):
     assert main(["export", "plans", "--out", str(tmp_path / "x.shp")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 2 and all(line.startswith("ydtwin: ") for line in err)
+
+
+def test_an_export_never_replaces_a_file_the_workspace_read(tmp_path):
+    """Exporting plans over the GeoPackage of a loaded footprint layer is one line; the file is kept."""
+    from pyogrio.raw import write
+
+    from ydtwin.errors import YdtwinError
+    from ydtwin.workspace import LayerRequest, Workspace
+
+    src = tmp_path / "mine.gpkg"
+    ring = shapely.Polygon([(121.5, 31.2), (121.5005, 31.2), (121.5005, 31.2005), (121.5, 31.2005)])
+    write(str(src), shapely.to_wkb(np.array([ring], dtype=object)), field_data=[np.array([30.0])],
+          fields=["height"], geometry_type="Polygon", crs="EPSG:4326", driver="GPKG")
+    before = src.read_bytes()
+    ws = Workspace.open(plugin_names=[])
+    ws.open_layer(LayerRequest(src))
+    assert src in ws.input_paths()
+    with pytest.raises(YdtwinError):
+        ws.export_plans(src)
+    with pytest.raises(YdtwinError):
+        ws.export_findings(src, source=src)
+    assert src.read_bytes() == before

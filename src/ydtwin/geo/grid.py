@@ -49,3 +49,12 @@ class GridData:
             + v[j1, i1] * tx * ty
         )
         return np.where(inside, out, np.nan).astype(np.float64)
+
+
+def grid_triangles(nx: int, ny: int) -> np.ndarray:
+    """Triangles (two per cell, int64) of a grid of ``ny`` rows of ``nx`` points, numbered row by row."""
+    a = (np.arange(ny - 1)[:, None] * nx + np.arange(nx - 1)[None, :]).ravel()
+    tris = np.empty((2 * len(a), 3), dtype=np.int64)
+    tris[0::2] = np.column_stack([a, a + 1, a + nx + 1])
+    tris[1::2] = np.column_stack([a, a + nx + 1, a + nx])
+    return tris

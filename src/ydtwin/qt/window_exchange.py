@@ -38,16 +38,7 @@ class ExchangeMixin:
 
     def export_plans(self, out: str | Path):
         """The shown plans (status in the scene's plan year) → GeoPackage or KML; a line in the log."""
-        from ydtwin.errors import YdtwinError
-        from ydtwin.workspace.outputs import check_output
-
-        try:
-            report = self.workspace.export_plans(check_output(out))
-        except (YdtwinError, OSError) as exc:
-            self.log_message(str(exc), error=True)
-            return None
-        self.log_message(report.summary())
-        return report
+        return self._export(lambda: self.workspace.export_plans(out))
 
     def export_findings_dialog(self) -> None:
         path = self._save_name(self.tr("Export review findings"), "findings.gpkg",
@@ -57,13 +48,15 @@ class ExchangeMixin:
 
     def export_findings(self, out: str | Path):
         """The open review session's findings and border gaps → GeoPackage or KML."""
+        return self._export(lambda: self.workspace.export_findings(out))
+
+    def _export(self, work):
+        """A quick export on the UI thread: its summary, or its one error line, in the log → the report or None.
+        (The workspace refuses an output that is a link, a session or a file it has read.)"""
         from ydtwin.errors import YdtwinError
-        from ydtwin.workspace.outputs import check_output
 
         try:
-            session = self.workspace.session
-            inputs = (session.path, session.journal_path) if session is not None and session.path else ()
-            report = self.workspace.export_findings(check_output(out, inputs=inputs))
+            report = work()
         except (YdtwinError, OSError) as exc:
             self.log_message(str(exc), error=True)
             return None
@@ -84,9 +77,9 @@ class ExchangeMixin:
         from ydtwin.workspace.outputs import check_output
 
         out = Path(out)
-        try:
+        try:  # said at once, before the work goes to the background
             model_format(out)
-            check_output(out)
+            check_output(out, inputs=self.workspace.input_paths())
         except YdtwinError as exc:
             self.log_message(str(exc), error=True)
             return None

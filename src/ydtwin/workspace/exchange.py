@@ -33,7 +33,6 @@ MAX_MODEL_TRIANGLES = 20_000_000
 MAX_MODEL_SIDE_KM = 60.0
 #: metres above the ground of plan surfaces in a model (clear of the terrain's triangles)
 PLAN_LIFT_M = 2.0
-SEA_RGB = (38, 86, 135)
 #: the scene's water-area layers a model takes (the region's lakes, a basemap's water areas)
 WATER_ROLES = ("lakes", "basemap-water")
 WATER_RGB = (62, 112, 160)
@@ -445,7 +444,9 @@ def export_scene(scene, out: str | os.PathLike[str], box, *, terrain: bool = Tru
 def _terrain_part(layer, proj, box, origin):
     """The terrain grid's cells in the box (and one more each side) as a coloured surface: land at its height,
     the sea flat at sea level in the water colour."""
+    from ydtwin.geo.grid import grid_triangles
     from ydtwin.render.visuals import terrain_colours
+    from ydtwin.workspace.tiles3d import SEA_RGB
 
     grid = layer.elevation
     lon_axis, lat_axis = grid.axes()
@@ -467,12 +468,7 @@ def _terrain_part(layer, proj, box, origin):
     xyz = np.column_stack([x - origin[0], y - origin[1], h])
     rgb = terrain_colours(np.maximum(values, 0.0), land)
     rgb[~land] = SEA_RGB
-    nx, ny = len(si), len(sj)
-    a = (np.arange(ny - 1)[:, None] * nx + np.arange(nx - 1)[None, :]).ravel()
-    tris = np.empty((2 * len(a), 3), dtype=np.int64)
-    tris[0::2] = np.column_stack([a, a + 1, a + nx + 1])
-    tris[1::2] = np.column_stack([a, a + nx + 1, a + nx])
-    return "terrain", xyz, tris, rgb
+    return "terrain", xyz, grid_triangles(len(si), len(sj)), rgb
 
 
 def _box_polygon(scene, box) -> shapely.Polygon:

@@ -254,7 +254,8 @@ def write_report(session, scene, out: str | Path, *, fmt: str | None = None, siz
                  print_pdf: PdfPrinter | None = None, progress: Callable[[int, int], None] | None = None,
                  figures=()) -> Path:
     """The review report of ``session`` (every edit, saved or still journalled) with a still of each finding
-    rendered offscreen from ``scene``: a self-contained HTML page, or a PDF through ``print_pdf``.
+    rendered offscreen from ``scene``: a self-contained HTML page, or a PDF through ``print_pdf``; or, for a
+    .csv, the report's tables (``ydtwin.workspace.exchange.write_report_csv``: the first file written).
     ``progress(done, total)`` follows the stills (it may raise to stop; nothing is written then); ``figures``:
     scenario figures (``FiguresResult``) to tabulate in it."""
     from ydtwin.atomic import write_text
@@ -262,6 +263,10 @@ def write_report(session, scene, out: str | Path, *, fmt: str | None = None, siz
     from ydtwin.review.report import SEVERITY_ORDER, report_html
 
     fmt = report_format(out, fmt)
+    if fmt == "csv":  # the tables only (no stills): findings, summary by city pair, figures
+        from ydtwin.workspace.exchange import finding_records, write_report_csv
+
+        return write_report_csv(finding_records(session=session), out, figures=figures)[0]
     if fmt == "pdf" and print_pdf is None:
         raise YdtwinError(f"{out}: PDF printing is not available here; write .html")
     recs = sorted(session.findings.values(), key=lambda r: r["finding"]["id"])

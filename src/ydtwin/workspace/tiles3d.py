@@ -220,18 +220,11 @@ def _column(values: list) -> np.ndarray:
     return np.array(["" if v is None else str(v) for v in values], dtype=object)
 
 
-def _grid_mesh(nx: int, ny: int) -> np.ndarray:
-    a = (np.arange(ny - 1)[:, None] * nx + np.arange(nx - 1)[None, :]).ravel()
-    tris = np.empty((2 * len(a), 3), dtype=np.int64)
-    tris[0::2] = np.column_stack([a, a + 1, a + nx + 1])
-    tris[1::2] = np.column_stack([a, a + nx + 1, a + nx])
-    return tris
-
-
 def _terrain_tiles(scene, frames: _Frames, out: Path, report: Export3DTilesReport) -> dict | None:
     """The terrain's subtree: a coarse root and full-resolution blocks; land coloured by height, the sea flat
     at sea level in the water colour (the sea floor is synthetic and not exported)."""
     from ydtwin.geo.ecef import enu_to_ecef_matrix
+    from ydtwin.geo.grid import grid_triangles
     from ydtwin.io.gltf_content import GltfMesh, glb_bytes
     from ydtwin.render.visuals import terrain_colours
 
@@ -259,7 +252,7 @@ def _terrain_tiles(scene, frames: _Frames, out: Path, report: Export3DTilesRepor
         cx, cy = float(x.mean()), float(y.mean())
         frame = frames.frame(cx, cy)
         enu, region = frames.convert(np.column_stack([x, y, h]), frame)
-        mesh = GltfMesh(enu, _grid_mesh(len(si), len(sj)), colour=(1.0, 1.0, 1.0, 1.0),
+        mesh = GltfMesh(enu, grid_triangles(len(si), len(sj)), colour=(1.0, 1.0, 1.0, 1.0),
                         vertex_colours=np.column_stack([rgb, np.full(len(rgb), 255, np.uint8)]), name=name)
         _write(folder / f"{name}.glb", glb_bytes([mesh], generator="ydtwin"), report)
         report.triangles += 2 * (len(si) - 1) * (len(sj) - 1)

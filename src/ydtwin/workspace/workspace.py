@@ -719,39 +719,51 @@ class Workspace:
         session = session if session is not None else self.session
         if session is None:
             raise YdtwinError("no review session to report on")
-        from ydtwin.workspace.review import report_format
-
-        if report_format(out, fmt) == "csv":  # the tables only (no stills): findings, summary, figures
-            from ydtwin.workspace.exchange import finding_records, write_report_csv
-
-            return write_report_csv(finding_records(session=session), out, figures=self.report_figures)[0]
         return write_report(session, self.scene, out, fmt=fmt, size=size, print_pdf=self.print_pdf,
                             progress=progress, figures=self.report_figures)
 
     # ---- standard exports (GeoPackage, KML, glTF, OBJ) ---------------------------------------------------
 
+    def input_paths(self) -> list[Path]:
+        """Every file the workspace has read and may read again: the loaded layers' files, the open session and
+        its journal. An output is never one of them."""
+        paths = [Path(request.path) for request in self.sources.values()]
+        if self.session is not None and self.session.path is not None:
+            paths += [self.session.path, self.session.journal_path]
+        return paths
+
+    def _output(self, out: str | Path, *extra) -> Path:
+        from ydtwin.workspace.outputs import check_output
+
+        return check_output(out, inputs=[*self.input_paths(), *extra])
+
     def export_plans(self, out: str | Path, *, year: int | None = None):
         """The shown plans as GeoPackage or KML (see ``ydtwin.workspace.exchange.export_plans``)."""
-        from ydtwin.workspace.exchange import export_plans
+        from ydtwin.workspace.exchange import export_plans, vector_format
 
-        return export_plans(self.scene, out, year=year)
+        vector_format(out)
+        return export_plans(self.scene, self._output(out), year=year)
 
     def export_findings(self, out: str | Path, *, source: str | Path | None = None):
         """Findings as GeoPackage or KML: from ``source`` (a session or findings.json), else the workspace's
         own session."""
-        from ydtwin.workspace.exchange import export_findings, finding_records
+        from ydtwin.workspace.exchange import export_findings, finding_records, vector_format
 
+        vector_format(out)
         if source is None and self.session is None:
             raise YdtwinError("no review session open to export the findings of")
+        extra = (Path(source), Path(f"{source}.journal")) if source is not None else ()
+        out = self._output(out, *extra)
         records = finding_records(source, session=None if source is not None else self.session)
         title = self.session.title if source is None and self.session is not None else ""
         return export_findings(records, out, title=title)
 
     def export_scene(self, out: str | Path, box, *, terrain: bool = True, plans: bool = True):
         """The part of the scene in ``box`` (lon/lat) as a glTF binary or OBJ model."""
-        from ydtwin.workspace.exchange import export_scene
+        from ydtwin.workspace.exchange import export_scene, model_format
 
-        return export_scene(self.scene, out, box, terrain=terrain, plans=plans)
+        model_format(out)
+        return export_scene(self.scene, self._output(out), box, terrain=terrain, plans=plans)
 
     # ---- projects ----------------------------------------------------------------------------------------
 
