@@ -66,7 +66,7 @@ def write_cloud(path, *, n_ground: int = 60_000, compress: bool | None = None, c
     las.return_number = ret
     las.number_of_returns = np.maximum(ret, 1)
     if rgb:
-        las.red = (c * 9000).astype(np.uint16)
+        las.red = c.astype(np.uint16) * 9000
         las.green = np.full(len(x), 30000, np.uint16)
         las.blue = np.full(len(x), 50000, np.uint16)
     if compress is None:

@@ -64,3 +64,25 @@ def test_export_3d_tiles_through_the_workspace(make_window, qtbot, tmp_path, mon
     qtbot.waitUntil(lambda: window.job is None, timeout=120_000)
     assert len(calls) == 1 and (tmp_path / "t" / "tileset.json").is_file()
     assert "wrote 3D Tiles 1.1" in window.log_view.toPlainText()
+
+
+def test_a_pack_of_a_point_cloud_and_an_extract_opens_its_points_and_basemap(make_window, qtbot, tmp_path):
+    from las_synth import write_cloud
+    from osm_extract import write_extract
+
+    from ydtwin.io.basemap import BASEMAP_GROUP
+    from ydtwin.model.pointcloud import PointCloudLayer
+
+    cloud = write_cloud(tmp_path / "block.laz", n_ground=20_000)
+    extract = write_extract(tmp_path / "jinji.osm.pbf")
+    window = make_window(view="Suzhou", size=(900, 600))
+    window.build_tile_pack([cloud, extract], tmp_path / "block-tiles", scheduler="sync")
+    qtbot.waitUntil(lambda: any(isinstance(layer, PointCloudLayer) for layer in window.scene.layers),
+                    timeout=120_000)
+    qtbot.waitUntil(lambda: window.job is None, timeout=60_000)
+    points = next(layer for layer in window.scene.layers if isinstance(layer, PointCloudLayer))
+    assert points.name == "block-tiles points" and len(points.data) > 20_000
+    roads = [layer for layer in window.scene.layers if layer.group == BASEMAP_GROUP]
+    assert {layer.name for layer in roads} >= {"Roads", "Water areas", "Railways"}
+    log = window.log_view.toPlainText()
+    assert "basemap features" in log and "loaded basemap basemap" in log

@@ -285,15 +285,20 @@ def build_parser() -> argparse.ArgumentParser:
     bmi = bmsub.add_parser("info", help="what a basemap folder holds")
     bmi.add_argument("folder", metavar="DIR")
 
-    tl = sub.add_parser("tiles", help="prepare building footprints by tile, on one machine or a Dask cluster",
-                        description="Partition building footprints by tile and extrude each tile with the app's "
-                        "kernels, as a task graph on Dask: in this process (sync), on local worker processes "
-                        "(local, the default) or on a cluster given its scheduler's address. A rerun resumes: "
-                        "finished parts and tiles are skipped. Open the pack with --layer DIR or File ▸ Open.")
+    tl = sub.add_parser("tiles", help="prepare footprints, point clouds and the basemap by tile, on one machine "
+                        "or a Dask cluster",
+                        description="Partition building footprints, point clouds (LAS/LAZ/COPC) and the basemap of "
+                        "OpenStreetMap extracts by tile, and make each tile with the app's kernels, as a task graph "
+                        "on Dask: in this process (sync), on local worker processes (local, the default) or on a "
+                        "cluster given its scheduler's address. A rerun resumes: finished parts and tiles are "
+                        "skipped. Open the pack's buildings with --layer DIR, its points with --layer DIR/points, "
+                        "its basemap with --basemap DIR (or File ▸ Open).")
     tlsub = tl.add_subparsers(dest="tiles_command", metavar="ACTION", required=True)
-    tlb = tlsub.add_parser("build", help="build (or resume) a tile pack from footprint files")
+    tlb = tlsub.add_parser("build", help="build (or resume) a tile pack from footprint files, point clouds and "
+                           "OpenStreetMap extracts")
     tlb.add_argument("inputs", nargs="+", metavar="INPUT",
-                     help="footprint files: GeoParquet, GeoPackage, Shapefile, FlatGeobuf, GeoJSON, OSM PBF, CityJSON")
+                     help="footprint files (GeoParquet, GeoPackage, Shapefile, FlatGeobuf, GeoJSON, CityJSON), point "
+                     "clouds (LAS, LAZ, COPC) and OpenStreetMap extracts (.osm.pbf: their buildings and basemap)")
     tlb.add_argument("--out", required=True, metavar="DIR", help="the pack's folder (new, empty, or a pack to resume)")
     tlb.add_argument("--scheduler", default="local", metavar="sync|local|ADDRESS",
                      help="sync: in this process; local: worker processes on this machine (default); "
@@ -302,6 +307,10 @@ def build_parser() -> argparse.ArgumentParser:
                      help="worker processes of --scheduler local (default: one per core, at most 8)")
     tlb.add_argument("--tile-size", type=_number(float, 100.0, 64_000.0, " m"), default=None, metavar="M",
                      help="tile side in metres (default 2000)")
+    tlb.add_argument("--point-tile-size", type=_number(float, 50.0, 16_000.0, " m"), default=None, metavar="M",
+                     help="point tile side in metres (default 500)")
+    tlb.add_argument("--no-basemap", action="store_true",
+                     help="take only the buildings of OpenStreetMap extracts, not their roads, rail and water")
     tlb.add_argument("--crs", default=None, help="CRS of the inputs when the files do not say (e.g. GCJ-02)")
     tlb.add_argument("--retries", type=_number(int, 0, 10), default=2, metavar="N",
                      help="times a failed task is tried again before it is reported (default 2)")

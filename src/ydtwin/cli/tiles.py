@@ -1,4 +1,5 @@
-"""``ydtwin tiles build`` and ``ydtwin tiles info``: building footprints prepared by tile on Dask."""
+"""``ydtwin tiles build``, ``info`` and ``export``: footprints, point clouds and the basemap prepared by tile on
+Dask; the scene as 3D Tiles."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ def cmd_tiles(args) -> int:
 
     report = ws.build_tiles([(path, args.crs) for path in args.inputs], args.out, scheduler=args.scheduler,
                             workers=args.workers, tile_size_m=args.tile_size, retries=args.retries,
-                            progress=progress)
+                            progress=progress, point_tile_size_m=args.point_tile_size, basemap=not args.no_basemap)
     print(tiles_summary(report))
     return 0 if report.ok else 1
 
@@ -49,6 +50,14 @@ def _info(args) -> int:
         print(f"  input {item.get('path')}" + (f" (CRS {item['crs']})" if item.get("crs") else ""))
     if doc.get("rejected"):
         print("  quarantined: " + ", ".join(f"{n:,} {reason}" for reason, n in doc["rejected"].items()))
+    points, basemap = doc.get("points"), doc.get("basemap")
+    if isinstance(points, dict):
+        print(f"  points: {points.get('points', 0):,} in {len(points.get('tiles', [])):,} tiles of "
+              f"{points.get('tile_size_m', 0):g} m (from {points.get('source_crs') or '?'}); "
+              f"open with --layer {folder / 'points'}")
+    if isinstance(basemap, dict):
+        print(f"  basemap: {basemap.get('features', 0):,} OpenStreetMap features in {basemap.get('tiles', 0):,} "
+              f"tiles of {basemap.get('tile_size_m', 0):g} m; open with --basemap {folder}")
     return 0
 
 

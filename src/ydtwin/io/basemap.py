@@ -26,7 +26,7 @@ BASEMAP_GROUP = "Basemap (OpenStreetMap)"
 #: features a basemap may bring into one scene (a whole-region OSM basemap is a few million)
 MAX_FEATURES = 6_000_000
 _MANIFEST_LIMIT = 16 * 1024 * 1024
-_PART = re.compile(r"^(?P<cat>[a-z]+)/\d{1,6}_\d{1,6}-\d{1,9}\.ydv\.npz$")
+_PART = re.compile(r"^(?P<cat>[a-z]+)/-?\d{1,6}_-?\d{1,6}-\d{1,9}\.ydv\.npz$")
 
 #: water areas look like the sea seen from above (the sea's colour over a shallow floor, as drawn)
 WATER_SURFACE = (0.26, 0.44, 0.60)

@@ -94,6 +94,7 @@ def read_buildings(
     cancel: CancelFn | None = None,
     batch_size: int = BATCH,
     chunk: dict | None = None,
+    allow_empty: bool = False,
 ) -> tuple[BuildingsData, BuildingsReport]:
     """Read building footprints → (BuildingsData in WGS84 lon/lat, report).
 
@@ -102,7 +103,8 @@ def read_buildings(
     cannot be read or nothing usable is in it, Cancelled when ``cancel()`` turns true.
 
     ``chunk`` (one of :func:`footprint_chunks`) reads that part of the file only; a part with nothing usable
-    gives empty data (the file as a whole may still have some).
+    gives empty data (the file as a whole may still have some), as does a whole file with ``allow_empty`` (an
+    OpenStreetMap extract read for its basemap too may hold no buildings).
     """
     path = Path(path)
     source = _open_source(path, crs, batch_size)
@@ -126,10 +128,10 @@ def read_buildings(
     for reason, count in source.rejected.items():
         report.features += count
         report.reject(reason, count)
-    if report.features == 0 and chunk is None:
+    if report.features == 0 and chunk is None and not allow_empty:
         raise ReadError(path, "no features in the file")
     data = BuildingsData.concatenate(chunks) if chunks else BuildingsData.empty()
-    if len(data) == 0 and chunk is None:
+    if len(data) == 0 and chunk is None and not allow_empty:
         if report.rejected.get("outside the region", 0) == report.n_rejected and report.n_rejected:
             raise ReadError(
                 path,

@@ -20,10 +20,12 @@ __all__ = ["npz_bytes", "parse_npz", "read_npz", "read_raw", "write_npz"]
 _EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
-def npz_bytes(arrays: dict[str, np.ndarray]) -> bytes:
-    """The ``.npz`` of ``arrays`` (readable by ``numpy.load``), the same bytes for the same arrays."""
+def npz_bytes(arrays: dict[str, np.ndarray], *, compress: bool = False) -> bytes:
+    """The ``.npz`` of ``arrays`` (readable by ``numpy.load``), the same bytes for the same arrays (with
+    ``compress``, deflated: the same bytes from the same zlib)."""
     buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
+    method = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
+    with zipfile.ZipFile(buf, "w", compression=method, allowZip64=True) as zf:
         for name, value in arrays.items():
             info = zipfile.ZipInfo(f"{name}.npy", date_time=_EPOCH)
             info.external_attr = 0o644 << 16

@@ -34,7 +34,7 @@ from ydtwin.model.layer import Provenance, VectorData
 
 __all__ = [
     "BASEMAP_FORMAT", "CATEGORIES", "BasemapCancelled", "BuildStats", "build_basemap", "classify_area",
-    "classify_way", "deck_height_m",
+    "classify_way", "deck_height_m", "stream_parts",
 ]
 
 BASEMAP_FORMAT = "ydtwin-basemap"
@@ -156,10 +156,11 @@ class _Writer:
     """Per-category buffers written out as tile parts when full."""
 
     def __init__(self, folder: Path, bbox: tuple[float, float, float, float], tile_deg: float,
-                 stats: BuildStats) -> None:
+                 stats: BuildStats, tile_of: Callable | None = None) -> None:
         self.folder = folder
         self.bbox = bbox
         self.tile_deg = tile_deg
+        self.tile_of = tile_of  # (lon, lat) of box centres → (i, j) tile arrays: another grid than tile_deg's
         self.stats = stats
         self.buffers: dict[str, list] = {c: [] for c in CATEGORIES}
         self.parts: dict[str, list[dict]] = {c: [] for c in CATEGORIES}
@@ -197,15 +198,17 @@ class _Writer:
         cx, cy = (b[idx, 0] + b[idx, 2]) / 2, (b[idx, 1] + b[idx, 3]) / 2
         # a feature is filed under the tile of its box's centre (a centre outside the box: the nearest tile);
         # the manifest keeps each part's true bounds, which is what readers select by
-        nx = max(1, int(np.ceil((x1 - x0) / self.tile_deg)))
-        ny = max(1, int(np.ceil((y1 - y0) / self.tile_deg)))
-        ti = np.clip(np.floor((cx - x0) / self.tile_deg), 0, nx - 1).astype(np.int64)
-        tj = np.clip(np.floor((cy - y0) / self.tile_deg), 0, ny - 1).astype(np.int64)
+        if self.tile_of is not None:
+            ti, tj = (np.asarray(v, dtype=np.int64) for v in self.tile_of(cx, cy))
+        else:
+            nx = max(1, int(np.ceil((x1 - x0) / self.tile_deg)))
+            ny = max(1, int(np.ceil((y1 - y0) / self.tile_deg)))
+            ti = np.clip(np.floor((cx - x0) / self.tile_deg), 0, nx - 1).astype(np.int64)
+            tj = np.clip(np.floor((cy - y0) / self.tile_deg), 0, ny - 1).astype(np.int64)
         names = ("class", "name", "name_zh", "ref", "bridge", "layer", "osm_id")
         (self.folder / category).mkdir(exist_ok=True)
-        for key in np.unique(ti * 100_000 + tj):
-            sel = idx[(ti * 100_000 + tj) == key]
-            i, j = int(key // 100_000), int(key % 100_000)
+        for i, j in np.unique(np.column_stack([ti, tj]), axis=0).tolist():
+            sel = idx[(ti == i) & (tj == j)]
             k = self.seq.get((category, i, j), 0)
             self.seq[(category, i, j)] = k + 1
             rows = [attrs[s] for s in sel]
@@ -350,6 +353,35 @@ def _watch(child, size: int, features, progress, cancel, src: Path) -> None:
                 read = 0
             # areas take two passes over the file
             progress(min(0.99, read / max(2 * size, 1)), int(features.value))
+
+
+def stream_parts(extract: str | os.PathLike[str], folder: str | os.PathLike[str], *,
+                 bbox: tuple[float, float, float, float], tile_of: Callable, index: str | None = None
+                 ) -> tuple[BuildStats, dict[str, list[dict]]]:
+    """Stream ``extract`` into basemap parts under ``folder`` in this process, filed by ``tile_of`` (lon, lat of
+    each feature's box centre → tile (i, j) arrays) → (what was read, the parts by category). A tile build's
+    task: the worker process it runs in is watched by its scheduler instead of by :func:`build_basemap`."""
+    src = Path(extract)
+    try:
+        size = src.stat().st_size
+    except OSError as exc:
+        raise ReadError(src, f"cannot be read ({exc.strerror or exc})") from None
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    stats = BuildStats()
+    writer = _Writer(folder, tuple(bbox), 1.0, stats, tile_of=tile_of)
+    storage = index or ("sparse_file_array," + str(folder / "nodes.idx") if size > FILE_INDEX_BYTES else "flex_mem")
+    import osmium
+
+    try:
+        _stream(osmium, src, writer, stats, storage, tuple(bbox))
+        writer.close()
+    except (RuntimeError, OSError, ValueError) as exc:
+        why = str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__
+        raise ReadError(src, f"cannot be read as an OpenStreetMap extract ({why})") from None
+    finally:
+        (folder / "nodes.idx").unlink(missing_ok=True)
+    return stats, writer.parts
 
 
 def _child_build(src: str, work: str, bbox, tile_deg: float, storage: str, features) -> None:

@@ -345,22 +345,32 @@ def _read_chunk_table(path: Path, fh, table_at: int, laszip: bytes) -> list:
         raise _refuse(path, f"the chunk table cannot be decoded ({exc})") from None
 
 
-def iter_points(path: str | os.PathLike[str], chunk_points: int = 1_000_000) -> Iterator:
+def iter_points(path: str | os.PathLike[str], chunk_points: int = 1_000_000, *, start: int = 0,
+                count: int | None = None) -> Iterator:
     """Stream the points of a checked LAS/LAZ file, ``chunk_points`` at a time (laspy ``ScaleAwarePointRecord``
     chunks): memory stays bounded whatever the file's size. The header is checked first
     (:func:`check_point_cloud`); a file that delivers fewer points than its header promises, or whose compressed
-    points cannot be decoded, raises :class:`ReadError` with how many points arrived."""
+    points cannot be decoded, raises :class:`ReadError` with how many points arrived.
+
+    ``start`` and ``count`` read one range of the points only (a task's share of a file: laspy seeks to it, in a
+    LAZ file through its chunk table)."""
     import laspy
 
     header = check_point_cloud(path)
     if chunk_points < 1:
         raise ValueError("chunk_points must be at least 1")
+    if not 0 <= start <= header.point_count:
+        raise ValueError(f"start {start} is outside the file's {header.point_count} points")
+    want = header.point_count - start if count is None else min(int(count), header.point_count - start)
     got = 0
     try:
         # LAZ: lazrs decodes the compressed chunks of each read on every core (twice as fast on two)
         backend = laspy.LazBackend.LazrsParallel if header.compressed else None
         with laspy.open(header.path, laz_backend=backend) as reader:
-            for points in reader.chunk_iterator(chunk_points):
+            if start:
+                reader.seek(start)
+            while got < want:
+                points = reader.read_points(min(chunk_points, want - got))
                 if not len(points):
                     break
                 got += len(points)
@@ -368,8 +378,8 @@ def iter_points(path: str | os.PathLike[str], chunk_points: int = 1_000_000) -> 
     except ReadError:
         raise
     except Exception as exc:  # noqa: BLE001 - laspy/lazrs errors on damaged point data, worded for the user
-        raise ReadError(header.path, f"damaged point data after {got:,} of {header.point_count:,} points "
+        raise ReadError(header.path, f"damaged point data after {start + got:,} of {header.point_count:,} points "
                         f"({type(exc).__name__}: {exc})", _FETCH_AGAIN) from None
-    if got != header.point_count:
+    if got != want:
         raise _truncated(header.path, f"the header promises {header.point_count:,} points but "
-                         f"{got:,} could be read")
+                         f"{start + got:,} could be read")

@@ -193,14 +193,16 @@ def read_point_cloud(
     progress: Callable[[int, int], None] | None = None,
     cancel: Callable[[], bool] | None = None,
     seed: int = 0,
+    point_range: tuple[int, int] | None = None,
 ) -> tuple[PointCloudData, PointCloudReport]:
     """Read a LAS/LAZ/COPC file → (data, report).
 
     With a ``projection`` (``ydtwin.geo.projection.SceneProjection``) positions are scene metres (heights in
     metres) in its CRS, the file must have a CRS (or ``crs``) and, with ``region_bbox``, lie in the region;
     without one they stay in the file's CRS and units. ``bounds`` (x0, y0, x1, y1 in the file's CRS) limits a
-    COPC read to a box. Raises :class:`ReadError` (one line) and ``ydtwin.io.buildings.Cancelled`` (the contract every
-    layer read shares)."""
+    COPC read to a box. ``point_range`` (start, count) reads that range of the file's points, all of them (a
+    tile build's share of a file; a COPC file is then read as the LAZ file it also is). Raises
+    :class:`ReadError` (one line) and ``ydtwin.io.buildings.Cancelled`` (the contract every layer read shares)."""
     import laspy
 
     header = check_point_cloud(path)
@@ -275,7 +277,21 @@ def read_point_cloud(
             keep = finite
         into.add(points, x, y, z, keep)
 
-    if is_copc:
+    if point_range is not None:
+        start, count = (int(v) for v in point_range)
+        if start < 0 or count < 0:
+            raise ValueError("point_range must be (start, count) of non-negative numbers")
+        count = max(0, min(count, header.point_count - start))
+        acc = _Points(count, has_rgb)
+        note = ""
+        for points in iter_points(path, chunk_points, start=start, count=count):
+            if cancel is not None and cancel():
+                raise Cancelled(path)
+            state["read"] += len(points)
+            convert(points, acc)
+            if progress is not None:
+                progress(state["read"], count)
+    elif is_copc:
         acc = _Points(min(header.point_count, max_points), has_rgb)
         note = _read_copc(path, header, lambda points: convert(points, acc), state, max_points, bounds, progress,
                           cancel)

@@ -32,6 +32,24 @@ _MAX_OFFSETS = 4
 
 
 def write(path: str | os.PathLike[str], data: VectorData, *, provenance: Provenance, name: str) -> None:
+    arrays = encode(data, provenance=provenance, name=name)
+    tmp = Path(str(path) + ".tmp")
+    with open(tmp, "wb") as fh:
+        np.savez_compressed(fh, **arrays)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def pack_bytes(data: VectorData, *, provenance: Provenance, name: str) -> bytes:
+    """The pack of ``data`` as bytes, the same for the same data (what a tile build writes)."""
+    from ydtwin.io.npzfile import npz_bytes
+
+    return npz_bytes(encode(data, provenance=provenance, name=name), compress=True)
+
+
+def encode(data: VectorData, *, provenance: Provenance, name: str) -> dict[str, np.ndarray]:
+    """The arrays of a pack of ``data``."""
     geoms = np.asarray(data.geometries, dtype=object)
     types = set(shapely.get_type_id(geoms).tolist())
     if len(types) != 1:
@@ -63,12 +81,7 @@ def write(path: str | os.PathLike[str], data: VectorData, *, provenance: Provena
     }
     arrays["attributes"] = np.frombuffer(json.dumps(attrs, ensure_ascii=False).encode(), dtype=np.uint8)
     arrays["meta"] = np.frombuffer(json.dumps(meta, ensure_ascii=False).encode(), dtype=np.uint8)
-    tmp = Path(str(path) + ".tmp")
-    with open(tmp, "wb") as fh:
-        np.savez_compressed(fh, **arrays)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    return arrays
 
 
 def read(path: str | os.PathLike[str]) -> tuple[VectorData, Provenance, str]:

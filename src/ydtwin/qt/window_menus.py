@@ -81,9 +81,10 @@ class MenusMixin:
         build_basemap = QAction(self.tr("B&uild basemap from OpenStreetMap extract…"), self)
         build_basemap.triggered.connect(self.build_basemap_dialog)
         file_menu.addAction(build_basemap)
-        build_tiles = QAction(self.tr("Build &tile pack from footprints…"), self)
-        build_tiles.setToolTip(self.tr("Split big footprint files by tile and extrude them on worker processes "
-                                       "(as ydtwin tiles build does); the pack then opens as a layer"))
+        build_tiles = QAction(self.tr("Build &tile pack…"), self)
+        build_tiles.setToolTip(self.tr("Split big footprint files, point clouds and OpenStreetMap extracts by tile "
+                                       "on worker processes (as ydtwin tiles build does); the pack's buildings, "
+                                       "points and basemap then open"))
         build_tiles.triggered.connect(self.build_tiles_dialog)
         file_menu.addAction(build_tiles)
         export_3dtiles = QAction(self.tr("Export &3D Tiles (buildings, terrain, plans)…"), self)

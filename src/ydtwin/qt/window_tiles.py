@@ -1,4 +1,4 @@
-"""The main window's tile packs: File ▸ Build tile pack from footprints….
+"""The main window's tile packs: File ▸ Build tile pack… (footprints, point clouds, OpenStreetMap extracts).
 
 The work is the workspace's (``build_tiles`` in a worker thread, on worker processes of a local Dask
 cluster, as ``ydtwin tiles build`` runs it); the pack is then opened like any file (``open_files``). This mixin
@@ -18,7 +18,7 @@ __all__ = ["TilesMixin"]
 
 
 class TilesMixin:
-    """File ▸ Build tile pack from footprints…, File ▸ Export 3D Tiles… (part of MainWindow)."""
+    """File ▸ Build tile pack…, File ▸ Export 3D Tiles… (part of MainWindow)."""
 
     def export_3dtiles_dialog(self) -> None:
         folder = str(self.settings.value("paths/last_folder", str(Path.home())))
@@ -57,9 +57,9 @@ class TilesMixin:
     def build_tiles_dialog(self) -> None:
         folder = str(self.settings.value("paths/last_folder", str(Path.home())))
         files, _ = QFileDialog.getOpenFileNames(
-            self, self.tr("Build tile pack from footprints"), folder,
-            self.tr("Building footprints") + " (*.parquet *.geoparquet *.gpkg *.shp *.fgb *.geojson *.json "
-            "*.geojsonl *.osm.pbf *.pbf *.jsonl);;* (*)")
+            self, self.tr("Build tile pack"), folder,
+            self.tr("Footprints, point clouds, OpenStreetMap extracts") + " (*.parquet *.geoparquet *.gpkg *.shp "
+            "*.fgb *.geojson *.json *.geojsonl *.osm.pbf *.pbf *.jsonl *.las *.laz);;* (*)")
         if not files:
             return
         parent = QFileDialog.getExistingDirectory(self, self.tr("Folder to put the tile pack in"),
@@ -71,7 +71,7 @@ class TilesMixin:
     def build_tile_pack(self, inputs: list[str | Path], out: str | Path, *, scheduler: str = "local",
                         workers: int | None = None) -> LoadJob | None:
         """Build (or resume) a tile pack in the background (progress and Cancel in the status bar), then open
-        it as a buildings layer."""
+        what it holds: its buildings and its points as layers, its basemap."""
         from ydtwin.workspace import LayerRequest
 
         inputs, out = [Path(p) for p in inputs], Path(out)
@@ -98,7 +98,16 @@ class TilesMixin:
             self._finish_job()
             self.log_message(tiles_summary(report).replace("\n", " "), error=not report.ok)
             if report.ok:
-                self.open_files([LayerRequest(out)])
+                from ydtwin.tiling.points import POINTS
+
+                if report.buildings:
+                    self._project_queue.append(LayerRequest(out))
+                if report.points:
+                    self._project_queue.append(LayerRequest(out / POINTS))
+                if report.basemap_tiles:
+                    self.add_basemap(out)  # the layers follow once it is shown
+                else:
+                    self._next_project_layer()
             else:
                 QTimer.singleShot(0, self._next_project_layer)  # files queued behind it
 

@@ -3,12 +3,17 @@ cluster of worker processes (``local``, the default) or on a cluster given its s
 
 The graph has two stages and a finish:
 
-1. **partition** — one task per part of each input (GeoParquet row groups, feature ranges of what GDAL
-   reads, a whole file otherwise): read through the app's own readers (height rules, CRS, quarantine), give
-   each building the tile that holds its centre, write one shard per tile touched;
-2. **tile** — one task per tile: its shards in input order, extruded with the app's kernel, written as the
-   tile's file;
-3. **finish** — the manifest (``tiles.json``), written last.
+1. **partition** — one task per part of each input, read through the app's own readers: footprints
+   (GeoParquet row groups, feature ranges of what GDAL reads, a whole file otherwise; height rules, CRS,
+   quarantine), each building to the tile that holds its centre; point clouds (LAS/LAZ/COPC, ranges of
+   points; CRS, reprojection), each point to its point tile; OpenStreetMap extracts also give their basemap
+   (one task per extract: libosmium streams it), each feature to the basemap tile of its box's centre. Every
+   task writes one shard per tile it touched;
+2. **tile** — one task per tile of each kind: its shards in input order, then the buildings extruded with the
+   app's kernel (``tiles/``), the points shuffled into an order whose prefixes are even samples
+   (``points/``, :mod:`ydtwin.tiling.points`), the basemap's parts merged by category without the copies
+   overlapping extracts share (``basemap/``, :mod:`ydtwin.tiling.basemap`);
+3. **finish** — the basemap's manifest, then the pack's (``tiles.json``), written last.
 
 Every task's output is a file written atomically, and every task first looks for its own output: a rerun
 (after a crash, a kill, a failed task) skips the finished work and does the rest. Failed tasks are retried
@@ -59,6 +64,15 @@ class TileJob:
     default_height_m: float
     key: str  # what the outputs were made from: inputs, options and code
     kernel_threads: int = 0  # numba threads a task may use (0: numba's default)
+    point_tile_size_m: float = 500.0
+    basemap_tile_size_m: float = 10_000.0
+    basemap: bool = True  # OpenStreetMap extracts give their basemap too
+
+    def kind(self, input_index: int) -> str:
+        """What an input is read as: ``points`` (LAS/LAZ/COPC) or ``footprints``."""
+        from ydtwin.io.pointcloud_read import is_point_cloud
+
+        return "points" if is_point_cloud(self.inputs[input_index][0]) else "footprints"
 
     def projection(self):
         from ydtwin.geo.projection import SceneProjection
@@ -76,12 +90,18 @@ class BuildReport:
 
     out: Path
     scheduler: str
-    tiles: int = 0
-    built: int = 0
-    skipped: int = 0
+    tiles: int = 0  # building tiles (built and skipped)
+    built: int = 0  # tiles of every kind built by this run
+    skipped: int = 0  # … and found already built
     buildings: int = 0
     triangles: int = 0
     features: int = 0
+    point_tiles: int = 0
+    points: int = 0
+    points_dropped: int = 0
+    basemap_tiles: int = 0
+    basemap_features: int = 0
+    basemap_duplicates: int = 0
     rejected: dict[str, int] = field(default_factory=dict)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (task, one line)
     seconds: float = 0.0
@@ -93,16 +113,20 @@ class BuildReport:
 
 def make_job(inputs: Iterable[tuple[str | os.PathLike[str], str | None]], out: str | os.PathLike[str], *,
              region, tile_size_m: float = TILE_SIZE_M, storey_height_m: float = 3.0,
-             default_height_m: float = 10.0, kernel_threads: int = 0) -> TileJob:
+             default_height_m: float = 10.0, kernel_threads: int = 0, point_tile_size_m: float = 500.0,
+             basemap: bool = True) -> TileJob:
     """The job for ``inputs`` ((path, CRS override) pairs) into the folder ``out``, for ``region``'s scene
     projection; ReadError for an input that does not exist."""
     from ydtwin import __version__
     from ydtwin.errors import ReadError
     from ydtwin.geo import extrude as extrude_module
     from ydtwin.io import buildings as buildings_io
+    from ydtwin.io import osm_basemap, pointcloud, pointcloud_read, vectorpack
     from ydtwin.io.derived_cache import digest, source_digest
+    from ydtwin.tiling import basemap as basemap_module
     from ydtwin.tiling import build as build_module
     from ydtwin.tiling import pack as pack_module
+    from ydtwin.tiling import points as points_module
 
     resolved = []
     parts: list = []
@@ -115,15 +139,19 @@ def make_job(inputs: Iterable[tuple[str | os.PathLike[str], str | None]], out: s
         parts += [str(p), str(st.st_size), str(st.st_mtime_ns), crs or ""]
     if not resolved:
         raise YdtwinError("no input files")
-    if not (tile_size_m >= 100.0):
-        raise YdtwinError(f"tile size {tile_size_m:g} m: give 100 m or more")
+    if not (tile_size_m >= 100.0) or not (point_tile_size_m >= 50.0):
+        raise YdtwinError(f"tile size {min(tile_size_m, point_tile_size_m):g} m: give 100 m or more "
+                          "(50 m or more for points)")
     proj = region.projection
-    parts += [repr(tile_size_m), repr((proj.lon_0, proj.lat_0, proj.scale_factor, proj.geodetic_crs)),
+    parts += [repr((tile_size_m, point_tile_size_m, basemap)),
+              repr((proj.lon_0, proj.lat_0, proj.scale_factor, proj.geodetic_crs)),
               repr(tuple(region.bbox)), repr((storey_height_m, default_height_m)), __version__,
-              source_digest(build_module, pack_module, buildings_io, extrude_module)]
+              source_digest(build_module, pack_module, buildings_io, extrude_module, points_module, basemap_module,
+                            pointcloud, pointcloud_read, osm_basemap, vectorpack)]
     return TileJob(str(Path(out).absolute()), tuple(resolved), float(tile_size_m), proj.lon_0, proj.lat_0,
                    proj.scale_factor, proj.geodetic_crs, tuple(float(v) for v in region.bbox),
-                   float(storey_height_m), float(default_height_m), digest(parts), int(kernel_threads))
+                   float(storey_height_m), float(default_height_m), digest(parts), int(kernel_threads),
+                   float(point_tile_size_m), 10_000.0, bool(basemap))
 
 
 # --- the tasks (run on the workers) ---------------------------------------------------------------------------
@@ -144,15 +172,48 @@ def _limit_threads(job: TileJob) -> None:
         numba.set_num_threads(min(job.kernel_threads, numba.config.NUMBA_NUM_THREADS))
 
 
-def plan_chunks(job: TileJob) -> list[tuple[int, int, dict | None]]:
-    """(input, part, descriptor) of every partition task."""
+def plan_tasks(job: TileJob) -> list[tuple[str, int, int, object]]:
+    """(kind, input, part, descriptor) of every partition task: ``footprints`` (a footprint chunk),
+    ``points`` (a range of points) or ``basemap`` (a whole extract)."""
     from ydtwin.io.buildings import footprint_chunks
+    from ydtwin.tiling.basemap import is_extract
+    from ydtwin.tiling.points import point_chunks
 
-    out = []
+    out: list[tuple[str, int, int, object]] = []
     for k, (path, crs) in enumerate(job.inputs):
-        for c, chunk in enumerate(footprint_chunks(path, CHUNK_ROWS, crs=crs)):
-            out.append((k, c, chunk))
+        if job.kind(k) == "points":
+            out += [("points", k, c, r) for c, r in enumerate(point_chunks(path))]
+            continue
+        out += [("footprints", k, c, chunk) for c, chunk in enumerate(footprint_chunks(path, CHUNK_ROWS, crs=crs))]
+        if job.basemap and is_extract(path):
+            out.append(("basemap", k, 0, None))
     return out
+
+
+def partition_task(job: TileJob, kind: str, input_index: int, chunk_index: int, descriptor) -> dict:
+    """One partition task of any kind (see :func:`plan_tasks`)."""
+    if kind == "points":
+        from ydtwin.tiling.points import partition_points
+
+        return partition_points(job, input_index, chunk_index, descriptor)
+    if kind == "basemap":
+        from ydtwin.tiling.basemap import partition_basemap
+
+        return partition_basemap(job, input_index)
+    return partition_chunk(job, input_index, chunk_index, descriptor)
+
+
+def tile_task(job: TileJob, kind: str, key: str, parts: list) -> dict:
+    """One tile task of any kind: ``buildings``, ``points`` or ``basemap``."""
+    if kind == "points":
+        from ydtwin.tiling.points import build_point_tile
+
+        return build_point_tile(job, key, parts)
+    if kind == "basemap":
+        from ydtwin.tiling.basemap import build_basemap_tile
+
+        return build_basemap_tile(job, key, parts)
+    return build_tile(job, key, parts)
 
 
 def partition_chunk(job: TileJob, input_index: int, chunk_index: int, chunk: dict | None) -> dict:
@@ -170,9 +231,12 @@ def partition_chunk(job: TileJob, input_index: int, chunk_index: int, chunk: dic
             return done
     except (OSError, ValueError):
         pass
+    from ydtwin.tiling.basemap import is_extract
+
     path, crs = job.inputs[input_index]
     rules = HeightRules(storey_height_m=job.storey_height_m, default_height_m=job.default_height_m)
-    data, report = read_buildings(path, crs=crs, rules=rules, region_bbox=job.region_bbox, chunk=chunk)
+    data, report = read_buildings(path, crs=crs, rules=rules, region_bbox=job.region_bbox, chunk=chunk,
+                                  allow_empty=job.basemap and is_extract(path))
     tiles: dict[str, int] = {}
     if len(data):
         geom = data.scene_geometry(job.projection())
@@ -231,7 +295,8 @@ def build_tile(job: TileJob, key: str, shards: list[tuple[int, int]]) -> dict:
             "sha256": hashlib.sha256(raw).hexdigest(), "bytes": len(raw), "skipped": False}
 
 
-def write_manifest(job: TileJob, tiles: list[dict], report: BuildReport) -> Path:
+def write_manifest(job: TileJob, tiles: list[dict], report: BuildReport, *, point_tiles: list[dict] = (),
+                   point_crs: tuple[str, ...] = (), basemap_tiles: list[dict] = ()) -> Path:
     from ydtwin.atomic import write_text
 
     proj = job.projection()
@@ -251,6 +316,25 @@ def write_manifest(job: TileJob, tiles: list[dict], report: BuildReport) -> Path
         "tiles": [{k: t[k] for k in ("i", "j", "buildings", "triangles", "bytes", "sha256")}
                   for t in sorted(tiles, key=lambda t: (t["i"], t["j"]))],
     }
+    point_inputs = [k for k in range(len(job.inputs)) if job.kind(k) == "points"]
+    if point_inputs:
+        doc["points"] = {
+            "tile_size_m": job.point_tile_size_m,
+            "points": report.points, "dropped_not_finite": report.points_dropped,
+            "source_crs": ", ".join(point_crs),
+            "tiles": [{k: t[k] for k in ("i", "j", "points", "bytes", "sha256")}
+                      for t in sorted(point_tiles, key=lambda t: (t["i"], t["j"]))],
+        }
+    if basemap_tiles:
+        from ydtwin.tiling.basemap import BASEMAP
+
+        doc["basemap"] = {
+            "folder": BASEMAP, "tile_size_m": job.basemap_tile_size_m, "tiles": len(basemap_tiles),
+            "features": report.basemap_features,
+            "duplicates": report.basemap_duplicates,
+            "parts": [{k: p[k] for k in ("file", "features", "sha256")}
+                      for t in sorted(basemap_tiles, key=lambda t: (t["i"], t["j"])) for p in t["parts"]],
+        }
     return write_text(Path(job.out) / MANIFEST, json.dumps(doc, indent=1, ensure_ascii=False) + "\n")
 
 
@@ -331,17 +415,24 @@ def _finished(job: TileJob) -> dict | None:
 
     from ydtwin.errors import ReadError
     from ydtwin.io.npzfile import read_raw
+    from ydtwin.tiling.basemap import BASEMAP
     from ydtwin.tiling.pack import MAX_TILE_BYTES, read_manifest
+    from ydtwin.tiling.points import MAX_POINT_TILE_BYTES, point_tile_file
 
     try:
         _folder, doc = read_manifest(job.out)
         if doc.get("build_key") != job.key:
             return None
-        for t in doc["tiles"]:
-            raw = read_raw(tile_file(job.out, t["i"], t["j"]), MAX_TILE_BYTES)
-            if raw is None or hashlib.sha256(raw).hexdigest() != t.get("sha256"):
+        files = [(tile_file(job.out, t["i"], t["j"]), MAX_TILE_BYTES, t.get("sha256")) for t in doc["tiles"]]
+        files += [(point_tile_file(job.out, t["i"], t["j"]), MAX_POINT_TILE_BYTES, t.get("sha256"))
+                  for t in doc.get("points", {}).get("tiles", [])]
+        files += [(Path(job.out) / BASEMAP / p["file"], MAX_TILE_BYTES, p.get("sha256"))
+                  for p in doc.get("basemap", {}).get("parts", [])]
+        for path, limit, sha in files:
+            raw = read_raw(path, limit)
+            if raw is None or hashlib.sha256(raw).hexdigest() != sha:
                 return None
-    except (ReadError, ValueError, OSError, KeyError):
+    except (ReadError, ValueError, OSError, KeyError, TypeError, AttributeError):
         return None
     return doc
 
@@ -372,6 +463,7 @@ def build_pack(job: TileJob, *, scheduler: str = "local", workers: int | None = 
     out.mkdir(parents=True, exist_ok=True)
     (out / "tiles").mkdir(exist_ok=True)
     job.work.mkdir(exist_ok=True)
+    (out / "points").mkdir(exist_ok=True)
     manifest = out / MANIFEST
     report = BuildReport(out, scheduler)
     finished = _finished(job)
@@ -379,59 +471,99 @@ def build_pack(job: TileJob, *, scheduler: str = "local", workers: int | None = 
         report.tiles = report.skipped = len(finished["tiles"])
         report.buildings, report.triangles = int(finished["buildings"]), int(finished["triangles"])
         report.features, report.rejected = int(finished["features"]), dict(finished["rejected"])
+        points, basemap = finished.get("points", {}), finished.get("basemap", {})
+        report.point_tiles, report.points = len(points.get("tiles", [])), int(points.get("points", 0))
+        report.points_dropped = int(points.get("dropped_not_finite", 0))
+        report.basemap_tiles = int(basemap.get("tiles", 0))
+        report.basemap_features = int(basemap.get("features", 0))
+        report.basemap_duplicates = int(basemap.get("duplicates", 0))
+        report.skipped += report.point_tiles + report.basemap_tiles
         report.scheduler = "none (already built)"
         report.seconds = time.perf_counter() - t0
         return report
     if manifest.exists() or manifest.is_symlink():
         manifest.unlink()  # the pack is being rebuilt: it is not finished until the new manifest is written
-    chunks = plan_chunks(job)
+    tasks = plan_tasks(job)
     runner = _runner(scheduler, workers)
     report.scheduler = runner.name
+    results: dict[str, list[dict]] = {"buildings": [], "points": [], "basemap": []}
+    extracts: list[tuple[int, dict]] = []
+    point_crs: dict[int, str] = {}
     try:
         # 1. partition
-        shards: dict[str, list[tuple[int, int]]] = {}
+        shards: dict[str, dict[str, list]] = {"buildings": {}, "points": {}, "basemap": {}}
         done = 0
-        for (_job, k, c, _chunk), result in runner.run(partition_chunk, [(job, k, c, ch) for k, c, ch in chunks], retries):
+        for (_job, kind, k, c, _d), result in runner.run(partition_task, [(job, *t) for t in tasks], retries):
             done += 1
             check()
+            name = Path(job.inputs[k][0]).name
             if isinstance(result, BaseException):
-                report.failed.append((f"partition {Path(job.inputs[k][0]).name} part {c + 1}", _one_line(result)))
+                what = {"footprints": f"partition {name} part {c + 1}", "points": f"points of {name} part {c + 1}",
+                        "basemap": f"basemap of {name}"}[kind]
+                report.failed.append((what, _one_line(result)))
+            elif kind == "points":
+                report.points += int(result["points"]) - int(result["dropped"])
+                report.points_dropped += int(result["dropped"])
+                point_crs[k] = str(result["crs"])
+                for key in result["tiles"]:
+                    shards["points"].setdefault(key, []).append((k, c))
+            elif kind == "basemap":
+                extracts.append((k, result))
+                for key, items in result["tiles"].items():
+                    shards["basemap"].setdefault(key, []).extend((k, cat, rel) for cat, rel in items)
             else:
                 report.features += int(result["features"])
                 for reason, n in result["rejected"].items():
                     report.rejected[reason] = report.rejected.get(reason, 0) + int(n)
                 for key in result["tiles"]:
-                    shards.setdefault(key, []).append((k, c))
+                    shards["buildings"].setdefault(key, []).append((k, c))
             if progress is not None:
-                progress("partition", done, len(chunks))
+                progress("partition", done, len(tasks))
         # 2. tiles (those of the parts that failed would be incomplete: none is built until every part is in)
-        tiles: list[dict] = []
         if not report.failed:
-            calls = [(job, key, sorted(parts)) for key, parts in sorted(shards.items())]
+            calls = [(job, kind, key, sorted(parts)) for kind in ("buildings", "points", "basemap")
+                     for key, parts in sorted(shards[kind].items())]
             done = 0
-            for (_job, key, _parts), result in runner.run(build_tile, calls, retries):
+            for (_job, kind, key, _parts), result in runner.run(tile_task, calls, retries):
                 done += 1
                 check()
                 if isinstance(result, BaseException):
-                    report.failed.append((f"tile {key}", _one_line(result)))
+                    what = {"buildings": "tile", "points": "point tile", "basemap": "basemap tile"}[kind]
+                    report.failed.append((f"{what} {key}", _one_line(result)))
                 else:
-                    tiles.append(result)
+                    results[kind].append(result)
                 if progress is not None:
                     progress("tiles", done, len(calls))
     finally:
         runner.close()
+    tiles, point_tiles, basemap_tiles = results["buildings"], results["points"], results["basemap"]
+    everything = tiles + point_tiles + basemap_tiles
     report.tiles = len(tiles)
-    report.built = sum(not t["skipped"] for t in tiles)
-    report.skipped = sum(t["skipped"] for t in tiles)
+    report.built = sum(not t["skipped"] for t in everything)
+    report.skipped = sum(t["skipped"] for t in everything)
     report.buildings = sum(t["buildings"] for t in tiles)
     report.triangles = sum(t["triangles"] for t in tiles)
+    report.point_tiles = len(point_tiles)
+    report.basemap_tiles = len(basemap_tiles)
+    report.basemap_features = sum(t["features"] for t in basemap_tiles)
+    report.basemap_duplicates = sum(t["duplicates"] for t in basemap_tiles)
     if not report.failed:
-        # 3. finish: stale tiles of an earlier build (other inputs) go, then the manifest
-        keep = {f"{t['i']}_{t['j']}.npz" for t in tiles}
-        for old in (out / "tiles").glob("*.npz"):
-            if old.name not in keep:
-                old.unlink()
-        write_manifest(job, tiles, report)
+        # 3. finish: stale tiles of an earlier build (other inputs) go, then the basemap's manifest, the pack's
+        from ydtwin.tiling.basemap import BASEMAP, write_basemap_manifest
+        from ydtwin.tiling.points import POINTS
+
+        for folder, done_tiles in (("tiles", tiles), (POINTS, point_tiles)):
+            keep = {f"{t['i']}_{t['j']}.npz" for t in done_tiles}
+            for old in (out / folder).glob("*.npz") if (out / folder).is_dir() else ():
+                if old.name not in keep:
+                    old.unlink()
+        if basemap_tiles:
+            write_basemap_manifest(job, basemap_tiles, [e for _k, e in sorted(extracts, key=lambda e: e[0])])
+        elif (out / BASEMAP).is_dir() and not (out / BASEMAP).is_symlink():
+            shutil.rmtree(out / BASEMAP)  # an earlier build's
+        write_manifest(job, tiles, report, point_tiles=point_tiles,
+                       point_crs=tuple(dict.fromkeys(c for _k, c in sorted(point_crs.items()))),
+                       basemap_tiles=basemap_tiles)
         if not keep_work:
             shutil.rmtree(job.work, ignore_errors=True)
     report.seconds = time.perf_counter() - t0

@@ -86,8 +86,16 @@ def read_basemap(folder: str | os.PathLike[str], scene) -> LoadedBasemap:
     what the layers will hide of the procedural blocks is computed here too)."""
     from ydtwin.errors import ReadError
     from ydtwin.io.basemap import read_basemap as read
+    from ydtwin.tiling.basemap import BASEMAP
+    from ydtwin.tiling.pack import MANIFEST, is_pack
 
     folder = Path(folder)
+    if folder.name == MANIFEST:
+        folder = folder.parent
+    if is_pack(folder):  # a tile pack (ydtwin tiles build): the basemap it holds
+        if not (folder / BASEMAP).is_dir():
+            raise YdtwinError(f"{folder}: the tile pack holds no basemap (build it from an OpenStreetMap extract)")
+        folder = folder / BASEMAP
     try:
         layers, manifest = read(folder, bbox=scene.region.bbox)
     except ReadError as exc:

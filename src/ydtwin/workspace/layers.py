@@ -70,9 +70,12 @@ def read_layer(request: LayerRequest, *, scene, plugins=None, progress: Callable
     from ydtwin.model.buildings import BuildingsData, BuildingsLayer
     from ydtwin.model.layer import Provenance, VectorLayer
     from ydtwin.tiling.pack import MANIFEST, is_pack
+    from ydtwin.tiling.points import POINTS
 
     path = request.path
     pack = is_pack(path)
+    if (path.name == POINTS and is_pack(path.parent)) or (pack and _pack_has_only_points(path)):
+        return _pack_points_layer(request, scene, progress=progress, cancel=cancel)
     reader = plugins.reader_for(path) if plugins is not None and not pack else None
     name = layer_name(path)
     if not pack and (reader is None or reader.builtin) and is_point_cloud(path):
@@ -146,19 +149,47 @@ def _tile_pack_layer(request: LayerRequest, *, progress, cancel):
     )
 
 
-def _read_point_cloud(request: LayerRequest, scene, *, progress, cancel) -> LoadedLayer:
-    """A LAS/LAZ/COPC file → a point cloud layer in scene coordinates (checked, streamed, bounded in memory)."""
-    from ydtwin.io.pointcloud_read import read_point_cloud
+def _pack_has_only_points(path: Path) -> bool:
+    from ydtwin.errors import ReadError
+    from ydtwin.tiling.pack import read_manifest
+
+    try:
+        _folder, doc = read_manifest(path)
+    except ReadError:
+        return False
+    return not doc["tiles"] and bool((doc.get("points") or {}).get("tiles"))
+
+
+def _pack_points_layer(request: LayerRequest, scene, *, progress, cancel) -> LoadedLayer:
+    """A tile pack's point cloud (``PACK/points``) as one layer, every tile checked against the manifest."""
+    from ydtwin.errors import ReadError
+    from ydtwin.io.pointcloud_read import PointCloudReport
+    from ydtwin.tiling.points import POINTS, read_pack_points
+
+    try:
+        data, doc = read_pack_points(request.path, scene.projection, progress=progress, cancel=cancel)
+    except ReadError as exc:
+        raise YdtwinError(str(exc)) from None
+    folder = request.path.parent if request.path.name == POINTS else request.path
+    if folder.is_file():
+        folder = folder.parent
+    section = doc["points"]
+    report = PointCloudReport(f"tile pack ({len(section['tiles'])} point tiles)", data.source_crs,
+                              data.file_points, len(data), len(data), note=data.note)
+    inputs = ", ".join(Path(i.get("path", "?")).name for i in doc.get("inputs", []))
+    return _point_cloud_layer(request, scene, data, report, f"{folder.name} points",
+                              f"tile pack {folder.name} of {inputs}", "from the pack's tiles to the scene")
+
+
+def _point_cloud_layer(request: LayerRequest, scene, data, report, name: str, source: str,
+                       transformation: str) -> LoadedLayer:
     from ydtwin.model.layer import Provenance
     from ydtwin.model.pointcloud import PointCloudLayer
 
-    path = request.path
-    data, report = read_point_cloud(path, crs=request.crs, projection=scene.projection,
-                                    region_bbox=scene.region.bbox, progress=progress, cancel=cancel)
     layer = PointCloudLayer(
-        layer_name(path), data, group="Point clouds", visible=request.visible, opacity=request.opacity,
-        provenance=Provenance(source=f"{path.name} ({report.format})", licence="as supplied by its owner",
-                              transformations=(f"from {report.crs} to the scene",), notes=report.note))
+        name, data, group="Point clouds", visible=request.visible, opacity=request.opacity,
+        provenance=Provenance(source=source, licence="as supplied by its owner", transformations=(transformation,),
+                              notes=report.note))
     try:
         if request.color_by:
             layer.color_by = request.color_by
@@ -167,9 +198,20 @@ def _read_point_cloud(request: LayerRequest, scene, *, progress, cancel) -> Load
             layer.point_size = request.point_size
         layer.shaded = request.shaded
     except ValueError as exc:
-        raise YdtwinError(f"{path.name}: {exc}") from None
+        raise YdtwinError(f"{request.path.name}: {exc}") from None
     scene.prepare_replacements(layer)  # the procedural blocks it hides, computed here (a worker in the app)
     return LoadedLayer(layer, report, request)
+
+
+def _read_point_cloud(request: LayerRequest, scene, *, progress, cancel) -> LoadedLayer:
+    """A LAS/LAZ/COPC file → a point cloud layer in scene coordinates (checked, streamed, bounded in memory)."""
+    from ydtwin.io.pointcloud_read import read_point_cloud
+
+    path = request.path
+    data, report = read_point_cloud(path, crs=request.crs, projection=scene.projection,
+                                    region_bbox=scene.region.bbox, progress=progress, cancel=cancel)
+    return _point_cloud_layer(request, scene, data, report, layer_name(path), f"{path.name} ({report.format})",
+                              f"from {report.crs} to the scene")
 
 
 def load_summary(loaded: LoadedLayer) -> str:

@@ -172,12 +172,14 @@ class Workspace:
 
     def build_tiles(self, inputs: list[tuple[str, str | None]], out: str | Path, *, scheduler: str = "local",
                     workers: int | None = None, tile_size_m: float | None = None, retries: int = 2, progress=None,
-                    cancel=None):
-        """Build or resume a tile pack of ``inputs`` ((path, CRS override) pairs) for the region → BuildReport."""
+                    cancel=None, point_tile_size_m: float | None = None, basemap: bool = True):
+        """Build or resume a tile pack of ``inputs`` ((path, CRS override) pairs: footprints, point clouds,
+        OpenStreetMap extracts) for the region → BuildReport."""
         from ydtwin.workspace.tiles import build_tiles
 
         return build_tiles(inputs, out, region=self.scene.region, scheduler=scheduler, workers=workers,
-                           tile_size_m=tile_size_m, retries=retries, progress=progress, cancel=cancel)
+                           tile_size_m=tile_size_m, retries=retries, progress=progress, cancel=cancel,
+                           point_tile_size_m=point_tile_size_m, basemap=basemap)
 
     def export_3dtiles(self, out: str | Path, *, terrain: bool = True, plans: bool = True, progress=None):
         """The scene's shown buildings (attributes as metadata), terrain and plans as a 3D Tiles 1.1 tileset →
