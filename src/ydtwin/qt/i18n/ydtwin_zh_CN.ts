@@ -1295,72 +1295,72 @@
 </context><context>
     <name>MainWindow</name>
     <message>
-        <location filename="../app.py" line="123" />
+        <location filename="../app.py" line="125" />
         <source>Drag: rotate · Shift-drag or middle: pan · wheel: zoom · click: identify · R: home view</source>
         <translation>拖动：旋转 · Shift+拖动或中键：平移 · 滚轮：缩放 · 单击：查询 · R：全域视图</translation>
     </message>
     <message>
-        <location filename="../app.py" line="179" />
+        <location filename="../app.py" line="181" />
         <source>Layers</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../app.py" line="204" />
+        <location filename="../app.py" line="206" />
         <source>Review</source>
         <translation>联合审查</translation>
     </message>
     <message>
-        <location filename="../app.py" line="223" />
+        <location filename="../app.py" line="225" />
         <source>Flythrough</source>
         <translation>飞行浏览</translation>
     </message>
     <message>
-        <location filename="../app.py" line="249" />
+        <location filename="../app.py" line="251" />
         <source>Preparing the second scenario…</source>
         <translation>正在准备第二个方案…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="313" />
+        <location filename="../app.py" line="315" />
         <source>Plugin installed: {0}</source>
         <translation>已安装插件：{0}</translation>
     </message>
     <message>
-        <location filename="../app.py" line="323" />
+        <location filename="../app.py" line="325" />
         <source>{0}: nothing to zoom to</source>
         <translation>{0}：没有可缩放的范围</translation>
     </message>
     <message>
-        <location filename="../app.py" line="334" />
+        <location filename="../app.py" line="336" />
         <source>Identify</source>
         <translation>属性查询</translation>
     </message>
     <message>
-        <location filename="../app.py" line="337" />
+        <location filename="../app.py" line="339" />
         <source>Attribute</source>
         <translation>属性</translation>
     </message>
     <message>
-        <location filename="../app.py" line="337" />
+        <location filename="../app.py" line="339" />
         <source>Value</source>
         <translation>值</translation>
     </message>
     <message>
-        <location filename="../app.py" line="393" />
+        <location filename="../app.py" line="395" />
         <source>Log</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../app.py" line="430" />
+        <location filename="../app.py" line="432" />
         <source>Launch to first frame: {0} ms</source>
         <translation>从启动到首帧：{0} 毫秒</translation>
     </message>
     <message>
-        <location filename="../app.py" line="436" />
+        <location filename="../app.py" line="439" />
         <source>Launch to the whole scene drawn: {0} ms</source>
         <translation>从启动到全部场景绘出：{0} 毫秒</translation>
     </message>
     <message>
-        <location filename="../app.py" line="442" />
+        <location filename="../app.py" line="445" />
         <source>{0} triangles · {1} ms/frame</source>
         <translation>{0} 个三角形 · 每帧 {1} 毫秒</translation>
     </message>
@@ -1370,22 +1370,22 @@
         <translation>插件</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="168" />
+        <location filename="../window_menus.py" line="169" />
         <source>&amp;Hillshade terrain</source>
         <translation>地形晕渲(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="169" />
+        <location filename="../window_menus.py" line="170" />
         <source>Grey relief shading instead of colours by elevation</source>
         <translation>以灰色地貌晕渲代替按高程分层设色</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="94" />
+        <location filename="../window_menus.py" line="95" />
         <source>Open &amp;DEM…</source>
         <translation>打开数字高程模型(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="95" />
+        <location filename="../window_menus.py" line="96" />
         <source>A GeoTIFF or NetCDF (GEBCO) of heights or depths, merged over the terrain</source>
         <translation>GeoTIFF 或 NetCDF（GEBCO）格式的高程或水深数据，合并到地形上</translation>
     </message>
@@ -1401,7 +1401,7 @@
         <translation>打开建筑轮廓</translation>
     </message>
     <message>
-        <location filename="../window_tiles.py" line="61" />
+        <location filename="../window_files.py" line="58" />
         <source>Building footprints</source>
         <translation>建筑轮廓</translation>
     </message>
@@ -1567,107 +1567,107 @@
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="99" />
+        <location filename="../window_menus.py" line="100" />
         <source>Open p&amp;roject…</source>
         <translation>打开项目(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="102" />
+        <location filename="../window_menus.py" line="103" />
         <source>&amp;Save project…</source>
         <translation>保存项目(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="107" />
+        <location filename="../window_menus.py" line="108" />
         <source>&amp;Export image…</source>
         <translation>导出图像(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="126" />
+        <location filename="../window_menus.py" line="127" />
         <source>Export &amp;flythrough…</source>
         <translation>导出飞行视频(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="130" />
+        <location filename="../window_menus.py" line="131" />
         <source>&amp;Preferences…</source>
         <translation>首选项(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="133" />
+        <location filename="../window_menus.py" line="134" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="138" />
+        <location filename="../window_menus.py" line="139" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="139" />
+        <location filename="../window_menus.py" line="140" />
         <source>&amp;Home (whole region)</source>
         <translation>全域视图(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="143" />
+        <location filename="../window_menus.py" line="144" />
         <source>&amp;Bookmarks</source>
         <translation>书签(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="145" />
+        <location filename="../window_menus.py" line="146" />
         <source>&amp;City</source>
         <translation>城市(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="150" />
+        <location filename="../window_menus.py" line="151" />
         <source>&amp;District</source>
         <translation>区县(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="173" />
+        <location filename="../window_menus.py" line="174" />
         <source>&amp;Layers</source>
         <translation>图层(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="185" />
+        <location filename="../window_menus.py" line="186" />
         <source>Compare &amp;scenarios…</source>
         <translation>方案对比(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="188" />
+        <location filename="../window_menus.py" line="189" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="189" />
+        <location filename="../window_menus.py" line="190" />
         <source>&amp;About ydtwin</source>
         <translation>关于 ydtwin(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="204" />
+        <location filename="../window_menus.py" line="205" />
         <source>Preferences</source>
         <translation>首选项</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="210" />
+        <location filename="../window_menus.py" line="211" />
         <source>Language (next start)</source>
         <translation>界面语言（下次启动生效）</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="217" />
+        <location filename="../window_menus.py" line="218" />
         <source>The language changes at the next start</source>
         <translation>界面语言将在下次启动时更改</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="222" />
+        <location filename="../window_menus.py" line="223" />
         <source>About ydtwin</source>
         <translation>关于 ydtwin</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="224" />
+        <location filename="../window_menus.py" line="225" />
         <source>3D digital twin of the Yangtze River Delta for joint review of city plans.</source>
         <translation>长三角三维数字孪生，用于城市规划联合审查。</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="225" />
+        <location filename="../window_menus.py" line="226" />
         <source>Licence: GPL-3.0-or-later.</source>
         <translation>许可证：GPL-3.0-or-later。</translation>
     </message>
@@ -1721,12 +1721,12 @@
         <translation>由 OpenStreetMap 数据生成底图(&amp;U)…</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="161" />
+        <location filename="../window_menus.py" line="162" />
         <source>2D &amp;map (north up)</source>
         <translation>二维地图（上北）(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="164" />
+        <location filename="../window_menus.py" line="165" />
         <source>Look straight down without perspective, north up: the scale bar holds across the whole view</source>
         <translation>无透视垂直俯视、上北：比例尺在整个视图内都准确</translation>
     </message>
@@ -1741,9 +1741,8 @@
         <translation>已加载 {0}：{1} 个点</translation>
     </message>
     <message>
-        <location filename="../window_tiles.py" line="60" />
         <source>Build tile pack from footprints</source>
-        <translation>由建筑轮廓构建瓦片包</translation>
+        <translation type="vanished">由建筑轮廓构建瓦片包</translation>
     </message>
     <message>
         <location filename="../window_tiles.py" line="65" />
@@ -1751,14 +1750,12 @@
         <translation>存放瓦片包的文件夹</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="84" />
         <source>Build &amp;tile pack from footprints…</source>
-        <translation>由建筑轮廓构建瓦片包(&amp;T)…</translation>
+        <translation type="vanished">由建筑轮廓构建瓦片包(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="85" />
         <source>Split big footprint files by tile and extrude them on worker processes (as ydtwin tiles build does); the pack then opens as a layer</source>
-        <translation>将大型建筑轮廓文件按瓦片切分，并在工作进程中拉伸（与 ydtwin tiles build 相同）；完成后瓦片包作为图层打开</translation>
+        <translation type="vanished">将大型建筑轮廓文件按瓦片切分，并在工作进程中拉伸（与 ydtwin tiles build 相同）；完成后瓦片包作为图层打开</translation>
     </message>
     <message>
         <location filename="../window_tiles.py" line="25" />
@@ -1771,12 +1768,12 @@
         <translation>已写出 3D Tiles：{0}</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="89" />
+        <location filename="../window_menus.py" line="90" />
         <source>Export &amp;3D Tiles (buildings, terrain, plans)…</source>
         <translation>导出 3D Tiles（建筑、地形、规划）(&amp;3)…</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="90" />
+        <location filename="../window_menus.py" line="91" />
         <source>OGC 3D Tiles 1.1 for CesiumJS, QGIS or ArcGIS (as ydtwin tiles export writes them)</source>
         <translation>供 CesiumJS、QGIS 或 ArcGIS 使用的 OGC 3D Tiles 1.1（与 ydtwin tiles export 相同）</translation>
     </message>
@@ -1787,61 +1784,81 @@
     </message>
     <message>
         <location filename="../window_exchange.py" line="35" />
-        <location filename="../window_exchange.py" line="54" />
+        <location filename="../window_exchange.py" line="45" />
         <source>GeoPackage</source>
         <translation>GeoPackage</translation>
     </message>
     <message>
-        <location filename="../window_exchange.py" line="53" />
+        <location filename="../window_exchange.py" line="44" />
         <source>Export review findings</source>
         <translation>导出评审问题</translation>
     </message>
     <message>
-        <location filename="../window_exchange.py" line="74" />
+        <location filename="../window_exchange.py" line="67" />
         <source>Export view as 3D model</source>
         <translation>将视图导出为三维模型</translation>
     </message>
     <message>
-        <location filename="../window_exchange.py" line="75" />
+        <location filename="../window_exchange.py" line="68" />
         <source>glTF binary</source>
         <translation>glTF 二进制</translation>
     </message>
     <message>
-        <location filename="../window_exchange.py" line="103" />
+        <location filename="../window_exchange.py" line="96" />
         <source>3D model written: {0}</source>
         <translation>三维模型已写出：{0}</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="111" />
+        <location filename="../window_menus.py" line="112" />
         <source>Export p&amp;lans (GeoPackage, KML)…</source>
         <translation>导出规划（GeoPackage、KML）(&amp;L)…</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="112" />
+        <location filename="../window_menus.py" line="113" />
         <source>The shown plans with their attributes, for QGIS, ArcGIS or Google Earth (as ydtwin export plans writes them)</source>
         <translation>显示中的规划及其属性，供 QGIS、ArcGIS 或 Google 地球使用（与 ydtwin export plans 写出的相同）</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="116" />
+        <location filename="../window_menus.py" line="117" />
         <source>Export review &amp;findings (GeoPackage, KML)…</source>
         <translation>导出评审问题（GeoPackage、KML）(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="117" />
+        <location filename="../window_menus.py" line="118" />
         <source>The open review session's findings and border gaps (as ydtwin export findings writes them)</source>
         <translation>当前评审会话的问题及边界缺口（与 ydtwin export findings 写出的相同）</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="121" />
+        <location filename="../window_menus.py" line="122" />
         <source>Export view as 3D &amp;model (glTF, OBJ)…</source>
         <translation>将视图导出为三维模型（glTF、OBJ）(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="122" />
+        <location filename="../window_menus.py" line="123" />
         <source>The buildings, terrain, water and plans the view shows, for Blender, SketchUp or Rhino (as ydtwin export scene writes them)</source>
         <translation>视图中的建筑、地形、水面和规划，供 Blender、SketchUp 或 Rhino 使用（与 ydtwin export scene 写出的相同）</translation>
     </message>
-</context><context>
+<message>
+        <location filename="../window_tiles.py" line="60" />
+        <source>Build tile pack</source>
+        <translation>生成瓦片包</translation>
+    </message>
+    <message>
+        <location filename="../window_tiles.py" line="61" />
+        <source>Footprints, point clouds, OpenStreetMap extracts</source>
+        <translation>建筑轮廓、点云、OpenStreetMap 数据</translation>
+    </message>
+    <message>
+        <location filename="../window_menus.py" line="84" />
+        <source>Build &amp;tile pack…</source>
+        <translation>生成瓦片包(&amp;T)…</translation>
+    </message>
+    <message>
+        <location filename="../window_menus.py" line="85" />
+        <source>Split big footprint files, point clouds and OpenStreetMap extracts by tile on worker processes (as ydtwin tiles build does); the pack's buildings, points and basemap then open</source>
+        <translation>在工作进程上按瓦片切分大型建筑轮廓文件、点云和 OpenStreetMap 数据(与 ydtwin tiles build 相同);完成后打开瓦片包中的建筑、点云和底图</translation>
+    </message>
+    </context><context>
     <name>MeasurePanel</name>
     <message>
         <location filename="../measure_tool.py" line="116" />
