@@ -19,8 +19,8 @@ def plugin_names(args) -> list[str] | None:
 
 def layer_requests(args) -> list[LayerRequest]:
     """The --layer files with --crs, --color-by, --replace and the height rules."""
-    return [LayerRequest(path, crs=args.crs, color_by=args.color_by, replaces=args.replace,
-                         storey_height_m=args.storey_height, default_height_m=args.default_height)
+    return [LayerRequest.from_text(path, crs=args.crs, color_by=args.color_by, replaces=args.replace,
+                                   storey_height_m=args.storey_height, default_height_m=args.default_height)
             for path in getattr(args, "layer", []) or []]
 
 

@@ -126,11 +126,18 @@ class Scene:
         """
         real, generated = self._replacement_roles(self.layers)
         obstacles = self._obstacle_layers(self.layers)
-        if not generated or (not real and not obstacles and not any(layer.hidden.any() for layer in generated)):
+        models = self._model_layers(self.layers)
+        footprints = self._footprint_layers(self.layers)
+        if models or any(layer.hidden.any() for layer in footprints if layer not in generated):
+            for layer in footprints:
+                if layer not in generated:  # real footprints: hidden only where a model stands
+                    layer.hidden = self.model_mask(layer, models)
+        if not generated or (not real and not obstacles and not models
+                             and not any(layer.hidden.any() for layer in generated)):
             return
         masks = self.replacement_masks(real, generated)
         for layer in generated:
-            layer.hidden = masks[id(layer.data)] | self.clearance_mask(layer, obstacles)
+            layer.hidden = masks[id(layer.data)] | self.clearance_mask(layer, obstacles) | self.model_mask(layer, models)
 
     def prepare_replacements(self, new_layer) -> None:
         """Compute (and keep) what adding ``new_layer`` will hide, so that adding it later only applies the
@@ -142,6 +149,54 @@ class Scene:
         obstacles = self._obstacle_layers(layers)
         for layer in generated:
             self.clearance_mask(layer, obstacles)
+        models = self._model_layers(layers)
+        if models:
+            for layer in self._footprint_layers(layers):
+                self.model_mask(layer, models)
+
+    # --- 3D models hide the buildings standing where they stand -------------------------------------------
+
+    @staticmethod
+    def _model_layers(layers) -> list:
+        return [layer for layer in layers if getattr(layer, "kind", "") == "model"]
+
+    @staticmethod
+    def _footprint_layers(layers) -> list:
+        from ydtwin.model.buildings import BuildingsLayer
+
+        return [layer for layer in layers if isinstance(layer, BuildingsLayer)]
+
+    #: a building whose footprint comes within this distance (m) of a model's ground plan is hidden by it
+    MODEL_MARGIN_M = 2.0
+
+    def model_mask(self, layer, models: list) -> np.ndarray:
+        """Bool per building of a footprints layer: does it stand in one of the ``models``' ground plans?
+        (Cached with the data for these models as they are placed; safe in a worker thread.)"""
+        if not models:
+            return np.zeros(len(layer.data), dtype=bool)
+        import shapely
+
+        plans = [m.footprint(self.projection) for m in models]
+        key = ("models", self.projection, tuple(p.wkb for p in plans))
+        cache = layer.data._cache
+        if key not in cache:
+            for old in [k for k in cache if isinstance(k, tuple) and k[:1] == ("models",)]:
+                del cache[old]  # an earlier placement's
+            data = layer.data
+            c = data.centres()
+            x, y = self.projection.to_scene(c[:, 0], c[:, 1], data.crs)
+            hide = np.zeros(len(data), dtype=bool)
+            area = shapely.buffer(shapely.union_all(plans), self.MODEL_MARGIN_M)
+            x0, y0, x1, y1 = area.bounds
+            near = np.flatnonzero((x > x0 - 500) & (x < x1 + 500) & (y > y0 - 500) & (y < y1 + 500))
+            if len(near):
+                def to_scene(coords: np.ndarray) -> np.ndarray:
+                    return np.column_stack(self.projection.to_scene(coords[:, 0], coords[:, 1], data.crs))
+
+                footprints = shapely.transform(data.geometries(near), to_scene)
+                hide[near] = shapely.intersects(footprints, area)
+            cache[key] = hide
+        return cache[key]
 
     # --- generated buildings keep clear of water, roads and railways --------------------------------------
 
@@ -181,6 +236,7 @@ class Scene:
         buildings = [layer for layer in layers if isinstance(layer, BuildingsLayer)]
         generated = [layer for layer in buildings if layer.provenance.nature in ("procedural", "schematic")]
         real = [layer for layer in buildings if layer not in generated and layer.replaces != "none" and len(layer.data)]
+        # (3D models hide what stands in their ground plan: model_mask)
         real += [layer for layer in layers if getattr(layer, "kind", "") == "pointcloud" and len(layer.data)]
         return real, generated
 

@@ -14,6 +14,7 @@ from ydtwin.model.layer import Layer, TerrainLayer
 from ydtwin.model.scene import Scene
 from ydtwin.render import annotations as _annotations  # noqa: F401 - registers the measurements' visual
 from ydtwin.render import buildings as _buildings  # noqa: F401  (registers the buildings visual)
+from ydtwin.render import models as _models  # noqa: F401 - registers the 3D models' visual
 from ydtwin.render import plans as _plans  # noqa: F401 - registers the plans visual
 from ydtwin.render import water as _water  # noqa: F401 - registers the flooded-land visual
 from ydtwin.render.points import PointsVisual  # registers the point cloud visual

@@ -35,12 +35,33 @@ class LayerRequest:
     hidden_classes: frozenset[int] = frozenset()
     point_size: float | None = None
     shaded: bool = False
+    #: a 3D model's anchor as ``FILE@ANCHOR`` gives it (``lon,lat[,height][,heading=…][,scale=…][,up=y|z]``);
+    #: None: the file's own georeference
+    anchor: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "path", Path(self.path))
         object.__setattr__(self, "hidden_classes", frozenset(self.hidden_classes))
         if self.replaces not in (None, "area", "city", "none"):
             raise YdtwinError(f"{self.path.name}: replaces must be area, city or none, not {self.replaces!r}")
+        if self.anchor is not None:
+            from ydtwin.model.models import parse_anchor
+
+            try:
+                parse_anchor(self.anchor)
+            except ValueError as exc:
+                raise YdtwinError(f"{self.path.name}: {exc}") from None
+
+    @classmethod
+    def from_text(cls, text: str, **options) -> LayerRequest:
+        """``FILE`` or ``MODEL@ANCHOR`` (what ``--layer`` takes) → the request; the anchor is split off only
+        after a 3D model's name (a file name may hold an ``@`` of its own)."""
+        from ydtwin.io.models import is_model
+
+        path, at, anchor = str(text).rpartition("@")
+        if at and is_model(path) and not Path(text).exists():
+            return cls(Path(path), anchor=anchor, **options)
+        return cls(Path(text), **options)
 
 
 @dataclass
@@ -76,6 +97,10 @@ def read_layer(request: LayerRequest, *, scene, plugins=None, progress: Callable
     pack = is_pack(path)
     if (path.name == POINTS and is_pack(path.parent)) or (pack and _pack_has_only_points(path)):
         return _pack_points_layer(request, scene, progress=progress, cancel=cancel)
+    from ydtwin.io.models import is_model
+
+    if not pack and is_model(path):
+        return _read_model_layer(request, scene, progress=progress)
     reader = plugins.reader_for(path) if plugins is not None and not pack else None
     name = layer_name(path)
     if not pack and (reader is None or reader.builtin) and is_point_cloud(path):
@@ -149,6 +174,58 @@ def _tile_pack_layer(request: LayerRequest, *, progress, cancel):
     )
 
 
+@dataclass
+class ModelReport:
+    """What reading a 3D model found: its format, size, where it stands and why there."""
+
+    format: str
+    triangles: int
+    parts: int
+    placed_by: str
+    notes: tuple[str, ...] = ()
+
+    def line(self) -> str:
+        notes = f"; {'; '.join(self.notes)}" if self.notes else ""
+        return (f"{self.format} model, {self.triangles:,} triangles in {self.parts:,} part(s), placed by "
+                f"{self.placed_by}{notes}")
+
+
+def _read_model_layer(request: LayerRequest, scene, *, progress) -> LoadedLayer:
+    """A 3D model (glTF, GLB, OBJ, PLY, STL, IFC) placed by its anchor or its own georeference → a layer."""
+    from ydtwin.errors import ReadError
+    from ydtwin.io.models import read_model
+    from ydtwin.model.layer import Provenance
+    from ydtwin.model.models import ModelLayer, parse_anchor, place
+
+    path = request.path
+    anchor, up = parse_anchor(request.anchor) if request.anchor is not None else (None, None)
+    try:
+        data = read_model(path, up=up, progress=progress)
+    except ReadError as exc:
+        raise YdtwinError(str(exc)) from None
+    if anchor is not None:
+        placed_by = f"the anchor {anchor.text()}"
+    elif data.georeference is not None:
+        anchor, placed_by = data.georeference, data.georeference_note
+    else:
+        raise YdtwinError(f"{path}: the model does not say where it stands; give it: "
+                          f"--layer {path.name}@LON,LAT[,HEIGHT][,heading=DEG][,scale=S]")
+    x0, y0, x1, y1 = scene.region.bbox
+    if not (x0 <= anchor.lon <= x1 and y0 <= anchor.lat <= y1):
+        raise YdtwinError(f"{path}: it stands at {anchor.lon:.5f} E {anchor.lat:.5f} N, outside the region "
+                          f"({x0:g}–{x1:g} E, {y0:g}–{y1:g} N)")
+    try:
+        place(data, anchor, scene.projection)  # the extent check (one line), before the layer exists
+    except ValueError as exc:
+        raise YdtwinError(f"{path}: {exc}") from None
+    layer = ModelLayer(layer_name(path), data, anchor, visible=request.visible, opacity=request.opacity,
+                       provenance=Provenance(source=f"{path.name} ({data.format} model)",
+                                             licence="as supplied by its owner",
+                                             transformations=(f"placed by {placed_by}",)))
+    report = ModelReport(data.format, data.n_triangles, len(data.parts), placed_by, data.notes)
+    return LoadedLayer(layer, report, request)
+
+
 def _pack_has_only_points(path: Path) -> bool:
     from ydtwin.errors import ReadError
     from ydtwin.tiling.pack import read_manifest
@@ -220,6 +297,8 @@ def load_summary(loaded: LoadedLayer) -> str:
     name = loaded.request.path.name
     if hasattr(report, "kept_points"):  # a point cloud
         return f"{name}: {report.summary()}"
+    if isinstance(report, ModelReport):
+        return f"{name}: {report.line()}"
     if report is None:
         return f"{name}: {len(layer.data):,} features ({layer.provenance.source})"
     rejected = f"; set aside: {report.summary()}" if report.n_rejected else ""

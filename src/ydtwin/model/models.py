@@ -1,0 +1,234 @@
+"""3D models (planned buildings, stations, landmarks) as data: parts in local metres, and where they stand.
+
+A model's geometry is kept in its own local frame, metres, **x east, y north, z up** around its origin (files
+whose up axis is +Y, as glTF's, are turned when read). An :class:`Anchor` says where that origin stands (lon,
+lat in WGS84; a height above the ground or above sea level), how the model is turned (heading, clockwise from
+true north) and scaled. :func:`place` puts the vertices in the scene: through the scene projection's local
+Jacobian at the anchor (its scale factor and grid convergence), checked at the model's corners against the
+exact transform and done exactly where the two differ by more than a centimetre.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from ydtwin.model.layer import Layer
+
+__all__ = ["MAX_MODEL_EXTENT_M", "Anchor", "ModelData", "ModelLayer", "ModelPart", "parse_anchor", "place"]
+
+#: a model wider or taller than this (m, after its scale) is refused: a unit error, not a building
+MAX_MODEL_EXTENT_M = 3_000.0
+HEIGHT_REFS = ("ground", "absolute")
+
+
+@dataclass(frozen=True)
+class ModelPart:
+    """One mesh of a model: triangles with one colour (or per-vertex colours, or a base-colour texture)."""
+
+    name: str
+    vertices: np.ndarray  # (n, 3) float64, local metres (x east, y north, z up) before the anchor's turn
+    faces: np.ndarray  # (m, 3) int64
+    colour: tuple[int, int, int, int] = (200, 200, 200, 255)  # base colour, RGBA 0–255
+    vertex_colours: np.ndarray | None = None  # (n, 4) uint8
+    normals: np.ndarray | None = None  # (n, 3) float32, as the file gives them
+    uv: np.ndarray | None = None  # (n, 2) float32 texture coordinates
+    texture: np.ndarray | None = None  # (h, w, 3|4) uint8 base-colour image, top row first
+    attributes: dict = field(default_factory=dict)  # e.g. IFC class, storey, GlobalId
+
+    @property
+    def n_triangles(self) -> int:
+        return len(self.faces)
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """Where a model's origin stands and how the model is turned and scaled."""
+
+    lon: float
+    lat: float
+    height: float = 0.0  # m above the ground (``height_ref`` ground) or above sea level (absolute)
+    height_ref: str = "ground"
+    heading: float = 0.0  # degrees, clockwise from true north, about the origin
+    scale: float = 1.0
+
+    def __post_init__(self) -> None:
+        if not (-180.0 <= self.lon <= 180.0 and -90.0 <= self.lat <= 90.0):
+            raise ValueError(f"anchor {self.lon:g}, {self.lat:g} is not a lon/lat in degrees")
+        if not all(math.isfinite(v) for v in (self.height, self.heading, self.scale)):
+            raise ValueError("the anchor's height, heading and scale must be finite numbers")
+        if self.height_ref not in HEIGHT_REFS:
+            raise ValueError(f"height must be relative to ground or absolute, not {self.height_ref!r}")
+        if not 1e-6 <= self.scale <= 1e6:
+            raise ValueError(f"scale {self.scale:g}: give a factor between 0.000001 and 1000000")
+
+    def text(self) -> str:
+        """The anchor as ``--layer FILE@…`` takes it (what a project saves)."""
+        parts = [f"{self.lon:.7f}", f"{self.lat:.7f}", f"{self.height:g}"]
+        if self.height_ref != "ground":
+            parts.append(f"height={self.height_ref}")
+        if self.heading:
+            parts.append(f"heading={self.heading:g}")
+        if self.scale != 1.0:
+            parts.append(f"scale={self.scale:g}")
+        return ",".join(parts)
+
+
+def parse_anchor(text: str, *, up: str | None = None) -> tuple[Anchor, str | None]:
+    """``lon,lat[,height][,heading=D][,scale=S][,height=ground|absolute][,up=y|z]`` → (anchor, up axis or None);
+    ValueError with what is wrong."""
+    items = [t.strip() for t in text.split(",") if t.strip()]
+    numbers, options = [], {}
+    for item in items:
+        if "=" in item:
+            key, _, value = item.partition("=")
+            options[key.strip().lower()] = value.strip()
+        else:
+            numbers.append(item)
+    if not 2 <= len(numbers) <= 3:
+        raise ValueError(f"anchor {text!r}: give lon,lat[,height][,heading=…][,scale=…][,up=y|z]")
+    try:
+        lon, lat = float(numbers[0]), float(numbers[1])
+        height = float(numbers[2]) if len(numbers) > 2 else 0.0
+        heading = float(options.pop("heading", 0.0))
+        scale = float(options.pop("scale", 1.0))
+    except ValueError:
+        raise ValueError(f"anchor {text!r}: lon, lat, height, heading and scale are numbers") from None
+    ref = options.pop("height", "ground").lower()
+    up = options.pop("up", up)
+    if up is not None and up.lower() not in ("y", "z"):
+        raise ValueError(f"anchor {text!r}: up is y or z")
+    if options:
+        raise ValueError(f"anchor {text!r}: unknown option {', '.join(sorted(options))} (heading, scale, height, up)")
+    return Anchor(lon, lat, height, ref, heading, scale), (up.lower() if up else None)
+
+
+@dataclass(frozen=True)
+class ModelData:
+    """A model read from a file: its parts, what it was, and its own georeference when it had one."""
+
+    parts: tuple[ModelPart, ...]
+    format: str
+    #: the anchor the file's own georeference gives (glTF CESIUM_RTC / ECEF, IFC IfcMapConversion), or None
+    georeference: Anchor | None = None
+    georeference_note: str = ""
+    notes: tuple[str, ...] = ()
+
+    @property
+    def n_triangles(self) -> int:
+        return sum(p.n_triangles for p in self.parts)
+
+    @property
+    def n_vertices(self) -> int:
+        return sum(len(p.vertices) for p in self.parts)
+
+    def bounds(self) -> np.ndarray:
+        """(2, 3) local min and max corner."""
+        allv = [p.vertices for p in self.parts if len(p.vertices)]
+        if not allv:
+            return np.zeros((2, 3))
+        return np.array([np.min([v.min(axis=0) for v in allv], axis=0), np.max([v.max(axis=0) for v in allv], axis=0)])
+
+    def with_parts(self, parts) -> ModelData:
+        return replace(self, parts=tuple(parts))
+
+
+def _turn(xy: np.ndarray, heading_deg: float) -> np.ndarray:
+    """Local x/y (east, north) turned clockwise by ``heading``."""
+    a = math.radians(heading_deg)
+    c, s = math.cos(a), math.sin(a)
+    # clockwise seen from above: north (0, 1) goes to (sin a, cos a)
+    return np.column_stack([xy[:, 0] * c + xy[:, 1] * s, -xy[:, 0] * s + xy[:, 1] * c])
+
+
+def local_to_lonlat(anchor: Anchor, east_north: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Exact lon/lat of points ``east_north`` metres (already turned and scaled) from the anchor, along the
+    ellipsoid (WGS84 geodesics: azimuth and distance)."""
+    from pyproj import Geod
+
+    geod = Geod(ellps="WGS84")
+    e, n = east_north[:, 0], east_north[:, 1]
+    az = np.degrees(np.arctan2(e, n))
+    dist = np.hypot(e, n)
+    lon, lat, _ = geod.fwd(np.full(len(e), anchor.lon), np.full(len(e), anchor.lat), az, dist)
+    return np.asarray(lon), np.asarray(lat)
+
+
+def place(model: ModelData, anchor: Anchor, projection, *, ground_z: float = 0.0, exaggeration: float = 1.0
+          ) -> list[np.ndarray]:
+    """Scene coordinates (float64) of every part's vertices for ``anchor``: ``ground_z`` is the scene height
+    of the ground at the anchor (used when its height is relative to the ground); an absolute height is
+    metres above sea level, drawn on the scene's exaggerated ground (×``exaggeration``), the model itself at
+    true size. ValueError when the model is wider or taller than :data:`MAX_MODEL_EXTENT_M`."""
+    lo, hi = model.bounds()
+    extent = (hi - lo) * anchor.scale
+    if float(extent.max(initial=0.0)) > MAX_MODEL_EXTENT_M:
+        raise ValueError(f"the model is {extent[0] / 1000:.1f} × {extent[1] / 1000:.1f} km and {extent[2]:,.0f} m "
+                         f"tall (scale {anchor.scale:g}): more than {MAX_MODEL_EXTENT_M / 1000:g} km is not a "
+                         "building — a unit error? (scale=0.001 for millimetres, 0.01 for centimetres)")
+    x0, y0 = (float(v[0]) for v in projection.to_scene(np.array([anchor.lon]), np.array([anchor.lat])))
+    # the scene's metres per true metre east and north at the anchor (scale factor, grid convergence)
+    step = 10.0
+    probe = np.array([[step, 0.0], [0.0, step]])
+    plon, plat = local_to_lonlat(anchor, probe)
+    px, py = projection.to_scene(plon, plat)
+    jac = np.array([[px[0] - x0, px[1] - x0], [py[0] - y0, py[1] - y0]]) / step
+    base = ground_z + anchor.height if anchor.height_ref == "ground" else anchor.height * exaggeration
+    out = []
+    for part in model.parts:
+        v = part.vertices * anchor.scale
+        en = _turn(v[:, :2], anchor.heading)
+        xy = en @ jac.T + (x0, y0)
+        if len(en):  # the linear step checked at the part's far corners; exact where it is off by > 1 cm
+            far = en[[int(np.argmax(np.hypot(en[:, 0], en[:, 1])))]]
+            lon, lat = local_to_lonlat(anchor, far)
+            ex, ey = projection.to_scene(lon, lat)
+            if math.hypot(float(ex[0]) - (far @ jac.T)[0, 0] - x0, float(ey[0]) - (far @ jac.T)[0, 1] - y0) > 0.01:
+                lon, lat = local_to_lonlat(anchor, en)
+                sx, sy = projection.to_scene(lon, lat)
+                xy = np.column_stack([sx, sy])
+        out.append(np.column_stack([xy, base + v[:, 2]]))
+    return out
+
+
+class ModelLayer(Layer):
+    """A 3D model placed in the scene (evented like every layer: visibility, opacity; a new anchor is a
+    ``data`` event, so every view places it again)."""
+
+    kind = "model"
+
+    def __init__(self, name: str, data: ModelData, anchor: Anchor, *, group: str = "Models", **kwargs) -> None:
+        super().__init__(name, group=group, **kwargs)
+        self.data = data
+        self._anchor = anchor
+
+    #: a model stands where it stands: the buildings in its footprint are hidden (the scene's replacements)
+    replaces = "footprint"
+
+    @property
+    def crs(self) -> str:
+        return "EPSG:4326"  # the anchor's; the geometry is in local metres around it
+
+    def footprint(self, projection):
+        """The model's ground plan in scene x/y (the convex hull of its placed vertices, a shapely Polygon),
+        kept for the anchor and projection it was made for."""
+        import shapely
+
+        key = (self._anchor, projection)
+        if getattr(self, "_footprint_key", None) != key:
+            xy = np.concatenate([p[:, :2] for p in place(self.data, self._anchor, projection)])
+            self._footprint = shapely.convex_hull(shapely.multipoints(xy))
+            self._footprint_key = key
+        return self._footprint
+
+    @property
+    def anchor(self) -> Anchor:
+        return self._anchor
+
+    @anchor.setter
+    def anchor(self, value: Anchor) -> None:
+        if value != self._anchor:
+            self._anchor = value
+            self.events.data.emit(self)
