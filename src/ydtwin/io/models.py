@@ -58,7 +58,7 @@ def inside(folder: Path, name: str, path: Path, what: str) -> Path:
     """The file ``name`` (a URI or relative path from a model file) refers to, if it is a plain file inside
     ``folder``; else ReadError (``path`` is the model file, ``what`` what refers to it)."""
     text = unquote(str(name)).strip()
-    if _SCHEME.match(text):
+    if _SCHEME.match(text) and not re.match(r"^[A-Za-z]:[\\/]", text):
         scheme = text.split(":", 1)[0]
         raise _refuse(path, f"{what} {name[:80]!r} is a {scheme}: address; a model's files are read from its own "
                       "folder only (nothing is fetched)")

@@ -199,10 +199,16 @@ class ModelLayer(Layer):
 
     kind = "model"
 
-    def __init__(self, name: str, data: ModelData, anchor: Anchor, *, group: str = "Models", **kwargs) -> None:
+    def __init__(self, name: str, data: ModelData, anchor: Anchor, *, group: str = "Models", up: str | None = None,
+                 **kwargs) -> None:
         super().__init__(name, group=group, **kwargs)
         self.data = data
         self._anchor = anchor
+        self.up = up  # the up axis the file was read with, when it was given
+
+    def anchor_text(self) -> str:
+        """The anchor as ``--layer FILE@…`` and a project take it."""
+        return self._anchor.text() + (f",up={self.up}" if self.up else "")
 
     #: a model stands where it stands: the buildings in its footprint are hidden (the scene's replacements)
     replaces = "footprint"

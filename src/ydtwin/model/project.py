@@ -107,6 +107,7 @@ class LayerEntry:
     opacity: float = 1.0
     replaces: str = "area"
     points: PointsEntry | None = None
+    anchor: str | None = None
 
 
 # --- the file format ---------------------------------------------------------------------------------
@@ -143,6 +144,18 @@ class LayerFile(StrictModel):
     replaces: Literal["area", "city", "none"] = Field("area", description="where the layer hides the "
                                                       "procedural blocks")
     points: PointsFile | None = Field(None, description="a point cloud's classes hidden, point size and shading")
+    anchor: str | None = Field(None, max_length=300, description="a 3D model's place: 'lon,lat[,height]"
+                               "[,heading=DEG][,scale=S][,height=ground|absolute][,up=y|z]' (as --layer FILE@…); "
+                               "none: the model's own georeference")
+
+    @field_validator("anchor")
+    @classmethod
+    def _anchor(cls, value: str | None) -> str | None:
+        if value is not None:
+            from ydtwin.model.models import parse_anchor
+
+            parse_anchor(value)  # ValueError: the project's one line
+        return value
 
 
 class BaseLayerState(StrictModel):

@@ -195,7 +195,7 @@ def _read_model_layer(request: LayerRequest, scene, *, progress) -> LoadedLayer:
     from ydtwin.errors import ReadError
     from ydtwin.io.models import read_model
     from ydtwin.model.layer import Provenance
-    from ydtwin.model.models import ModelLayer, parse_anchor, place
+    from ydtwin.model.models import ModelLayer, parse_anchor
 
     path = request.path
     anchor, up = parse_anchor(request.anchor) if request.anchor is not None else (None, None)
@@ -210,20 +210,45 @@ def _read_model_layer(request: LayerRequest, scene, *, progress) -> LoadedLayer:
     else:
         raise YdtwinError(f"{path}: the model does not say where it stands; give it: "
                           f"--layer {path.name}@LON,LAT[,HEIGHT][,heading=DEG][,scale=S]")
+    _check_stand(path, data, anchor, scene)
+    layer = ModelLayer(layer_name(path), data, anchor, up=up, visible=request.visible, opacity=request.opacity,
+                       provenance=Provenance(source=f"{path.name} ({data.format} model)",
+                                             licence="as supplied by its owner",
+                                             transformations=(f"placed by {placed_by}",)))
+    report = ModelReport(data.format, data.n_triangles, len(data.parts), placed_by, data.notes)
+    scene.prepare_replacements(layer)  # what it hides, computed here (a worker in the app)
+    return LoadedLayer(layer, report, request)
+
+
+def _check_stand(path, data, anchor, scene) -> None:
+    """One line when ``data`` at ``anchor`` stands outside the region or is too wide to be a building."""
+    from ydtwin.model.models import place
+
     x0, y0, x1, y1 = scene.region.bbox
     if not (x0 <= anchor.lon <= x1 and y0 <= anchor.lat <= y1):
         raise YdtwinError(f"{path}: it stands at {anchor.lon:.5f} E {anchor.lat:.5f} N, outside the region "
                           f"({x0:g}–{x1:g} E, {y0:g}–{y1:g} N)")
     try:
-        place(data, anchor, scene.projection)  # the extent check (one line), before the layer exists
+        place(data, anchor, scene.projection)  # the extent check
     except ValueError as exc:
         raise YdtwinError(f"{path}: {exc}") from None
-    layer = ModelLayer(layer_name(path), data, anchor, visible=request.visible, opacity=request.opacity,
-                       provenance=Provenance(source=f"{path.name} ({data.format} model)",
-                                             licence="as supplied by its owner",
-                                             transformations=(f"placed by {placed_by}",)))
-    report = ModelReport(data.format, data.n_triangles, len(data.parts), placed_by, data.notes)
-    return LoadedLayer(layer, report, request)
+
+
+def move_model(scene, layer, anchor) -> str:
+    """See ``Workspace.place_model``."""
+    from ydtwin.model.models import Anchor, parse_anchor
+
+    if not isinstance(anchor, Anchor):
+        try:
+            anchor, up = parse_anchor(str(anchor))
+        except ValueError as exc:
+            raise YdtwinError(f"{layer.name}: {exc}") from None
+        if up is not None and up != (layer.up or up):
+            raise YdtwinError(f"{layer.name}: the up axis is chosen when the model is opened")
+    _check_stand(layer.name, layer.data, anchor, scene)
+    layer.anchor = anchor
+    scene.update_replacements()
+    return f"{layer.name} stands at {anchor.text()}"
 
 
 def _pack_has_only_points(path: Path) -> bool:

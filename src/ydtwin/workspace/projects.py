@@ -35,9 +35,12 @@ def current_project(ws):
         points = None
         if getattr(layer, "kind", "") == "pointcloud":
             points = PointsEntry(sorted(layer.hidden_classes), layer.point_size, layer.shaded)
+        anchor = None
+        if getattr(layer, "kind", "") == "model" and layer.anchor != layer.data.georeference:
+            anchor = layer.anchor_text()  # where the model stands now (moved in the app, or as given)
         entries.append(LayerEntry(str(request.path), crs=request.crs, color_by=getattr(layer, "color_by", ""),
                                   visible=layer.visible, opacity=layer.opacity,
-                                  replaces=getattr(layer, "replaces", "area"), points=points))
+                                  replaces=_replaces(layer), points=points, anchor=anchor))
     base = {layer.role: {"visible": layer.visible, "opacity": layer.opacity}
             for layer in ws.scene.layers if layer.role and layer.id not in ws.sources}
     shown = ws.basemaps and any(layer.role.startswith("basemap-") for layer in ws.scene.layers)
@@ -51,6 +54,11 @@ def current_project(ws):
                    plan_year=ws.scene.plan_year, basemap=str(ws.basemaps[0]) if shown else None,
                    dems=ws.dems, terrain_colouring=colouring, sea_level=scenario_level(ws.scene),
                    measurements=kept)
+
+
+def _replaces(layer) -> str:
+    value = getattr(layer, "replaces", "area")
+    return value if value in ("area", "city", "none") else "area"
 
 
 def open_project(ws, path: str | Path) -> list[LayerRequest]:
@@ -83,7 +91,7 @@ def open_project(ws, path: str | Path) -> list[LayerRequest]:
         points = {} if e.points is None else {"hidden_classes": frozenset(e.points.hidden_classes),
                                               "point_size": e.points.point_size, "shaded": e.points.shaded}
         requests.append(LayerRequest(Path(e.path), crs=e.crs, color_by=e.color_by, replaces=e.replaces,
-                                     visible=e.visible, opacity=e.opacity, **points))
+                                     visible=e.visible, opacity=e.opacity, anchor=e.anchor, **points))
     return requests
 
 

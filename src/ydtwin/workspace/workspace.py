@@ -162,6 +162,14 @@ class Workspace:
         self.scene.add(loaded.layer)
         return load_summary(loaded)
 
+    def place_model(self, layer, anchor) -> str:
+        """Stand a 3D model layer somewhere else (an Anchor, or ``lon,lat[,height][,heading=…]…`` text) → the
+        line that says where; what it hides of the buildings follows it. One line for a bad anchor (outside the
+        region, too wide), and the model stays where it was."""
+        from ydtwin.workspace.layers import move_model
+
+        return move_model(self.scene, layer, anchor)
+
     def open_layer(self, request: LayerRequest, **options) -> LoadedLayer:
         """Read and show a file (the synchronous path: the command line)."""
         loaded = self.read_layer(request, **options)
