@@ -82,3 +82,42 @@ def glb_bytes(doc: dict, binary: bytes) -> bytes:
     binary += b"\0" * (-len(binary) % 4)
     body = struct.pack("<II", len(js), 0x4E4F534A) + js + struct.pack("<II", len(binary), 0x004E4942) + binary
     return struct.pack("<4sII", b"glTF", 2, 12 + len(body)) + body
+
+
+def write_ifc(path: Path, *, map_conversion: dict | None = None, crs: str = "EPSG:32651", site: tuple | None = None,
+              schema: str = "IFC4") -> Path:
+    """An IFC model made with IfcOpenShell's API: a building of two storeys, one wall each (10 m long, 0.3 m
+    thick, 4 m tall, from the origin along +X; the second 4 m up), georeferenced by an IfcMapConversion
+    (``map_conversion``: Eastings, Northings, OrthogonalHeight, XAxisAbscissa, XAxisOrdinate, Scale) and/or
+    an IfcSite reference point (``site``: (lat, lon) as IFC compound angles)."""
+    import ifcopenshell.api
+    import ifcopenshell.api.project
+
+    run = ifcopenshell.api.run
+    f = ifcopenshell.api.project.create_file(version=schema)
+    project = run("root.create_entity", f, ifc_class="IfcProject", name="Tower")
+    run("unit.assign_unit", f)
+    model = run("context.add_context", f, context_type="Model")
+    body = run("context.add_context", f, context_type="Model", context_identifier="Body", target_view="MODEL_VIEW",
+               parent=model)
+    ifc_site = run("root.create_entity", f, ifc_class="IfcSite", name="Site")
+    building = run("root.create_entity", f, ifc_class="IfcBuilding", name="Tower")
+    run("aggregate.assign_object", f, relating_object=project, products=[ifc_site])
+    run("aggregate.assign_object", f, relating_object=ifc_site, products=[building])
+    for k in range(2):
+        storey = run("root.create_entity", f, ifc_class="IfcBuildingStorey", name=f"Level {k}")
+        run("aggregate.assign_object", f, relating_object=building, products=[storey])
+        wall = run("root.create_entity", f, ifc_class="IfcWall", name=f"Wall {k}")
+        matrix = np.eye(4)
+        matrix[2, 3] = 4.0 * k
+        run("geometry.edit_object_placement", f, product=wall, matrix=matrix)
+        rep = run("geometry.add_wall_representation", f, context=body, length=10, height=4, thickness=0.3)
+        run("geometry.assign_representation", f, product=wall, representation=rep)
+        run("spatial.assign_container", f, relating_structure=storey, products=[wall])
+    if map_conversion is not None:
+        run("georeference.add_georeferencing", f)
+        run("georeference.edit_georeferencing", f, projected_crs={"Name": crs}, coordinate_operation=map_conversion)
+    if site is not None:
+        ifc_site.RefLatitude, ifc_site.RefLongitude = site
+    f.write(str(path))
+    return Path(path)

@@ -69,7 +69,6 @@ def test_export_3d_tiles_through_the_workspace(make_window, qtbot, tmp_path, mon
 def test_a_pack_of_a_point_cloud_and_an_extract_opens_its_points_and_basemap(make_window, qtbot, tmp_path):
     from las_synth import write_cloud
     from osm_extract import write_extract
-
     from ydtwin.io.basemap import BASEMAP_GROUP
     from ydtwin.model.pointcloud import PointCloudLayer
 

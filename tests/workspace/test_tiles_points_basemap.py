@@ -152,7 +152,6 @@ def test_a_lost_point_tile_is_rebuilt_the_same_and_bad_clouds_are_one_line(sourc
 
     # no CRS: the task's one line, nothing passed off as a finished pack; cut short: refused before any work
     from las_synth import write_cloud
-
     from ydtwin.errors import ReadError
 
     bare = write_cloud(tmp_path / "bare.las", n_ground=5_000, crs=None)

@@ -17,7 +17,8 @@ import numpy as np
 
 from ydtwin.model.layer import Layer
 
-__all__ = ["MAX_MODEL_EXTENT_M", "Anchor", "ModelData", "ModelLayer", "ModelPart", "parse_anchor", "place"]
+__all__ = ["MAX_MODEL_EXTENT_M", "Anchor", "ModelData", "ModelLayer", "ModelPart", "parse_anchor", "place",
+           "with_levels"]
 
 #: a model wider or taller than this (m, after its scale) is refused: a unit error, not a building
 MAX_MODEL_EXTENT_M = 3_000.0
@@ -115,6 +116,8 @@ class ModelData:
     georeference: Anchor | None = None
     georeference_note: str = ""
     notes: tuple[str, ...] = ()
+    #: simplified copies of the parts, coarser and coarser (see :func:`with_levels`); () for a small model
+    levels: tuple[tuple[ModelPart, ...], ...] = ()
 
     @property
     def n_triangles(self) -> int:
@@ -133,6 +136,46 @@ class ModelData:
 
     def with_parts(self, parts) -> ModelData:
         return replace(self, parts=tuple(parts))
+
+
+def _simplified(part: ModelPart, keep: float) -> ModelPart:
+    from ydtwin.geo.decimate import simplify
+
+    v, f, mapping = simplify(part.vertices, part.faces, keep)
+    valid = mapping >= 0
+
+    def follow(values):
+        if values is None or not valid.any() or len(values) != len(mapping):
+            return None
+        out = np.zeros((len(v), *values.shape[1:]), dtype=values.dtype)
+        out[mapping[valid]] = values[valid]
+        return out
+
+    uv = follow(part.uv)
+    return replace(part, vertices=v, faces=f, vertex_colours=follow(part.vertex_colours), normals=None, uv=uv,
+                   texture=part.texture if uv is not None else None)
+
+
+def with_levels(data: ModelData) -> ModelData:
+    """``data`` with its simplified levels: each about a quarter of the triangles of the one before, down to
+    ``ydtwin.geo.decimate.MIN_LEVEL_TRIANGLES`` (small parts stay whole)."""
+    from ydtwin.geo.decimate import MIN_PART_TRIANGLES, level_targets
+
+    levels = []
+    current, n = data.parts, data.n_triangles
+    for target in level_targets(data.n_triangles):
+        small = sum(p.n_triangles for p in current if p.n_triangles < MIN_PART_TRIANGLES)
+        big = n - small
+        if big <= 0:
+            break
+        keep = max(0.01, min(0.9, (target - small) / big))
+        current = tuple(_simplified(p, keep) if p.n_triangles >= MIN_PART_TRIANGLES else p for p in current)
+        new_n = sum(p.n_triangles for p in current)
+        if new_n >= n:  # nothing more to take away
+            break
+        levels.append(current)
+        n = new_n
+    return replace(data, levels=tuple(levels))
 
 
 def _turn(xy: np.ndarray, heading_deg: float) -> np.ndarray:
@@ -156,12 +199,13 @@ def local_to_lonlat(anchor: Anchor, east_north: np.ndarray) -> tuple[np.ndarray,
     return np.asarray(lon), np.asarray(lat)
 
 
-def place(model: ModelData, anchor: Anchor, projection, *, ground_z: float = 0.0, exaggeration: float = 1.0
-          ) -> list[np.ndarray]:
+def place(model: ModelData, anchor: Anchor, projection, *, ground_z: float = 0.0, exaggeration: float = 1.0,
+          parts: tuple[ModelPart, ...] | None = None) -> list[np.ndarray]:
     """Scene coordinates (float64) of every part's vertices for ``anchor``: ``ground_z`` is the scene height
     of the ground at the anchor (used when its height is relative to the ground); an absolute height is
     metres above sea level, drawn on the scene's exaggerated ground (×``exaggeration``), the model itself at
-    true size. ValueError when the model is wider or taller than :data:`MAX_MODEL_EXTENT_M`."""
+    true size (``parts``: one of its simplified levels instead of its parts). ValueError when the model is
+    wider or taller than :data:`MAX_MODEL_EXTENT_M`."""
     lo, hi = model.bounds()
     extent = (hi - lo) * anchor.scale
     if float(extent.max(initial=0.0)) > MAX_MODEL_EXTENT_M:
@@ -177,7 +221,7 @@ def place(model: ModelData, anchor: Anchor, projection, *, ground_z: float = 0.0
     jac = np.array([[px[0] - x0, px[1] - x0], [py[0] - y0, py[1] - y0]]) / step
     base = ground_z + anchor.height if anchor.height_ref == "ground" else anchor.height * exaggeration
     out = []
-    for part in model.parts:
+    for part in model.parts if parts is None else parts:
         v = part.vertices * anchor.scale
         en = _turn(v[:, :2], anchor.heading)
         xy = en @ jac.T + (x0, y0)

@@ -195,7 +195,7 @@ def _read_model_layer(request: LayerRequest, scene, *, progress) -> LoadedLayer:
     from ydtwin.errors import ReadError
     from ydtwin.io.models import read_model
     from ydtwin.model.layer import Provenance
-    from ydtwin.model.models import ModelLayer, parse_anchor
+    from ydtwin.model.models import ModelLayer, parse_anchor, with_levels
 
     path = request.path
     anchor, up = parse_anchor(request.anchor) if request.anchor is not None else (None, None)
@@ -211,6 +211,7 @@ def _read_model_layer(request: LayerRequest, scene, *, progress) -> LoadedLayer:
         raise YdtwinError(f"{path}: the model does not say where it stands; give it: "
                           f"--layer {path.name}@LON,LAT[,HEIGHT][,heading=DEG][,scale=S]")
     _check_stand(path, data, anchor, scene)
+    data = with_levels(data)  # simplified levels of a big model (here: a worker thread in the app)
     layer = ModelLayer(layer_name(path), data, anchor, up=up, visible=request.visible, opacity=request.opacity,
                        provenance=Provenance(source=f"{path.name} ({data.format} model)",
                                              licence="as supplied by its owner",
