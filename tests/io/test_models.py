@@ -37,8 +37,8 @@ def test_each_format_reads_with_its_counts_axes_and_look(tmp_path, name):
         assert tuple(part.texture[1, 0, :3]) == (40, 90, 200)
     elif name == "tower.ply":
         assert part.colour[:3] == (190, 70, 60)
-    elif name == "tower.glb":  # trimesh writes face colours as vertex colours
-        assert part.vertex_colours is not None and tuple(part.vertex_colours[0, :3]) == (190, 70, 60)
+    elif name == "tower.glb":  # trimesh writes face colours as vertex colours: all one, the part's colour
+        assert part.vertex_colours is None and part.colour == (190, 70, 60, 255)
         assert part.normals is not None and part.normals.shape == (len(mesh.vertices), 3)
 
 
@@ -209,3 +209,30 @@ def test_data_uris_and_other_damage(tmp_path):
     _refused(tmp_path / "empty.stl", "")
     (tmp_path / "x.fbx").write_bytes(b"")
     _refused(tmp_path / "x.fbx", "is not a model")
+
+
+def test_big_models_get_simplified_levels_that_keep_their_colours():
+    import trimesh
+
+    from ydtwin.geo.decimate import MIN_LEVEL_TRIANGLES
+    from ydtwin.model.models import ModelData, ModelPart, with_levels
+
+    sphere = trimesh.creation.icosphere(subdivisions=7, radius=40.0)  # 327,680 triangles
+    colours = np.where(sphere.vertices[:, 2:3] > 0, [[200, 40, 40, 255]], [[40, 40, 200, 255]]).astype(np.uint8)
+    door = ModelPart("door", np.array([[0, 0, 0], [1, 0, 0], [0, 0, 2.0]]), np.array([[0, 1, 2]]))
+    data = with_levels(ModelData((ModelPart("dome", sphere.vertices, sphere.faces, vertex_colours=colours), door),
+                                 "GLB"))
+    counts = [data.n_triangles] + [sum(p.n_triangles for p in level) for level in data.levels]
+    assert len(counts) >= 3 and counts[-1] >= MIN_LEVEL_TRIANGLES * 0.9
+    for finer, coarser in zip(counts, counts[1:], strict=False):
+        assert 0.2 <= coarser / finer <= 0.3  # a quarter each
+    for level in data.levels:
+        dome, kept_door = level
+        assert kept_door is door  # small parts stay whole
+        assert dome.vertex_colours is not None and len(dome.vertex_colours) == len(dome.vertices)
+        # the colours follow the vertices: red above, blue below
+        upper = dome.vertices[:, 2] > 5
+        lower = dome.vertices[:, 2] < -5
+        assert (dome.vertex_colours[upper, 0] == 200).mean() > 0.95 and (dome.vertex_colours[lower, 2] == 200).mean() > 0.95
+        # the shape stays: every vertex within a metre of the sphere
+        assert np.abs(np.linalg.norm(dome.vertices, axis=1) - 40.0).max() < 1.0

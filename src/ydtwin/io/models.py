@@ -322,6 +322,8 @@ def _part(path: Path, name: str, mesh, matrix: np.ndarray, notes: list[str]) -> 
                 uv = np.asarray(visual.uv, dtype=np.float32)
     elif kind == "vertex":
         vertex_colours = np.asarray(visual.vertex_colors, dtype=np.uint8)
+        if len(vertex_colours) and (vertex_colours == vertex_colours[0]).all():  # one colour: the part's
+            colour, vertex_colours = tuple(int(c) for c in vertex_colours[0]), None
     elif kind == "face":
         fc = np.asarray(visual.face_colors, dtype=np.uint8)
         if (fc == fc[0]).all():

@@ -141,11 +141,12 @@ class ModelData:
 def _simplified(part: ModelPart, keep: float) -> ModelPart:
     from ydtwin.geo.decimate import simplify
 
-    v, f, mapping = simplify(part.vertices, part.faces, keep)
-    valid = mapping >= 0
+    carry = part.vertex_colours is not None or part.uv is not None
+    v, f, mapping = simplify(part.vertices, part.faces, keep, mapping=carry)
+    valid = mapping >= 0 if mapping is not None else None
 
     def follow(values):
-        if values is None or not valid.any() or len(values) != len(mapping):
+        if values is None or mapping is None or not valid.any() or len(values) != len(mapping):
             return None
         out = np.zeros((len(v), *values.shape[1:]), dtype=values.dtype)
         out[mapping[valid]] = values[valid]

@@ -18,6 +18,10 @@ from ydtwin.io.pointcloud_read import is_point_cloud
 __all__ = ["LayerRequest", "LoadedLayer", "layer_name", "load_summary", "read_layer"]
 
 
+#: an anchor naming a landmark (``MODEL@landmark=Shanghai Tower``): the model stands in its place, instead of it
+LANDMARK = "landmark="
+
+
 @dataclass(frozen=True)
 class LayerRequest:
     """What to open and how: the same options as ``ydtwin … --layer FILE --crs … --color-by …``."""
@@ -44,7 +48,7 @@ class LayerRequest:
         object.__setattr__(self, "hidden_classes", frozenset(self.hidden_classes))
         if self.replaces not in (None, "area", "city", "none"):
             raise YdtwinError(f"{self.path.name}: replaces must be area, city or none, not {self.replaces!r}")
-        if self.anchor is not None:
+        if self.anchor is not None and not self.anchor.startswith(LANDMARK):
             from ydtwin.model.models import parse_anchor
 
             try:
@@ -198,12 +202,16 @@ def _read_model_layer(request: LayerRequest, scene, *, progress) -> LoadedLayer:
     from ydtwin.model.models import ModelLayer, parse_anchor, with_levels
 
     path = request.path
-    anchor, up = parse_anchor(request.anchor) if request.anchor is not None else (None, None)
+    landmark = request.anchor[len(LANDMARK):].strip() if (request.anchor or "").startswith(LANDMARK) else None
+    anchor, up = parse_anchor(request.anchor) if request.anchor is not None and landmark is None else (None, None)
     try:
         data = read_model(path, up=up, progress=progress)
     except ReadError as exc:
         raise YdtwinError(str(exc)) from None
-    if anchor is not None:
+    if landmark is not None:
+        anchor, name = landmark_anchor(scene, landmark, data)
+        placed_by = f"the place of the landmark {name} ({anchor.text()})"
+    elif anchor is not None:
         placed_by = f"the anchor {anchor.text()}"
     elif data.georeference is not None:
         anchor, placed_by = data.georeference, data.georeference_note
@@ -233,6 +241,40 @@ def _check_stand(path, data, anchor, scene) -> None:
         place(data, anchor, scene.projection)  # the extent check
     except ValueError as exc:
         raise YdtwinError(f"{path}: {exc}") from None
+
+
+def landmarks(scene) -> list[tuple[str, str, float, float]]:
+    """(name, Chinese name, lon, lat) of the region's landmarks (schematic outlines a model can replace)."""
+    import numpy as np
+
+    try:
+        layer = scene.layer("landmarks")
+    except KeyError:
+        return []
+    data = layer.data
+    centres = data.centres()
+    names = data.attributes.get("name", np.array([""] * len(data), dtype=object))
+    zh = data.attributes.get("name_zh", np.array([""] * len(data), dtype=object))
+    return [(str(n), str(z), float(c[0]), float(c[1])) for n, z, c in zip(names, zh, centres, strict=True)]
+
+
+def landmark_anchor(scene, name: str, data):
+    """The anchor that stands ``data`` (a model) in the place of the landmark ``name`` (English or Chinese, any
+    case): the middle of its ground plan on the landmark's centre, on the ground → (anchor, the landmark's
+    name); one line naming the landmarks when there is none of that name."""
+
+    from ydtwin.model.models import Anchor, local_to_lonlat
+
+    found = [m for m in landmarks(scene) if name.casefold() in (m[0].casefold(), m[1].casefold())]
+    if not found:
+        known = ", ".join(f"{m[0]} ({m[1]})" if m[1] else m[0] for m in landmarks(scene)) or "none"
+        raise YdtwinError(f"no landmark named {name!r} in this region (its landmarks: {known})")
+    lm_name, _zh, lon, lat = found[0]
+    lo, hi = data.bounds()
+    middle = (lo[:2] + hi[:2]) / 2
+    at = Anchor(lon, lat)
+    lon2, lat2 = local_to_lonlat(at, -middle[None, :])
+    return Anchor(float(lon2[0]), float(lat2[0])), lm_name
 
 
 def move_model(scene, layer, anchor) -> str:

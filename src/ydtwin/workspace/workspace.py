@@ -162,6 +162,14 @@ class Workspace:
         self.scene.add(loaded.layer)
         return load_summary(loaded)
 
+    def replace_landmark(self, landmark: str, model: str | Path) -> str:
+        """Stand the 3D model file ``model`` in the place of the region's landmark ``landmark`` (English or
+        Chinese name): the schematic outline is hidden by the model standing there → the line that says what
+        was loaded. The same as ``--layer MODEL@landmark=NAME``."""
+        from ydtwin.workspace.layers import LANDMARK
+
+        return self.add_loaded(self.read_layer(LayerRequest(Path(model), anchor=LANDMARK + landmark)))
+
     def place_model(self, layer, anchor) -> str:
         """Stand a 3D model layer somewhere else (an Anchor, or ``lon,lat[,height][,heading=…]…`` text) → the
         line that says where; what it hides of the buildings follows it. One line for a bad anchor (outside the
