@@ -148,3 +148,49 @@ def test_the_cli_draws_the_model_and_refuses_in_one_line(tmp_path):
     r = run_cli("snapshot", "--out", str(tmp_path / "y.png"), "--size", "400x300",
                 "--layer", f"{far}@{ANCHOR[0]},{ANCHOR[1]},0,scale=0.001")
     assert r.returncode == 0, r.stderr
+
+
+def test_a_landmark_is_replaced_by_a_model_in_one_action(tmp_path):
+    import shapely
+
+    from ydtwin.errors import YdtwinError
+    from ydtwin.workspace import Workspace
+
+    ws = Workspace.open(plugin_names=[])
+    landmarks = ws.scene.layer("landmarks")
+    names = list(landmarks.data.attributes["name"])
+    k = names.index("Jin Mao Tower")
+    path = ms.write(tmp_path / "jinmao.glb")  # origin at a corner: the action centres its plan on the landmark
+    line = ws.replace_landmark("金茂大厦", path)
+    assert "the place of the landmark Jin Mao Tower" in line
+    model = ws.scene.layer("jinmao")
+    assert landmarks.hidden[k] and landmarks.hidden.sum() == 1  # only Jin Mao's schematic outline goes
+    centre = shapely.centroid(model.footprint(ws.scene.projection))
+    lon, lat = ws.scene.projection.from_scene([centre.x], [centre.y])
+    expect = landmarks.data.centres()[k]
+    assert GEOD.inv(float(lon[0]), float(lat[0]), float(expect[0]), float(expect[1]))[2] < 0.5
+    with pytest.raises(YdtwinError, match="no landmark named 'Eiffel Tower'.*Shanghai Tower"):
+        ws.replace_landmark("Eiffel Tower", path)
+    # the command line's way: the same use case
+    out = tmp_path / "still.png"
+    r = run_cli("snapshot", "--out", str(out), "--size", "320x200", "--view", "121.495,31.23,121.51,31.245",
+                "--layer", f"{path}@landmark=Jin Mao Tower")
+    assert r.returncode == 0 and "the place of the landmark Jin Mao Tower" in r.stdout, r.stderr
+
+
+def test_a_still_from_a_projects_viewpoint_shows_the_example_model(tmp_path):
+    from pathlib import Path
+
+    from PIL import Image
+
+    project = Path(__file__).resolve().parents[2] / "assets" / "models" / "lujiazui_planned_tower.ydtwin.json"
+    out = tmp_path / "lj.png"
+    r = run_cli("snapshot", "--project", str(project), "--view", "Lujiazui from the south-west", "--out", str(out),
+                "--size", "640x400", "--plugins", "none")
+    assert r.returncode == 0, r.stderr
+    assert "view Lujiazui from the south-west" in r.stdout and "planned_tower_illustrative.glb: GLB model" in r.stdout
+    rgb = np.asarray(Image.open(out).convert("RGB")).astype(int)
+    glass = (rgb[..., 2] > rgb[..., 0] + 40) & (rgb[..., 2] > 90) & (rgb[..., 1] < 150)
+    assert glass.sum() > 400  # the tower's blue glass stands in the frame
+    r = run_cli("snapshot", "--project", str(project), "--view", "viewpoint:Nowhere", "--out", str(out))
+    assert r.returncode == 2 and "Lujiazui from the south-west" in r.stderr

@@ -79,9 +79,17 @@ def cmd_snapshot(args) -> int:
     from ydtwin.render.export import Exporter, ExportError
 
     exporter = Exporter(ws.scene)
+    viewpoint = ws.viewpoint_named(view)
     try:
-        exporter.set_view(view, args.size, map=args.map)
-        spec = exporter.view.view_spec(view)
+        if viewpoint is not None:  # a camera saved in the project: exactly as it was
+            if args.map:
+                raise YdtwinError(f"--map with --view {view}: a 2D map looks straight down; give a box or a city")
+            exporter.set_view("region", args.size)
+            exporter.apply_viewpoint(viewpoint)
+            name = viewpoint.name
+        else:
+            exporter.set_view(view, args.size, map=args.map)
+            name = exporter.view.view_spec(view).name
         result = exporter.still(out, args.size, overlay_options(args), transparent=args.transparent,
                                 quality=args.quality, tile_px=args.tile)
         info = gl_info(exporter.render_window)
@@ -92,7 +100,7 @@ def cmd_snapshot(args) -> int:
     w, h = result.size
     tiles = f", {result.tiles} tiles" if result.tiles > 1 else ""
     kind = ", 2D map" if args.map else ""
-    print(f"wrote {result.path} ({w}x{h}, view {spec.name}{kind}, {result.triangles:,} triangles, "
+    print(f"wrote {result.path} ({w}x{h}, view {name}{kind}, {result.triangles:,} triangles, "
           f"{info.label()}{tiles}, {time.perf_counter() - t0:.1f} s)")
     return 0
 

@@ -210,8 +210,8 @@ def build_parser() -> argparse.ArgumentParser:
     snap.add_argument("--out", required=True, metavar="FILE", help="image file to write (.png, .jpg, .tif)")
     snap.add_argument("--size", type=_size, default=(1920, 1080), metavar="WxH", help="pixels (default 1920x1080)")
     snap.add_argument("--view", default="region",
-                      help="region (default), a city name (Suzhou or 苏州), a loaded layer's name, or a box "
-                      "lon_min,lat_min,lon_max,lat_max")
+                      help="region (default), a city name (Suzhou or 苏州), a loaded layer's name, a box "
+                      "lon_min,lat_min,lon_max,lat_max, or a viewpoint saved in the --project (its name)")
     snap.add_argument("--map", action="store_true",
                       help="a 2D map: looking straight down, north up, without perspective (the view fills the "
                            "frame; the scale bar holds across the whole image)")

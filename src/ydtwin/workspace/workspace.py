@@ -523,13 +523,20 @@ class Workspace:
     def check_view(self, view: str) -> str:
         """A view name the scene can show → it, stripped: region, a city (English or Chinese), a district
         (``district:CODE``), a loaded layer's name or a box lon_min,lat_min,lon_max,lat_max that touches the
-        region. Anything else is one error line."""
+        region, or a viewpoint saved in the project (``viewpoint:NAME`` or its name: see :meth:`viewpoint_named`).
+        Anything else is one error line."""
         from ydtwin.model.buildings import BuildingsLayer
         from ydtwin.model.pointcloud import PointCloudLayer
 
         text = view.strip()
         if text.lower() in ("region", "home") or text.startswith("district:"):
             return text
+        name = text[len("viewpoint:"):] if text.startswith("viewpoint:") else text
+        if any(vp.name == name for vp in self.bookmarks):
+            return f"viewpoint:{name}"
+        if text.startswith("viewpoint:"):
+            known = ", ".join(vp.name for vp in self.bookmarks) or "none: save one in the app (Views ▸ Bookmark)"
+            raise YdtwinError(f"--view {text}: no viewpoint of that name in the project (its viewpoints: {known})")
         if text.count(",") == 3:
             try:
                 lon0, lat0, lon1, lat1 = (float(v) for v in text.split(","))
@@ -548,6 +555,12 @@ class Workspace:
         except KeyError as exc:
             raise YdtwinError(str(exc.args[0])) from None
         return text
+
+    def viewpoint_named(self, view: str):
+        """The project's viewpoint a ``check_view`` answer names (``viewpoint:NAME``), or None."""
+        if not view.startswith("viewpoint:"):
+            return None
+        return next((vp for vp in self.bookmarks if vp.name == view[len("viewpoint:"):]), None)
 
     def place(self, text: str) -> tuple[str, float, float]:
         """A city name (English or Chinese) or "lon,lat" inside the region → (label, lon, lat)."""
