@@ -200,6 +200,17 @@ def local_to_lonlat(anchor: Anchor, east_north: np.ndarray) -> tuple[np.ndarray,
     return np.asarray(lon), np.asarray(lat)
 
 
+def check_extent(model: ModelData, anchor: Anchor) -> None:
+    """ValueError (one line) when the model, at the anchor's scale, is wider or taller than
+    :data:`MAX_MODEL_EXTENT_M`."""
+    lo, hi = model.bounds()
+    extent = (hi - lo) * anchor.scale
+    if float(extent.max(initial=0.0)) > MAX_MODEL_EXTENT_M:
+        raise ValueError(f"the model is {extent[0] / 1000:.1f} × {extent[1] / 1000:.1f} km and {extent[2]:,.0f} m "
+                         f"tall (scale {anchor.scale:g}): more than {MAX_MODEL_EXTENT_M / 1000:g} km is not a "
+                         "building — a unit error? (scale=0.001 for millimetres, 0.01 for centimetres)")
+
+
 def place(model: ModelData, anchor: Anchor, projection, *, ground_z: float = 0.0, exaggeration: float = 1.0,
           parts: tuple[ModelPart, ...] | None = None) -> list[np.ndarray]:
     """Scene coordinates (float64) of every part's vertices for ``anchor``: ``ground_z`` is the scene height
@@ -207,12 +218,7 @@ def place(model: ModelData, anchor: Anchor, projection, *, ground_z: float = 0.0
     metres above sea level, drawn on the scene's exaggerated ground (×``exaggeration``), the model itself at
     true size (``parts``: one of its simplified levels instead of its parts). ValueError when the model is
     wider or taller than :data:`MAX_MODEL_EXTENT_M`."""
-    lo, hi = model.bounds()
-    extent = (hi - lo) * anchor.scale
-    if float(extent.max(initial=0.0)) > MAX_MODEL_EXTENT_M:
-        raise ValueError(f"the model is {extent[0] / 1000:.1f} × {extent[1] / 1000:.1f} km and {extent[2]:,.0f} m "
-                         f"tall (scale {anchor.scale:g}): more than {MAX_MODEL_EXTENT_M / 1000:g} km is not a "
-                         "building — a unit error? (scale=0.001 for millimetres, 0.01 for centimetres)")
+    check_extent(model, anchor)
     x0, y0 = (float(v[0]) for v in projection.to_scene(np.array([anchor.lon]), np.array([anchor.lat])))
     # the scene's metres per true metre east and north at the anchor (scale factor, grid convergence)
     step = 10.0
@@ -273,6 +279,28 @@ class ModelLayer(Layer):
             self._footprint = shapely.convex_hull(shapely.multipoints(xy))
             self._footprint_key = key
         return self._footprint
+
+    def as_buildings(self, projection):
+        """The model as one building (``ydtwin.model.buildings.BuildingsData``, WGS84): its ground plan and its
+        height above the ground (its top, true size) — what height limits and footprint exports read."""
+        import shapely
+
+        from ydtwin.model.buildings import BuildingsData
+
+        plan = self.footprint(projection)
+        if plan.geom_type != "Polygon" or plan.area <= 0:
+            plan = shapely.buffer(plan, 0.5)
+        xy = np.asarray(plan.exterior.coords)
+        lon, lat = projection.from_scene(xy[:, 0], xy[:, 1])
+        polygon = shapely.Polygon(np.column_stack([lon, lat]))
+        lo, hi = self.data.bounds()
+        base = self._anchor.height if self._anchor.height_ref == "ground" else 0.0
+        top = base + float(hi[2]) * self._anchor.scale
+        bottom = max(0.0, base + float(lo[2]) * self._anchor.scale)
+        return BuildingsData.from_geometries(
+            np.array([polygon], dtype=object), height=np.array([top]), min_height=np.array([bottom]),
+            crs="EPSG:4326", attributes={"name": np.array([self.name], dtype=object),
+                                         "model": np.array([self.data.format], dtype=object)})
 
     @property
     def anchor(self) -> Anchor:

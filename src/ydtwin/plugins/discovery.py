@@ -188,6 +188,7 @@ def check_semantics(manifest: Manifest, folder: Path) -> list[str]:
                 errors.append(f"contributions.{kind}.{i}.id: {item.id!r} is used twice")
             seen.add(item.id)
     sources = {p.source for p in c.projects} | {layer.source for layer in c.layers}
+    sources |= {p.model for p in c.projects if p.model}
     for source in sorted(sources):
         target = folder / source
         try:

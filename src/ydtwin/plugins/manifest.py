@@ -101,12 +101,39 @@ class ProjectContribution(_Strict):
     provenance: Literal["real", "illustrative", "schematic"] = "illustrative"
     accuracy_m: Accuracy | None = Field(None, description=ACCURACY_TEXT + "; overrides the plugin's accuracy_m")
     max_height_m: MaxHeight | None = Field(None, description=MAX_HEIGHT_TEXT)
+    model: RelPath | None = Field(None, description="a 3D model of the project in the plugin (glTF, GLB, OBJ, PLY, "
+                                  "STL or IFC): it stands in the scene, hides what stands in its ground plan and "
+                                  "is checked against height limits")
+    model_anchor: str | None = Field(None, max_length=300, description="where the model's origin stands: "
+                                     "'lon,lat[,height][,heading=DEG][,scale=S][,height=ground|absolute][,up=y|z]'; "
+                                     "default: the model file's own georeference, else the project's point "
+                                     "(a facility) or the middle of its area (a zone)")
     notes: str = ""
 
     @field_validator("source")
     @classmethod
     def _inside(cls, v: str) -> str:
         return _relative(v)
+
+    @field_validator("model")
+    @classmethod
+    def _model_file(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        from ydtwin.io.models import is_model
+
+        if not is_model(v):
+            raise ValueError(f"model {v!r} is not a 3D model file (.glb, .gltf, .obj, .ply, .stl, .ifc)")
+        return _relative(v)
+
+    @field_validator("model_anchor")
+    @classmethod
+    def _anchor(cls, v: str | None) -> str | None:
+        if v is not None:
+            from ydtwin.model.models import parse_anchor
+
+            parse_anchor(v)
+        return v
 
     @field_validator("phase")
     @classmethod
@@ -121,6 +148,8 @@ class ProjectContribution(_Strict):
             raise ValueError(f"kind {self.kind!r} is not one of {', '.join((*CORRIDOR_CLASSES, *ZONE_KINDS))}")
         if self.max_height_m is not None and (self.kind in CORRIDOR_CLASSES or self.kind == "facility"):
             raise ValueError(f"max_height_m: only a zone can limit building heights, not a {self.kind}")
+        if self.model_anchor is not None and self.model is None:
+            raise ValueError("model_anchor without a model")
         return self
 
 

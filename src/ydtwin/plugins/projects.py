@@ -15,7 +15,7 @@ from ydtwin.model.plans import PLAN_FIELDS, PlansLayer, ThemeStyle, hex_to_rgb
 from ydtwin.plugins.discovery import Discovered
 from ydtwin.plugins.manifest import CORRIDOR_CLASSES, ProjectContribution
 
-__all__ = ["PluginDataError", "load_layers", "load_projects"]
+__all__ = ["PluginDataError", "load_layers", "load_project_models", "load_projects"]
 
 _LINES = ("LineString", "MultiLineString")
 _AREAS = ("Polygon", "MultiPolygon")
@@ -119,10 +119,51 @@ def load_projects(found: Discovered, themes: dict[str, ThemeStyle]) -> PlansLaye
     )
 
 
-def load_layers(found: Discovered) -> list[VectorLayer]:
-    """The plugin's extra layers (``contributions.layers``) with their styles."""
+def load_project_models(found: Discovered) -> list:
+    """The 3D models the plugin's projects carry (``model``), each a ``ModelLayer`` standing by its
+    ``model_anchor``, the file's own georeference, or the project's point or area. Raises ``PluginDataError``
+    (a model that cannot be read, or that cannot be placed)."""
+    from ydtwin.io.models import read_model
+    from ydtwin.model.models import Anchor, ModelLayer, check_extent, parse_anchor, with_levels
+
     manifest = found.manifest
     out = []
+    cache: dict = {}
+    for project in manifest.contributions.projects if manifest else []:
+        if project.model is None:
+            continue
+        try:
+            path = found.path / project.model  # inside the plugin folder (checked when it was found)
+            anchor, up = parse_anchor(project.model_anchor) if project.model_anchor else (None, None)
+            data = read_model(path, up=up)
+            if anchor is None:
+                anchor = data.georeference
+            if anchor is None:  # the project's own place
+                geom = _read(found.path, project.source, project.crs, cache).get(project.feature)
+                if geom is None:
+                    raise PluginDataError(f"feature {project.feature!r} is not in {project.source}")
+                at = geom if geom.geom_type in _POINTS else shapely.point_on_surface(geom)
+                at = shapely.get_point(at, 0) if at.geom_type == "MultiPoint" else at
+                anchor = Anchor(float(at.x), float(at.y))
+            check_extent(data, anchor)
+        except (ReadError, ValueError) as exc:
+            raise PluginDataError(f"{project.id}: model {project.model}: {exc}") from None
+        layer = ModelLayer(f"{project.title} (model)", with_levels(data), anchor, up=up, group="Plans",
+                           provenance=Provenance(source=f"plugin {manifest.name} {manifest.version}: {project.model}",
+                                                 licence=manifest.licence or "see the plugin",
+                                                 nature=project.provenance,
+                                                 transformations=(f"placed at {anchor.text()}",)))
+        layer.project_id = project.id
+        layer.plugin = manifest.name
+        layer.name_zh = f"{project.title_zh}（模型）" if project.title_zh else ""
+        out.append(layer)
+    return out
+
+
+def load_layers(found: Discovered) -> list:
+    """The plugin's extra layers (``contributions.layers``) with their styles, and its projects' 3D models."""
+    manifest = found.manifest
+    out: list = load_project_models(found)
     for contrib in manifest.contributions.layers if manifest else []:
         try:
             data, _ = read_geojson(found.path / contrib.source,

@@ -44,14 +44,21 @@ def review_plans(scene, *, visible_only: bool = False) -> list:
 
 def review_buildings(scene, *, planned=()) -> list:
     """The buildings a review checks against height limits (``review.heights.BuildingSet``): every buildings
-    layer shown, less the buildings it hides (procedural blocks under loaded footprints); ``planned``: the
-    layers that are plans."""
+    layer shown, less the buildings it hides (procedural blocks under loaded footprints), and every 3D model
+    shown; ``planned``: the layers that are plans."""
+    import numpy as np
+
     from ydtwin.model.buildings import BuildingsLayer
     from ydtwin.review.heights import BuildingSet
 
     plan_ids = {id(layer) for layer in planned}
-    return [BuildingSet(layer.name, layer.data, ~layer.hidden, layer.provenance.nature, id(layer) in plan_ids)
-            for layer in scene.layers if isinstance(layer, BuildingsLayer) and layer.visible]
+    out = [BuildingSet(layer.name, layer.data, ~layer.hidden, layer.provenance.nature, id(layer) in plan_ids)
+           for layer in scene.layers if isinstance(layer, BuildingsLayer) and layer.visible]
+    # 3D models: each as one building (its ground plan, its top); a plugin's project model is a plan
+    out += [BuildingSet(layer.name, layer.as_buildings(scene.projection), np.ones(1, dtype=bool),
+                        layer.provenance.nature, id(layer) in plan_ids or bool(getattr(layer, "project_id", "")))
+            for layer in scene.layers if getattr(layer, "kind", "") == "model" and layer.visible]
+    return out
 
 
 def run_review(scene, plugins, *, year: int | None = None, visible_only: bool = False) -> ReviewResult:
