@@ -194,3 +194,25 @@ def test_a_still_from_a_projects_viewpoint_shows_the_example_model(tmp_path):
     assert glass.sum() > 400  # the tower's blue glass stands in the frame
     r = run_cli("snapshot", "--project", str(project), "--view", "viewpoint:Nowhere", "--out", str(out))
     assert r.returncode == 2 and "Lujiazui from the south-west" in r.stderr
+
+
+def test_a_model_goes_into_the_scene_export_at_true_size(tmp_path):
+    import trimesh
+
+    from ydtwin.workspace import LayerRequest, Workspace
+
+    ws = Workspace.open(plugin_names=[])
+    path = ms.write(tmp_path / "tower.glb")
+    ws.add_loaded(ws.read_layer(LayerRequest.from_text(f"{path}@{ANCHOR[0]},{ANCHOR[1]},0,heading=30")))
+    report = ws.export_scene(tmp_path / "box.glb", (121.500, 31.235, 121.507, 31.240), terrain=False)
+    assert report.counts["3D models"] == 1
+    scene = trimesh.load(tmp_path / "box.glb", force="scene")
+    name = next(n for n in scene.geometry if n.startswith("model: tower"))
+    mesh = scene.geometry[name]
+    assert len(mesh.faces) == 12
+    heights = mesh.vertices[:, 1]  # y up
+    assert heights.max() - heights.min() == pytest.approx(120.0, abs=0.01)  # true size, not exaggerated
+    # its corners 40 m and 30 m apart on the ground, as in the file
+    ground = mesh.vertices[np.isclose(heights, heights.min())]
+    d = np.linalg.norm(ground[:, None, [0, 2]] - ground[None, :, [0, 2]], axis=2)
+    assert np.isclose(d.max(), 50.0, atol=0.05)  # the ground plan's diagonal

@@ -394,6 +394,10 @@ def export_scene(scene, out: str | os.PathLike[str], box, *, terrain: bool = Tru
         rgb = np.tile(np.array(BUILDING_RGB, np.uint8), (len(mesh.vertices), 1))
         parts.append((f"buildings: {layer.name}", mesh.vertices.astype(np.float64), mesh.triangles, rgb))
         counts["buildings"] = counts.get("buildings", 0) + len(keep)
+    for layer in scene.layers:  # 3D models standing in the box (by their anchor), at true size on the ground
+        if getattr(layer, "kind", "") == "model" and layer.visible and inside(layer.anchor.lon, layer.anchor.lat):
+            parts += _model_parts(layer, proj, origin, surface)
+            counts["3D models"] = counts.get("3D models", 0) + 1
     if terrain and terrain_layer is not None and terrain_layer.visible:
         t = _terrain_part(terrain_layer, proj, box, origin)
         if t is not None:
@@ -439,6 +443,25 @@ def export_scene(scene, out: str | os.PathLike[str], box, *, terrain: bool = Tru
         path = write_text(out, header + model.export(file_type="obj", include_normals=False))
     return ExportReport(path, f"the box {lon0:.4f},{lat0:.4f},{lon1:.4f},{lat1:.4f} as {fmt.upper()}", counts,
                         time.perf_counter() - t0)
+
+
+def _model_parts(layer, proj, origin, surface) -> list:
+    """A model layer's parts placed (true heights) → (name, local xyz, triangles, rgb per vertex) each."""
+    from ydtwin.model.models import place
+
+    a = layer.anchor
+    x, y = proj.to_scene(np.array([a.lon]), np.array([a.lat]))
+    ground = float(surface.z(x, y, 0.0)[0])
+    out = []
+    for part, xyz in zip(layer.data.parts, place(layer.data, a, proj, ground_z=ground), strict=True):
+        if part.vertex_colours is not None:
+            rgb = part.vertex_colours[:, :3]
+        else:
+            colour = (part.texture[..., :3].reshape(-1, 3).mean(axis=0) if part.texture is not None
+                      else np.array(part.colour[:3], dtype=np.float64))
+            rgb = np.tile(np.round(colour).astype(np.uint8), (len(xyz), 1))
+        out.append((f"model: {layer.name}: {part.name}", xyz - origin, part.faces, np.asarray(rgb, np.uint8)))
+    return out
 
 
 def _terrain_part(layer, proj, box, origin):
