@@ -2,8 +2,8 @@
 """Write the bundled example model ``assets/models/planned_tower_illustrative.glb``: an ILLUSTRATIVE planned tower
 (no real project) for trying 3D models and for the documentation's image of a planned tower in Lujiazui.
 
-A tower of 68 floors (4.5 m each, 306 m with its crown) on a square plan of 44 m whose corners are cut and which
-turns 1° a floor, on a podium of 90 × 70 × 24 m; glass bands (blue) between floor slabs (white), as vertex
+A tower of 68 floors (4.5 m each), 360 m with its crown, on a square plan of 44 m whose corners are cut and
+which turns 1° a floor, on a podium of 90 × 70 × 24 m; glass bands (blue) between floor slabs (white), as vertex
 colours; +Y up (glTF), its origin at the middle of the podium's ground plan. Made with trimesh, deterministic::
 
     .venv/bin/python packaging/build_example_model.py
@@ -35,7 +35,7 @@ def plan(turn_deg: float, side: float = 44.0, cut: float = 8.0) -> np.ndarray:
     return pts @ rot.T
 
 
-def band(z0: float, z1: float, turn0: float, turn1: float, colour) -> "trimesh.Trimesh":  # noqa: F821
+def band(z0: float, z1: float, turn0: float, turn1: float, colour) -> object:
     import trimesh
 
     lo, hi = plan(turn0), plan(turn1)
@@ -50,7 +50,7 @@ def band(z0: float, z1: float, turn0: float, turn1: float, colour) -> "trimesh.T
     return mesh
 
 
-def cap(z: float, turn: float, colour, up: bool = True) -> "trimesh.Trimesh":  # noqa: F821
+def cap(z: float, turn: float, colour, up: bool = True) -> object:
     import trimesh
 
     p = plan(turn)

@@ -236,3 +236,22 @@ def test_big_models_get_simplified_levels_that_keep_their_colours():
         assert (dome.vertex_colours[upper, 0] == 200).mean() > 0.95 and (dome.vertex_colours[lower, 2] == 200).mean() > 0.95
         # the shape stays: every vertex within a metre of the sphere
         assert np.abs(np.linalg.norm(dome.vertices, axis=1) - 40.0).max() < 1.0
+
+
+def test_info_describes_a_model(tmp_path):
+    from conftest import run_cli
+
+    path = ms.write(tmp_path / "tower.glb")
+    r = run_cli("info", str(path))
+    assert r.returncode == 0, r.stderr
+    assert "GLB 3D model" in r.stdout and "triangles: 12" in r.stdout and "40.00 × 30.00 m, 120.00 m tall" in r.stdout
+    assert "give an anchor" in r.stdout
+    r = run_cli("info", str(ms.write_ifc(tmp_path / "t.ifc", map_conversion={
+        "Eastings": 355000.0, "Northings": 3457000.0, "OrthogonalHeight": 4.0, "XAxisAbscissa": 1.0,
+        "XAxisOrdinate": 0.0, "Scale": 1.0})))
+    assert r.returncode == 0 and "IfcMapConversion" in r.stdout and "121.47" in r.stdout, r.stdout
+    doc, binary = ms.glb_parts(path.read_bytes())
+    doc["buffers"][0]["byteLength"] *= 10
+    (tmp_path / "lie.glb").write_bytes(ms.glb_bytes(doc, binary))
+    r = run_cli("info", str(tmp_path / "lie.glb"))
+    assert r.returncode == 2 and "binary chunk holds" in r.stderr and len(r.stderr.strip().splitlines()) == 1

@@ -120,6 +120,10 @@ def describe(path: str | os.PathLike[str]) -> FileInfo:
         if len(data) and np.isin(shapely.get_type_id(data.geometries), (3, 6)).any():
             info.details.update(_building_details(path))
         return info
+    from ydtwin.io.models import is_model
+
+    if is_model(path):
+        return _model_info(path)
     if name.endswith(".ydv.npz"):
         from ydtwin.io import vectorpack
 
@@ -156,6 +160,31 @@ def describe(path: str | os.PathLike[str]) -> FileInfo:
     raise ReadError(path, f"unsupported file type ({_sniff(head)})",
                     "ydtwin reads GeoJSON, GeoPackage, Shapefile, GeoParquet, FlatGeobuf, OSM PBF, CityJSON, "
                     "LAS/LAZ, DEMs (GeoTIFF, NetCDF), region files and ydtwin packs")
+
+
+def _model_info(path: Path) -> FileInfo:
+    """A 3D model: its size in metres, its parts, where its own georeference puts it (if it has one)."""
+    from ydtwin.io.models import read_model
+
+    data = read_model(path)
+    lo, hi = data.bounds()
+    size = hi - lo
+    details = {"parts": f"{len(data.parts):,}", "vertices": f"{data.n_vertices:,}",
+               "size": f"{size[0]:,.2f} × {size[1]:,.2f} m, {size[2]:,.2f} m tall (+Z up, as read)"}
+    textured = sum(p.texture is not None for p in data.parts)
+    if textured:
+        details["textures"] = f"{textured} part(s) with a base-colour texture"
+    bounds = None
+    g = data.georeference
+    if g is not None:
+        details["placed"] = f"by {data.georeference_note}: {g.text()}"
+        bounds = (g.lon, g.lat, g.lon, g.lat)
+    else:
+        details["placed"] = f"no georeference: give an anchor (--layer {path.name}@LON,LAT[,HEIGHT][,heading=DEG])"
+    for note in data.notes:
+        details["note"] = note
+    return FileInfo(str(path), f"{data.format} 3D model", data.n_triangles, "triangles",
+                    "EPSG:4326 (its anchor)" if g is not None else "local metres", bounds, details)
 
 
 def _dem_info(path: Path) -> FileInfo:
