@@ -9,7 +9,8 @@ from __future__ import annotations
 import sys
 import xml.etree.ElementTree as ET
 
-MIXINS = ("FilesMixin", "BasemapMixin", "TilesMixin", "ExchangeMixin", "NavigationMixin", "MenusMixin")
+MIXINS = ("FilesMixin", "BasemapMixin", "TilesMixin", "ExchangeMixin", "ModelsMixin", "NavigationMixin",
+          "MenusMixin")
 
 
 def merge(path: str) -> int:

@@ -32,6 +32,7 @@ from ydtwin.qt.window_basemap import BasemapMixin
 from ydtwin.qt.window_exchange import ExchangeMixin
 from ydtwin.qt.window_files import FilesMixin
 from ydtwin.qt.window_menus import MenusMixin
+from ydtwin.qt.window_models import ModelsMixin
 from ydtwin.qt.window_tiles import TilesMixin
 from ydtwin.qt.window_view import NavigationMixin
 from ydtwin.qt.workers import BackgroundRunner, LoadJob
@@ -42,7 +43,8 @@ from ydtwin.workspace import LayerRequest, Workspace
 log = logging.getLogger("ydtwin")
 
 
-class MainWindow(FilesMixin, BasemapMixin, TilesMixin, ExchangeMixin, NavigationMixin, MenusMixin, QMainWindow):
+class MainWindow(FilesMixin, BasemapMixin, TilesMixin, ExchangeMixin, ModelsMixin, NavigationMixin, MenusMixin,
+                 QMainWindow):
     """Main window over a workspace: the viewport in the centre, docks for the layers, plugins, review and
     flythrough, a view chooser, the render backend in the status bar. The use cases are the workspace's."""
 

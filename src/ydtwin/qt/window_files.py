@@ -55,8 +55,11 @@ class FilesMixin:
 
     def _open_filter(self) -> str:
         """Footprints first (the default), then point clouds, then any file."""
+        from ydtwin.qt.window_models import MODEL_FILTER
+
         return (self.tr("Building footprints") + OPEN_FILTER.replace(";;* (*)", ";;")
-                + self.tr("Point clouds (LAS, LAZ, COPC)") + POINT_CLOUD_FILTER)
+                + self.tr("Point clouds (LAS, LAZ, COPC)") + POINT_CLOUD_FILTER.replace(";;* (*)", ";;")
+                + self.tr("3D models (glTF, GLB, OBJ, PLY, STL, IFC)") + MODEL_FILTER)
 
     def open_dialog(self) -> None:
         folder = str(self.settings.value("paths/last_folder", str(Path.home())))
@@ -94,10 +97,29 @@ class FilesMixin:
             return None
         progress = self.runner.progress_relay(self._progress)
         workspace = self.workspace
-        # small batches: each C call that holds the GIL stays short, so the UI thread keeps its turns
-        self.runner.run(lambda: workspace.read_layer(request, progress=progress, cancel=job.cancelled.is_set,
-                                                     batch_size=4096),
-                        lambda loaded: self._loaded(job, loaded), lambda exc: self._load_failed(job, exc))
+        from ydtwin.io.models import is_model
+
+        centre = self.view_centre_anchor() if is_model(path) and request.anchor is None else None
+
+        def work():
+            from dataclasses import replace
+
+            from ydtwin.workspace.layers import NeedsAnchor
+
+            try:
+                # small batches: each C call that holds the GIL stays short, so the UI thread keeps its turns
+                return workspace.read_layer(request, progress=progress, cancel=job.cancelled.is_set,
+                                            batch_size=4096)
+            except NeedsAnchor:
+                if centre is None:
+                    raise
+                # a model that does not say where it stands: in the middle of the view, then the dialog
+                loaded = workspace.read_layer(replace(request, anchor=centre), progress=progress,
+                                              cancel=job.cancelled.is_set)
+                loaded.needs_placing = True
+                return loaded
+
+        self.runner.run(work, lambda loaded: self._loaded(job, loaded), lambda exc: self._load_failed(job, exc))
         return job
 
     def _start_job(self, path: Path, *, crs: str | None = None) -> LoadJob | None:
@@ -147,10 +169,19 @@ class FilesMixin:
         settle_heap()
         self._remember_recent(job.path)
         self.log_message(line)
-        n = f"{len(loaded.layer.data):,}"
-        done = (self.tr("Loaded {0}: {1} points") if getattr(loaded.layer, "kind", "") == "pointcloud"
-                else self.tr("Loaded {0}: {1} buildings"))
+        kind = getattr(loaded.layer, "kind", "")
+        if kind == "model":
+            n = f"{loaded.layer.data.n_triangles:,}"
+            done = self.tr("Loaded {0}: {1} triangles")
+        else:
+            n = f"{len(loaded.layer.data):,}"
+            done = (self.tr("Loaded {0}: {1} points") if kind == "pointcloud"
+                    else self.tr("Loaded {0}: {1} buildings"))
         self.statusBar().showMessage(done.format(job.path.name, n), 8000)
+        if getattr(loaded, "needs_placing", False):
+            self.log_message(f"{job.path.name}: the model does not say where it stands; it stands in the middle of "
+                             "the view until placed")
+            self.place_model_dialog(loaded.layer, created=True)
         QTimer.singleShot(0, self._next_project_layer)
 
     def _load_failed(self, job: LoadJob, exc: BaseException) -> None:

@@ -94,6 +94,16 @@ class SceneCamera:
                 ground = float(self.ctx.surface.z(cx, cy, 0.0)[0])
                 return ViewSpec(layer.name, (x0 - mx, y0 - my, x1 + mx, y1 + my), elevation_deg=45.0,
                                 ground_z=ground)
+        for layer in self.scene.layers:
+            if getattr(layer, "kind", "") == "model" and name in (layer.name, f"layer:{layer.name}"):
+                x0, y0, x1, y1 = layer.footprint(self.scene.projection).bounds
+                tall = float(np.ptp(layer.data.bounds()[:, 2])) * layer.anchor.scale
+                m = max(x1 - x0, y1 - y0, tall) * 0.8  # a margin as large as the model is tall: it all shows
+                lon, lat = self.scene.projection.from_scene(np.array([x0 - m, x1 + m]), np.array([y0 - m, y1 + m]))
+                cx, cy = self.scene.projection.to_scene(np.array([layer.anchor.lon]), np.array([layer.anchor.lat]))
+                ground = float(self.ctx.surface.z(cx, cy, 0.0)[0])
+                return ViewSpec(layer.name, (float(lon[0]), float(lat[0]), float(lon[1]), float(lat[1])),
+                                elevation_deg=35.0, ground_z=ground)
         district = self._district_bounds(name)
         if district is not None:
             return ViewSpec(district[0], district[1], elevation_deg=50.0)

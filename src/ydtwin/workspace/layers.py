@@ -15,7 +15,12 @@ from pathlib import Path
 from ydtwin.errors import YdtwinError
 from ydtwin.io.pointcloud_read import is_point_cloud
 
-__all__ = ["LayerRequest", "LoadedLayer", "layer_name", "load_summary", "read_layer"]
+__all__ = ["LayerRequest", "LoadedLayer", "NeedsAnchor", "layer_name", "load_summary", "read_layer"]
+
+
+class NeedsAnchor(YdtwinError):
+    """A 3D model without a georeference was opened without an anchor (the window then places it in view and
+    lets the user move it)."""
 
 
 #: an anchor naming a landmark (``MODEL@landmark=Shanghai Tower``): the model stands in its place, instead of it
@@ -75,6 +80,8 @@ class LoadedLayer:
     layer: object
     report: object | None
     request: LayerRequest
+    #: a 3D model stood in the middle of the view for want of a place (the window then opens its placement)
+    needs_placing: bool = False
 
 
 def layer_name(path: Path) -> str:
@@ -216,7 +223,7 @@ def _read_model_layer(request: LayerRequest, scene, *, progress) -> LoadedLayer:
     elif data.georeference is not None:
         anchor, placed_by = data.georeference, data.georeference_note
     else:
-        raise YdtwinError(f"{path}: the model does not say where it stands; give it: "
+        raise NeedsAnchor(f"{path}: the model does not say where it stands; give it: "
                           f"--layer {path.name}@LON,LAT[,HEIGHT][,heading=DEG][,scale=S]")
     _check_stand(path, data, anchor, scene)
     data = with_levels(data)  # simplified levels of a big model (here: a worker thread in the app)

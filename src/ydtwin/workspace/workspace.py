@@ -170,6 +170,12 @@ class Workspace:
 
         return self.add_loaded(self.read_layer(LayerRequest(Path(model), anchor=LANDMARK + landmark)))
 
+    def remove_layer(self, layer) -> None:
+        """Take a layer out of the scene (and the files the project keeps)."""
+        if layer in self.scene.layers:
+            self.scene.layers.remove(layer)
+        self.sources.pop(layer.id, None)
+
     def place_model(self, layer, anchor) -> str:
         """Stand a 3D model layer somewhere else (an Anchor, or ``lon,lat[,height][,heading=…]…`` text) → the
         line that says where; what it hides of the buildings follows it. One line for a bad anchor (outside the
@@ -526,6 +532,7 @@ class Workspace:
         region, or a viewpoint saved in the project (``viewpoint:NAME`` or its name: see :meth:`viewpoint_named`).
         Anything else is one error line."""
         from ydtwin.model.buildings import BuildingsLayer
+        from ydtwin.model.models import ModelLayer
         from ydtwin.model.pointcloud import PointCloudLayer
 
         text = view.strip()
@@ -544,8 +551,8 @@ class Workspace:
                 raise YdtwinError(f"--view {text}: a box is lon_min,lat_min,lon_max,lat_max (numbers)") from None
             self._within_region(text, min(lon0, lon1), min(lat0, lat1), max(lon0, lon1), max(lat0, lat1))
             return text
-        if any(isinstance(layer, (BuildingsLayer, PointCloudLayer)) and text in (layer.name, f"layer:{layer.name}")
-               for layer in self.scene.layers):
+        shown = (BuildingsLayer, PointCloudLayer, ModelLayer)
+        if any(isinstance(layer, shown) and text in (layer.name, f"layer:{layer.name}") for layer in self.scene.layers):
             return text
         if "," in text:  # numbers, but not four of them
             raise YdtwinError(f"--view {text}: a box is four numbers lon_min,lat_min,lon_max,lat_max "

@@ -1295,72 +1295,72 @@
 </context><context>
     <name>MainWindow</name>
     <message>
-        <location filename="../app.py" line="125" />
+        <location filename="../app.py" line="127" />
         <source>Drag: rotate · Shift-drag or middle: pan · wheel: zoom · click: identify · R: home view</source>
         <translation>拖动：旋转 · Shift+拖动或中键：平移 · 滚轮：缩放 · 单击：查询 · R：全域视图</translation>
     </message>
     <message>
-        <location filename="../app.py" line="181" />
+        <location filename="../app.py" line="183" />
         <source>Layers</source>
         <translation>图层</translation>
     </message>
     <message>
-        <location filename="../app.py" line="206" />
+        <location filename="../app.py" line="208" />
         <source>Review</source>
         <translation>联合审查</translation>
     </message>
     <message>
-        <location filename="../app.py" line="225" />
+        <location filename="../app.py" line="227" />
         <source>Flythrough</source>
         <translation>飞行浏览</translation>
     </message>
     <message>
-        <location filename="../app.py" line="251" />
+        <location filename="../app.py" line="253" />
         <source>Preparing the second scenario…</source>
         <translation>正在准备第二个方案…</translation>
     </message>
     <message>
-        <location filename="../app.py" line="315" />
+        <location filename="../app.py" line="317" />
         <source>Plugin installed: {0}</source>
         <translation>已安装插件：{0}</translation>
     </message>
     <message>
-        <location filename="../app.py" line="325" />
+        <location filename="../app.py" line="327" />
         <source>{0}: nothing to zoom to</source>
         <translation>{0}：没有可缩放的范围</translation>
     </message>
     <message>
-        <location filename="../app.py" line="336" />
+        <location filename="../app.py" line="338" />
         <source>Identify</source>
         <translation>属性查询</translation>
     </message>
     <message>
-        <location filename="../app.py" line="339" />
+        <location filename="../app.py" line="341" />
         <source>Attribute</source>
         <translation>属性</translation>
     </message>
     <message>
-        <location filename="../app.py" line="339" />
+        <location filename="../app.py" line="341" />
         <source>Value</source>
         <translation>值</translation>
     </message>
     <message>
-        <location filename="../app.py" line="395" />
+        <location filename="../app.py" line="397" />
         <source>Log</source>
         <translation>日志</translation>
     </message>
     <message>
-        <location filename="../app.py" line="432" />
+        <location filename="../app.py" line="434" />
         <source>Launch to first frame: {0} ms</source>
         <translation>从启动到首帧：{0} 毫秒</translation>
     </message>
     <message>
-        <location filename="../app.py" line="439" />
+        <location filename="../app.py" line="441" />
         <source>Launch to the whole scene drawn: {0} ms</source>
         <translation>从启动到全部场景绘出：{0} 毫秒</translation>
     </message>
     <message>
-        <location filename="../app.py" line="445" />
+        <location filename="../app.py" line="447" />
         <source>{0} triangles · {1} ms/frame</source>
         <translation>{0} 个三角形 · 每帧 {1} 毫秒</translation>
     </message>
@@ -1370,22 +1370,22 @@
         <translation>插件</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="169" />
+        <location filename="../window_menus.py" line="183" />
         <source>&amp;Hillshade terrain</source>
         <translation>地形晕渲(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="170" />
+        <location filename="../window_menus.py" line="184" />
         <source>Grey relief shading instead of colours by elevation</source>
         <translation>以灰色地貌晕渲代替按高程分层设色</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="95" />
+        <location filename="../window_menus.py" line="109" />
         <source>Open &amp;DEM…</source>
         <translation>打开数字高程模型(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="96" />
+        <location filename="../window_menus.py" line="110" />
         <source>A GeoTIFF or NetCDF (GEBCO) of heights or depths, merged over the terrain</source>
         <translation>GeoTIFF 或 NetCDF（GEBCO）格式的高程或水深数据，合并到地形上</translation>
     </message>
@@ -1395,73 +1395,73 @@
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="63" />
-        <location filename="../window_files.py" line="73" />
+        <location filename="../window_files.py" line="66" />
+        <location filename="../window_files.py" line="76" />
         <source>Open building footprints</source>
         <translation>打开建筑轮廓</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="58" />
+        <location filename="../window_files.py" line="60" />
         <source>Building footprints</source>
         <translation>建筑轮廓</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="77" />
+        <location filename="../window_files.py" line="80" />
         <source>GCJ-02 (Amap, Tencent: China's offset lon/lat)</source>
         <translation>GCJ-02 (高德、腾讯：国测局偏移经纬度)</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="77" />
+        <location filename="../window_files.py" line="80" />
         <source>BD-09 (Baidu)</source>
         <translation>BD-09 (百度)</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="78" />
+        <location filename="../window_files.py" line="81" />
         <source>EPSG:4326 (WGS 84 lon/lat)</source>
         <translation>EPSG:4326 (WGS 84 经纬度)</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="78" />
+        <location filename="../window_files.py" line="81" />
         <source>EPSG:4490 (CGCS2000 lon/lat)</source>
         <translation>EPSG:4490 (CGCS2000 经纬度)</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="79" />
+        <location filename="../window_files.py" line="82" />
         <source>EPSG:4549 (CGCS2000 / 3-degree Gauss-Kruger CM 120E)</source>
         <translation>EPSG:4549 (CGCS2000 / 3度带高斯-克吕格 中央经线 120E)</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="80" />
+        <location filename="../window_files.py" line="83" />
         <source>EPSG:32651 (WGS 84 / UTM zone 51N)</source>
         <translation>EPSG:32651 (WGS 84 / UTM 51N 带)</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="80" />
+        <location filename="../window_files.py" line="83" />
         <source>EPSG:3857 (Web Mercator)</source>
         <translation>EPSG:3857 (Web 墨卡托)</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="81" />
+        <location filename="../window_files.py" line="84" />
         <source>Coordinate system</source>
         <translation>坐标系</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="82" />
+        <location filename="../window_files.py" line="85" />
         <source>Coordinate system of {0} (or type an EPSG code):</source>
         <translation>{0} 的坐标系（或输入 EPSG 代码）：</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="125" />
+        <location filename="../window_files.py" line="147" />
         <source>cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="152" />
+        <location filename="../window_files.py" line="179" />
         <source>Loaded {0}: {1} buildings</source>
         <translation>已加载 {0}：{1} 栋建筑</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="168" />
+        <location filename="../window_files.py" line="199" />
         <source>Cancelled loading {0}</source>
         <translation>已取消加载 {0}</translation>
     </message>
@@ -1491,28 +1491,28 @@
         <translation>添加当前视图(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="229" />
+        <location filename="../window_files.py" line="260" />
         <source>Save project</source>
         <translation>保存项目</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="230" />
-        <location filename="../window_files.py" line="251" />
+        <location filename="../window_files.py" line="261" />
+        <location filename="../window_files.py" line="282" />
         <source>ydtwin project</source>
         <translation>ydtwin 项目</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="241" />
+        <location filename="../window_files.py" line="272" />
         <source>Project saved: {0}</source>
         <translation>项目已保存：{0}</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="250" />
+        <location filename="../window_files.py" line="281" />
         <source>Open project</source>
         <translation>打开项目</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="266" />
+        <location filename="../window_files.py" line="297" />
         <source>Project opened: {0}</source>
         <translation>项目已打开：{0}</translation>
     </message>
@@ -1562,112 +1562,112 @@
         <translation>用于坐标系缺失或有误的文件，例如来自高德的 GCJ-02</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="73" />
+        <location filename="../window_menus.py" line="87" />
         <source>Open &amp;recent</source>
         <translation>最近打开(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="100" />
+        <location filename="../window_menus.py" line="114" />
         <source>Open p&amp;roject…</source>
         <translation>打开项目(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="103" />
+        <location filename="../window_menus.py" line="117" />
         <source>&amp;Save project…</source>
         <translation>保存项目(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="108" />
+        <location filename="../window_menus.py" line="122" />
         <source>&amp;Export image…</source>
         <translation>导出图像(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="127" />
+        <location filename="../window_menus.py" line="141" />
         <source>Export &amp;flythrough…</source>
         <translation>导出飞行视频(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="131" />
+        <location filename="../window_menus.py" line="145" />
         <source>&amp;Preferences…</source>
         <translation>首选项(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="134" />
+        <location filename="../window_menus.py" line="148" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="139" />
+        <location filename="../window_menus.py" line="153" />
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="140" />
+        <location filename="../window_menus.py" line="154" />
         <source>&amp;Home (whole region)</source>
         <translation>全域视图(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="144" />
+        <location filename="../window_menus.py" line="158" />
         <source>&amp;Bookmarks</source>
         <translation>书签(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="146" />
+        <location filename="../window_menus.py" line="160" />
         <source>&amp;City</source>
         <translation>城市(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="151" />
+        <location filename="../window_menus.py" line="165" />
         <source>&amp;District</source>
         <translation>区县(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="174" />
+        <location filename="../window_menus.py" line="188" />
         <source>&amp;Layers</source>
         <translation>图层(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="186" />
+        <location filename="../window_menus.py" line="200" />
         <source>Compare &amp;scenarios…</source>
         <translation>方案对比(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="189" />
+        <location filename="../window_menus.py" line="203" />
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="190" />
+        <location filename="../window_menus.py" line="204" />
         <source>&amp;About ydtwin</source>
         <translation>关于 ydtwin(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="205" />
+        <location filename="../window_menus.py" line="219" />
         <source>Preferences</source>
         <translation>首选项</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="211" />
+        <location filename="../window_menus.py" line="225" />
         <source>Language (next start)</source>
         <translation>界面语言（下次启动生效）</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="218" />
+        <location filename="../window_menus.py" line="232" />
         <source>The language changes at the next start</source>
         <translation>界面语言将在下次启动时更改</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="223" />
+        <location filename="../window_menus.py" line="237" />
         <source>About ydtwin</source>
         <translation>关于 ydtwin</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="225" />
+        <location filename="../window_menus.py" line="239" />
         <source>3D digital twin of the Yangtze River Delta for joint review of city plans.</source>
         <translation>长三角三维数字孪生，用于城市规划联合审查。</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="226" />
+        <location filename="../window_menus.py" line="240" />
         <source>Licence: GPL-3.0-or-later.</source>
         <translation>许可证：GPL-3.0-or-later。</translation>
     </message>
@@ -1706,37 +1706,37 @@
         <translation>底图生成已取消，未写入任何文件</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="76" />
+        <location filename="../window_menus.py" line="90" />
         <source>Add &amp;basemap…</source>
         <translation>添加底图(&amp;B)…</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="77" />
+        <location filename="../window_menus.py" line="91" />
         <source>Existing roads, railways, water and land use: a folder built from an OpenStreetMap extract</source>
         <translation>现状道路、铁路、水域和土地利用：由 OpenStreetMap 数据生成的文件夹</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="81" />
+        <location filename="../window_menus.py" line="95" />
         <source>B&amp;uild basemap from OpenStreetMap extract…</source>
         <translation>由 OpenStreetMap 数据生成底图(&amp;U)…</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="162" />
+        <location filename="../window_menus.py" line="176" />
         <source>2D &amp;map (north up)</source>
         <translation>二维地图（上北）(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="165" />
+        <location filename="../window_menus.py" line="179" />
         <source>Look straight down without perspective, north up: the scale bar holds across the whole view</source>
         <translation>无透视垂直俯视、上北：比例尺在整个视图内都准确</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="59" />
+        <location filename="../window_files.py" line="61" />
         <source>Point clouds (LAS, LAZ, COPC)</source>
         <translation>点云（LAS、LAZ、COPC）</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="151" />
+        <location filename="../window_files.py" line="178" />
         <source>Loaded {0}: {1} points</source>
         <translation>已加载 {0}：{1} 个点</translation>
     </message>
@@ -1768,12 +1768,12 @@
         <translation>已写出 3D Tiles：{0}</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="90" />
+        <location filename="../window_menus.py" line="104" />
         <source>Export &amp;3D Tiles (buildings, terrain, plans)…</source>
         <translation>导出 3D Tiles（建筑、地形、规划）(&amp;3)…</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="91" />
+        <location filename="../window_menus.py" line="105" />
         <source>OGC 3D Tiles 1.1 for CesiumJS, QGIS or ArcGIS (as ydtwin tiles export writes them)</source>
         <translation>供 CesiumJS、QGIS 或 ArcGIS 使用的 OGC 3D Tiles 1.1（与 ydtwin tiles export 相同）</translation>
     </message>
@@ -1809,36 +1809,36 @@
         <translation>三维模型已写出：{0}</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="112" />
+        <location filename="../window_menus.py" line="126" />
         <source>Export p&amp;lans (GeoPackage, KML)…</source>
         <translation>导出规划（GeoPackage、KML）(&amp;L)…</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="113" />
+        <location filename="../window_menus.py" line="127" />
         <source>The shown plans with their attributes, for QGIS, ArcGIS or Google Earth (as ydtwin export plans writes them)</source>
         <translation>显示中的规划及其属性，供 QGIS、ArcGIS 或 Google 地球使用（与 ydtwin export plans 写出的相同）</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="117" />
+        <location filename="../window_menus.py" line="131" />
         <source>Export review &amp;findings (GeoPackage, KML)…</source>
         <translation>导出评审问题（GeoPackage、KML）(&amp;F)…</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="118" />
+        <location filename="../window_menus.py" line="132" />
         <source>The open review session's findings and border gaps (as ydtwin export findings writes them)</source>
         <translation>当前评审会话的问题及边界缺口（与 ydtwin export findings 写出的相同）</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="122" />
+        <location filename="../window_menus.py" line="136" />
         <source>Export view as 3D &amp;model (glTF, OBJ)…</source>
         <translation>将视图导出为三维模型（glTF、OBJ）(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="123" />
+        <location filename="../window_menus.py" line="137" />
         <source>The buildings, terrain, water and plans the view shows, for Blender, SketchUp or Rhino (as ydtwin export scene writes them)</source>
         <translation>视图中的建筑、地形、水面和规划，供 Blender、SketchUp 或 Rhino 使用（与 ydtwin export scene 写出的相同）</translation>
     </message>
-<message>
+    <message>
         <location filename="../window_tiles.py" line="60" />
         <source>Build tile pack</source>
         <translation>生成瓦片包</translation>
@@ -1849,14 +1849,85 @@
         <translation>建筑轮廓、点云、OpenStreetMap 数据</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="84" />
+        <location filename="../window_menus.py" line="98" />
         <source>Build &amp;tile pack…</source>
         <translation>生成瓦片包(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../window_menus.py" line="85" />
+        <location filename="../window_menus.py" line="99" />
         <source>Split big footprint files, point clouds and OpenStreetMap extracts by tile on worker processes (as ydtwin tiles build does); the pack's buildings, points and basemap then open</source>
         <translation>在工作进程上按瓦片切分大型建筑轮廓文件、点云和 OpenStreetMap 数据(与 ydtwin tiles build 相同);完成后打开瓦片包中的建筑、点云和底图</translation>
+    </message>
+<message>
+        <location filename="../window_models.py" line="37" />
+        <location filename="../window_models.py" line="57" />
+        <source>3D models (glTF, GLB, OBJ, PLY, STL, IFC)</source>
+        <translation>三维模型（glTF、GLB、OBJ、PLY、STL、IFC）</translation>
+    </message>
+    <message>
+        <location filename="../window_files.py" line="175" />
+        <source>Loaded {0}: {1} triangles</source>
+        <translation>已加载 {0}：{1} 个三角形</translation>
+    </message>
+    <message>
+        <location filename="../window_models.py" line="36" />
+        <source>Open 3D model</source>
+        <translation>打开三维模型</translation>
+    </message>
+    <message>
+        <location filename="../window_models.py" line="50" />
+        <source>Replace a landmark</source>
+        <translation>替换地标</translation>
+    </message>
+    <message>
+        <location filename="../window_models.py" line="51" />
+        <source>Landmark to replace with a 3D model:</source>
+        <translation>要以三维模型替换的地标：</translation>
+    </message>
+    <message>
+        <location filename="../window_models.py" line="56" />
+        <source>3D model of {0}</source>
+        <translation>{0} 的三维模型</translation>
+    </message>
+    <message>
+        <location filename="../window_models.py" line="73" />
+        <source>Place 3D model</source>
+        <translation>放置三维模型</translation>
+    </message>
+    <message>
+        <location filename="../window_models.py" line="73" />
+        <source>Model:</source>
+        <translation>模型：</translation>
+    </message>
+<message>
+        <location filename="../window_menus.py" line="73" />
+        <source>Open 3D &amp;model…</source>
+        <translation>打开三维模型(&amp;M)…</translation>
+    </message>
+    <message>
+        <location filename="../window_menus.py" line="74" />
+        <source>glTF, GLB, OBJ, PLY, STL or IFC: placed by its own georeference, or in the middle of the view with the placement dialog</source>
+        <translation>glTF、GLB、OBJ、PLY、STL 或 IFC：按文件自带的地理参考放置，否则放在视图中央并打开放置对话框</translation>
+    </message>
+    <message>
+        <location filename="../window_menus.py" line="78" />
+        <source>&amp;Place 3D model…</source>
+        <translation>放置三维模型(&amp;P)…</translation>
+    </message>
+    <message>
+        <location filename="../window_menus.py" line="79" />
+        <source>Move a 3D model: longitude, latitude, height, heading, scale, or a click in the view</source>
+        <translation>移动三维模型：经度、纬度、高度、朝向、比例，或在视图中点击</translation>
+    </message>
+    <message>
+        <location filename="../window_menus.py" line="83" />
+        <source>Replace a &amp;landmark with a 3D model…</source>
+        <translation>以三维模型替换地标(&amp;L)…</translation>
+    </message>
+    <message>
+        <location filename="../window_menus.py" line="84" />
+        <source>A model stands in a landmark's place instead of its schematic outline</source>
+        <translation>以模型代替地标的示意轮廓，立于其位置</translation>
     </message>
     </context><context>
     <name>MeasurePanel</name>
@@ -2076,6 +2147,68 @@
         <location filename="../measure_tool.py" line="417" />
         <source>Distances, areas and heights by clicking in the view</source>
         <translation>在视图中点击量测距离、面积和高度</translation>
+    </message>
+</context><context>
+    <name>ModelPlacementDialog</name>
+    <message>
+        <location filename="../model_placement.py" line="58" />
+        <source>Place {0}</source>
+        <translation>放置 {0}</translation>
+    </message>
+    <message>
+        <location filename="../model_placement.py" line="81" />
+        <source>above the ground</source>
+        <translation>离地高度</translation>
+    </message>
+    <message>
+        <location filename="../model_placement.py" line="82" />
+        <source>above sea level</source>
+        <translation>海拔高度</translation>
+    </message>
+    <message>
+        <location filename="../model_placement.py" line="86" />
+        <source>Clockwise from true north, about the model's origin</source>
+        <translation>自真北顺时针，绕模型原点</translation>
+    </message>
+    <message>
+        <location filename="../model_placement.py" line="88" />
+        <source>0.001 for a model drawn in millimetres, 0.01 in centimetres</source>
+        <translation>以毫米绘制的模型填 0.001，厘米填 0.01</translation>
+    </message>
+    <message>
+        <location filename="../model_placement.py" line="89" />
+        <source>Click in the view to move it</source>
+        <translation>在视图中点击以移动</translation>
+    </message>
+    <message>
+        <location filename="../model_placement.py" line="92" />
+        <source>Longitude</source>
+        <translation>经度</translation>
+    </message>
+    <message>
+        <location filename="../model_placement.py" line="93" />
+        <source>Latitude</source>
+        <translation>纬度</translation>
+    </message>
+    <message>
+        <location filename="../model_placement.py" line="94" />
+        <source>Height</source>
+        <translation>高度</translation>
+    </message>
+    <message>
+        <location filename="../model_placement.py" line="96" />
+        <source>Heading</source>
+        <translation>朝向</translation>
+    </message>
+    <message>
+        <location filename="../model_placement.py" line="97" />
+        <source>Scale</source>
+        <translation>比例</translation>
+    </message>
+    <message>
+        <location filename="../model_placement.py" line="99" />
+        <source>Keep the model in view</source>
+        <translation>视图跟随模型</translation>
     </message>
 </context><context>
     <name>PluginsPanel</name>
@@ -2849,7 +2982,7 @@ Open it read-only?</source>
         <translation>数字高程模型 (*.tif *.tiff *.nc *.nc4 *.grd);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../window_files.py" line="295" />
+        <location filename="../window_files.py" line="326" />
         <location filename="../sea_level_panel.py" line="164" />
         <source>Reading DEM {name}…</source>
         <translation>正在读取数字高程模型 {name}…</translation>
