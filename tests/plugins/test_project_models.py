@@ -16,6 +16,10 @@ ZONE = {"type": "FeatureCollection", "features": [
     {"type": "Feature", "properties": {"id": "t"}, "geometry": {"type": "Point", "coordinates": [121.555, 31.225]}}]}
 
 PROJECTS = """
+[city]
+name = "Shanghai"
+adcode = "310000"
+
 [[contributions.projects]]
 id = "SHORT.zone"
 title = "Riverside height control"
@@ -100,3 +104,24 @@ def test_a_model_that_cannot_be_read_breaks_its_plugin_only(tmp_path):
     assert status["ydtwin-good"][0] == "active"
     assert status["ydtwin-towers"][0] == "broken" and "towers.tower: model models/tower.glb" in status["ydtwin-towers"][1]
     assert "leaves the model's folder" in status["ydtwin-towers"][1]
+
+
+def test_a_planned_model_in_a_protected_zone_is_a_conflict(tmp_path, monkeypatch):
+    from ydtwin.workspace import Workspace
+
+    root = tmp_path / "plugins"
+    body = PROJECTS.replace('kind = "urban"', 'kind = "ecological"').replace("max_height_m = 100\n", "")
+    _plugin(root, body)
+    monkeypatch.setenv("YDTWIN_PLUGIN_PATH", str(root))
+    ws = Workspace.open(plugin_names=["towers"])
+    result = ws.run_review()
+    mine = [f for f in result.findings if f.rule == "builtins.planned-building-conflict"]
+    assert len(mine) == 1, [f.message for f in result.findings]
+    f = mine[0]
+    assert f.kind == "conflict" and f.severity == "error" and f.projects == ["towers.tower", "towers.zone"]
+    assert "planned building Riverside tower (model) stands in Riverside height control" in f.message
+    assert f.details["overlap_m2"] == pytest.approx(40 * 30, rel=0.02)  # the tower's whole foot
+    # moved out of the zone: no conflict
+    model = next(layer for layer in ws.scene.layers if getattr(layer, "kind", "") == "model")
+    ws.place_model(model, "121.575,31.225")
+    assert not [f for f in ws.run_review().findings if f.rule == "builtins.planned-building-conflict"]

@@ -300,7 +300,8 @@ class ModelLayer(Layer):
         return BuildingsData.from_geometries(
             np.array([polygon], dtype=object), height=np.array([top]), min_height=np.array([bottom]),
             crs="EPSG:4326", attributes={"name": np.array([self.name], dtype=object),
-                                         "model": np.array([self.data.format], dtype=object)})
+                                         "model": np.array([self.data.format], dtype=object),
+                                         "project": np.array([getattr(self, "project_id", "")], dtype=object)})
 
     @property
     def anchor(self) -> Anchor:

@@ -23,6 +23,8 @@ Checks:
   ``kinds_b`` (e.g. industry next to an ecological or water-source protection zone).
 - ``crossing_conflict``: corridors of ``classes`` that cross a neighbouring city's zones of ``kinds_b``.
 - ``height_limit``: buildings taller than the ``max_height_m`` of a plan zone they stand in (``review.heights``).
+- ``building_conflict``: planned buildings (a plan project's 3D model, layers loaded as plans) whose ground plan
+  stands in a zone of ``kinds_b`` (by at least 1 m²) or across a corridor of ``classes`` — of any city.
 """
 
 from __future__ import annotations
@@ -430,8 +432,47 @@ def _height_limit(ctx: _Context, rule) -> list[Finding]:
     return height_limit_findings(violations, rule_id=rule.id, severity=rule.severity or "error")
 
 
+def _building_conflict(ctx: _Context, rule) -> list[Finding]:
+    from ydtwin.review.heights import MIN_OVERLAP_M2, _name, _wgs84
+
+    kinds_b = _as_list(rule.params.get("kinds_b", ["ecological", "water_source"]))
+    classes = _as_list(rule.params.get("classes", ["road", "rail", "metro"]))
+    targets = ctx.zones(kinds_b) + [c for c in ctx.corridors() if c.kind in classes]
+    findings = []
+    for b in ctx.buildings:
+        if not b.planned:
+            continue
+        index = np.flatnonzero(b.shown)
+        if not len(index) or not targets:
+            continue
+        plans_xy = shapely.transform(_wgs84(b.data, index),
+                                     lambda c: np.column_stack(ctx.projection.to_scene(c[:, 0], c[:, 1])))
+        project = b.data.attributes.get("project")
+        for k, i in enumerate(index):
+            plan = plans_xy[k]
+            for t in targets:
+                if not plan.intersects(t.geom_xy):
+                    continue
+                inside = plan.intersection(t.geom_xy)
+                zone = t.geom_xy.geom_type in ("Polygon", "MultiPolygon")
+                if zone and inside.area < MIN_OVERLAP_M2:
+                    continue
+                name = _name(b.data, b.name, int(i))
+                mine = str(project[i]) if project is not None and project[i] else ""
+                projects = sorted({t.id, mine} - {""})
+                c = inside.centroid if not inside.is_empty else plan.centroid
+                what = (f"stands in {t.title} ({t.city}, {t.kind.replace('_', ' ')}) over {inside.area:,.0f} m²"
+                        if zone else f"stands across {t.title} ({t.city}, {t.kind})")
+                findings.append(Finding(
+                    _fid(rule.id, [*projects, f"{b.name}#{i}"]), "conflict", rule.severity or SEVERITY["conflict"],
+                    rule.id, [t.city], projects, ctx.lonlat(c.x, c.y), f"planned building {name} {what}",
+                    {"building": name, "layer": b.name, **({"overlap_m2": round(inside.area, 1)} if zone else {})}))
+    return findings
+
+
 CHECKS = {"interconnection": _interconnection, "buffer_conflict": _buffer_conflict,
-          "crossing_conflict": _crossing_conflict, "height_limit": _height_limit}
+          "crossing_conflict": _crossing_conflict, "height_limit": _height_limit,
+          "building_conflict": _building_conflict}
 
 
 def run_checks(plans, outlines: dict, projection, rules, *, year: int | None = None,
