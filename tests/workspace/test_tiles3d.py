@@ -317,3 +317,41 @@ def test_plans_are_in_the_tileset_one_feature_per_project(tmp_path):
                   for a, b in zip(lon[mine], lat[mine], strict=True)])
     half = BAND_WIDTH_M.get(str(kinds[line]), DEFAULT_BAND_M) / 2
     assert d.max() < half + 12.0
+
+
+def test_a_3d_model_is_in_the_tileset_where_it_stands(tmp_path):
+    """An IFC model placed by its IfcMapConversion: one content, one feature per product with its storey; its
+    wall's corner at the map conversion's false origin, through the transforms, within 0.1 m."""
+    import pygltflib
+    from pyproj import Transformer
+
+    import model_synth as ms
+    from ydtwin.geo.ecef import ecef_to_lonlath
+    from ydtwin.geo.geodesic import geod
+    from ydtwin.workspace import LayerRequest, Workspace
+
+    conversion = {"Eastings": 355000.0, "Northings": 3457000.0, "OrthogonalHeight": 4.0, "XAxisAbscissa": 1.0,
+                  "XAxisOrdinate": 0.0, "Scale": 1.0}
+    ws = Workspace.open(plugin_names=[])
+    ws.add_loaded(ws.read_layer(LayerRequest(ms.write_ifc(tmp_path / "walls.ifc", map_conversion=conversion))))
+    report = ws.export_3dtiles(tmp_path / "t", terrain=False, plans=False)
+    assert report.models == 1
+    doc = json.loads((tmp_path / "t" / "tileset.json").read_text())
+    found = [(t, a) for t, a, _p in _walk(doc["root"]) if t.get("content", {}).get("uri", "").startswith("models/")]
+    assert len(found) == 1
+    tile, absolute = found[0]
+    gltf = pygltflib.GLTF2.load(tmp_path / "t" / tile["content"]["uri"])
+    table = gltf.extensions["EXT_structural_metadata"]["propertyTables"][0]
+    assert sorted(_feature_values(gltf, table, "storey")) == ["Level 0", "Level 1"]
+    assert _feature_values(gltf, table, "ifc_class") == ["IfcWall", "IfcWall"]
+    prim = gltf.meshes[0].primitives[0]
+    blob = gltf.binary_blob()
+    acc = gltf.accessors[prim.attributes.POSITION]
+    pos = np.frombuffer(blob, dtype=np.float32, count=acc.count * 3,
+                        offset=gltf.bufferViews[acc.bufferView].byteOffset).reshape(-1, 3)
+    zup = np.column_stack([pos[:, 0], -pos[:, 2], pos[:, 1]]).astype(np.float64)
+    lon, lat, h = ecef_to_lonlath((absolute @ np.column_stack([zup, np.ones(len(zup))]).T).T[:, :3])
+    c_lon, c_lat = Transformer.from_crs("EPSG:32651", "EPSG:4326", always_xy=True).transform(355000.0, 3457000.0)
+    d = geod().inv(np.full(len(lon), c_lon), np.full(len(lat), c_lat), lon, lat)[2]
+    assert d.min() < 0.1
+    assert h.max() - h.min() == pytest.approx(8.0, abs=0.05)

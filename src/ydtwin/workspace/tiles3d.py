@@ -52,6 +52,7 @@ class Export3DTilesReport:
     building_tiles: int = 0
     terrain_tiles: int = 0
     plan_projects: int = 0
+    models: int = 0
     triangles: int = 0
     files: int = 0
     bytes: int = 0
@@ -61,7 +62,8 @@ class Export3DTilesReport:
     def summary(self) -> str:
         return (f"wrote 3D Tiles 1.1 {self.out / TILESET}: {self.buildings:,} buildings "
                 f"({', '.join(self.layers) or 'none'}) in {self.building_tiles:,} tiles, {self.terrain_tiles} "
-                f"terrain tiles, {self.plan_projects} plan projects, {self.triangles:,} triangles, {self.files} files, "
+                f"terrain tiles, {self.plan_projects} plan projects, {self.models} 3D models, {self.triangles:,} triangles, "
+                f"{self.files} files, "
                 f"{self.bytes / 1e6:.1f} MB, {self.seconds:.1f} s")
 
 
@@ -70,7 +72,8 @@ def check_3dtiles_folder(out: str | os.PathLike[str]) -> Path:
     never a link or a folder holding anything else."""
     from ydtwin.workspace.outputs import check_output_folder
 
-    return check_output_folder(out, {TILESET, "buildings", "terrain", "plans"}, "an earlier 3D Tiles export's")
+    return check_output_folder(out, {TILESET, "buildings", "terrain", "plans", "models"},
+                               "an earlier 3D Tiles export's")
 
 
 class _Frames:
@@ -332,6 +335,50 @@ def _plan_tiles(scene, frames: _Frames, out: Path, report: Export3DTilesReport) 
             "geometricError": 0.0, "refine": "ADD", "children": kids}
 
 
+def _model_tiles(scene, frames: _Frames, out: Path, report: Export3DTilesReport) -> dict | None:
+    """The shown 3D models: one content each, at true size on the ground where they stand, one feature per part
+    (its name and attributes: an IFC product's class, storey, GlobalId) in its colour."""
+    from ydtwin.geo.drape import SurfaceHeights
+    from ydtwin.geo.ecef import enu_to_ecef_matrix
+    from ydtwin.io.gltf_content import GltfMesh, glb_bytes
+    from ydtwin.workspace.exchange import _model_parts
+
+    layers = [x for x in scene.layers if getattr(x, "kind", "") == "model" and x.visible]
+    if not layers:
+        return None
+    terrain = next((x for x in scene.layers if getattr(x, "role", "") == "terrain"), None)
+    surface = SurfaceHeights(getattr(terrain, "elevation", None), scene.projection, 1.0)
+    folder = out / "models"
+    folder.mkdir(parents=True, exist_ok=True)
+    kids = []
+    for k, layer in enumerate(layers):
+        parts = _model_parts(layer, scene.projection, np.zeros(3), surface)  # scene metres
+        xyz = np.concatenate([p[1] for p in parts])
+        offsets = np.cumsum([0] + [len(p[1]) for p in parts])
+        tris = np.concatenate([p[2] + o for p, o in zip(parts, offsets[:-1], strict=True)])
+        rgb = np.concatenate([p[3] for p in parts])
+        fid = np.repeat(np.arange(len(parts)), np.diff(offsets))
+        cx, cy = (float(v) for v in xyz[:, :2].mean(axis=0))
+        frame = frames.frame(cx, cy)
+        enu, region = frames.convert(xyz, frame)
+        keys = sorted({key for part in layer.data.parts for key in part.attributes})
+        props = {"layer": np.full(len(parts), layer.name, dtype=object),
+                 "part": np.array([p.name for p in layer.data.parts], dtype=object),
+                 "project": np.full(len(parts), getattr(layer, "project_id", ""), dtype=object)}
+        props.update({key: _column([str(p.attributes.get(key, "")) for p in layer.data.parts]) for key in keys})
+        mesh = GltfMesh(enu, tris, colour=(1.0, 1.0, 1.0, 1.0),
+                        vertex_colours=np.column_stack([rgb, np.full(len(rgb), 255, np.uint8)]), feature_ids=fid,
+                        properties=props, class_name="model_part", name=f"model-{k}")
+        name = f"{k}.glb"
+        _write(folder / name, glb_bytes([mesh], generator="ydtwin"), report)
+        report.triangles += len(tris)
+        report.models += 1
+        kids.append({"boundingVolume": {"region": region}, "geometricError": 0.0,
+                     "content": {"uri": f"models/{name}"}, "_abs": enu_to_ecef_matrix(frame)})
+    return {"boundingVolume": {"region": _union([c["boundingVolume"]["region"] for c in kids])},
+            "geometricError": 0.0, "refine": "ADD", "children": kids}
+
+
 def _relative(tile: dict, parent_abs: np.ndarray) -> dict:
     """Tile transforms are relative to the parent's: each content's absolute ENU → ECEF matrix is turned into
     one relative to the nearest ancestor with a transform (column-major in the JSON)."""
@@ -357,7 +404,8 @@ def export_3dtiles(scene, out: str | os.PathLike[str], *, terrain: bool = True, 
 
     t0 = time.perf_counter()
     out = check_3dtiles_folder(out)
-    for name in ("buildings", "terrain", "plans"):  # an earlier export's contents go: the new tileset lists its own
+    # an earlier export's contents go: the new tileset lists its own
+    for name in ("buildings", "terrain", "plans", "models"):
         shutil.rmtree(out / name, ignore_errors=True)
     (out / TILESET).unlink(missing_ok=True)
     out.mkdir(parents=True, exist_ok=True)
@@ -375,6 +423,9 @@ def export_3dtiles(scene, out: str | os.PathLike[str], *, terrain: bool = True, 
         p = _plan_tiles(scene, frames, out, report)
         if p is not None:
             children.append(p)
+    m = _model_tiles(scene, frames, out, report)
+    if m is not None:
+        children.append(m)
     if not children:
         raise YdtwinError("nothing to export: no buildings, terrain or plans shown")
     root = {"boundingVolume": {"region": _union([c["boundingVolume"]["region"] for c in children])},
