@@ -29,6 +29,27 @@ def run(cmd: list[str], *, env: dict | None = None, timeout: float = 300.0) -> s
     return done.stdout
 
 
+def _write_ifc(path: Path) -> None:
+    """A wall (10 × 0.3 × 4 m) in an IFC4 file, made with the building Python's IfcOpenShell."""
+    import ifcopenshell.api
+    import ifcopenshell.api.project
+
+    run_api = ifcopenshell.api.run
+    f = ifcopenshell.api.project.create_file(version="IFC4")
+    project = run_api("root.create_entity", f, ifc_class="IfcProject", name="Smoke")
+    run_api("unit.assign_unit", f)
+    model = run_api("context.add_context", f, context_type="Model")
+    body = run_api("context.add_context", f, context_type="Model", context_identifier="Body",
+                   target_view="MODEL_VIEW", parent=model)
+    site = run_api("root.create_entity", f, ifc_class="IfcSite", name="Site")
+    run_api("aggregate.assign_object", f, relating_object=project, products=[site])
+    wall = run_api("root.create_entity", f, ifc_class="IfcWall", name="Wall")
+    rep = run_api("geometry.add_wall_representation", f, context=body, length=10, height=4, thickness=0.3)
+    run_api("geometry.assign_representation", f, product=wall, representation=rep)
+    run_api("spatial.assign_container", f, relating_structure=site, products=[wall])
+    f.write(str(path))
+
+
 def main(argv: list[str]) -> int:
     exe = Path(argv[1]).resolve()
     if not exe.is_file():
@@ -49,6 +70,14 @@ def main(argv: list[str]) -> int:
         seq.write_text(json.dumps({"type": "Feature", "properties": {"height": 30},
                                    "geometry": {"type": "Polygon", "coordinates": [ring]}}) + "\n")
         assert "1 of 1 features usable" in run([str(exe), "info", str(seq)], env=env)
+        # 3D models: trimesh (GLB) and IfcOpenShell's geometry kernel (IFC), in the frozen app
+        model = Path(__file__).resolve().parents[2] / "assets" / "models" / "planned_tower_illustrative.glb"
+        shown = run([str(exe), "snapshot", "--out", str(tmp / "tower.png"), "--size", "480x320", "--view",
+                     "121.500,31.230,121.509,31.237", "--layer", f"{model}@121.5047,31.2336,0,heading=20"], env=env)
+        assert "GLB model, 2,260 triangles" in shown, shown
+        ifc = tmp / "walls.ifc"
+        _write_ifc(ifc)
+        assert "IFC 3D model" in run([str(exe), "info", str(ifc)], env=env)
         still = tmp / "yrd26.png"
         run([str(exe), "--region", "yrd26", "snapshot", "--out", str(still), "--size", "640x360"], env=env)
         assert still.stat().st_size > 50_000

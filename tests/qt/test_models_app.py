@@ -67,3 +67,31 @@ def test_a_landmark_replaced_in_one_action(make_window, qtbot, tmp_path):
     assert landmarks.hidden[names.index("Oriental Pearl Tower")] and landmarks.hidden.sum() == 1
     assert "the place of the landmark Oriental Pearl Tower" in window.log_view.toPlainText()
     assert getattr(window, "_placement_dialog", None) is None  # it says where it stands: no dialog
+
+
+def test_the_handles_move_and_turn_the_model(make_window, qtbot, tmp_path):
+    from pyproj import Geod
+
+    path = ms.write(tmp_path / "tower.glb")
+    window = make_window(view="Shanghai", size=(900, 600))
+    window.open_file(path)
+    qtbot.waitUntil(lambda: window.job is None and getattr(window, "_placement_dialog", None) is not None,
+                    timeout=60_000)
+    dialog = window._placement_dialog
+    dialog.set_position(121.5047, 31.2336)
+    dialog.handles_box.setChecked(True)
+    assert len(dialog._handles) == 2 and all(h.GetEnabled() for h in dialog._handles)
+    origin, turn = dialog.handle_points()
+    assert dialog._handles[0].GetCenter() == pytest.approx(origin)
+    # the move handle dropped 100 m east (scene metres, about true ones here): the origin follows
+    dialog.moved_to((origin[0] + 100.0, origin[1], origin[2]))
+    a = dialog.layer.anchor
+    d = Geod(ellps="WGS84").inv(121.5047, 31.2336, a.lon, a.lat)
+    assert 95 < d[2] < 105 and 85 < d[0] < 95  # about 100 m, about east
+    # the heading handle dropped due east of the origin: the model turns to face east
+    origin, _turn = dialog.handle_points()
+    assert dialog._handles[0].GetCenter() == pytest.approx(origin)
+    dialog.turned_to((origin[0] + 80.0, origin[1], origin[2]))
+    assert 88 < dialog.layer.anchor.heading < 92 and dialog.heading.value() == pytest.approx(dialog.layer.anchor.heading)
+    dialog.accept()
+    assert not dialog._handles

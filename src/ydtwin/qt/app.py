@@ -459,6 +459,9 @@ class MainWindow(FilesMixin, BasemapMixin, TilesMixin, ExchangeMixin, ModelsMixi
             return
         self._closed = True
         self._work.clear()
+        placing = getattr(self, "_placement_dialog", None)
+        if placing is not None:  # its handles go before the view does
+            placing.handles_box.setChecked(False)
         panel = getattr(self, "flythrough_panel", None)
         if panel is not None:
             panel.close_exports()

@@ -77,6 +77,40 @@ class Host:
         """Half the 2D map's height in metres, or None when the viewport is in perspective."""
         return self._window.scene_view.map_scale()
 
+    def ground_point(self, lon: float, lat: float) -> tuple[float, float, float]:
+        """The scene point (x, y, z) of the ground at lon/lat, as drawn (the terrain's exaggeration)."""
+        import numpy as np
+
+        view = self._window.scene_view
+        x, y = view.scene.projection.to_scene(np.array([lon]), np.array([lat]))
+        return float(x[0]), float(y[0]), float(view.ctx.surface.z(x, y, 0.0)[0])
+
+    def lonlat_of(self, x: float, y: float) -> tuple[float, float]:
+        """lon/lat of the scene point (x, y)."""
+        import numpy as np
+
+        lon, lat = self._window.scene_view.scene.projection.from_scene(np.array([x]), np.array([y]))
+        return float(lon[0]), float(lat[0])
+
+    def add_handle(self, xyz, radius: float, colour, moved: Callable) -> object:
+        """A sphere in the view the user drags (at ``xyz``, scene metres); ``moved((x, y, z))`` when released
+        → the handle (for ``remove_handle``)."""
+        plotter = self._window.scene_view.plotter
+        handle = plotter.add_sphere_widget(lambda c: moved(tuple(float(v) for v in c)), center=tuple(xyz),
+                                           radius=radius, color=colour, selected_color="yellow", test_callback=False)
+        self._window.scene_view.request_render()
+        return handle
+
+    def remove_handle(self, handle) -> None:
+        plotter = self._window.scene_view.plotter
+        handle.Off()
+        widgets = getattr(getattr(plotter, "widgets", None), "sphere_widgets", None)
+        if widgets is None:  # pyvista before 0.46
+            widgets = getattr(plotter, "sphere_widgets", [])
+        if handle in widgets:
+            widgets.remove(handle)
+        self._window.scene_view.request_render()
+
     def set_pose(self, eye, focal, up, view_angle: float) -> None:
         """Put the viewport's camera at a flythrough pose (scene metres) and redraw."""
         self._window.scene_view.set_pose(eye, focal, up, view_angle)

@@ -1,5 +1,6 @@
-"""The placement dialog of a 3D model: where its origin stands (lon, lat; a click in the view), its height above
-the ground or the sea, its heading and scale — each change moves the model in the view at once (the
+"""The placement dialog of a 3D model: where its origin stands (lon, lat; a click in the view; a handle to drag),
+its height above the ground or the sea, its heading (a second handle to drag round it) and scale — each change
+moves the model in the view at once (the
 workspace's ``place_model``: what it hides of the buildings follows it). OK keeps it there; Cancel puts it back
 where it was (or takes away a model just opened). A place the model cannot stand (outside the region, too
 wide) is one line in the dialog, and the model stays where it last stood."""
@@ -96,6 +97,10 @@ class ModelPlacementDialog(QDialog):
         form.addRow(self.tr("Heading"), self.heading)
         form.addRow(self.tr("Scale"), self.scale)
         form.addRow("", self.pick_button)
+        self.handles_box = QCheckBox(self.tr("Handles in the view (drag: white moves, orange turns)"), self)
+        self.handles_box.toggled.connect(self._show_handles)
+        form.addRow("", self.handles_box)
+        self._handles: list = []
         self.follow = QCheckBox(self.tr("Keep the model in view"), self)
         self.follow.setChecked(False)
         form.addRow("", self.follow)
@@ -147,7 +152,62 @@ class ModelPlacementDialog(QDialog):
         self.message.setStyleSheet("")
         if self.follow.isChecked():
             self.host.set_view(self.layer.name)
+        if self._handles:  # where the model now stands
+            for handle, point in zip(self._handles, self.handle_points(), strict=True):
+                handle.SetCenter(*point)
         return True
+
+    # --- handles: a sphere on the origin (drag to move), one on a circle round it (drag to turn) ----------
+
+    def _reach(self) -> float:
+        """Metres from the origin to the heading handle: about the model's size."""
+        import numpy as np
+
+        lo, hi = self.layer.data.bounds()
+        return float(max(20.0, 0.75 * np.hypot(*(hi[:2] - lo[:2])) * self.layer.anchor.scale))
+
+    def handle_points(self) -> tuple[tuple[float, float, float], tuple[float, float, float]]:
+        """Scene points of the move handle (the origin on the ground) and the heading handle."""
+        from ydtwin.model.models import local_to_lonlat
+
+        a = self.layer.anchor
+        origin = self.host.ground_point(a.lon, a.lat)
+        import math
+
+        import numpy as np
+
+        h = math.radians(a.heading)
+        lon, lat = local_to_lonlat(a, np.array([[self._reach() * math.sin(h), self._reach() * math.cos(h)]]))
+        turn = self.host.ground_point(float(lon[0]), float(lat[0]))
+        return origin, turn
+
+    def _show_handles(self, on: bool) -> None:
+        for handle in self._handles:
+            self.host.remove_handle(handle)
+        self._handles = []
+        if not on:
+            return
+        origin, turn = self.handle_points()
+        radius = max(5.0, self._reach() / 4)
+        self._handles = [self.host.add_handle(origin, radius, "white", self.moved_to),
+                         self.host.add_handle(turn, radius, "orange", self.turned_to)]
+
+    def moved_to(self, xyz) -> None:
+        """The move handle was dropped at scene point ``xyz``: the origin stands there."""
+        lon, lat = self.host.lonlat_of(xyz[0], xyz[1])
+        self.set_position(lon, lat)
+
+    def turned_to(self, xyz) -> None:
+        """The heading handle was dropped at ``xyz``: the model faces it (its +Y towards it)."""
+        from ydtwin.geo.geodesic import geod
+
+        lon, lat = self.host.lonlat_of(xyz[0], xyz[1])
+        a = self.layer.anchor
+        azimuth = float(geod().inv(a.lon, a.lat, lon, lat)[0])
+        self.heading.blockSignals(True)
+        self.heading.setValue(round(azimuth, 1))
+        self.heading.blockSignals(False)
+        self.apply()
 
     def _pick(self, on: bool) -> None:
         self.host.set_scene_tool(_PickTool(self) if on else None)
@@ -155,12 +215,14 @@ class ModelPlacementDialog(QDialog):
     def accept(self) -> None:
         if self._timer.isActive() and not self.apply():
             return
+        self.handles_box.setChecked(False)
         self.pick_button.setChecked(False)  # the view's clicks back
         self.host.log(f"{self.layer.name} stands at {self.layer.anchor_text()}")
         super().accept()
 
     def reject(self) -> None:
         self._timer.stop()
+        self.handles_box.setChecked(False)
         self.pick_button.setChecked(False)
         if self.created:
             self.workspace.remove_layer(self.layer)

@@ -1858,7 +1858,7 @@
         <source>Split big footprint files, point clouds and OpenStreetMap extracts by tile on worker processes (as ydtwin tiles build does); the pack's buildings, points and basemap then open</source>
         <translation>在工作进程上按瓦片切分大型建筑轮廓文件、点云和 OpenStreetMap 数据(与 ydtwin tiles build 相同);完成后打开瓦片包中的建筑、点云和底图</translation>
     </message>
-<message>
+    <message>
         <location filename="../window_models.py" line="37" />
         <location filename="../window_models.py" line="57" />
         <source>3D models (glTF, GLB, OBJ, PLY, STL, IFC)</source>
@@ -1899,7 +1899,7 @@
         <source>Model:</source>
         <translation>模型：</translation>
     </message>
-<message>
+    <message>
         <location filename="../window_menus.py" line="73" />
         <source>Open 3D &amp;model…</source>
         <translation>打开三维模型(&amp;M)…</translation>
@@ -1929,7 +1929,7 @@
         <source>A model stands in a landmark's place instead of its schematic outline</source>
         <translation>以模型代替地标的示意轮廓，立于其位置</translation>
     </message>
-    </context><context>
+</context><context>
     <name>MeasurePanel</name>
     <message>
         <location filename="../measure_tool.py" line="116" />
@@ -2151,62 +2151,67 @@
 </context><context>
     <name>ModelPlacementDialog</name>
     <message>
-        <location filename="../model_placement.py" line="58" />
+        <location filename="../model_placement.py" line="59" />
         <source>Place {0}</source>
         <translation>放置 {0}</translation>
     </message>
     <message>
-        <location filename="../model_placement.py" line="81" />
+        <location filename="../model_placement.py" line="82" />
         <source>above the ground</source>
         <translation>离地高度</translation>
     </message>
     <message>
-        <location filename="../model_placement.py" line="82" />
+        <location filename="../model_placement.py" line="83" />
         <source>above sea level</source>
         <translation>海拔高度</translation>
     </message>
     <message>
-        <location filename="../model_placement.py" line="86" />
+        <location filename="../model_placement.py" line="87" />
         <source>Clockwise from true north, about the model's origin</source>
         <translation>自真北顺时针，绕模型原点</translation>
     </message>
     <message>
-        <location filename="../model_placement.py" line="88" />
+        <location filename="../model_placement.py" line="89" />
         <source>0.001 for a model drawn in millimetres, 0.01 in centimetres</source>
         <translation>以毫米绘制的模型填 0.001，厘米填 0.01</translation>
     </message>
     <message>
-        <location filename="../model_placement.py" line="89" />
+        <location filename="../model_placement.py" line="90" />
         <source>Click in the view to move it</source>
         <translation>在视图中点击以移动</translation>
     </message>
     <message>
-        <location filename="../model_placement.py" line="92" />
+        <location filename="../model_placement.py" line="93" />
         <source>Longitude</source>
         <translation>经度</translation>
     </message>
     <message>
-        <location filename="../model_placement.py" line="93" />
+        <location filename="../model_placement.py" line="94" />
         <source>Latitude</source>
         <translation>纬度</translation>
     </message>
     <message>
-        <location filename="../model_placement.py" line="94" />
+        <location filename="../model_placement.py" line="95" />
         <source>Height</source>
         <translation>高度</translation>
     </message>
     <message>
-        <location filename="../model_placement.py" line="96" />
+        <location filename="../model_placement.py" line="97" />
         <source>Heading</source>
         <translation>朝向</translation>
     </message>
     <message>
-        <location filename="../model_placement.py" line="97" />
+        <location filename="../model_placement.py" line="98" />
         <source>Scale</source>
         <translation>比例</translation>
     </message>
     <message>
-        <location filename="../model_placement.py" line="99" />
+        <location filename="../model_placement.py" line="100" />
+        <source>Handles in the view (drag: white moves, orange turns)</source>
+        <translation>视图中的控制柄（拖动：白色移动，橙色旋转）</translation>
+    </message>
+    <message>
+        <location filename="../model_placement.py" line="104" />
         <source>Keep the model in view</source>
         <translation>视图跟随模型</translation>
     </message>
