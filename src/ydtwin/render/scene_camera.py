@@ -101,7 +101,8 @@ class SceneCamera:
                 m = max(x1 - x0, y1 - y0, tall) * 0.8  # a margin as large as the model is tall: it all shows
                 lon, lat = self.scene.projection.from_scene(np.array([x0 - m, x1 + m]), np.array([y0 - m, y1 + m]))
                 cx, cy = self.scene.projection.to_scene(np.array([layer.anchor.lon]), np.array([layer.anchor.lat]))
-                ground = float(self.ctx.surface.z(cx, cy, 0.0)[0])
+                # looking at its middle height: the whole model in the frame, not only its foot
+                ground = float(self.ctx.surface.z(cx, cy, 0.0)[0]) + tall / 2
                 return ViewSpec(layer.name, (float(lon[0]), float(lat[0]), float(lon[1]), float(lat[1])),
                                 elevation_deg=35.0, ground_z=ground)
         district = self._district_bounds(name)
