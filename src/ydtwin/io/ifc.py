@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import os
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -64,6 +65,8 @@ def read_ifc(path: str | os.PathLike[str], *, progress=None) -> ModelData:
     from ydtwin.io.models import MAX_MODEL_BYTES, MAX_TRIANGLES
 
     path = Path(path)
+    if getattr(sys, "frozen", False):  # an installed build: its schema and geometry plugins beside the package
+        ifcopenshell.set_plugin_search_paths([Path(ifcopenshell.__file__).parent])
     from ydtwin.atomic import check_regular
 
     try:
