@@ -132,8 +132,10 @@ def read_ifc(path: str | os.PathLike[str], *, progress=None) -> ModelData:
 
 
 def _map_conversion(path: Path, data: ModelData, conversion) -> ModelData:
-    from pyproj import CRS, Transformer
+    from pyproj import CRS
 
+    from ydtwin.geo.ecef import lonlath_to_ecef
+    from ydtwin.geo.projection import to_wgs84
     from ydtwin.io.models import _from_ecef
 
     crs_name = getattr(conversion.TargetCRS, "Name", None) or ""
@@ -149,8 +151,6 @@ def _map_conversion(path: Path, data: ModelData, conversion) -> ModelData:
     scale = float(conversion.Scale if conversion.Scale is not None else 1.0)
     e0, n0 = float(conversion.Eastings), float(conversion.Northings)
     h0 = float(conversion.OrthogonalHeight or 0.0)
-    to_geo = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
-    to_ecef = Transformer.from_crs("EPSG:4979", "EPSG:4978", always_xy=True)
     from dataclasses import replace
 
     placed = []
@@ -158,9 +158,8 @@ def _map_conversion(path: Path, data: ModelData, conversion) -> ModelData:
         x, y, z = p.vertices[:, 0], p.vertices[:, 1], p.vertices[:, 2]
         e = e0 + scale * (a * x - b * y)
         n = n0 + scale * (b * x + a * y)
-        lon, lat = to_geo.transform(e, n)
-        ex, ey, ez = to_ecef.transform(lon, lat, h0 + z)
-        placed.append(replace(p, vertices=np.column_stack([ex, ey, ez])))
+        lon, lat = to_wgs84(e, n, crs.to_wkt())
+        placed.append(replace(p, vertices=lonlath_to_ecef(lon, lat, h0 + z)))
     if not all(np.isfinite(p.vertices).all() for p in placed):
         raise ReadError(path, f"its IfcMapConversion puts it outside {crs.name}'s area")
     parts, anchor = _from_ecef(placed, np.zeros(3))

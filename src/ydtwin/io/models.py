@@ -19,7 +19,6 @@ modelling tools write) and PLY/STL as +Z up, unless ``up`` says otherwise. A glT
 from __future__ import annotations
 
 import json
-import math
 import os
 import re
 import struct
@@ -417,20 +416,15 @@ def _from_ecef(parts: list[ModelPart], centre: np.ndarray) -> tuple[list[ModelPa
     point under their middle, and the anchor (absolute height) of that point."""
     from dataclasses import replace
 
-    from pyproj import Transformer
+    from ydtwin.geo.ecef import ecef_to_lonlath, enu_frame
 
     middle = centre + np.mean([p.vertices.mean(axis=0) for p in parts], axis=0)
-    to_geo = Transformer.from_crs("EPSG:4978", "EPSG:4979", always_xy=True)
-    lon, lat, h = to_geo.transform(*middle)
-    lam, phi = math.radians(lon), math.radians(lat)
-    # rows: east, north, up unit vectors at (lon, lat)
-    enu = np.array([[-math.sin(lam), math.cos(lam), 0.0],
-                    [-math.sin(phi) * math.cos(lam), -math.sin(phi) * math.sin(lam), math.cos(phi)],
-                    [math.cos(phi) * math.cos(lam), math.cos(phi) * math.sin(lam), math.sin(phi)]])
+    lon, lat, h = (float(v[0]) for v in ecef_to_lonlath(middle))
+    _origin, enu = enu_frame(lon, lat, h)  # rows: east, north, up at the middle
     out = []
     for p in parts:
         local = (p.vertices + (centre - middle)) @ enu.T
         normals = None if p.normals is None else (p.normals.astype(np.float64) @ enu.T).astype(np.float32)
         out.append(replace(p, vertices=local, normals=normals))
-    # ellipsoidal height taken as height above sea level (no geoid model ships: within tens of metres here)
-    return out, Anchor(float(lon), float(lat), float(h), "absolute")
+    # ellipsoidal height taken as height above sea level (no geoid model ships: about 10 m off near Shanghai)
+    return out, Anchor(lon, lat, h, "absolute")

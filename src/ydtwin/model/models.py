@@ -43,6 +43,15 @@ class ModelPart:
     def n_triangles(self) -> int:
         return len(self.faces)
 
+    def mean_rgb(self) -> np.ndarray:
+        """(3,) float 0–255: the part's colour at a glance (its vertex colours' or texture's mean, else its base
+        colour) — a legend's swatch, a colour per vertex where a texture cannot go."""
+        if self.vertex_colours is not None and len(self.vertex_colours):
+            return self.vertex_colours[:, :3].mean(axis=0)
+        if self.texture is not None:
+            return self.texture[..., :3].reshape(-1, 3).mean(axis=0)
+        return np.array(self.colour[:3], dtype=np.float64)
+
 
 @dataclass(frozen=True)
 class Anchor:
@@ -190,13 +199,12 @@ def _turn(xy: np.ndarray, heading_deg: float) -> np.ndarray:
 def local_to_lonlat(anchor: Anchor, east_north: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Exact lon/lat of points ``east_north`` metres (already turned and scaled) from the anchor, along the
     ellipsoid (WGS84 geodesics: azimuth and distance)."""
-    from pyproj import Geod
+    from ydtwin.geo.geodesic import geod
 
-    geod = Geod(ellps="WGS84")
     e, n = east_north[:, 0], east_north[:, 1]
     az = np.degrees(np.arctan2(e, n))
     dist = np.hypot(e, n)
-    lon, lat, _ = geod.fwd(np.full(len(e), anchor.lon), np.full(len(e), anchor.lat), az, dist)
+    lon, lat, _ = geod().fwd(np.full(len(e), anchor.lon), np.full(len(e), anchor.lat), az, dist)
     return np.asarray(lon), np.asarray(lat)
 
 

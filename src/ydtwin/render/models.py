@@ -105,13 +105,7 @@ class ModelVisual(Visual):
         layer: ModelLayer = self.layer  # type: ignore[assignment]
         if not layer.visible:
             return []
-        part = max(layer.data.parts, key=lambda p: p.n_triangles)
-        if part.vertex_colours is not None and len(part.vertex_colours):
-            rgb = part.vertex_colours[:, :3].mean(axis=0)
-        elif part.texture is not None:
-            rgb = part.texture[..., :3].reshape(-1, 3).mean(axis=0)
-        else:
-            rgb = np.array(part.colour[:3], dtype=np.float64)
+        rgb = max(layer.data.parts, key=lambda p: p.n_triangles).mean_rgb()
         return [(layer.name, tuple(float(c) / 255.0 for c in rgb))]
 
     def describe_pick(self, actor, cell_id: int) -> dict | None:

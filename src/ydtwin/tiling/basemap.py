@@ -39,16 +39,13 @@ def _provenance():
 def partition_basemap(job, input_index: int) -> dict:
     """Stream one extract into basemap parts filed by pack tile → what it wrote (``{"tiles": {key: [[category,
     part], …]}, "features": n, "skipped": {…}}``); done at once when its marker exists."""
-    from ydtwin.atomic import write_text
     from ydtwin.io.osm_basemap import _header_timestamp, stream_parts
+    from ydtwin.tiling.build import done_marker, mark_done
 
     marker = job.work / "chunks" / f"basemap-{input_index}.json"
-    try:
-        done = json.loads(marker.read_text(encoding="utf-8"))
-        if done.get("key") == job.key:
-            return done
-    except (OSError, ValueError):
-        pass
+    done = done_marker(job, marker)
+    if done is not None:
+        return done
     path, _crs = job.inputs[input_index]
     folder = job.work / "basemap-parts" / str(input_index)
     shutil.rmtree(folder, ignore_errors=True)  # what a killed attempt left
@@ -66,10 +63,9 @@ def partition_basemap(job, input_index: int) -> dict:
             # the writer's part name: <category>/<i>_<j>-<sequence>.ydv.npz (i, j may be negative)
             m = _PART_NAME.match(item["file"].split("/", 1)[1])
             tiles.setdefault(f"{int(m[1])}_{int(m[2])}", []).append([category, item["file"]])
-    done = {"key": job.key, "tiles": tiles, "features": stats.total, "skipped": dict(stats.skipped),
-            "file": Path(path).name, "bytes": Path(path).stat().st_size, "osm_timestamp": _header_timestamp(Path(path))}
-    write_text(marker, json.dumps(done, sort_keys=True))
-    return done
+    return mark_done(job, marker, {"tiles": tiles, "features": stats.total, "skipped": dict(stats.skipped),
+                                   "file": Path(path).name, "bytes": Path(path).stat().st_size,
+                                   "osm_timestamp": _header_timestamp(Path(path))})
 
 
 def _part_order(item: tuple[int, str, str]) -> tuple:
@@ -82,20 +78,21 @@ def build_basemap_tile(job, key: str, parts: list[tuple[int, str, str]]) -> dict
     summary; skipped when an earlier attempt of the same build wrote it and its files are unchanged."""
     import shapely
 
-    from ydtwin.atomic import write_bytes, write_text
+    from ydtwin.atomic import write_bytes
     from ydtwin.io import vectorpack
     from ydtwin.io.osm_basemap import CATEGORIES
     from ydtwin.model.layer import VectorData
+    from ydtwin.tiling.build import done_marker, mark_done
 
     i, j = (int(v) for v in key.split("_"))
     marker = job.work / "done" / f"basemap-{key}.json"
     out = Path(job.out) / BASEMAP
+    done = done_marker(job, marker)
     try:
-        done = json.loads(marker.read_text(encoding="utf-8"))
-        if done.get("key") == job.key and all(
+        if done is not None and all(
                 hashlib.sha256((out / p["file"]).read_bytes()).hexdigest() == p["sha256"] for p in done["parts"]):
             return {**done["summary"], "skipped": True}
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, KeyError, TypeError):
         pass
     written, features, duplicates = [], 0, 0
     for category in CATEGORIES:
@@ -121,7 +118,7 @@ def build_basemap_tile(job, key: str, parts: list[tuple[int, str, str]]) -> dict
                         "bounds": [float(v) for v in shapely.total_bounds(data.geometries)]})
         features += len(data)
     summary = {"i": i, "j": j, "parts": written, "features": features, "duplicates": duplicates}
-    write_text(marker, json.dumps({"key": job.key, "parts": written, "summary": summary}, sort_keys=True))
+    mark_done(job, marker, {"parts": written, "summary": summary})
     return {**summary, "skipped": False}
 
 

@@ -161,6 +161,36 @@ def _marker(job: TileJob, input_index: int, chunk_index: int) -> Path:
     return job.work / "chunks" / f"{input_index}-{chunk_index}.json"
 
 
+def done_marker(job: TileJob, marker: Path) -> dict | None:
+    """What a task wrote in its ``marker`` when it finished for this build (the same key), else None."""
+    try:
+        done = json.loads(marker.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return done if isinstance(done, dict) and done.get("key") == job.key else None
+
+
+def mark_done(job: TileJob, marker: Path, done: dict) -> dict:
+    """Write a finished task's ``marker`` (its result with the build's key) → the result."""
+    from ydtwin.atomic import write_text
+
+    done = {"key": job.key, **done}
+    write_text(marker, json.dumps(done, sort_keys=True))
+    return done
+
+
+def tile_runs(i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, list[tuple[str, int, int]]]:
+    """Items with tile indices (``i``, ``j``) in tile order (stable: input order within a tile) → (the order,
+    ``(tile key, start, end)`` of each tile's run in it)."""
+    order = np.lexsort((j, i))
+    if not len(order):
+        return order, []
+    keys = np.column_stack([i[order], j[order]])
+    starts = np.flatnonzero(np.r_[True, (np.diff(keys, axis=0) != 0).any(axis=1)])
+    ends = np.r_[starts[1:], len(order)]
+    return order, [(f"{keys[s, 0]}_{keys[s, 1]}", int(s), int(e)) for s, e in zip(starts, ends, strict=True)]
+
+
 def _shard(job: TileJob, key: str, input_index: int, chunk_index: int) -> Path:
     return job.work / "shards" / key / f"{input_index:04d}-{chunk_index:06d}.npz"
 
@@ -219,18 +249,14 @@ def tile_task(job: TileJob, kind: str, key: str, parts: list) -> dict:
 def partition_chunk(job: TileJob, input_index: int, chunk_index: int, chunk: dict | None) -> dict:
     """Read one part of one input and write its buildings as shards by tile → what it wrote
     (``{"tiles": {key: buildings}, "features": n, "rejected": {...}}``); done at once when its marker exists."""
-    from ydtwin.atomic import write_text
     from ydtwin.io.buildings import HeightRules, read_buildings
     from ydtwin.io.npzfile import write_npz
     from ydtwin.tiling.pack import plain_arrays
 
     marker = _marker(job, input_index, chunk_index)
-    try:
-        done = json.loads(marker.read_text(encoding="utf-8"))
-        if done.get("key") == job.key:
-            return done
-    except (OSError, ValueError):
-        pass
+    done = done_marker(job, marker)
+    if done is not None:
+        return done
     from ydtwin.tiling.basemap import is_extract
 
     path, crs = job.inputs[input_index]
@@ -242,19 +268,12 @@ def partition_chunk(job: TileJob, input_index: int, chunk_index: int, chunk: dic
         geom = data.scene_geometry(job.projection())
         i = np.floor(geom.centre[:, 0] / job.tile_size_m).astype(np.int64)
         j = np.floor(geom.centre[:, 1] / job.tile_size_m).astype(np.int64)
-        order = np.lexsort((np.arange(len(data)), j, i))  # by tile, in file order within a tile
+        order, runs = tile_runs(i, j)  # by tile, in file order within a tile
         by_tile = data.take(order)
-        keys = np.column_stack([i[order], j[order]])
-        starts = np.flatnonzero(np.r_[True, (np.diff(keys, axis=0) != 0).any(axis=1)])
-        ends = np.r_[starts[1:], len(order)]
-        for s, e in zip(starts, ends, strict=True):
-            key = f"{keys[s, 0]}_{keys[s, 1]}"
-            arrays = plain_arrays(by_tile.slice(int(s), int(e)))
-            write_npz(_shard(job, key, input_index, chunk_index), arrays)
-            tiles[key] = int(e - s)
-    done = {"key": job.key, "tiles": tiles, "features": report.features, "rejected": dict(report.rejected)}
-    write_text(marker, json.dumps(done, sort_keys=True))
-    return done
+        for key, s, e in runs:
+            write_npz(_shard(job, key, input_index, chunk_index), plain_arrays(by_tile.slice(s, e)))
+            tiles[key] = e - s
+    return mark_done(job, marker, {"tiles": tiles, "features": report.features, "rejected": dict(report.rejected)})
 
 
 def build_tile(job: TileJob, key: str, shards: list[tuple[int, int]]) -> dict:

@@ -16,7 +16,6 @@ evenly, and so that the same inputs give the same bytes whatever ran the build.
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 
 import numpy as np
@@ -54,42 +53,32 @@ def partition_points(job, input_index: int, chunk_index: int, point_range: tuple
     """Read one range of one point cloud in scene metres and write its points as shards by tile → what it
     wrote (``{"tiles": {key: points}, "points": n, "dropped": n, "crs": name}``); done at once when its
     marker exists."""
-    from ydtwin.atomic import write_text
     from ydtwin.io.npzfile import write_npz
     from ydtwin.io.pointcloud_read import read_point_cloud
+    from ydtwin.tiling.build import done_marker, mark_done, tile_runs
 
     marker = job.work / "chunks" / f"points-{input_index}-{chunk_index}.json"
-    try:
-        done = json.loads(marker.read_text(encoding="utf-8"))
-        if done.get("key") == job.key:
-            return done
-    except (OSError, ValueError):
-        pass
+    done = done_marker(job, marker)
+    if done is not None:
+        return done
     path, crs = job.inputs[input_index]
     data, report = read_point_cloud(path, crs=crs, projection=job.projection(), region_bbox=job.region_bbox,
                                     point_range=tuple(point_range))
     size = job.point_tile_size_m
     i = np.floor(data.xyz[:, 0] / size).astype(np.int64)
     j = np.floor(data.xyz[:, 1] / size).astype(np.int64)
-    order = np.lexsort((j, i))  # stable: by tile, in file order within a tile
-    keys = np.column_stack([i[order], j[order]])
+    order, runs = tile_runs(i, j)  # by tile, in file order within a tile
     tiles: dict[str, int] = {}
-    if len(order):
-        starts = np.flatnonzero(np.r_[True, (np.diff(keys, axis=0) != 0).any(axis=1)])
-        ends = np.r_[starts[1:], len(order)]
-        for s, e in zip(starts, ends, strict=True):
-            key = f"{keys[s, 0]}_{keys[s, 1]}"
-            sel = order[s:e]
-            arrays = {"xyz": data.xyz[sel]}
-            arrays.update({f: getattr(data, f)[sel] for f in _FIELDS})
-            if data.rgb is not None:
-                arrays["rgb"] = data.rgb[sel]
-            write_npz(_shard(job, key, input_index, chunk_index), arrays)
-            tiles[key] = int(e - s)
-    done = {"key": job.key, "tiles": tiles, "points": report.read_points, "dropped": report.dropped_not_finite,
-            "crs": report.crs}
-    write_text(marker, json.dumps(done, sort_keys=True))
-    return done
+    for key, s, e in runs:
+        sel = order[s:e]
+        arrays = {"xyz": data.xyz[sel]}
+        arrays.update({f: getattr(data, f)[sel] for f in _FIELDS})
+        if data.rgb is not None:
+            arrays["rgb"] = data.rgb[sel]
+        write_npz(_shard(job, key, input_index, chunk_index), arrays)
+        tiles[key] = e - s
+    return mark_done(job, marker, {"tiles": tiles, "points": report.read_points,
+                                   "dropped": report.dropped_not_finite, "crs": report.crs})
 
 
 def build_point_tile(job, key: str, shards: list[tuple[int, int]]) -> dict:

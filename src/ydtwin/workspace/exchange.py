@@ -456,10 +456,8 @@ def _model_parts(layer, proj, origin, surface) -> list:
     for part, xyz in zip(layer.data.parts, place(layer.data, a, proj, ground_z=ground), strict=True):
         if part.vertex_colours is not None:
             rgb = part.vertex_colours[:, :3]
-        else:
-            colour = (part.texture[..., :3].reshape(-1, 3).mean(axis=0) if part.texture is not None
-                      else np.array(part.colour[:3], dtype=np.float64))
-            rgb = np.tile(np.round(colour).astype(np.uint8), (len(xyz), 1))
+        else:  # a texture cannot go into a colour per vertex: its mean colour
+            rgb = np.tile(np.round(part.mean_rgb()).astype(np.uint8), (len(xyz), 1))
         out.append((f"model: {layer.name}: {part.name}", xyz - origin, part.faces, np.asarray(rgb, np.uint8)))
     return out
 

@@ -238,14 +238,14 @@ def _read_model_layer(request: LayerRequest, scene, *, progress) -> LoadedLayer:
 
 def _check_stand(path, data, anchor, scene) -> None:
     """One line when ``data`` at ``anchor`` stands outside the region or is too wide to be a building."""
-    from ydtwin.model.models import place
+    from ydtwin.model.models import check_extent
 
     x0, y0, x1, y1 = scene.region.bbox
     if not (x0 <= anchor.lon <= x1 and y0 <= anchor.lat <= y1):
         raise YdtwinError(f"{path}: it stands at {anchor.lon:.5f} E {anchor.lat:.5f} N, outside the region "
                           f"({x0:g}–{x1:g} E, {y0:g}–{y1:g} N)")
     try:
-        place(data, anchor, scene.projection)  # the extent check
+        check_extent(data, anchor)
     except ValueError as exc:
         raise YdtwinError(f"{path}: {exc}") from None
 
